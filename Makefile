@@ -1,0 +1,40 @@
+# Two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app govern
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate demo bench lint clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+run: demo
+	@echo "govern kjører på http://127.0.0.1:5000"
+	$(BIN)/gunicorn --config gunicorn.conf.py 'govern:create_app()'
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/bench_meeting_page.py
+
+lint: install
+	$(BIN)/ruff check govern tests bench
+	$(BIN)/ruff format --check govern tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

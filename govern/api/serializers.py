@@ -1,0 +1,144 @@
+"""Model -> JSON dictionaries for the API. Dates are ISO 8601; numbers as users quote them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from govern.models.bodies import Body, Membership
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import AgendaItem, Attendance, Meeting
+
+
+def body_summary(body: Body) -> dict[str, Any]:
+    return {
+        "id": body.id,
+        "slug": body.slug,
+        "name": body.name,
+        "short_name": body.short_name,
+        "kind": body.kind,
+        "status": body.status,
+        "external": body.external,
+        "url": url_for("api.get_body", slug=body.slug, _external=True),
+    }
+
+
+def membership(m: Membership) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "person": {
+            "id": m.person.id,
+            "name": m.person.name,
+            "organisation": m.person.organisation.name if m.person.organisation else None,
+        },
+        "role": m.role,
+        "from": m.starts_on.isoformat() if m.starts_on else None,
+        "to": m.ends_on.isoformat() if m.ends_on else None,
+        "deputy_for": m.deputy_for.name if m.deputy_for else None,
+    }
+
+
+def body_detail(body: Body) -> dict[str, Any]:
+    return {
+        **body_summary(body),
+        "mandate": body.mandate,
+        "escalates_to": body.escalates_to.slug if body.escalates_to else None,
+        "members": [membership(m) for m in sorted(body.memberships, key=lambda m: m.id)],
+        "meetings_url": url_for("api.list_body_meetings", slug=body.slug, _external=True),
+    }
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "body": meeting.body.slug,
+        "number": meeting.number,
+        "year": meeting.year,
+        "status": meeting.status,
+        "location": meeting.location,
+        "days": [
+            {
+                "date": d.date.isoformat(),
+                "start": d.starts_at.isoformat(),
+                "end": d.ends_at.isoformat(),
+            }
+            for d in meeting.days
+        ],
+        "url": url_for("api.get_meeting", meeting_id=meeting.id, _external=True),
+    }
+
+
+def treatment(t: Treatment) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "case_id": t.case_id,
+        "body": t.body.slug,
+        "meeting_id": t.meeting_id,
+        "case_number": t.number,
+        "title": t.display_title,
+        "sakstype": t.sakstype,
+        "date": t.date.isoformat() if t.date else None,
+        "summary": t.summary,
+        "proposed_decision": t.proposed_decision,
+        "presenter": t.presenter,
+        "presentation": t.presentation,
+        "input": [i.text for i in t.inputs],
+        "decision": t.decision,
+    }
+
+
+def agenda_item(item: AgendaItem, day_number: int) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id,
+        "position": item.position,
+        "type": item.kind,
+        "day": day_number,
+        "time": item.start_time.strftime("%H:%M") if item.start_time else None,
+        "title": item.display_title,
+        "parent_id": item.parent_id,
+        "case_number": None,
+    }
+    if item.treatment is not None:
+        t = item.treatment
+        data.update(
+            case_number=t.number,
+            case_id=t.case_id,
+            treatment_id=t.id,
+            sakstype=t.sakstype,
+            summary=t.summary,
+            proposed_decision=t.proposed_decision,
+            input=[i.text for i in t.inputs],
+            decision=t.decision,
+            attachments=[{"number": a.number, "title": a.title} for a in t.attachments],
+        )
+    return data
+
+
+def attendance(a: Attendance) -> dict[str, Any]:
+    return {
+        "person": a.person.name,
+        "status": a.status,
+        "for": a.deputy_for.name if a.deputy_for else None,
+        "days": a.days or None,
+    }
+
+
+def meeting_detail(meeting: Meeting) -> dict[str, Any]:
+    day_numbers = {d.id: i + 1 for i, d in enumerate(meeting.days)}
+    return {
+        **meeting_summary(meeting),
+        "title": meeting.title,
+        "agenda": [agenda_item(i, day_numbers[i.day_id]) for i in meeting.items],
+        "attendance": [attendance(a) for a in sorted(meeting.attendance, key=lambda a: a.id)],
+    }
+
+
+def case_detail(case: Case, treatments: list[Treatment]) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "title": case.title,
+        "sakseier": case.sakseier,
+        "saksbehandler": case.saksbehandler,
+        "treatments": [treatment(t) for t in treatments],
+    }

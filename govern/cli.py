@@ -1,0 +1,77 @@
+"""Thin command-line commands; each calls a service and owns the transaction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from govern.extensions import db
+from govern.models.bodies import Body
+from govern.services.errors import GovernError
+from govern.services.exchange import import_exchange
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.json"
+
+
+def _load_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise click.ClickException(f"Kan ikke lese {path}: {error.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        where = f" (linje {error.lineno}, kolonne {error.colno})" if hasattr(error, "lineno") else ""
+        raise click.ClickException(f"{path} er ikke gyldig JSON{where}") from None
+
+
+def _import(document: object) -> str:
+    """Import in one transaction; nothing is kept if anything is wrong."""
+    try:
+        result = import_exchange(db.session, document)
+        db.session.commit()
+    except GovernError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result.summary()
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def import_command(path: Path) -> None:
+    """Import bodies, people, meetings and cases from an exchange file (govern/1)."""
+    click.echo(f"Importert: {_import(_load_json(path))}")
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def export_command(path: Path) -> None:
+    """Write the whole database to an exchange file (govern/1); '-' writes to stdout."""
+    from govern.exports.exchange import build_exchange, dump_exchange
+
+    data = dump_exchange(build_exchange(db.session))
+    if str(path) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        path.write_bytes(data)
+        click.echo(f"Eksportert til {path}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo data (Fagrådet and the DIPS Arena councils) unless it is already there."""
+    if db.session.scalar(select(Body.id).where(Body.slug == "fagradet")):
+        click.echo("Demodata er allerede lastet.")
+        return
+    click.echo(f"Demodata lastet: {_import(_load_json(DEMO_FILE))}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to `flask --app govern`."""
+    for command in (import_command, export_command, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,68 @@
+"""Configuration: defaults, then instance/config.py, then GOVERN_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SQLALCHEMY_RECORD_QUERIES": False,
+    "TIMEZONE": "Europe/Oslo",
+    "PER_PAGE": 50,
+    "MAX_PER_PAGE": 200,
+    "BASE_URL": "http://127.0.0.1:5000",
+}
+
+
+def _env_value(raw: str):
+    """Read an environment value as JSON when it is JSON, else as a string."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return a secret key kept in the instance folder, creating it on first use."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, instance/config.py, GOVERN_* variables and test_config."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'govern.sqlite'}"
+    app.config.from_pyfile("config.py", silent=True)
+    for name, raw in os.environ.items():
+        if name.startswith("GOVERN_") and name != "GOVERN_TEST_DATABASE_URL":
+            app.config[name.removeprefix("GOVERN_")] = _env_value(raw)
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

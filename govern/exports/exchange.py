@@ -1,0 +1,232 @@
+"""Export to the exchange format (govern/1), the inverse of services.exchange."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from govern.models.bodies import Body, Membership
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import AgendaItem, Meeting
+from govern.models.people import Organisation, Person
+from govern.services.exchange import FORMAT
+
+
+def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty optional values so the file reads like one written by hand."""
+    return {k: v for k, v in mapping.items() if v not in (None, "", [], False)}
+
+
+def _case_keys(session: Session) -> dict[int, str]:
+    """Keys for the cases listed under `cases`: those with a key, owners, or several treatments.
+
+    A case that lives in one meeting only, with nothing but a title, is written inline on its
+    agenda item instead.
+    """
+    counts = dict(
+        session.execute(select(Treatment.case_id, func.count()).group_by(Treatment.case_id)).all()
+    )
+    external = set(session.scalars(select(Treatment.case_id).where(Treatment.meeting_id.is_(None))))
+    followed = set(session.scalars(select(Case.follows_id).where(Case.follows_id.is_not(None))))
+    keys: dict[int, str] = {}
+    used = set(session.scalars(select(Case.key).where(Case.key.is_not(None))))
+    for case in session.scalars(select(Case).order_by(Case.id)):
+        listed = (
+            case.key
+            or case.sakseier
+            or case.saksbehandler
+            or counts.get(case.id, 0) != 1
+            or case.id in external
+            or case.id in followed
+            or case.follows_id is not None
+        )
+        if not listed:
+            continue
+        key = case.key
+        if key is None:
+            key, n = f"sak-{case.id}", 1
+            while key in used:
+                n += 1
+                key = f"sak-{case.id}-{n}"
+            used.add(key)
+        keys[case.id] = key
+    return keys
+
+
+def _members(body: Body) -> list[dict[str, Any]]:
+    rows = sorted(body.memberships, key=lambda m: m.id)
+    return [
+        _compact(
+            {
+                "person": m.person.name,
+                "role": m.role,
+                "from": m.starts_on.isoformat() if m.starts_on else None,
+                "to": m.ends_on.isoformat() if m.ends_on else None,
+                "deputy_for": m.deputy_for.name if m.deputy_for else None,
+            }
+        )
+        for m in rows
+    ]
+
+
+def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dict[str, Any]:
+    base = {"day": day_number, "time": item.start_time.strftime("%H:%M") if item.start_time else None}
+    if item.kind != "case":
+        return _compact({**base, "type": item.kind, "title": item.title})
+    t = item.treatment
+    key = keys.get(t.case_id)
+    title = t.title if key else t.display_title
+    return _compact(
+        {
+            **base,
+            "type": "case",
+            "case": key,
+            "title": title,
+            "number": t.number,
+            "sakstype": t.sakstype,
+            "summary": t.summary,
+            "proposed_decision": t.proposed_decision,
+            "presenter": t.presenter,
+            "presentation": t.presentation,
+            "input": [i.text for i in t.inputs],
+            "decision": t.decision,
+            "attachments": [{"number": a.number, "title": a.title} for a in t.attachments],
+        }
+    )
+
+
+def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
+    day_numbers = {day.id: i + 1 for i, day in enumerate(meeting.days)}
+    attendance = sorted(meeting.attendance, key=lambda a: a.id)
+    return _compact(
+        {
+            "body": meeting.body.slug,
+            "number": meeting.number,
+            "location": meeting.location,
+            "status": meeting.status,
+            "days": [
+                {
+                    "date": d.date.isoformat(),
+                    "start": d.start_time.strftime("%H:%M"),
+                    "end": d.end_time.strftime("%H:%M"),
+                }
+                for d in meeting.days
+            ],
+            "agenda": [_agenda_item(i, day_numbers[i.day_id], keys) for i in meeting.items],
+            "attendance": [
+                _compact(
+                    {
+                        "person": a.person.name,
+                        "status": a.status,
+                        "for": a.deputy_for.name if a.deputy_for else None,
+                        "days": a.days or None,
+                    }
+                )
+                for a in attendance
+            ],
+        }
+    )
+
+
+def build_exchange(session: Session) -> dict[str, Any]:
+    """The whole database as an exchange document."""
+    keys = _case_keys(session)
+    organisations = session.scalars(select(Organisation).order_by(Organisation.id))
+    people = session.scalars(
+        select(Person).options(selectinload(Person.organisation)).order_by(Person.id)
+    )
+    bodies = session.scalars(
+        select(Body)
+        .options(
+            selectinload(Body.escalates_to),
+            selectinload(Body.memberships).selectinload(Membership.person),
+            selectinload(Body.memberships).selectinload(Membership.deputy_for),
+        )
+        .order_by(Body.id)
+    )
+    cases = session.scalars(select(Case).where(Case.id.in_(keys)).order_by(Case.id))
+    externals = session.scalars(
+        select(Treatment)
+        .where(Treatment.meeting_id.is_(None))
+        .options(selectinload(Treatment.body), selectinload(Treatment.case))
+        .order_by(Treatment.id)
+    )
+    meetings = session.scalars(
+        select(Meeting)
+        .options(
+            selectinload(Meeting.body),
+            selectinload(Meeting.days),
+            selectinload(Meeting.attendance),
+            selectinload(Meeting.items)
+            .selectinload(AgendaItem.treatment)
+            .options(
+                selectinload(Treatment.inputs), selectinload(Treatment.attachments)
+            ),
+        )
+        .order_by(Meeting.id)
+    )
+    return {
+        "format": FORMAT,
+        "organisations": [{"name": o.name} for o in organisations],
+        "people": [
+            _compact(
+                {
+                    "name": p.name,
+                    "organisation": p.organisation.name if p.organisation else None,
+                    "email": p.email,
+                }
+            )
+            for p in people
+        ],
+        "bodies": [
+            _compact(
+                {
+                    "slug": b.slug,
+                    "name": b.name,
+                    "short_name": b.short_name,
+                    "kind": b.kind,
+                    "status": b.status,
+                    "mandate": b.mandate,
+                    "external": b.external,
+                    "escalates_to": b.escalates_to.slug if b.escalates_to else None,
+                    "members": _members(b),
+                }
+            )
+            for b in bodies
+        ],
+        "cases": [
+            _compact(
+                {
+                    "key": keys[c.id],
+                    "title": c.title,
+                    "sakseier": c.sakseier,
+                    "saksbehandler": c.saksbehandler,
+                    "follows": keys.get(c.follows_id) if c.follows_id else None,
+                }
+            )
+            for c in cases
+        ],
+        "external_treatments": [
+            _compact(
+                {
+                    "case": keys[t.case_id],
+                    "body": t.body.slug,
+                    "number": t.number,
+                    "date": t.decided_on.isoformat() if t.decided_on else None,
+                    "title": t.title,
+                    "sakstype": t.sakstype,
+                    "decision": t.decision,
+                }
+            )
+            for t in externals
+        ],
+        "meetings": [_meeting(m, keys) for m in meetings],
+    }
+
+
+def dump_exchange(document: dict[str, Any]) -> bytes:
+    """Serialise an exchange document the same way every time."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,25 @@
+"""All models, importable from one place."""
+
+from govern.models.base import Base
+from govern.models.bodies import Body, Membership
+from govern.models.cases import Case, Treatment, TreatmentInput
+from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
+from govern.models.numbering import NumberCounter
+from govern.models.people import Organisation, Person
+
+__all__ = [
+    "AgendaItem",
+    "Attachment",
+    "Attendance",
+    "Base",
+    "Body",
+    "Case",
+    "Meeting",
+    "MeetingDay",
+    "Membership",
+    "NumberCounter",
+    "Organisation",
+    "Person",
+    "Treatment",
+    "TreatmentInput",
+]

@@ -1,0 +1,98 @@
+"""Bodies (råd og utvalg) and their memberships over time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govern.models.base import Base, in_check
+from govern.models.people import Person
+
+if TYPE_CHECKING:
+    from govern.models.meetings import Meeting
+
+BODY_KINDS = ("fagråd", "produktråd", "endringsråd", "nasjonalt råd", "utvalg", "annet")
+BODY_STATUSES = ("Planlagt", "Under etablering", "Etablert")
+ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
+#: Order in which roles are listed on a body's page.
+ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
+ROLE_LABELS = {
+    "leder": "Leder",
+    "nestleder": "Nestleder",
+    "medlem": "Medlemmer",
+    "vara": "Vara",
+    "observatør": "Observatører",
+    "sekretariat": "Sekretariat",
+}
+
+
+class Body(Base):
+    __tablename__ = "bodies"
+    __table_args__ = (
+        CheckConstraint(in_check("kind", BODY_KINDS), name="kind"),
+        CheckConstraint(in_check("status", BODY_STATUSES), name="status"),
+        CheckConstraint("escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30), default="Etablert")
+    mandate: Mapped[str] = mapped_column(Text, default="")
+    #: Meetings of an external body are not run in govern; its treatments are entered by hand.
+    external: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalates_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bodies.id", ondelete="SET NULL")
+    )
+
+    escalates_to: Mapped[Body | None] = relationship(remote_side=[id])
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", passive_deletes=True
+    )
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="body", passive_deletes=True)
+
+    @property
+    def title(self) -> str:
+        """'Full name (Short name)' as in the documents' header."""
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Body {self.slug}>"
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(in_check("role", ROLES), name="role"),
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    #: Last day of the membership (inclusive); open-ended when empty.
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: For a vara: the member this person stands in for.
+    deputy_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    body: Mapped[Body] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
+    deputy_for: Mapped[Person | None] = relationship(foreign_keys=[deputy_for_id])
+
+    def active_on(self, day: date) -> bool:
+        """True if the membership covers the given day."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.person_id} {self.role} in {self.body_id}>"

@@ -1,0 +1,90 @@
+"""Display structures derived from models, shared by pages and documents (pure, no queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from govern.models.bodies import Body, Membership
+from govern.models.meetings import AgendaItem, Meeting, MeetingDay
+from govern.timeutil import date_span, time_span, weekday_date
+
+#: Roles listed as members in a meeting's header.
+MEMBER_ROLES = ("leder", "nestleder", "medlem", "observatør")
+
+
+@dataclass
+class AgendaRow:
+    """One row of the agenda table."""
+
+    kind: str
+    title: str
+    number: str = ""
+    sakstype: str = ""
+    start_time: time | None = None
+    item: AgendaItem | None = None
+    points: list[AgendaRow] = field(default_factory=list)
+
+
+@dataclass
+class AgendaDay:
+    number: int
+    day: MeetingDay
+    heading: str
+    rows: list[AgendaRow]
+
+
+def meeting_dates(meeting: Meeting) -> str:
+    """'29. – 30. april 2026'."""
+    if not meeting.days:
+        return ""
+    return date_span(meeting.first_date, meeting.last_date)
+
+
+def meeting_times(meeting: Meeting) -> str:
+    """'29. april kl. 10.00 – 16.00 og 30. april kl. 08.00 – 14.30'."""
+    return time_span([(d.date, d.start_time, d.end_time) for d in meeting.days])
+
+
+def active_members(body: Body, on: date | None, roles: tuple[str, ...] = MEMBER_ROLES) -> list[Membership]:
+    """Memberships of the given roles active on a day, in the order they were registered."""
+    rows = [m for m in body.memberships if m.role in roles and (on is None or m.active_on(on))]
+    return sorted(rows, key=lambda m: m.id)
+
+
+def agenda_days(meeting: Meeting) -> list[AgendaDay]:
+    """The agenda split by day, rows in order, with case numbers and types."""
+    by_day: dict[int, list[AgendaRow]] = {d.id: [] for d in meeting.days}
+    for item in meeting.items:
+        t = item.treatment
+        by_day[item.day_id].append(
+            AgendaRow(
+                kind=item.kind,
+                title=item.display_title,
+                number=t.number if t else "",
+                sakstype=t.sakstype or "" if t else "",
+                start_time=item.start_time,
+                item=item,
+            )
+        )
+    return [
+        AgendaDay(number=i + 1, day=d, heading=weekday_date(d.date), rows=by_day[d.id])
+        for i, d in enumerate(meeting.days)
+    ]
+
+
+def paragraphs(text: str) -> list[dict]:
+    """Split stored text into blocks: {'kind': 'p', 'text'} or {'kind': 'ul', 'items': [...]}.
+
+    A blank line separates paragraphs; lines starting with '- ' or '• ' form a bullet list.
+    """
+    blocks: list[dict] = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.rstrip() for line in chunk.strip("\n").split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.lstrip().startswith(("- ", "• ")) for line in lines):
+            blocks.append({"kind": "ul", "items": [line.lstrip()[2:].strip() for line in lines]})
+        else:
+            blocks.append({"kind": "p", "text": "\n".join(lines)})
+    return blocks

@@ -1,0 +1,118 @@
+"""Read queries used by pages and the API; each loads everything its page shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from govern.models.bodies import Body, Membership
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import AgendaItem, Attendance, Meeting
+from govern.models.people import Person
+
+
+def body_list(session: Session) -> list[Body]:
+    """All bodies, internal before external, by name."""
+    return list(session.scalars(select(Body).order_by(Body.external, Body.name)))
+
+
+def _membership_options():
+    return selectinload(Body.memberships).options(
+        selectinload(Membership.person).selectinload(Person.organisation),
+        selectinload(Membership.deputy_for),
+    )
+
+
+def body_by_slug(session: Session, slug: str) -> Body | None:
+    """A body with its members and escalation target."""
+    return session.scalar(
+        select(Body)
+        .where(Body.slug == slug)
+        .options(_membership_options(), selectinload(Body.escalates_to))
+    )
+
+
+def meetings_of_stmt(body: Body, year: int | None = None):
+    """Select a body's meetings (optionally of one year), newest first, with their days."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.body_id == body.id)
+        .options(selectinload(Meeting.days), selectinload(Meeting.body))
+        .order_by(Meeting.year.desc(), Meeting.seq.desc())
+    )
+    if year is not None:
+        stmt = stmt.where(Meeting.year == year)
+    return stmt
+
+
+def meetings_of(session: Session, body: Body, year: int | None = None) -> list[Meeting]:
+    """A body's meetings (optionally of one year), newest first, with their days."""
+    return list(session.scalars(meetings_of_stmt(body, year)))
+
+
+def meeting_years(session: Session, body: Body) -> list[int]:
+    """Years in which a body has meetings, newest first."""
+    return list(
+        session.scalars(
+            select(Meeting.year).where(Meeting.body_id == body.id).distinct().order_by(Meeting.year.desc())
+        )
+    )
+
+
+def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
+    """A meeting with days, agenda (treatments, cases, inputs, attachments), attendance, members."""
+    return session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.body).options(_membership_options()),
+            selectinload(Meeting.days),
+            selectinload(Meeting.items).options(
+                selectinload(AgendaItem.treatment).options(
+                    selectinload(Treatment.case),
+                    selectinload(Treatment.inputs),
+                    selectinload(Treatment.attachments),
+                ),
+            ),
+            selectinload(Meeting.attendance).options(
+                selectinload(Attendance.person).selectinload(Person.organisation),
+                selectinload(Attendance.deputy_for),
+            ),
+            selectinload(Meeting.attachments),
+        )
+    )
+
+
+def case_full(session: Session, case_id: int) -> Case | None:
+    """A case with every treatment, their bodies, meetings and days."""
+    return session.scalar(
+        select(Case)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.treatments).options(
+                selectinload(Treatment.body),
+                selectinload(Treatment.meeting).selectinload(Meeting.days),
+                selectinload(Treatment.meeting).selectinload(Meeting.body),
+                selectinload(Treatment.agenda_item).selectinload(AgendaItem.day),
+                selectinload(Treatment.inputs),
+                selectinload(Treatment.case),
+            )
+        )
+    )
+
+
+def treatments_in_order(case: Case) -> list[Treatment]:
+    """The case's history: its treatments and those of the cases it continues, by date."""
+    return sorted(
+        (t for c in case.lineage() for t in c.treatments),
+        key=lambda t: (t.date is None, t.date or date.min, t.year, t.seq),
+    )
+
+
+def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, int]:
+    """One page of a select and the total count."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return rows, total or 0

@@ -1,0 +1,156 @@
+"""Scheduling meetings: numbers, days and times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.models.bodies import Body
+from govern.models.meetings import (
+    ATTENDANCE_STATUSES,
+    MEETING_STATUSES,
+    Attendance,
+    Meeting,
+    MeetingDay,
+)
+from govern.models.people import Person
+from govern.services.errors import Conflict, InvalidInput
+from govern.services.numbering import claim_number, next_number, parse_number
+from govern.timeutil import long_date, oslo_moment
+
+
+@dataclass(frozen=True)
+class DayInput:
+    date: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    days: tuple[DayInput, ...]
+    location: str = ""
+    status: str = "planlagt"
+    #: "2/26" to give the number by hand; allocated when empty.
+    number: str | None = None
+
+
+def _check_days(days: tuple[DayInput, ...]) -> list[DayInput]:
+    if not days:
+        raise InvalidInput("Et møte må ha minst én dag", field="days")
+    seen: set[date] = set()
+    for i, day in enumerate(days):
+        if day.end <= day.start:
+            raise InvalidInput(
+                f"Slutt ({day.end:%H:%M}) må være etter start ({day.start:%H:%M})",
+                field=f"days[{i}].end",
+            )
+        if day.date in seen:
+            raise InvalidInput(f"{long_date(day.date)} er oppgitt to ganger", field=f"days[{i}].date")
+        seen.add(day.date)
+    return sorted(days, key=lambda d: d.date)
+
+
+def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meeting:
+    """Plan a meeting of a body; its number is allocated unless given."""
+    if body.external:
+        raise InvalidInput(
+            f"{body.short_name} er et eksternt organ; møtene føres ikke i govern", field="body"
+        )
+    if data.status not in MEETING_STATUSES:
+        raise InvalidInput(f"Ukjent møtestatus «{data.status}»", field="status")
+    days = _check_days(data.days)
+    year = days[0].date.year
+    clash = session.scalar(
+        select(MeetingDay.date)
+        .join(Meeting)
+        .where(Meeting.body_id == body.id, MeetingDay.date.in_([d.date for d in days]))
+    )
+    if clash is not None:
+        raise Conflict(
+            f"{body.short_name} har allerede et møte {long_date(clash)}", field="days"
+        )
+    if data.number:
+        seq, yy = parse_number(data.number, field="number")
+        if yy != year % 100:
+            raise InvalidInput(
+                f"Møtenummer {data.number} passer ikke med året {year} (første møtedag)",
+                field="number",
+            )
+        taken = session.scalar(
+            select(Meeting.id).where(
+                Meeting.body_id == body.id, Meeting.year == year, Meeting.seq == seq
+            )
+        )
+        if taken:
+            raise Conflict(f"{body.short_name} har allerede møte {data.number}", field="number")
+        claim_number(session, body.id, year, "meeting", seq)
+    else:
+        seq = next_number(session, body.id, year, "meeting")
+    meeting = Meeting(
+        body=body, year=year, seq=seq, location=(data.location or "").strip(), status=data.status
+    )
+    meeting.days = [
+        MeetingDay(
+            date=d.date, starts_at=oslo_moment(d.date, d.start), ends_at=oslo_moment(d.date, d.end)
+        )
+        for d in days
+    ]
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+ATTENDANCE_LABELS = {"present": "til stede", "absent": "ikke til stede", "deputy": "stedfortreder"}
+
+
+def record_attendance(
+    session: Session,
+    meeting: Meeting,
+    person: Person,
+    status: str,
+    deputy_for: Person | None = None,
+    days: list[int] | None = None,
+) -> Attendance:
+    """Record whether a person attended, stood in for a member, and on which days."""
+    if status not in ATTENDANCE_STATUSES:
+        raise InvalidInput(f"Ukjent oppmøtestatus «{status}»", field="status")
+    if status == "deputy" and deputy_for is None:
+        raise InvalidInput("Oppgi hvem stedfortrederen stiller for", field="for")
+    if status != "deputy" and deputy_for is not None:
+        raise InvalidInput("Bare en stedfortreder stiller for noen", field="for")
+    if deputy_for is not None and deputy_for.id == person.id:
+        raise InvalidInput("En person kan ikke stille for seg selv", field="for")
+    day_numbers = sorted(set(days or []))
+    for number in day_numbers:
+        if not 1 <= number <= len(meeting.days):
+            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+    if len(day_numbers) == len(meeting.days):
+        day_numbers = []
+    existing = session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.person_id == person.id)
+    )
+    if existing is not None:
+        raise Conflict(f"Oppmøte for {person.name} er allerede registrert", field="person")
+    row = Attendance(
+        meeting=meeting, person=person, status=status, deputy_for=deputy_for, days=day_numbers or None
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_meeting(session: Session, meeting: Meeting) -> None:
+    """Delete a meeting with its days, agenda and treatments; its numbers are not reused.
+
+    One DELETE lets the database cascade to days and agenda items together, which their
+    mutual foreign key requires.
+    """
+    from sqlalchemy import delete
+
+    session.flush()
+    session.execute(delete(Meeting).where(Meeting.id == meeting.id))
+    session.expire_all()

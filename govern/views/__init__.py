@@ -1,0 +1,62 @@
+"""Blueprints, template filters and Norwegian error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from govern import timeutil
+from govern.presentation import paragraphs
+
+
+def register_views(app: Flask) -> None:
+    """Register every blueprint and the shared template helpers."""
+    from govern.api import bp as api_bp
+    from govern.views.bodies import bp as bodies_bp
+    from govern.views.cases import bp as cases_bp
+    from govern.views.meetings import bp as meetings_bp
+
+    for bp in (bodies_bp, meetings_bp, cases_bp, api_bp):
+        app.register_blueprint(bp)
+    app.add_template_filter(timeutil.long_date, "long_date")
+    app.add_template_filter(timeutil.short_date, "short_date")
+    app.add_template_filter(timeutil.weekday_date, "weekday_date")
+    app.add_template_filter(timeutil.agenda_clock, "clock")
+    app.add_template_filter(paragraphs, "paragraphs")
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+
+
+ERROR_TEXT = {
+    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles."),
+    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden."),
+    404: ("Siden finnes ikke", "Vi fant ikke det du lette etter. Sjekk adressen."),
+    405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
+    413: ("For stor fil", "Filen er for stor."),
+    500: ("Noe gikk galt", "Det oppstod en feil hos oss. Prøv igjen om litt."),
+}
+
+
+def _http_error(error: HTTPException):
+    from flask import request
+
+    code = error.code or 500
+    title, text = ERROR_TEXT.get(code, (error.name, ""))
+    if request.path.startswith("/api/"):
+        return {"error": {"status": code, "message": text or title}}, code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def _server_error(error: Exception):
+    from flask import current_app, request
+
+    from govern.extensions import db
+
+    if isinstance(error, HTTPException):  # pragma: no cover - handled above
+        return _http_error(error)
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    title, text = ERROR_TEXT[500]
+    if request.path.startswith("/api/"):
+        return {"error": {"status": 500, "message": text}}, 500
+    return render_template("errors/error.html", code=500, title=title, text=text), 500

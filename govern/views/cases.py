@@ -1,0 +1,18 @@
+"""The case page: its treatments in every body, in date order."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from govern import queries
+from govern.extensions import db
+
+bp = Blueprint("cases", __name__, template_folder="../../templates")
+
+
+@bp.get("/cases/<int:case_id>")
+def view_case(case_id: int):
+    case = queries.case_full(db.session, case_id) or abort(404)
+    return render_template(
+        "cases/view.html", case=case, treatments=queries.treatments_in_order(case)
+    )

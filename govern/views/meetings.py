@@ -1,0 +1,23 @@
+"""The meeting page: header like the innkalling, agenda by day."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from govern import presentation, queries
+from govern.extensions import db
+
+bp = Blueprint("meetings", __name__, template_folder="../../templates")
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def view_meeting(meeting_id: int):
+    meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
+    return render_template(
+        "meetings/view.html",
+        meeting=meeting,
+        dates=presentation.meeting_dates(meeting),
+        times=presentation.meeting_times(meeting),
+        members=presentation.active_members(meeting.body, meeting.first_date),
+        days=presentation.agenda_days(meeting),
+    )

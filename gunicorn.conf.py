@@ -1,0 +1,11 @@
+"""Gunicorn settings shared by `make run` and the benchmark."""
+
+import os
+
+bind = os.environ.get("GOVERN_BIND", "127.0.0.1:5000")
+workers = int(os.environ.get("GOVERN_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GOVERN_THREADS", "4"))
+accesslog = os.environ.get("GOVERN_ACCESS_LOG") or None
+errorlog = "-"
+timeout = 30

@@ -1,0 +1,125 @@
+"""Fixtures: an app with a fresh database per test, on SQLite or on PostgreSQL.
+
+SQLite (in memory) is the default. With GOVERN_TEST_DATABASE_URL set, the suite runs on that
+PostgreSQL database: the schema is built once per run by the migrations, and every test
+starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.pool import StaticPool
+
+from govern import create_app
+from govern.config import normalise_database_url
+from govern.extensions import db
+from govern.models import Base, Body, Person
+from govern.services import agenda, bodies, meetings
+
+PG_URL = os.environ.get("GOVERN_TEST_DATABASE_URL")
+_pg_schema_ready = False
+
+
+def is_postgres() -> bool:
+    return bool(PG_URL)
+
+
+def base_config(**extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "govern.test",
+    }
+    if PG_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(PG_URL)
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "poolclass": StaticPool,
+            "connect_args": {"check_same_thread": False},
+        }
+    config.update(extra)
+    return config
+
+
+def _build_pg_schema(app) -> None:
+    """Drop everything and run the migrations once per test run."""
+    global _pg_schema_ready
+    if _pg_schema_ready:
+        return
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    _pg_schema_ready = True
+
+
+def _empty_pg_tables() -> None:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app():
+    app = create_app(base_config())
+    if PG_URL:
+        _build_pg_schema(app)
+    with app.app_context():
+        if not PG_URL:
+            db.create_all()
+        yield app
+        db.session.remove()
+        if PG_URL:
+            _empty_pg_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+# -- small factories -------------------------------------------------------------------------
+
+
+def make_body(slug: str = "fagradet", short_name: str = "Fagrådet", **kw) -> Body:
+    data = bodies.BodyInput(
+        slug=slug,
+        name=kw.pop("name", f"Nasjonalt {short_name.lower()} for digitalisering"),
+        short_name=short_name,
+        kind=kw.pop("kind", "fagråd"),
+        **kw,
+    )
+    return bodies.create_body(db.session, data)
+
+
+def make_person(name: str, organisation: str | None = "Helsedirektoratet", email=None) -> Person:
+    return bodies.create_person(db.session, bodies.PersonInput(name, organisation, email))
+
+
+def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
+    days = days or (date(2026, 4, 29),)
+    data = meetings.MeetingInput(
+        days=tuple(meetings.DayInput(d, start, end) for d in days), **kw
+    )
+    return meetings.schedule_meeting(db.session, body, data)
+
+
+def add_case(meeting, title: str, sakstype: str = "Drøfting", **kw):
+    data = agenda.CaseItemInput(sakstype=sakstype, title=title, **kw)
+    return agenda.put_case_on_agenda(db.session, meeting, data)
