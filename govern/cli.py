@@ -17,14 +17,23 @@ from govern.services.exchange import import_exchange
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.json"
 
 
+class CommandError(click.ClickException):
+    """A command failed for a reason the user can act on; printed in Norwegian."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Feil: {self.format_message()}", err=True, file=file)
+
+
 def _load_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise click.ClickException(f"Kan ikke lese {path}: {error.strerror}") from None
+        raise CommandError(f"Kan ikke lese {path}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = f" (linje {error.lineno}, kolonne {error.colno})" if hasattr(error, "lineno") else ""
-        raise click.ClickException(f"{path} er ikke gyldig JSON{where}") from None
+        where = (
+            f" (linje {error.lineno}, kolonne {error.colno})" if hasattr(error, "lineno") else ""
+        )
+        raise CommandError(f"{path} er ikke gyldig JSON{where}") from None
 
 
 def _import(document: object) -> str:
@@ -34,7 +43,7 @@ def _import(document: object) -> str:
         db.session.commit()
     except GovernError as error:
         db.session.rollback()
-        raise click.ClickException(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
+        raise CommandError(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
     except BaseException:
         db.session.rollback()
         raise

@@ -46,7 +46,9 @@ def meeting_times(meeting: Meeting) -> str:
     return time_span([(d.date, d.start_time, d.end_time) for d in meeting.days])
 
 
-def active_members(body: Body, on: date | None, roles: tuple[str, ...] = MEMBER_ROLES) -> list[Membership]:
+def active_members(
+    body: Body, on: date | None, roles: tuple[str, ...] = MEMBER_ROLES
+) -> list[Membership]:
     """Memberships of the given roles active on a day, in the order they were registered."""
     rows = [m for m in body.memberships if m.role in roles and (on is None or m.active_on(on))]
     return sorted(rows, key=lambda m: m.id)

@@ -56,7 +56,10 @@ def meeting_years(session: Session, body: Body) -> list[int]:
     """Years in which a body has meetings, newest first."""
     return list(
         session.scalars(
-            select(Meeting.year).where(Meeting.body_id == body.id).distinct().order_by(Meeting.year.desc())
+            select(Meeting.year)
+            .where(Meeting.body_id == body.id)
+            .distinct()
+            .order_by(Meeting.year.desc())
         )
     )
 
@@ -104,10 +107,13 @@ def case_full(session: Session, case_id: int) -> Case | None:
 
 
 def treatments_in_order(case: Case) -> list[Treatment]:
-    """The case's history: its treatments and those of the cases it continues, by date."""
+    """The case's history: its treatments and those of the cases it continues, by date.
+
+    A treatment registered without a date counts as the end of its number's year.
+    """
     return sorted(
         (t for c in case.lineage() for t in c.treatments),
-        key=lambda t: (t.date is None, t.date or date.min, t.year, t.seq),
+        key=lambda t: (t.date or date(t.year, 12, 31), t.year, t.seq),
     )
 
 

@@ -114,9 +114,7 @@ def make_person(name: str, organisation: str | None = "Helsedirektoratet", email
 
 def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
     days = days or (date(2026, 4, 29),)
-    data = meetings.MeetingInput(
-        days=tuple(meetings.DayInput(d, start, end) for d in days), **kw
-    )
+    data = meetings.MeetingInput(days=tuple(meetings.DayInput(d, start, end) for d in days), **kw)
     return meetings.schedule_meeting(db.session, body, data)
 
 

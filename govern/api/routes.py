@@ -88,4 +88,3 @@ def get_meeting(meeting_id: int):
 def get_case(case_id: int):
     case = queries.case_full(db.session, case_id) or abort(404)
     return serializers.case_detail(case, queries.treatments_in_order(case))
-

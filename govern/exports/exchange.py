@@ -73,7 +73,10 @@ def _members(body: Body) -> list[dict[str, Any]]:
 
 
 def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dict[str, Any]:
-    base = {"day": day_number, "time": item.start_time.strftime("%H:%M") if item.start_time else None}
+    base = {
+        "day": day_number,
+        "time": item.start_time.strftime("%H:%M") if item.start_time else None,
+    }
     if item.kind != "case":
         return _compact({**base, "type": item.kind, "title": item.title})
     t = item.treatment
@@ -162,9 +165,7 @@ def build_exchange(session: Session) -> dict[str, Any]:
             selectinload(Meeting.attendance),
             selectinload(Meeting.items)
             .selectinload(AgendaItem.treatment)
-            .options(
-                selectinload(Treatment.inputs), selectinload(Treatment.attachments)
-            ),
+            .options(selectinload(Treatment.inputs), selectinload(Treatment.attachments)),
         )
         .order_by(Meeting.id)
     )

@@ -34,7 +34,9 @@ class Body(Base):
     __table_args__ = (
         CheckConstraint(in_check("kind", BODY_KINDS), name="kind"),
         CheckConstraint(in_check("status", BODY_STATUSES), name="status"),
-        CheckConstraint("escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"),
+        CheckConstraint(
+            "escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +73,9 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
         CheckConstraint(in_check("role", ROLES), name="role"),
-        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period"),
+        CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

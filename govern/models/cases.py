@@ -70,9 +70,7 @@ class Treatment(Base):
         UniqueConstraint("body_id", "year", "seq"),
         CheckConstraint("seq >= 1", name="seq_positive"),
         CheckConstraint("year BETWEEN 1900 AND 2200", name="year_range"),
-        CheckConstraint(
-            "sakstype IS NULL OR " + in_check("sakstype", SAKSTYPER), name="sakstype"
-        ),
+        CheckConstraint("sakstype IS NULL OR " + in_check("sakstype", SAKSTYPER), name="sakstype"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

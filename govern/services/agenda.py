@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Attachment, Meeting, MeetingDay
-from govern.services.cases import CaseInput, check_sakstype, check_title, create_case, reserve_case_number
+from govern.services.cases import (
+    CaseInput,
+    check_sakstype,
+    check_title,
+    create_case,
+    reserve_case_number,
+)
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.numbering import next_number
 
@@ -141,9 +147,11 @@ def parse_attachment_number(text: str, field: str = "number") -> tuple[int, str]
     """'6A' -> (6, 'A')."""
     text = (text or "").strip().upper()
     digits = text.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    suffix = text[len(digits):]
+    suffix = text[len(digits) :]
     if not digits.isdigit() or int(digits) < 1 or len(suffix) > 2:
-        raise InvalidInput(f"«{text}» er ikke et gyldig vedleggsnummer ({ATTACHMENT_RE_HELP})", field=field)
+        raise InvalidInput(
+            f"«{text}» er ikke et gyldig vedleggsnummer ({ATTACHMENT_RE_HELP})", field=field
+        )
     return int(digits), suffix
 
 
@@ -162,7 +170,9 @@ def add_attachment_reference(
     )
     if taken:
         raise Conflict(f"Vedlegg {seq}{suffix} finnes allerede i møtet", field="number")
-    attachment = Attachment(meeting=meeting, treatment=treatment, seq=seq, suffix=suffix, title=title)
+    attachment = Attachment(
+        meeting=meeting, treatment=treatment, seq=seq, suffix=suffix, title=title
+    )
     session.add(attachment)
     session.flush()
     return attachment

@@ -71,7 +71,9 @@ def create_person(session: Session, data: PersonInput) -> Person:
             raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
         if session.scalar(select(Person.id).where(func.lower(Person.email) == email)):
             raise Conflict(f"E-postadressen {email} er allerede registrert", field="email")
-    organisation = get_or_create_organisation(session, data.organisation) if data.organisation else None
+    organisation = (
+        get_or_create_organisation(session, data.organisation) if data.organisation else None
+    )
     person = Person(name=name, email=email, organisation=organisation)
     session.add(person)
     session.flush()
@@ -125,7 +127,9 @@ def add_membership(
 ) -> Membership:
     """Give a person a role in a body for a period."""
     if data.role not in ROLES:
-        raise InvalidInput(f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role")
+        raise InvalidInput(
+            f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role"
+        )
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise InvalidInput("Perioden slutter før den begynner", field="ends_on")
     if deputy_for is not None:

@@ -45,7 +45,9 @@ def check_title(title: str | None, field: str = "title") -> str:
     return title
 
 
-def check_sakstype(sakstype: str | None, field: str = "sakstype", required: bool = True) -> str | None:
+def check_sakstype(
+    sakstype: str | None, field: str = "sakstype", required: bool = True
+) -> str | None:
     """One of the sakstyper, or None when not required and empty."""
     if not sakstype and not required:
         return None

@@ -194,7 +194,9 @@ class Importer:
 
     def _organisation(self, node: Node, key: str) -> str | None:
         name = node.text(key, required=False)
-        if name and not self.session.scalar(select(Organisation.id).where(Organisation.name == name)):
+        if name and not self.session.scalar(
+            select(Organisation.id).where(Organisation.name == name)
+        ):
             raise ExchangeError(f"ukjent organisasjon «{name}»", field=node.where(key))
         return name or None
 
@@ -230,7 +232,9 @@ class Importer:
     def _person(self, node: Node) -> None:
         name = node.text("name")
         if name in self.people:
-            raise ExchangeError(f"personen «{name}» står to ganger i filen", field=node.where("name"))
+            raise ExchangeError(
+                f"personen «{name}» står to ganger i filen", field=node.where("name")
+            )
         data = bodies.PersonInput(
             name=name,
             organisation=self._organisation(node, "organisation"),
@@ -333,7 +337,9 @@ class Importer:
         numbers = node.array("days")
         for i, n in enumerate(numbers):
             if not isinstance(n, int) or isinstance(n, bool):
-                raise ExchangeError("skal være et dagnummer (1, 2 …)", field=f"{node.where('days')}[{i}]")
+                raise ExchangeError(
+                    "skal være et dagnummer (1, 2 …)", field=f"{node.where('days')}[{i}]"
+                )
         return numbers
 
     def _agenda_item(self, meeting: Meeting, node: Node) -> None:

@@ -49,7 +49,9 @@ def _check_days(days: tuple[DayInput, ...]) -> list[DayInput]:
                 field=f"days[{i}].end",
             )
         if day.date in seen:
-            raise InvalidInput(f"{long_date(day.date)} er oppgitt to ganger", field=f"days[{i}].date")
+            raise InvalidInput(
+                f"{long_date(day.date)} er oppgitt to ganger", field=f"days[{i}].date"
+            )
         seen.add(day.date)
     return sorted(days, key=lambda d: d.date)
 
@@ -70,9 +72,7 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
         .where(Meeting.body_id == body.id, MeetingDay.date.in_([d.date for d in days]))
     )
     if clash is not None:
-        raise Conflict(
-            f"{body.short_name} har allerede et møte {long_date(clash)}", field="days"
-        )
+        raise Conflict(f"{body.short_name} har allerede et møte {long_date(clash)}", field="days")
     if data.number:
         seq, yy = parse_number(data.number, field="number")
         if yy != year % 100:
@@ -131,12 +131,18 @@ def record_attendance(
     if len(day_numbers) == len(meeting.days):
         day_numbers = []
     existing = session.scalar(
-        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.person_id == person.id)
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id, Attendance.person_id == person.id
+        )
     )
     if existing is not None:
         raise Conflict(f"Oppmøte for {person.name} er allerede registrert", field="person")
     row = Attendance(
-        meeting=meeting, person=person, status=status, deputy_for=deputy_for, days=day_numbers or None
+        meeting=meeting,
+        person=person,
+        status=status,
+        deputy_for=deputy_for,
+        days=day_numbers or None,
     )
     session.add(row)
     session.flush()

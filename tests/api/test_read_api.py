@@ -1,0 +1,87 @@
+"""The read-only JSON API under /api/v1/."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govern.services.exchange import import_exchange
+from tests.services.test_exchange import DEMO
+from tests.views.test_pages import meeting_id
+
+
+@pytest.fixture
+def demo(session):
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    session.commit()
+
+
+def test_bodies_list_is_paginated(client, demo):
+    data = client.get("/api/v1/bodies?per_page=3").get_json()
+    assert data["total"] == 7 and data["pages"] == 3 and data["page"] == 1
+    assert len(data["items"]) == 3
+    assert all(isinstance(b["id"], int) for b in data["items"])
+    assert data["next"].endswith("/api/v1/bodies?per_page=3&page=2")
+    last = client.get("/api/v1/bodies?per_page=3&page=3").get_json()
+    assert len(last["items"]) == 1 and last["next"] is None
+
+
+def test_body_detail(client, demo):
+    data = client.get("/api/v1/bodies/fagradet").get_json()
+    assert data["slug"] == "fagradet" and data["short_name"] == "Fagrådet"
+    assert data["kind"] == "fagråd" and data["status"] == "Etablert"
+    roles = {m["role"] for m in data["members"]}
+    assert {"medlem", "vara", "sekretariat"} <= roles
+    vara = next(m for m in data["members"] if m["role"] == "vara")
+    assert vara["deputy_for"] == "Stine Slørdal"
+    medikasjon = client.get("/api/v1/bodies/endringsrad-medikasjon").get_json()
+    assert medikasjon["escalates_to"] == "produktrad-dips-arena"
+
+
+def test_meetings_of_a_body_by_year(client, demo):
+    data = client.get("/api/v1/bodies/fagradet/meetings?year=2026").get_json()
+    assert sorted(m["number"] for m in data["items"]) == ["1/26", "2/26"]
+    april = next(m for m in data["items"] if m["number"] == "2/26")
+    assert april["days"][0] == {
+        "date": "2026-04-29",
+        "start": "2026-04-29T08:00:00+00:00",
+        "end": "2026-04-29T14:00:00+00:00",
+    }
+    assert client.get("/api/v1/bodies/fagradet/meetings?year=2025").get_json()["items"] == []
+
+
+def test_meeting_detail_has_days_agenda_and_case_numbers(client, demo, session):
+    data = client.get(f"/api/v1/meetings/{meeting_id(session, 'fagradet', '2/26')}").get_json()
+    assert data["number"] == "2/26" and len(data["days"]) == 2
+    cases = [i for i in data["agenda"] if i["type"] == "case"]
+    assert [c["case_number"] for c in cases] == [f"{n}/26" for n in range(9, 18)]
+    ehds = cases[1]
+    assert ehds["sakstype"] == "Drøfting" and ehds["time"] == "10:10" and ehds["day"] == 1
+    assert ehds["attachments"] == [
+        {
+            "number": "2",
+            "title": "Toppnotat EHDS på legemiddelområdet i forhold til norsk e-reseptløsning",
+        }
+    ]
+    points = [i for i in data["agenda"] if i["type"] == "point"]
+    assert points and all(p["parent_id"] for p in points)
+    assert any(i["type"] == "break" and i["title"] == "Lunsj" for i in data["agenda"])
+
+
+def test_case_detail_has_all_treatments(client, demo, session):
+    meeting = client.get(f"/api/v1/meetings/{meeting_id(session, 'fagradet', '2/26')}").get_json()
+    case_id = next(i["case_id"] for i in meeting["agenda"] if i["case_number"] == "10/26")
+    data = client.get(f"/api/v1/cases/{case_id}").get_json()
+    numbers = [(t["case_number"], t["body"]) for t in data["treatments"]]
+    assert numbers[-1] == ("10/26", "fagradet")
+    assert ("26/25", "nasjonalt-e-helserad") in numbers
+    assert data["treatments"][-1]["date"] == "2026-04-29"
+
+
+def test_errors_are_json(client, demo):
+    assert client.get("/api/v1/bodies/finnes-ikke").status_code == 404
+    response = client.get("/api/v1/bodies?page=tre")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "«page» må være et heltall"
+    assert client.get("/api/v1/bodies?per_page=100000").status_code == 400

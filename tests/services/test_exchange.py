@@ -1,0 +1,259 @@
+"""Import of the exchange format: what it loads, and how it refuses bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from govern.exports.exchange import build_exchange, dump_exchange
+from govern.models import Attendance, Body, Case, Meeting, Membership, Person, Treatment
+from govern.models.base import Base
+from govern.services.exchange import ExchangeError, import_exchange
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example.json"
+DEMO = Path(__file__).resolve().parents[2] / "govern" / "demo" / "demo.json"
+
+
+def example() -> dict:
+    """The exchange example from the brief (a verbatim copy in tests/data)."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def row_counts(session) -> dict[str, int]:
+    return {
+        t.name: session.scalar(select(func.count()).select_from(t))
+        for t in Base.metadata.sorted_tables
+    }
+
+
+def test_example_loads_with_numbers_in_agenda_order(session):
+    result = import_exchange(session, example())
+    assert result.meetings == 1
+    meeting = session.scalar(select(Meeting))
+    assert meeting.number == "2/26"
+    cases = [i for i in meeting.items if i.kind == "case"]
+    assert [i.treatment.number for i in cases] == ["1/26", "2/26", "3/26", "4/26"]
+    assert [i.display_title for i in cases][1] == "Strategisk retning kjernejournal"
+    recommendation = cases[1].treatment
+    assert [i.text for i in recommendation.inputs] == [
+        "Brukerbehovet må dokumenteres bedre.",
+        "Se hen til EHDS.",
+    ]
+    assert recommendation.decision == "Rådet anbefaler alternativ 2."
+    points = [i for i in meeting.items if i.kind == "point"]
+    assert [p.parent.treatment.number for p in points] == ["3/26", "3/26"]
+    assert points[0].day.date.isoformat() == "2026-05-07"
+
+
+def test_example_external_treatment_and_memberships(session):
+    import_exchange(session, example())
+    external = session.scalar(select(Treatment).where(Treatment.meeting_id.is_(None)))
+    assert external.number == "14/25"
+    assert external.body.external is True
+    assert external.display_title == "Kjernejournal – veien videre"
+    assert external.case.title == "Strategisk retning kjernejournal"
+    vara = session.scalar(select(Membership).where(Membership.role == "vara"))
+    assert vara.person.name == "Per Vik" and vara.deputy_for.name == "Siri Dahl"
+    deputy = session.scalar(select(Attendance).where(Attendance.status == "deputy"))
+    assert deputy.deputy_for.name == "Siri Dahl" and deputy.days == [1]
+
+
+def test_meeting_days_are_stored_in_utc_and_read_in_oslo_time(session):
+    import_exchange(session, example())
+    day = session.scalar(select(Meeting)).days[0]
+    assert day.starts_at.utcoffset().total_seconds() == 0
+    assert day.starts_at.hour == 8  # 10:00 CEST
+    assert day.start_time.strftime("%H:%M") == "10:00"
+
+
+def _broken(mutate) -> dict:
+    document = copy.deepcopy(example())
+    mutate(document)
+    return document
+
+
+BAD_INPUT = [
+    (
+        "unknown body",
+        lambda d: d["meetings"][0].update(body="ukjent-rad"),
+        "meetings[0].body",
+        "ukjent organ «ukjent-rad»",
+    ),
+    (
+        "bad date",
+        lambda d: d["meetings"][0]["days"][1].update(date="2026-02-30"),
+        "meetings[0].days[1].date",
+        "ikke en gyldig dato",
+    ),
+    (
+        "end before start",
+        lambda d: d["meetings"][0]["days"][0].update(end="09:00"),
+        "meetings[0].days[0].end",
+        "Slutt (09:00) må være etter start (10:00)",
+    ),
+    (
+        "duplicate case number",
+        lambda d: [d["meetings"][0]["agenda"][i].update(number="5/26") for i in (0, 1)],
+        "meetings[0].agenda[1].number",
+        "Saksnummer 5/26 er allerede brukt i Eksempelrådet",
+    ),
+    (
+        "duplicate external number",
+        lambda d: d["external_treatments"].append(dict(d["external_treatments"][0])),
+        "external_treatments[1].number",
+        "14/25 er allerede brukt",
+    ),
+    (
+        "unknown key",
+        lambda d: d["meetings"][0]["agenda"][2].update(tittel="Lunsj"),
+        "meetings[0].agenda[2]",
+        "ukjent felt «tittel»",
+    ),
+    (
+        "unknown top-level key",
+        lambda d: d.update(møter=[]),
+        "fil",
+        "ukjent felt «møter»",
+    ),
+    (
+        "unknown person",
+        lambda d: d["meetings"][0]["attendance"][0].update(person="Nils Nilsen"),
+        "meetings[0].attendance[0].person",
+        "ukjent person «Nils Nilsen»",
+    ),
+    (
+        "bad sakstype",
+        lambda d: d["meetings"][0]["agenda"][1].update(sakstype="Vedtak"),
+        "meetings[0].agenda[1].sakstype",
+        "Ukjent sakstype «Vedtak»",
+    ),
+    (
+        "point before any case",
+        lambda d: d["meetings"][0]["agenda"].insert(0, {"type": "point", "title": "Løst"}),
+        "meetings[0].agenda[0].kind",
+        "Et underpunkt må stå etter en sak",
+    ),
+    (
+        "day out of range",
+        lambda d: d["meetings"][0]["agenda"][2].update(day=3),
+        "meetings[0].agenda[2].day",
+        "dag 3 finnes ikke",
+    ),
+    (
+        "meeting number of another year",
+        lambda d: d["meetings"][0].update(number="2/25"),
+        "meetings[0].number",
+        "passer ikke med året 2026",
+    ),
+    (
+        "bad time",
+        lambda d: d["meetings"][0]["agenda"][0].update(time="25:00"),
+        "meetings[0].agenda[0].time",
+        "ikke et gyldig klokkeslett",
+    ),
+    (
+        "wrong format marker",
+        lambda d: d.update(format="govern/2"),
+        "format",
+        "skal være «govern/1»",
+    ),
+    (
+        "external body meeting",
+        lambda d: d["meetings"][0].update(body="nasjonalt-e-helserad"),
+        "meetings[0].body",
+        "eksternt organ",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "message"),
+    [case[1:] for case in BAD_INPUT],
+    ids=[case[0] for case in BAD_INPUT],
+)
+def test_bad_input_names_the_place_and_changes_nothing(session, mutate, where, message):
+    before = row_counts(session)
+    with pytest.raises(ExchangeError) as caught:
+        import_exchange(session, _broken(mutate))
+    session.rollback()
+    error = caught.value
+    assert error.field == ("" if where == "fil" else where)
+    assert message in error.message
+    assert row_counts(session) == before
+
+
+def test_failed_import_keeps_existing_data(session):
+    import_exchange(session, example())
+    session.commit()
+    before = row_counts(session)
+    document = _broken(lambda d: d["meetings"][0].update(number="3/26"))
+    document["organisations"].append({"name": "Ny organisasjon"})
+    document["bodies"] = []  # the bodies exist already; meetings refer to them
+    document["people"] = []
+    document["cases"] = []
+    document["external_treatments"] = []
+    document["meetings"][0]["days"] = [{"date": "2026-09-02", "start": "10:00", "end": "15:00"}]
+    for item in document["meetings"][0]["agenda"]:
+        item["day"] = 1
+    document["meetings"][0]["agenda"][5]["title"] = ""  # a point without text
+    with pytest.raises(ExchangeError) as caught:
+        import_exchange(session, document)
+    assert str(caught.value) == "meetings[0].agenda[5].title: mangler"
+    session.rollback()
+    assert row_counts(session) == before
+    assert session.scalar(select(func.count()).select_from(Body)) == 2
+
+
+def test_export_import_export_gives_the_same_file(session, app):
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    session.commit()
+    first = dump_exchange(build_exchange(session))
+    # Into an empty database: drop every row, then import what was exported.
+    session.remove() if hasattr(session, "remove") else None
+    from govern.extensions import db
+
+    for table in reversed(Base.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    import_exchange(db.session, json.loads(first))
+    db.session.commit()
+    second = dump_exchange(build_exchange(db.session))
+    assert second == first
+
+
+def test_example_round_trips_to_the_same_data(session):
+    document = example()
+    import_exchange(session, document)
+    exported = build_exchange(session)
+    # What the example states is what comes back; export adds the allocated numbers.
+    agenda = exported["meetings"][0]["agenda"]
+    assert [a.get("number") for a in agenda] == ["1/26", "2/26", None, "3/26", None, None, "4/26"]
+    assert exported["external_treatments"] == document["external_treatments"]
+    assert exported["people"] == document["people"]
+    assert exported["cases"] == document["cases"]
+
+
+def test_demo_has_fagradet_with_the_seed_meetings(session):
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    fagradet = session.scalar(select(Body).where(Body.slug == "fagradet"))
+    meetings = session.scalars(
+        select(Meeting).where(Meeting.body_id == fagradet.id).order_by(Meeting.seq)
+    ).all()
+    assert [m.number for m in meetings] == ["1/26", "2/26"]
+    assert meetings[0].location == "Clarion Hotel Oslo"
+    assert meetings[1].location == "Thon Partner Hotel, Kristiansand"
+    numbers = [i.treatment.number for m in meetings for i in m.items if i.kind == "case"]
+    assert numbers == [f"{n}/26" for n in range(1, 18)]
+    ehds = next(i.treatment for i in meetings[1].items if i.treatment and i.treatment.seq == 10)
+    assert ehds.display_title == "EHDS på legemiddelområdet i forhold til norsk e-reseptløsning"
+    assert ehds.proposed_decision.startswith("Helsedirektoratet tar med seg innspill")
+    history = [(t.number, t.body.short_name) for c in ehds.case.lineage()[1:] for t in c.treatments]
+    assert ("26/25", "Nasjonalt e-helseråd") in history
+    kinds = set(session.scalars(select(Body.kind)))
+    assert {"fagråd", "produktråd", "endringsråd", "nasjonalt råd"} <= kinds
+    assert session.scalar(select(func.count()).select_from(Person)) > 30
+    assert session.scalar(select(func.count()).select_from(Case)) >= 10
