@@ -77,6 +77,9 @@ def demo_command() -> None:
     if db.session.scalar(select(Body.id).where(Body.slug == "fagradet")):
         click.echo("Demodata er allerede lastet.")
         return
+    if db.session.scalar(select(Body.id).limit(1)):
+        click.echo("Databasen har allerede egne data; demodata lastes ikke inn i den.")
+        return
     click.echo(f"Demodata lastet: {_import(_load_json(DEMO_FILE))}")
 
 

@@ -58,3 +58,11 @@ def test_demo_is_idempotent(app, session):
     assert second.exit_code == 0
     assert "allerede lastet" in second.output
     assert session.scalar(select(func.count()).select_from(Meeting)) == count == 5
+
+
+def test_demo_is_not_mixed_into_real_data(app, session):
+    assert run(app, "import", str(EXAMPLE)).exit_code == 0
+    result = run(app, "demo")
+    assert result.exit_code == 0
+    assert "demodata lastes ikke" in result.output
+    assert session.scalar(select(func.count()).select_from(Body)) == 2
