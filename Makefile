@@ -23,7 +23,7 @@ demo: migrate
 	$(FLASK) demo
 
 run: demo
-	@echo "govern kjører på http://127.0.0.1:5000"
+	@echo "govern kjører på http://$${GOVERN_BIND:-127.0.0.1:5000}"
 	$(BIN)/gunicorn --config gunicorn.conf.py 'govern:create_app()'
 
 test: install

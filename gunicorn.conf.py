@@ -9,3 +9,6 @@ threads = int(os.environ.get("GOVERN_THREADS", "4"))
 accesslog = os.environ.get("GOVERN_ACCESS_LOG") or None
 errorlog = "-"
 timeout = 30
+# No control socket in the home directory: nothing outside the project is written, and two
+# servers (the app and the benchmark's baseline) can run side by side.
+control_socket_disable = True
