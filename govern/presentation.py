@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from govern.models.bodies import Body, Membership
+from govern.models.bodies import ROLES, Body, Membership
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.timeutil import date_span, time_span, weekday_date
 
@@ -90,3 +90,50 @@ def paragraphs(text: str) -> list[dict]:
         else:
             blocks.append({"kind": "p", "text": "\n".join(lines)})
     return blocks
+
+
+@dataclass
+class AttendanceLists:
+    """Who was there, as the referat's header lists them."""
+
+    present: list[str]
+    absent: list[str]
+    deputies: list[str]
+    staff: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.present or self.absent or self.deputies or self.staff)
+
+
+def _days_suffix(days: list[int] | None) -> str:
+    """' – dag 1' or ' – dag 1 og 2' for a status that holds only some days."""
+    if not days:
+        return ""
+    numbers = [str(d) for d in sorted(days)]
+    joined = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " og " + numbers[-1]
+    return f" – dag {joined}"
+
+
+def attendance_lists(meeting: Meeting) -> AttendanceLists:
+    """Split attendance into present members, absences, deputies and secretariat staff.
+
+    A member absent only some days is listed as present and, with those days, as absent.
+    """
+    memberships = active_members(meeting.body, None, ROLES)
+    order = {m.person_id: (i, m.role) for i, m in enumerate(memberships)}
+    rows = sorted(meeting.attendance, key=lambda a: (order.get(a.person_id, (10**6, ""))[0], a.id))
+    lists = AttendanceLists([], [], [], [])
+    for a in rows:
+        label = a.person.label
+        staff = order.get(a.person_id, (0, ""))[1] == "sekretariat"
+        if a.status == "deputy":
+            lists.deputies.append(f"{label}, stiller for {a.deputy_for.name}{_days_suffix(a.days)}")
+        elif a.status == "absent":
+            lists.absent.append(label + _days_suffix(a.days))
+            if a.days:
+                lists.present.append(label)
+        elif staff:
+            lists.staff.append(a.person.name)
+        else:
+            lists.present.append(label)
+    return lists

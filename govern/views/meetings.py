@@ -20,4 +20,5 @@ def view_meeting(meeting_id: int):
         times=presentation.meeting_times(meeting),
         members=presentation.active_members(meeting.body, meeting.first_date),
         days=presentation.agenda_days(meeting),
+        attendance=presentation.attendance_lists(meeting),
     )

@@ -86,6 +86,20 @@ def test_meeting_page_of_the_january_meeting_shows_inputs_and_decisions(client, 
     assert "Clarion Hotel Oslo" in page
     assert "Innspill:" in page
     assert "Vedtak: Fagrådet drøftet saken." in page
+    assert (
+        "Mariann Hornnes, assisterende helsedirektør Helsedirektoratet, orienterte Fagrådet" in page
+    )
+    assert "Det kom ingen saker til eventuelt." in page
+    oppmote = page[page.index("Oppmøte") : page.index("Dagsorden")]
+    assert "Til stede Hans Löwe Larsen, Helsedirektoratet" in oppmote
+    assert "Ikke til stede Knut Berglund, Helsedirektoratet – dag 1" in oppmote
+    assert (
+        "Stedfortreder Marthe Kristine Striger Dingen, Helse Midt RHF, stiller for Stine Slørdal"
+        in oppmote
+    )
+    assert "Sekretariat Siv Ingebrigtsen, Vibeke Jonassen Wang, Karen Lima" in oppmote
+    # Knut Berglund was there on day 2, so he is among those present as well.
+    assert oppmote.index("Knut Berglund") < oppmote.index("Ikke til stede")
 
 
 def test_case_page_shows_history_across_bodies_in_date_order(client, demo, session):
