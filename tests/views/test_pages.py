@@ -13,6 +13,8 @@ from sqlalchemy import event, select
 from govern.extensions import db
 from govern.models import Body, Meeting
 from govern.services import agenda
+from govern.services.bodies import MembershipInput, add_membership
+from govern.services.meetings import record_attendance
 from govern.services.exchange import import_exchange
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.services.test_exchange import DEMO
@@ -160,16 +162,14 @@ def count_queries():
 
 def _meeting_with_items(n: int, slug: str) -> int:
     body = make_body(slug, slug.title())
-    for i in range(10):
-        from govern.services.bodies import MembershipInput, add_membership
-
-        add_membership(
-            db.session,
-            body,
-            make_person(f"Medlem {slug} {i}", f"Org {i}"),
-            MembershipInput("medlem"),
-        )
+    people = [make_person(f"Medlem {slug} {i}", f"Org {i}") for i in range(10)]
+    for person in people:
+        add_membership(db.session, body, person, MembershipInput("medlem"))
     meeting = make_meeting(body, date(2026, 4, 29), date(2026, 4, 30), start=time(8), end=time(18))
+    record_attendance(db.session, meeting, people[0], "absent", days=[1])
+    record_attendance(db.session, meeting, people[1], "deputy", deputy_for=people[0])
+    for person in people[2:]:
+        record_attendance(db.session, meeting, person, "present")
     for i in range(n):
         item = add_case(
             meeting, f"Sak {i}", day=1 + i % 2, summary="Tekst", proposed_decision="Forslag"
