@@ -17,6 +17,8 @@ DEFAULTS = {
     "PER_PAGE": 50,
     "MAX_PER_PAGE": 200,
     "BASE_URL": "http://127.0.0.1:5000",
+    #: Rendered pages kept per process (0 turns the page cache off).
+    "PAGE_CACHE_SIZE": 256,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
@@ -65,25 +65,33 @@ def meeting_years(session: Session, body: Body) -> list[int]:
 
 
 def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
-    """A meeting with days, agenda (treatments, cases, inputs, attachments), attendance, members."""
+    """A meeting with days, agenda (treatments, cases, inputs, attachments), attendance, members.
+
+    Many-to-one links are joined into their parent's query; each collection is one more
+    query, so the count stays the same however long the agenda is.
+    """
     return session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
-            selectinload(Meeting.body).options(_membership_options()),
+            joinedload(Meeting.body)
+            .selectinload(Body.memberships)
+            .options(
+                joinedload(Membership.person).joinedload(Person.organisation),
+                joinedload(Membership.deputy_for),
+            ),
             selectinload(Meeting.days),
-            selectinload(Meeting.items).options(
-                selectinload(AgendaItem.treatment).options(
-                    selectinload(Treatment.case),
-                    selectinload(Treatment.inputs),
-                    selectinload(Treatment.attachments),
-                ),
+            selectinload(Meeting.items)
+            .joinedload(AgendaItem.treatment)
+            .options(
+                joinedload(Treatment.case),
+                selectinload(Treatment.inputs),
+                selectinload(Treatment.attachments),
             ),
             selectinload(Meeting.attendance).options(
-                selectinload(Attendance.person).selectinload(Person.organisation),
-                selectinload(Attendance.deputy_for),
+                joinedload(Attendance.person).joinedload(Person.organisation),
+                joinedload(Attendance.deputy_for),
             ),
-            selectinload(Meeting.attachments),
         )
     )
 

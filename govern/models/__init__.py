@@ -6,6 +6,7 @@ from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.numbering import NumberCounter
 from govern.models.people import Organisation, Person
+from govern.models.revision import DataRevision
 
 __all__ = [
     "AgendaItem",
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "Body",
     "Case",
+    "DataRevision",
     "Meeting",
     "MeetingDay",
     "Membership",

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from govern import queries
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER
+from govern.views.cache import cached_page
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")
 
@@ -17,11 +18,13 @@ def index():
 
 
 @bp.get("/bodies")
+@cached_page
 def list_bodies():
     return render_template("bodies/list.html", bodies=queries.body_list(db.session))
 
 
 @bp.get("/bodies/<slug>")
+@cached_page
 def view_body(slug: str):
     body = queries.body_by_slug(db.session, slug) or abort(404)
     members = sorted(body.memberships, key=lambda m: (ROLE_ORDER[m.role], m.id))

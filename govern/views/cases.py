@@ -6,11 +6,13 @@ from flask import Blueprint, abort, render_template
 
 from govern import queries
 from govern.extensions import db
+from govern.views.cache import cached_page
 
 bp = Blueprint("cases", __name__, template_folder="../../templates")
 
 
 @bp.get("/cases/<int:case_id>")
+@cached_page
 def view_case(case_id: int):
     case = queries.case_full(db.session, case_id) or abort(404)
     return render_template(

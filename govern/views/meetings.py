@@ -6,11 +6,13 @@ from flask import Blueprint, abort, render_template
 
 from govern import presentation, queries
 from govern.extensions import db
+from govern.views.cache import cached_page
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cached_page
 def view_meeting(meeting_id: int):
     meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
     return render_template(

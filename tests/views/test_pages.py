@@ -14,8 +14,8 @@ from govern.extensions import db
 from govern.models import Body, Meeting
 from govern.services import agenda
 from govern.services.bodies import MembershipInput, add_membership
-from govern.services.meetings import record_attendance
 from govern.services.exchange import import_exchange
+from govern.services.meetings import record_attendance
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.services.test_exchange import DEMO
 

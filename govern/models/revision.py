@@ -1,0 +1,25 @@
+"""A database-wide data revision: bumped once by every transaction that changes data."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, CheckConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from govern.models.base import Base
+
+
+class DataRevision(Base):
+    """One row; `value` goes up whenever a transaction that wrote data commits.
+
+    Pages cache their rendering under the revision they were built from, and use it as
+    their ETag, so any write anywhere makes every page fresh again.
+    """
+
+    __tablename__ = "data_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"<DataRevision {self.value}>"

@@ -1,0 +1,82 @@
+"""Rendered pages kept per process under the data revision they were built from.
+
+A page is served from the cache only while the database's data revision is unchanged, so
+a write in any process (or any worker) makes it be rendered afresh. The revision is also
+the page's ETag: a browser that already has the page gets 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, make_response, request, session
+
+from govern.extensions import db
+from govern.revision import committed_revision
+
+
+class PageCache:
+    """A small thread-safe LRU of rendered pages."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _cache() -> PageCache:
+    cache = current_app.extensions.get("govern_page_cache")
+    if cache is None:
+        cache = current_app.extensions["govern_page_cache"] = PageCache(
+            current_app.config["PAGE_CACHE_SIZE"]
+        )
+    return cache
+
+
+def viewer_variant() -> str:
+    """Which version of a page the current visitor may see (one for everyone, for now)."""
+    return "public"
+
+
+def cached_page(view: Callable) -> Callable:
+    """Serve a GET page from the cache while the data has not changed since it was built."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_app.config["PAGE_CACHE_SIZE"] or session.get("_flashes"):
+            # A page that carries a one-time message is never cached or served from cache.
+            return view(*args, **kwargs)
+        revision = committed_revision(db.engine)
+        variant = viewer_variant()
+        etag = f"r{revision}-{variant}"
+        key = (request.full_path, variant, revision)
+        body = _cache().get(key)
+        if body is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            _cache().put(key, response.get_data())
+        else:
+            response = make_response(body)
+        response.set_etag(etag, weak=True)
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+
+    return wrapper

@@ -1,0 +1,57 @@
+"""Cached pages are never stale: any committed write makes them render afresh."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from govern.extensions import db
+from govern.revision import current_revision
+from govern.services import meetings
+from tests.conftest import add_case, make_body, make_meeting
+from tests.views.test_pages import text_of
+
+
+def test_a_write_anywhere_refreshes_the_cached_meeting_page(client, session):
+    meeting = make_meeting(make_body())
+    item = add_case(meeting, "Første tittel")
+    session.commit()
+    url = f"/meetings/{meeting.id}"
+    assert "Første tittel" in text_of(client.get(url))
+    assert "Første tittel" in text_of(client.get(url))  # now from the cache
+
+    item.treatment.case.title = "Ny tittel"
+    session.commit()
+    page = text_of(client.get(url))
+    assert "Ny tittel" in page and "Første tittel" not in page
+
+
+def test_bulk_statements_and_only_committed_writes_bump_the_revision(session):
+    body = make_body()
+    session.commit()
+    start = current_revision(session)
+    make_meeting(body, date(2026, 2, 1))
+    session.rollback()
+    assert current_revision(session) == start
+    meeting = make_meeting(body, date(2026, 3, 1))
+    session.commit()
+    after_insert = current_revision(session)
+    assert after_insert == start + 1
+    meetings.delete_meeting(session, meeting)
+    session.commit()
+    assert current_revision(session) == after_insert + 1
+    session.commit()  # nothing changed: no bump
+    assert current_revision(session) == after_insert + 1
+
+
+def test_pages_answer_conditional_requests(client, session):
+    make_body()
+    session.commit()
+    first = client.get("/bodies")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    assert client.get("/bodies", headers={"If-None-Match": etag}).status_code == 304
+    make_body("nytt-rad", "Nytt råd")
+    db.session.commit()
+    again = client.get("/bodies", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert "Nytt råd" in text_of(again)
