@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from govern.extensions import db
 from govern.models.bodies import Body
@@ -44,6 +45,13 @@ def _import(document: object) -> str:
     except GovernError as error:
         db.session.rollback()
         raise CommandError(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
+    except SQLAlchemyError as error:
+        # A rule only the database knew about; the services check what they can first.
+        db.session.rollback()
+        detail = str(getattr(error, "orig", error)).splitlines()[0]
+        raise CommandError(
+            f"Importen ble avbrutt, ingenting er lagret.\nDatabasen avviste dataene: {detail}"
+        ) from None
     except BaseException:
         db.session.rollback()
         raise

@@ -66,3 +66,20 @@ def test_demo_is_not_mixed_into_real_data(app, session):
     assert result.exit_code == 0
     assert "demodata lastes ikke" in result.output
     assert session.scalar(select(func.count()).select_from(Body)) == 2
+
+
+def test_database_refusal_is_reported_cleanly(app, session, tmp_path, monkeypatch):
+    """A rule only the database knows still ends in a clean message and an empty database."""
+    from sqlalchemy.exc import IntegrityError
+
+    from govern.services import exchange
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: people.email"))
+
+    monkeypatch.setattr(exchange.Importer, "_meeting", refuse)
+    result = run(app, "import", str(EXAMPLE))
+    assert result.exit_code != 0
+    assert "Databasen avviste dataene: UNIQUE constraint failed: people.email" in result.output
+    assert "Traceback" not in result.output
+    assert session.scalar(select(func.count()).select_from(Body)) == 0

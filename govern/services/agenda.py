@@ -69,6 +69,8 @@ def put_case_on_agenda(
     """Put a case (new or existing) on a meeting's agenda; the case number is allocated now."""
     day = _day(meeting, data.day)
     sakstype = check_sakstype(data.sakstype)
+    if len(data.presenter) > 300:
+        raise InvalidInput("Innleder kan ha høyst 300 tegn", field="presenter")
     position = _next_position(session, meeting)
     if case is None:
         case = create_case(session, CaseInput(title=check_title(data.title)))

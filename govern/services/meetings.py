@@ -65,6 +65,8 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
     if data.status not in MEETING_STATUSES:
         raise InvalidInput(f"Ukjent møtestatus «{data.status}»", field="status")
     days = _check_days(data.days)
+    if len(data.location or "") > 300:
+        raise InvalidInput("Stedet kan ha høyst 300 tegn", field="location")
     year = days[0].date.year
     clash = session.scalar(
         select(MeetingDay.date)

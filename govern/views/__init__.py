@@ -22,6 +22,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(timeutil.short_date, "short_date")
     app.add_template_filter(timeutil.weekday_date, "weekday_date")
     app.add_template_filter(timeutil.agenda_clock, "clock")
+    app.add_template_filter(timeutil.clock, "clock_text")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(meeting_dates, "meeting_dates")
     app.register_error_handler(HTTPException, _http_error)
