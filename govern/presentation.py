@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from govern.models.bodies import ROLES, Body, Membership
+from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.timeutil import date_span, time_span, weekday_date
 
@@ -73,6 +75,24 @@ def agenda_days(meeting: Meeting) -> list[AgendaDay]:
         AgendaDay(number=i + 1, day=d, heading=weekday_date(d.date), rows=by_day[d.id])
         for i, d in enumerate(meeting.days)
     ]
+
+
+def treatment_texts(t: Treatment) -> dict[str, Any]:
+    """A treatment's texts under the keys the exchange format and the API share."""
+    return {
+        "sakstype": t.sakstype,
+        "summary": t.summary,
+        "proposed_decision": t.proposed_decision,
+        "presenter": t.presenter,
+        "presentation": t.presentation,
+        "input": [i.text for i in t.inputs],
+        "decision": t.decision,
+    }
+
+
+def attachment_refs(t: Treatment) -> list[dict[str, str]]:
+    """The treatment's Vedlegg as [{'number': '6A', 'title': …}]."""
+    return [{"number": a.number, "title": a.title} for a in t.attachments]
 
 
 def paragraphs(text: str) -> list[dict]:

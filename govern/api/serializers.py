@@ -9,6 +9,7 @@ from flask import url_for
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attendance, Meeting
+from govern.presentation import attachment_refs, treatment_texts
 
 
 def body_summary(body: Body) -> dict[str, Any]:
@@ -77,14 +78,8 @@ def treatment(t: Treatment) -> dict[str, Any]:
         "meeting_id": t.meeting_id,
         "case_number": t.number,
         "title": t.display_title,
-        "sakstype": t.sakstype,
         "date": t.date.isoformat() if t.date else None,
-        "summary": t.summary,
-        "proposed_decision": t.proposed_decision,
-        "presenter": t.presenter,
-        "presentation": t.presentation,
-        "input": [i.text for i in t.inputs],
-        "decision": t.decision,
+        **treatment_texts(t),
     }
 
 
@@ -105,12 +100,8 @@ def agenda_item(item: AgendaItem, day_number: int) -> dict[str, Any]:
             case_number=t.number,
             case_id=t.case_id,
             treatment_id=t.id,
-            sakstype=t.sakstype,
-            summary=t.summary,
-            proposed_decision=t.proposed_decision,
-            input=[i.text for i in t.inputs],
-            decision=t.decision,
-            attachments=[{"number": a.number, "title": a.title} for a in t.attachments],
+            **treatment_texts(t),
+            attachments=attachment_refs(t),
         )
     return data
 

@@ -12,6 +12,7 @@ from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.people import Organisation, Person
+from govern.presentation import attachment_refs, treatment_texts
 from govern.services.exchange import FORMAT
 
 
@@ -89,14 +90,8 @@ def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dic
             "case": key,
             "title": title,
             "number": t.number,
-            "sakstype": t.sakstype,
-            "summary": t.summary,
-            "proposed_decision": t.proposed_decision,
-            "presenter": t.presenter,
-            "presentation": t.presentation,
-            "input": [i.text for i in t.inputs],
-            "decision": t.decision,
-            "attachments": [{"number": a.number, "title": a.title} for a in t.attachments],
+            **treatment_texts(t),
+            "attachments": attachment_refs(t),
         }
     )
 

@@ -35,16 +35,20 @@ def _ensure_counter(session: Session, body_id: int, year: int, kind: str) -> Non
     session.execute(stmt.on_conflict_do_nothing())
 
 
+def _counter_update(body_id: int, year: int, kind: str):
+    """UPDATE of the one counter row of a body, year and kind."""
+    return update(NumberCounter).where(
+        NumberCounter.body_id == body_id,
+        NumberCounter.year == year,
+        NumberCounter.kind == kind,
+    )
+
+
 def next_number(session: Session, body_id: int, year: int, kind: str) -> int:
     """Hand out the next number of a kind ('meeting' or 'case') for a body and year."""
     _ensure_counter(session, body_id, year, kind)
     stmt = (
-        update(NumberCounter)
-        .where(
-            NumberCounter.body_id == body_id,
-            NumberCounter.year == year,
-            NumberCounter.kind == kind,
-        )
+        _counter_update(body_id, year, kind)
         .values(last_value=NumberCounter.last_value + 1)
         .returning(NumberCounter.last_value)
         .execution_options(synchronize_session=False)
@@ -56,13 +60,8 @@ def claim_number(session: Session, body_id: int, year: int, kind: str, value: in
     """Record that a number was given by hand, so automatic numbering continues after it."""
     _ensure_counter(session, body_id, year, kind)
     stmt = (
-        update(NumberCounter)
-        .where(
-            NumberCounter.body_id == body_id,
-            NumberCounter.year == year,
-            NumberCounter.kind == kind,
-            NumberCounter.last_value < value,
-        )
+        _counter_update(body_id, year, kind)
+        .where(NumberCounter.last_value < value)
         .values(last_value=value)
         .execution_options(synchronize_session=False)
     )
