@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from govern.extensions import db
 from govern.models.bodies import Body
+from govern.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from govern.services.errors import GovernError
 from govern.services.exchange import import_exchange
 
@@ -81,14 +82,19 @@ def export_command(path: Path) -> None:
 
 @click.command("demo")
 def demo_command() -> None:
-    """Load the demo data (Fagrådet and the DIPS Arena councils) unless it is already there."""
+    """Load the demo data (Fagrådet and the DIPS Arena councils) and the demo accounts."""
     if db.session.scalar(select(Body.id).where(Body.slug == "fagradet")):
         click.echo("Demodata er allerede lastet.")
-        return
-    if db.session.scalar(select(Body.id).limit(1)):
+    elif db.session.scalar(select(Body.id).limit(1)):
         click.echo("Databasen har allerede egne data; demodata lastes ikke inn i den.")
         return
-    click.echo(f"Demodata lastet: {_import(_load_json(DEMO_FILE))}")
+    else:
+        click.echo(f"Demodata lastet: {_import(_load_json(DEMO_FILE))}")
+    ensure_demo_accounts(db.session)
+    db.session.commit()
+    click.echo(f"Demokontoer (passord «{DEMO_PASSWORD}»):")
+    for email, name, _admin in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<26} {name}")
 
 
 def register_cli(app: Flask) -> None:

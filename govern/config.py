@@ -17,6 +17,14 @@ DEFAULTS = {
     "PER_PAGE": 50,
     "MAX_PER_PAGE": 200,
     "BASE_URL": "http://127.0.0.1:5000",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    #: Secure cookies always; otherwise they are Secure whenever the request came over https.
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    #: Failed logins from one address within LOGIN_WINDOW seconds before it must wait.
+    "LOGIN_RATE_LIMIT": 20,
+    "LOGIN_WINDOW": 600,
     #: Rendered pages kept per process (0 turns the page cache off).
     "PAGE_CACHE_SIZE": 256,
 }

@@ -113,7 +113,9 @@ def make_person(name: str, organisation: str | None = "Helsedirektoratet", email
 
 
 def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
+    """A meeting; called (innkalt) unless told otherwise, so its agenda is public."""
     days = days or (date(2026, 4, 29),)
+    kw.setdefault("status", "innkalt")
     data = meetings.MeetingInput(days=tuple(meetings.DayInput(d, start, end) for d in days), **kw)
     return meetings.schedule_meeting(db.session, body, data)
 

@@ -1,9 +1,12 @@
 """All models, importable from one place."""
 
+from govern.models.accounts import PasswordToken, User
+from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
+from govern.models.minutes import MinutesRevision
 from govern.models.numbering import NumberCounter
 from govern.models.people import Organisation, Person
 from govern.models.revision import DataRevision
@@ -12,6 +15,7 @@ __all__ = [
     "AgendaItem",
     "Attachment",
     "Attendance",
+    "AuditEntry",
     "Base",
     "Body",
     "Case",
@@ -19,9 +23,12 @@ __all__ = [
     "Meeting",
     "MeetingDay",
     "Membership",
+    "MinutesRevision",
     "NumberCounter",
     "Organisation",
+    "PasswordToken",
     "Person",
     "Treatment",
     "TreatmentInput",
+    "User",
 ]

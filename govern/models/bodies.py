@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govern.models.base import Base, in_check
@@ -51,6 +51,9 @@ class Body(Base):
     escalates_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("bodies.id", ondelete="SET NULL")
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     escalates_to: Mapped[Body | None] = relationship(remote_side=[id])
     memberships: Mapped[list[Membership]] = relationship(

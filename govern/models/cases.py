@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.bodies import Body
 from govern.models.meetings import format_number
+from govern.models.people import Person
 
 if TYPE_CHECKING:
     from govern.models.meetings import AgendaItem, Attachment, Meeting
@@ -38,6 +39,12 @@ class Case(Base):
     title: Mapped[str] = mapped_column(Text)
     sakseier: Mapped[str] = mapped_column(Text, default="")
     saksbehandler: Mapped[str] = mapped_column(Text, default="")
+    #: The people behind sakseier/saksbehandler when they have accounts: they may edit the memo.
+    sakseier_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    saksbehandler_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     #: The earlier case this one continues; its treatments are part of this case's history.
     follows_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="SET NULL"), index=True
@@ -48,6 +55,10 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", passive_deletes=True
     )
     follows: Mapped[Case | None] = relationship(remote_side=[id])
+    sakseier_person: Mapped[Person | None] = relationship(foreign_keys=[sakseier_id])
+    saksbehandler_person: Mapped[Person | None] = relationship(foreign_keys=[saksbehandler_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     def lineage(self) -> list[Case]:
         """This case and the earlier cases it continues, nearest first (cycles cut)."""
@@ -94,10 +105,13 @@ class Treatment(Base):
     decision: Mapped[str] = mapped_column(Text, default="")
     #: Meeting date of an external treatment (meeting treatments take the meeting's date).
     decided_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="treatments")
     body: Mapped[Body] = relationship()
-    meeting: Mapped[Meeting | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship(foreign_keys=[meeting_id])
     agenda_item: Mapped[AgendaItem | None] = relationship(
         back_populates="treatment", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,8 +27,13 @@ from govern.timeutil import local
 
 if TYPE_CHECKING:
     from govern.models.cases import Treatment
+    from govern.models.minutes import MinutesRevision
 
 MEETING_STATUSES = ("planlagt", "innkalt", "gjennomført", "referat godkjent", "avlyst")
+#: Statuses in which the agenda is published to everyone.
+PUBLISHED_STATUSES = ("innkalt", "gjennomført", "referat godkjent", "avlyst")
+#: The referat: draft → sent to members → approved at the next meeting (then locked).
+MINUTES_STATUSES = ("utkast", "sendt", "godkjent")
 ITEM_KINDS = ("case", "break", "heading", "point")
 ATTENDANCE_STATUSES = ("present", "absent", "deputy")
 
@@ -41,6 +48,10 @@ class Meeting(Base):
     __table_args__ = (
         UniqueConstraint("body_id", "year", "seq"),
         CheckConstraint(in_check("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(in_check("minutes_status", MINUTES_STATUSES), name="minutes_status"),
+        CheckConstraint(
+            "status <> 'referat godkjent' OR minutes_status = 'godkjent'", name="approved_minutes"
+        ),
         CheckConstraint("seq >= 1", name="seq_positive"),
     )
 
@@ -52,8 +63,21 @@ class Meeting(Base):
     seq: Mapped[int] = mapped_column(Integer)
     location: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), default="planlagt")
+    #: Members may read the agenda while the meeting is still being planned.
+    agenda_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    minutes_status: Mapped[str] = mapped_column(
+        String(20), default="utkast", server_default="utkast"
+    )
+    #: The Godkjenning treatment (in the next meeting) that approved these minutes.
+    minutes_approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("treatments.id", ondelete="SET NULL", use_alter=True)
+    )
+    minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
     body: Mapped[Body] = relationship(back_populates="meetings")
     days: Mapped[list[MeetingDay]] = relationship(
@@ -77,6 +101,22 @@ class Meeting(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    minutes_approved_by: Mapped[Treatment | None] = relationship(
+        foreign_keys=[minutes_approved_by_id], post_update=True
+    )
+    minutes_revisions: Mapped[list[MinutesRevision]] = relationship(
+        order_by="MinutesRevision.number", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the agenda is public (the meeting has been called, held or cancelled)."""
+        return self.status in PUBLISHED_STATUSES
+
+    @property
+    def minutes_locked(self) -> bool:
+        """Approved minutes are locked; a correction is a new revision."""
+        return self.minutes_status == "godkjent"
 
     @property
     def number(self) -> str:
@@ -164,6 +204,7 @@ class AgendaItem(Base):
     #: Wall-clock start time in Europe/Oslo on the item's day.
     start_time: Mapped[time | None] = mapped_column(Time)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     treatment_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatments.id", ondelete="CASCADE"), unique=True
     )
@@ -171,6 +212,8 @@ class AgendaItem(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     day: Mapped[MeetingDay] = relationship()
@@ -230,9 +273,14 @@ class Attachment(Base):
     seq: Mapped[int] = mapped_column(Integer)
     suffix: Mapped[str] = mapped_column(String(3), default="")
     title: Mapped[str] = mapped_column(Text)
+    #: The name the file was uploaded with.
     filename: Mapped[str | None] = mapped_column(String(255))
+    #: The file's name on disk under instance/uploads/ (random, never the user's name).
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
     content_type: Mapped[str | None] = mapped_column(String(120))
     size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="attachments")
     treatment: Mapped[Treatment | None] = relationship(back_populates="attachments")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER, Case, Treatment
+from govern.models.people import Person
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.numbering import claim_number, parse_number
 
@@ -72,9 +73,28 @@ def create_case(session: Session, data: CaseInput) -> Case:
         sakseier=(data.sakseier or "").strip(),
         saksbehandler=(data.saksbehandler or "").strip(),
     )
+    link_case_owners(session, case)
     session.add(case)
     session.flush()
     return case
+
+
+def _person_named(session: Session, name: str) -> Person | None:
+    """The one person with exactly this name, or None (no one, or several)."""
+    found = session.scalars(select(Person).where(Person.name == name).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def link_case_owners(session: Session, case: Case) -> None:
+    """Link sakseier/saksbehandler to people when the text names exactly one person.
+
+    The text stays as written (it is what the toppnotat prints); the link is what lets the
+    person edit the case's memo.
+    """
+    case.sakseier_person = _person_named(session, case.sakseier) if case.sakseier else None
+    case.saksbehandler_person = (
+        _person_named(session, case.saksbehandler) if case.saksbehandler else None
+    )
 
 
 def set_follows(case: Case, earlier: Case | None) -> None:

@@ -93,7 +93,12 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
     else:
         seq = next_number(session, body.id, year, "meeting")
     meeting = Meeting(
-        body=body, year=year, seq=seq, location=(data.location or "").strip(), status=data.status
+        body=body,
+        year=year,
+        seq=seq,
+        location=(data.location or "").strip(),
+        status=data.status,
+        minutes_status="godkjent" if data.status == "referat godkjent" else "utkast",
     )
     meeting.days = [
         MeetingDay(

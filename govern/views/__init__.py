@@ -12,12 +12,14 @@ from govern.presentation import meeting_dates, paragraphs
 def register_views(app: Flask) -> None:
     """Register every blueprint and the shared template helpers."""
     from govern.api import bp as api_bp
-    from govern.views.bodies import bp as bodies_bp
-    from govern.views.cases import bp as cases_bp
-    from govern.views.meetings import bp as meetings_bp
+    from govern.permissions import NeedLogin, login_redirect
+    from govern.views import admin, auth, bodies, cases, meetings, planning, running
 
-    for bp in (bodies_bp, meetings_bp, cases_bp, api_bp):
-        app.register_blueprint(bp)
+    for module in (auth, bodies, meetings, cases, planning, running, admin):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api_bp)
+    app.register_error_handler(NeedLogin, lambda _error: login_redirect())
+    app.add_template_global(_can, "can")
     app.add_template_filter(timeutil.long_date, "long_date")
     app.add_template_filter(timeutil.short_date, "short_date")
     app.add_template_filter(timeutil.weekday_date, "weekday_date")
@@ -30,7 +32,10 @@ def register_views(app: Flask) -> None:
 
 
 ERROR_TEXT = {
-    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles."),
+    400: (
+        "Ugyldig forespørsel",
+        "Forespørselen kunne ikke behandles. Last siden på nytt og prøv igjen.",
+    ),
     403: ("Ingen tilgang", "Du har ikke tilgang til denne siden."),
     404: ("Siden finnes ikke", "Vi fant ikke det du lette etter. Sjekk adressen."),
     405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
@@ -62,3 +67,12 @@ def _server_error(error: Exception):
     if request.path.startswith("/api/"):
         return {"error": {"status": 500, "message": text}}, 500
     return render_template("errors/error.html", code=500, title=title, text=text), 500
+
+
+def _can(action: str, target=None) -> bool:
+    """Templates ask permissions for the current user: {% if can('prepare', meeting) %}."""
+    from flask_login import current_user
+
+    from govern.permissions import can
+
+    return can(current_user, action, target)

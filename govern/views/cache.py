@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import current_app, make_response, request, session
+from flask_login import current_user
 
 from govern.extensions import db
 from govern.revision import committed_revision
@@ -50,9 +51,13 @@ def _cache() -> PageCache:
     return cache
 
 
-def viewer_variant() -> str:
-    """Which version of a page the current visitor may see (one for everyone, for now)."""
-    return "public"
+def viewer_variant() -> str | None:
+    """The version of a page the visitor sees: 'public' for visitors not logged in.
+
+    Logged-in users see pages shaped by their roles and their name in the header, so their
+    pages are rendered each time (None: no caching).
+    """
+    return None if current_user.is_authenticated else "public"
 
 
 def cached_page(view: Callable) -> Callable:
@@ -60,11 +65,11 @@ def cached_page(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_app.config["PAGE_CACHE_SIZE"] or session.get("_flashes"):
+        variant = viewer_variant()
+        if variant is None or not current_app.config["PAGE_CACHE_SIZE"] or session.get("_flashes"):
             # A page that carries a one-time message is never cached or served from cache.
             return view(*args, **kwargs)
         revision = committed_revision(db.engine)
-        variant = viewer_variant()
         etag = f"r{revision}-{variant}"
         key = (request.full_path, variant, revision)
         body = _cache().get(key)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from govern import presentation, queries
 from govern.extensions import db
+from govern.permissions import can, require
 from govern.views.cache import cached_page
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
@@ -15,6 +17,7 @@ bp = Blueprint("meetings", __name__, template_folder="../../templates")
 @cached_page
 def view_meeting(meeting_id: int):
     meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
+    require("read", meeting)
     return render_template(
         "meetings/view.html",
         meeting=meeting,
@@ -23,4 +26,6 @@ def view_meeting(meeting_id: int):
         members=presentation.active_members(meeting.body, meeting.first_date),
         days=presentation.agenda_days(meeting),
         attendance=presentation.attendance_lists(meeting),
+        show_minutes=can(current_user, "read_minutes", meeting),
+        may_prepare=can(current_user, "prepare", meeting),
     )

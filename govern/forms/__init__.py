@@ -1,0 +1,1 @@
+"""WTForms classes; each checks shape and hands a frozen input to a service."""

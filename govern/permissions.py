@@ -1,0 +1,110 @@
+"""Who may do what: one check used by every view.
+
+Roles are per body and come from the person's memberships that are active today:
+- sekretariat prepares and runs the body's meetings;
+- leder, nestleder, medlem, vara, observatør read everything of their body, including
+  agendas and minutes marked for members;
+- the people behind a case's sakseier/saksbehandler edit its memo;
+- an administrator manages bodies and accounts, and may do everything.
+Visitors who are not logged in see what is published: bodies, called meetings' agendas,
+approved minutes and decisions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from govern.models.bodies import Body
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import Meeting
+
+READER_ROLES = frozenset({"leder", "nestleder", "medlem", "vara", "observatør", "sekretariat"})
+
+
+class NeedLogin(Exception):
+    """Raised by require() when a visitor must log in first."""
+
+
+def roles_in(user, body: Body, on: date | None = None) -> set[str]:
+    """The user's roles in a body on a day (today by default)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    on = on or date.today()
+    return {m.role for m in user.person.memberships if m.body_id == body.id and m.active_on(on)}
+
+
+def _body_of(target) -> Body | None:
+    if isinstance(target, Body):
+        return target
+    if isinstance(target, Meeting):
+        return target.body
+    if isinstance(target, Treatment):
+        return target.body
+    return None
+
+
+def can(user, action: str, target=None) -> bool:
+    """Whether the user (possibly anonymous) may do `action` on `target`."""
+    logged_in = user is not None and getattr(user, "is_authenticated", False)
+    if logged_in and user.is_admin:
+        return True
+    body = _body_of(target)
+    roles = roles_in(user, body) if (logged_in and body is not None) else set()
+    match action:
+        case "read":
+            if isinstance(target, Meeting):
+                return (
+                    target.is_published
+                    or "sekretariat" in roles
+                    or (target.agenda_shared and bool(roles & READER_ROLES))
+                )
+            return True
+        case "read_minutes":
+            if target.minutes_status == "godkjent":
+                return True
+            if target.minutes_status == "sendt":
+                return bool(roles & READER_ROLES)
+            return "sekretariat" in roles
+        case "prepare":
+            return "sekretariat" in roles
+        case "edit_memo":
+            if "sekretariat" in roles:
+                return True
+            case: Case = target.case
+            person_id = user.person_id if logged_in else None
+            return person_id is not None and person_id in (case.sakseier_id, case.saksbehandler_id)
+        case "admin":
+            return False
+    raise ValueError(f"unknown action {action!r}")
+
+
+def require(action: str, target=None) -> None:
+    """Stop the request unless allowed: log in first (302), or 403 when logged in.
+
+    A target the visitor may not even read (a draft meeting) answers 404, so drafts are
+    never revealed.
+    """
+    if can(current_user, action, target):
+        return
+    if action == "read":
+        abort(404)
+    if not current_user.is_authenticated:
+        raise NeedLogin()
+    abort(403)
+
+
+def login_redirect():
+    """Where NeedLogin sends the visitor: the login page, coming back afterwards."""
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def visible_treatments(user, treatments: list[Treatment]) -> list[Treatment]:
+    """Treatments the user may see: external ones, and those of meetings they may read.
+
+    A decision (vedtak) is only shown where the minutes may be read; the page checks that
+    per treatment with can(user, "read_minutes", t.meeting).
+    """
+    return [t for t in treatments if t.meeting is None or can(user, "read", t.meeting)]

@@ -1,0 +1,176 @@
+"""Accounts: creating them, passwords (argon2), one-time links, and login with lockout."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from govern.models.accounts import PasswordToken, User
+from govern.models.base import utcnow
+from govern.models.people import Person
+from govern.services.bodies import EMAIL_RE
+from govern.services.errors import Conflict, GovernError, InvalidInput
+
+HASHER = PasswordHasher()
+#: Failed logins in a row before the account is locked for LOCK_TIME.
+MAX_FAILED_LOGINS = 5
+LOCK_TIME = timedelta(minutes=15)
+TOKEN_LIFETIME = timedelta(hours=48)
+MIN_PASSWORD_LENGTH = 10
+#: Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong
+#: password and does not reveal which addresses have accounts.
+_DUMMY_HASH = HASHER.hash("govern-no-such-account")
+
+
+class LoginFailed(GovernError):
+    """Wrong e-mail or password, or a locked or inactive account."""
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of a password."""
+    return HASHER.hash(password)
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    """Refuse passwords that are too short or too long."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn", field=field)
+    if len(password) > 200:
+        raise InvalidInput("Passordet kan ha høyst 200 tegn", field=field)
+
+
+def create_account(
+    session: Session,
+    person: Person,
+    email: str,
+    *,
+    is_admin: bool = False,
+    password: str | None = None,
+) -> User:
+    """Give a person an account; without a password they set one from a one-time link."""
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise Conflict(f"Det finnes allerede en konto for {email}", field="email")
+    if session.scalar(select(User.id).where(User.person_id == person.id)):
+        raise Conflict(f"{person.name} har allerede en konto", field="person")
+    user = User(person=person, email=email, is_admin=is_admin)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_password_link(session: Session, user: User, now: datetime | None = None) -> str:
+    """A new one-time token for setting the password; earlier unused ones stop working."""
+    now = now or utcnow()
+    for old in session.scalars(
+        select(PasswordToken).where(
+            PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None)
+        )
+    ):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordToken(user=user, token_hash=_digest(token), expires_at=now + TOKEN_LIFETIME)
+    )
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User:
+    """The account a valid, unused, unexpired token belongs to."""
+    now = now or utcnow()
+    row = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise InvalidInput("Lenken er ugyldig, brukt eller utløpt. Be om en ny.", field="token")
+    return row.user
+
+
+def set_password_with_token(session: Session, token: str, password: str) -> User:
+    """Set a new password from a one-time link, and use the link up."""
+    user = user_for_token(session, token)
+    check_password_rules(password)
+    now = utcnow()
+    row = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
+    row.used_at = now
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> User:
+    """The account for these credentials; counts failures and locks after too many."""
+    now = now or utcnow()
+    email = (email or "").strip().lower()
+    user = session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.password_hash:
+        _verify(_DUMMY_HASH, password)
+        raise LoginFailed("Feil e-postadresse eller passord")
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(f"For mange mislykkede forsøk. Kontoen er låst i {minutes} minutter til.")
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins = 0
+            user.locked_until = now + LOCK_TIME
+        session.flush()
+        raise LoginFailed("Feil e-postadresse eller passord")
+    if not user.active:
+        raise LoginFailed("Kontoen er deaktivert")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+DEMO_PASSWORD = "govern-demo"
+#: (e-mail, name of the demo person, administrator?) — created by `flask demo` only.
+DEMO_ACCOUNTS = (
+    ("admin@example.no", "Demo Administrator", True),
+    ("sekretariat@example.no", "Siv Ingebrigtsen", False),
+    ("medlem@example.no", "Jon Gupta", False),
+    ("saksbehandler@example.no", "Jon Tysdahl", False),
+)
+
+
+def ensure_demo_accounts(session: Session) -> list[User]:
+    """The demo's accounts, all with the password DEMO_PASSWORD (idempotent)."""
+    users = []
+    for email, name, is_admin in DEMO_ACCOUNTS:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            person = session.scalar(select(Person).where(Person.name == name))
+            if person is None:
+                person = Person(name=name)
+                session.add(person)
+                session.flush()
+            user = create_account(session, person, email, is_admin=is_admin, password=DEMO_PASSWORD)
+        users.append(user)
+    return users

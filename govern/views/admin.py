@@ -1,0 +1,87 @@
+"""The administrator's pages: accounts and one-time password links."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from govern.extensions import db
+from govern.forms.admin import AccountForm
+from govern.models.accounts import User
+from govern.models.people import Person
+from govern.permissions import require
+from govern.services import accounts, audit
+from govern.services.errors import GovernError
+
+bp = Blueprint("admin", __name__, template_folder="../../templates")
+
+
+def _people_without_account() -> list[tuple[int, str]]:
+    taken = select(User.person_id)
+    rows = db.session.scalars(select(Person).where(Person.id.not_in(taken)).order_by(Person.name))
+    return [(p.id, p.label) for p in rows]
+
+
+@bp.get("/admin/accounts")
+def list_accounts():
+    require("admin")
+    users = db.session.scalars(select(User).join(Person).order_by(Person.name)).all()
+    return render_template("admin/accounts.html", users=users)
+
+
+@bp.route("/admin/accounts/new", methods=["GET", "POST"])
+def new_account():
+    require("admin")
+    form = AccountForm()
+    form.person_id.choices = [(0, "– velg –"), *_people_without_account()]
+    if form.validate_on_submit():
+        try:
+            person = db.session.get(Person, form.person_id.data)
+            user = accounts.create_account(
+                db.session, person, form.email.data, is_admin=form.is_admin.data
+            )
+            token = accounts.issue_password_link(db.session, user)
+            audit.record(
+                db.session,
+                current_user,
+                "account.create",
+                user,
+                f"Konto opprettet for {person.name}",
+            )
+        except GovernError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.email).errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("admin/link.html", user=user, token=token, new=True)
+    return render_template("admin/account_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/admin/accounts/<int:user_id>/reset")
+def reset_link(user_id: int):
+    require("admin")
+    user = db.get_or_404(User, user_id)
+    token = accounts.issue_password_link(db.session, user)
+    audit.record(
+        db.session, current_user, "account.reset", user, f"Ny passordlenke for {user.person.name}"
+    )
+    db.session.commit()
+    return render_template("admin/link.html", user=user, token=token, new=False)
+
+
+@bp.post("/admin/accounts/<int:user_id>/active")
+def toggle_active(user_id: int):
+    require("admin")
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash("Du kan ikke deaktivere din egen konto.", "error")
+        return redirect(url_for("admin.list_accounts"))
+    user.active = not user.active
+    state = "aktivert" if user.active else "deaktivert"
+    audit.record(
+        db.session, current_user, "account.active", user, f"Kontoen til {user.person.name} {state}"
+    )
+    db.session.commit()
+    flash(f"Kontoen til {user.person.name} er {state}.", "success")
+    return redirect(url_for("admin.list_accounts"))
