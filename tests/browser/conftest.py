@@ -1,0 +1,111 @@
+"""Browser tests: the real app on a loopback port, driven by Playwright in Debian's Chromium.
+
+The server runs in a thread with CSRF on, on its own SQLite file built by the migrations and
+loaded with the demo and its accounts. Chromium is the system one (`/usr/bin/chromium`, or
+GOVERN_CHROMIUM); Playwright never downloads a browser. In CI (CI=true) a missing Chromium
+fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from govern import create_app
+from govern.extensions import db
+from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from govern.services.exchange import import_exchange
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DEMO = Path(__file__).resolve().parents[2] / "govern" / "demo" / "demo.json"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _chromium() -> str | None:
+    return os.environ.get("GOVERN_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app with the demo loaded, served on 127.0.0.1 in a background thread."""
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite'}",
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    app.instance_path = str(folder)
+    with app.app_context():
+        upgrade()
+        import_exchange(db.session, json.loads(DEMO.read_text(encoding="utf-8")))
+        ensure_demo_accounts(db.session)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required for the browser tests in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed here; .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    base, _app = live_server
+    context = browser.new_context(base_url=base, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url("**/bodies**")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot under docs/ for the README."""
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / name), full_page=True)
