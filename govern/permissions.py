@@ -101,6 +101,20 @@ def login_redirect():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def visible_meeting_filter(user, body: Body):
+    """A WHERE clause for the meetings of a body the user may read (for listings)."""
+    from sqlalchemy import or_, true
+
+    from govern.models.meetings import PUBLISHED_STATUSES
+
+    if can(user, "prepare", body):
+        return true()
+    published = Meeting.status.in_(PUBLISHED_STATUSES)
+    if roles_in(user, body) & READER_ROLES:
+        return or_(published, Meeting.agenda_shared.is_(True))
+    return published
+
+
 def visible_treatments(user, treatments: list[Treatment]) -> list[Treatment]:
     """Treatments the user may see: external ones, and those of meetings they may read.
 

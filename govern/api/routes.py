@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, current_app, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from govern import queries
 from govern.api import bp, serializers
 from govern.extensions import db
 from govern.models.bodies import Body
+from govern.permissions import can, require, visible_meeting_filter, visible_treatments
 
 
 def _int_arg(name: str, default: int | None, low: int = 1, high: int | None = None) -> int | None:
@@ -74,17 +76,21 @@ def get_body(slug: str):
 def list_body_meetings(slug: str):
     body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
     year = _int_arg("year", None, low=1900, high=2200)
-    stmt = queries.meetings_of_stmt(body, year)
+    stmt = queries.meetings_of_stmt(body, year).where(visible_meeting_filter(current_user, body))
     return _page(stmt, serializers.meeting_summary)
 
 
 @bp.get("/meetings/<int:meeting_id>")
 def get_meeting(meeting_id: int):
     meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
-    return serializers.meeting_detail(meeting)
+    require("read", meeting)
+    return serializers.meeting_detail(meeting, minutes=can(current_user, "read_minutes", meeting))
 
 
 @bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
     case = queries.case_full(db.session, case_id) or abort(404)
-    return serializers.case_detail(case, queries.treatments_in_order(case))
+    treatments = visible_treatments(current_user, queries.treatments_in_order(case))
+    if not treatments:
+        abort(404)
+    return serializers.case_detail(case, treatments, current_user)

@@ -70,8 +70,16 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def treatment(t: Treatment) -> dict[str, Any]:
-    return {
+#: Fields that belong to the minutes: shown only where the minutes may be read.
+MINUTES_FIELDS = ("presentation", "input", "decision")
+
+
+def _without_minutes(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: ([] if k == "input" else "") if k in MINUTES_FIELDS else v for k, v in data.items()}
+
+
+def treatment(t: Treatment, minutes: bool = True) -> dict[str, Any]:
+    data = {
         "id": t.id,
         "case_id": t.case_id,
         "body": t.body.slug,
@@ -81,9 +89,10 @@ def treatment(t: Treatment) -> dict[str, Any]:
         "date": t.date.isoformat() if t.date else None,
         **treatment_texts(t),
     }
+    return data if minutes else _without_minutes(data)
 
 
-def agenda_item(item: AgendaItem, day_number: int) -> dict[str, Any]:
+def agenda_item(item: AgendaItem, day_number: int, minutes: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": item.id,
         "position": item.position,
@@ -103,7 +112,7 @@ def agenda_item(item: AgendaItem, day_number: int) -> dict[str, Any]:
             **treatment_texts(t),
             attachments=attachment_refs(t),
         )
-    return data
+    return data if minutes else _without_minutes(data)
 
 
 def attendance(a: Attendance) -> dict[str, Any]:
@@ -115,21 +124,30 @@ def attendance(a: Attendance) -> dict[str, Any]:
     }
 
 
-def meeting_detail(meeting: Meeting) -> dict[str, Any]:
+def meeting_detail(meeting: Meeting, minutes: bool = True) -> dict[str, Any]:
+    """A meeting with its agenda; minutes (innspill, vedtak, attendance) only if `minutes`."""
     day_numbers = {d.id: i + 1 for i, d in enumerate(meeting.days)}
+    rows = sorted(meeting.attendance, key=lambda a: a.id) if minutes else []
     return {
         **meeting_summary(meeting),
         "title": meeting.title,
-        "agenda": [agenda_item(i, day_numbers[i.day_id]) for i in meeting.items],
-        "attendance": [attendance(a) for a in sorted(meeting.attendance, key=lambda a: a.id)],
+        "minutes_status": meeting.minutes_status,
+        "agenda": [agenda_item(i, day_numbers[i.day_id], minutes) for i in meeting.items],
+        "attendance": [attendance(a) for a in rows],
     }
 
 
-def case_detail(case: Case, treatments: list[Treatment]) -> dict[str, Any]:
+def case_detail(case: Case, treatments: list[Treatment], user) -> dict[str, Any]:
+    """A case with the treatments the user may see; decisions only where minutes are readable."""
+    from govern.permissions import can
+
     return {
         "id": case.id,
         "title": case.title,
         "sakseier": case.sakseier,
         "saksbehandler": case.saksbehandler,
-        "treatments": [treatment(t) for t in treatments],
+        "treatments": [
+            treatment(t, t.meeting is None or can(user, "read_minutes", t.meeting))
+            for t in treatments
+        ],
     }

@@ -85,3 +85,25 @@ def test_errors_are_json(client, demo):
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == "«page» må være et heltall"
     assert client.get("/api/v1/bodies?per_page=100000").status_code == 400
+
+
+def test_drafts_and_unapproved_minutes_stay_hidden_from_anonymous(client, session):
+    from datetime import date
+
+    from tests.conftest import add_case, make_body, make_meeting
+
+    body = make_body()
+    draft = make_meeting(body, date(2026, 9, 1), status="planlagt")
+    held = make_meeting(body, date(2026, 6, 1), status="gjennomført")
+    add_case(
+        held, "Sak med vedtak", decision="Rådet anbefaler alternativ 2.", inputs=("Et innspill",)
+    )
+    session.commit()
+    assert client.get(f"/api/v1/meetings/{draft.id}").status_code == 404
+    listed = client.get("/api/v1/bodies/fagradet/meetings").get_json()["items"]
+    assert [m["number"] for m in listed] == [held.number]
+    data = client.get(f"/api/v1/meetings/{held.id}").get_json()
+    item = data["agenda"][0]
+    assert item["title"] == "Sak med vedtak"
+    assert item["decision"] == "" and item["input"] == []
+    assert data["minutes_status"] == "utkast"

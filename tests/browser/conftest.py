@@ -35,8 +35,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _chromium() -> str | None:
-    return os.environ.get("GOVERN_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
+    return (
+        os.environ.get("GOVERN_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
 
 
@@ -76,7 +78,9 @@ def browser():
     executable = _chromium()
     if executable is None:
         if os.environ.get("CI"):
-            pytest.fail("Chromium is required for the browser tests in CI (apt-get install chromium)")
+            pytest.fail(
+                "Chromium is required for the browser tests in CI (apt-get install chromium)"
+            )
         pytest.skip("Chromium is not installed here; .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
@@ -89,7 +93,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     base, _app = live_server
-    context = browser.new_context(base_url=base, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=base, locale="nb-NO", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
