@@ -81,6 +81,7 @@ def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
                 joinedload(Membership.deputy_for),
             ),
             selectinload(Meeting.days),
+            selectinload(Meeting.minutes_revisions),
             selectinload(Meeting.items)
             .joinedload(AgendaItem.treatment)
             .options(

@@ -1,7 +1,347 @@
-"""Pages of the running area (filled in by issue 4)."""
+"""Running and closing a meeting: attendance, the referat per case, send, approve, correct.
+
+Also the case owner's first memo editor (saksbeskrivelse and forslag til vedtak).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govern import presentation, queries
+from govern.extensions import db
+from govern.forms.base import GovernForm
+from govern.forms.running import NONE, AttendanceForm, CorrectionForm, MemoForm, MinutesForm
+from govern.models.accounts import User
+from govern.models.cases import Treatment
+from govern.models.meetings import Meeting
+from govern.models.minutes import MinutesRevision
+from govern.models.people import Person
+from govern.permissions import require
+from govern.presentation import MEMBER_ROLES
+from govern.services import attendance, minutes
+from govern.services.errors import Conflict, GovernError
+from govern.timeutil import clock, local, short_date
 
 bp = Blueprint("running", __name__, template_folder="../../templates")
+
+#: Where a service error goes in a form: (form, error.field) -> the field.
+Placer = Callable[[Any, str], Any]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return queries.meeting_full(db.session, meeting_id) or abort(404)
+
+
+def _treatment_or_404(treatment_id: int, *, in_meeting: bool = False) -> Treatment:
+    treatment = db.session.scalar(
+        select(Treatment)
+        .where(Treatment.id == treatment_id)
+        .options(
+            joinedload(Treatment.case),
+            joinedload(Treatment.body),
+            joinedload(Treatment.meeting).joinedload(Meeting.body),
+            selectinload(Treatment.inputs),
+        )
+    )
+    if treatment is None or (in_meeting and treatment.meeting is None):
+        abort(404)
+    return treatment
+
+
+def _meeting_url(meeting: Meeting, treatment: Treatment | None = None) -> str:
+    anchor = f"sak-{treatment.seq}-{treatment.year}" if treatment is not None else None
+    return url_for("meetings.view_meeting", meeting_id=meeting.id, _anchor=anchor)
+
+
+def _field_or(default: str) -> Placer:
+    """Errors go next to the field they name, else next to `default`."""
+    return lambda form, name: form._fields.get(name or "") or form._fields[default]
+
+
+def _save(form: GovernForm, work: Callable[[], Any], place: Placer, what: str = "Saken"):
+    """Run a service call and commit; a refusal is rolled back and put next to its field.
+
+    Returns (result, None), or (None, status): 409 when someone else saved first or the
+    minutes are locked, 400 for input that breaks a rule.
+    """
+    try:
+        result = work()
+        db.session.commit()
+    except StaleDataError:
+        # Saved by someone else between our check and the commit: the database refused it.
+        db.session.rollback()
+        error = minutes.stale_edit(what)
+        place(form, error.field).errors.append(error.message)
+        return None, 409
+    except GovernError as error:
+        db.session.rollback()
+        place(form, error.field).errors.append(error.message)
+        return None, 409 if isinstance(error, Conflict) else 400
+    return result, None
+
+
+def _reset_version(form: GovernForm, version: int) -> None:
+    """After a refused stale save the form carries the version now saved, so that saving
+    again, having seen what the other person saved, is a deliberate choice."""
+    form.version.raw_data = None
+    form.version.data = version
+
+
+def _button(work: Callable[[], str]) -> None:
+    """Run a button's service call (it returns the message), commit, and flash the outcome."""
+    try:
+        message = work()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(minutes.stale_edit("Møtet").message, "error")
+    except GovernError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(message, "success")
+
+
+def _when(moment: datetime) -> str:
+    at = local(moment)
+    return f"{short_date(at.date())} kl. {clock(at.time())}"
+
+
+# -- attendance -----------------------------------------------------------------------------
+
+
+def _attendance_form(meeting: Meeting, rows: list[attendance.Attendee]) -> AttendanceForm:
+    """The form as posted, or filled from what is recorded (a vara preselects whom they
+    stand in for); with the choices of every select."""
+    if request.method == "POST":
+        form = AttendanceForm()
+    else:
+        data = [
+            {
+                "person_id": r.person.id,
+                "status": r.recorded.status if r.recorded else "",
+                "deputy_for": (
+                    r.recorded.deputy_for_id
+                    if r.recorded
+                    else (r.membership.deputy_for_id if r.membership else None)
+                )
+                or NONE,
+                "days": list(r.recorded.days or []) if r.recorded else [],
+            }
+            for r in rows
+        ]
+        form = AttendanceForm(
+            formdata=None, data={"rows": data, "fingerprint": attendance.fingerprint(meeting)}
+        )
+    listed = {r.person.id for r in rows}
+    members = {r.person.id: r.person for r in rows if r.role in MEMBER_ROLES}
+    members |= {a.deputy_for.id: a.deputy_for for a in meeting.attendance if a.deputy_for}
+    people = db.session.scalars(
+        select(Person).options(joinedload(Person.organisation)).order_by(Person.name, Person.id)
+    )
+    form.set_choices(
+        [(p.id, p.label) for p in sorted(members.values(), key=lambda p: (p.name, p.id))],
+        [(p.id, p.label) for p in people if p.id not in listed],
+        len(meeting.days),
+    )
+    return form
+
+
+def _attendance_placer(targets: list) -> Placer:
+    """Service errors name 'rows[i].field'; find that row's field in the form."""
+
+    def place(form: AttendanceForm, field: str):
+        index, _, name = (field or "").removeprefix("rows[").partition("].")
+        if name and index.isdigit() and int(index) < len(targets):
+            return form.field_for(targets[int(index)], name)
+        return form.fingerprint
+
+    return place
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+def meeting_attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    require("prepare", meeting)
+    form = _attendance_form(meeting, attendance.attendees(meeting))
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        rows, targets = form.to_input()
+        changes, status = _save(
+            form,
+            lambda: attendance.set_attendance(
+                db.session, current_user, meeting, rows, form.fingerprint.data
+            ),
+            _attendance_placer(targets),
+            "Oppmøtet",
+        )
+        if status is None:
+            flash("Oppmøtet er lagret." if changes else "Ingen endringer i oppmøtet.", "success")
+            return redirect(_meeting_url(meeting))
+        meeting = _meeting_or_404(meeting_id)
+        if status == 409:
+            form.fingerprint.data = attendance.fingerprint(meeting)
+    return render_template(
+        "running/attendance.html",
+        meeting=meeting,
+        form=form,
+        people={r.person.id: r for r in attendance.attendees(meeting)},
+        # Refused because someone else saved in between: show what is saved now.
+        saved=presentation.attendance_lists(meeting) if status == 409 else None,
+        failed=status != 200,
+    ), status
+
+
+# -- the referat, case by case -------------------------------------------------------------
+
+
+@bp.route("/treatments/<int:treatment_id>/minutes", methods=["GET", "POST"])
+def treatment_minutes(treatment_id: int):
+    treatment = _treatment_or_404(treatment_id, in_meeting=True)
+    require("prepare", treatment.meeting)
+    form = MinutesForm(data=MinutesForm.values_of(treatment))
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        result, status = _save(
+            form,
+            lambda: minutes.record_minutes(db.session, current_user, treatment, form.to_input()),
+            _field_or("decision"),
+        )
+        if status is None:
+            flash(f"Referatet for sak {treatment.number} er lagret.", "success")
+            if result.approved is not None:
+                flash(f"Referatet fra {result.approved.title} er godkjent og låst.", "success")
+            return redirect(_meeting_url(treatment.meeting, treatment))
+        treatment = _treatment_or_404(treatment_id)
+        if form.version.errors:
+            _reset_version(form, treatment.version)
+    return render_template(
+        "running/minutes.html",
+        treatment=treatment,
+        meeting=treatment.meeting,
+        form=form,
+        stale=bool(form.version.errors),
+    ), status
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/send")
+def send_minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    require("prepare", meeting)
+
+    def work() -> str:
+        minutes.send_minutes(db.session, current_user, meeting)
+        return "Referatet er sendt til medlemmene."
+
+    _button(work)
+    return redirect(_meeting_url(meeting))
+
+
+@bp.post("/treatments/<int:treatment_id>/approve-minutes")
+def approve_minutes(treatment_id: int):
+    treatment = _treatment_or_404(treatment_id, in_meeting=True)
+    require("prepare", treatment.meeting)
+
+    def work() -> str:
+        approved = minutes.approve_previous_minutes(db.session, current_user, treatment)
+        return f"Referatet fra {approved.title} er godkjent og låst."
+
+    _button(work)
+    return redirect(_meeting_url(treatment.meeting, treatment))
+
+
+# -- corrections to approved minutes --------------------------------------------------------
+
+
+def _corrections_page(meeting: Meeting, chosen: Treatment | None, form: CorrectionForm, status):
+    revisions = db.session.scalars(
+        select(MinutesRevision)
+        .where(MinutesRevision.meeting_id == meeting.id)
+        .options(joinedload(MinutesRevision.user).joinedload(User.person))
+        .order_by(MinutesRevision.number)
+    )
+    return render_template(
+        "running/corrections.html",
+        meeting=meeting,
+        cases=[i.treatment for i in meeting.items if i.kind == "case"],
+        chosen=chosen,
+        form=form,
+        revisions=list(revisions),
+        labels=minutes.FIELD_LABELS,
+        when=_when,
+    ), status
+
+
+def _chosen_case(meeting: Meeting) -> Treatment | None:
+    """The case picked for correction (?sak=<id>, or the posted form's), of this meeting."""
+    chosen_id = request.form.get("treatment_id", type=int) or request.args.get("sak", type=int)
+    if not chosen_id:
+        return None
+    found = [i.treatment for i in meeting.items if i.treatment and i.treatment.id == chosen_id]
+    return found[0] if found else abort(404)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/corrections", methods=["GET", "POST"])
+def corrections(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    require("prepare", meeting)
+    chosen = _chosen_case(meeting)
+    form = CorrectionForm(data=CorrectionForm.values_of(chosen) if chosen else None)
+    status = 400 if request.method == "POST" else 200
+    if chosen is not None and form.validate_on_submit():
+        revision, status = _save(
+            form,
+            lambda: minutes.correct_minutes(
+                db.session, current_user, meeting, chosen, form.to_input()
+            ),
+            _field_or("reason"),
+        )
+        if status is None:
+            flash(f"Referatet er rettet i revisjon {revision.number}: {revision.reason}", "success")
+            return redirect(url_for("running.corrections", meeting_id=meeting_id))
+        meeting = _meeting_or_404(meeting_id)
+        chosen = _chosen_case(meeting)
+        if form.version.errors:
+            _reset_version(form, chosen.version)
+    return _corrections_page(meeting, chosen, form, status)
+
+
+# -- the case owner's memo ------------------------------------------------------------------
+
+
+@bp.route("/treatments/<int:treatment_id>/memo", methods=["GET", "POST"])
+def edit_memo(treatment_id: int):
+    treatment = _treatment_or_404(treatment_id)
+    require("edit_memo", treatment)
+    form = MemoForm(data=MemoForm.values_of(treatment))
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        changes, status = _save(
+            form,
+            lambda: minutes.update_memo(db.session, current_user, treatment, form.to_input()),
+            _field_or("summary"),
+        )
+        if status is None:
+            flash(
+                "Saksbeskrivelsen er lagret." if changes else "Ingen endringer å lagre.", "success"
+            )
+            if treatment.meeting is not None:
+                return redirect(_meeting_url(treatment.meeting, treatment))
+            return redirect(url_for("cases.view_case", case_id=treatment.case_id))
+        treatment = _treatment_or_404(treatment_id)
+        if form.version.errors:
+            _reset_version(form, treatment.version)
+    return render_template(
+        "running/memo.html", treatment=treatment, form=form, stale=bool(form.version.errors)
+    ), status

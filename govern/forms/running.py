@@ -1,0 +1,204 @@
+"""Forms of the running area: attendance, the referat per case, corrections, the memo."""
+
+from __future__ import annotations
+
+from wtforms import (
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from govern.forms.base import GovernForm
+from govern.models.cases import Treatment
+from govern.services.attendance import AttendanceRow
+from govern.services.minutes import CorrectionInput, MemoInput, MinutesInput, split_inputs
+
+#: "Not recorded" is an empty status: the person gets no attendance row.
+STATUS_CHOICES = [
+    SelectChoice("", "ikke registrert"),
+    SelectChoice("present", "til stede"),
+    SelectChoice("absent", "ikke til stede"),
+    SelectChoice("deputy", "stedfortreder"),
+]
+#: The value of "nobody chosen" in the selects of people.
+NONE = 0
+TEXT_LIMIT = 50_000
+
+
+def _choices(pairs: list[tuple]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _version_field() -> IntegerField:
+    #: The treatment's version when the form was opened; a save on an older one is refused.
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+def _day_boxes(label: str) -> SelectMultipleField:
+    return SelectMultipleField(
+        label,
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
+    )
+
+
+class AttendanceRowForm(GovernForm):
+    """One person's row; part of AttendanceForm, which carries the CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    person_id = IntegerField(widget=HiddenInput())
+    status = SelectField("Oppmøte", choices=STATUS_CHOICES, default="")
+    deputy_for = SelectField("Stiller for", coerce=int, default=NONE)
+    days = _day_boxes("Bare disse dagene")
+
+
+class AttendanceForm(GovernForm):
+    rows = FieldList(FormField(AttendanceRowForm))
+    #: The attendance as it was when the form was opened (see services.attendance.fingerprint).
+    fingerprint = HiddenField()
+    new_person = SelectField(
+        "Person som ikke er medlem", coerce=int, default=NONE, validators=[Optional()]
+    )
+    new_for = SelectField("Stiller for", coerce=int, default=NONE, validators=[Optional()])
+    new_days = _day_boxes("Bare disse dagene")
+
+    def set_choices(self, members: list[tuple[int, str]], others: list[tuple[int, str]], days: int):
+        """Choices of every select: whom one may stand in for, people to add, the days."""
+        deputy_choices = _choices([(NONE, "– velg –"), *members])
+        day_choices = _choices([(n, f"Dag {n}") for n in range(1, days + 1)])
+        for entry in self.rows:
+            entry.form.deputy_for.choices = deputy_choices
+            entry.form.days.choices = day_choices
+        self.new_person.choices = _choices([(NONE, "– ingen –"), *others])
+        self.new_for.choices = deputy_choices
+        self.new_days.choices = day_choices
+
+    def to_input(self) -> tuple[list[AttendanceRow], list]:
+        """The rows for the service, and for each the form row its errors belong to.
+
+        "Stiller for" only counts for a stedfortreder (a vara's row comes preselected).
+        """
+        rows, targets = [], []
+        for entry in self.rows:
+            f = entry.form
+            if not f.status.data:
+                continue
+            deputy = f.status.data == "deputy"
+            rows.append(
+                AttendanceRow(
+                    person_id=f.person_id.data,
+                    status=f.status.data,
+                    deputy_for_id=(f.deputy_for.data or None) if deputy else None,
+                    days=tuple(f.days.data or ()),
+                )
+            )
+            targets.append(f)
+        if self.new_person.data:
+            rows.append(
+                AttendanceRow(
+                    person_id=self.new_person.data,
+                    status="deputy",
+                    deputy_for_id=self.new_for.data or None,
+                    days=tuple(self.new_days.data or ()),
+                )
+            )
+            targets.append(None)
+        return rows, targets
+
+    def field_for(self, target, name: str):
+        """The field a service error about `name` of a row (None: the added person) goes to."""
+        if target is None:
+            return {"deputy_for": self.new_for, "days": self.new_days}.get(name, self.new_person)
+        return {"deputy_for": target.deputy_for, "days": target.days}.get(name, target.status)
+
+
+class MinutesForm(GovernForm):
+    version = _version_field()
+    presentation = TextAreaField(
+        "Hva ble lagt frem, og av hvem", validators=[Length(max=TEXT_LIMIT)]
+    )
+    inputs = TextAreaField("Innspill", validators=[Length(max=TEXT_LIMIT)])
+    decision = TextAreaField("Vedtak", validators=[Length(max=TEXT_LIMIT)])
+
+    @staticmethod
+    def values_of(t: Treatment) -> dict:
+        """The saved texts; an empty vedtak starts as the forslag til vedtak."""
+        return {
+            "version": t.version,
+            "presentation": t.presentation,
+            "inputs": "\n".join(i.text for i in t.inputs),
+            "decision": t.decision or t.proposed_decision,
+        }
+
+    def to_input(self) -> MinutesInput:
+        return MinutesInput(
+            version=self.version.data,
+            presentation=self.presentation.data or "",
+            inputs=split_inputs(self.inputs.data),
+            decision=self.decision.data or "",
+        )
+
+
+class CorrectionForm(GovernForm):
+    treatment_id = IntegerField(widget=HiddenInput())
+    version = _version_field()
+    presentation = TextAreaField(
+        "Hva ble lagt frem, og av hvem", validators=[Length(max=TEXT_LIMIT)]
+    )
+    inputs = TextAreaField("Innspill", validators=[Length(max=TEXT_LIMIT)])
+    decision = TextAreaField("Vedtak", validators=[Length(max=TEXT_LIMIT)])
+    reason = TextAreaField(
+        "Begrunnelse for rettelsen",
+        validators=[DataRequired("Skriv hvorfor referatet rettes"), Length(max=2000)],
+    )
+
+    @staticmethod
+    def values_of(t: Treatment) -> dict:
+        return {
+            "treatment_id": t.id,
+            "version": t.version,
+            "presentation": t.presentation,
+            "inputs": "\n".join(i.text for i in t.inputs),
+            "decision": t.decision,
+        }
+
+    def to_input(self) -> CorrectionInput:
+        return CorrectionInput(
+            version=self.version.data,
+            reason=self.reason.data or "",
+            decision=self.decision.data or "",
+            inputs=split_inputs(self.inputs.data),
+            presentation=self.presentation.data or "",
+        )
+
+
+class MemoForm(GovernForm):
+    version = _version_field()
+    summary = TextAreaField("Saksbeskrivelse", validators=[Length(max=TEXT_LIMIT)])
+    proposed_decision = TextAreaField("Forslag til vedtak", validators=[Length(max=TEXT_LIMIT)])
+
+    @staticmethod
+    def values_of(t: Treatment) -> dict:
+        return {
+            "version": t.version,
+            "summary": t.summary,
+            "proposed_decision": t.proposed_decision,
+        }
+
+    def to_input(self) -> MemoInput:
+        return MemoInput(
+            version=self.version.data,
+            summary=self.summary.data or "",
+            proposed_decision=self.proposed_decision.data or "",
+        )
