@@ -1,7 +1,325 @@
-"""Pages of the body-administration area (filled in by issue 4)."""
+"""The secretariat's pages for a body: its details, its members over time, its audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from govern import queries
+from govern.extensions import db
+from govern.forms.base import GovernForm
+from govern.forms.bodies import (
+    NONE,
+    EditBodyForm,
+    EndMembershipForm,
+    MemberForm,
+    MembershipForm,
+    NewBodyForm,
+)
+from govern.models.accounts import User
+from govern.models.audit import AuditEntry
+from govern.models.bodies import ROLE_ORDER, Body, Membership
+from govern.models.people import Person
+from govern.permissions import require
+from govern.services import bodies
+from govern.services.bodies import DEPUTISED_ROLES, period_text
+from govern.services.errors import GovernError
+from govern.timeutil import clock, local, short_date
 
 bp = Blueprint("body_admin", __name__, template_folder="../../templates")
+
+#: How many audit entries the log page shows.
+AUDIT_LIMIT = 200
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _body_or_404(slug: str) -> Body:
+    return queries.body_by_slug(db.session, slug) or abort(404)
+
+
+def _plain_body_or_404(slug: str) -> Body:
+    """The body alone, for pages that do not show its members."""
+    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
+
+
+def _membership_or_404(body: Body, membership_id: int) -> Membership:
+    found = next((m for m in body.memberships if m.id == membership_id), None)
+    return found or abort(404)
+
+
+def _save(form: GovernForm, default_field: str, work: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
+    try:
+        result = work()
+        db.session.commit()
+    except GovernError as error:
+        db.session.rollback()
+        form[error.field if error.field in form else default_field].errors.append(error.message)
+        return False, None
+    return True, result
+
+
+def _status(form: GovernForm) -> int:
+    return 400 if form.errors else 200
+
+
+def _escalation_choices(body: Body | None) -> list[tuple[int, str]]:
+    others = db.session.scalars(select(Body).order_by(Body.name))
+    choices = [(b.id, b.title) for b in others if body is None or b.id != body.id]
+    return [(NONE, "– ingen –"), *choices]
+
+
+def _deputy_choices(body: Body, membership: Membership | None = None) -> list[tuple[int, str]]:
+    """The body's members a vara can stand in for (and whoever this vara stands in for now)."""
+    people = {m.person.id: m.person for m in body.memberships if m.role in DEPUTISED_ROLES}
+    if membership is not None:
+        people.pop(membership.person_id, None)
+        if membership.deputy_for is not None:
+            people[membership.deputy_for.id] = membership.deputy_for
+    ordered = sorted(people.values(), key=lambda p: (p.name, p.id))
+    return [(NONE, "– ingen –"), *((p.id, p.label) for p in ordered)]
+
+
+def _person_choices() -> list[tuple[int, str]]:
+    people = db.session.scalars(
+        select(Person).options(joinedload(Person.organisation)).order_by(Person.name, Person.id)
+    )
+    return [(NONE, "– ny person (fyll ut under) –"), *((p.id, p.label) for p in people)]
+
+
+# -- bodies ---------------------------------------------------------------------------------
+
+
+@bp.route("/bodies/new", methods=["GET", "POST"])
+def new_body():
+    require("admin")
+    form = NewBodyForm()
+    form.escalates_to.choices = _escalation_choices(None)
+    if form.validate_on_submit():
+        ok, body = _save(
+            form,
+            "slug",
+            lambda: bodies.register_body(
+                db.session, current_user, form.to_input(), form.escalation_id()
+            ),
+        )
+        if ok:
+            flash(f"Organet {body.short_name} er opprettet.", "success")
+            return redirect(url_for("bodies.view_body", slug=body.slug))
+    return render_template("body_admin/body_form.html", form=form, body=None), _status(form)
+
+
+@bp.route("/bodies/<slug>/edit", methods=["GET", "POST"])
+def edit_body(slug: str):
+    body = _body_or_404(slug)
+    require("prepare", body)
+    form = EditBodyForm(data=EditBodyForm.values_of(body))
+    form.escalates_to.choices = _escalation_choices(body)
+    if form.validate_on_submit():
+        ok, changes = _save(
+            form,
+            "name",
+            lambda: bodies.update_body(
+                db.session, current_user, body, form.to_input(), form.version.data
+            ),
+        )
+        if ok:
+            if changes:
+                flash("Endringene er lagret.", "success")
+            else:
+                flash("Ingen endringer å lagre.", "info")
+            return redirect(url_for("bodies.view_body", slug=slug))
+        body = _body_or_404(slug)
+    stale = bool(form.version.errors)
+    return render_template(
+        "body_admin/body_form.html",
+        form=form,
+        body=body,
+        # After a refused stale save the form carries the version now saved, so that saving
+        # again, having seen what the other person saved, is a deliberate choice.
+        version=body.version if stale else form.version.data,
+        saved=_saved_values(form, body) if stale else [],
+    ), _status(form)
+
+
+def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
+    """The saved body's values where they differ from what the user typed."""
+    rows = []
+    for name, value in EditBodyForm.values_of(body).items():
+        if name == "version" or form[name].data == value:
+            continue
+        if name == "escalates_to":
+            value = body.escalates_to.name if body.escalates_to else "ingen"
+        elif name == "external":
+            value = "ja" if value else "nei"
+        rows.append((form[name].label.text, value or "–"))
+    return rows
+
+
+# -- members over time ----------------------------------------------------------------------
+
+
+@bp.route("/bodies/<slug>/members", methods=["GET", "POST"])
+def members(slug: str):
+    body = _body_or_404(slug)
+    require("prepare", body)
+    form = MemberForm()
+    form.person_id.choices = _person_choices()
+    form.deputy_for.choices = _deputy_choices(body)
+    if form.validate_on_submit():
+        ok, membership = _save(
+            form,
+            "person_id",
+            lambda: bodies.add_member(db.session, current_user, body, form.to_input()),
+        )
+        if ok:
+            flash(f"{membership.person.name} er lagt til som {membership.role}.", "success")
+            return redirect(url_for("body_admin.members", slug=slug))
+    return _members_page(slug, add_form=form)
+
+
+def _members_page(
+    slug: str,
+    *,
+    add_form: MemberForm | None = None,
+    end_form: tuple[int, EndMembershipForm] | None = None,
+):
+    """The members page; a form given (with its errors) is shown as the user left it."""
+    body = _body_or_404(slug)
+    if add_form is None:
+        add_form = MemberForm(formdata=None)
+    add_form.person_id.choices = _person_choices()
+    add_form.deputy_for.choices = _deputy_choices(body)
+    today = date.today()
+    rows = sorted(body.memberships, key=lambda m: (ROLE_ORDER[m.role], m.person.name, m.id))
+    current = [m for m in rows if m.active_on(today)]
+    end_forms = {m.id: EndMembershipForm(formdata=None, prefix=f"end{m.id}") for m in current}
+    if end_form is not None:
+        end_forms[end_form[0]] = end_form[1]
+    failed = add_form.errors or (end_form is not None and end_form[1].errors)
+    return render_template(
+        "body_admin/members.html",
+        body=body,
+        form=add_form,
+        current=current,
+        coming=[m for m in rows if m.starts_on and m.starts_on > today],
+        earlier=[m for m in rows if m.ends_on and m.ends_on < today],
+        end_forms=end_forms,
+        period_text=period_text,
+    ), (400 if failed else 200)
+
+
+@bp.route("/bodies/<slug>/members/<int:membership_id>/edit", methods=["GET", "POST"])
+def edit_membership(slug: str, membership_id: int):
+    body = _body_or_404(slug)
+    require("prepare", body)
+    membership = _membership_or_404(body, membership_id)
+    form = MembershipForm(data=MembershipForm.values_of(membership))
+    form.deputy_for.choices = _deputy_choices(body, membership)
+    if form.validate_on_submit():
+        name = membership.person.name
+        ok, changes = _save(
+            form,
+            "role",
+            lambda: bodies.update_membership(db.session, current_user, membership, form.to_input()),
+        )
+        if ok:
+            flash(f"Medlemskapet til {name} er {'endret' if changes else 'uendret'}.", "success")
+            return redirect(url_for("body_admin.members", slug=slug))
+        body = _body_or_404(slug)
+        membership = _membership_or_404(body, membership_id)
+    return render_template(
+        "body_admin/membership_form.html", body=body, membership=membership, form=form
+    ), _status(form)
+
+
+@bp.post("/bodies/<slug>/members/<int:membership_id>/end")
+def end_membership(slug: str, membership_id: int):
+    body = _body_or_404(slug)
+    require("prepare", body)
+    membership = _membership_or_404(body, membership_id)
+    form = EndMembershipForm(prefix=f"end{membership_id}")
+    if form.validate_on_submit():
+        name, last_day = membership.person.name, form.ends_on.data
+        ok, _ = _save(
+            form,
+            "ends_on",
+            lambda: bodies.end_membership(db.session, current_user, membership, last_day),
+        )
+        if ok:
+            flash(
+                f"Medlemskapet til {name} er avsluttet; siste dag {short_date(last_day)}.",
+                "success",
+            )
+            return redirect(url_for("body_admin.members", slug=slug))
+    return _members_page(slug, end_form=(membership_id, form))
+
+
+# -- the audit log --------------------------------------------------------------------------
+
+#: Field names in the log's changes, as the secretariat knows them.
+FIELD_LABELS = {
+    "name": "Navn",
+    "short_name": "Kortnavn",
+    "kind": "Type",
+    "status": "Status",
+    "mandate": "Mandat",
+    "external": "Eksternt organ",
+    "escalates_to": "Eskalerer til",
+    "role": "Rolle",
+    "starts_on": "Fra og med",
+    "ends_on": "Til og med",
+    "deputy_for": "Vara for",
+}
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(value: Any) -> str:
+    """A value from the log's changes as the page shows it."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return short_date(date.fromisoformat(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + " …"
+
+
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
+    at = local(entry.at)
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    return {
+        "at": f"{short_date(at.date())} kl. {clock(at.time())}",
+        "who": entry.user.person.name if entry.user is not None else "system",
+        "summary": entry.summary,
+        "changes": [
+            (FIELD_LABELS.get(name, name), _shown(pair[0]), _shown(pair[1]))
+            for name, pair in changes.items()
+            if isinstance(pair, list | tuple) and len(pair) == 2
+        ],
+    }
+
+
+@bp.get("/bodies/<slug>/audit")
+def audit_log(slug: str):
+    body = _plain_body_or_404(slug)
+    require("prepare", body)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.body_id == body.id)
+        .options(joinedload(AuditEntry.user).joinedload(User.person))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(AUDIT_LIMIT)
+    )
+    rows = [_audit_row(entry) for entry in entries]
+    return render_template("body_admin/audit.html", body=body, rows=rows, limit=AUDIT_LIMIT)

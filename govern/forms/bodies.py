@@ -1,0 +1,158 @@
+"""Forms of the body administration: bodies, and memberships over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from govern.forms.base import GovernForm
+from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES, Body, Membership
+from govern.services.bodies import BodyInput, BodyUpdate, MemberInput, MembershipUpdate
+
+#: The value of "nothing chosen" in the selects that refer to a body or a person by id.
+#: Those selects get their (id, label) choices in the view, as the account form does.
+NONE = 0
+
+
+def _id_or_none(value: int | None) -> int | None:
+    return value or None
+
+
+class BodyForm(GovernForm):
+    """The fields of a body that both the new and the edit form have."""
+
+    name = StringField(
+        "Navn", validators=[DataRequired("Skriv organets fulle navn"), Length(max=300)]
+    )
+    short_name = StringField(
+        "Kortnavn", validators=[DataRequired("Skriv organets kortnavn"), Length(max=120)]
+    )
+    kind = SelectField("Type", choices=list(BODY_KINDS), default="fagråd")
+    status = SelectField("Status", choices=list(BODY_STATUSES), default="Etablert")
+    mandate = TextAreaField("Mandat", validators=[Length(max=20000)])
+    external = BooleanField("Eksternt organ (møtene føres ikke i govern)")
+    escalates_to = SelectField("Eskalerer til", coerce=int, default=NONE)
+
+    def escalation_id(self) -> int | None:
+        """The id of the body chosen to escalate to, or None."""
+        return _id_or_none(self.escalates_to.data)
+
+
+class NewBodyForm(BodyForm):
+    slug = StringField(
+        "Kortnavn i adressen",
+        validators=[DataRequired("Skriv kortnavnet som skal stå i adressen"), Length(max=80)],
+    )
+
+    def to_input(self) -> BodyInput:
+        """The new body as the service takes it (the escalation goes separately)."""
+        return BodyInput(
+            slug=(self.slug.data or "").strip(),
+            name=self.name.data,
+            short_name=self.short_name.data,
+            kind=self.kind.data,
+            status=self.status.data,
+            mandate=self.mandate.data or "",
+            external=self.external.data,
+        )
+
+
+class EditBodyForm(BodyForm):
+    #: The body's version when the form was opened; a save on an older one is refused.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    @staticmethod
+    def values_of(body: Body) -> dict:
+        """The form's starting values: the body as it is saved."""
+        return {
+            "name": body.name,
+            "short_name": body.short_name,
+            "kind": body.kind,
+            "status": body.status,
+            "mandate": body.mandate,
+            "external": body.external,
+            "escalates_to": body.escalates_to_id or NONE,
+            "version": body.version,
+        }
+
+    def to_input(self) -> BodyUpdate:
+        """The changed body as the service takes it."""
+        return BodyUpdate(
+            name=self.name.data,
+            short_name=self.short_name.data,
+            kind=self.kind.data,
+            status=self.status.data,
+            mandate=self.mandate.data or "",
+            external=self.external.data,
+            escalates_to_id=self.escalation_id(),
+        )
+
+
+class MembershipForm(GovernForm):
+    """A membership's role, period and (for a vara) the member stood in for."""
+
+    role = SelectField("Rolle", choices=list(ROLES), default="medlem")
+    starts_on = DateField("Fra og med", validators=[Optional()])
+    ends_on = DateField("Til og med (siste dag)", validators=[Optional()])
+    deputy_for = SelectField("Vara for", coerce=int, default=NONE)
+
+    @staticmethod
+    def values_of(membership: Membership) -> dict:
+        """The form's starting values: the membership as it is saved."""
+        return {
+            "role": membership.role,
+            "starts_on": membership.starts_on,
+            "ends_on": membership.ends_on,
+            "deputy_for": membership.deputy_for_id or NONE,
+        }
+
+    def to_input(self) -> MembershipUpdate:
+        """The changed membership as the service takes it."""
+        return MembershipUpdate(
+            role=self.role.data,
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            deputy_for_id=_id_or_none(self.deputy_for.data),
+        )
+
+
+class MemberForm(MembershipForm):
+    """A new member: a registered person from the list, or a new person typed in."""
+
+    person_id = SelectField("Registrert person", coerce=int, default=NONE)
+    new_name = StringField("Navn", validators=[Optional(), Length(max=200)])
+    new_organisation = StringField("Organisasjon", validators=[Optional(), Length(max=200)])
+    new_email = EmailField("E-postadresse", validators=[Optional(), Length(max=254)])
+    starts_on = DateField("Fra og med", validators=[Optional()], default=date.today)
+
+    def to_input(self) -> MemberInput:
+        """The new membership as the service takes it."""
+        return MemberInput(
+            role=self.role.data,
+            person_id=_id_or_none(self.person_id.data),
+            new_name=self.new_name.data or "",
+            new_organisation=self.new_organisation.data or "",
+            new_email=self.new_email.data or "",
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            deputy_for_id=_id_or_none(self.deputy_for.data),
+        )
+
+
+class EndMembershipForm(GovernForm):
+    """The last day of a membership; one such form per row, told apart by a prefix."""
+
+    ends_on = DateField(
+        "Siste dag", validators=[InputRequired("Velg siste dag")], default=date.today
+    )
