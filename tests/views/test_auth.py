@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.pool import StaticPool
 from sqlalchemy import select
 
 from govern import create_app
@@ -109,7 +110,15 @@ def test_session_cookie_flags(client, user):
 
 
 def test_posts_without_csrf_token_are_refused(tmp_path):
-    app = create_app(base_config(WTF_CSRF_ENABLED=True))
+    # Its own in-memory database: CSRF does not depend on the database, and an app of its
+    # own on the shared PostgreSQL test database would leave rows behind for later tests.
+    app = create_app(
+        base_config(
+            WTF_CSRF_ENABLED=True,
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            SQLALCHEMY_ENGINE_OPTIONS={"poolclass": StaticPool},
+        )
+    )
     with app.app_context():
         db.create_all()
         person = make_person("Ola Hansen", email="ola@example.no")
