@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.pool import StaticPool
 from sqlalchemy import select
+from sqlalchemy.pool import StaticPool
 
 from govern import create_app
 from govern.extensions import db
