@@ -69,9 +69,19 @@ def _empty_pg_tables() -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def _forget_login_between_requests() -> None:
+    """Tests keep one app context open for the whole test, so flask.g (where Flask-Login
+    caches the current user) would outlive a request; in production every request has its
+    own. Clearing it makes each request load its user from its own session cookie."""
+    from flask import g
+
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app():
     app = create_app(base_config())
+    app.before_request(_forget_login_between_requests)
     if PG_URL:
         _build_pg_schema(app)
     with app.app_context():

@@ -1,0 +1,198 @@
+"""Every route × every role: the status each role gets.
+
+The walk covers the whole URL map, so a new route without an expectation here fails the
+test. GET is tried for every role. For POST, the roles that may not act are tried (the
+roles that may are exercised by the feature tests): they must get 302 to /login or 403,
+never a change.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from govern.models import Attachment, Body, Case, Meeting, Membership, Treatment, User
+from govern.services import accounts
+from govern.services.attachments import UploadInput, add_attachment
+from govern.services.exchange import import_exchange
+from tests.conftest import make_meeting
+from tests.services.test_exchange import DEMO
+
+ROLES = ("anonymous", "outsider", "medlem", "saksbehandler", "sekretariat", "admin")
+EMAILS = {
+    "outsider": "ingrid@example.no",
+    "medlem": "medlem@example.no",
+    "saksbehandler": "saksbehandler@example.no",
+    "sekretariat": "sekretariat@example.no",
+    "admin": "admin@example.no",
+}
+
+
+def statuses(anonymous, outsider, medlem, saksbehandler, sekretariat, admin) -> dict:
+    return dict(
+        zip(ROLES, (anonymous, outsider, medlem, saksbehandler, sekretariat, admin), strict=True)
+    )
+
+
+PUBLIC = statuses(200, 200, 200, 200, 200, 200)
+REDIRECT = statuses(302, 302, 302, 302, 302, 302)
+SECRETARIAT = statuses(302, 403, 403, 403, 200, 200)
+ADMIN = statuses(302, 403, 403, 403, 403, 200)
+MEMO = statuses(302, 403, 403, 200, 200, 200)
+DRAFT = statuses(404, 404, 404, 404, 200, 200)
+
+#: endpoint -> (expected GET statuses or None for POST-only, POST refused for these roles)
+EXPECTED = {
+    "bodies.index": (REDIRECT, None),
+    "bodies.list_bodies": (PUBLIC, None),
+    "bodies.view_body": (PUBLIC, None),
+    "cases.view_case": (PUBLIC, None),
+    "meetings.view_meeting": (PUBLIC, None),
+    "api.index": (PUBLIC, None),
+    "api.list_bodies": (PUBLIC, None),
+    "api.get_body": (PUBLIC, None),
+    "api.list_body_meetings": (PUBLIC, None),
+    "api.get_case": (PUBLIC, None),
+    "api.get_meeting": (PUBLIC, None),
+    "auth.login": (PUBLIC, None),
+    "auth.logout": (None, None),
+    "auth.set_password": (PUBLIC, None),
+    "admin.list_accounts": (ADMIN, None),
+    "admin.new_account": (ADMIN, ADMIN),
+    "admin.reset_link": (None, ADMIN),
+    "admin.toggle_active": (None, ADMIN),
+    "body_admin.new_body": (ADMIN, ADMIN),
+    "body_admin.edit_body": (SECRETARIAT, SECRETARIAT),
+    "body_admin.members": (SECRETARIAT, SECRETARIAT),
+    "body_admin.edit_membership": (SECRETARIAT, SECRETARIAT),
+    "body_admin.end_membership": (None, SECRETARIAT),
+    "body_admin.audit_log": (SECRETARIAT, None),
+    "planning.new_meeting": (SECRETARIAT, SECRETARIAT),
+    "planning.edit_meeting": (SECRETARIAT, SECRETARIAT),
+    "planning.change_status": (None, SECRETARIAT),
+    "planning.edit_agenda": (SECRETARIAT, None),
+    "planning.add_to_agenda": (None, SECRETARIAT),
+    "planning.edit_item": (SECRETARIAT, SECRETARIAT),
+    "planning.move_item": (None, SECRETARIAT),
+    "planning.remove_item": (None, SECRETARIAT),
+    "planning.meeting_attachments": (SECRETARIAT, SECRETARIAT),
+    "planning.attach_file": (None, SECRETARIAT),
+    "planning.delete_attachment": (None, SECRETARIAT),
+    "planning.download_attachment": (PUBLIC, None),
+    "running.meeting_attendance": (SECRETARIAT, SECRETARIAT),
+    "running.treatment_minutes": (SECRETARIAT, SECRETARIAT),
+    "running.send_minutes": (None, SECRETARIAT),
+    "running.approve_minutes": (None, SECRETARIAT),
+    "running.corrections": (SECRETARIAT, SECRETARIAT),
+    "running.edit_memo": (MEMO, MEMO),
+}
+
+
+@pytest.fixture
+def world(app, session, tmp_path):
+    """The demo with its accounts, an outsider, a file attachment and a draft meeting."""
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    accounts.ensure_demo_accounts(session)
+    outsider_person = next(
+        p for p in session.scalars(select(Membership)).all() if p.person.name == "Ingrid Solberg"
+    ).person
+    accounts.create_account(
+        session, outsider_person, EMAILS["outsider"], password=accounts.DEMO_PASSWORD
+    )
+    fagradet = session.scalar(select(Body).where(Body.slug == "fagradet"))
+    january, april = session.scalars(
+        select(Meeting).where(Meeting.body_id == fagradet.id).order_by(Meeting.seq)
+    ).all()
+    ehds = session.scalar(
+        select(Treatment).where(Treatment.body_id == fagradet.id, Treatment.seq == 10)
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    app.instance_path = str(tmp_path)
+    attachment = add_attachment(
+        session,
+        april,
+        UploadInput(filename="notat.pdf", content=pdf, title="Notat"),
+        tmp_path / "uploads",
+    )
+    draft = make_meeting(fagradet, __import__("datetime").date(2026, 10, 7), status="planlagt")
+    session.commit()
+    return {
+        "slug": "fagradet",
+        "meeting_id": april.id,
+        "approved_meeting_id": january.id,
+        "draft_meeting_id": draft.id,
+        "item_id": ehds.agenda_item.id,
+        "treatment_id": ehds.id,
+        "case_id": ehds.case_id,
+        "attachment_id": attachment.id,
+        "membership_id": session.scalars(
+            select(Membership.id).where(Membership.body_id == fagradet.id)
+        ).first(),
+        "user_id": session.scalar(select(User.id).where(User.email == EMAILS["medlem"])),
+        "token": accounts.issue_password_link(session, session.get(User, 1)),
+        "what": "break",
+        "filename": "style.css",
+    }
+
+
+def _url(app, rule, world, endpoint) -> str:
+    values = {name: world[name] for name in rule.arguments}
+    if endpoint == "running.corrections":
+        values["meeting_id"] = world["approved_meeting_id"]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def _client(app, role):
+    client = app.test_client()
+    if role != "anonymous":
+        response = client.post(
+            "/login", data={"email": EMAILS[role], "password": accounts.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, role
+    return client
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - set(EXPECTED) == set(), "add the new routes to EXPECTED"
+    assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that no longer exist"
+
+
+def test_every_route_for_every_role(app, session, world):
+    clients = {role: _client(app, role) for role in ROLES}
+    session.commit()
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        get_expected, post_refused = EXPECTED[rule.endpoint]
+        url = _url(app, rule, world, rule.endpoint)
+        for role in ROLES:
+            if get_expected is not None and "GET" in rule.methods:
+                got = clients[role].get(url).status_code
+                if got != get_expected[role]:
+                    failures.append(f"GET {url} as {role}: {got}, expected {get_expected[role]}")
+            if post_refused is not None and post_refused[role] in (302, 403):
+                got = clients[role].post(url, data={}).status_code
+                if got != post_refused[role]:
+                    failures.append(f"POST {url} as {role}: {got}, expected {post_refused[role]}")
+    assert failures == []
+
+
+def test_drafts_are_hidden_from_everyone_but_the_secretariat(app, session, world):
+    url = f"/meetings/{world['draft_meeting_id']}"
+    for role in ROLES:
+        got = _client(app, role).get(url).status_code
+        assert got == DRAFT[role], f"{role}: {got}"
+
+
+def test_anonymous_is_sent_to_login_with_the_way_back(app, world):
+    response = app.test_client().get(f"/meetings/{world['meeting_id']}/agenda")
+    assert response.status_code == 302
+    assert response.location.startswith(f"/login?next=/meetings/{world['meeting_id']}/agenda")
+    assert Case is not None and Attachment is not None
