@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from govern.models.bodies import ROLES, Body, Membership
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
-from govern.timeutil import date_span, time_span, weekday_date
+from govern.timeutil import clock, date_span, time_span, weekday_date
 
 #: Roles listed as members in a meeting's header.
 MEMBER_ROLES = ("leder", "nestleder", "medlem", "observatør")
-
-
-@dataclass
-class AgendaRow:
-    """One row of the agenda table."""
-
-    kind: str
-    title: str
-    number: str = ""
-    sakstype: str = ""
-    start_time: time | None = None
-    item: AgendaItem | None = None
-    points: list[AgendaRow] = field(default_factory=list)
-
-
-@dataclass
-class AgendaDay:
-    number: int
-    day: MeetingDay
-    heading: str
-    rows: list[AgendaRow]
 
 
 def meeting_dates(meeting: Meeting) -> str:
@@ -56,25 +36,125 @@ def active_members(
     return sorted(rows, key=lambda m: m.id)
 
 
+#: Minutes in a day; durations and times are kept within it.
+MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When an item starts (set by hand, or following from the item before) and ends;
+    None where a duration before it is missing."""
+
+    start: time | None
+    end: time | None
+    by_hand: bool
+
+
+@dataclass(frozen=True)
+class DayTimes:
+    slots: list[Slot]
+    #: When the day's agenda ends by the times and durations given.
+    runs_until: time | None
+    overrun: bool
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def _time(minutes: int | None) -> time | None:
+    if minutes is None:
+        return None
+    minutes = min(minutes, MAX_MINUTES - 1)
+    return time(minutes // 60, minutes % 60)
+
+
+def day_times(day_start: time, day_end: time, items: Sequence[Any]) -> DayTimes:
+    """Start and end of each of a day's items, and whether the day runs past its end.
+
+    Items need start_time, duration_minutes and kind. A start set by hand anchors the items
+    after it; an item without one starts when the item before ends (the first item: at the
+    day's start). After an item without a duration the time is unknown until the next time
+    set by hand; a heading takes no time. A break without a duration is a marker ("Slutt
+    dag 1", "Middag") and does not count towards the end of the agenda.
+    """
+    cursor: int | None = _minutes(day_start)
+    runs: int | None = None
+    slots = []
+    for item in items:
+        by_hand = item.start_time is not None
+        start = _minutes(item.start_time) if by_hand else cursor
+        duration = item.duration_minutes
+        if duration is None and item.kind == "heading":
+            duration = 0
+        cursor = start + duration if start is not None and duration is not None else None
+        slots.append(Slot(_time(start), _time(cursor), by_hand))
+        if cursor is not None:
+            runs = cursor if runs is None else max(runs, cursor)
+    overrun = runs is not None and runs > _minutes(day_end)
+    return DayTimes(slots, _time(runs), overrun)
+
+
+@dataclass
+class AgendaRow:
+    """One row of the agenda table, with its computed time."""
+
+    item: AgendaItem
+    slot: Slot
+    title: str
+    number: str = ""
+    sakstype: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def start_time(self) -> time | None:
+        return self.slot.start
+
+
+@dataclass
+class AgendaDay:
+    number: int
+    day: MeetingDay
+    heading: str
+    rows: list[AgendaRow]
+    #: "Dagsordenen for dag 1 går til 16.20, etter møteslutt 16.00." or None.
+    warning: str | None = None
+
+
+def items_by_day(meeting: Meeting) -> list[list[AgendaItem]]:
+    """The agenda as one list per day (in day order), each in agenda order."""
+    lists: dict[int, list[AgendaItem]] = {d.id: [] for d in meeting.days}
+    for item in sorted(meeting.items, key=lambda i: (i.position, i.id or 0)):
+        lists[item.day_id].append(item)
+    return list(lists.values())
+
+
 def agenda_days(meeting: Meeting) -> list[AgendaDay]:
-    """The agenda split by day, rows in order, with case numbers and types."""
-    by_day: dict[int, list[AgendaRow]] = {d.id: [] for d in meeting.days}
-    for item in meeting.items:
-        t = item.treatment
-        by_day[item.day_id].append(
-            AgendaRow(
-                kind=item.kind,
-                title=item.display_title,
-                number=t.number if t else "",
-                sakstype=t.sakstype or "" if t else "",
-                start_time=item.start_time,
-                item=item,
+    """The agenda by day with case numbers, computed times and a warning for a long day."""
+    days = []
+    for number, (day, items) in enumerate(zip(meeting.days, items_by_day(meeting), strict=True), 1):
+        times = day_times(day.start_time, day.end_time, items)
+        warning = None
+        if times.overrun:
+            warning = (
+                f"Dagsordenen for dag {number} går til {clock(times.runs_until)}, "
+                f"etter møteslutt {clock(day.end_time)}."
             )
-        )
-    return [
-        AgendaDay(number=i + 1, day=d, heading=weekday_date(d.date), rows=by_day[d.id])
-        for i, d in enumerate(meeting.days)
-    ]
+        rows = [
+            AgendaRow(
+                item=item,
+                slot=slot,
+                title=item.display_title,
+                number=item.treatment.number if item.treatment else "",
+                sakstype=(item.treatment.sakstype or "") if item.treatment else "",
+            )
+            for item, slot in zip(items, times.slots, strict=True)
+        ]
+        days.append(AgendaDay(number, day, weekday_date(day.date), rows, warning))
+    return days
 
 
 def treatment_texts(t: Treatment) -> dict[str, Any]:

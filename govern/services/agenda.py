@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Any
@@ -14,6 +13,7 @@ from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Attachment, Meeting, MeetingDay
+from govern.presentation import MAX_MINUTES, items_by_day
 from govern.services import audit
 from govern.services.cases import (
     CaseInput,
@@ -24,7 +24,7 @@ from govern.services.cases import (
 )
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.numbering import next_number
-from govern.timeutil import clock, date_span, weekday_date
+from govern.timeutil import date_span
 
 ATTACHMENT_RE_HELP = "skriv f.eks. 6 eller 6A"
 
@@ -201,7 +201,6 @@ ENTRY_KINDS = {"break": "Pausen", "heading": "Overskriften", "point": "Underpunk
 #: Minutes of the items every agenda opens and closes with (as in the meeting packs).
 OPENING_MINUTES, CLOSING_MINUTES = 10, 5
 TEXT_LIMIT = 500
-MAX_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -303,10 +302,7 @@ def item_label(item: AgendaItem) -> str:
 
 def _by_day(meeting: Meeting) -> list[list[AgendaItem]]:
     """The agenda as one list per day (in day order), each in agenda order."""
-    lists: dict[int, list[AgendaItem]] = {d.id: [] for d in meeting.days}
-    for item in sorted(meeting.items, key=lambda i: (i.position, i.id or 0)):
-        lists[item.day_id].append(item)
-    return list(lists.values())
+    return items_by_day(meeting)
 
 
 def _flat(days: list[list[AgendaItem]]) -> list[AgendaItem]:
@@ -727,104 +723,3 @@ def settle_agenda(session: Session, meeting: Meeting) -> None:
         final.insert(ends[-1] + 1 if ends else len(final), last)
     _apply(meeting, days)
     session.flush()
-
-
-# -- times ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Slot:
-    """When an item starts (set by hand, or following from the item before) and ends;
-    None where a duration before it is missing."""
-
-    start: time | None
-    end: time | None
-    by_hand: bool
-
-
-@dataclass(frozen=True)
-class DayTimes:
-    slots: list[Slot]
-    #: When the day's agenda ends by the times and durations given.
-    runs_until: time | None
-    overrun: bool
-
-
-def _minutes(at: time) -> int:
-    return at.hour * 60 + at.minute
-
-
-def _time(minutes: int | None) -> time | None:
-    if minutes is None:
-        return None
-    minutes = min(minutes, MAX_MINUTES - 1)
-    return time(minutes // 60, minutes % 60)
-
-
-def day_times(day_start: time, day_end: time, items: Sequence[Any]) -> DayTimes:
-    """Start and end of each of a day's items, and whether the day runs past its end.
-
-    Items need start_time, duration_minutes and kind. A start set by hand anchors the items
-    after it; an item without one starts when the item before ends (the first item: at the
-    day's start). After an item without a duration the time is unknown until the next time
-    set by hand; a heading takes no time. A break without a duration is a marker ("Slutt
-    dag 1", "Middag") and does not count towards the end of the agenda.
-    """
-    cursor: int | None = _minutes(day_start)
-    runs: int | None = None
-    slots = []
-    for item in items:
-        by_hand = item.start_time is not None
-        start = _minutes(item.start_time) if by_hand else cursor
-        duration = item.duration_minutes
-        if duration is None and item.kind == "heading":
-            duration = 0
-        cursor = start + duration if start is not None and duration is not None else None
-        slots.append(Slot(_time(start), _time(cursor), by_hand))
-        if cursor is not None:
-            runs = cursor if runs is None else max(runs, cursor)
-    overrun = runs is not None and runs > _minutes(day_end)
-    return DayTimes(slots, _time(runs), overrun)
-
-
-@dataclass
-class PlanRow:
-    item: AgendaItem
-    slot: Slot
-    title: str
-    number: str = ""
-    sakstype: str = ""
-
-
-@dataclass
-class DayPlan:
-    number: int
-    day: MeetingDay
-    heading: str
-    rows: list[PlanRow]
-    warning: str | None
-
-
-def agenda_plan(meeting: Meeting) -> list[DayPlan]:
-    """The agenda by day with computed times and a warning for a day that runs too long."""
-    plans = []
-    for number, (day, items) in enumerate(zip(meeting.days, _by_day(meeting), strict=True), 1):
-        times = day_times(day.start_time, day.end_time, items)
-        warning = None
-        if times.overrun:
-            warning = (
-                f"Dagsordenen for dag {number} går til {clock(times.runs_until)}, "
-                f"etter møteslutt {clock(day.end_time)}."
-            )
-        rows = [
-            PlanRow(
-                item=item,
-                slot=slot,
-                title=item.display_title,
-                number=item.treatment.number if item.treatment else "",
-                sakstype=(item.treatment.sakstype or "") if item.treatment else "",
-            )
-            for item, slot in zip(items, times.slots, strict=True)
-        ]
-        plans.append(DayPlan(number, day, weekday_date(day.date), rows, warning))
-    return plans

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, FieldList, FormField
 
-from govern import queries
+from govern import presentation, queries
 from govern.extensions import db
 from govern.forms.planning import (
     AttachmentFileForm,
@@ -255,7 +255,7 @@ def _agenda_page(meeting: Meeting, status: int = 200, **submitted):
     html = render_template(
         "planning/agenda.html",
         meeting=meeting,
-        plan=agenda.agenda_plan(meeting),
+        plan=presentation.agenda_days(meeting),
         forms=forms,
         open_form=next(iter(submitted), None),
         locked=meeting.minutes_locked,

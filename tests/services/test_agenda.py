@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from govern import presentation
 from govern.models import AuditEntry, Body, Meeting, Treatment
 from govern.services import agenda, meetings
 from govern.services.agenda import CaseEdit, CaseItemInput, EntryEdit, EntryInput
@@ -32,7 +33,7 @@ def plan(session, body, rows=APRIL, **kw) -> Meeting:
 def agenda_of(meeting) -> list[tuple[int, str, str]]:
     """(day number, case number or kind, title) in agenda order."""
     rows = []
-    for day in agenda.agenda_plan(meeting):
+    for day in presentation.agenda_days(meeting):
         for row in day.rows:
             rows.append((day.number, row.number or row.item.kind, row.title))
     return rows
@@ -394,7 +395,7 @@ def test_times_follow_durations_and_hand_set_times_anchor_what_follows():
         entry(kind="heading"),
         entry(minutes=20),
     ]
-    times = agenda.day_times(time(10), time(16), items)
+    times = presentation.day_times(time(10), time(16), items)
     assert [s.start for s in times.slots] == [
         time(10),
         time(10, 10),
@@ -415,7 +416,7 @@ def test_a_missing_duration_leaves_the_next_time_open_and_markers_do_not_count()
         entry(time(16), kind="break"),
         entry(time(19), kind="break"),
     ]
-    times = agenda.day_times(time(10), time(16), items)
+    times = presentation.day_times(time(10), time(16), items)
     assert [s.start for s in times.slots] == [time(10), time(10, 30), None, time(16), time(19)]
     assert times.runs_until == time(10, 30) and not times.overrun
 
@@ -432,7 +433,7 @@ def test_a_day_that_runs_past_its_end_is_flagged(session, april):
             sakstype="Drøfting", title="Sen", day=1, start_time=time(15, 30), duration_minutes=50
         ),
     )
-    day1, day2 = agenda.agenda_plan(april)
+    day1, day2 = presentation.agenda_days(april)
     assert [r.slot.start for r in day1.rows] == [time(10), time(10, 10), time(15, 30)]
     assert day1.warning == "Dagsordenen for dag 1 går til 16.20, etter møteslutt 16.00."
     assert day2.warning is None and day2.rows[0].slot.start == time(8)
@@ -457,7 +458,7 @@ def test_editing_days_and_place(session, built):
     )
     assert changes["location"] == ["", "Teams"] and "days" in changes
     assert built.days[0].start_time == time(9) and built.agenda_shared
-    assert agenda.agenda_plan(built)[0].rows[0].slot.start == time(9)
+    assert presentation.agenda_days(built)[0].rows[0].slot.start == time(9)
 
 
 def test_moving_the_meeting_a_day_later_keeps_its_agenda(session, built):
@@ -538,7 +539,7 @@ def demo_april(session) -> Meeting:
 def test_the_demo_agenda_keeps_its_times_and_moves_the_theme_day_with_its_programme(
     session, demo_april
 ):
-    day1, day2 = agenda.agenda_plan(demo_april)
+    day1, day2 = presentation.agenda_days(demo_april)
     assert day1.warning is None and day2.warning is None
     assert [(r.number or r.title, r.slot.start) for r in day1.rows[:4]] == [
         ("9/26", time(10)),
@@ -548,7 +549,7 @@ def test_the_demo_agenda_keeps_its_times_and_moves_the_theme_day_with_its_progra
     ]
     theme = next(i for i in demo_april.items if i.treatment and i.treatment.seq == 16)
     agenda.move_item(session, theme, to_day=1)
-    day1, day2 = agenda.agenda_plan(demo_april)
+    day1, day2 = presentation.agenda_days(demo_april)
     # The theme day and its programme (with its lunch) go before the end of day 1.
     moved = [r.title for r in day1.rows[-10:]]
     assert moved[0].startswith("Temadag") and moved[1].startswith("Innledning")
