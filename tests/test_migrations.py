@@ -39,3 +39,40 @@ def test_postgres_schema_from_migrations_matches_models(app):
         return
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_sqlite_migrations_keep_the_data(tmp_path):
+    """Down to the first revision that rebuilds tables and up again: no row is lost.
+
+    SQLite rebuilds altered tables (copy, drop, rename); with foreign keys on, the drop
+    would cascade and delete every meeting's days and agenda.
+    """
+    import json
+
+    from sqlalchemy import func, select, text
+
+    from govern.services.exchange import import_exchange
+    from tests.services.test_exchange import DEMO
+
+    url = f"sqlite:///{tmp_path / 'kept.sqlite'}"
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}))
+    kept = ["meetings", "meeting_days", "agenda_items", "treatments", "attendance", "cases"]
+    with app.app_context():
+        upgrade()
+        import_exchange(db.session, json.loads(DEMO.read_text(encoding="utf-8")))
+        db.session.commit()
+
+        def counts() -> dict[str, int]:
+            with db.engine.connect() as conn:
+                return {
+                    t: conn.execute(select(func.count()).select_from(text(t))).scalar()
+                    for t in kept
+                }
+
+        before = counts()
+        assert before["meeting_days"] == 7 and before["agenda_items"] > 40
+        db.session.remove()
+        downgrade(revision="0002_data_revision")
+        upgrade()
+        assert counts() == before
+        db.engine.dispose()
