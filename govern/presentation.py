@@ -75,8 +75,9 @@ def day_times(day_start: time, day_end: time, items: Sequence[Any]) -> DayTimes:
     Items need start_time, duration_minutes and kind. A start set by hand anchors the items
     after it; an item without one starts when the item before ends (the first item: at the
     day's start). After an item without a duration the time is unknown until the next time
-    set by hand; a heading takes no time. A break without a duration is a marker ("Slutt
-    dag 1", "Middag") and does not count towards the end of the agenda.
+    set by hand; a heading, and a sub-point without a duration (part of its case's time),
+    take no time. A break without a duration is a marker ("Slutt dag 1", "Middag") and does
+    not count towards the end of the agenda.
     """
     cursor: int | None = _minutes(day_start)
     runs: int | None = None
@@ -85,7 +86,7 @@ def day_times(day_start: time, day_end: time, items: Sequence[Any]) -> DayTimes:
         by_hand = item.start_time is not None
         start = _minutes(item.start_time) if by_hand else cursor
         duration = item.duration_minutes
-        if duration is None and item.kind == "heading":
+        if duration is None and item.kind in ("heading", "point"):
             duration = 0
         cursor = start + duration if start is not None and duration is not None else None
         slots.append(Slot(_time(start), _time(cursor), by_hand))

@@ -317,6 +317,18 @@ def _anchors(flat: list[AgendaItem]) -> tuple[AgendaItem | None, AgendaItem | No
     return first, last
 
 
+def _check_not_anchor(meeting: Meeting, item: AgendaItem) -> None:
+    """Godkjenning (first) and Eventuelt (last) belong to every meeting: refuse removing them."""
+    first, last = _anchors(_flat(_by_day(meeting)))
+    if item is first:
+        raise Conflict(
+            "Godkjenning av innkalling og dagsorden hører til hvert møte og kan ikke fjernes",
+            field="item",
+        )
+    if item is last:
+        raise Conflict("Eventuelt hører til hvert møte og kan ikke fjernes", field="item")
+
+
 def _spans(day: list[AgendaItem]) -> list[tuple[int, int]]:
     """Split a day into units that move as one: a case with its sub-points (and anything
     standing between them), or a single item. Returns (first, last) indexes."""
@@ -502,6 +514,10 @@ def move_item(
     another day; a case takes its sub-points along, a sub-point stays under its case."""
     meeting = item.meeting
     check_open(meeting)
+    if to_day is not None and item is _anchors(_flat(_by_day(meeting)))[0]:
+        raise Conflict(
+            "Godkjenning av innkalling og dagsorden skal stå først, på dag 1", field="day"
+        )
     before = _by_day(meeting)
     after = [list(d) for d in before]
     d = next(n for n, items in enumerate(after) if item in items)
@@ -674,6 +690,7 @@ def remove_item(session: Session, item: AgendaItem, actor: User | None = None) -
     """
     meeting = item.meeting
     check_open(meeting)
+    _check_not_anchor(meeting, item)
     label = item_label(item)
     t = item.treatment
     what = f"{label} «{t.display_title}»" if t is not None else label

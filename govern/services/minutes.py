@@ -244,7 +244,7 @@ def send_minutes(session: Session, user: User | None, meeting: Meeting) -> Meeti
     ]
     if missing:
         raise InvalidInput(
-            f"Vedtak mangler i sak {', '.join(missing)}. Før vedtakene før referatet sendes.",
+            f"Vedtak mangler i sak {', '.join(missing)}. Fyll inn vedtakene før referatet sendes.",
             field="minutes_status",
         )
     changes = audit.diff(meeting, {"minutes_status": "sendt"})
@@ -254,7 +254,7 @@ def send_minutes(session: Session, user: User | None, meeting: Meeting) -> Meeti
         user,
         "minutes.send",
         meeting,
-        f"Referatet fra {meeting.title} ble sendt til medlemmene",
+        f"Referatet fra møte {meeting.number} i {meeting.body.short_name} ble sendt til medlemmene",
         body=meeting.body,
         changes=changes,
     )
@@ -287,7 +287,7 @@ def approve_previous_minutes(
         )
     if previous.minutes_status == "utkast":
         raise Conflict(
-            f"Referatet fra {previous.title} er ikke sendt til medlemmene ennå, og kan ikke "
+            f"Referatet fra møte {previous.number} i {previous.body.short_name} er ikke sendt til medlemmene ennå, og kan ikke "
             "godkjennes før det er sendt. Send referatet først.",
             field="decision",
         )
@@ -301,7 +301,7 @@ def approve_previous_minutes(
         user,
         "minutes.approve",
         previous,
-        f"Referatet fra {previous.title} ble godkjent i sak {treatment.number} ({meeting.title})",
+        f"Referatet fra møte {previous.number} i {previous.body.short_name} ble godkjent i sak {treatment.number} ({meeting.title})",
         body=meeting.body,
         changes=changes,
     )
@@ -365,7 +365,7 @@ def correct_minutes(
         user,
         "minutes.correct",
         meeting,
-        f"Referatet fra {meeting.title} ble rettet i revisjon {revision.number} "
+        f"Referatet fra møte {meeting.number} i {meeting.body.short_name} ble rettet i revisjon {revision.number} "
         f"(sak {treatment.number}): {reason}",
         body=meeting.body,
         changes=changes,
@@ -377,6 +377,8 @@ def update_memo(
     session: Session, user: User | None, treatment: Treatment, data: MemoInput
 ) -> dict[str, list]:
     """Change a case's saksbeskrivelse and forslag til vedtak in one body (the case owner's part)."""
+    if treatment.meeting is not None and treatment.meeting.minutes_locked:
+        raise Conflict(LOCKED_MESSAGE, field="summary")
     audit.check_version(treatment, data.version, "Saken")
     changes = audit.diff(
         treatment,

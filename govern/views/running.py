@@ -221,7 +221,10 @@ def treatment_minutes(treatment_id: int):
         if status is None:
             flash(f"Referatet for sak {treatment.number} er lagret.", "success")
             if result.approved is not None:
-                flash(f"Referatet fra {result.approved.title} er godkjent og låst.", "success")
+                flash(
+                    f"Referatet fra møte {result.approved.number} i {result.approved.body.short_name} er godkjent og låst.",
+                    "success",
+                )
             return redirect(_meeting_url(treatment.meeting, treatment))
         treatment = _treatment_or_404(treatment_id)
         if form.version.errors:
@@ -255,7 +258,7 @@ def approve_minutes(treatment_id: int):
 
     def work() -> str:
         approved = minutes.approve_previous_minutes(db.session, current_user, treatment)
-        return f"Referatet fra {approved.title} er godkjent og låst."
+        return f"Referatet fra møte {approved.number} i {approved.body.short_name} er godkjent og låst."
 
     _button(work)
     return redirect(_meeting_url(treatment.meeting, treatment))

@@ -237,7 +237,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     _minutes_link(page, "18/26").click()
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_label("Vedtak")).to_have_accessible_description(
-        re.compile("Referatet fra Møte i Fagrådet 2/26 er ikke sendt til medlemmene ennå")
+        re.compile("Referatet fra møte 2/26 i Fagrådet er ikke sendt til medlemmene ennå")
     )
 
     # So 2/26 is closed first, as the message asks: held, vedtak in every case, sent.
@@ -252,7 +252,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     # Now 18/26's vedtak approves 2/26's minutes, and 3/26's minutes can be sent.
     page.goto(f"/meetings/{meeting_id}")
     _record_proposed_decisions(page, ["18/26"])
-    _flash(page, "Referatet fra Møte i Fagrådet 2/26 er godkjent og låst.")
+    _flash(page, "Referatet fra møte 2/26 i Fagrådet er godkjent og låst.")
     page.get_by_role("button", name="Referat: send til medlemmene").click()
     _flash(page, "Referatet er sendt til medlemmene.")
     expect(
@@ -282,7 +282,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     )
     page.get_by_role("button", name="Lagre").click()
     _flash(page, "Referatet for sak 21/26 er lagret.")
-    _flash(page, "Referatet fra Møte i Fagrådet 3/26 er godkjent og låst.")
+    _flash(page, "Referatet fra møte 3/26 i Fagrådet er godkjent og låst.")
 
     # 3/26 is "referat godkjent", and its referat is locked.
     page.goto(f"/meetings/{meeting_id}")

@@ -564,3 +564,14 @@ def test_the_approved_january_meeting_is_locked(session, demo_april):
     )
     with pytest.raises(Conflict, match="Referatet fra møte 1/26 er godkjent"):
         agenda.remove_item(session, january.items[1])
+
+
+def test_godkjenning_and_eventuelt_cannot_be_removed_and_godkjenning_stays_on_day_1(session, built):
+    with pytest.raises(
+        Conflict, match="Godkjenning av innkalling og dagsorden hører til hvert møte"
+    ):
+        agenda.remove_item(session, built.items[0])
+    with pytest.raises(Conflict, match="Eventuelt hører til hvert møte"):
+        agenda.remove_item(session, item_titled(built, "Eventuelt"))
+    with pytest.raises(Conflict, match="skal stå først, på dag 1"):
+        agenda.move_item(session, built.items[0], to_day=2)

@@ -241,3 +241,12 @@ def test_memo_edit_checks_the_version(session, two_meetings):
         minutes.update_memo(session, None, t, MemoInput(opened, "Gammel", ""))
     session.rollback()
     assert session.get(Meeting, t.meeting_id).minutes_status == "utkast"
+
+
+def test_the_memo_of_a_case_in_locked_minutes_cannot_be_changed(session):
+    meeting = make_meeting(make_body(), date(2026, 1, 21), status="referat godkjent")
+    t = add_case(meeting, "Godkjent sak", summary="Som vedtatt").treatment
+    session.flush()
+    with pytest.raises(Conflict, match="Referatet er godkjent og låst"):
+        minutes.update_memo(session, None, t, MemoInput(t.version, summary="Endret i ettertid"))
+    assert t.summary == "Som vedtatt"

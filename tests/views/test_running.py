@@ -386,12 +386,12 @@ def test_approved_at_the_next_meeting_then_locked(client, council, session):
     # Not sent yet: the Godkjenning vedtak is refused with a clear message.
     early = save_minutes(client, c.approval, "Fagrådet godkjenner referatet.")
     assert early.status_code == 409
-    assert "Referatet fra Møte i Fagrådet 1/26 er ikke sendt til medlemmene ennå" in text_of(early)
+    assert "Referatet fra møte 1/26 i Fagrådet er ikke sendt til medlemmene ennå" in text_of(early)
     client.post(f"/meetings/{c.first.id}/minutes/send")
     done = save_minutes(client, c.approval, "Fagrådet godkjenner referatet.")
     assert done.status_code == 302
     flashed = text_of(client.get(done.location))
-    assert "Referatet fra Møte i Fagrådet 1/26 er godkjent og låst." in flashed
+    assert "Referatet fra møte 1/26 i Fagrådet er godkjent og låst." in flashed
     session.expire_all()
     first = session.get(Meeting, c.first.id)
     assert (first.status, first.minutes_status) == ("referat godkjent", "godkjent")
@@ -417,7 +417,7 @@ def test_approve_button_on_the_godkjenning_item(client, council, session):
     wrong = client.post(f"/treatments/{c.memo_case.id}/approve-minutes", follow_redirects=True)
     assert "godkjenningssaken" in text_of(wrong)
     done = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
-    assert "Referatet fra Møte i Fagrådet 1/26 er godkjent og låst." in text_of(done)
+    assert "Referatet fra møte 1/26 i Fagrådet er godkjent og låst." in text_of(done)
     session.expire_all()
     assert session.get(Meeting, c.first.id).minutes_status == "godkjent"
     nothing = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
