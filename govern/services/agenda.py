@@ -140,9 +140,21 @@ def add_agenda_entry(session: Session, meeting: Meeting, data: EntryInput) -> Ag
         )
         if parent is None:
             raise InvalidInput("Et underpunkt må stå etter en sak", field="kind")
+    return _new_entry(session, meeting, data, title, _day(meeting, data.day), parent)
+
+
+def _new_entry(
+    session: Session,
+    meeting: Meeting,
+    data: EntryInput,
+    title: str,
+    day: MeetingDay,
+    parent: AgendaItem | None,
+) -> AgendaItem:
+    """A break, heading or sub-point, placed last in the meeting for now."""
     item = AgendaItem(
         meeting=meeting,
-        day=_day(meeting, data.day),
+        day=day,
         position=_next_position(session, meeting),
         kind=data.kind,
         title=title,
@@ -478,18 +490,7 @@ def add_entry(
     else:
         parent, day = None, _day(meeting, data.day)
     before = _by_day(meeting)
-    item = AgendaItem(
-        meeting=meeting,
-        day=day,
-        position=_next_position(session, meeting),
-        kind=data.kind,
-        title=title,
-        start_time=data.start_time,
-        duration_minutes=data.duration_minutes,
-        parent=parent,
-    )
-    session.add(item)
-    session.flush()
+    item = _new_entry(session, meeting, data, title, day, parent)
     _place(meeting, before, item, meeting.days.index(day) + 1)
     session.flush()
     audit.record(
