@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 
 class GovernForm(FlaskForm):
@@ -16,3 +19,8 @@ class GovernForm(FlaskForm):
             from wtforms.meta import DefaultMeta
 
             return DefaultMeta.get_translations(self, form)
+
+
+def version_field() -> IntegerField:
+    """The hidden version an edit form was opened with; a save on an older one is refused."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])

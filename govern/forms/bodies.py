@@ -8,15 +8,13 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
-from govern.forms.base import GovernForm
+from govern.forms.base import GovernForm, version_field
 from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES, Body, Membership
 from govern.services.bodies import BodyInput, BodyUpdate, MemberInput, MembershipUpdate
 
@@ -70,7 +68,7 @@ class NewBodyForm(BodyForm):
 
 class EditBodyForm(BodyForm):
     #: The body's version when the form was opened; a save on an older one is refused.
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
 
     @staticmethod
     def values_of(body: Body) -> dict:

@@ -19,9 +19,8 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
 
-from govern.forms.base import GovernForm
+from govern.forms.base import GovernForm, version_field
 from govern.models.cases import SAKSTYPER
 from govern.services import agenda, meetings
 from govern.services.attachments import UploadInput
@@ -35,10 +34,6 @@ STATUS_LABELS = {"planlagt": "Planlagt", "innkalt": "Innkalt", "gjennomført": "
 
 def _time(label: str) -> TimeField:
     return TimeField(label, format=TIME_FORMATS, validators=[Optional()])
-
-
-def _version() -> IntegerField:
-    return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 def _duration() -> IntegerField:
@@ -100,7 +95,7 @@ class MeetingEditForm(GovernForm):
     move_items_to = SelectField(
         "Flytt punktene fra en dag som fjernes til", choices={}, validate_choice=False
     )
-    version = _version()
+    version = version_field()
 
     def to_input(self) -> meetings.MeetingEdit:
         try:
@@ -118,7 +113,7 @@ class MeetingEditForm(GovernForm):
 
 class StatusForm(GovernForm):
     status = HiddenField()
-    version = _version()
+    version = version_field()
 
 
 class CaseItemForm(GovernForm):
@@ -198,8 +193,8 @@ class CaseEditForm(GovernForm):
     presenter = CaseItemForm.presenter
     duration_minutes = _duration()
     start_time = _time("Starttid (tom: følger punktet før)")
-    item_version = _version()
-    treatment_version = _version()
+    item_version = version_field()
+    treatment_version = version_field()
 
     def to_input(self) -> agenda.CaseEdit:
         return agenda.CaseEdit(
@@ -219,7 +214,7 @@ class EntryEditForm(GovernForm):
     title = StringField("Tekst", validators=[DataRequired("Skriv teksten"), TITLE_MAX])
     duration_minutes = _duration()
     start_time = _time("Starttid (tom: følger punktet før)")
-    version = _version()
+    version = version_field()
 
     def to_input(self) -> agenda.EntryEdit:
         return agenda.EntryEdit(

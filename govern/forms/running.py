@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from govern.forms.base import GovernForm
+from govern.forms.base import GovernForm, version_field
 from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
 from govern.services.minutes import CorrectionInput, MemoInput, MinutesInput, split_inputs
@@ -34,11 +34,6 @@ TEXT_LIMIT = 50_000
 
 def _choices(pairs: list[tuple]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _version_field() -> IntegerField:
-    #: The treatment's version when the form was opened; a save on an older one is refused.
-    return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 def _day_boxes(label: str) -> SelectMultipleField:
@@ -124,7 +119,7 @@ class AttendanceForm(GovernForm):
 
 
 class MinutesForm(GovernForm):
-    version = _version_field()
+    version = version_field()
     presentation = TextAreaField(
         "Hva ble lagt frem, og av hvem", validators=[Length(max=TEXT_LIMIT)]
     )
@@ -150,14 +145,10 @@ class MinutesForm(GovernForm):
         )
 
 
-class CorrectionForm(GovernForm):
+class CorrectionForm(MinutesForm):
+    """The minutes' texts of one case, corrected after approval, with the reason why."""
+
     treatment_id = IntegerField(widget=HiddenInput())
-    version = _version_field()
-    presentation = TextAreaField(
-        "Hva ble lagt frem, og av hvem", validators=[Length(max=TEXT_LIMIT)]
-    )
-    inputs = TextAreaField("Innspill", validators=[Length(max=TEXT_LIMIT)])
-    decision = TextAreaField("Vedtak", validators=[Length(max=TEXT_LIMIT)])
     reason = TextAreaField(
         "Begrunnelse for rettelsen",
         validators=[DataRequired("Skriv hvorfor referatet rettes"), Length(max=2000)],
@@ -184,7 +175,7 @@ class CorrectionForm(GovernForm):
 
 
 class MemoForm(GovernForm):
-    version = _version_field()
+    version = version_field()
     summary = TextAreaField("Saksbeskrivelse", validators=[Length(max=TEXT_LIMIT)])
     proposed_decision = TextAreaField("Forslag til vedtak", validators=[Length(max=TEXT_LIMIT)])
 
