@@ -16,6 +16,16 @@ class StaleEdit(Conflict):
     """Someone else saved the same thing after this form was opened."""
 
 
+def stale_edit(what: str = "Dette") -> StaleEdit:
+    """The one refusal of an edit someone else saved first, whether the form's version
+    was old or the database refused the update."""
+    return StaleEdit(
+        f"{what} ble endret av noen andre mens du redigerte. Endringene dine er ikke "
+        "lagret; de står under slik du skrev dem. Se over den nye versjonen og lagre på nytt.",
+        field="version",
+    )
+
+
 def check_version(obj: Any, submitted: int | None, what: str = "Dette") -> None:
     """Refuse a save whose form was opened on an older version of the object.
 
@@ -23,11 +33,7 @@ def check_version(obj: Any, submitted: int | None, what: str = "Dette") -> None:
     second save is refused (and the view shows the user their text again).
     """
     if submitted is None or submitted != obj.version:
-        raise StaleEdit(
-            f"{what} ble endret av noen andre mens du redigerte. Endringene dine er ikke "
-            "lagret; de står under slik du skrev dem. Se over den nye versjonen og lagre på nytt.",
-            field="version",
-        )
+        raise stale_edit(what)
 
 
 def record(

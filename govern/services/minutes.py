@@ -79,21 +79,12 @@ def split_inputs(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
-def stale_edit(what: str) -> audit.StaleEdit:
-    """The usual refusal of an edit someone else saved first (for a database refusal)."""
-    try:
-        audit.check_version(None, None, what)
-    except audit.StaleEdit as error:
-        return error
-    raise AssertionError("check_version always refuses a missing version")  # pragma: no cover
-
-
 def _flush(session: Session, what: str) -> None:
     """Flush; a row someone else saved since we read it is refused as a stale edit."""
     try:
         session.flush()
     except StaleDataError:
-        raise stale_edit(what) from None
+        raise audit.stale_edit(what) from None
 
 
 def _meeting_of(treatment: Treatment) -> Meeting:

@@ -42,17 +42,14 @@ from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.permissions import require
 from govern.services import agenda, attachments, meetings
-from govern.services.audit import StaleEdit
+from govern.services.audit import StaleEdit, stale_edit
 from govern.services.errors import GovernError, InvalidInput
 from govern.timeutil import weekday_date
 
 bp = Blueprint("planning", __name__, template_folder="../../templates")
 
-STALE = StaleEdit(
-    "Dette ble endret av noen andre samtidig. Endringene dine er ikke lagret; se over og "
-    "prøv igjen.",
-    field="version",
-)
+#: A lost update the database refused (someone saved between our check and our commit).
+STALE = stale_edit()
 ADD_FORMS = {
     "case": CaseItemForm,
     "existing": ExistingCaseForm,

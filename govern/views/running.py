@@ -26,7 +26,7 @@ from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, minutes
+from govern.services import attendance, audit, minutes
 from govern.services.errors import Conflict, GovernError
 from govern.timeutil import clock, local, short_date
 
@@ -81,7 +81,7 @@ def _save(form: GovernForm, work: Callable[[], Any], place: Placer, what: str = 
     except StaleDataError:
         # Saved by someone else between our check and the commit: the database refused it.
         db.session.rollback()
-        error = minutes.stale_edit(what)
+        error = audit.stale_edit(what)
         place(form, error.field).errors.append(error.message)
         return None, 409
     except GovernError as error:
@@ -105,7 +105,7 @@ def _button(work: Callable[[], str]) -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        flash(minutes.stale_edit("Møtet").message, "error")
+        flash(audit.stale_edit("Møtet").message, "error")
     except GovernError as error:
         db.session.rollback()
         flash(error.message, "error")
