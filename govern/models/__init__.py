@@ -6,6 +6,7 @@ from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
+from govern.models.memos import Memo, MemoSection
 from govern.models.minutes import MinutesRevision
 from govern.models.numbering import NumberCounter
 from govern.models.people import Organisation, Person
@@ -22,6 +23,8 @@ __all__ = [
     "DataRevision",
     "Meeting",
     "MeetingDay",
+    "Memo",
+    "MemoSection",
     "Membership",
     "MinutesRevision",
     "NumberCounter",

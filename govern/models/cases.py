@@ -23,6 +23,7 @@ from govern.models.people import Person
 
 if TYPE_CHECKING:
     from govern.models.meetings import AgendaItem, Attachment, Meeting
+    from govern.models.memos import Memo
 
 SAKSTYPER = ("Godkjenning", "Orientering", "Drøfting", "Anbefaling", "Beslutning", "Eventuelt")
 
@@ -123,6 +124,9 @@ class Treatment(Base):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="treatment", order_by="(Attachment.seq, Attachment.suffix)"
+    )
+    memo: Mapped[Memo | None] = relationship(
+        back_populates="treatment", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property

@@ -36,6 +36,9 @@ PUBLISHED_STATUSES = ("innkalt", "gjennomført", "referat godkjent", "avlyst")
 MINUTES_STATUSES = ("utkast", "sendt", "godkjent")
 ITEM_KINDS = ("case", "break", "heading", "point")
 ATTENDANCE_STATUSES = ("present", "absent", "deputy")
+#: Where a Vedlegg's document comes from: an uploaded file (or a bare reference), the
+#: treatment's toppnotat, or the referat of the body's previous meeting (built by govern).
+ATTACHMENT_SOURCES = ("file", "toppnotat", "referat")
 
 
 def format_number(seq: int, year: int) -> str:
@@ -260,6 +263,7 @@ class Attachment(Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "seq", "suffix"),
         CheckConstraint("seq >= 1", name="seq_positive"),
+        CheckConstraint(in_check("source", ATTACHMENT_SOURCES), name="source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -273,6 +277,7 @@ class Attachment(Base):
     seq: Mapped[int] = mapped_column(Integer)
     suffix: Mapped[str] = mapped_column(String(3), default="")
     title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10), default="file", server_default="file")
     #: The name the file was uploaded with.
     filename: Mapped[str | None] = mapped_column(String(255))
     #: The file's name on disk under instance/uploads/ (random, never the user's name).
