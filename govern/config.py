@@ -29,6 +29,9 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 22 * 1024 * 1024,
     #: Rendered pages kept per process (0 turns the page cache off).
     "PAGE_CACHE_SIZE": 256,
+    #: A .docx whose styles, margins, header and footer the Word documents start from
+    #: (None: the template in the package). See README, "Dokumentmal".
+    "DOCX_TEMPLATE": None,
 }
 
 
@@ -68,8 +71,23 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    check_docx_template(app.config.get("DOCX_TEMPLATE"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+
+
+def check_docx_template(path: str | None) -> None:
+    """Refuse to start with a configured Word template that is missing or not a .docx."""
+    if not path:
+        return
+    from docx import Document
+
+    try:
+        Document(path)
+    except Exception as error:
+        raise RuntimeError(
+            f"GOVERN_DOCX_TEMPLATE: {path} kan ikke brukes som Word-mal ({error})"
+        ) from error
 
 
 def normalise_database_url(url: str) -> str:

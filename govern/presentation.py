@@ -10,7 +10,8 @@ from typing import Any
 from govern.models.bodies import ROLES, Body, Membership
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
-from govern.timeutil import clock, date_span, time_span, weekday_date
+from govern.queries import treatments_in_order
+from govern.timeutil import clock, date_span, short_date, time_span, weekday_date
 
 #: Roles listed as members in a meeting's header.
 MEMBER_ROLES = ("leder", "nestleder", "medlem", "observatør")
@@ -25,6 +26,8 @@ def meeting_dates(meeting: Meeting) -> str:
 
 def meeting_times(meeting: Meeting) -> str:
     """'29. april kl. 10.00 – 16.00 og 30. april kl. 08.00 – 14.30'."""
+    if not meeting.days:
+        return ""
     return time_span([(d.date, d.start_time, d.end_time) for d in meeting.days])
 
 
@@ -201,6 +204,8 @@ class AttendanceLists:
     absent: list[str]
     deputies: list[str]
     staff: list[str]
+    #: The staff's organisation when they share one ("Helsedirektoratet"), else "Sekretariat".
+    staff_label: str = "Sekretariat"
 
     def __bool__(self) -> bool:
         return bool(self.present or self.absent or self.deputies or self.staff)
@@ -224,6 +229,7 @@ def attendance_lists(meeting: Meeting) -> AttendanceLists:
     order = {m.person_id: (i, m.role) for i, m in enumerate(memberships)}
     rows = sorted(meeting.attendance, key=lambda a: (order.get(a.person_id, (10**6, ""))[0], a.id))
     lists = AttendanceLists([], [], [], [])
+    staff_orgs = set()
     for a in rows:
         label = a.person.label
         staff = order.get(a.person_id, (0, ""))[1] == "sekretariat"
@@ -235,6 +241,45 @@ def attendance_lists(meeting: Meeting) -> AttendanceLists:
                 lists.present.append(label)
         elif staff:
             lists.staff.append(a.person.name)
+            staff_orgs.add(a.person.organisation.name if a.person.organisation else "")
         else:
             lists.present.append(label)
+    if len(staff_orgs) == 1 and "" not in staff_orgs:
+        lists.staff_label = staff_orgs.pop()
     return lists
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A row of the toppnotat's "Vedtak fra tidligere behandlinger i rådsmodellen"."""
+
+    number: str
+    body_and_date: str
+    title: str
+    decision: str
+
+
+def _history_key(t: Treatment) -> tuple:
+    return (t.date or date(t.year, 12, 31), t.year, t.seq)
+
+
+def earlier_treatments(treatment: Treatment) -> list[Treatment]:
+    """The case's treatments (its lineage included) before this one, newest first."""
+    here = _history_key(treatment)
+    earlier = [
+        t
+        for t in treatments_in_order(treatment.case)
+        if t is not treatment and _history_key(t) < here
+    ]
+    return earlier[::-1]
+
+
+def history_rows(treatments: list[Treatment], decision_visible=lambda t: True) -> list[HistoryRow]:
+    """History rows for the toppnotat; a decision the reader may not see is left out."""
+    rows = []
+    for t in treatments:
+        when = t.date
+        place = f"{t.body.short_name} {short_date(when)}" if when else t.body.short_name
+        decision = t.decision if decision_visible(t) else ""
+        rows.append(HistoryRow(t.number, place, t.display_title, decision))
+    return rows

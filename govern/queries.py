@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
-from govern.models.meetings import AgendaItem, Attendance, Meeting
+from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting
 from govern.models.people import Person
 
 
@@ -95,6 +95,42 @@ def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
             ),
         )
     )
+
+
+def meeting_documents(session: Session, meeting_id: int) -> Meeting | None:
+    """A meeting as meeting_full, plus the memos and attachments its documents need."""
+    from govern.models.memos import Memo
+
+    meeting = meeting_full(session, meeting_id)
+    if meeting is not None:
+        session.scalars(
+            select(Treatment)
+            .where(Treatment.meeting_id == meeting.id)
+            .options(selectinload(Treatment.memo).selectinload(Memo.sections))
+        ).all()
+        session.scalars(
+            select(Attachment)
+            .where(Attachment.meeting_id == meeting.id)
+            .options(joinedload(Attachment.treatment))
+        ).all()
+    return meeting
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    """The body's meeting before this one that was held (its referat is up for approval)."""
+    earlier = (
+        select(Meeting.id)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            Meeting.status.in_(("gjennomført", "referat godkjent")),
+            (Meeting.year < meeting.year)
+            | ((Meeting.year == meeting.year) & (Meeting.seq < meeting.seq)),
+        )
+        .order_by(Meeting.year.desc(), Meeting.seq.desc())
+        .limit(1)
+    )
+    found = session.scalar(earlier)
+    return meeting_documents(session, found) if found is not None else None
 
 
 def case_full(session: Session, case_id: int) -> Case | None:

@@ -13,9 +13,19 @@ def register_views(app: Flask) -> None:
     """Register every blueprint and the shared template helpers."""
     from govern.api import bp as api_bp
     from govern.permissions import NeedLogin, login_redirect
-    from govern.views import admin, auth, bodies, body_admin, cases, meetings, planning, running
+    from govern.views import (
+        admin,
+        auth,
+        bodies,
+        body_admin,
+        cases,
+        documents,
+        meetings,
+        planning,
+        running,
+    )
 
-    for module in (auth, bodies, meetings, cases, planning, running, body_admin, admin):
+    for module in (auth, bodies, meetings, cases, documents, planning, running, body_admin, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.register_error_handler(NeedLogin, lambda _error: login_redirect())

@@ -1,0 +1,98 @@
+"""Innkalling og dagsorden: the notice of a meeting with its agenda and case descriptions.
+
+Laid out as the seed meeting pack: a header table (Møte, Dato, Tid, Sted, Medlemmer in two
+columns), the agenda table Sak | Agenda | Tidspunkt | Sakstype with day rows, then each day
+("Onsdag 29. april 2026") with every case: number, title, sakstype, the summary, its Vedlegg
+and the Forslag til vedtak.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govern.exports.docx_common import WordDocument
+from govern.models.meetings import Meeting
+from govern.presentation import (
+    AgendaDay,
+    active_members,
+    agenda_days,
+    meeting_dates,
+    meeting_times,
+)
+from govern.timeutil import agenda_clock
+
+#: Column widths (cm) of the agenda table and of the per-day case tables.
+AGENDA_COLUMNS = (1.6, 9.4, 2.5, 3.1)
+CASE_COLUMNS = (1.6, 9.8, 5.2)
+
+
+def build_innkalling(meeting: Meeting, template: str | Path | None = None) -> bytes:
+    """The meeting's innkalling og dagsorden as a .docx."""
+    body = meeting.body
+    word = WordDocument(template, f"{body.name} – Innkalling og dagsorden")
+    word.heading(meeting.title)
+    members = [m.person.label for m in active_members(body, meeting.first_date)]
+    word.facts(
+        [
+            ("Møte", body.title),
+            ("Dato", meeting_dates(meeting)),
+            ("Tid", meeting_times(meeting)),
+            ("Sted", meeting.location),
+            ("Medlemmer", members),
+        ]
+    )
+    days = agenda_days(meeting)
+    if days:
+        word.paragraph()
+        _agenda_table(word, days)
+    for day in days:
+        word.paragraph()
+        _day_cases(word, day)
+    return word.to_bytes(
+        f"Innkalling og dagsorden – {meeting.title}",
+        body.name,
+        meeting.created_at,
+        meeting.updated_at,
+    )
+
+
+def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
+    table = word.table(AGENDA_COLUMNS, ("Sak", "Agenda", "Tidspunkt", "Sakstype"), whole_rows=True)
+    for day in days:
+        if len(days) > 1:
+            table.row("", f"Dag {day.number}", bold=True)
+        for row in day.rows:
+            # A sub-point's time shows only when set by hand; otherwise it is its case's time.
+            shown = row.kind != "point" or row.slot.by_hand
+            at = agenda_clock(row.start_time) if shown else ""
+            if row.kind in ("break", "heading"):
+                table.row("", row.title, at, bold=True)
+            else:
+                table.row(row.number, row.title, at, row.sakstype)
+        if not any(_is_day_end(row.kind, row.title) for row in day.rows):
+            table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
+    word.add(table)
+
+
+def _is_day_end(kind: str, title: str) -> bool:
+    """A break the secretariat put in to mark the end of the day ("Slutt dag 1", "Slutt")."""
+    return kind == "break" and title.strip().lower().startswith(("slutt", "møteslutt"))
+
+
+def _day_cases(word: WordDocument, day: AgendaDay) -> None:
+    """One day's cases in detail, between "Start dag n" and "Slutt dag n"."""
+    table = word.table(CASE_COLUMNS, ("Sak", day.heading, "Sakstype"))
+    table.row("", f"Start dag {day.number}", agenda_clock(day.day.start_time), bold=True)
+    for row in day.rows:
+        if row.kind != "case":
+            continue
+        t = row.item.treatment
+        table.row(t.number, t.display_title, t.sakstype or "", bold=True)
+        refs = [
+            word.para((f"Vedlegg {a.number}:", True), (" " + a.title, False)) for a in t.attachments
+        ]
+        table.row("", word.text_blocks(t.summary), refs)
+        if t.proposed_decision:
+            table.row("", word.labelled_blocks("Forslag til vedtak:", t.proposed_decision))
+    table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
+    word.add(table)

@@ -1,0 +1,90 @@
+"""The meeting pack (sakspapirer): the innkalling, every toppnotat and every uploaded Vedlegg
+in one zip, named and numbered as in the innkalling ("Vedlegg 2 – Toppnotat 10-26 ….docx")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from govern.exports.docx_common import safe_filename, stable_zip
+from govern.exports.innkalling import build_innkalling
+from govern.exports.referat import build_referat
+from govern.exports.toppnotat import build_toppnotat
+from govern.models.cases import Treatment
+from govern.models.meetings import Attachment, Meeting
+from govern.presentation import HistoryRow
+
+
+@dataclass(frozen=True)
+class PackSources:
+    """What the pack needs beyond the meeting, supplied by the caller (files, permissions)."""
+
+    #: The bytes of an uploaded file (a Vedlegg's or an uploaded toppnotat's), or None.
+    read_file: Callable[[Attachment | object], bytes | None]
+    #: The toppnotat's history table for a treatment, as the reader may see it.
+    history: Callable[[Treatment], list[HistoryRow]]
+    #: The meeting whose referat a "referat" Vedlegg stands for (None: left out).
+    previous: Meeting | None = None
+    template: str | Path | None = None
+
+
+def toppnotat_name(treatment: Treatment) -> str:
+    """'Toppnotat 10-26 EHDS på legemiddelområdet ….docx' (without the Vedlegg prefix)."""
+    return f"Toppnotat {treatment.number.replace('/', '-')} {treatment.display_title}"
+
+
+def toppnotat_bytes(treatment: Treatment, sources: PackSources) -> bytes:
+    """An uploaded toppnotat unchanged, else the one written in govern."""
+    memo = treatment.memo
+    if memo is not None and memo.uploaded:
+        uploaded = sources.read_file(memo)
+        if uploaded is not None:
+            return uploaded
+    return build_toppnotat(treatment, sources.history(treatment), sources.template)
+
+
+def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes]]:
+    """The pack's files in order: innkalling, the Vedlegg by number, other toppnotater."""
+    innkalling = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
+    entries = [(innkalling.replace("/", "-"), ".docx", build_innkalling(meeting, sources.template))]
+    covered: set[int] = set()
+    for attachment in meeting.attachments:
+        prefix = f"Vedlegg {attachment.number} – "
+        t = attachment.treatment
+        if attachment.source == "toppnotat" and t is not None:
+            covered.add(t.id)
+            entries.append((prefix + toppnotat_name(t), ".docx", toppnotat_bytes(t, sources)))
+        elif attachment.source == "referat" and sources.previous is not None:
+            content = build_referat(sources.previous, sources.template)
+            entries.append((prefix + attachment.title, ".docx", content))
+        elif attachment.stored_name:
+            content = sources.read_file(attachment)
+            if content is not None:
+                ext = PurePosixPath(attachment.filename or attachment.stored_name).suffix.lower()
+                entries.append((prefix + attachment.title, ext, content))
+    for item in meeting.items:
+        t = item.treatment
+        if t is None or t.id in covered or t.memo is None or t.memo.is_empty:
+            continue
+        entries.append((toppnotat_name(t), ".docx", toppnotat_bytes(t, sources)))
+    return _unique([(safe_filename(name) + ext, content) for name, ext, content in entries])
+
+
+def build_meeting_pack(meeting: Meeting, sources: PackSources) -> bytes:
+    """The meeting pack as a zip; the same data gives the same bytes."""
+    return stable_zip(pack_entries(meeting, sources), meeting.updated_at)
+
+
+def _unique(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Number repeated file names: 'Notat.pdf', 'Notat (2).pdf'."""
+    seen: dict[str, int] = {}
+    out = []
+    for name, content in entries:
+        count = seen.get(name.lower(), 0) + 1
+        seen[name.lower()] = count
+        if count > 1:
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem} ({count}).{ext}" if dot else f"{name} ({count})"
+        out.append((name, content))
+    return out

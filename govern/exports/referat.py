@@ -1,0 +1,112 @@
+"""Referat: the minutes of a meeting, as the seed meeting pack lays them out.
+
+A header table (Møte, Dato, Tid, Sted, members present in two columns, Ikke til stede with
+"– dag 1" for a partial absence, Stedfortreder, the secretariat's staff), the agenda table
+Saksnr. | Tittel på sak | Sakstype with day rows, then per day and case: what was presented
+and by whom, **Innspill:** as bullets, and **Vedtak:**. A draft says UTKAST in its header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govern.exports.docx_common import WordDocument
+from govern.models.cases import Treatment
+from govern.models.meetings import Meeting
+from govern.presentation import (
+    AgendaDay,
+    active_members,
+    agenda_days,
+    attendance_lists,
+    meeting_dates,
+    meeting_times,
+)
+
+AGENDA_COLUMNS = (1.8, 11.6, 3.2)
+CASE_COLUMNS = (1.8, 14.8)
+NOTHING_UNDER_EVENTUELT = "Det kom ingen saker til eventuelt."
+#: Meeting statuses in which the meeting has been held.
+HELD = ("gjennomført", "referat godkjent")
+
+
+def build_referat(meeting: Meeting, template: str | Path | None = None) -> bytes:
+    """The meeting's referat as a .docx (UTKAST in the header until it is sent)."""
+    body = meeting.body
+    title = f"Referat fra møte i {body.short_name} {meeting.number}"
+    word = WordDocument(
+        template, f"{body.name} – Referat", draft=meeting.minutes_status == "utkast"
+    )
+    word.heading(title)
+    word.facts(_header_rows(meeting))
+    days = agenda_days(meeting)
+    if days:
+        word.paragraph()
+        _agenda_table(word, days)
+    for day in days:
+        word.paragraph()
+        _day_minutes(word, day, meeting.status in HELD)
+    for revision in meeting.minutes_revisions:
+        cases = sorted({c.get("treatment", "") for c in revision.changes or [] if c})
+        note = f"Rettet i revisjon {revision.number}: {revision.reason}"
+        word.paragraph(note + (f" (sak {', '.join(cases)})" if cases else ""))
+    return word.to_bytes(title, body.name, meeting.created_at, meeting.updated_at)
+
+
+def _header_rows(meeting: Meeting) -> list[tuple[str, str | list[str]]]:
+    lists = attendance_lists(meeting)
+    present = lists.present or [
+        m.person.label for m in active_members(meeting.body, meeting.first_date)
+    ]
+    rows: list[tuple[str, str | list[str]]] = [
+        ("Møte", meeting.body.title),
+        ("Dato", meeting_dates(meeting)),
+        ("Tid", meeting_times(meeting)),
+        ("Sted", meeting.location),
+        ("Medlemmer", present),
+    ]
+    if lists.absent:
+        rows.append(("Ikke til stede", lists.absent))
+    if lists.deputies:
+        rows.append(("Stedfortreder", "\n".join(lists.deputies)))
+    if lists.staff:
+        rows.append((lists.staff_label, "\n".join(lists.staff)))
+    return rows
+
+
+def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
+    table = word.table(AGENDA_COLUMNS, ("Saksnr.", "Tittel på sak", "Sakstype"), whole_rows=True)
+    for day in days:
+        if len(days) > 1:
+            table.row("", f"Dag {day.number}", bold=True)
+        for row in day.rows:
+            if row.kind == "case":
+                table.row(row.number, row.title, row.sakstype)
+    word.add(table)
+
+
+def _day_minutes(word: WordDocument, day: AgendaDay, held: bool) -> None:
+    table = word.table(CASE_COLUMNS, ("Sak", day.heading))
+    for row in day.rows:
+        if row.kind != "case":
+            continue
+        t = row.item.treatment
+        table.row(t.number, t.display_title, bold=True)
+        table.row("", _case_minutes(word, t, held))
+        if t.decision:
+            table.row("", word.labelled_blocks("Vedtak:", t.decision))
+    word.add(table)
+
+
+def _case_minutes(word: WordDocument, t: Treatment, held: bool) -> list[str]:
+    """What was presented and by whom, then the innspill."""
+    told = t.presentation or t.summary
+    if held and t.sakstype == "Eventuelt" and not (t.presentation or t.inputs or t.decision):
+        told = NOTHING_UNDER_EVENTUELT
+    out = []
+    if t.presenter and t.presenter.split(",")[0].lower() not in told.lower():
+        out.append(word.para((f"Innleder: {t.presenter}", False)))
+    out += word.text_blocks(told)
+    if t.inputs:
+        out.append(word.para(("Innspill:", True)))
+        out += [word.bullet(i.text) for i in t.inputs]
+    return out

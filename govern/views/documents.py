@@ -1,0 +1,103 @@
+"""Word documents and the meeting pack for download: innkalling, referat, toppnotat, sakspapirer.
+
+Documents are built on each request from the current data; the same data gives the same
+bytes, so the ETag is a hash of the content and a repeated download can answer 304.
+"""
+
+from __future__ import annotations
+
+from hashlib import sha256
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_file
+from flask_login import current_user
+
+from govern import queries
+from govern.exports.docx_common import safe_filename
+from govern.exports.innkalling import build_innkalling
+from govern.exports.pack import PackSources, build_meeting_pack, toppnotat_bytes, toppnotat_name
+from govern.exports.referat import build_referat
+from govern.extensions import db
+from govern.models.cases import Treatment
+from govern.permissions import can, require
+from govern.presentation import earlier_treatments, history_rows
+from govern.services.attachments import stored_path
+
+bp = Blueprint("documents", __name__, template_folder="../../templates")
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def send_document(content: bytes, name: str, mimetype: str = DOCX):
+    """Send a built file as a download, answering If-None-Match with 304."""
+    response = send_file(
+        BytesIO(content),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+        etag=sha256(content).hexdigest()[:40],
+        conditional=True,
+        max_age=0,
+    )
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
+
+
+def _meeting(meeting_id: int):
+    meeting = queries.meeting_documents(db.session, meeting_id) or abort(404)
+    require("read", meeting)
+    return meeting
+
+
+def _sources(meeting=None) -> PackSources:
+    def read_file(owner):
+        path = stored_path(Path(current_app.instance_path) / "uploads", owner)
+        return path.read_bytes() if path else None
+
+    def decision_shown(t: Treatment) -> bool:
+        return t.meeting is None or can(current_user, "read_minutes", t.meeting)
+
+    def history(treatment):
+        return history_rows(earlier_treatments(treatment), decision_shown)
+
+    previous = queries.previous_meeting(db.session, meeting) if meeting is not None else None
+    if previous is not None and not can(current_user, "read_minutes", previous):
+        previous = None
+    return PackSources(read_file, history, previous, current_app.config.get("DOCX_TEMPLATE"))
+
+
+@bp.get("/meetings/<int:meeting_id>/innkalling.docx")
+def innkalling(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    content = build_innkalling(meeting, current_app.config.get("DOCX_TEMPLATE"))
+    name = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
+    return send_document(content, safe_filename(name) + ".docx")
+
+
+@bp.get("/meetings/<int:meeting_id>/referat.docx")
+def referat(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    require("read_minutes", meeting)
+    content = build_referat(meeting, current_app.config.get("DOCX_TEMPLATE"))
+    draft = " (utkast)" if meeting.minutes_status == "utkast" else ""
+    name = f"Referat – {meeting.body.short_name} {meeting.number}{draft}"
+    return send_document(content, safe_filename(name) + ".docx")
+
+
+@bp.get("/meetings/<int:meeting_id>/sakspapirer.zip")
+def meeting_pack(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    content = build_meeting_pack(meeting, _sources(meeting))
+    name = f"Sakspapirer – {meeting.body.short_name} {meeting.number}"
+    return send_document(content, safe_filename(name) + ".zip", "application/zip")
+
+
+@bp.get("/treatments/<int:treatment_id>/toppnotat.docx")
+def toppnotat(treatment_id: int):
+    treatment = db.session.get(Treatment, treatment_id) or abort(404)
+    if treatment.meeting is not None and not can(current_user, "edit_memo", treatment):
+        require("read", treatment.meeting)
+    content = toppnotat_bytes(treatment, _sources())
+    return send_document(content, safe_filename(toppnotat_name(treatment)) + ".docx")
