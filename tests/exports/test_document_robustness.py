@@ -236,11 +236,6 @@ def test_awkward_text_comes_through(app, session, uploads, name):
         assert "\ufffd" not in content, f"a replacement character in the {kind}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="toppnotat: a case title over ~240 characters overflows the 255-character limit "
-    "of the core property 'title' (ValueError, HTTP 500); titles may have 500",
-)
 def test_endless_words_and_long_titles(app, session, uploads):
     word = "Langord" + "x" * 4993  # 5000 characters without a space
     data = Meeting2(app, session, word, long_text=f"Før {word} etter", uploads=uploads)
@@ -252,11 +247,6 @@ def test_endless_words_and_long_titles(app, session, uploads):
     assert has(texts["toppnotat"], word)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="toppnotat: a case title over ~240 characters overflows the 255-character limit "
-    "of the core property 'title' (ValueError, HTTP 500); titles may have 500",
-)
 def test_long_title_of_many_words(app, session):
     title = " ".join(["Interregional"] * 38)[:500]
     data = Meeting2(app, session, title)
@@ -359,11 +349,6 @@ def test_meeting_without_agenda(app, session):
     download(client, f"/meetings/{meeting.id}/sakspapirer.zip", "application/zip")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="innkalling: a meeting without days fails in presentation.meeting_times "
-    "(IndexError in timeutil.time_span, HTTP 500)",
-)
 def test_meeting_without_days(app, session):
     body = make_body()
     client = secretariat_client(app, session, body)
