@@ -97,7 +97,22 @@ def demo_command() -> None:
         click.echo(f"  {email:<26} {name}")
 
 
+@click.command("docx-template")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Bygg pakkens mal på nytt fra python-docx.")
+def docx_template_command(path: Path, rebuild: bool) -> None:
+    """Write the Word template the documents start from, to restyle it in Word."""
+    from flask import current_app
+
+    from govern.exports.docx_common import template_bytes
+    from govern.exports.docx_template import make_template
+
+    content = make_template() if rebuild else template_bytes(current_app.config["DOCX_TEMPLATE"])
+    path.write_bytes(content)
+    click.echo(f"Skrev Word-malen til {path}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
-    for command in (import_command, export_command, demo_command):
+    for command in (import_command, export_command, demo_command, docx_template_command):
         app.cli.add_command(command)

@@ -423,3 +423,44 @@ def test_meeting_pack_holds_innkalling_toppnotater_and_files_named_as_vedlegg(
     history = rows(toppnotat.tables[-1])
     assert {r[0] for r in history[1:]} == {"26/25"}
     assert client.get(f"/meetings/{mid}/sakspapirer.zip").data != b""
+
+
+# -- the template ----------------------------------------------------------------------------
+
+
+def test_a_restyled_template_is_used_and_missing_styles_fall_back(
+    app, client, session, demo, tmp_path
+):
+    custom = Document()
+    custom.sections[0].header.paragraphs[0].text = "Helsedirektoratet – sekretariatet"
+    custom.add_paragraph("Denne teksten i malen skal ikke komme med.")
+    path = tmp_path / "mal.docx"
+    custom.save(path)
+    app.config["DOCX_TEMPLATE"] = str(path)
+    doc = docx_of(
+        client.get(f"/meetings/{meeting_id(session, 'fagradet', '2/26')}/innkalling.docx")
+    )
+    header = [p.text for p in doc.sections[0].header.paragraphs]
+    assert header[0] == "Helsedirektoratet – sekretariatet"
+    assert "Nasjonalt fagråd for digitalisering" in header[1]
+    assert doc.paragraphs[0].text == "Møte i Fagrådet 2/26"
+    assert "Denne teksten i malen" not in "\n".join(p.text for p in doc.paragraphs)
+    assert doc.tables[1].style.name == "Table Grid"
+
+
+def test_a_missing_template_stops_the_app_from_starting(tmp_path):
+    from govern import create_app
+    from tests.conftest import base_config
+
+    config = base_config(DOCX_TEMPLATE=str(tmp_path / "finnes-ikke.docx"))
+    config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    with pytest.raises(RuntimeError, match="kan ikke brukes som Word-mal"):
+        create_app(config)
+
+
+def test_cli_writes_the_template_to_restyle(app, tmp_path):
+    out = tmp_path / "mal.docx"
+    result = app.test_cli_runner().invoke(args=["docx-template", str(out)])
+    assert result.exit_code == 0, result.output
+    styles = {s.name for s in Document(out).styles}
+    assert {"Govern tabell", "Govern faktatabell", "Heading 1", "List Bullet"} <= styles
