@@ -1,11 +1,13 @@
 """What the three Word documents share: the template, header and footer, tables, text blocks.
 
-A `WordDocument` starts from the configured template (python-docx opens it and writes the
-header, footer and core properties). The body is written as WordprocessingML text and parsed
-once at the end: python-docx's object API costs a few milliseconds per table row, which made
-a 60-item agenda slow. Builders combine the pieces here: `heading`, `paragraph`, `blocks`
-(stored text with paragraphs and "- " bullets), `labelled` ("**Vedtak:** …"), `facts` (the
-header table) and `table` (a grid with a repeating header row).
+A `WordDocument` starts from the configured template. python-docx opens each template file
+once and prepares a skeleton: the body emptied, the footer's "Side X av Y", markers where the
+body and the page header go. A document is then written as WordprocessingML text into that
+skeleton (python-docx's object API costs milliseconds per table row, and opening the template
+for every document cost more than the whole innkalling now does). Builders combine the
+pieces here: `heading`, `paragraph`, `blocks`/`text_blocks` (stored text with paragraphs and
+"- " bullets), `labelled_blocks` ("**Vedtak:** …"), `facts` (the header table) and `table`
+(a grid whose header row repeats on each page).
 
 `WordDocument.to_bytes` gives the same bytes for the same data: core properties and the zip
 entries' timestamps come from the data, never from the clock.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from io import BytesIO
@@ -135,18 +138,65 @@ _PLAIN_LOOK = (
 )
 
 
+@dataclass(frozen=True)
+class _Skeleton:
+    """The template made ready once: its package with markers where body and header go."""
+
+    entries: list[tuple[str, bytes]]
+    document: str
+    header: str
+    core: str
+    style_ids: dict[str, str]
+
+
+_BODY_MARK = "GOVERN-BODY-3c1e"
+_HEADER_MARK = "GOVERN-HEADER-3c1e"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@lru_cache(maxsize=4)
+def _skeleton_for(path: str, mtime: float) -> _Skeleton:
+    doc = Document(BytesIO(_template_bytes(path, mtime)))
+    if doc.element.nsmap.get("w") != _W:
+        raise ValueError("Word-malen bruker et uvanlig XML-prefiks for WordprocessingML")
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    body.insert(0, parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{_BODY_MARK}</w:t></w:r></w:p>"))
+    style_ids = _style_ids(doc)
+    section = doc.sections[0]
+    mark = f"<w:p><w:r><w:t>{_HEADER_MARK}</w:t></w:r></w:p>"
+    _replace_empty(section.header._element, [mark])
+    _replace_empty(section.footer._element, [_page_numbers(style_ids.get(styles.FOOTER.lower()))])
+    try:
+        core = doc.part.package._core_properties_part.partname.membername
+    except AttributeError:  # pragma: no cover - python-docx internals moved
+        core = "docProps/core.xml"
+    return _Skeleton(
+        entries=list(_unzip(_save(doc, _ZIP_EPOCH))),
+        document=doc.part.partname.membername,
+        header=section.header.part.partname.membername,
+        core=core,
+        style_ids=style_ids,
+    )
+
+
+def _skeleton(template: str | Path | None) -> _Skeleton:
+    target = Path(template) if template else styles.TEMPLATE_PATH
+    return _skeleton_for(str(target), target.stat().st_mtime)
+
+
 class WordDocument:
     """One document being built from the template; see the module docstring."""
 
     def __init__(self, template: str | Path | None, header: str, draft: bool = False):
-        self.doc = Document(BytesIO(template_bytes(template)))
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
-        self._style_ids = _style_ids(self.doc)
+        self._skeleton = _skeleton(template)
+        self._style_ids = self._skeleton.style_ids
         self._body: list[str] = []
-        self._header_footer(header, draft)
+        self._header = [self.para((header, False), style=styles.HEADER)]
+        if draft:
+            self._header.append(self.para(("UTKAST", True), style=styles.HEADER))
 
     def style_id(self, name: str, fallback: str | None = None) -> str | None:
         """The template's id for a style name (its own, or the fallback's), or None."""
@@ -154,20 +204,6 @@ class WordDocument:
         if found is None and fallback:
             found = self._style_ids.get(fallback.lower())
         return found
-
-    def _header_footer(self, header: str, draft: bool) -> None:
-        section = self.doc.sections[0]
-        lines = [self.para((header, False), style=styles.HEADER)]
-        if draft:
-            lines.append(self.para(("UTKAST", True), style=styles.HEADER))
-        _replace_empty(section.header._element, lines)
-        style_id = self.style_id(styles.FOOTER)
-        style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
-        page = (
-            f'<w:p><w:pPr>{style}<w:jc w:val="right"/></w:pPr>{run("Side ")}{_field("PAGE")}'
-            f"{run(' av ')}{_field('NUMPAGES')}</w:p>"
-        )
-        _replace_empty(section.footer._element, [page])
 
     # -- pieces (XML fragments) --------------------------------------------------------------
 
@@ -256,23 +292,57 @@ class WordDocument:
 
     def to_bytes(self, title: str, author: str, created: datetime, modified: datetime) -> bytes:
         """The finished .docx; the same data gives the same bytes."""
-        body = self.doc.element.body
-        content = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self._body)}</w:body>")
-        anchor = body.find(qn("w:sectPr"))
-        for element in list(content):
-            if anchor is not None:
-                anchor.addprevious(element)
-            else:
-                body.append(element)
-        core = self.doc.core_properties
-        # Core properties hold at most 255 characters.
-        core.title = _cut(clean(title), 255)
-        core.author = _cut(clean(author), 255)
-        core.last_modified_by = "govern"
-        core.created = _utc(created)
-        core.modified = _utc(modified)
-        core.revision = 1
-        return _save(self.doc, modified)
+        skeleton = self._skeleton
+        core = _core_xml(_cut(clean(title), 255), _cut(clean(author), 255), created, modified)
+        replaced = {
+            skeleton.document: _put(skeleton.entries, skeleton.document, _BODY_MARK, self._body),
+            skeleton.header: _put(skeleton.entries, skeleton.header, _HEADER_MARK, self._header),
+            skeleton.core: core,
+        }
+        entries = [(name, replaced.get(name, blob)) for name, blob in skeleton.entries]
+        return stable_zip(entries, modified)
+
+
+def _put(entries: list[tuple[str, bytes]], member: str, mark: str, fragments: list[str]) -> bytes:
+    """A part's XML with the marker paragraph replaced by the fragments."""
+    xml = dict(entries)[member].decode("utf-8")
+    at = xml.index(mark)
+    start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+    end = xml.index("</w:p>", at) + len("</w:p>")
+    return (xml[:start] + "".join(fragments) + xml[end:]).encode("utf-8")
+
+
+def _core_xml(title: str, author: str, created: datetime, modified: datetime) -> bytes:
+    def stamp(moment: datetime) -> str:
+        return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
+        "<cp:lastModifiedBy>govern</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp(created)}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp(modified)}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def _unzip(data: bytes):
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            yield info.filename, archive.read(info)
+
+
+def _page_numbers(style_id: str | None) -> str:
+    """The footer's 'Side X av Y', right-aligned."""
+    style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    return (
+        f'<w:p><w:pPr>{style}<w:jc w:val="right"/></w:pPr>{run("Side ")}{_field("PAGE")}'
+        f"{run(' av ')}{_field('NUMPAGES')}</w:p>"
+    )
 
 
 def _cut(text: str, limit: int) -> str:
