@@ -174,7 +174,7 @@ def _skeleton_for(path: str, mtime: float) -> _Skeleton:
     except AttributeError:  # pragma: no cover - python-docx internals moved
         core = "docProps/core.xml"
     return _Skeleton(
-        entries=list(_unzip(_save(doc, _ZIP_EPOCH))),
+        entries=list(_unzip(save_package(doc, _ZIP_EPOCH))),
         document=doc.part.partname.membername,
         header=section.header.part.partname.membername,
         core=core,
@@ -288,6 +288,15 @@ class WordDocument:
                 table.row([self.para((label, True))], self.two_columns(list(value), widths[1]))
         self.add(table)
 
+    def agenda_and_days(self, days: list, overview, per_day) -> None:
+        """The agenda overview table, then one table per day, spaced as in the seed."""
+        if days:
+            self.paragraph()
+            overview(self, days)
+        for day in days:
+            self.paragraph()
+            per_day(self, day)
+
     # -- output ------------------------------------------------------------------------------
 
     def to_bytes(self, title: str, author: str, created: datetime, modified: datetime) -> bytes:
@@ -365,7 +374,7 @@ def _utc(moment: datetime) -> datetime:
     return max(moment.astimezone(UTC), _ZIP_EPOCH).replace(microsecond=0)
 
 
-def _save(doc, when: datetime) -> bytes:
+def save_package(doc, when: datetime) -> bytes:
     """Write the package as python-docx does, but with every zip entry dated `when`."""
     package = doc.part.package
     parts = list(package.parts)

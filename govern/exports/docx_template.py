@@ -9,7 +9,7 @@ missing.
 
 from __future__ import annotations
 
-from io import BytesIO
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -19,6 +19,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt, RGBColor
 
 TEMPLATE_PATH = Path(__file__).with_name("govern-mal.docx")
+#: The template's own date (its core properties and zip entries), so rebuilding it is stable.
+TEMPLATE_DATE = datetime(2026, 11, 23, tzinfo=UTC)
 
 #: Styles the documents use (Word's built-in names, plus two table styles of govern's own).
 HEADING_1 = "Heading 1"
@@ -34,58 +36,44 @@ ACCENT = RGBColor(0x1F, 0x38, 0x64)
 RULE = "8EAADB"
 SHADE = "DCE6F2"
 
-_GRID = f"""
-<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="GovernTabell">
-  <w:name w:val="{TABLE}"/>
-  <w:basedOn w:val="TableNormal"/>
-  <w:uiPriority w:val="59"/>
-  <w:qFormat/>
-  <w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>
-  <w:tblPr>
-    <w:tblBorders>
-      <w:top w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:left w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:right w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:insideV w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-    </w:tblBorders>
-    <w:tblCellMar>
-      <w:top w:w="28" w:type="dxa"/>
-      <w:left w:w="85" w:type="dxa"/>
-      <w:bottom w:w="28" w:type="dxa"/>
-      <w:right w:w="85" w:type="dxa"/>
-    </w:tblCellMar>
-  </w:tblPr>
-  <w:tblStylePr w:type="firstRow">
-    <w:rPr><w:b/></w:rPr>
-    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{SHADE}"/></w:tcPr>
-  </w:tblStylePr>
-</w:style>
-"""
 
-_FACTS = f"""
-<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="GovernFaktatabell">
-  <w:name w:val="{FACTS_TABLE}"/>
-  <w:basedOn w:val="TableNormal"/>
-  <w:uiPriority w:val="59"/>
-  <w:qFormat/>
-  <w:pPr><w:spacing w:before="20" w:after="20"/></w:pPr>
-  <w:tblPr>
-    <w:tblBorders>
-      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
-    </w:tblBorders>
-    <w:tblCellMar>
-      <w:left w:w="57" w:type="dxa"/>
-      <w:right w:w="57" w:type="dxa"/>
-    </w:tblCellMar>
-  </w:tblPr>
-  <w:tblStylePr w:type="firstCol">
-    <w:rPr><w:b/></w:rPr>
-  </w:tblStylePr>
-</w:style>
-"""
+def _table_style(
+    style_id: str, name: str, space: int, borders: tuple[str, ...], margins: dict, conditional: str
+) -> str:
+    """A table style: paragraph spacing, single-line borders, cell margins, one conditional
+    format (bold header row or label column)."""
+    rules = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>' for side in borders
+    )
+    cells = "".join(f'<w:{side} w:w="{w}" w:type="dxa"/>' for side, w in margins.items())
+    return (
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+        f'<w:qFormat/><w:pPr><w:spacing w:before="{space}" w:after="{space}"/></w:pPr>'
+        f"<w:tblPr><w:tblBorders>{rules}</w:tblBorders><w:tblCellMar>{cells}</w:tblCellMar>"
+        f"</w:tblPr>{conditional}</w:style>"
+    )
+
+
+#: Grid tables: thin rules, a bold shaded header row.
+_GRID = _table_style(
+    "GovernTabell",
+    TABLE,
+    40,
+    ("top", "left", "bottom", "right", "insideH", "insideV"),
+    {"top": 28, "left": 85, "bottom": 28, "right": 85},
+    '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr>'
+    f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{SHADE}"/></w:tcPr></w:tblStylePr>',
+)
+#: Header tables (Møte, Dato …): rules between rows, bold labels.
+_FACTS = _table_style(
+    "GovernFaktatabell",
+    FACTS_TABLE,
+    20,
+    ("bottom", "insideH"),
+    {"left": 57, "right": 57},
+    '<w:tblStylePr w:type="firstCol"><w:rPr><w:b/></w:rPr></w:tblStylePr>',
+)
 
 
 def make_template() -> bytes:
@@ -125,6 +113,7 @@ def make_template() -> bytes:
     core = doc.core_properties
     core.author = core.last_modified_by = "govern"
     core.title = "govern – mal for dokumenter"
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    core.created = core.modified = TEMPLATE_DATE
+    from govern.exports.docx_common import save_package
+
+    return save_package(doc, TEMPLATE_DATE)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
+from govern.models.memos import Memo
 from govern.models.people import Organisation, Person
 from govern.presentation import attachment_refs, treatment_texts
 from govern.services.exchange import FORMAT
@@ -91,9 +92,30 @@ def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dic
             "title": title,
             "number": t.number,
             **treatment_texts(t),
-            "attachments": attachment_refs(t),
+            "memo": _memo(t.memo),
+            "attachments": [
+                _compact({**ref, "source": a.source if a.source != "file" else None})
+                for a, ref in zip(t.attachments, attachment_refs(t), strict=True)
+            ],
         }
     )
+
+
+def _memo(memo: Memo | None) -> dict[str, Any] | None:
+    """The written memo's texts and free sections; None when nothing is written (an uploaded
+    Word file is not part of the exchange format)."""
+    if memo is None:
+        return None
+    written = _compact(
+        {
+            "purpose": memo.purpose,
+            "background": memo.background,
+            "sections": [_compact({"heading": s.heading, "text": s.text}) for s in memo.sections],
+            "questions": memo.questions,
+            "next_steps": memo.next_steps,
+        }
+    )
+    return written or None
 
 
 def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
@@ -160,7 +182,11 @@ def build_exchange(session: Session) -> dict[str, Any]:
             selectinload(Meeting.attendance),
             selectinload(Meeting.items)
             .selectinload(AgendaItem.treatment)
-            .options(selectinload(Treatment.inputs), selectinload(Treatment.attachments)),
+            .options(
+                selectinload(Treatment.inputs),
+                selectinload(Treatment.attachments),
+                selectinload(Treatment.memo).selectinload(Memo.sections),
+            ),
         )
         .order_by(Meeting.id)
     )

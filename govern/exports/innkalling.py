@@ -41,13 +41,7 @@ def build_innkalling(meeting: Meeting, template: str | Path | None = None) -> by
             ("Medlemmer", members),
         ]
     )
-    days = agenda_days(meeting)
-    if days:
-        word.paragraph()
-        _agenda_table(word, days)
-    for day in days:
-        word.paragraph()
-        _day_cases(word, day)
+    word.agenda_and_days(agenda_days(meeting), _agenda_table, _day_cases)
     return word.to_bytes(
         f"Innkalling og dagsorden – {meeting.title}",
         body.name,

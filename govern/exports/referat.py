@@ -38,13 +38,10 @@ def build_referat(meeting: Meeting, template: str | Path | None = None) -> bytes
     )
     word.heading(title)
     word.facts(_header_rows(meeting))
-    days = agenda_days(meeting)
-    if days:
-        word.paragraph()
-        _agenda_table(word, days)
-    for day in days:
-        word.paragraph()
-        _day_minutes(word, day, meeting.status in HELD)
+    held = meeting.status in HELD
+    word.agenda_and_days(
+        agenda_days(meeting), _agenda_table, lambda w, day: _day_minutes(w, day, held)
+    )
     for revision in meeting.minutes_revisions:
         cases = sorted({c.get("treatment", "") for c in revision.changes or [] if c})
         note = f"Rettet i revisjon {revision.number}: {revision.reason}"

@@ -464,3 +464,9 @@ def test_cli_writes_the_template_to_restyle(app, tmp_path):
     assert result.exit_code == 0, result.output
     styles = {s.name for s in Document(out).styles}
     assert {"Govern tabell", "Govern faktatabell", "Heading 1", "List Bullet"} <= styles
+
+
+def test_the_package_template_is_what_make_template_builds():
+    from govern.exports.docx_template import TEMPLATE_PATH, make_template
+
+    assert TEMPLATE_PATH.read_bytes() == make_template(), "run flask docx-template --rebuild"
