@@ -13,6 +13,8 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from govern.forms.base import GovernForm, version_field
 from govern.models.cases import SAKSTYPER
 from govern.services import agenda, meetings
-from govern.services.attachments import UploadInput
+from govern.services.attachments import SOURCE_LABELS, UploadInput
 
 #: Browsers send 10:00; people who type may write 10.00.
 TIME_FORMATS = ["%H:%M", "%H.%M"]
@@ -226,6 +228,11 @@ class EntryEditForm(GovernForm):
 
 
 class AttachmentForm(GovernForm):
+    source = RadioField(
+        "Dokument",
+        choices=[SelectChoice(value, label) for value, label in SOURCE_LABELS.items()],
+        default="file",
+    )
     file = FileField("Fil (PDF, Word, Excel eller PowerPoint, høyst 20 MB)")
     title = StringField("Tittel", validators=[TITLE_MAX])
     number = StringField(
@@ -240,6 +247,7 @@ class AttachmentForm(GovernForm):
             title=self.title.data or "",
             number=self.number.data or "",
             treatment_id=self.treatment_id.data or None,
+            source=self.source.data or "file",
         )
 
 

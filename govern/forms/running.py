@@ -1,4 +1,4 @@
-"""Forms of the running area: attendance, the referat per case, corrections, the memo."""
+"""Forms of the running area: attendance, the referat per case, corrections."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from govern.forms.base import GovernForm, version_field
 from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
-from govern.services.minutes import CorrectionInput, MemoInput, MinutesInput, split_inputs
+from govern.services.minutes import CorrectionInput, MinutesInput, split_inputs
 
 #: "Not recorded" is an empty status: the person gets no attendance row.
 STATUS_CHOICES = [
@@ -171,25 +171,4 @@ class CorrectionForm(MinutesForm):
             decision=self.decision.data or "",
             inputs=split_inputs(self.inputs.data),
             presentation=self.presentation.data or "",
-        )
-
-
-class MemoForm(GovernForm):
-    version = version_field()
-    summary = TextAreaField("Saksbeskrivelse", validators=[Length(max=TEXT_LIMIT)])
-    proposed_decision = TextAreaField("Forslag til vedtak", validators=[Length(max=TEXT_LIMIT)])
-
-    @staticmethod
-    def values_of(t: Treatment) -> dict:
-        return {
-            "version": t.version,
-            "summary": t.summary,
-            "proposed_decision": t.proposed_decision,
-        }
-
-    def to_input(self) -> MemoInput:
-        return MemoInput(
-            version=self.version.data,
-            summary=self.summary.data or "",
-            proposed_decision=self.proposed_decision.data or "",
         )

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment, TreatmentInput
-from govern.models.meetings import AgendaItem, Attachment, Meeting, MeetingDay
+from govern.models.meetings import (
+    ATTACHMENT_SOURCES,
+    AgendaItem,
+    Attachment,
+    Meeting,
+    MeetingDay,
+)
 from govern.presentation import MAX_MINUTES, items_by_day
 from govern.services import audit
 from govern.services.cases import (
@@ -180,10 +186,27 @@ def parse_attachment_number(text: str, field: str = "number") -> tuple[int, str]
 
 
 def add_attachment_reference(
-    session: Session, meeting: Meeting, treatment: Treatment | None, number: str, title: str
+    session: Session,
+    meeting: Meeting,
+    treatment: Treatment | None,
+    number: str,
+    title: str,
+    *,
+    source: str = "file",
 ) -> Attachment:
-    """Register Vedlegg n of a meeting (the file itself may follow later)."""
+    """Register Vedlegg n of a meeting: a file that may follow later, or (source) the
+    treatment's toppnotat or the previous meeting's referat, which govern builds."""
     seq, suffix = parse_attachment_number(number)
+    if source not in ATTACHMENT_SOURCES:
+        raise InvalidInput("Dokumentet må være en fil, toppnotatet eller referatet", field="source")
+    if source == "toppnotat" and treatment is None:
+        raise InvalidInput("Velg saken toppnotatet hører til", field="treatment_id")
+    if source == "toppnotat" and any(
+        a.source == "toppnotat" and a.treatment_id == treatment.id for a in treatment.attachments
+    ):
+        raise Conflict(
+            f"Toppnotatet for sak {treatment.number} er allerede et vedlegg", field="source"
+        )
     title = (title or "").strip()
     if not title:
         raise InvalidInput("Vedlegget må ha en tittel", field="title")
@@ -195,7 +218,7 @@ def add_attachment_reference(
     if taken:
         raise Conflict(f"Vedlegg {seq}{suffix} finnes allerede i møtet", field="number")
     attachment = Attachment(
-        meeting=meeting, treatment=treatment, seq=seq, suffix=suffix, title=title
+        meeting=meeting, treatment=treatment, seq=seq, suffix=suffix, title=title, source=source
     )
     session.add(attachment)
     session.flush()

@@ -1,7 +1,10 @@
 """Meeting attachments (vedlegg): files checked by their content, stored under instance/uploads.
 
 A file is written only after everything about it has been checked, under a random name;
-the caller removes it again (remove_file) if its transaction does not commit.
+the caller removes it again (remove_file) if its transaction does not commit. A Vedlegg may
+also be the treatment's toppnotat or the previous meeting's referat: govern builds those
+documents, so they have no uploaded file. check_file, store_file and remove_file are shared
+with the uploaded toppnotat (services.memos).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +27,9 @@ from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.services import audit
 from govern.services.agenda import add_attachment_reference
-from govern.services.errors import InvalidInput
+from govern.services.errors import Conflict, InvalidInput
+from govern.services.meetings import previous_meeting
+from govern.timeutil import date_span
 
 MAX_SIZE = 20 * 1024 * 1024
 TITLE_LIMIT = 500
@@ -35,6 +41,10 @@ class FileType:
     content_type: str
     #: The part an Office Open XML package of this kind must contain.
     part: str | None = None
+
+    def name(self, ext: str) -> str:
+        """'Word (.docx)'; 'PDF' (whose label says it all)."""
+        return self.label if self.label.lower() == ext[1:] else f"{self.label} ({ext})"
 
 
 FILE_TYPES = {
@@ -55,6 +65,23 @@ FILE_TYPES = {
         "ppt/presentation.xml",
     ),
 }
+#: Where a Vedlegg's document comes from, as the secretariat chooses it.
+SOURCE_LABELS = {
+    "file": "Opplastet fil eller referanse",
+    "toppnotat": "Toppnotatet for saken",
+    "referat": "Referat fra forrige møte",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file written under a random name, with the facts recorded about it."""
+
+    filename: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,9 @@ class UploadInput:
     number: str = ""
     #: The treatment (case on this meeting's agenda) the attachment belongs to.
     treatment_id: int | None = None
+    #: "file" (an uploaded file, or a bare reference when no file is given), "toppnotat"
+    #: (the treatment's memo) or "referat" (the previous meeting's minutes).
+    source: str = "file"
 
 
 def detect_type(content: bytes) -> str | None:
@@ -89,17 +119,20 @@ def _clean_filename(filename: str) -> str:
     return name[-255:]
 
 
-def check_file(filename: str, content: bytes) -> str:
-    """Check an uploaded file by its content; returns its extension."""
+def _kinds(allowed: tuple[str, ...]) -> str:
+    """'PDF, Word (.docx), Excel (.xlsx) og PowerPoint (.pptx)'."""
+    names = [FILE_TYPES[ext].name(ext) for ext in allowed]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def check_file(filename: str, content: bytes, allowed: tuple[str, ...] = tuple(FILE_TYPES)) -> str:
+    """Check an uploaded file by its content; returns its extension (one of `allowed`)."""
     name = _clean_filename(filename)
     if not name:
         raise InvalidInput("Velg en fil å laste opp", field="file")
     ext = PurePosixPath(name).suffix.lower()
-    if ext not in FILE_TYPES:
-        raise InvalidInput(
-            "Bare PDF, Word (.docx), Excel (.xlsx) og PowerPoint (.pptx) kan lastes opp",
-            field="file",
-        )
+    if ext not in allowed:
+        raise InvalidInput(f"Bare {_kinds(allowed)} kan lastes opp", field="file")
     if len(content) > MAX_SIZE:
         raise InvalidInput(f"Filen er større enn {MAX_SIZE // (1024 * 1024)} MB", field="file")
     if detect_type(content) != ext:
@@ -124,26 +157,69 @@ def _treatment(session: Session, meeting: Meeting, treatment_id: int | None) -> 
     return treatment
 
 
-def _write(attachment: Attachment, name: str, content: bytes, ext: str, upload_dir: Path) -> None:
-    """Write the checked file under a random name and record it on the attachment."""
+def store_file(filename: str, content: bytes, ext: str, upload_dir: Path) -> StoredFile:
+    """Write a checked file under a random name; returns what is recorded about it."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16) + ext
     with open(upload_dir / stored_name, "xb") as out:
         out.write(content)
-    attachment.stored_name = stored_name
-    attachment.filename = _clean_filename(name)
-    attachment.content_type = FILE_TYPES[ext].content_type
-    attachment.size = len(content)
-    attachment.sha256 = hashlib.sha256(content).hexdigest()
+    return StoredFile(
+        filename=_clean_filename(filename),
+        stored_name=stored_name,
+        content_type=FILE_TYPES[ext].content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _write(attachment: Attachment, name: str, content: bytes, ext: str, upload_dir: Path) -> None:
+    """Write the checked file under a random name and record it on the attachment."""
+    stored = store_file(name, content, ext, upload_dir)
+    attachment.stored_name = stored.stored_name
+    attachment.filename = stored.filename
+    attachment.content_type = stored.content_type
+    attachment.size = stored.size
+    attachment.sha256 = stored.sha256
     attachment.uploaded_at = utcnow()
 
 
-def _flush_or_remove(session: Session, attachment: Attachment, upload_dir: Path) -> None:
+def flush_or_remove(session: Session, stored_name: str | None, upload_dir: Path) -> None:
+    """Flush; if the database refuses, remove the file just written and re-raise."""
     try:
         session.flush()
     except Exception:
-        remove_file(upload_dir, attachment.stored_name)
+        remove_file(upload_dir, stored_name)
         raise
+
+
+def _previous_meeting(session: Session, meeting: Meeting) -> Meeting:
+    """The meeting whose referat a "referat" Vedlegg is: the body's last one before this."""
+    previous = (
+        previous_meeting(session, meeting.body, meeting.first_date)
+        if meeting.first_date is not None
+        else None
+    )
+    if previous is None:
+        raise InvalidInput(
+            f"{meeting.body.short_name} har ikke noe tidligere møte, så det finnes ikke noe "
+            "referat å legge ved",
+            field="source",
+        )
+    return previous
+
+
+def _default_title(
+    session: Session, meeting: Meeting, source: str, treatment: Treatment | None, filename: str
+) -> str:
+    """The title when none is typed: the file's name, 'Toppnotat <case>', or
+    'Referat Fagrådet 21. – 22. januar 2026' for the previous meeting's minutes."""
+    if source == "toppnotat":
+        return f"Toppnotat {treatment.display_title}" if treatment is not None else ""
+    if source == "referat":
+        previous = _previous_meeting(session, meeting)
+        span = date_span(previous.first_date, previous.last_date)
+        return f"Referat {meeting.body.short_name} {span}"
+    return PurePosixPath(_clean_filename(filename)).stem
 
 
 def add_attachment(
@@ -153,23 +229,44 @@ def add_attachment(
     upload_dir: Path,
     actor: User | None = None,
 ) -> Attachment:
-    """Add Vedlegg n to a meeting with its file (checked by content, then written)."""
-    ext = check_file(data.filename, data.content)
-    title = (data.title or "").strip() or PurePosixPath(_clean_filename(data.filename)).stem
+    """Add Vedlegg n to a meeting: a file (checked by content, then written), a reference
+    whose file follows later, the case's toppnotat or the previous meeting's referat."""
+    source = data.source or "file"
+    if source not in SOURCE_LABELS:
+        raise InvalidInput("Velg hvor dokumentet kommer fra", field="source")
+    has_file = bool(_clean_filename(data.filename))
+    if has_file and source != "file":
+        raise InvalidInput(
+            f"{SOURCE_LABELS[source]} lages av govern. Ikke velg noen fil for dette vedlegget.",
+            field="file",
+        )
+    ext = check_file(data.filename, data.content) if has_file else None
+    treatment = _treatment(session, meeting, data.treatment_id)
+    if source == "referat":
+        _previous_meeting(session, meeting)
+    title = (data.title or "").strip() or _default_title(
+        session, meeting, source, treatment, data.filename
+    )
+    if source == "file" and not has_file and not title:
+        raise InvalidInput(
+            "Velg en fil å laste opp, eller skriv en tittel for et vedlegg uten fil", field="file"
+        )
     if len(title) > TITLE_LIMIT:
         raise InvalidInput(f"Tittelen kan ha høyst {TITLE_LIMIT} tegn", field="title")
-    treatment = _treatment(session, meeting, data.treatment_id)
     number = (data.number or "").strip() or str(next_attachment_number(session, meeting))
-    attachment = add_attachment_reference(session, meeting, treatment, number, title)
-    _write(attachment, data.filename, data.content, ext, upload_dir)
-    _flush_or_remove(session, attachment, upload_dir)
+    attachment = add_attachment_reference(session, meeting, treatment, number, title, source=source)
+    if ext is not None:
+        _write(attachment, data.filename, data.content, ext, upload_dir)
+        flush_or_remove(session, attachment.stored_name, upload_dir)
     audit.record(
         session,
         actor,
         "attachment.add",
         attachment,
-        f"Vedlegg {attachment.number} «{title}» lastet opp til møte {meeting.number}",
+        f"Vedlegg {attachment.number} «{title}» "
+        f"{'lastet opp til' if ext else 'lagt til i'} møte {meeting.number}",
         body=meeting.body,
+        changes={"source": [None, source]} if source != "file" else None,
     )
     return attachment
 
@@ -184,10 +281,16 @@ def attach_file(
 ) -> str | None:
     """Give a registered Vedlegg its file, or a new one; returns the replaced file's stored
     name, which the caller removes once the change is committed."""
+    if attachment.source != "file":
+        raise Conflict(
+            f"Vedlegg {attachment.number} er {SOURCE_LABELS[attachment.source].lower()}, som "
+            "govern lager; det får ingen opplastet fil",
+            field="file",
+        )
     ext = check_file(filename, content)
     replaced = attachment.stored_name
     _write(attachment, filename, content, ext, upload_dir)
-    _flush_or_remove(session, attachment, upload_dir)
+    flush_or_remove(session, attachment.stored_name, upload_dir)
     meeting = attachment.meeting
     audit.record(
         session,
@@ -228,11 +331,11 @@ def remove_file(upload_dir: Path, stored_name: str | None) -> None:
         (upload_dir / stored_name).unlink(missing_ok=True)
 
 
-def stored_path(upload_dir: Path, attachment: Attachment) -> Path | None:
-    """Where an attachment's file is on disk, or None when it has none."""
-    if not attachment.stored_name:
+def stored_path(upload_dir: Path, owner: Attachment | Any) -> Path | None:
+    """Where an attachment's (or an uploaded memo's) file is on disk, or None without one."""
+    if not owner.stored_name:
         return None
-    path = upload_dir / attachment.stored_name
+    path = upload_dir / owner.stored_name
     return path if path.is_file() else None
 
 

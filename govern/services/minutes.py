@@ -3,8 +3,7 @@
 Minutes go from "utkast" (draft, only the secretariat sees it) to "sendt" (members read it)
 to "godkjent" (approved under the Godkjenning item of the body's next meeting). Approved
 minutes are locked; a correction is a new, numbered MinutesRevision with a reason.
-The case owner's memo (summary and forslag til vedtak) is edited here as well, since it is
-the same treatment text with the same version check.
+The case owner's memo (toppnotat) is edited in services.memos.
 """
 
 from __future__ import annotations
@@ -57,13 +56,6 @@ class CorrectionInput:
     decision: str
     inputs: tuple[str, ...] = ()
     presentation: str = ""
-
-
-@dataclass(frozen=True)
-class MemoInput:
-    version: int | None
-    summary: str = ""
-    proposed_decision: str = ""
 
 
 @dataclass
@@ -362,32 +354,3 @@ def correct_minutes(
         changes=changes,
     )
     return revision
-
-
-def update_memo(
-    session: Session, user: User | None, treatment: Treatment, data: MemoInput
-) -> dict[str, list]:
-    """Change a case's saksbeskrivelse and forslag til vedtak in one body (the case owner's part)."""
-    if treatment.meeting is not None and treatment.meeting.minutes_locked:
-        raise Conflict(LOCKED_MESSAGE, field="summary")
-    audit.check_version(treatment, data.version, "Saken")
-    changes = audit.diff(
-        treatment,
-        {
-            "summary": (data.summary or "").strip(),
-            "proposed_decision": (data.proposed_decision or "").strip(),
-        },
-    )
-    if not changes:
-        return changes
-    _flush(session, "Saken")
-    audit.record(
-        session,
-        user,
-        "treatment.memo",
-        treatment,
-        f"Saksbeskrivelse for sak {treatment.number} ble endret",
-        body=treatment.body,
-        changes=changes,
-    )
-    return changes

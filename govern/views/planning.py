@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -45,6 +43,7 @@ from govern.services import agenda, attachments, meetings
 from govern.services.audit import StaleEdit, stale_edit
 from govern.services.errors import GovernError, InvalidInput
 from govern.timeutil import weekday_date
+from govern.views.uploads import commit_or_remove, read_upload, remove_upload, upload_dir
 
 bp = Blueprint("planning", __name__, template_folder="../../templates")
 
@@ -102,10 +101,6 @@ def _set(field, value) -> None:
 def _back_to_agenda(meeting_id: int, item_id: int | None = None):
     anchor = f"#punkt-{item_id}" if item_id else ""
     return redirect(url_for("planning.edit_agenda", meeting_id=meeting_id) + anchor)
-
-
-def _upload_dir() -> Path:
-    return Path(current_app.instance_path) / "uploads"
 
 
 # -- planning and editing meetings ---------------------------------------------------------
@@ -408,19 +403,14 @@ def _attachments_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _read(upload) -> bytes:
-    """The uploaded file's bytes, at most one more than the limit (so too big shows)."""
-    return upload.stream.read(attachments.MAX_SIZE + 1) if upload else b""
-
-
-def _commit_upload(stored_name: str | None) -> None:
-    """Commit, and remove the file just written if the commit fails."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        attachments.remove_file(_upload_dir(), stored_name)
-        raise
+def _added_message(attachment: Attachment) -> str:
+    if attachment.source == "toppnotat":
+        return f"Vedlegg {attachment.number} er toppnotatet for sak {attachment.treatment.number}."
+    if attachment.source == "referat":
+        return f"Vedlegg {attachment.number} er referatet fra forrige møte."
+    if attachment.stored_name is None:
+        return f"Vedlegg {attachment.number} er lagt til uten fil. Last opp filen når den er klar."
+    return f"Vedlegg {attachment.number} er lastet opp."
 
 
 @bp.route("/meetings/<int:meeting_id>/attachments", methods=["GET", "POST"])
@@ -434,17 +424,17 @@ def meeting_attachments(meeting_id: int):
     }
     if form.validate_on_submit():
         try:
-            data = form.to_input(_read(form.file.data))
+            data = form.to_input(read_upload(form.file.data))
             added = attachments.add_attachment(
-                db.session, meeting, data, _upload_dir(), current_user
+                db.session, meeting, data, upload_dir(), current_user
             )
-            _commit_upload(added.stored_name)
+            commit_or_remove(added.stored_name)
         except GovernError as error:
             db.session.rollback()
             _show_error(form, error)
             meeting = _attachments_meeting(meeting_id)
         else:
-            flash(f"Vedlegg {added.number} er lastet opp.", "success")
+            flash(_added_message(added), "success")
             return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
     next_number = max((a.seq for a in meeting.attachments), default=0) + 1
     html = render_template(
@@ -462,14 +452,14 @@ def attach_file(attachment_id: int):
     try:
         name = upload.filename if upload else ""
         replaced = attachments.attach_file(
-            db.session, attachment, name, _read(upload), _upload_dir(), current_user
+            db.session, attachment, name, read_upload(upload), upload_dir(), current_user
         )
-        _commit_upload(attachment.stored_name)
+        commit_or_remove(attachment.stored_name)
     except GovernError as error:
         db.session.rollback()
         flash(f"Vedlegg {attachment.number}: {error.message}", "error")
     else:
-        attachments.remove_file(_upload_dir(), replaced)
+        remove_upload(replaced)
         flash(f"Filen til vedlegg {attachment.number} er lastet opp.", "success")
     return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
 
@@ -481,7 +471,7 @@ def delete_attachment(attachment_id: int):
     require("prepare", attachment.meeting)
     stored_name = attachments.delete_attachment(db.session, attachment, current_user)
     db.session.commit()
-    attachments.remove_file(_upload_dir(), stored_name)
+    remove_upload(stored_name)
     flash(f"Vedlegg {number} er slettet.", "success")
     return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
 
@@ -490,7 +480,7 @@ def delete_attachment(attachment_id: int):
 def download_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     require("read", attachment.meeting)
-    path = attachments.stored_path(_upload_dir(), attachment) or abort(404)
+    path = attachments.stored_path(upload_dir(), attachment) or abort(404)
     response = send_file(
         path,
         mimetype=attachment.content_type,

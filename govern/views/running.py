@@ -1,10 +1,12 @@
 """Running and closing a meeting: attendance, the referat per case, send, approve, correct.
 
-Also the case owner's first memo editor (saksbeskrivelse and forslag til vedtak).
+Also the toppnotat editor of the case owner (and the secretariat): the memo written section
+by section, or an uploaded Word file in its place.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,17 +20,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from govern import presentation, queries
 from govern.extensions import db
 from govern.forms.base import GovernForm
-from govern.forms.running import NONE, AttendanceForm, CorrectionForm, MemoForm, MinutesForm
+from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
+from govern.forms.running import NONE, AttendanceForm, CorrectionForm, MinutesForm
 from govern.models.accounts import User
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
+from govern.models.memos import FIXED_SECTIONS, Memo
 from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, audit, minutes
+from govern.services import attendance, audit, memos, minutes
 from govern.services.errors import Conflict, GovernError
 from govern.timeutil import clock, local, short_date
+from govern.views.uploads import commit_or_remove, read_upload, remove_upload, upload_dir
 
 bp = Blueprint("running", __name__, template_folder="../../templates")
 
@@ -43,16 +48,19 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return queries.meeting_full(db.session, meeting_id) or abort(404)
 
 
-def _treatment_or_404(treatment_id: int, *, in_meeting: bool = False) -> Treatment:
+def _treatment_or_404(
+    treatment_id: int, *, in_meeting: bool = False, with_memo: bool = False
+) -> Treatment:
+    options = [
+        joinedload(Treatment.case),
+        joinedload(Treatment.body),
+        joinedload(Treatment.meeting).joinedload(Meeting.body),
+        selectinload(Treatment.inputs),
+    ]
+    if with_memo:
+        options.append(joinedload(Treatment.memo).selectinload(Memo.sections))
     treatment = db.session.scalar(
-        select(Treatment)
-        .where(Treatment.id == treatment_id)
-        .options(
-            joinedload(Treatment.case),
-            joinedload(Treatment.body),
-            joinedload(Treatment.meeting).joinedload(Meeting.body),
-            selectinload(Treatment.inputs),
-        )
+        select(Treatment).where(Treatment.id == treatment_id).options(*options)
     )
     if treatment is None or (in_meeting and treatment.meeting is None):
         abort(404)
@@ -91,11 +99,11 @@ def _save(form: GovernForm, work: Callable[[], Any], place: Placer, what: str = 
     return result, None
 
 
-def _reset_version(form: GovernForm, version: int) -> None:
+def _reset_version(form: GovernForm, version: int | None, name: str = "version") -> None:
     """After a refused stale save the form carries the version now saved, so that saving
     again, having seen what the other person saved, is a deliberate choice."""
-    form.version.raw_data = None
-    form.version.data = version
+    form[name].raw_data = None
+    form[name].data = version
 
 
 def _button(work: Callable[[], str]) -> None:
@@ -320,31 +328,106 @@ def corrections(meeting_id: int):
     return _corrections_page(meeting, chosen, form, status)
 
 
-# -- the case owner's memo ------------------------------------------------------------------
+# -- the toppnotat (case memo) -------------------------------------------------------------
+
+
+def _memo_treatment(treatment_id: int) -> Treatment:
+    """The treatment with its memo; only for those who may edit the memo."""
+    treatment = _treatment_or_404(treatment_id, with_memo=True)
+    require("edit_memo", treatment)
+    return treatment
+
+
+def _memo_placer(form: MemoForm, name: str):
+    """'sections[2].heading' goes next to that section's heading; the rest by name."""
+    found = re.fullmatch(r"sections\[(\d+)\]\.(\w+)", name or "")
+    if found and int(found[1]) < len(form.sections.entries):
+        return form.sections[int(found[1])][found[2]]
+    return form._fields.get(name or "") or form.summary
+
+
+def _memo_page(treatment: Treatment, form: MemoForm, status: int, upload_form=None):
+    return render_template(
+        "running/memo.html",
+        treatment=treatment,
+        form=form,
+        upload_form=upload_form or MemoUploadForm(formdata=None),
+        labels=dict(FIXED_SECTIONS),
+        stale=bool(form.version.errors),
+        when=_when,
+    ), status
+
+
+def _after_memo(treatment: Treatment):
+    return redirect(url_for("running.edit_memo", treatment_id=treatment.id))
 
 
 @bp.route("/treatments/<int:treatment_id>/memo", methods=["GET", "POST"])
 def edit_memo(treatment_id: int):
-    treatment = _treatment_or_404(treatment_id)
-    require("edit_memo", treatment)
+    treatment = _memo_treatment(treatment_id)
     form = MemoForm(data=MemoForm.values_of(treatment))
+    action = request.form.get(SECTION_ACTION) if request.method == "POST" else None
+    if action:  # add, move or remove a free section: shown again, saved with "Lagre"
+        return _memo_page(treatment, form.rearranged(action), 200)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         changes, status = _save(
             form,
-            lambda: minutes.update_memo(db.session, current_user, treatment, form.to_input()),
-            _field_or("summary"),
+            lambda: memos.update_memo(db.session, current_user, treatment, form.to_input()),
+            _memo_placer,
+            memos.WHAT,
         )
         if status is None:
-            flash(
-                "Saksbeskrivelsen er lagret." if changes else "Ingen endringer å lagre.", "success"
-            )
-            if treatment.meeting is not None:
-                return redirect(_meeting_url(treatment.meeting, treatment))
-            return redirect(url_for("cases.view_case", case_id=treatment.case_id))
-        treatment = _treatment_or_404(treatment_id)
+            flash("Toppnotatet er lagret." if changes else "Ingen endringer å lagre.", "success")
+            return _after_memo(treatment)
+        # A FieldList keeps its rows' errors as validation found them; show a section's.
+        rows = [entry.errors for entry in form.sections.entries]
+        form.sections.errors = rows if any(rows) else []
+        treatment = _memo_treatment(treatment_id)
         if form.version.errors:
             _reset_version(form, treatment.version)
-    return render_template(
-        "running/memo.html", treatment=treatment, form=form, stale=bool(form.version.errors)
-    ), status
+            _reset_version(form, treatment.memo.version if treatment.memo else None, "memo_version")
+    return _memo_page(treatment, form, status)
+
+
+@bp.post("/treatments/<int:treatment_id>/memo/upload")
+def upload_memo(treatment_id: int):
+    treatment = _memo_treatment(treatment_id)
+    upload_form = MemoUploadForm()
+    if upload_form.validate_on_submit():
+        upload = upload_form.file.data
+        name = upload.filename if upload else ""
+        try:
+            replaced = memos.upload_memo(
+                db.session, current_user, treatment, name, read_upload(upload), upload_dir()
+            )
+            commit_or_remove(treatment.memo.stored_name)
+        except (GovernError, StaleDataError) as error:
+            db.session.rollback()
+            error = error if isinstance(error, GovernError) else audit.stale_edit(memos.WHAT)
+            upload_form.file.errors.append(error.message)
+        else:
+            remove_upload(replaced)
+            flash(f"Toppnotatet for sak {treatment.number} er nå Word-filen {name}.", "success")
+            return _after_memo(treatment)
+    treatment = _memo_treatment(treatment_id)
+    form = MemoForm(formdata=None, data=MemoForm.values_of(treatment))
+    return _memo_page(treatment, form, 400, upload_form)
+
+
+@bp.post("/treatments/<int:treatment_id>/memo/upload/delete")
+def remove_memo_upload(treatment_id: int):
+    treatment = _memo_treatment(treatment_id)
+    try:
+        stored_name = memos.remove_memo_upload(db.session, current_user, treatment)
+        db.session.commit()
+    except (GovernError, StaleDataError) as error:
+        db.session.rollback()
+        flash((error if isinstance(error, GovernError) else audit.stale_edit()).message, "error")
+    else:
+        remove_upload(stored_name)
+        flash(
+            "Den opplastede filen er fjernet. Toppnotatet er igjen det som er skrevet her.",
+            "success",
+        )
+    return _after_memo(treatment)

@@ -316,3 +316,105 @@ def test_downloads_follow_who_may_read_the_meeting(client, session, uploads):
     assert client.get(f"/attachments/{hidden}").status_code == 404
     assert client.get(f"/attachments/{public}").status_code == 200
     assert client.get("/attachments/99999").status_code == 404
+
+
+# -- Vedlegg that govern builds: the toppnotat and the previous referat ---------------------
+
+
+def test_a_vedlegg_can_be_the_toppnotat_or_the_previous_referat(session, uploads):
+    body = make_body()
+    make_meeting(body, date(2026, 1, 21), date(2026, 1, 22))
+    april = make_meeting(body, date(2026, 4, 29))
+    approval = add_case(april, "Godkjenning", sakstype="Godkjenning").treatment
+    ehds = add_case(april, "EHDS på legemiddelområdet").treatment
+    referat = attachments.add_attachment(
+        session, april, UploadInput("", b"", source="referat", treatment_id=approval.id), uploads
+    )
+    memo = attachments.add_attachment(
+        session, april, UploadInput("", b"", source="toppnotat", treatment_id=ehds.id), uploads
+    )
+    assert (referat.number, referat.title, referat.source) == (
+        "1",
+        "Referat Fagrådet 21. – 22. januar 2026",
+        "referat",
+    )
+    assert (memo.number, memo.title, memo.source) == (
+        "2",
+        "Toppnotat EHDS på legemiddelområdet",
+        "toppnotat",
+    )
+    assert memo.stored_name is None and stored_files(uploads) == []
+    reference = attachments.add_attachment(
+        session, april, UploadInput("", b"", title="Vurdering kjernejournal portal"), uploads
+    )
+    assert reference.source == "file" and reference.stored_name is None
+
+
+def test_the_source_is_checked(session, uploads):
+    body = make_body()
+    first = make_meeting(body, date(2026, 1, 21))
+    t = add_case(first, "EHDS på legemiddelområdet").treatment
+    refusals = [
+        (UploadInput("", b"", source="toppnotat"), "treatment_id", "Velg saken toppnotatet"),
+        (
+            UploadInput("a.pdf", small_pdf(), source="toppnotat", treatment_id=t.id),
+            "file",
+            "Toppnotatet for saken lages av govern",
+        ),
+        (UploadInput("", b"", source="referat"), "source", "har ikke noe tidligere møte"),
+        (UploadInput("", b"", source="vedtak"), "source", "Velg hvor dokumentet kommer fra"),
+        (UploadInput("", b""), "file", "Velg en fil å laste opp, eller skriv en tittel"),
+    ]
+    for data, field, message in refusals:
+        with pytest.raises(InvalidInput, match=message) as caught:
+            attachments.add_attachment(session, first, data, uploads)
+        assert caught.value.field == field
+    ok = UploadInput("", b"", source="toppnotat", treatment_id=t.id)
+    memo = attachments.add_attachment(session, first, ok, uploads)
+    with pytest.raises(Conflict, match="Toppnotatet for sak 1/26 er allerede et vedlegg"):
+        attachments.add_attachment(session, first, ok, uploads)
+    with pytest.raises(Conflict, match="det får ingen opplastet fil"):
+        attachments.attach_file(session, memo, "a.pdf", small_pdf(), uploads)
+    assert stored_files(uploads) == []
+    assert [a.source for a in session.scalars(select(Attachment))] == ["toppnotat"]
+
+
+def test_the_attachments_page_offers_and_shows_the_source(
+    client, session, meeting, uploads, secretary
+):
+    treatment = meeting.items[0].treatment
+    page = text_of(client.get(f"/meetings/{meeting.id}/attachments"))
+    assert (
+        "Dokument Opplastet fil eller referanse Toppnotatet for saken Referat fra forrige møte"
+        in page
+    )
+    refused = client.post(
+        f"/meetings/{meeting.id}/attachments",
+        data={"source": "toppnotat", "title": "Toppnotat"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "Velg saken toppnotatet hører til" in text_of(refused)
+    added = client.post(
+        f"/meetings/{meeting.id}/attachments",
+        data={"source": "toppnotat", "treatment_id": str(treatment.id)},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 302
+    page = text_of(client.get(added.location))
+    assert "Vedlegg 1 er toppnotatet for sak 1/26." in page
+    assert (
+        "Vedlegg 1 Toppnotat Strategisk retning kjernejournal 1/26 "
+        "Toppnotatet for sak 1/26 (lages av govern)" in page
+    )
+    assert "Last opp fil til vedlegg 1" not in page
+    reference = client.post(
+        f"/meetings/{meeting.id}/attachments",
+        data={"source": "file", "title": "Vurdering kjernejournal portal", "number": "1A"},
+        content_type="multipart/form-data",
+    )
+    page = text_of(client.get(reference.location))
+    assert "Vedlegg 1A er lagt til uten fil." in page
+    assert "Vedlegg 1A Vurdering kjernejournal portal (ingen fil lastet opp)" in page
+    meeting_page = text_of(client.get(f"/meetings/{meeting.id}"))
+    assert "Vedlegg 1: Toppnotat Strategisk retning kjernejournal" in meeting_page

@@ -1,4 +1,4 @@
-"""The referat: recording cases, sending, approval at the next meeting, corrections, memo."""
+"""The referat: recording cases, sending, approval at the next meeting, corrections."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from govern.models.minutes import MinutesRevision
 from govern.services import minutes
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.minutes import CorrectionInput, MemoInput, MinutesInput
+from govern.services.minutes import CorrectionInput, MinutesInput
 from tests.conftest import add_case, make_body, make_meeting
 
 
@@ -226,27 +226,3 @@ def test_corrections_need_a_reason_a_change_and_approved_minutes(session, two_me
         )
     with pytest.raises(NotFound):
         minutes.correct_minutes(session, None, first, approval, CorrectionInput(1, "Grunn", "x"))
-
-
-def test_memo_edit_checks_the_version(session, two_meetings):
-    _, t, *_ = two_meetings
-    opened = t.version
-    changes = minutes.update_memo(
-        session, None, t, MemoInput(opened, "Ny beskrivelse", "Nytt forslag")
-    )
-    session.commit()
-    assert changes["summary"] == ["", "Ny beskrivelse"]
-    assert t.proposed_decision == "Nytt forslag"
-    with pytest.raises(StaleEdit):
-        minutes.update_memo(session, None, t, MemoInput(opened, "Gammel", ""))
-    session.rollback()
-    assert session.get(Meeting, t.meeting_id).minutes_status == "utkast"
-
-
-def test_the_memo_of_a_case_in_locked_minutes_cannot_be_changed(session):
-    meeting = make_meeting(make_body(), date(2026, 1, 21), status="referat godkjent")
-    t = add_case(meeting, "Godkjent sak", summary="Som vedtatt").treatment
-    session.flush()
-    with pytest.raises(Conflict, match="Referatet er godkjent og låst"):
-        minutes.update_memo(session, None, t, MemoInput(t.version, summary="Endret i ettertid"))
-    assert t.summary == "Som vedtatt"

@@ -92,6 +92,8 @@ EXPECTED = {
     "running.approve_minutes": (None, SECRETARIAT),
     "running.corrections": (SECRETARIAT, SECRETARIAT),
     "running.edit_memo": (MEMO, MEMO),
+    "running.upload_memo": (None, MEMO),
+    "running.remove_memo_upload": (None, MEMO),
 }
 
 

@@ -515,10 +515,10 @@ def test_saksbehandler_edits_the_memo_of_their_case_only(client, council, sessio
     c = council
     login(client, "tysdahl@example.no")
     meeting = text_of(client.get(f"/meetings/{c.second.id}"))
-    assert meeting.count("Rediger saksbeskrivelse") == 1 and "Før referat" not in meeting
+    assert meeting.count("Rediger toppnotat") == 1 and "Før referat" not in meeting
     form = client.get(f"/treatments/{c.memo_case.id}/memo")
     assert form.status_code == 200
-    assert f"Saksbeskrivelse: sak {c.memo_case.number} EHDS på legemiddelområdet" in text_of(form)
+    assert f"Toppnotat: sak {c.memo_case.number} EHDS på legemiddelområdet" in text_of(form)
     saved = client.post(
         f"/treatments/{c.memo_case.id}/memo",
         data={
@@ -563,7 +563,7 @@ def test_members_and_visitors_may_not_run_the_meeting(client, council):
     for method, url in urls:
         assert getattr(client, method)(url).status_code == 403, url
     page = text_of(client.get(f"/meetings/{c.second.id}"))
-    assert "Rediger saksbeskrivelse" not in page and "Oppmøte" not in page
+    assert "Rediger toppnotat" not in page and "Oppmøte" not in page
 
 
 def test_unknown_treatment_or_meeting_is_404(client, council):
