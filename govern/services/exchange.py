@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern.models.bodies import Body
-from govern.models.cases import Case
-from govern.models.meetings import Meeting
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import ATTACHMENT_SOURCES, Meeting
 from govern.models.people import Organisation, Person
-from govern.services import agenda, bodies, cases, meetings
+from govern.services import agenda, bodies, cases, meetings, memos
 from govern.services.errors import GovernError, InvalidInput, NotFound
 
 FORMAT = "govern/1"
@@ -371,7 +371,16 @@ class Importer:
         )
         item = self._call(node, agenda.put_case_on_agenda, self.session, meeting, data, case)
         self.result.treatments += 1
-        for attachment in node.items("attachments", {"number", "title"}):
+        if "memo" in node.value:
+            self._memo(item.treatment, Node(node.value["memo"], node.where("memo"), MEMO_KEYS))
+        for attachment in node.items("attachments", {"number", "title", "source"}):
+            source = attachment.text("source", required=False, default="file")
+            if source not in ATTACHMENT_SOURCES:
+                raise ExchangeError(
+                    f"«{source}» er ukjent; skriv «toppnotat» eller «referat», eller utelat "
+                    "feltet for en fil",
+                    field=attachment.where("source"),
+                )
             self._call(
                 attachment,
                 agenda.add_attachment_reference,
@@ -380,13 +389,30 @@ class Importer:
                 item.treatment,
                 attachment.text("number"),
                 attachment.text("title"),
+                source=source,
             )
+
+    def _memo(self, treatment: Treatment, node: Node) -> None:
+        sections = tuple(
+            memos.SectionInput(section.text("heading"), section.text("text", required=False))
+            for section in node.items("sections", {"heading", "text"})
+        )
+        data = memos.MemoInput(
+            version=None,
+            purpose=node.text("purpose", required=False),
+            background=node.text("background", required=False),
+            sections=sections,
+            questions=node.text("questions", required=False),
+            next_steps=node.text("next_steps", required=False),
+        )
+        self._call(node, memos.import_memo, self.session, treatment, data)
 
 
 AGENDA_KEYS = {
     "type", "day", "time", "title", "case", "number", "sakstype", "summary", "proposed_decision",
-    "presenter", "presentation", "input", "decision", "attachments",
+    "presenter", "presentation", "input", "decision", "memo", "attachments",
 }  # fmt: skip
+MEMO_KEYS = {"purpose", "background", "sections", "questions", "next_steps"}
 
 
 def import_exchange(session: Session, document: Any) -> ImportResult:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from govern.exports.exchange import build_exchange, dump_exchange
-from govern.models import Attendance, Body, Case, Meeting, Membership, Person, Treatment
+from govern.models import Attendance, Body, Case, Meeting, Membership, Memo, Person, Treatment
 from govern.models.base import Base
 from govern.services.exchange import ExchangeError, import_exchange
 
@@ -144,6 +144,43 @@ BAD_INPUT = [
         "dag 3 finnes ikke",
     ),
     (
+        "memo section without heading",
+        lambda d: d["meetings"][0]["agenda"][1].update(memo={"sections": [{"text": "Tekst"}]}),
+        "meetings[0].agenda[1].memo.sections[0].heading",
+        "mangler",
+    ),
+    (
+        "unknown memo key",
+        lambda d: d["meetings"][0]["agenda"][1].update(memo={"hensikt": "Tekst"}),
+        "meetings[0].agenda[1].memo",
+        "ukjent felt «hensikt»",
+    ),
+    (
+        "memo text not text",
+        lambda d: d["meetings"][0]["agenda"][3].update(memo={"background": ["a", "b"]}),
+        "meetings[0].agenda[3].memo.background",
+        "skal være tekst",
+    ),
+    (
+        "unknown attachment source",
+        lambda d: d["meetings"][0]["agenda"][1].update(
+            attachments=[{"number": "2", "title": "Toppnotat", "source": "notat"}]
+        ),
+        "meetings[0].agenda[1].attachments[0].source",
+        "«notat» er ukjent; skriv «toppnotat» eller «referat»",
+    ),
+    (
+        "two toppnotat attachments for one case",
+        lambda d: d["meetings"][0]["agenda"][1].update(
+            attachments=[
+                {"number": "2", "title": "Toppnotat", "source": "toppnotat"},
+                {"number": "3", "title": "Toppnotat igjen", "source": "toppnotat"},
+            ]
+        ),
+        "meetings[0].agenda[1].attachments[1].source",
+        "er allerede et vedlegg",
+    ),
+    (
         "meeting number of another year",
         lambda d: d["meetings"][0].update(number="2/25"),
         "meetings[0].number",
@@ -257,3 +294,81 @@ def test_demo_has_fagradet_with_the_seed_meetings(session):
     assert {"fagråd", "produktråd", "endringsråd", "nasjonalt råd"} <= kinds
     assert session.scalar(select(func.count()).select_from(Person)) > 30
     assert session.scalar(select(func.count()).select_from(Case)) >= 10
+
+
+MEMO = {
+    "purpose": "Hensikten med saken er å få rådets anbefaling.",
+    "background": "Kjernejournal sammenstiller helseopplysninger.\n\n- Portal\n- API",
+    "sections": [
+        {"heading": "Vurdering", "text": "Helsedirektoratet anbefaler at portalen består."},
+        {"heading": "Drøfting"},
+    ],
+    "next_steps": "Helsedirektoratet tar med seg rådets anbefaling.",
+}
+
+
+def test_memos_and_attachment_sources_round_trip(session):
+    document = example()
+    agenda = document["meetings"][0]["agenda"]
+    agenda[1]["memo"] = MEMO
+    agenda[1]["attachments"] = [
+        {
+            "number": "2",
+            "title": "Toppnotat Strategisk retning kjernejournal",
+            "source": "toppnotat",
+        },
+        {"number": "2A", "title": "Vurdering kjernejournal portal"},
+    ]
+    agenda[0]["attachments"] = [{"number": "1", "title": "Referat", "source": "referat"}]
+    agenda[3]["memo"] = {}  # an empty memo is nothing
+    import_exchange(session, document)
+    session.commit()
+    t = session.scalar(select(Treatment).where(Treatment.seq == 2))
+    assert [(s.heading, s.text) for s in t.memo.sections] == [
+        ("Vurdering", "Helsedirektoratet anbefaler at portalen består."),
+        ("Drøfting", ""),
+    ]
+    assert t.memo.background.endswith("- Portal\n- API")
+    assert [a.source for a in t.attachments] == ["toppnotat", "file"]
+    exported = build_exchange(session)["meetings"][0]["agenda"]
+    assert exported[1]["memo"] == MEMO
+    assert exported[1]["attachments"] == agenda[1]["attachments"]
+    assert exported[0]["attachments"] == agenda[0]["attachments"]
+    assert "memo" not in exported[3] and "memo" not in exported[0]
+    assert session.scalar(select(func.count()).select_from(Memo)) == 1
+
+
+def test_demo_has_the_toppnotater_of_meeting_2_26(session):
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    april = session.scalar(
+        select(Meeting).where(Meeting.seq == 2, Meeting.body.has(slug="fagradet"))
+    )
+    cases = {i.treatment.number: i.treatment for i in april.items if i.kind == "case"}
+    for number in (f"{n}/26" for n in range(10, 17)):
+        memo = cases[number].memo
+        assert memo is not None and memo.purpose and memo.background, number
+        # As in the seed: 12/26 and 16/26 have no "Videre saksprosess".
+        assert bool(memo.next_steps) == (number not in ("12/26", "16/26")), number
+    ehds = cases["10/26"].memo
+    assert ehds.purpose.startswith("Hensikten med saken er å gi Fagrådet en overordnet status")
+    assert [s.heading for s in ehds.sections] == [
+        "E-resept og utleveringsinformasjon",
+        "Anbefalt konsept",
+        "Drøfting",
+    ]
+    assert "- Norske innbyggere med en norsk e-resept" in ehds.sections[0].text
+    summary = cases["11/26"].memo
+    assert [s.heading for s in summary.sections][:2] == [
+        "Pasientoppsummering",
+        "Overordnet konsept for pasientoppsummering",
+    ]
+    assert "- Implantater og medisinsk utstyr\n- Kritisk informasjon" in summary.sections[0].text
+    assert cases["12/26"].memo.questions.startswith("- Hvilke behov ser dere")
+    assert cases["15/26"].memo.questions.count("\n- ") == 2
+    sources = {a.number: a.source for a in april.attachments}
+    assert sources == {
+        "1": "referat",
+        **{str(n): "toppnotat" for n in range(2, 9)},
+        "6A": "file",
+    }
+    assert cases["9/26"].memo is None
