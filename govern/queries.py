@@ -106,7 +106,17 @@ def meeting_documents(session: Session, meeting_id: int) -> Meeting | None:
         session.scalars(
             select(Treatment)
             .where(Treatment.meeting_id == meeting.id)
-            .options(selectinload(Treatment.memo).selectinload(Memo.sections))
+            .options(
+                selectinload(Treatment.memo).selectinload(Memo.sections),
+                # The toppnotat's history: the case's other treatments and their dates.
+                joinedload(Treatment.case)
+                .selectinload(Case.treatments)
+                .options(
+                    joinedload(Treatment.body),
+                    joinedload(Treatment.meeting).selectinload(Meeting.days),
+                    joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+                ),
+            )
         ).all()
         session.scalars(
             select(Attachment)

@@ -32,6 +32,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from govern.exports import docx_template as styles
+from govern.exports.zipfiles import Entry, deflated, write_zip
 from govern.presentation import paragraphs
 from govern.timeutil import local
 
@@ -142,10 +143,13 @@ _PLAIN_LOOK = (
 class _Skeleton:
     """The template made ready once: its package with markers where body and header go."""
 
-    entries: list[tuple[str, bytes]]
+    #: The template's parts, compressed once.
+    entries: list[Entry]
     document: str
     header: str
     core: str
+    #: The XML of the parts a document changes (the body's and the page header's).
+    raw: dict[str, bytes]
     style_ids: dict[str, str]
 
 
@@ -173,11 +177,15 @@ def _skeleton_for(path: str, mtime: float) -> _Skeleton:
         core = doc.part.package._core_properties_part.partname.membername
     except AttributeError:  # pragma: no cover - python-docx internals moved
         core = "docProps/core.xml"
+    parts = dict(_unzip(save_package(doc, _ZIP_EPOCH)))
+    document = doc.part.partname.membername
+    header = section.header.part.partname.membername
     return _Skeleton(
-        entries=list(_unzip(save_package(doc, _ZIP_EPOCH))),
-        document=doc.part.partname.membername,
-        header=section.header.part.partname.membername,
+        entries=[deflated(name, blob) for name, blob in parts.items()],
+        document=document,
+        header=header,
         core=core,
+        raw={document: parts[document], header: parts[header]},
         style_ids=style_ids,
     )
 
@@ -304,17 +312,25 @@ class WordDocument:
         skeleton = self._skeleton
         core = _core_xml(_cut(clean(title), 255), _cut(clean(author), 255), created, modified)
         replaced = {
-            skeleton.document: _put(skeleton.entries, skeleton.document, _BODY_MARK, self._body),
-            skeleton.header: _put(skeleton.entries, skeleton.header, _HEADER_MARK, self._header),
+            skeleton.document: _put(skeleton.raw[skeleton.document], _BODY_MARK, self._body),
+            skeleton.header: _put(skeleton.raw[skeleton.header], _HEADER_MARK, self._header),
             skeleton.core: core,
         }
-        entries = [(name, replaced.get(name, blob)) for name, blob in skeleton.entries]
-        return stable_zip(entries, modified)
+        entries = [
+            deflated(e.name, replaced[e.name]) if e.name in replaced else e
+            for e in skeleton.entries
+        ]
+        return write_zip(entries, zip_time(modified))
 
 
-def _put(entries: list[tuple[str, bytes]], member: str, mark: str, fragments: list[str]) -> bytes:
+def zip_time(moment: datetime) -> datetime:
+    """The local wall-clock time a zip entry shows for a moment."""
+    return local(_utc(moment))
+
+
+def _put(part: bytes, mark: str, fragments: list[str]) -> bytes:
     """A part's XML with the marker paragraph replaced by the fragments."""
-    xml = dict(entries)[member].decode("utf-8")
+    xml = part.decode("utf-8")
     at = xml.index(mark)
     start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
     end = xml.index("</w:p>", at) + len("</w:p>")
@@ -396,19 +412,6 @@ def save_package(doc, when: datetime) -> bytes:
             put(part.partname.membername, part.blob)
             if len(part.rels):
                 put(part.partname.rels_uri.membername, part.rels.xml)
-    return out.getvalue()
-
-
-def stable_zip(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
-    """A zip of the given files, every entry dated `when`, so the output is reproducible."""
-    stamp = local(_utc(when)).timetuple()[:6]
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in entries:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, blob)
     return out.getvalue()
 
 

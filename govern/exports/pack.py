@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from govern.exports.docx_common import safe_filename, stable_zip
+from govern.exports.docx_common import safe_filename, zip_time
 from govern.exports.innkalling import build_innkalling
 from govern.exports.referat import build_referat
 from govern.exports.toppnotat import build_toppnotat
+from govern.exports.zipfiles import stored, write_zip
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.presentation import HistoryRow
@@ -73,7 +74,9 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
 
 def build_meeting_pack(meeting: Meeting, sources: PackSources) -> bytes:
     """The meeting pack as a zip; the same data gives the same bytes."""
-    return stable_zip(pack_entries(meeting, sources), meeting.updated_at)
+    # Word files, PDFs and spreadsheets are compressed already: stored as they are.
+    entries = [stored(name, content) for name, content in pack_entries(meeting, sources)]
+    return write_zip(entries, zip_time(meeting.updated_at))
 
 
 def _unique(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
