@@ -28,9 +28,6 @@ from govern.services.bodies import MembershipInput, add_membership
 from govern.services.meetings import record_attendance
 from tests.conftest import add_case, is_postgres, make_body, make_meeting, make_person
 
-# Written ahead of the download routes; they run as soon as the routes exist.
-pytest.importorskip("govern.views.documents", reason="the document routes are not there yet")
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PASSWORD = "riktig-passord-123"
 #: Characters XML 1.0 cannot hold, plus DEL; tab, newline and carriage return are allowed.
@@ -378,3 +375,5 @@ def test_same_data_same_bytes(app, session, uploads):
         etag, _weak = again.get_etag()
         assert etag, f"{url} has no ETag"
         assert again.get_etag() == first[url].get_etag(), f"{url}: ETag changed"
+        unchanged = data.client.get(url, headers={"If-None-Match": again.headers["ETag"]})
+        assert unchanged.status_code == 304, url
