@@ -466,6 +466,18 @@ def main(argv: list[str] | None = None) -> int:
             "installs it with npm into .ci/node/"
         )
 
+    font = ""
+    if shutil.which("fc-match"):
+        font = subprocess.run(
+            ["fc-match", "-f", "%{family}", "Calibri"], capture_output=True, text=True
+        ).stdout
+    if "carlito" not in font.lower():
+        print(
+            f"note: Calibri (the documents' font) is rendered as {font or 'an unknown font'}, "
+            "not the metric-compatible Carlito; lines may break differently from Word "
+            "(install fonts-crosextra-carlito)"
+        )
+
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="govern-docs-") as tmp:
         tmpdir = Path(tmp)
