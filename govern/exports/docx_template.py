@@ -110,6 +110,14 @@ def make_template() -> bytes:
     styles.element.append(parse_xml(_GRID))
     styles.element.append(parse_xml(_FACTS))
 
+    # A thumbnail of python-docx's blank page would show as the preview of every document, and
+    # Word 2010's stylesWithEffects copy of the styles only doubles the size.
+    for rels, unwanted in (
+        (doc.part.package.rels, "/thumbnail"),
+        (doc.part.rels, "/stylesWithEffects"),
+    ):
+        for rel_id in [k for k, rel in rels.items() if rel.reltype.endswith(unwanted)]:
+            del rels[rel_id]
     core = doc.core_properties
     core.author = core.last_modified_by = "govern"
     core.title = "govern – mal for dokumenter"
