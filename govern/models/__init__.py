@@ -5,6 +5,7 @@ from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
+from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.memos import Memo, MemoSection
 from govern.models.minutes import MinutesRevision
@@ -23,12 +24,14 @@ __all__ = [
     "DataRevision",
     "Meeting",
     "MeetingDay",
+    "MeetingInvitation",
     "Memo",
     "MemoSection",
     "Membership",
     "MinutesRevision",
     "NumberCounter",
     "Organisation",
+    "OutgoingMail",
     "PasswordToken",
     "Person",
     "Treatment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,11 @@ ATTENDANCE_STATUSES = ("present", "absent", "deputy")
 ATTACHMENT_SOURCES = ("file", "toppnotat", "referat")
 
 
+def new_uid() -> str:
+    """A globally unique calendar UID for a meeting day."""
+    return f"{uuid.uuid4()}@govern"
+
+
 def format_number(seq: int, year: int) -> str:
     """'9/26' from (9, 2026): the form users quote for meeting and case numbers."""
     return f"{seq}/{year % 100:02d}"
@@ -77,6 +83,9 @@ class Meeting(Base):
     )
     minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: iCalendar SEQUENCE: raised by every change a calendar must learn of (date, time, place,
+    #: cancellation); invitations and feeds carry it.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -160,6 +169,8 @@ class MeetingDay(Base):
     )
     #: The day in Europe/Oslo.
     date: Mapped[date] = mapped_column(Date)
+    #: The calendar event's UID: made once, kept through every edit of the meeting.
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -32,6 +32,8 @@ class Person(Base):
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: Secret token of the person's calendar feed (/feeds/<token>.ics); None until asked for.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation: Mapped[Organisation | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
