@@ -112,7 +112,33 @@ def docx_template_command(path: Path, rebuild: bool) -> None:
     click.echo(f"Skrev Word-malen til {path}")
 
 
+@click.command("send-mail")
+@click.option("--limit", default=100, show_default=True, help="Høyst så mange e-poster.")
+def send_mail_command(limit: int) -> None:
+    """Send the queued e-mail that is due (run from cron every minute or so)."""
+    from flask import current_app
+
+    from govern.services.mail import MailServerUnreachable, send_queued
+
+    try:
+        sent, failed = send_queued(db.session, current_app.config, limit=limit)
+    except MailServerUnreachable as error:
+        raise CommandError(
+            f"Fikk ikke kontakt med e-posttjeneren ({error.reason}). Sendt: 0, feilet: "
+            f"{error.failed}; de prøves igjen senere."
+        ) from None
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    click.echo(f"Sendt: {sent}, feilet: {failed}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
-    for command in (import_command, export_command, demo_command, docx_template_command):
+    for command in (
+        import_command,
+        export_command,
+        demo_command,
+        docx_template_command,
+        send_mail_command,
+    ):
         app.cli.add_command(command)

@@ -32,6 +32,18 @@ DEFAULTS = {
     #: A .docx whose styles, margins, header and footer the Word documents start from
     #: (None: the template in the package). See README, "Dokumentmal".
     "DOCX_TEMPLATE": None,
+    #: Outgoing mail (README, "E-post og kalenderinvitasjoner"): sent by `flask send-mail`.
+    "MAIL_FROM": "govern@localhost",
+    "MAIL_FROM_NAME": "govern",
+    "MAIL_HOST": "localhost",
+    "MAIL_PORT": 25,
+    #: none, starttls or ssl.
+    "MAIL_SECURITY": "none",
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_TIMEOUT": 30,
+    #: Attempts before a message is given up (status failed); retries wait 1, 5, 15, 60 min …
+    "MAIL_MAX_ATTEMPTS": 8,
 }
 
 

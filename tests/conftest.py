@@ -133,3 +133,58 @@ def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
 def add_case(meeting, title: str, sakstype: str = "Drøfting", **kw):
     data = agenda.CaseItemInput(sakstype=sakstype, title=title, **kw)
     return agenda.put_case_on_agenda(db.session, meeting, data)
+
+
+# -- a real SMTP server on loopback ----------------------------------------------------------
+
+
+class MailServer:
+    """aiosmtpd on 127.0.0.1 that keeps what arrives; stop() and start() simulate an outage."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.envelopes: list = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def messages(self) -> list:
+        """What arrived, parsed as email.message.EmailMessage."""
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+    def config(self) -> dict:
+        return {
+            "MAIL_HOST": "127.0.0.1",
+            "MAIL_PORT": self.port,
+            "MAIL_SECURITY": "none",
+            "MAIL_FROM": "sekretariat@govern.test",
+            "MAIL_TIMEOUT": 5,
+        }
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = MailServer()
+    server.start()
+    app.config.update(server.config())
+    yield server
+    server.stop()

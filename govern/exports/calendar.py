@@ -1,0 +1,247 @@
+"""Calendar files (RFC 5545) and invitations (RFC 5546 iTIP) for meetings.
+
+One VEVENT per meeting day: its UID is the day's own (made once, never changed), its
+SEQUENCE the meeting's, so a calendar that already holds the event updates it in place.
+Times are written as Europe/Oslo wall-clock time with a VTIMEZONE in the file, so the
+time the secretariat typed is the time every calendar shows, also on the days summer time
+starts or ends. Builders are pure: same data, same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+
+import icalendar
+
+from govern.models.meetings import Meeting, MeetingDay
+from govern.presentation import agenda_days
+from govern.timeutil import local
+
+PRODID = "-//govern//Møter i e-helseråd//NO"
+#: How often subscribed calendars should fetch a feed again.
+REFRESH = "PT1H"
+
+
+def _text(value: str) -> str:
+    """User text with every line break as a plain newline (iCalendar escapes it as \\n).
+
+    A lone CR would otherwise reach the file unescaped and could end a content line.
+    """
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _meeting_url(meeting: Meeting, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/meetings/{meeting.id}"
+
+
+def _organizer(meeting: Meeting, mail_from: str | None) -> icalendar.vCalAddress | None:
+    """The body's secretariat: the first active sekretariat membership with an e-mail."""
+    today = date.today()
+    for membership in sorted(meeting.body.memberships, key=lambda m: m.id or 0):
+        person = membership.person
+        if membership.role == "sekretariat" and membership.active_on(today) and person.email:
+            organizer = icalendar.vCalAddress(f"mailto:{person.email}")
+            organizer.params["CN"] = _text(person.name)
+            return organizer
+    sender = mail_from if mail_from is not None else _configured_sender()
+    return icalendar.vCalAddress(f"mailto:{sender}") if sender else None
+
+
+def _configured_sender() -> str | None:
+    """MAIL_FROM from the app's configuration, when called inside the app."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    sender = current_app.config.get("MAIL_FROM")
+    # "Fagrådet <post@example.no>" → the address only.
+    if sender and "<" in sender:
+        sender = sender.rsplit("<", 1)[1].rstrip(">").strip()
+    return sender or None
+
+
+def _description(meeting: Meeting, number: int, base_url: str) -> str:
+    lines = []
+    days = agenda_days(meeting)
+    if number <= len(days):
+        for row in days[number - 1].rows:
+            lines.append(f"{row.number} {_text(row.title)}" if row.number else _text(row.title))
+    if lines:
+        lines.append("")
+    lines.append(_meeting_url(meeting, base_url))
+    return "\n".join(lines)
+
+
+def _stamp(meeting: Meeting) -> datetime:
+    moment = meeting.updated_at or meeting.created_at or datetime(2000, 1, 1, tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _event(
+    meeting: Meeting,
+    day: MeetingDay,
+    number: int,
+    base_url: str,
+    mail_from: str | None,
+    cancelled: bool = False,
+) -> icalendar.Event:
+    """The one place a meeting day becomes a VEVENT."""
+    event = icalendar.Event()
+    event.add("uid", day.uid)
+    event.add("dtstamp", _stamp(meeting))
+    event.add("dtstart", local(day.starts_at))
+    event.add("dtend", local(day.ends_at))
+    summary = meeting.title
+    if len(meeting.days) > 1:
+        summary += f" – dag {number}/{len(meeting.days)}"
+    event.add("summary", _text(summary))
+    if meeting.location:
+        event.add("location", _text(meeting.location))
+    event.add("description", _description(meeting, number, base_url))
+    event.add("url", _meeting_url(meeting, base_url))
+    organizer = _organizer(meeting, mail_from)
+    if organizer is not None:
+        event.add("organizer", organizer)
+    event.add("sequence", meeting.sequence or 0)
+    cancelled = cancelled or meeting.status == "avlyst"
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def meeting_events(
+    meeting: Meeting, base_url: str, *, mail_from: str | None = None
+) -> list[icalendar.Event]:
+    """One VEVENT per meeting day, in day order."""
+    return [
+        _event(meeting, day, number, base_url, mail_from)
+        for number, day in enumerate(meeting.days, 1)
+    ]
+
+
+def _calendar(method: str | None = None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+#: Europe/Oslo as a rule (EU summer time since 1996) rather than a list of dates, so it is
+#: short and holds for every year; the form Outlook and Google Calendar write themselves.
+OSLO_VTIMEZONE = """BEGIN:VTIMEZONE\r
+TZID:Europe/Oslo\r
+BEGIN:DAYLIGHT\r
+TZNAME:CEST\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+DTSTART:19700329T020000\r
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
+END:DAYLIGHT\r
+BEGIN:STANDARD\r
+TZNAME:CET\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+DTSTART:19701025T030000\r
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
+END:STANDARD\r
+END:VTIMEZONE\r
+"""
+
+
+def _finish(cal: icalendar.Calendar) -> bytes:
+    events = list(cal.subcomponents)
+    if events:
+        # VTIMEZONE first, as many clients expect it before the events that use it.
+        cal.subcomponents[:] = [icalendar.Timezone.from_ical(OSLO_VTIMEZONE), *events]
+    return cal.to_ical()
+
+
+def build_meeting_ics(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
+    """The meeting as a calendar file (METHOD:PUBLISH), one event per day."""
+    cal = _calendar("PUBLISH")
+    for event in meeting_events(meeting, base_url, mail_from=mail_from):
+        cal.add_component(event)
+    return _finish(cal)
+
+
+def build_feed(
+    meetings: Iterable[Meeting], name: str, base_url: str, *, mail_from: str | None = None
+) -> bytes:
+    """A subscribable feed of meetings, fetched again every hour."""
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", _text(name))
+    cal.add(
+        "refresh-interval", icalendar.vDuration.from_ical(REFRESH), parameters={"VALUE": "DURATION"}
+    )
+    cal.add("x-published-ttl", REFRESH)
+    for meeting in meetings:
+        for event in meeting_events(meeting, base_url, mail_from=mail_from):
+            cal.add_component(event)
+    return _finish(cal)
+
+
+def build_itip(
+    meeting: Meeting,
+    method: str,
+    attendee,
+    base_url: str,
+    cancelled_uids: Sequence[str] | None = None,
+    *,
+    mail_from: str | None = None,
+) -> bytes:
+    """An iTIP message (RFC 5546) for one attendee: METHOD:REQUEST or METHOD:CANCEL.
+
+    `attendee` has `.name` and `.email`. REQUEST carries every day of the meeting. CANCEL
+    cancels every day, or only the days whose UIDs are in `cancelled_uids` (days removed
+    from the meeting: they are no longer in meeting.days, so they are rebuilt from the
+    meeting with only UID and status telling them apart).
+    """
+    method = method.upper()
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    cal = _calendar(method)
+    events = []
+    if method == "REQUEST":
+        events = meeting_events(meeting, base_url, mail_from=mail_from)
+    elif cancelled_uids is None:
+        events = [
+            _event(meeting, day, number, base_url, mail_from, cancelled=True)
+            for number, day in enumerate(meeting.days, 1)
+        ]
+    else:
+        by_uid = {day.uid: (number, day) for number, day in enumerate(meeting.days, 1)}
+        for uid in cancelled_uids:
+            events.append(_removed_day_event(meeting, uid, by_uid, base_url, mail_from))
+    for event in events:
+        address = icalendar.vCalAddress(f"mailto:{attendee.email}")
+        address.params["CN"] = _text(attendee.name)
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        if method == "REQUEST":
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "TRUE"
+        event.add("attendee", address)
+        cal.add_component(event)
+    return _finish(cal)
+
+
+def _removed_day_event(meeting, uid, by_uid, base_url, mail_from) -> icalendar.Event:
+    """A CANCEL event for one day UID (a day still in the meeting, or one removed from it)."""
+    if uid in by_uid:
+        number, day = by_uid[uid]
+        return _event(meeting, day, number, base_url, mail_from, cancelled=True)
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", _stamp(meeting))
+    event.add("summary", _text(meeting.title))
+    organizer = _organizer(meeting, mail_from)
+    if organizer is not None:
+        event.add("organizer", organizer)
+    event.add("sequence", meeting.sequence or 0)
+    event.add("status", "CANCELLED")
+    return event
