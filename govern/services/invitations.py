@@ -1,0 +1,199 @@
+"""Calendar invitations by e-mail (iTIP, RFC 5546): who has been sent what, and what to send
+now. Messages are queued with the change that caused them and sent after the commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.models.bodies import Body
+from govern.models.mail import MeetingInvitation, OutgoingMail
+from govern.models.meetings import Meeting
+from govern.models.people import Person
+from govern.presentation import MEMBER_ROLES, active_members, meeting_dates, meeting_times
+from govern.services.mail import queue_mail
+
+#: Who is invited: members and deputies (vara), not the secretariat (it organises).
+INVITED_ROLES = (*MEMBER_ROLES, "vara")
+#: Meeting statuses in which invitations are kept up to date.
+SYNCED_STATUSES = ("innkalt", "avlyst")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    email: str
+
+
+def invitees(meeting: Meeting) -> list[Person]:
+    """Members and deputies with an e-mail address, active on the meeting's first day."""
+    on = meeting.first_date or date.today()
+    people: dict[int, Person] = {}
+    for membership in active_members(meeting.body, on, INVITED_ROLES):
+        if membership.person.email:
+            people.setdefault(membership.person.id, membership.person)
+    return list(people.values())
+
+
+def _uids(text: str) -> list[str]:
+    return [uid for uid in (text or "").split() if uid]
+
+
+def _itip(meeting, method, attendee, base_url, cancelled_uids=None) -> bytes:
+    # Imported here: the calendar builders import presentation, which is heavier at start-up.
+    from govern.exports.calendar import build_itip
+
+    return build_itip(meeting, method, attendee, base_url, cancelled_uids)
+
+
+def _heading(meeting: Meeting) -> str:
+    """'Møte i Fagrådet 2/26, 29. – 30. april 2026'."""
+    dates = meeting_dates(meeting)
+    return f"{meeting.title}, {dates}" if dates else meeting.title
+
+
+def _url(meeting: Meeting, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/meetings/{meeting.id}"
+
+
+def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: bool = True) -> str:
+    lines = [f"Hei {name},", "", opening, ""]
+    if details:
+        lines.append(f"Tid: {meeting_times(meeting)}")
+        if meeting.location:
+            lines.append(f"Sted: {meeting.location}")
+        lines += ["", f"Dagsorden og sakspapirer: {_url(meeting, base_url)}", ""]
+        lines += ["Kalenderinvitasjonen følger med denne e-posten.", ""]
+    else:
+        lines += [f"Møtesiden: {_url(meeting, base_url)}", ""]
+    lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
+    return "\n".join(lines)
+
+
+def _request(
+    session: Session, meeting: Meeting, person: Person, base_url: str, changed: bool
+) -> OutgoingMail:
+    attendee = Attendee(person.name, person.email)
+    if changed:
+        subject = f"Endret: {_heading(meeting)}"
+        opening = f"{meeting.title} er endret. Slik blir møtet nå:"
+    else:
+        subject = f"Innkalling: {_heading(meeting)}"
+        opening = f"Du er innkalt til {meeting.title}."
+    return queue_mail(
+        session,
+        person.email,
+        person.name,
+        subject,
+        _text(meeting, person.name, opening, base_url),
+        _itip(meeting, "REQUEST", attendee, base_url),
+        "REQUEST",
+    )
+
+
+def _cancel(
+    session: Session,
+    meeting: Meeting,
+    invitation: MeetingInvitation,
+    base_url: str,
+    uids: list[str] | None,
+    reason: str,
+) -> OutgoingMail:
+    """CANCEL the given day UIDs (None: the whole meeting) for one invited person."""
+    person = invitation.person
+    attendee = Attendee(person.name, invitation.address)
+    if reason == "avlyst":
+        subject = f"Avlyst: {_heading(meeting)}"
+        opening = f"{meeting.title} er avlyst."
+        details = False
+    elif reason == "removed":
+        subject = f"Trukket tilbake: {_heading(meeting)}"
+        opening = (
+            f"Du er ikke lenger med i {meeting.body.short_name}, og innkallingen til "
+            f"{meeting.title} er trukket tilbake."
+        )
+        details = False
+    else:
+        subject = f"Endret: {_heading(meeting)}"
+        opening = f"{meeting.title} har færre møtedager enn før. Slik blir møtet nå:"
+        details = True
+    return queue_mail(
+        session,
+        invitation.address,
+        person.name,
+        subject,
+        _text(meeting, person.name, opening, base_url, details),
+        _itip(meeting, "CANCEL", attendee, base_url, uids),
+        "CANCEL",
+    )
+
+
+def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[OutgoingMail]:
+    """Queue what each person must be sent so their calendar matches the meeting.
+
+    Called when the innkalling is sent and after every later change to the meeting or to
+    the body's members: REQUEST to whoever has not had the current SEQUENCE and days,
+    CANCEL for days removed, to members no longer invited, and to everyone when the
+    meeting is cancelled. Flushes; the caller commits.
+    """
+    if meeting.status not in SYNCED_STATUSES:
+        return []
+    rows = session.scalars(
+        select(MeetingInvitation).where(MeetingInvitation.meeting_id == meeting.id)
+    ).all()
+    invitations = {row.person_id: row for row in rows}
+    sequence = meeting.sequence or 0
+    current_uids = [day.uid for day in meeting.days]
+    queued: list[OutgoingMail] = []
+
+    if meeting.status == "avlyst":
+        for row in rows:
+            if row.status == "invited":
+                queued.append(_cancel(session, meeting, row, base_url, None, "avlyst"))
+                row.status, row.sequence = "cancelled", sequence
+        session.flush()
+        return queued
+
+    wanted = invitees(meeting)
+    wanted_ids = {person.id for person in wanted}
+    for row in rows:
+        if row.status == "invited" and row.person_id not in wanted_ids:
+            queued.append(_cancel(session, meeting, row, base_url, _uids(row.day_uids), "removed"))
+            row.status, row.sequence = "cancelled", sequence
+    for person in wanted:
+        row = invitations.get(person.id)
+        if row is None or row.status == "cancelled":
+            queued.append(_request(session, meeting, person, base_url, changed=False))
+        else:
+            sent_uids = _uids(row.day_uids)
+            removed = [uid for uid in sent_uids if uid not in current_uids]
+            added = [uid for uid in current_uids if uid not in sent_uids]
+            if removed:
+                queued.append(_cancel(session, meeting, row, base_url, removed, "days"))
+            if added or row.sequence < sequence or row.address != person.email:
+                queued.append(_request(session, meeting, person, base_url, changed=True))
+            elif not removed:
+                continue
+        if row is None:
+            row = MeetingInvitation(meeting=meeting, person=person)
+            session.add(row)
+        row.address, row.status, row.sequence = person.email, "invited", sequence
+        row.day_uids = " ".join(current_uids)
+    session.flush()
+    return queued
+
+
+def sync_body_invitations(
+    session: Session, body: Body, base_url: str, today: date | None = None
+) -> list[OutgoingMail]:
+    """After a change of members: bring the invitations of the body's coming meetings up
+    to date (a member added gets the invitation, one removed gets a CANCEL)."""
+    today = today or date.today()
+    queued = []
+    for meeting in body.meetings:
+        if meeting.status == "innkalt" and meeting.last_date and meeting.last_date >= today:
+            queued += sync_invitations(session, meeting, base_url)
+    return queued
