@@ -177,3 +177,24 @@ def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, in
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return rows, total or 0
+
+
+def calendar_meetings(session: Session, *where) -> list[Meeting]:
+    """Meetings for calendar files: days, agenda with case numbers, the body's secretariat.
+
+    A fixed number of queries however many meetings a feed holds.
+    """
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(*where)
+            .options(
+                joinedload(Meeting.body)
+                .selectinload(Body.memberships)
+                .joinedload(Membership.person),
+                selectinload(Meeting.days),
+                selectinload(Meeting.items).joinedload(AgendaItem.treatment),
+            )
+            .order_by(Meeting.year, Meeting.seq, Meeting.id)
+        ).unique()
+    )

@@ -18,6 +18,7 @@ def register_views(app: Flask) -> None:
         auth,
         bodies,
         body_admin,
+        calendar,
         cases,
         documents,
         meetings,
@@ -25,7 +26,18 @@ def register_views(app: Flask) -> None:
         running,
     )
 
-    for module in (auth, bodies, meetings, cases, documents, planning, running, body_admin, admin):
+    for module in (
+        auth,
+        bodies,
+        meetings,
+        cases,
+        documents,
+        planning,
+        running,
+        body_admin,
+        admin,
+        calendar,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.register_error_handler(NeedLogin, lambda _error: login_redirect())

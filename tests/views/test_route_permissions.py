@@ -42,6 +42,7 @@ SECRETARIAT = statuses(302, 403, 403, 403, 200, 200)
 ADMIN = statuses(302, 403, 403, 403, 403, 200)
 MEMO = statuses(302, 403, 403, 200, 200, 200)
 DRAFT = statuses(404, 404, 404, 404, 200, 200)
+LOGGED_IN = statuses(302, 200, 200, 200, 200, 200)
 
 #: endpoint -> (expected GET statuses or None for POST-only, POST refused for these roles)
 EXPECTED = {
@@ -94,6 +95,12 @@ EXPECTED = {
     "running.edit_memo": (MEMO, MEMO),
     "running.upload_memo": (None, MEMO),
     "running.remove_memo_upload": (None, MEMO),
+    "calendar.meeting_ics": (PUBLIC, None),
+    "calendar.body_feed": (PUBLIC, None),
+    # The token is the key: whoever holds it gets the feed, logged in or not.
+    "calendar.person_feed": (PUBLIC, None),
+    "calendar.profile": (LOGGED_IN, None),
+    "calendar.new_feed_token": (None, LOGGED_IN),
 }
 
 
@@ -139,9 +146,16 @@ def world(app, session, tmp_path):
         ).first(),
         "user_id": session.scalar(select(User.id).where(User.email == EMAILS["medlem"])),
         "token": accounts.issue_password_link(session, session.get(User, 1)),
+        "feed_token": _give_feed_token(session),
         "what": "break",
         "filename": "style.css",
     }
+
+
+def _give_feed_token(session) -> str:
+    person = session.scalar(select(User).where(User.email == EMAILS["medlem"])).person
+    person.feed_token = "medlem-feed-token"
+    return person.feed_token
 
 
 def _url(app, rule, world, endpoint) -> str:
