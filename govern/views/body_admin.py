@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,7 +28,7 @@ from govern.models.audit import AuditEntry
 from govern.models.bodies import ROLE_ORDER, Body, Membership
 from govern.models.people import Person
 from govern.permissions import require
-from govern.services import bodies
+from govern.services import bodies, invitations
 from govern.services.bodies import DEPUTISED_ROLES, period_text
 from govern.services.errors import GovernError
 from govern.timeutil import clock, local, short_date
@@ -54,6 +54,20 @@ def _plain_body_or_404(slug: str) -> Body:
 def _membership_or_404(body: Body, membership_id: int) -> Membership:
     found = next((m for m in body.memberships if m.id == membership_id), None)
     return found or abort(404)
+
+
+def _inviting(body: Body, work: Callable[[], Any]) -> Callable[[], Any]:
+    """The change of members, then the invitations to the body's coming meetings updated
+    in the same transaction (a member added is invited, one who left gets a CANCEL)."""
+
+    def run() -> Any:
+        result = work()
+        db.session.flush()
+        db.session.expire(body, ["memberships"])
+        invitations.sync_body_invitations(db.session, body, current_app.config["BASE_URL"])
+        return result
+
+    return run
 
 
 def _save(form: GovernForm, default_field: str, work: Callable[[], Any]) -> tuple[bool, Any]:
@@ -179,7 +193,9 @@ def members(slug: str):
         ok, membership = _save(
             form,
             "person_id",
-            lambda: bodies.add_member(db.session, current_user, body, form.to_input()),
+            _inviting(
+                body, lambda: bodies.add_member(db.session, current_user, body, form.to_input())
+            ),
         )
         if ok:
             flash(f"{membership.person.name} er lagt til som {membership.role}.", "success")
@@ -230,7 +246,12 @@ def edit_membership(slug: str, membership_id: int):
         ok, changes = _save(
             form,
             "role",
-            lambda: bodies.update_membership(db.session, current_user, membership, form.to_input()),
+            _inviting(
+                body,
+                lambda: bodies.update_membership(
+                    db.session, current_user, membership, form.to_input()
+                ),
+            ),
         )
         if ok:
             flash(f"Medlemskapet til {name} er {'endret' if changes else 'uendret'}.", "success")
@@ -253,7 +274,10 @@ def end_membership(slug: str, membership_id: int):
         ok, _ = _save(
             form,
             "ends_on",
-            lambda: bodies.end_membership(db.session, current_user, membership, last_day),
+            _inviting(
+                body,
+                lambda: bodies.end_membership(db.session, current_user, membership, last_day),
+            ),
         )
         if ok:
             flash(

@@ -8,6 +8,7 @@ from datetime import time
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -39,7 +40,7 @@ from govern.forms.planning import (
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.permissions import require
-from govern.services import agenda, attachments, meetings
+from govern.services import agenda, attachments, invitations, meetings
 from govern.services.audit import StaleEdit, stale_edit
 from govern.services.errors import GovernError, InvalidInput
 from govern.timeutil import weekday_date
@@ -150,6 +151,7 @@ def edit_meeting(meeting_id: int):
     if form.validate_on_submit():
         try:
             meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
+            invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
             db.session.commit()
         except (GovernError, StaleDataError) as error:
             db.session.rollback()
@@ -189,14 +191,14 @@ def change_status(meeting_id: int):
         meetings.change_status(
             db.session, meeting, form.status.data or "", form.version.data, current_user
         )
+        sent = invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
         db.session.commit()
     except (GovernError, StaleDataError) as error:
         db.session.rollback()
         flash((error if isinstance(error, GovernError) else STALE).message, "error")
     else:
-        note = (
-            " E-post til medlemmene sendes ikke herfra ennå." if meeting.status == "innkalt" else ""
-        )
+        people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
+        note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
         flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
     return redirect(url_for("planning.edit_meeting", meeting_id=meeting_id))
 
