@@ -397,6 +397,9 @@ def update_meeting(
     after_days = _days_text(meeting.days)
     if after_days != before["days"]:
         changes["days"] = [before["days"], after_days]
+    if "days" in changes or "location" in changes:
+        # Calendars holding the meeting must replace their copy (iCalendar SEQUENCE).
+        meeting.sequence = (meeting.sequence or 0) + 1
     if changes:
         meeting.updated_at = utcnow()  # a change of days alone must also bump the version
         session.flush()
@@ -429,6 +432,8 @@ def change_status(
         )
     old = meeting.status
     changes = audit.diff(meeting, {"status": status})
+    if status == "avlyst":
+        meeting.sequence = (meeting.sequence or 0) + 1  # calendars must learn of it
     session.flush()
     audit.record(
         session,
