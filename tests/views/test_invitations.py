@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import icalendar
 from sqlalchemy import select
 
 from govern.models import Meeting
@@ -71,3 +72,79 @@ def test_secretariat_calls_edits_cancels_and_members_change(app, client, session
     assert response.status_code == 302
     assert _arrived(app, session, smtp_server) == [("nora@example.no", "Avlyst", "CANCEL")]
     assert {m.status for m in session.scalars(select(OutgoingMail))} == {"sent"}
+
+
+def _calendars(app, session, smtp_server, address: str) -> list:
+    """The calendar parts that reached one address since the last call, parsed."""
+    start = len(smtp_server.envelopes)
+    send_queued(session, app.config)
+    found = []
+    for message in smtp_server.messages()[start:]:
+        if message["To"].addresses[0].addr_spec != address:
+            continue
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar":
+                found.append(icalendar.Calendar.from_ical(part.get_content()))
+    return found
+
+
+def test_edited_three_times_then_cancelled_keeps_uids_and_raises_sequence(
+    app, client, session, smtp_server
+):
+    body = make_body()
+    make_user(session, "Siri Sekretær", "siri@example.no", body=body, role="sekretariat")
+    make_user(session, "Kari Medlem", "kari@example.no", body=body, role="medlem")
+    second = SOON + timedelta(days=1)
+    meeting = make_meeting(body, SOON, second, status="planlagt", location="Oslo")
+    session.commit()
+    meeting_id, day_ids = meeting.id, [d.id for d in meeting.days]
+    login(client, "siri@example.no")
+
+    def current() -> Meeting:
+        session.expire_all()
+        return session.get(Meeting, meeting_id)
+
+    client.post(
+        f"/meetings/{meeting_id}/status", data={"status": "innkalt", "version": meeting.version}
+    )
+    received = _calendars(app, session, smtp_server, "kari@example.no")
+    edits = [
+        ("Lillehammer", "10:00", "16:00"),
+        ("Lillehammer", "09:00", "16:00"),
+        ("Teams; «møterom» 2, Bodø", "09:00", "15:30"),
+    ]
+    for location, start, end in edits:
+        data = {
+            "location": location,
+            "version": str(current().version),
+            "days-0-date": SOON.isoformat(),
+            "days-0-start": start,
+            "days-0-end": end,
+            "days-0-day_id": str(day_ids[0]),
+            "days-1-date": second.isoformat(),
+            "days-1-start": "08:30",
+            "days-1-end": "14:00",
+            "days-1-day_id": str(day_ids[1]),
+        }
+        response = client.post(f"/meetings/{meeting_id}/edit", data=data)
+        assert response.status_code == 302, text_of(response)
+        received += _calendars(app, session, smtp_server, "kari@example.no")
+    client.post(
+        f"/meetings/{meeting_id}/status", data={"status": "avlyst", "version": current().version}
+    )
+    received += _calendars(app, session, smtp_server, "kari@example.no")
+
+    methods = [str(cal["METHOD"]) for cal in received]
+    assert methods == ["REQUEST"] * 4 + ["CANCEL"]
+    uids = {d.uid for d in current().days}
+    sequences = []
+    for cal in received:
+        events = cal.walk("VEVENT")
+        assert {str(e["UID"]) for e in events} == uids
+        [sequence] = {int(e["SEQUENCE"]) for e in events}
+        sequences.append(sequence)
+    assert sequences[:4] == [0, 1, 2, 3] and sequences[4] > 3
+    last_request = received[3].walk("VEVENT")[0]
+    assert str(last_request["LOCATION"]) == "Teams; «møterom» 2, Bodø"
+    assert last_request["DTSTART"].dt.strftime("%H:%M") == "09:00"
+    assert {str(e["STATUS"]) for e in received[4].walk("VEVENT")} == {"CANCELLED"}
