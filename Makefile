@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench check-documents lint clean
+.PHONY: run test install migrate demo bench check-documents check-calendars lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ $(OOXML_VALIDATOR):
 # Every Word document of the demo: schema-valid, renders in LibreOffice, says what it should.
 check-documents: install $(OOXML_VALIDATOR)
 	$(BIN)/python .ci/check_documents.py --validator $(OOXML_VALIDATOR)
+
+# ical.js (the parser Thunderbird uses), pinned, in the same throw-away dir.
+ICALJS := .ci/node/node_modules/ical.js/package.json
+$(ICALJS):
+	mkdir -p .ci/node
+	npm install --prefix .ci/node --no-audit --no-fund --save-exact ical.js@2.2.1
+
+# Every calendar file of the demo read back by ical.js, the same as icalendar reads it.
+check-calendars: install $(ICALJS)
+	$(BIN)/python .ci/check_calendars.py
 
 lint: install
 	$(BIN)/ruff check govern tests bench
