@@ -1,0 +1,179 @@
+"""Benchmark the calendar files against the meeting page, in one process and the same run.
+
+Loads the demo into a fresh temporary SQLite database, adds a body with ten years of
+meetings (10 a year, two days each, six cases on each agenda: 100 meetings, 200 events,
+all called), and measures through the Flask test client as a visitor who is not logged in
+(best and median of N after a warm-up, time.perf_counter):
+
+- the meeting page of Fagrådet 2/26, served from the page cache and rendered afresh;
+- /meetings/<id>.ics of the same meeting;
+- /bodies/<slug>/calendar.ics of the ten-year body.
+
+Prints each time and the ratios against the targets of issue 6: the meeting .ics at least 5×
+faster than the meeting page; the ten-year feed within 2× of one meeting's .ics. Writes the
+same to bench/results/calendar.json (git-ignored). Only prints: nothing here asserts speed.
+
+    .venv/bin/python bench/bench_calendar.py [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "calendar.json"
+sys.path.insert(0, str(ROOT))
+
+BODY_SLUG = "fagradet"
+MEETING_NUMBER = "2/26"
+PAGE_RATIO_TARGET = 5.0  # the meeting page / the meeting's .ics, at least
+FEED_RATIO_TARGET = 2.0  # the ten-year feed / the meeting's .ics, at most
+
+
+def best_of(function: Callable[[], bytes], repeat: int, warmup: int) -> dict:
+    """Best and median wall time of `repeat` calls after `warmup` calls, in milliseconds."""
+    for _ in range(warmup):
+        function()
+    times = []
+    gc.collect()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"best": min(times), "median": statistics.median(times), "size": len(function())}
+
+
+def add_ten_years(session) -> str:
+    """A body with 100 called meetings from 2016 to 2025; returns its slug."""
+    from govern.services import agenda, bodies, meetings
+
+    body = bodies.create_body(
+        session,
+        bodies.BodyInput(
+            slug="ti-ar", name="Rådet med ti års møter", short_name="Tiårsrådet", kind="fagråd"
+        ),
+    )
+    for year in range(2016, 2026):
+        for n in range(10):
+            first = date(year, 1, 15) + timedelta(weeks=5 * n)
+            days = (
+                meetings.DayInput(first, clock(10), clock(16)),
+                meetings.DayInput(first + timedelta(days=1), clock(8), clock(14, 30)),
+            )
+            meeting = meetings.schedule_meeting(
+                session, body, meetings.MeetingInput(days=days, location="Oslo", status="innkalt")
+            )
+            for c in range(6):
+                agenda.put_case_on_agenda(
+                    session,
+                    meeting,
+                    agenda.CaseItemInput(sakstype="Drøfting", title=f"Sak {c + 1} i {year}"),
+                )
+    session.commit()
+    return body.slug
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="measured calls per target")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured calls first")
+    opts = parser.parse_args(argv)
+    if opts.repeat < 1 or opts.warmup < 0:
+        parser.error("--repeat must be positive and --warmup not negative")
+
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from govern import create_app
+    from govern.extensions import db
+    from govern.models import Body, Meeting
+
+    with tempfile.TemporaryDirectory(prefix="govern-bench-ics-") as tmp:
+        app = create_app(
+            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"}
+        )
+        with app.app_context():
+            logging.disable(logging.INFO)  # the migrations' progress lines
+            upgrade()
+            logging.disable(logging.NOTSET)
+            result = app.test_cli_runner().invoke(args=["demo"])
+            if result.exit_code != 0:
+                raise SystemExit(f"Loading the demo failed:\n{result.output}")
+            meeting_id = next(
+                m.id
+                for m in db.session.scalars(
+                    select(Meeting).join(Body).where(Body.slug == BODY_SLUG)
+                )
+                if m.number == MEETING_NUMBER
+            )
+            slug = add_ten_years(db.session)
+            db.session.remove()
+        client = app.test_client()
+
+        def get(path: str) -> Callable[[], bytes]:
+            def call() -> bytes:
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise SystemExit(f"GET {path}: HTTP {response.status_code}")
+                return response.data
+
+            return call
+
+        page_size = app.config["PAGE_CACHE_SIZE"]
+        results = {"page_cached": best_of(get(f"/meetings/{meeting_id}"), opts.repeat, opts.warmup)}
+        app.config["PAGE_CACHE_SIZE"] = 0
+        results["page_rendered"] = best_of(get(f"/meetings/{meeting_id}"), opts.repeat, opts.warmup)
+        app.config["PAGE_CACHE_SIZE"] = page_size
+        results["meeting_ics"] = best_of(
+            get(f"/meetings/{meeting_id}.ics"), opts.repeat, opts.warmup
+        )
+        results["feed_10_years"] = best_of(
+            get(f"/bodies/{slug}/calendar.ics"), opts.repeat, opts.warmup
+        )
+
+    ics = results["meeting_ics"]["median"]
+    ratios = {
+        "page_cached_over_ics": results["page_cached"]["median"] / ics,
+        "page_rendered_over_ics": results["page_rendered"]["median"] / ics,
+        "feed_over_ics": results["feed_10_years"]["median"] / ics,
+    }
+    for name, r in results.items():
+        print(f"{name:15} best {r['best']:8.2f} ms  median {r['median']:8.2f} ms  {r['size']} B")
+    print(
+        f"\nmeeting page / meeting .ics: {ratios['page_cached_over_ics']:.2f}× from the cache, "
+        f"{ratios['page_rendered_over_ics']:.2f}× rendered (target ≥ {PAGE_RATIO_TARGET}×)"
+    )
+    print(
+        f"ten-year feed / meeting .ics: {ratios['feed_over_ics']:.2f}× "
+        f"(target ≤ {FEED_RATIO_TARGET}×)"
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "repeat": opts.repeat,
+                "results": results,
+                "ratios": ratios,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
