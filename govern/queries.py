@@ -193,7 +193,9 @@ def calendar_meetings(session: Session, *where) -> list[Meeting]:
                 .selectinload(Body.memberships)
                 .joinedload(Membership.person),
                 selectinload(Meeting.days),
-                selectinload(Meeting.items).joinedload(AgendaItem.treatment),
+                selectinload(Meeting.items)
+                .joinedload(AgendaItem.treatment)
+                .joinedload(Treatment.case),
             )
             .order_by(Meeting.year, Meeting.seq, Meeting.id)
         ).unique()

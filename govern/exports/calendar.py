@@ -61,9 +61,9 @@ def _configured_sender() -> str | None:
     return sender or None
 
 
-def _description(meeting: Meeting, number: int, base_url: str) -> str:
+def _description(meeting: Meeting, number: int, base_url: str, days=None) -> str:
     lines = []
-    days = agenda_days(meeting)
+    days = agenda_days(meeting) if days is None else days
     if number <= len(days):
         for row in days[number - 1].rows:
             lines.append(f"{row.number} {_text(row.title)}" if row.number else _text(row.title))
@@ -87,6 +87,7 @@ def _event(
     base_url: str,
     mail_from: str | None,
     cancelled: bool = False,
+    agenda: list | None = None,
 ) -> icalendar.Event:
     """The one place a meeting day becomes a VEVENT."""
     event = icalendar.Event()
@@ -100,7 +101,7 @@ def _event(
     event.add("summary", _text(summary))
     if meeting.location:
         event.add("location", _text(meeting.location))
-    event.add("description", _description(meeting, number, base_url))
+    event.add("description", _description(meeting, number, base_url, agenda))
     event.add("url", _meeting_url(meeting, base_url))
     organizer = _organizer(meeting, mail_from)
     if organizer is not None:
@@ -116,8 +117,9 @@ def meeting_events(
     meeting: Meeting, base_url: str, *, mail_from: str | None = None
 ) -> list[icalendar.Event]:
     """One VEVENT per meeting day, in day order."""
+    agenda = agenda_days(meeting)  # once per meeting, not once per day
     return [
-        _event(meeting, day, number, base_url, mail_from)
+        _event(meeting, day, number, base_url, mail_from, agenda=agenda)
         for number, day in enumerate(meeting.days, 1)
     ]
 
