@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.bodies import Body
 from govern.models.mail import MeetingInvitation, OutgoingMail
-from govern.models.meetings import Meeting
+from govern.models.meetings import Meeting, MeetingDay
 from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES, active_members, meeting_dates, meeting_times
 from govern.services.mail import queue_mail
@@ -192,8 +192,16 @@ def sync_body_invitations(
     """After a change of members: bring the invitations of the body's coming meetings up
     to date (a member added gets the invitation, one removed gets a CANCEL)."""
     today = today or date.today()
+    coming = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.body_id == body.id,
+            Meeting.status == "innkalt",
+            Meeting.id.in_(select(MeetingDay.meeting_id).where(MeetingDay.date >= today)),
+        )
+        .order_by(Meeting.id)
+    )
     queued = []
-    for meeting in body.meetings:
-        if meeting.status == "innkalt" and meeting.last_date and meeting.last_date >= today:
-            queued += sync_invitations(session, meeting, base_url)
+    for meeting in coming:
+        queued += sync_invitations(session, meeting, base_url)
     return queued
