@@ -19,15 +19,10 @@ same to bench/results/calendar.json (git-ignored). Only prints: nothing here ass
 
 from __future__ import annotations
 
-import argparse
-import gc
 import json
-import logging
 import platform
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -37,23 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "calendar.json"
 sys.path.insert(0, str(ROOT))
 
-BODY_SLUG = "fagradet"
-MEETING_NUMBER = "2/26"
+from bench.common import best_of, demo_app, options  # noqa: E402
+
 PAGE_RATIO_TARGET = 5.0  # the meeting page / the meeting's .ics, at least
 FEED_RATIO_TARGET = 2.0  # the ten-year feed / the meeting's .ics, at most
-
-
-def best_of(function: Callable[[], bytes], repeat: int, warmup: int) -> dict:
-    """Best and median wall time of `repeat` calls after `warmup` calls, in milliseconds."""
-    for _ in range(warmup):
-        function()
-    times = []
-    gc.collect()
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - t0) * 1000)
-    return {"best": min(times), "median": statistics.median(times), "size": len(function())}
 
 
 def add_ten_years(session) -> str:
@@ -87,38 +69,13 @@ def add_ten_years(session) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=30, help="measured calls per target")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured calls first")
-    opts = parser.parse_args(argv)
-    if opts.repeat < 1 or opts.warmup < 0:
-        parser.error("--repeat must be positive and --warmup not negative")
+    opts = options(__doc__, argv)
 
-    from flask_migrate import upgrade
-    from sqlalchemy import select
-
-    from govern import create_app
     from govern.extensions import db
-    from govern.models import Body, Meeting
 
     with tempfile.TemporaryDirectory(prefix="govern-bench-ics-") as tmp:
-        app = create_app(
-            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"}
-        )
+        app, meeting_id = demo_app(Path(tmp))
         with app.app_context():
-            logging.disable(logging.INFO)  # the migrations' progress lines
-            upgrade()
-            logging.disable(logging.NOTSET)
-            result = app.test_cli_runner().invoke(args=["demo"])
-            if result.exit_code != 0:
-                raise SystemExit(f"Loading the demo failed:\n{result.output}")
-            meeting_id = next(
-                m.id
-                for m in db.session.scalars(
-                    select(Meeting).join(Body).where(Body.slug == BODY_SLUG)
-                )
-                if m.number == MEETING_NUMBER
-            )
             slug = add_ten_years(db.session)
             db.session.remove()
         client = app.test_client()

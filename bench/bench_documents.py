@@ -19,18 +19,12 @@ Only prints: nothing here asserts speed.
 
 from __future__ import annotations
 
-import argparse
-import gc
 import json
-import logging
 import os
 import platform
-import statistics
 import sys
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -39,23 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "documents.json"
 sys.path.insert(0, str(ROOT))
 
-BODY_SLUG = "fagradet"
-MEETING_NUMBER = "2/26"
+from bench.common import MEETING_NUMBER, best_of, demo_app, options  # noqa: E402
+
 INNKALLING_TARGET = 5.0  # × the empty document
 PACK_TARGET_MS = 180.0  # half of Indico's ~360 ms timetable PDF
-
-
-def best_of(function: Callable[[], object], repeat: int, warmup: int) -> dict:
-    """Best and median wall time of `repeat` calls after `warmup` calls, in milliseconds."""
-    for _ in range(warmup):
-        function()
-    times = []
-    gc.collect()
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - t0) * 1000)
-    return {"best": min(times), "median": statistics.median(times), "size": len(function())}
 
 
 def empty_document() -> bytes:
@@ -67,47 +48,20 @@ def empty_document() -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=30, help="measured calls per target")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured calls first")
-    opts = parser.parse_args(argv)
-    if opts.repeat < 1 or opts.warmup < 0:
-        parser.error("--repeat must be positive and --warmup not negative")
+    opts = options(__doc__, argv)
 
-    from flask_migrate import upgrade
-    from sqlalchemy import select
-
-    from govern import create_app, queries
+    from govern import queries
     from govern.exports.innkalling import build_innkalling
     from govern.exports.pack import PackSources, build_meeting_pack
     from govern.extensions import db
-    from govern.models import Body, Meeting
     from govern.presentation import earlier_treatments, history_rows
     from govern.services.accounts import DEMO_PASSWORD
     from govern.services.attachments import stored_path
 
     with tempfile.TemporaryDirectory(prefix="govern-bench-docs-") as tmp:
-        app = create_app(
-            {
-                "SECRET_KEY": "bench",
-                "WTF_CSRF_ENABLED": False,  # the test client logs in without a form
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
-            }
-        )
+        # The test client logs in without a form.
+        app, meeting_id = demo_app(Path(tmp), WTF_CSRF_ENABLED=False)
         with app.app_context():
-            logging.disable(logging.INFO)  # the migrations' progress lines
-            upgrade()
-            logging.disable(logging.NOTSET)
-            result = app.test_cli_runner().invoke(args=["demo"])
-            if result.exit_code != 0:
-                raise SystemExit(f"Loading the demo failed:\n{result.output}")
-            meeting_id = next(
-                m.id
-                for m in db.session.scalars(
-                    select(Meeting).join(Body).where(Body.slug == BODY_SLUG)
-                )
-                if m.number == MEETING_NUMBER
-            )
             meeting = queries.meeting_documents(db.session, meeting_id)
             upload_dir = Path(app.instance_path) / "uploads"
 

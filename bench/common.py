@@ -1,0 +1,69 @@
+"""What the in-process benchmarks share: options, timing, and an app with the demo loaded."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BODY_SLUG = "fagradet"
+MEETING_NUMBER = "2/26"
+
+
+def options(doc: str, argv: list[str] | None) -> argparse.Namespace:
+    """--repeat and --warmup, checked."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="measured calls per target")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured calls first")
+    opts = parser.parse_args(argv)
+    if opts.repeat < 1 or opts.warmup < 0:
+        parser.error("--repeat must be positive and --warmup not negative")
+    return opts
+
+
+def best_of(function: Callable[[], object], repeat: int, warmup: int) -> dict:
+    """Best and median wall time of `repeat` calls after `warmup` calls, in milliseconds."""
+    for _ in range(warmup):
+        function()
+    times = []
+    gc.collect()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"best": min(times), "median": statistics.median(times), "size": len(function())}
+
+
+def demo_app(folder: Path, **config):
+    """An app on a fresh SQLite database in `folder` with the demo loaded, and the id of
+    Fagrådet's meeting 2/26."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from govern import create_app
+    from govern.extensions import db
+    from govern.models import Body, Meeting
+
+    settings = {
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+    }
+    app = create_app(settings | config)
+    with app.app_context():
+        logging.disable(logging.INFO)  # the migrations' progress lines
+        upgrade()
+        logging.disable(logging.NOTSET)
+        result = app.test_cli_runner().invoke(args=["demo"])
+        if result.exit_code != 0:
+            raise SystemExit(f"Loading the demo failed:\n{result.output}")
+        meeting_id = next(
+            m.id
+            for m in db.session.scalars(select(Meeting).join(Body).where(Body.slug == BODY_SLUG))
+            if m.number == MEETING_NUMBER
+        )
+        db.session.remove()
+    return app, meeting_id
