@@ -104,7 +104,7 @@ def docx_template_command(path: Path, rebuild: bool) -> None:
     """Write the Word template the documents start from, to restyle it in Word."""
     from flask import current_app
 
-    from govern.exports.docx_common import template_bytes
+    from govern.exports.docx_package import template_bytes
     from govern.exports.docx_template import make_template
 
     content = make_template() if rebuild else template_bytes(current_app.config["DOCX_TEMPLATE"])

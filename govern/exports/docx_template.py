@@ -122,6 +122,6 @@ def make_template() -> bytes:
     core.author = core.last_modified_by = "govern"
     core.title = "govern – mal for dokumenter"
     core.created = core.modified = TEMPLATE_DATE
-    from govern.exports.docx_common import save_package
+    from govern.exports.docx_package import save_package
 
     return save_package(doc, TEMPLATE_DATE)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from govern.exports.docx_common import safe_filename, zip_time
+from govern.exports.docx_common import safe_filename
+from govern.exports.docx_package import zip_time
 from govern.exports.innkalling import build_innkalling
 from govern.exports.referat import build_referat
 from govern.exports.toppnotat import build_toppnotat
