@@ -62,7 +62,9 @@ def _sources(meeting=None) -> PackSources:
     def history(treatment):
         return history_rows(earlier_treatments(treatment), decision_shown)
 
-    previous = queries.previous_meeting(db.session, meeting) if meeting is not None else None
+    # The previous meeting (loaded in full) is needed only for a Vedlegg that is its referat.
+    wants_referat = meeting is not None and any(a.source == "referat" for a in meeting.attachments)
+    previous = queries.previous_meeting(db.session, meeting) if wants_referat else None
     if previous is not None and not can(current_user, "read_minutes", previous):
         previous = None
     return PackSources(read_file, history, previous, current_app.config.get("DOCX_TEMPLATE"))
