@@ -199,7 +199,8 @@ def build_itip(
 ) -> bytes:
     """An iTIP message (RFC 5546) for one attendee: METHOD:REQUEST or METHOD:CANCEL.
 
-    `attendee` has `.name` and `.email`. REQUEST carries every day of the meeting. CANCEL
+    `attendee` has `.name`, `.email` and optionally `.role` (RFC 5545 ROLE, by default
+    REQ-PARTICIPANT). REQUEST carries every day of the meeting. CANCEL
     cancels every day, or only the days whose UIDs are in `cancelled_uids` (days removed
     from the meeting: they are no longer in meeting.days, so they are rebuilt from the
     meeting with only UID and status telling them apart).
@@ -223,7 +224,7 @@ def build_itip(
     for event in events:
         address = icalendar.vCalAddress(f"mailto:{attendee.email}")
         address.params["CN"] = _text(attendee.name)
-        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["ROLE"] = getattr(attendee, "role", None) or "REQ-PARTICIPANT"
         if method == "REQUEST":
             address.params["PARTSTAT"] = "NEEDS-ACTION"
             address.params["RSVP"] = "TRUE"

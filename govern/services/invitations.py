@@ -22,20 +22,41 @@ INVITED_ROLES = (*MEMBER_ROLES, "vara")
 SYNCED_STATUSES = ("innkalt", "avlyst")
 
 
+#: RFC 5545 ROLE of an attendee by membership role: the leader chairs the meeting,
+#: deputies and observers may come but are not expected.
+ATTENDEE_ROLES = {
+    "leder": "CHAIR",
+    "nestleder": "REQ-PARTICIPANT",
+    "medlem": "REQ-PARTICIPANT",
+    "observatør": "OPT-PARTICIPANT",
+    "vara": "OPT-PARTICIPANT",
+}
+_ROLE_RANK = ("CHAIR", "REQ-PARTICIPANT", "OPT-PARTICIPANT")
+
+
 @dataclass(frozen=True)
 class Attendee:
     name: str
     email: str
+    role: str = "REQ-PARTICIPANT"
 
 
 def invitees(meeting: Meeting) -> list[Person]:
     """Members and deputies with an e-mail address, active on the meeting's first day."""
+    return list(_invited_roles(meeting))
+
+
+def _invited_roles(meeting: Meeting) -> dict[Person, str]:
+    """Each invited person with their ATTENDEE role (the weightiest of their memberships)."""
     on = meeting.first_date or date.today()
-    people: dict[int, Person] = {}
+    people: dict[Person, str] = {}
     for membership in active_members(meeting.body, on, INVITED_ROLES):
-        if membership.person.email:
-            people.setdefault(membership.person.id, membership.person)
-    return list(people.values())
+        person = membership.person
+        if person.email:
+            role = ATTENDEE_ROLES[membership.role]
+            if person not in people or _ROLE_RANK.index(role) < _ROLE_RANK.index(people[person]):
+                people[person] = role
+    return people
 
 
 def _uids(text: str) -> list[str]:
@@ -74,9 +95,9 @@ def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: boo
 
 
 def _request(
-    session: Session, meeting: Meeting, person: Person, base_url: str, changed: bool
+    session: Session, meeting: Meeting, person: Person, role: str, base_url: str, changed: bool
 ) -> OutgoingMail:
-    attendee = Attendee(person.name, person.email)
+    attendee = Attendee(person.name, person.email, role)
     if changed:
         subject = f"Endret: {_heading(meeting)}"
         opening = f"{meeting.title} er endret. Slik blir møtet nå:"
@@ -114,6 +135,13 @@ def _cancel(
         opening = (
             f"Du er ikke lenger med i {meeting.body.short_name}, og innkallingen til "
             f"{meeting.title} er trukket tilbake."
+        )
+        details = False
+    elif reason == "address":
+        subject = f"Trukket tilbake: {_heading(meeting)}"
+        opening = (
+            f"Innkallingen til {meeting.title} sendes nå til en annen e-postadresse "
+            f"({person.email}), og er trukket tilbake fra denne."
         )
         details = False
     else:
@@ -157,24 +185,29 @@ def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[
         session.flush()
         return queued
 
-    wanted = invitees(meeting)
+    wanted = _invited_roles(meeting)
     wanted_ids = {person.id for person in wanted}
     for row in rows:
         if row.status == "invited" and row.person_id not in wanted_ids:
             queued.append(_cancel(session, meeting, row, base_url, _uids(row.day_uids), "removed"))
             row.status, row.sequence = "cancelled", sequence
-    for person in wanted:
+    for person, role in wanted.items():
         row = invitations.get(person.id)
         if row is None or row.status == "cancelled":
-            queued.append(_request(session, meeting, person, base_url, changed=False))
+            queued.append(_request(session, meeting, person, role, base_url, changed=False))
+        elif row.address != person.email:
+            # The old address's calendar drops the meeting; the new one gets it whole.
+            sent = _uids(row.day_uids)
+            queued.append(_cancel(session, meeting, row, base_url, sent, "address"))
+            queued.append(_request(session, meeting, person, role, base_url, changed=False))
         else:
             sent_uids = _uids(row.day_uids)
             removed = [uid for uid in sent_uids if uid not in current_uids]
             added = [uid for uid in current_uids if uid not in sent_uids]
             if removed:
                 queued.append(_cancel(session, meeting, row, base_url, removed, "days"))
-            if added or row.sequence < sequence or row.address != person.email:
-                queued.append(_request(session, meeting, person, base_url, changed=True))
+            if added or row.sequence < sequence:
+                queued.append(_request(session, meeting, person, role, base_url, changed=True))
             elif not removed:
                 continue
         if row is None:

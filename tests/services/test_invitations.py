@@ -157,3 +157,41 @@ def test_removed_day_is_cancelled_and_rest_kept(app, session, smtp_server):
     assert cancels[0][1].startswith("Endret: ")
     row = session.query(MeetingInvitation).filter_by(status="invited").first()
     assert row.day_uids == uid1
+
+
+def test_attendee_role_follows_the_membership(app, session, smtp_server):
+    body, meeting = _council(session)
+    _member(session, body, "Olga Observatør", "olga@example.no", "observatør")
+    sync_invitations(session, meeting, BASE)
+    session.commit()
+    roles = {
+        to: {e["ATTENDEE"].params["ROLE"] for e in _events(calendar).values()}
+        for to, _, _, _, calendar in _arrived(app, session, smtp_server)
+    }
+    assert roles == {
+        "kari@example.no": {"CHAIR"},
+        "ola@example.no": {"OPT-PARTICIPANT"},
+        "olga@example.no": {"OPT-PARTICIPANT"},
+    }
+
+
+def test_changed_address_cancels_at_the_old_and_invites_the_new(app, session, smtp_server):
+    _, meeting = _council(session)
+    sync_invitations(session, meeting, BASE)
+    session.commit()
+    first = _arrived(app, session, smtp_server)
+    kari = next(m.person for m in meeting.body.memberships if m.person.name == "Kari Nordmann")
+    kari.email = "kari.nordmann@example.no"
+    sync_invitations(session, meeting, BASE)
+    session.commit()
+    arrived = _arrived(app, session, smtp_server)
+    assert [(m[0], m[3]) for m in arrived] == [
+        ("kari.nordmann@example.no", "REQUEST"),
+        ("kari@example.no", "CANCEL"),
+    ]
+    cancel = arrived[1]
+    assert cancel[1].startswith("Trukket tilbake:") and "kari.nordmann@example.no" in cancel[2]
+    assert set(_events(cancel[4])) == set(_events(first[0][4]))
+    request = _events(arrived[0][4])
+    assert {str(e["ATTENDEE"]) for e in request.values()} == {"mailto:kari.nordmann@example.no"}
+    assert sync_invitations(session, meeting, BASE) == []
