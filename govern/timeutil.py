@@ -44,6 +44,12 @@ def short_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def short_moment(moment: datetime) -> str:
+    """'23.11.2026 kl. 14.05' in Europe/Oslo time."""
+    at = local(moment)
+    return f"{short_date(at.date())} kl. {clock(at.time())}"
+
+
 def clock(at: time) -> str:
     """'10.00' as in running text ("kl. 10.00 – 16.00")."""
     return at.strftime("%H.%M")

@@ -149,6 +149,14 @@ class MailServer:
             self.port = probe.getsockname()[1]
         self.envelopes: list = []
         self.controller = None
+        #: Addresses answered with "550 no such user".
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.envelopes.append(envelope)

@@ -36,6 +36,10 @@ class OutgoingMail(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The meeting an invitation or cancellation is about, so its page can show what went.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<OutgoingMail {self.id} to {self.to_address!r} {self.status}>"

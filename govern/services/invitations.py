@@ -4,7 +4,7 @@ now. Messages are queued with the change that caused them and sent after the com
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,6 +112,7 @@ def _request(
         _text(meeting, person.name, opening, base_url),
         _itip(meeting, "REQUEST", attendee, base_url),
         "REQUEST",
+        meeting_id=meeting.id,
     )
 
 
@@ -156,6 +157,7 @@ def _cancel(
         _text(meeting, person.name, opening, base_url, details),
         _itip(meeting, "CANCEL", attendee, base_url, uids),
         "CANCEL",
+        meeting_id=meeting.id,
     )
 
 
@@ -238,3 +240,76 @@ def sync_body_invitations(
     for meeting in coming:
         queued += sync_invitations(session, meeting, base_url)
     return queued
+
+
+#: Mail still in the queue after this long is worth a word to the secretariat.
+STUCK_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class MailLine:
+    """The latest message about a meeting to one address."""
+
+    name: str
+    address: str
+    subject: str
+    status: str  # queued, sent, failed
+    attempts: int
+    sent_at: datetime | None
+    error: str | None
+
+    @property
+    def reason(self) -> str:
+        """Why a message could not be sent, in words the secretariat can act on."""
+        if self.error and self.error.startswith("SMTPRecipientsRefused"):
+            return "E-posttjeneren avviste adressen."
+        return "E-posttjeneren kunne ikke ta imot meldingen."
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """What the secretariat needs to know about a meeting's invitations."""
+
+    lines: list[MailLine]
+    #: Invited members with no e-mail address: they get no invitation.
+    without_address: list[str]
+    #: Messages queued for longer than STUCK_AFTER: sending seems to have stopped.
+    stuck: int
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+
+def mail_report(session: Session, meeting: Meeting, now: datetime | None = None) -> MailReport:
+    """The latest invitation or cancellation to each address, and who cannot be reached."""
+    now = now or datetime.now(UTC)
+    mails = session.scalars(
+        select(OutgoingMail).where(OutgoingMail.meeting_id == meeting.id).order_by(OutgoingMail.id)
+    ).all()
+    latest = {mail.to_address: mail for mail in mails}
+    lines = [
+        MailLine(
+            mail.to_name or mail.to_address,
+            mail.to_address,
+            mail.subject,
+            mail.status,
+            mail.attempts,
+            mail.sent_at,
+            mail.last_error,
+        )
+        for mail in sorted(latest.values(), key=lambda m: (m.to_name.casefold(), m.to_address))
+    ]
+    on = meeting.first_date or date.today()
+    without = sorted(
+        {
+            m.person.name
+            for m in active_members(meeting.body, on, INVITED_ROLES)
+            if not m.person.email
+        }
+    )
+    stuck = sum(
+        1
+        for mail in latest.values()
+        if mail.status == "queued" and now - mail.created_at > STUCK_AFTER
+    )
+    return MailReport(lines, without, stuck)

@@ -47,6 +47,8 @@ def queue_mail(
     body: str,
     calendar: str | bytes | None = None,
     method: str | None = None,
+    *,
+    meeting_id: int | None = None,
 ) -> OutgoingMail:
     """Queue a message; it is sent after the caller commits (never before)."""
     if isinstance(calendar, bytes):
@@ -61,6 +63,7 @@ def queue_mail(
         status="queued",
         attempts=0,
         send_after=utcnow(),
+        meeting_id=meeting_id,
     )
     session.add(mail)
     session.flush()
@@ -122,10 +125,17 @@ def _retry_delay(attempts: int) -> timedelta:
 def _record_failure(mail: OutgoingMail, error: BaseException, now: datetime, limit: int) -> None:
     mail.attempts += 1
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if mail.attempts >= limit:
+    if mail.attempts >= limit or _refused_for_good(error):
         mail.status = "failed"
     else:
         mail.send_after = now + _retry_delay(mail.attempts)
+
+
+def _refused_for_good(error: BaseException) -> bool:
+    """The server refused the recipient with a permanent (5xx) reply: retrying cannot help."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(code >= 500 for code, _ in error.recipients.values())
 
 
 def _claim(session: Session, mail_id: int, now: datetime) -> OutgoingMail | None:

@@ -44,6 +44,7 @@ def register_views(app: Flask) -> None:
     app.add_template_global(_can, "can")
     app.add_template_filter(timeutil.long_date, "long_date")
     app.add_template_filter(timeutil.short_date, "short_date")
+    app.add_template_filter(timeutil.short_moment, "short_moment")
     app.add_template_filter(timeutil.weekday_date, "weekday_date")
     app.add_template_filter(timeutil.agenda_clock, "clock")
     app.add_template_filter(timeutil.clock, "clock_text")

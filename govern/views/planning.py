@@ -179,6 +179,7 @@ def _meeting_page(form: MeetingEditForm, meeting: Meeting):
         meeting=meeting,
         status_form=StatusForm(formdata=None, version=meeting.version),
         statuses=statuses,
+        mail=invitations.mail_report(db.session, meeting),
     )
     return html, (409 if form.version.errors else 400) if form.errors else 200
 
@@ -200,6 +201,12 @@ def change_status(meeting_id: int):
         people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
         note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
         flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
+        missing = invitations.mail_report(db.session, meeting).without_address
+        if sent and missing:
+            flash(
+                f"Disse har ingen e-postadresse og får ikke invitasjonen: {', '.join(missing)}.",
+                "error",
+            )
     return redirect(url_for("planning.edit_meeting", meeting_id=meeting_id))
 
 

@@ -118,18 +118,26 @@ def test_send_mail_command(app, session, smtp_server):
     assert "Fikk ikke kontakt med e-posttjeneren" in result.output
 
 
-def test_recipient_the_server_refuses_is_retried(app, session, smtp_server):
+def test_recipient_refused_for_now_is_retried_refused_for_good_is_not(app, session, smtp_server):
+    """A 4xx reply to RCPT (say, greylisting) is worth another try; 5xx is final (RFC 5321)."""
+
     async def refuse(server, session_, envelope, address, rcpt_options):
         if address.startswith("nei@"):
             return "550 Ingen slik mottaker"
+        if address.startswith("senere@"):
+            return "451 Prøv igjen senere"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     smtp_server.handle_RCPT = refuse
     refused = _queue(session, to_address="nei@example.no")
+    later = _queue(session, to_address="senere@example.no")
     _queue(session, to_address="ola@example.no")
-    assert send_queued(session, app.config) == (1, 1)
+    assert send_queued(session, app.config) == (1, 2)
     session.refresh(refused)
-    assert (refused.status, refused.attempts) == ("queued", 1)
+    session.refresh(later)
+    assert (refused.status, refused.attempts) == ("failed", 1)
     assert "550" in refused.last_error
+    assert (later.status, later.attempts) == ("queued", 1)
+    assert "451" in later.last_error
     assert len(smtp_server.envelopes) == 1

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from govern.models import Meeting
 from govern.models.mail import OutgoingMail
+from govern.services import bodies
 from govern.services.mail import send_queued
 from tests.conftest import make_body, make_meeting, make_person
 from tests.views.test_body_admin import login, make_user
@@ -148,3 +149,36 @@ def test_edited_three_times_then_cancelled_keeps_uids_and_raises_sequence(
     assert str(last_request["LOCATION"]) == "Teams; «møterom» 2, Bodø"
     assert last_request["DTSTART"].dt.strftime("%H:%M") == "09:00"
     assert {str(e["STATUS"]) for e in received[4].walk("VEVENT")} == {"CANCELLED"}
+
+
+def test_edit_page_shows_what_was_sent_and_what_was_not(app, client, session, smtp_server):
+    body = make_body()
+    make_user(session, "Siri Sekretær", "siri@example.no", body=body, role="sekretariat")
+    make_user(session, "Kari Medlem", "kari@example.no", body=body, role="medlem")
+    make_user(session, "Bo Borte", "bo@example.no", body=body, role="medlem")
+    bodies.add_membership(
+        session, body, make_person("Per Uten E-post"), bodies.MembershipInput("medlem")
+    )
+    meeting = make_meeting(body, SOON, status="planlagt", location="Oslo")
+    session.commit()
+    smtp_server.refused.add("bo@example.no")
+    login(client, "siri@example.no")
+
+    response = client.post(
+        f"/meetings/{meeting.id}/status", data={"status": "innkalt", "version": meeting.version}
+    )
+    page = text_of(client.get(response.location))
+    assert "E-post med kalenderinvitasjon går til 2 personer." in page
+    assert "Disse har ingen e-postadresse og får ikke invitasjonen: Per Uten E-post." in page
+    assert "Sendt: 0 · I kø: 2 · Feilet: 0" in page
+
+    _arrived(app, session, smtp_server)
+    page = text_of(client.get(f"/meetings/{meeting.id}/edit"))
+    assert "E-post og kalenderinvitasjoner" in page
+    assert "Sendt: 1 · I kø: 0 · Feilet: 1" in page
+    assert "1 melding kunne ikke sendes." in page
+    assert "Bo Borte bo@example.no Innkalling: " in page
+    assert "Kunne ikke sendes. E-posttjeneren avviste adressen." in page
+    assert "Ingen e-postadresse, får ingen invitasjon: Per Uten E-post." in page
+    row = session.scalar(select(OutgoingMail).where(OutgoingMail.to_address == "bo@example.no"))
+    assert row.status == "failed" and row.attempts == 1 and row.meeting_id == meeting.id
