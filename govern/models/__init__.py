@@ -5,6 +5,7 @@ from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
+from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.memos import Memo, MemoSection
@@ -21,7 +22,10 @@ __all__ = [
     "Base",
     "Body",
     "Case",
+    "Cycle",
+    "CycleEntry",
     "DataRevision",
+    "DeadlineMark",
     "Meeting",
     "MeetingDay",
     "MeetingInvitation",
