@@ -20,9 +20,12 @@ def register_views(app: Flask) -> None:
         body_admin,
         calendar,
         cases,
+        cycle_admin,
+        cycles,
         documents,
         meetings,
         planning,
+        rollover,
         running,
     )
 
@@ -37,6 +40,9 @@ def register_views(app: Flask) -> None:
         body_admin,
         admin,
         calendar,
+        cycles,
+        cycle_admin,
+        rollover,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
