@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
+from govern.models.cycles import Cycle, CycleEntry
 from govern.models.meetings import Meeting
 
 READER_ROLES = frozenset({"leder", "nestleder", "medlem", "vara", "observatør", "sekretariat"})
@@ -43,7 +44,17 @@ def _body_of(target) -> Body | None:
         return target.body
     if isinstance(target, Treatment):
         return target.body
+    if isinstance(target, Cycle):
+        return target.body
+    if isinstance(target, CycleEntry):
+        return target.cycle.body
     return None
+
+
+def _secretariat_anywhere(user) -> bool:
+    """A shared annual cycle is kept by the secretariats: anyone in one, today."""
+    today = date.today()
+    return any(m.role == "sekretariat" and m.active_on(today) for m in user.person.memberships)
 
 
 def can(user, action: str, target=None) -> bool:
@@ -69,6 +80,8 @@ def can(user, action: str, target=None) -> bool:
                 return bool(roles & READER_ROLES)
             return "sekretariat" in roles
         case "prepare":
+            if isinstance(target, (Cycle, CycleEntry)) and body is None:
+                return logged_in and _secretariat_anywhere(user)
             return "sekretariat" in roles
         case "edit_memo":
             if "sekretariat" in roles:
