@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 import icalendar
 
+from govern.exports.ical_fold import component_bytes
 from govern.models.meetings import Meeting, MeetingDay
 from govern.presentation import agenda_days
 from govern.timeutil import local
@@ -156,36 +157,50 @@ END:VTIMEZONE\r
 """
 
 
-def _finish(cal: icalendar.Calendar) -> bytes:
-    events = list(cal.subcomponents)
-    if events:
-        # VTIMEZONE first, as many clients expect it before the events that use it.
-        cal.subcomponents[:] = [icalendar.Timezone.from_ical(OSLO_VTIMEZONE), *events]
-    return cal.to_ical()
+_TIMEZONE = OSLO_VTIMEZONE.encode("ascii")
+_END = b"END:VCALENDAR\r\n"
+
+
+def _assemble(cal: icalendar.Calendar, events: Iterable[bytes]) -> bytes:
+    """The calendar's own lines, then the VTIMEZONE and the serialized events."""
+    head = component_bytes(cal)
+    body = b"".join(events)
+    # VTIMEZONE first, as many clients expect it before the events that use it.
+    return head[: -len(_END)] + (_TIMEZONE + body if body else b"") + _END
+
+
+def event_bytes(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
+    """The meeting's VEVENTs as folded content lines: the part of a file one meeting makes."""
+    return b"".join(
+        component_bytes(event) for event in meeting_events(meeting, base_url, mail_from=mail_from)
+    )
+
+
+def calendar_file(events: Iterable[bytes], *, name: str | None = None) -> bytes:
+    """A METHOD:PUBLISH file of serialized events; with a name, a feed fetched every hour."""
+    cal = _calendar("PUBLISH")
+    if name is not None:
+        cal.add("x-wr-calname", _text(name))
+        cal.add(
+            "refresh-interval",
+            icalendar.vDuration.from_ical(REFRESH),
+            parameters={"VALUE": "DURATION"},
+        )
+        cal.add("x-published-ttl", REFRESH)
+    return _assemble(cal, events)
 
 
 def build_meeting_ics(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
     """The meeting as a calendar file (METHOD:PUBLISH), one event per day."""
-    cal = _calendar("PUBLISH")
-    for event in meeting_events(meeting, base_url, mail_from=mail_from):
-        cal.add_component(event)
-    return _finish(cal)
+    return calendar_file([event_bytes(meeting, base_url, mail_from=mail_from)])
 
 
 def build_feed(
     meetings: Iterable[Meeting], name: str, base_url: str, *, mail_from: str | None = None
 ) -> bytes:
     """A subscribable feed of meetings, fetched again every hour."""
-    cal = _calendar("PUBLISH")
-    cal.add("x-wr-calname", _text(name))
-    cal.add(
-        "refresh-interval", icalendar.vDuration.from_ical(REFRESH), parameters={"VALUE": "DURATION"}
-    )
-    cal.add("x-published-ttl", REFRESH)
-    for meeting in meetings:
-        for event in meeting_events(meeting, base_url, mail_from=mail_from):
-            cal.add_component(event)
-    return _finish(cal)
+    chunks = (event_bytes(meeting, base_url, mail_from=mail_from) for meeting in meetings)
+    return calendar_file(chunks, name=name)
 
 
 def build_itip(
@@ -229,8 +244,7 @@ def build_itip(
             address.params["PARTSTAT"] = "NEEDS-ACTION"
             address.params["RSVP"] = "TRUE"
         event.add("attendee", address)
-        cal.add_component(event)
-    return _finish(cal)
+    return _assemble(cal, [component_bytes(event) for event in events])
 
 
 def _removed_day_event(meeting, uid, by_uid, base_url, mail_from) -> icalendar.Event:

@@ -1,13 +1,16 @@
 """Calendar files and feeds, and the profile page with the personal feed link.
 
-Files are built on each request; the same data gives the same bytes, so the ETag is a hash
-of the content and a calendar that polls a feed gets 304 while nothing has changed.
+The same data gives the same bytes, so the ETag is a hash of the content and a calendar that
+polls a feed gets 304 while nothing has changed. Files are kept under the data revision;
+after a write, each meeting's events are reused while the rows they are built from are
+unchanged, so a ten-year feed is rebuilt only where something changed.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import date, datetime
 from hashlib import sha256
 from types import SimpleNamespace
 
@@ -26,14 +29,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from govern import queries
-from govern.exports.calendar import build_feed, build_meeting_ics
+from govern.exports.calendar import calendar_file, event_bytes
 from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
 from govern.permissions import NeedLogin, require, visible_meeting_filter
 from govern.revision import committed_revision
-from govern.views.cache import PageCache
+from govern.views.cache import PageCache, viewer_variant
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
 
@@ -51,20 +54,56 @@ def _calendar_cache() -> PageCache:
     return cache
 
 
-def send_calendar(key: tuple, build: Callable[[], tuple[bytes, list[Meeting]]], name: str):
+#: Meetings whose serialized events are kept per process (about 1 kB each).
+EVENT_CACHE_SIZE = 4096
+
+
+def _event_cache() -> PageCache | None:
+    """Each meeting's VEVENT bytes by a digest of everything they are built from."""
+    if not current_app.config["PAGE_CACHE_SIZE"]:
+        return None
+    cache = current_app.extensions.get("govern_calendar_events")
+    if cache is None:
+        cache = current_app.extensions["govern_calendar_events"] = PageCache(EVENT_CACHE_SIZE)
+    return cache
+
+
+def calendar_bytes(sources: list[queries.CalendarSource], name: str | None = None):
+    """A calendar file of the meetings' events, and its Last-Modified.
+
+    A meeting's events are reused while its rows, the base URL, the configured sender and
+    the day (the organizer is the secretariat member active today) are unchanged; only the
+    others are built, from the same rows the digest was made of, so none can be stale.
+    """
+    base_url, cache = _base_url(), _event_cache()
+    context = repr((base_url, current_app.config.get("MAIL_FROM"), date.today())).encode()
+    chunks = []
+    for source in sources:
+        key = sha256(source.digest + context).digest()
+        chunk = cache.get(key) if cache is not None else None
+        if chunk is None:
+            chunk = event_bytes(queries.calendar_snapshot(source), base_url)
+            if cache is not None:
+                cache.put(key, chunk)
+        chunks.append(chunk)
+    stamps = [s.updated_at for s in sources if s.updated_at is not None]
+    return calendar_file(chunks, name=name), (max(stamps) if stamps else None)
+
+
+def send_calendar(key: tuple, build: Callable[[], tuple[bytes, datetime | None]], name: str):
     """Answer with a calendar file, or 304 when the client already has these bytes.
 
     The file is kept under the data revision it was built from (like cached pages), so a
-    calendar polling a feed costs one small query until something is written.
+    calendar polling a feed costs one small query until something is written. `build` runs
+    only on a miss, so checks it makes (404, permissions) come before anything is kept.
     """
     cached = None
     if current_app.config["PAGE_CACHE_SIZE"]:
         key = (*key, committed_revision(db.engine))
         cached = _calendar_cache().get(key)
     if cached is None:
-        content, meetings = build()
-        stamps = [m.updated_at for m in meetings if m.updated_at is not None]
-        cached = (content, sha256(content).hexdigest()[:40], max(stamps) if stamps else None)
+        content, last_modified = build()
+        cached = (content, sha256(content).hexdigest()[:40], last_modified)
         if current_app.config["PAGE_CACHE_SIZE"]:
             _calendar_cache().put(key, cached)
     content, etag, last_modified = cached
@@ -80,44 +119,52 @@ def send_calendar(key: tuple, build: Callable[[], tuple[bytes, list[Meeting]]], 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    require("read", db.session.get(Meeting, meeting_id) or abort(404))
+    # A visitor not logged in is answered from the cache before any check (like cached
+    # pages); such entries are only kept after the check passed for a visitor not logged in.
+    variant = viewer_variant()
+
+    def check():
+        require("read", db.session.get(Meeting, meeting_id) or abort(404))
 
     def build():
-        meetings = queries.calendar_meetings(db.session, Meeting.id == meeting_id)
-        return build_meeting_ics(meetings[0], _base_url()), meetings
+        if variant is not None:
+            check()
+        return calendar_bytes(queries.calendar_sources(db.session, Meeting.id == meeting_id))
 
-    return send_calendar(("meeting", meeting_id), build, f"mote-{meeting_id}.ics")
+    if variant is None:
+        check()
+    key = ("meeting", meeting_id, variant or "signed-in")
+    return send_calendar(key, build, f"mote-{meeting_id}.ics")
 
 
 @bp.get("/bodies/<slug>/calendar.ics")
 def body_feed(slug: str):
-    body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
-
     def build():
+        body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
         where = (Meeting.body_id == body.id, Meeting.status.in_(PUBLISHED_STATUSES))
-        meetings = queries.calendar_meetings(db.session, *where)
-        return build_feed(meetings, f"{body.short_name} – møter", _base_url()), meetings
+        sources = queries.calendar_sources(db.session, *where)
+        return calendar_bytes(sources, f"{body.short_name} – møter")
 
-    return send_calendar(("body", body.id), build, f"{slug}.ics")
+    return send_calendar(("body", slug), build, f"{slug}.ics")
 
 
 @bp.get("/feeds/<feed_token>.ics")
 def person_feed(feed_token: str):
-    person = db.session.scalar(select(Person).where(Person.feed_token == feed_token))
-    if person is None:
-        abort(404)
-
     def build():
+        person = db.session.scalar(select(Person).where(Person.feed_token == feed_token))
+        if person is None:
+            abort(404)
         # What the person would see logged in, without an admin's extra reach.
         reader = SimpleNamespace(is_authenticated=True, is_admin=False, person=person)
-        meetings = []
+        sources = []
         for body in {m.body_id: m.body for m in person.memberships}.values():
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
-            meetings += queries.calendar_meetings(db.session, *where)
-        meetings.sort(key=lambda m: (m.first_date is None, m.first_date, m.id))
-        return build_feed(meetings, f"Møter – {person.name}", _base_url()), meetings
+            sources += queries.calendar_sources(db.session, *where)
+        sources.sort(key=lambda s: (s.first_date is None, s.first_date, s.meeting_id))
+        return calendar_bytes(sources, f"Møter – {person.name}")
 
-    return send_calendar(("person", person.id), build, "moter.ics")
+    # Keyed by the token: a new token is a write, so the old one's file is never served.
+    return send_calendar(("person", feed_token), build, "moter.ics")
 
 
 def _logged_in_person() -> Person:
