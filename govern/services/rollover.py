@@ -179,9 +179,16 @@ def _clashes(proposal: Proposal, planned: list[Meeting], body: Body) -> list[str
 
 
 def check_proposals(session: Session, body: Body, proposals: list[Proposal], year: int) -> None:
-    """Warnings for proposals as the secretariat edited them: days the body does not meet,
-    meetings already planned, and two proposals on one day."""
-    planned = [m for m in _existing(session, body, year) if m.year == year]
+    """Numbers and warnings for proposals as the secretariat edited them: days the body does
+    not meet, meetings already planned, and two proposals on one day."""
+    existing = _existing(session, body, year)
+    planned = [m for m in existing if m.year == year]
+    seq = _next_seq(session, body, year, existing)
+    chosen = [p for p in proposals if p.include and p.days]
+    for proposal in proposals:
+        proposal.number = ""
+    for proposal in sorted(chosen, key=lambda p: p.first_date):
+        proposal.number, seq = format_number(seq, year), seq + 1
     seen: dict[date, Proposal] = {}
     for proposal in proposals:
         proposal.warnings = []

@@ -101,6 +101,7 @@ EXPECTED = {
     "calendar.person_feed": (PUBLIC, None),
     "calendar.profile": (LOGGED_IN, None),
     "calendar.new_feed_token": (None, LOGGED_IN),
+    "rollover.plan_year": (SECRETARIAT, SECRETARIAT),
 }
 
 
