@@ -2,6 +2,229 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import BuildError
+
+from govern.extensions import db
+from govern.forms.cycles import NONE, WHEN_CHOICES, CycleForm, EntryForm
+from govern.models.bodies import Body, Membership
+from govern.models.cycles import Cycle, CycleEntry
+from govern.models.people import Person
+from govern.permissions import require
+from govern.services import audit, cycles
+from govern.services.cycle_plan import when_text
+from govern.services.errors import GovernError
 
 bp = Blueprint("cycle_admin", __name__, template_folder="../../templates")
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _cycle_or_404(cycle_slug: str) -> Cycle:
+    cycle = db.session.scalar(
+        select(Cycle)
+        .where(Cycle.slug == cycle_slug)
+        .options(
+            joinedload(Cycle.body),
+            selectinload(Cycle.entries).selectinload(CycleEntry.relative_to),
+            selectinload(Cycle.entries).selectinload(CycleEntry.reminder_person),
+        )
+    )
+    return cycle or abort(404)
+
+
+def _entry_or_404(entry_id: int) -> CycleEntry:
+    entry = db.session.get(
+        CycleEntry,
+        entry_id,
+        options=[
+            joinedload(CycleEntry.cycle).joinedload(Cycle.body),
+            joinedload(CycleEntry.relative_to),
+            joinedload(CycleEntry.reminder_person),
+        ],
+    )
+    return entry or abort(404)
+
+
+def _save(form, work: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
+    try:
+        result = work()
+        db.session.commit()
+    except (GovernError, StaleDataError) as error:
+        db.session.rollback()
+        if isinstance(error, StaleDataError):
+            error = audit.stale_edit("Fristen")
+        form[form.field_for(error.field)].errors.append(error.message)
+        return False, None
+    return True, result
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+def _wheel_url(cycle: Cycle) -> str | None:
+    """The cycle's wheel, once its page exists."""
+    try:
+        if cycle.body is not None:
+            return url_for("cycles.body_wheel", slug=cycle.body.slug)
+        return url_for("cycles.shared_wheel", cycle_slug=cycle.slug)
+    except BuildError:
+        return None
+
+
+def _reminder_text(entry: CycleEntry) -> str:
+    if entry.reminder_days is None:
+        return ""
+    days = entry.reminder_days
+    when = "samme dag" if days == 0 else f"{days} {'dag' if days == 1 else 'dager'} før"
+    to = [entry.reminder_role or "", entry.reminder_person.name if entry.reminder_person else ""]
+    return f"Påminnelse {when} til {' og '.join(t for t in to if t)}"
+
+
+def _people(cycle: Cycle, entry: CycleEntry | None) -> list[Person]:
+    """Who may be reminded: the body's members today (all people for a shared cycle)."""
+    if cycle.body_id is None:
+        return list(db.session.scalars(select(Person).order_by(Person.name, Person.id)))
+    today = date.today()
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.body_id == cycle.body_id)
+        .options(joinedload(Membership.person))
+    )
+    people = {m.person.id: m.person for m in memberships if m.active_on(today)}
+    if entry is not None and entry.reminder_person is not None:
+        people[entry.reminder_person.id] = entry.reminder_person
+    return sorted(people.values(), key=lambda p: (p.name, p.id))
+
+
+def _prepare(form: EntryForm, cycle: Cycle, entry: CycleEntry | None) -> EntryForm:
+    """The choices that depend on the cycle: a shared cycle has no meetings to count from."""
+    if cycle.body_id is None:
+        form.when_kind.choices = [c for c in WHEN_CHOICES if c[0] != "meeting"]
+    others = [e for e in cycle.entries if entry is None or e.id != entry.id]
+    form.relative_to.choices = [(NONE, "– velg frist –"), *((e.id, e.title) for e in others)]
+    people = _people(cycle, entry)
+    form.reminder_person.choices = [(NONE, "– ingen –"), *((p.id, p.label) for p in people)]
+    return form
+
+
+def _entry_page(form: EntryForm, cycle: Cycle, entry: CycleEntry | None):
+    stale = entry is not None and bool(form.version.errors)
+    return render_template(
+        "cycle_admin/entry_form.html",
+        form=form,
+        cycle=cycle,
+        entry=entry,
+        # After a refused stale save the form carries the version now saved, so that saving
+        # again, having seen what the other person saved, is a deliberate choice.
+        version=entry.version if stale else form.version.data,
+        saved=entry if stale else None,
+        when_text=when_text,
+    ), _status(form)
+
+
+# -- cycles ---------------------------------------------------------------------------------
+
+
+def _new_cycle(form: CycleForm, body: Body | None):
+    if form.validate_on_submit():
+        ok, cycle = _save(
+            form,
+            lambda: cycles.create_cycle(db.session, form.to_input(), body=body, user=current_user),
+        )
+        if ok:
+            flash(f"Årshjulet «{cycle.name}» er opprettet. Legg til fristene.", "success")
+            return redirect(url_for("cycle_admin.edit_cycle", cycle_slug=cycle.slug))
+    return render_template("cycle_admin/cycle_form.html", form=form, body=body), _status(form)
+
+
+@bp.route("/bodies/<slug>/arshjul/nytt", methods=["GET", "POST"])
+def new_body_cycle(slug: str):
+    body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
+    require("prepare", body)
+    return _new_cycle(CycleForm(data={"name": f"Årshjul for {body.short_name}"}), body)
+
+
+@bp.route("/arshjul/nytt", methods=["GET", "POST"])
+def new_shared_cycle():
+    require("prepare", Cycle(body=None))
+    return _new_cycle(CycleForm(), None)
+
+
+@bp.route("/arshjul/<cycle_slug>/rediger")
+def edit_cycle(cycle_slug: str):
+    cycle = _cycle_or_404(cycle_slug)
+    require("prepare", cycle)
+    rows = [(e, when_text(e), _reminder_text(e)) for e in cycle.entries]
+    return render_template(
+        "cycle_admin/cycle.html", cycle=cycle, rows=rows, wheel_url=_wheel_url(cycle)
+    )
+
+
+# -- entries --------------------------------------------------------------------------------
+
+
+@bp.route("/arshjul/<cycle_slug>/frister/ny", methods=["GET", "POST"])
+def new_entry(cycle_slug: str):
+    cycle = _cycle_or_404(cycle_slug)
+    require("prepare", cycle)
+    form = _prepare(EntryForm(), cycle, None)
+    if form.validate_on_submit():
+        ok, entry = _save(
+            form, lambda: cycles.add_entry(db.session, cycle, form.to_input(), current_user)
+        )
+        if ok:
+            flash(f"Fristen «{entry.title}» er lagt til.", "success")
+            return redirect(
+                url_for(".edit_cycle", cycle_slug=cycle_slug, _anchor=f"frist-{entry.id}")
+            )
+        cycle = _cycle_or_404(cycle_slug)
+    return _entry_page(form, cycle, None)
+
+
+@bp.route("/cycle-entries/<int:entry_id>/rediger", methods=["GET", "POST"])
+def edit_entry(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    require("prepare", entry)
+    form = _prepare(EntryForm(data=EntryForm.values_of(entry)), entry.cycle, entry)
+    if form.validate_on_submit():
+        ok, _ = _save(
+            form,
+            lambda: cycles.update_entry(
+                db.session, entry, form.to_input(), form.version.data, current_user
+            ),
+        )
+        if ok:
+            flash(f"Fristen «{entry.title}» er lagret.", "success")
+            return redirect(
+                url_for(".edit_cycle", cycle_slug=entry.cycle.slug, _anchor=f"frist-{entry_id}")
+            )
+        entry = _entry_or_404(entry_id)
+    return _entry_page(form, entry.cycle, entry)
+
+
+@bp.route("/cycle-entries/<int:entry_id>/slett", methods=["POST"])
+def delete_entry(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    require("prepare", entry)
+    cycle_slug, title = entry.cycle.slug, entry.title
+    try:
+        cycles.delete_entry(db.session, entry, current_user)
+        db.session.commit()
+    except GovernError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"Fristen «{title}» er slettet.", "success")
+    return redirect(url_for(".edit_cycle", cycle_slug=cycle_slug))

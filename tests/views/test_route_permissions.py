@@ -102,6 +102,13 @@ EXPECTED = {
     "calendar.profile": (LOGGED_IN, None),
     "calendar.new_feed_token": (None, LOGGED_IN),
     "rollover.plan_year": (SECRETARIAT, SECRETARIAT),
+    "cycle_admin.new_body_cycle": (SECRETARIAT, SECRETARIAT),
+    # A shared cycle is kept by anyone in a secretariat.
+    "cycle_admin.new_shared_cycle": (SECRETARIAT, SECRETARIAT),
+    "cycle_admin.edit_cycle": (SECRETARIAT, None),
+    "cycle_admin.new_entry": (SECRETARIAT, SECRETARIAT),
+    "cycle_admin.edit_entry": (SECRETARIAT, SECRETARIAT),
+    "cycle_admin.delete_entry": (None, SECRETARIAT),
 }
 
 
@@ -132,6 +139,7 @@ def world(app, session, tmp_path):
         tmp_path / "uploads",
     )
     draft = make_meeting(fagradet, __import__("datetime").date(2026, 10, 7), status="planlagt")
+    cycle_entry = _a_cycle_entry(session, fagradet)
     session.commit()
     return {
         "slug": "fagradet",
@@ -148,9 +156,25 @@ def world(app, session, tmp_path):
         "user_id": session.scalar(select(User.id).where(User.email == EMAILS["medlem"])),
         "token": accounts.issue_password_link(session, session.get(User, 1)),
         "feed_token": _give_feed_token(session),
+        "cycle_slug": cycle_entry.cycle.slug,
+        "entry_id": cycle_entry.id,
         "what": "break",
         "filename": "style.css",
     }
+
+
+def _a_cycle_entry(session, body):
+    """An entry of the body's annual cycle (the demo's, or one made here)."""
+    from govern.models.cycles import Cycle, CycleEntry
+    from govern.services import cycles
+
+    found = session.scalar(
+        select(CycleEntry).join(Cycle).where(Cycle.body_id == body.id).order_by(CycleEntry.id)
+    )
+    if found is not None:
+        return found
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
+    return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
 
 
 def _give_feed_token(session) -> str:
