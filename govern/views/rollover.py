@@ -68,7 +68,10 @@ def _row_of(index: int, proposal: rollover.Proposal) -> Row:
 
 def _parse(text: str, kind, label: str, errors: list[str]):
     try:
-        return kind.fromisoformat(text.strip())
+        value = text.strip()
+        if kind is time:  # "9.30" as Norwegians write it
+            value = value.replace(".", ":").rjust(5, "0")
+        return kind.fromisoformat(value)
     except ValueError:
         errors.append(f"Ugyldig {label} «{text}»" if text.strip() else f"Oppgi {label}")
         return None

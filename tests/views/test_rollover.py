@@ -4,7 +4,7 @@ created, and a refused confirmation that keeps what was typed."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import func, select
@@ -87,6 +87,7 @@ def test_update_checks_what_was_typed(client, session, secretary):
 def test_confirm_creates_the_meetings(client, session, secretary):
     data = form_of(client.get(URL)) | {"action": "confirm"}
     data["m2-location"] = "Bergen"
+    data["m2-d0-start"] = "9.30"  # typed the Norwegian way
     response = client.post(URL, data=data)
     assert response.status_code == 302
     created = session.scalars(
@@ -99,6 +100,7 @@ def test_confirm_creates_the_meetings(client, session, secretary):
         ("4/27", "planlagt"),
     ]
     assert created[2].location == "Bergen"
+    assert created[2].days[0].start_time == time(9, 30)
     assert created[3].first_date == date(2027, 7, 1)
     assert "4 møter er planlagt for 2027." in text_of(client.get(response.headers["Location"]))
 
