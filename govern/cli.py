@@ -132,6 +132,27 @@ def send_mail_command(limit: int) -> None:
     click.echo(f"Sendt: {sent}, feilet: {failed}")
 
 
+@click.command("remind")
+@click.option("--today", "today_text", help="Regn som om det er denne dagen (ÅÅÅÅ-MM-DD).")
+def remind_command(today_text: str | None) -> None:
+    """Queue e-mail reminders of the annual cycles' deadlines (run from cron once a day)."""
+    from datetime import date
+
+    from flask import current_app
+
+    from govern.services.reminders import send_reminders
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else date.today()
+    except ValueError:
+        raise CommandError(
+            f"«{today_text}» er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, f.eks. 2026-04-01"
+        ) from None
+    count = send_reminders(db.session, today, current_app.config["BASE_URL"])
+    db.session.commit()
+    click.echo(f"Påminnelser lagt i kø: {count}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
     for command in (
@@ -140,5 +161,6 @@ def register_cli(app: Flask) -> None:
         demo_command,
         docx_template_command,
         send_mail_command,
+        remind_command,
     ):
         app.cli.add_command(command)

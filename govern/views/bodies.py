@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from govern import queries
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER
 from govern.permissions import can
+from govern.services import reminders
 from govern.views.cache import cached_page
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")
@@ -16,7 +20,40 @@ bp = Blueprint("bodies", __name__, template_folder="../../templates")
 
 @bp.get("/")
 def index():
-    return redirect(url_for("bodies.list_bodies"))
+    """The secretariat's front page: coming and overdue deadlines; others go to /bodies."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("bodies.list_bodies"))
+    today = date.today()
+    bodies = _kept_bodies(current_user, today)
+    if not bodies and not current_user.is_admin:
+        return redirect(url_for("bodies.list_bodies"))
+    page = reminders.front_page(
+        db.session, bodies, today, lambda meeting: can(current_user, "read", meeting)
+    )
+    links = {row: _wheel_url(row) for row in page.overdue + page.coming}
+    return render_template("bodies/home.html", page=page, links=links, bodies=bodies)
+
+
+def _kept_bodies(user, today: date) -> list:
+    """The bodies whose secretariat the user is in today (every internal body for admins)."""
+    if user.is_admin:
+        return [b for b in queries.body_list(db.session) if not b.external]
+    found = {
+        m.body.id: m.body
+        for m in user.person.memberships
+        if m.role == "sekretariat" and m.active_on(today)
+    }
+    return sorted(found.values(), key=lambda b: b.name)
+
+
+def _wheel_url(row) -> str | None:
+    """The wheel of the deadline's body or shared cycle (None while that page is missing)."""
+    try:
+        if row.body_slug is not None:
+            return url_for("cycles.body_wheel", slug=row.body_slug, year=row.year)
+        return url_for("cycles.shared_wheel", cycle_slug=row.cycle_slug, year=row.year)
+    except BuildError:
+        return None
 
 
 @bp.get("/bodies")

@@ -1,0 +1,262 @@
+"""Coming deadlines of the annual cycles: the secretariat's front page list, and e-mail
+reminders N days before a deadline (queued for send-mail, each sent once).
+
+Both are computed from the plan (govern.services.cycles.plan_between) on the day asked
+for; what is kept is only the DeadlineMark's reminded_at, so a reminder is never sent
+twice, also when its meeting moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from govern.models.base import utcnow
+from govern.models.bodies import Body, Membership
+from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
+from govern.models.people import Person
+from govern.services.cycle_plan import Occurrence
+from govern.services.cycles import marks_for, plan_between
+from govern.services.mail import queue_mail
+from govern.timeutil import date_span, long_date
+
+#: The front page looks this far ahead, and this far back for what is overdue (older
+#: misses are history, not work: a new cycle would otherwise show last year as overdue).
+AHEAD_DAYS = 60
+BEHIND_DAYS = 60
+#: Reminders look this far ahead (the largest reminder_days allowed).
+REMINDER_HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One line of the front page: everything the template shows, nothing to load."""
+
+    title: str
+    when: str
+    date_text: str
+    relative: str
+    overdue: bool
+    body_name: str
+    #: The link text to the year's wheel: "Fagrådet – årshjul 2026", or the shared cycle's name.
+    wheel_label: str
+    body_slug: str | None
+    cycle_slug: str
+    year: int
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    overdue: list[DeadlineRow]
+    coming: list[DeadlineRow]
+
+
+def _load_cycles(session: Session, where, members: bool = False) -> list[Cycle]:
+    """Cycles with their entries and body loaded (and the body's members, to remind them)."""
+    body = joinedload(Cycle.body)
+    if members:
+        body = body.selectinload(Body.memberships).selectinload(Membership.person)
+    return list(
+        session.scalars(
+            select(Cycle)
+            .where(where)
+            .options(
+                body,
+                selectinload(Cycle.entries).selectinload(CycleEntry.relative_to),
+                selectinload(Cycle.entries).selectinload(CycleEntry.reminder_person),
+            )
+            .order_by(Cycle.name, Cycle.id)
+        ).unique()
+    )
+
+
+def _time_text(occurrence: Occurrence) -> str:
+    """'1. april 2026', '1. – 15. april 2026', or the fuzzy period with its year."""
+    if occurrence.fuzzy:
+        glue = " i " if occurrence.when.startswith("uke") else " "
+        return f"{occurrence.when}{glue}{occurrence.starts_on.year}"
+    if occurrence.is_span:
+        return date_span(occurrence.starts_on, occurrence.ends_on)
+    return long_date(occurrence.starts_on)
+
+
+def relative_text(occurrence: Occurrence, today: date) -> str:
+    """'forfalt for 3 dager siden', 'forfalt i går', 'i dag', 'i morgen', 'om 5 dager', 'pågår'."""
+    if occurrence.ends_on < today:
+        days = (today - occurrence.ends_on).days
+        return "forfalt i går" if days == 1 else f"forfalt for {days} dager siden"
+    days = occurrence.days_left(today)
+    if days < 0:
+        return f"pågår, til {long_date(occurrence.ends_on)}"
+    if days == 0:
+        return "i dag"
+    if days == 1:
+        return "i morgen"
+    return f"om {days} dager"
+
+
+def _row(occurrence: Occurrence, today: date) -> DeadlineRow:
+    cycle = occurrence.entry.cycle
+    body = cycle.body
+    year = occurrence.starts_on.year
+    return DeadlineRow(
+        title=occurrence.title,
+        when=occurrence.when,
+        date_text=_time_text(occurrence),
+        relative=relative_text(occurrence, today),
+        overdue=occurrence.status == "forfalt",
+        body_name=body.short_name if body is not None else cycle.name,
+        wheel_label=(
+            f"{body.short_name} – årshjul {year}" if body is not None else f"{cycle.name} {year}"
+        ),
+        body_slug=body.slug if body is not None else None,
+        cycle_slug=cycle.slug,
+        year=year,
+    )
+
+
+def front_page(session: Session, bodies: list[Body], today: date, may_read) -> FrontPage:
+    """The bodies' and the shared cycles' deadlines: overdue (not done), then the next 60 days.
+
+    `may_read(meeting)` hides deadlines tied to meetings the reader may not see.
+    """
+    ids = [b.id for b in bodies]
+    cycles = _load_cycles(session, or_(Cycle.body_id.in_(ids), Cycle.body_id.is_(None)))
+    plan = plan_between(
+        session,
+        cycles,
+        today - timedelta(days=BEHIND_DAYS),
+        today + timedelta(days=AHEAD_DAYS),
+        today,
+    )
+    plan = [o for o in plan if o.meeting is None or may_read(o.meeting)]
+    overdue = [o for o in plan if o.status == "forfalt"]
+    overdue.sort(key=lambda o: (o.ends_on, o.starts_on, o.title))
+    coming = [
+        o
+        for o in plan
+        if o.status == "kommende" and o.starts_on <= today + timedelta(days=AHEAD_DAYS)
+    ]
+    return FrontPage([_row(o, today) for o in overdue], [_row(o, today) for o in coming])
+
+
+# -- e-mail reminders --------------------------------------------------------------------------
+
+
+def _reminder_cycles(session: Session) -> list[Cycle]:
+    with_reminders = select(CycleEntry.cycle_id).where(CycleEntry.reminder_days.is_not(None))
+    return _load_cycles(session, Cycle.id.in_(with_reminders), members=True)
+
+
+def _is_due(occurrence: Occurrence, today: date) -> bool:
+    days = occurrence.entry.reminder_days
+    if days is None or occurrence.done_at is not None or occurrence.reminded_at is not None:
+        return False
+    if occurrence.meeting is not None and occurrence.meeting.status == "avlyst":
+        return False
+    return occurrence.starts_on - timedelta(days=days) <= today <= occurrence.starts_on
+
+
+def due_reminders(session: Session, today: date) -> list[Occurrence]:
+    """Occurrences whose reminder should go out today (not done, not yet reminded)."""
+    cycles = _reminder_cycles(session)
+    if not cycles:
+        return []
+    first = today - timedelta(days=REMINDER_HORIZON_DAYS)
+    plan = plan_between(
+        session, cycles, first, today + timedelta(days=REMINDER_HORIZON_DAYS), today
+    )
+    return [o for o in plan if _is_due(o, today)]
+
+
+def recipients(occurrence: Occurrence, today: date) -> list[tuple[Person, str]]:
+    """Who gets the reminder, and why: the body's members in the role, and the named person."""
+    entry = occurrence.entry
+    body = entry.cycle.body
+    found: dict[int, tuple[Person, str]] = {}
+    if entry.reminder_role and body is not None:
+        role = entry.reminder_role
+        why = (
+            f"du er i sekretariatet for {body.short_name}"
+            if role == "sekretariat"
+            else f"du er {role} i {body.short_name}"
+        )
+        for membership in body.memberships:
+            if membership.role == entry.reminder_role and membership.active_on(today):
+                found.setdefault(membership.person_id, (membership.person, why))
+    person = entry.reminder_person
+    if person is not None:
+        found.setdefault(person.id, (person, "du er satt opp til å få påminnelser om fristen"))
+    return [(p, why) for p, why in found.values() if p.email]
+
+
+def wheel_link(occurrence: Occurrence, base_url: str) -> str:
+    """The year's wheel the deadline belongs to."""
+    cycle = occurrence.entry.cycle
+    year = occurrence.starts_on.year
+    base = base_url.rstrip("/")
+    if cycle.body is not None:
+        return f"{base}/bodies/{cycle.body.slug}/arshjul?year={year}"
+    return f"{base}/arshjul/{cycle.slug}?year={year}"
+
+
+def reminder_text(occurrence: Occurrence, person: Person, why: str, today: date, base_url: str):
+    """The subject and body of one reminder, in Norwegian."""
+    entry = occurrence.entry
+    cycle = entry.cycle
+    where = f"{cycle.name} ({cycle.body.short_name})" if cycle.body is not None else cycle.name
+    time = _time_text(occurrence)
+    subject = f"Påminnelse: {occurrence.title} – {time}"
+    lines = [
+        f"Hei {person.name},",
+        "",
+        f"Dette er en påminnelse om en frist i årshjulet {where}:",
+        "",
+        f"Frist: {occurrence.title}",
+        f"{'Periode' if occurrence.fuzzy or occurrence.is_span else 'Dato'}: {time}"
+        + ("" if occurrence.when in time else f" ({occurrence.when})")
+        + f" – {relative_text(occurrence, today)}",
+    ]
+    if entry.responsible:
+        lines.append(f"Ansvarlig: {entry.responsible}")
+    if entry.recipient:
+        lines.append(f"Til: {entry.recipient}")
+    if entry.description:
+        lines += ["", entry.description.strip()]
+    lines += [
+        "",
+        f"Se årshjulet: {wheel_link(occurrence, base_url)}",
+        "",
+        f"Du får denne e-posten fordi {why}.",
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+def send_reminders(session: Session, today: date, base_url: str) -> int:
+    """Queue the reminders due today and mark them sent; returns how many e-mails were queued.
+
+    An occurrence nobody could be told about (no recipient with an address) is not marked,
+    so it is sent once somebody has one, while its window lasts.
+    """
+    due = due_reminders(session, today)
+    marks = marks_for(session, {o.entry for o in due})
+    queued = 0
+    for occurrence in due:
+        people = recipients(occurrence, today)
+        for person, why in people:
+            subject, text = reminder_text(occurrence, person, why, today, base_url)
+            queue_mail(session, person.email, person.name, subject, text)
+            queued += 1
+        if not people:
+            continue
+        mark = marks.get((occurrence.entry.id, occurrence.key))
+        if mark is None:
+            mark = DeadlineMark(entry=occurrence.entry, occurrence=occurrence.key)
+            session.add(mark)
+            marks[(occurrence.entry.id, occurrence.key)] = mark
+        mark.reminded_at = utcnow()
+    session.flush()
+    return queued
