@@ -101,6 +101,13 @@ EXPECTED = {
     "calendar.person_feed": (PUBLIC, None),
     "calendar.profile": (LOGGED_IN, None),
     "calendar.new_feed_token": (None, LOGGED_IN),
+    "cycles.body_wheel": (PUBLIC, None),
+    "cycles.body_wheel_docx": (PUBLIC, None),
+    "cycles.shared_cycles": (PUBLIC, None),
+    "cycles.shared_wheel": (PUBLIC, None),
+    "cycles.shared_wheel_docx": (PUBLIC, None),
+    "cycles.mark_done": (None, SECRETARIAT),
+    "cycles.undo_done": (None, SECRETARIAT),
     "rollover.plan_year": (SECRETARIAT, SECRETARIAT),
     "cycle_admin.new_body_cycle": (SECRETARIAT, SECRETARIAT),
     # A shared cycle is kept by anyone in a secretariat.
@@ -160,6 +167,8 @@ def world(app, session, tmp_path):
         "entry_id": cycle_entry.id,
         "what": "break",
         "filename": "style.css",
+        "entry_id": _a_cycle_entry(session, fagradet).id,
+        "shared_cycle_slug": _a_shared_cycle(session).slug,
     }
 
 
@@ -177,6 +186,29 @@ def _a_cycle_entry(session, body):
     return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
 
 
+def _a_cycle_entry(session, body):
+    """An entry of the body's annual cycle (the demo's, or one made here)."""
+    from govern.models.cycles import Cycle, CycleEntry
+    from govern.services import cycles
+
+    found = session.scalar(
+        select(CycleEntry).join(Cycle).where(Cycle.body_id == body.id).order_by(CycleEntry.id)
+    )
+    if found is not None:
+        return found
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
+    return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
+
+
+def _a_shared_cycle(session):
+    """A shared annual cycle (the demo's, or one made here)."""
+    from govern.models.cycles import Cycle
+    from govern.services import cycles
+
+    found = session.scalar(select(Cycle).where(Cycle.body_id.is_(None)).order_by(Cycle.id))
+    return found or cycles.create_cycle(session, cycles.CycleInput("Nasjonalt årshjul"))
+
+
 def _give_feed_token(session) -> str:
     person = session.scalar(select(User).where(User.email == EMAILS["medlem"])).person
     person.feed_token = "medlem-feed-token"
@@ -187,6 +219,8 @@ def _url(app, rule, world, endpoint) -> str:
     values = {name: world[name] for name in rule.arguments}
     if endpoint == "running.corrections":
         values["meeting_id"] = world["approved_meeting_id"]
+    if endpoint.startswith("cycles.shared_wheel"):
+        values["cycle_slug"] = world["shared_cycle_slug"]
     with app.test_request_context():
         from flask import url_for
 
