@@ -67,6 +67,8 @@ def test_secretariat_sees_its_deadlines_overdue_first_in_red(client, world):
     red = re.findall(r'<li class="error">(.*?)</li>', html, flags=re.S)
     assert len(red) == 1 and "Budsjettinnspill" in red[0]
     assert 'href="/bodies/fagradet"' in html
+    assert f'href="/bodies/fagradet/arshjul?year={(TODAY - timedelta(days=3)).year}"' in html
+    assert f'href="/arshjul/nasjonal?year={(TODAY + timedelta(days=1)).year}"' in html
     assert "produktrad" not in html
 
 
