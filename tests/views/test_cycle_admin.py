@@ -3,6 +3,7 @@ input refused with the user's text kept, a stale edit, a refused delete, and who
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -269,3 +270,29 @@ def test_members_may_not_and_visitors_must_log_in(client, session, cycle):
     data = {"title": "Ikke lov", "when_kind": "date", "day": "1", "month": "1"}
     assert client.post(f"/arshjul/{cycle.slug}/frister/ny", data=data).status_code == 403
     assert entry_count(session) == 0
+
+
+def test_a_reminder_needs_someone_to_go_to(client, session, cycle):
+    login(client, SECRETARIAT)
+    data = {"title": "Referat sendes", "when_kind": "meeting", "meeting_amount": "2",
+            "meeting_unit": "weeks", "meeting_direction": "after", "meeting_anchor": "each",
+            "reminder_days": "3", "reminder_role": ""}  # fmt: skip
+    response = client.post(f"/arshjul/{cycle.slug}/frister/ny", data=data)
+    assert response.status_code == 400
+    assert "Velg hvem som skal få påminnelsen" in error_of(response, "reminder_role")
+    assert entry_count(session) == 0
+    values = form_values(response)
+    jon = next(v for v, label in _options(response, "reminder_person") if "Jon Gupta" in label)
+    response = client.post(
+        f"/arshjul/{cycle.slug}/frister/ny", data={**data, "reminder_person": jon}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(response.location))
+    assert "2 uker etter hvert møte Referat sendes Påminnelse 3 dager før til Jon Gupta" in page
+    assert values["reminder_days"] == "3"
+
+
+def _options(response, name: str) -> list[tuple[str, str]]:
+    html = response.get_data(as_text=True)
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select)
