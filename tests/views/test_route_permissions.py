@@ -167,37 +167,8 @@ def world(app, session, tmp_path):
         "entry_id": cycle_entry.id,
         "what": "break",
         "filename": "style.css",
-        "entry_id": _a_cycle_entry(session, fagradet).id,
         "shared_cycle_slug": _a_shared_cycle(session).slug,
     }
-
-
-def _a_cycle_entry(session, body):
-    """An entry of the body's annual cycle (the demo's, or one made here)."""
-    from govern.models.cycles import Cycle, CycleEntry
-    from govern.services import cycles
-
-    found = session.scalar(
-        select(CycleEntry).join(Cycle).where(Cycle.body_id == body.id).order_by(CycleEntry.id)
-    )
-    if found is not None:
-        return found
-    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
-    return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
-
-
-def _a_cycle_entry(session, body):
-    """An entry of the body's annual cycle (the demo's, or one made here)."""
-    from govern.models.cycles import Cycle, CycleEntry
-    from govern.services import cycles
-
-    found = session.scalar(
-        select(CycleEntry).join(Cycle).where(Cycle.body_id == body.id).order_by(CycleEntry.id)
-    )
-    if found is not None:
-        return found
-    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
-    return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
 
 
 def _a_shared_cycle(session):
@@ -207,6 +178,20 @@ def _a_shared_cycle(session):
 
     found = session.scalar(select(Cycle).where(Cycle.body_id.is_(None)).order_by(Cycle.id))
     return found or cycles.create_cycle(session, cycles.CycleInput("Nasjonalt årshjul"))
+
+
+def _a_cycle_entry(session, body):
+    """An entry of the body's annual cycle (the demo's, or one made here)."""
+    from govern.models.cycles import Cycle, CycleEntry
+    from govern.services import cycles
+
+    found = session.scalar(
+        select(CycleEntry).join(Cycle).where(Cycle.body_id == body.id).order_by(CycleEntry.id)
+    )
+    if found is not None:
+        return found
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
+    return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
 
 
 def _give_feed_token(session) -> str:
