@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.exports.exchange_cycles import build_cycles
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
@@ -246,6 +247,7 @@ def build_exchange(session: Session) -> dict[str, Any]:
             for t in externals
         ],
         "meetings": [_meeting(m, keys) for m in meetings],
+        "cycles": build_cycles(session),
     }
 
 

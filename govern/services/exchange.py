@@ -23,6 +23,7 @@ from govern.services.errors import GovernError, InvalidInput, NotFound
 FORMAT = "govern/1"
 TOP_KEYS = {
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
+    "cycles",
 }  # fmt: skip
 
 
@@ -125,12 +126,14 @@ class ImportResult:
     cases: int = 0
     meetings: int = 0
     treatments: int = 0
+    cycles: int = 0
     names: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
             f"{self.organisations} organisasjoner, {self.people} personer, {self.bodies} organer, "
-            f"{self.cases} saker, {self.meetings} møter, {self.treatments} behandlinger"
+            f"{self.cases} saker, {self.meetings} møter, {self.treatments} behandlinger, "
+            f"{self.cycles} årshjul"
         )
 
 
@@ -178,6 +181,10 @@ class Importer:
             "meetings", {"body", "number", "location", "status", "days", "agenda", "attendance"}
         ):
             self._meeting(node)
+        # Imported here: the cycles section builds on this module's Node and ExchangeError.
+        from govern.services.exchange_cycles import import_cycles
+
+        self.result.cycles = import_cycles(self, root)
         return self.result
 
     # -- helpers ---------------------------------------------------------------------------
