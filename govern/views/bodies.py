@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from govern import queries
 from govern.extensions import db
@@ -14,6 +13,7 @@ from govern.models.bodies import ROLE_LABELS, ROLE_ORDER
 from govern.permissions import can
 from govern.services import reminders
 from govern.views.cache import cached_page
+from govern.views.cycles import wheel_url
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")
 
@@ -46,14 +46,8 @@ def _kept_bodies(user, today: date) -> list:
     return sorted(found.values(), key=lambda b: b.name)
 
 
-def _wheel_url(row) -> str | None:
-    """The wheel of the deadline's body or shared cycle (None while that page is missing)."""
-    try:
-        if row.body_slug is not None:
-            return url_for("cycles.body_wheel", slug=row.body_slug, year=row.year)
-        return url_for("cycles.shared_wheel", cycle_slug=row.cycle_slug, year=row.year)
-    except BuildError:
-        return None
+def _wheel_url(row) -> str:
+    return wheel_url(row.body_slug, row.cycle_slug, row.year)
 
 
 @bp.get("/bodies")

@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.routing import BuildError
 
 from govern.extensions import db
 from govern.forms.cycles import NONE, WHEN_CHOICES, CycleForm, EntryForm
@@ -22,6 +21,7 @@ from govern.permissions import require
 from govern.services import audit, cycles
 from govern.services.cycle_plan import when_text
 from govern.services.errors import GovernError
+from govern.views.cycles import wheel_url
 
 bp = Blueprint("cycle_admin", __name__, template_folder="../../templates")
 
@@ -73,14 +73,8 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
-def _wheel_url(cycle: Cycle) -> str | None:
-    """The cycle's wheel, once its page exists."""
-    try:
-        if cycle.body is not None:
-            return url_for("cycles.body_wheel", slug=cycle.body.slug)
-        return url_for("cycles.shared_wheel", cycle_slug=cycle.slug)
-    except BuildError:
-        return None
+def _wheel_url(cycle: Cycle) -> str:
+    return wheel_url(cycle.body.slug if cycle.body is not None else None, cycle.slug)
 
 
 def _reminder_text(entry: CycleEntry) -> str:

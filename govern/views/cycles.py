@@ -18,7 +18,6 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from govern import queries
 from govern.exports.arshjul import build_arshjul
@@ -63,17 +62,16 @@ def _year() -> int:
     return int(text)
 
 
+def wheel_url(body_slug: str | None, cycle_slug: str | None, year: int | None = None) -> str:
+    """The wheel a deadline belongs on: its body's, or its shared cycle's."""
+    if body_slug is not None:
+        return url_for("cycles.body_wheel", slug=body_slug, year=year)
+    return url_for("cycles.shared_wheel", cycle_slug=cycle_slug, year=year)
+
+
 def today() -> date:
     """Today's date (a function, so tests can pin the day)."""
     return date.today()
-
-
-def _url(endpoint: str, **values) -> str | None:
-    """A link to a page that may not exist yet (another area's endpoint), or None."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @dataclass
@@ -106,19 +104,16 @@ def _plan(body, cycles: list[Cycle], year: int) -> Plan:
 
 
 def _links(body, cycles: list[Cycle], year: int) -> dict:
-    """The secretariat's links to keep the cycle and plan next year, once those pages exist."""
+    """The secretariat's links: keep each cycle, start one, plan next year."""
     target = body if body is not None else (cycles[0] if cycles else None)
     if target is None or not can(current_user, "prepare", target):
         return {}
     links = {
-        "edit": [
-            (c.name, url)
-            for c in cycles
-            if (url := _url("cycle_admin.edit_cycle", cycle_slug=c.slug)) is not None
-        ]
+        "edit": [(c.name, url_for("cycle_admin.edit_cycle", cycle_slug=c.slug)) for c in cycles]
     }
     if body is not None:
-        links["plan"] = _url("rollover.plan_year", slug=body.slug, year=year + 1)
+        links["new"] = url_for("cycle_admin.new_body_cycle", slug=body.slug)
+        links["plan"] = url_for("rollover.plan_year", slug=body.slug, year=year + 1)
     return links
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from govern import queries
 from govern.extensions import db
@@ -16,6 +15,7 @@ from govern.permissions import require
 from govern.services import rollover
 from govern.services.errors import GovernError
 from govern.services.meetings import DayInput
+from govern.views.cycles import wheel_url
 
 bp = Blueprint("rollover", __name__, template_folder="../../templates")
 
@@ -108,10 +108,7 @@ def _typed_rows() -> list[Row]:
 
 
 def _body_wheel(body: Body, year: int) -> str:
-    try:
-        return url_for("cycles.body_wheel", slug=body.slug, year=year)
-    except BuildError:
-        return url_for("bodies.view_body", slug=body.slug)
+    return wheel_url(body.slug, None, year)
 
 
 def _page(body: Body, year: int, rows: list[Row], message: str | None = None, check=True):
