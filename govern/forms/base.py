@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -24,3 +25,8 @@ class GovernForm(FlaskForm):
 def version_field() -> IntegerField:
     """The hidden version an edit form was opened with; a save on an older one is refused."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select or radio field."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from govern.forms.base import GovernForm, version_field
+from govern.forms.base import GovernForm, choices, version_field
 from govern.models.bodies import ROLES
 from govern.models.cycles import CycleEntry
 from govern.services.cycles import PERIOD_NAMES, CycleInput, EntryInput
@@ -15,19 +15,20 @@ from govern.timeutil import MONTHS
 #: The value of "nothing chosen" in the selects that refer to something by id.
 NONE = 0
 
-WHEN_CHOICES = [
+WHEN_PAIRS = [
     ("date", "Fast dato hvert år"),
     ("span", "Periode med datoer"),
     ("period", "Uke, måned, tertial, kvartal, halvår eller sesong"),
     ("meeting", "Før eller etter møtene"),
     ("entry", "Før eller etter en annen frist"),
 ]
-MONTH_CHOICES = [(NONE, "– velg måned –"), *((n, name) for n, name in enumerate(MONTHS, 1))]
-UNIT_CHOICES = [("", "– velg –"), *PERIOD_NAMES.items()]
-OFFSET_UNITS = [("days", "dager"), ("weeks", "uker")]
-DIRECTIONS = [("before", "før"), ("after", "etter")]
-ANCHORS = [("each", "hvert møte"), ("next", "neste møte")]
-ROLE_CHOICES = [("", "– ingen rolle –"), *((r, r) for r in ROLES)]
+WHEN_CHOICES = choices(WHEN_PAIRS)
+MONTH_CHOICES = choices([(NONE, "– velg måned –"), *enumerate(MONTHS, 1)])
+UNIT_CHOICES = choices([("", "– velg –"), *PERIOD_NAMES.items()])
+OFFSET_UNITS = choices([("days", "dager"), ("weeks", "uker")])
+DIRECTIONS = choices([("before", "før"), ("after", "etter")])
+ANCHORS = choices([("each", "hvert møte"), ("next", "neste møte")])
+ROLE_CHOICES = choices([("", "– ingen rolle –"), *((r, r) for r in ROLES)])
 
 #: The fields each way of giving the time reads; the others are ignored, also when invalid.
 KIND_FIELDS = {

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from govern.forms.base import GovernForm, version_field
+from govern.forms.base import GovernForm, choices, version_field
 from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
 from govern.services.minutes import CorrectionInput, MinutesInput, split_inputs
@@ -30,10 +30,6 @@ STATUS_CHOICES = [
 #: The value of "nobody chosen" in the selects of people.
 NONE = 0
 TEXT_LIMIT = 50_000
-
-
-def _choices(pairs: list[tuple]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _day_boxes(label: str) -> SelectMultipleField:
@@ -70,12 +66,12 @@ class AttendanceForm(GovernForm):
 
     def set_choices(self, members: list[tuple[int, str]], others: list[tuple[int, str]], days: int):
         """Choices of every select: whom one may stand in for, people to add, the days."""
-        deputy_choices = _choices([(NONE, "– velg –"), *members])
-        day_choices = _choices([(n, f"Dag {n}") for n in range(1, days + 1)])
+        deputy_choices = choices([(NONE, "– velg –"), *members])
+        day_choices = choices([(n, f"Dag {n}") for n in range(1, days + 1)])
         for entry in self.rows:
             entry.form.deputy_for.choices = deputy_choices
             entry.form.days.choices = day_choices
-        self.new_person.choices = _choices([(NONE, "– ingen –"), *others])
+        self.new_person.choices = choices([(NONE, "– ingen –"), *others])
         self.new_for.choices = deputy_choices
         self.new_days.choices = day_choices
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from govern.extensions import db
-from govern.forms.cycles import NONE, WHEN_CHOICES, CycleForm, EntryForm
+from govern.forms.base import choices
+from govern.forms.cycles import NONE, WHEN_PAIRS, CycleForm, EntryForm
 from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry
 from govern.models.people import Person
@@ -105,11 +106,15 @@ def _people(cycle: Cycle, entry: CycleEntry | None) -> list[Person]:
 def _prepare(form: EntryForm, cycle: Cycle, entry: CycleEntry | None) -> EntryForm:
     """The choices that depend on the cycle: a shared cycle has no meetings to count from."""
     if cycle.body_id is None:
-        form.when_kind.choices = [c for c in WHEN_CHOICES if c[0] != "meeting"]
+        form.when_kind.choices = choices(p for p in WHEN_PAIRS if p[0] != "meeting")
     others = [e for e in cycle.entries if entry is None or e.id != entry.id]
-    form.relative_to.choices = [(NONE, "– velg frist –"), *((e.id, e.title) for e in others)]
+    form.relative_to.choices = choices(
+        [(NONE, "– velg frist –"), *((e.id, e.title) for e in others)]
+    )
     people = _people(cycle, entry)
-    form.reminder_person.choices = [(NONE, "– ingen –"), *((p.id, p.label) for p in people)]
+    form.reminder_person.choices = choices(
+        [(NONE, "– ingen –"), *((p.id, p.label) for p in people)]
+    )
     return form
 
 
@@ -125,6 +130,7 @@ def _entry_page(form: EntryForm, cycle: Cycle, entry: CycleEntry | None):
         version=entry.version if stale else form.version.data,
         saved=entry if stale else None,
         when_text=when_text,
+        labels={c.value: c.label for c in form.when_kind.choices},
     ), _status(form)
 
 
