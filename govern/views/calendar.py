@@ -26,16 +26,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from govern import queries
 from govern.exports.calendar import calendar_file, event_bytes
+from govern.exports.calendar_deadlines import deadline_chunks
 from govern.extensions import db
+from govern.models.audit import AuditEntry
 from govern.models.bodies import Body
+from govern.models.cycles import Cycle
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
-from govern.permissions import NeedLogin, require, visible_meeting_filter
+from govern.permissions import NeedLogin, can, require, visible_meeting_filter
 from govern.revision import committed_revision
+from govern.services import cycles as cycle_service
 from govern.views.cache import PageCache, viewer_variant
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
@@ -68,8 +72,13 @@ def _event_cache() -> PageCache | None:
     return cache
 
 
-def calendar_bytes(sources: list[queries.CalendarSource], name: str | None = None):
-    """A calendar file of the meetings' events, and its Last-Modified.
+def calendar_bytes(
+    sources: list[queries.CalendarSource],
+    name: str | None = None,
+    deadlines: Deadlines | None = None,
+):
+    """A calendar file of the meetings' events (and annual-cycle deadlines), and its
+    Last-Modified.
 
     A meeting's events are reused while its rows, the base URL, the configured sender and
     the day (the organizer is the secretariat member active today) are unchanged; only the
@@ -87,7 +96,46 @@ def calendar_bytes(sources: list[queries.CalendarSource], name: str | None = Non
                 cache.put(key, chunk)
         chunks.append(chunk)
     stamps = [s.updated_at for s in sources if s.updated_at is not None]
+    if deadlines is not None:
+        chunks += deadlines.chunks
+        stamps += [deadlines.changed_at] if deadlines.changed_at else []
     return calendar_file(chunks, name=name), (max(stamps) if stamps else None)
+
+
+class Deadlines:
+    """The annual-cycle deadlines of a feed: from a year ago to the end of next year, minus
+    those tied to meetings the reader may not see."""
+
+    def __init__(self, cycles: list[Cycle], visible: Callable[[Meeting], bool]) -> None:
+        today = date.today()
+        first, last = date(today.year - 1, 1, 1), date(today.year + 1, 12, 31)
+        found = [
+            o
+            for o in cycle_service.plan_between(db.session, cycles, first, last, today)
+            if o.meeting is None or visible(o.meeting)
+        ]
+        base = _base_url().rstrip("/")
+
+        def link(occurrence) -> str:
+            cycle = occurrence.entry.cycle
+            year = occurrence.starts_on.year
+            if cycle.body is not None:
+                return f"{base}/bodies/{cycle.body.slug}/arshjul?year={year}"
+            return f"{base}/arshjul/{cycle.slug}?year={year}"
+
+        self.chunks = deadline_chunks(found, link)
+        # Every change to a cycle, its entries or a done mark is in the audit log.
+        body_ids = {c.body_id for c in cycles}
+        where = [AuditEntry.action.like("cycle.%")]
+        if None in body_ids:
+            where.append(
+                or_(AuditEntry.body_id.in_(body_ids - {None}), AuditEntry.body_id.is_(None))
+            )
+        else:
+            where.append(AuditEntry.body_id.in_(body_ids))
+        self.changed_at = (
+            db.session.scalar(select(func.max(AuditEntry.at)).where(*where)) if cycles else None
+        )
 
 
 def send_calendar(key: tuple, build: Callable[[], tuple[bytes, datetime | None]], name: str):
@@ -143,7 +191,10 @@ def body_feed(slug: str):
         body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
         where = (Meeting.body_id == body.id, Meeting.status.in_(PUBLISHED_STATUSES))
         sources = queries.calendar_sources(db.session, *where)
-        return calendar_bytes(sources, f"{body.short_name} – møter")
+        cycles = cycle_service.cycles_of(db.session, body)
+        deadlines = Deadlines(cycles, lambda m: m.status in PUBLISHED_STATUSES)
+        name = f"{body.short_name} – møter og frister" if cycles else f"{body.short_name} – møter"
+        return calendar_bytes(sources, name, deadlines)
 
     return send_calendar(("body", slug), build, f"{slug}.ics")
 
@@ -157,11 +208,16 @@ def person_feed(feed_token: str):
         # What the person would see logged in, without an admin's extra reach.
         reader = SimpleNamespace(is_authenticated=True, is_admin=False, person=person)
         sources = []
-        for body in {m.body_id: m.body for m in person.memberships}.values():
+        bodies = list({m.body_id: m.body for m in person.memberships}.values())
+        for body in bodies:
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
             sources += queries.calendar_sources(db.session, *where)
         sources.sort(key=lambda s: (s.first_date is None, s.first_date, s.meeting_id))
-        return calendar_bytes(sources, f"Møter – {person.name}")
+        cycles = [c for b in bodies for c in cycle_service.cycles_of(db.session, b)]
+        if any(m.role == "sekretariat" and m.active_on(date.today()) for m in person.memberships):
+            cycles += cycle_service.cycles_of(db.session, None)  # the secretariats keep these
+        deadlines = Deadlines(cycles, lambda m: can(reader, "read", m))
+        return calendar_bytes(sources, f"Møter og frister – {person.name}", deadlines)
 
     # Keyed by the token: a new token is a write, so the old one's file is never served.
     return send_calendar(("person", feed_token), build, "moter.ics")

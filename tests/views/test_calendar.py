@@ -112,3 +112,61 @@ def test_meeting_and_body_pages_link_to_the_calendar(client, session):
     body_html = client.get("/bodies/fagradet").get_data(as_text=True)
     assert "Abonner på kalenderen" in body_html
     assert 'href="webcal://govern.test/bodies/fagradet/calendar.ics"' in body_html
+
+
+def test_feeds_carry_the_annual_cycle_deadlines(client, session):
+    import time as clock
+
+    from govern.services import cycles
+
+    year = date.today().year
+    body = make_body()
+    called = make_meeting(body, date(year, 5, 6))
+    make_meeting(body, date(year, 6, 3), status="planlagt")
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for Fagrådet"), body=body)
+    submit = cycles.add_entry(
+        session,
+        cycle,
+        cycles.EntryInput("Innmelding av saker", "meeting", offset_days=-28, meeting_anchor="each"),
+    )
+    cycles.add_entry(
+        session, cycle, cycles.EntryInput("Møteplan vedtas", "period", period_unit="season",
+                                          period_start=2),
+    )  # fmt: skip
+    shared = cycles.create_cycle(session, cycles.CycleInput("Nasjonalt årshjul"))
+    cycles.add_entry(session, shared, cycles.EntryInput("Leveranseplan", "date", month=2, day=1))
+    siri = make_person("Siri Sekretær", email="siri@example.no")
+    add_membership(session, body, siri, MembershipInput("sekretariat"))
+    siri.feed_token = "siri-token"
+    session.commit()
+
+    response = client.get("/bodies/fagradet/calendar.ics")
+    check_lines(response.data)
+    cal = parse(response.data)
+    assert str(cal["X-WR-CALNAME"]) == "Fagrådet – møter og frister"
+    deadlines = {str(e["SUMMARY"]): e for e in events(cal) if str(e["UID"]).startswith("frist-")}
+    assert set(deadlines) == {
+        f"Frist: Innmelding av saker – møte {called.number}",
+        "Møteplan vedtas (høsten)",
+    }  # the draft meeting's deadline and the shared cycle's are not in the body's feed
+    submit_event = deadlines[f"Frist: Innmelding av saker – møte {called.number}"]
+    assert submit_event.decoded("DTSTART") == date(year, 4, 8)
+    assert "DTSTART;VALUE=DATE:" in response.get_data(as_text=True)
+    assert f"/bodies/fagradet/arshjul?year={year}" in str(submit_event["URL"])
+    etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+
+    clock.sleep(1.1)  # Last-Modified has whole seconds
+    cycles.mark_done(session, submit, f"m{called.id}", siri)
+    session.commit()
+    again = client.get(
+        "/bodies/fagradet/calendar.ics",
+        headers={"If-None-Match": etag, "If-Modified-Since": modified},
+    )
+    assert again.status_code == 200
+    assert again.headers["Last-Modified"] != modified
+    assert f"Utført: Innmelding av saker – møte {called.number}" in again.get_data(as_text=True)
+
+    personal = parse(client.get("/feeds/siri-token.ics").data)
+    summaries = {str(e["SUMMARY"]) for e in events(personal)}
+    assert "Frist: Leveranseplan" in summaries  # the secretariat keeps the shared cycle
+    assert any(s.startswith("Frist: Innmelding av saker – møte 2/") for s in summaries)

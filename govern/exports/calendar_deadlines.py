@@ -1,0 +1,74 @@
+"""Annual-cycle deadlines as calendar events (RFC 5545): all-day, VALUE=DATE.
+
+A deadline is one day; a fuzzy period or a span of dates is an all-day event over its days
+(DTEND is the day after the last, as RFC 5545 3.6.1 has it for dates), named by its label
+("3. kvartal") so no calendar shows a made-up exact date as the deadline. Deadlines do not
+block time (TRANSP:TRANSPARENT). The UID names the entry and the occurrence, never the date,
+so a deadline that moves with its meeting is updated in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+
+from govern.exports.ical_fold import component_bytes
+from govern.services.cycle_plan import Occurrence
+
+#: DTSTAMP when nothing was done to a deadline yet: fixed, so the same plan gives the same bytes.
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _text(value: str) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _summary(occurrence: Occurrence) -> str:
+    """'Frist: Leveranseplan', 'Veikart godkjennes (3. kvartal)', 'Utført: …'."""
+    title = occurrence.title or occurrence.entry.title
+    if occurrence.fuzzy:
+        title = f"{title} ({occurrence.when})"
+    if occurrence.done_at is not None:
+        return f"Utført: {title}"
+    return title if occurrence.fuzzy else f"Frist: {title}"
+
+
+def _description(occurrence: Occurrence, link: str | None) -> str:
+    entry = occurrence.entry
+    lines = [f"Når: {occurrence.when}"]
+    if entry.responsible:
+        lines.append(f"Ansvarlig: {entry.responsible}")
+    if entry.recipient:
+        lines.append(f"Til: {entry.recipient}")
+    if entry.description:
+        lines += ["", entry.description]
+    if link:
+        lines += ["", link]
+    return _text("\n".join(lines))
+
+
+def deadline_event(occurrence: Occurrence, link: str | None = None) -> icalendar.Event:
+    """One occurrence of an annual-cycle entry as an all-day VEVENT."""
+    event = icalendar.Event()
+    event.add("uid", occurrence.uid)
+    stamp = occurrence.done_at or _EPOCH
+    event.add("dtstamp", stamp.astimezone(UTC).replace(microsecond=0))
+    event.add("dtstart", occurrence.starts_on)
+    event.add("dtend", occurrence.ends_on + timedelta(days=1))
+    event.add("summary", _text(_summary(occurrence)))
+    event.add("description", _description(occurrence, link))
+    if link:
+        event.add("url", link)
+    event.add("categories", ["Årshjul"])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def deadline_chunks(
+    occurrences: Iterable[Occurrence], link: Callable[[Occurrence], str | None]
+) -> list[bytes]:
+    """The occurrences' events as folded bytes, in the order given."""
+    return [component_bytes(deadline_event(o, link(o))) for o in occurrences]
