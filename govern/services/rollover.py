@@ -21,7 +21,7 @@ from govern.models.meetings import Meeting, MeetingDay, format_number
 from govern.models.numbering import NumberCounter
 from govern.services import agenda, audit
 from govern.services.cycle_plan import Occurrence, occurrences, weeks_in_year
-from govern.services.cycles import cycles_of, meetings_around
+from govern.services.cycles import MAX_OFFSET_DAYS, cycles_of, meetings_around
 from govern.services.errors import Conflict, GovernError, InvalidInput
 from govern.services.meetings import DayInput, MeetingInput, previous_meeting, schedule_meeting
 from govern.timeutil import WEEKDAYS, clock, date_span, long_date
@@ -213,13 +213,18 @@ def check_proposals(session: Session, body: Body, proposals: list[Proposal], yea
 def proposed_deadlines(
     session: Session, body: Body, proposals: list[Proposal], year: int
 ) -> list[Occurrence]:
-    """The deadlines the body's cycles would give in a year with these meetings."""
+    """The deadlines the body's cycles would give in a year with these meetings, and those
+    of these meetings that fall before it (4 weeks before a meeting in January is in
+    December)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
+    early = first - timedelta(days=MAX_OFFSET_DAYS)
     chosen = [p for p in proposals if p.include and p.days]
     meetings = [*meetings_around(session, [body.id], first, last), *chosen]
     result: list[Occurrence] = []
     for cycle in cycles_of(session, body):
-        result += occurrences(cycle.entries, meetings, first, last, {}, first)
+        for occurrence in occurrences(cycle.entries, meetings, early, last, {}, first):
+            if occurrence.ends_on >= first or any(occurrence.meeting is p for p in chosen):
+                result.append(occurrence)
     result.sort(key=lambda o: (o.starts_on, o.ends_on, o.title, o.entry.id))
     return result
 

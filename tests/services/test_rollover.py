@@ -168,3 +168,21 @@ def test_a_clash_saves_nothing(session):
     # The numbers were not used up: the next one is 2/27.
     created = rollover.confirm_year(session, body, rows_of(proposals[:1]), None)
     assert created[0].number == "2/27"
+
+
+def test_deadlines_of_a_january_meeting_that_fall_in_december_are_shown(session):
+    from govern.services import cycles, rollover
+
+    body = make_body()
+    make_meeting(body, date(2026, 1, 21), status="innkalt")
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul"), body=body)
+    cycles.add_entry(
+        session,
+        cycle,
+        cycles.EntryInput("Innmelding av saker", "meeting", offset_days=-28, meeting_anchor="each"),
+    )
+    proposals = rollover.propose_year(session, body, 2027)
+    found = rollover.proposed_deadlines(session, body, proposals, 2027)
+    assert [(o.title, o.starts_on) for o in found] == [
+        ("Innmelding av saker – møte 1/27", date(2026, 12, 30))
+    ]
