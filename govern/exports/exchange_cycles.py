@@ -1,7 +1,7 @@
 """The `cycles` section of the exchange export, the inverse of services.exchange_cycles.
 
-Done marks and sent reminders are what people did in a given year, not part of the cycle,
-and are left out.
+Occurrences marked done are written with the entry (when, by whom); reminders sent are the
+mail queue's business and are left out.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from govern.models.cycles import Cycle, CycleEntry
+from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
+from govern.models.meetings import Meeting
 
 _LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u", "ö": "o", "ä": "a"})
 
@@ -65,7 +66,26 @@ def _reminder(entry: CycleEntry) -> dict[str, Any] | None:
     return reminder
 
 
-def _entry(entry: CycleEntry, keys: dict[int, str]) -> dict[str, Any]:
+def _done(marks: list[DeadlineMark], numbers: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The occurrences marked done; `numbers` gives a meeting's number by occurrence key."""
+    rows = []
+    for mark in sorted(marks, key=lambda m: (m.done_at, m.occurrence)):
+        if mark.done_at is None:
+            continue
+        if mark.occurrence.startswith("y"):
+            occurrence = mark.occurrence[1:]
+        elif mark.occurrence in numbers:
+            occurrence = numbers[mark.occurrence]
+        else:
+            continue  # the meeting was deleted; its deadline went with it
+        row = {"occurrence": occurrence, "at": mark.done_at.isoformat()}
+        if mark.done_by is not None:
+            row["by"] = mark.done_by.name
+        rows.append(row)
+    return rows or None
+
+
+def _entry(entry: CycleEntry, keys: dict[int, str], marks, numbers) -> dict[str, Any]:
     row = {
         "key": keys[entry.id],
         "title": entry.title,
@@ -74,6 +94,7 @@ def _entry(entry: CycleEntry, keys: dict[int, str]) -> dict[str, Any]:
         "description": entry.description,
         "when": _when(entry, keys),
         "reminder": _reminder(entry),
+        "done": _done(marks.get(entry.id, []), numbers),
     }
     return {k: v for k, v in row.items() if v not in (None, "")}
 
@@ -88,6 +109,14 @@ def build_cycles(session: Session) -> list[dict[str, Any]]:
         )
         .order_by(Cycle.id)
     )
+    marks: dict[int, list[DeadlineMark]] = {}
+    for mark in session.scalars(
+        select(DeadlineMark).options(selectinload(DeadlineMark.done_by)).order_by(DeadlineMark.id)
+    ):
+        marks.setdefault(mark.entry_id, []).append(mark)
+    ids = {int(m.occurrence[1:]) for ms in marks.values() for m in ms if m.occurrence[0] == "m"}
+    found = session.scalars(select(Meeting).where(Meeting.id.in_(ids))) if ids else []
+    numbers = {f"m{m.id}": m.number for m in found}
     result = []
     for cycle in rows:
         keys = _entry_keys(cycle.entries)
@@ -96,7 +125,7 @@ def build_cycles(session: Session) -> list[dict[str, Any]]:
             "name": cycle.name,
             "description": cycle.description,
             "body": cycle.body.slug if cycle.body is not None else None,
-            "entries": [_entry(e, keys) for e in cycle.entries],
+            "entries": [_entry(e, keys, marks, numbers) for e in cycle.entries],
         }
         result.append({k: v for k, v in row.items() if v not in (None, "")})
     return result

@@ -9,9 +9,13 @@ back in the file's order. See docs/exchange-format.md.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from govern.models.cycles import MEETING_ANCHORS, PERIOD_UNITS, Cycle, CycleEntry
+from govern.models.meetings import Meeting
 from govern.services import cycles
 from govern.services.errors import GovernError
 from govern.services.exchange import ExchangeError, Node
@@ -20,8 +24,11 @@ if TYPE_CHECKING:
     from govern.services.exchange import Importer
 
 CYCLE_KEYS = {"slug", "name", "description", "body", "entries"}
-ENTRY_KEYS = {"key", "title", "responsible", "recipient", "description", "when", "reminder"}
+ENTRY_KEYS = {
+    "key", "title", "responsible", "recipient", "description", "when", "reminder", "done",
+}  # fmt: skip
 REMINDER_KEYS = {"days_before", "role", "person"}
+DONE_KEYS = {"occurrence", "by", "at"}
 #: The ways of saying when, and the keys each allows.
 WHEN_FORMS = {
     "date": {"date"},
@@ -70,6 +77,8 @@ def _cycle(importer: Importer, node: Node) -> None:
         except GovernError as error:
             raise _placed(error, item, cycle) from None
         created[id(item)] = entry
+    for item in entries:
+        _done(importer, item, created[id(item)], cycle)
     # Created in dependency order; shown in the file's order.
     for position, item in enumerate(entries, start=1):
         created[id(item)].position = position
@@ -151,6 +160,49 @@ def _read_entry(importer: Importer, node: Node) -> _Entry:
     data["when_kind"] = kind
     data |= _reminder(importer, node)
     return _Entry(node, node.text("key", required=False), data, target)
+
+
+def _done(importer: Importer, item: _Entry, entry: CycleEntry, cycle: Cycle) -> None:
+    """Occurrences already done: {"occurrence": "2026" or a meeting number, "by", "at"}."""
+    for node in item.node.items("done", DONE_KEYS) if item.node.has("done") else []:
+        occurrence = node.text("occurrence")
+        if re.fullmatch(r"\d{4}", occurrence):
+            key = f"y{occurrence}"
+        else:
+            meeting = _meeting_by_number(importer, cycle, occurrence)
+            if meeting is None:
+                raise ExchangeError(
+                    f"«{occurrence}» er verken et år (2026) eller et møtenummer i "
+                    f"{cycle.body.short_name if cycle.body else 'årshjulets organ'}",
+                    field=node.where("occurrence"),
+                )
+            key = f"m{meeting.id}"
+        person = importer._person_ref(node, "by", required=False)
+        at = node.text("at")
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise ExchangeError(
+                f"«{at}» er ikke et tidspunkt (skriv f.eks. 2026-01-07T12:00:00+00:00)",
+                field=node.where("at"),
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        mark = cycles.mark_done(importer.session, entry, key, person)
+        mark.done_at = moment
+
+
+def _meeting_by_number(importer: Importer, cycle: Cycle, number: str) -> Meeting | None:
+    if cycle.body is None or not re.fullmatch(r"\d{1,3}/\d{2}", number):
+        return None
+    seq, yy = (int(part) for part in number.split("/"))
+    return importer.session.scalar(
+        select(Meeting).where(
+            Meeting.body_id == cycle.body.id,
+            Meeting.seq == seq,
+            Meeting.year == 2000 + yy,
+        )
+    )
 
 
 def _when_node(node: Node) -> tuple[str, Node]:

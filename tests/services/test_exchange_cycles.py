@@ -192,3 +192,50 @@ def test_demo_fagradet_deadlines_follow_its_meetings(session):
     approved = next(o for o in plan if o.entry.title == "Referat godkjennes")
     assert approved.starts_on == date(2026, 4, 29)
     assert any(o.when == "høsten" for o in plan)
+
+
+def test_done_occurrences_come_in_and_go_out(session):
+    entries = copy.deepcopy(WHEN_FORMS)
+    entries[0]["done"] = [{"occurrence": "2026", "at": "2026-01-30T12:00:00+00:00"}]
+    entries[4]["done"] = [
+        {"occurrence": "2/26", "by": "Kari Nordmann", "at": "2026-04-07T09:30:00+00:00"}
+    ]
+    doc = document(entries)
+    import_exchange(session, doc)
+    body = session.scalar(select(Body).where(Body.slug == "eksempelradet"))
+    plan = {o.title: o for o in cycles.body_year_plan(session, body, 2026, date(2026, 6, 1))}
+    assert plan["Leveranseplan"].status == "utført"
+    submitted = next(o for t, o in plan.items() if t.startswith("Frist for innmelding"))
+    assert submitted.status == "utført" and submitted.done_by.name == "Kari Nordmann"
+    exported = build_exchange(session)["cycles"][0]["entries"]
+    assert exported[0]["done"] == [{"occurrence": "2026", "at": "2026-01-30T12:00:00+00:00"}]
+    assert exported[4]["done"] == [
+        {"occurrence": "2/26", "at": "2026-04-07T09:30:00+00:00", "by": "Kari Nordmann"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("done", "where", "message"),
+    [
+        ({"occurrence": "9/26", "at": "2026-01-01T00:00:00"}, "done[0].occurrence", "møtenummer"),
+        ({"occurrence": "2026", "at": "i går"}, "done[0].at", "er ikke et tidspunkt"),
+        ({"occurrence": "2026", "at": "2026-01-01", "by": "Ingen"}, "done[0].by", "ukjent"),
+    ],
+)
+def test_bad_done_occurrences_name_the_place_and_save_nothing(session, done, where, message):
+    entries = copy.deepcopy(WHEN_FORMS)
+    entries[4]["done"] = [done]
+    before = row_counts(session)
+    with pytest.raises(ExchangeError) as caught:
+        import_exchange(session, document(entries))
+    assert caught.value.field == f"cycles[0].entries[4].{where}"
+    assert message in caught.value.message
+    session.rollback()
+    assert row_counts(session) == before
+
+
+def test_demo_has_the_deadlines_of_held_meetings_done(session):
+    plan = _demo_plan(session, "fagradet")
+    status = {o.title: o.status for o in plan}
+    assert status["Innkalling og sakspapirer sendes – møte 1/26"] == "utført"
+    assert status["Referat godkjennes – møte 1/26"] == "utført"
