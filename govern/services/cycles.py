@@ -8,9 +8,7 @@ a cycle without a body: each gets a Norwegian message naming the field, and noth
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -18,210 +16,42 @@ from sqlalchemy.orm import Session, selectinload
 
 from govern.models.accounts import User
 from govern.models.base import utcnow
-from govern.models.bodies import ROLES, Body
-from govern.models.cycles import (
-    MEETING_ANCHORS,
-    PERIOD_UNITS,
-    WHEN_KINDS,
-    Cycle,
-    CycleEntry,
-    DeadlineMark,
-)
+from govern.models.bodies import Body
+from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.meetings import Meeting, MeetingDay
 from govern.models.people import Person
 from govern.services import audit
 from govern.services.cycle_plan import Occurrence, occurrences
+from govern.services.cycle_rules import (
+    MAX_OFFSET_DAYS,
+    PERIOD_NAMES,
+    SLUG_RE,
+    CycleInput,
+    EntryInput,
+    entry_values,
+    text,
+)
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.timeutil import MONTHS
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-#: The largest number of each period unit.
-PERIOD_LIMITS = {"week": 53, "month": 12, "tertial": 3, "quarter": 4, "half": 2, "season": 2}
-PERIOD_NAMES = {
-    "week": "Uke",
-    "month": "Måned",
-    "tertial": "Tertial",
-    "quarter": "Kvartal",
-    "half": "Halvår",
-    "season": "Sesong",
-}
-#: An offset further than this from its anchor is surely a typing error.
-MAX_OFFSET_DAYS = 366
-
-
-@dataclass(frozen=True)
-class CycleInput:
-    name: str
-    slug: str = ""
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class EntryInput:
-    """An entry as typed: `when_kind` picks which of the time fields count."""
-
-    title: str
-    when_kind: str
-    responsible: str = ""
-    recipient: str = ""
-    description: str = ""
-    month: int | None = None
-    day: int | None = None
-    end_month: int | None = None
-    end_day: int | None = None
-    period_unit: str | None = None
-    period_start: int | None = None
-    period_end: int | None = None
-    offset_days: int | None = None
-    meeting_anchor: str | None = None
-    relative_to_id: int | None = None
-    reminder_days: int | None = None
-    reminder_role: str | None = None
-    reminder_person_id: int | None = None
-
-
-# -- checking ---------------------------------------------------------------------------------
-
-
-def _text(value: str | None, label: str, field: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{label} må fylles ut", field=field)
-    if len(value) > limit:
-        raise InvalidInput(f"{label} kan ha høyst {limit} tegn", field=field)
-    return value
-
-
-def _check_day(month: int | None, day: int | None, field: str) -> None:
-    """A day that exists in some year (29 February does; 31 February does not)."""
-    if month is None or day is None:
-        raise InvalidInput("Velg dag og måned", field=field)
-    if not 1 <= month <= 12:
-        raise InvalidInput(f"Måned {month} finnes ikke; bruk 1–12", field=field)
-    last = calendar.monthrange(2024, month)[1]  # 2024 is a leap year: 29 February exists
-    if not 1 <= day <= last:
-        raise InvalidInput(
-            f"{day}. {MONTHS[month - 1]} finnes ikke; {MONTHS[month - 1]} har {last} dager",
-            field=field,
-        )
-
-
-def _check_time(session: Session, cycle: Cycle, data: EntryInput, entry: CycleEntry | None):
-    kind = data.when_kind
-    if kind not in WHEN_KINDS:
-        raise InvalidInput("Velg når fristen er", field="when_kind")
-    if kind in ("date", "span"):
-        _check_day(data.month, data.day, "day")
-    if kind == "span":
-        _check_day(data.end_month, data.end_day, "end_day")
-        if (data.end_month, data.end_day) < (data.month, data.day):
-            raise InvalidInput("Perioden slutter før den begynner", field="end_day")
-    if kind == "period":
-        unit = data.period_unit
-        if unit not in PERIOD_UNITS:
-            raise InvalidInput("Velg hva slags periode", field="period_unit")
-        limit = PERIOD_LIMITS[unit]
-        name = PERIOD_NAMES[unit]
-        for value, field in ((data.period_start, "period_start"), (data.period_end, "period_end")):
-            if value is None and field == "period_end":
-                continue
-            if value is None or not 1 <= value <= limit:
-                raise InvalidInput(
-                    f"{name} {value if value is not None else ''} finnes ikke; bruk 1–{limit}".replace(
-                        "  ", " "
-                    ),
-                    field=field,
-                )
-        if data.period_end is not None and data.period_end < data.period_start:
-            raise InvalidInput("Perioden slutter før den begynner", field="period_end")
-    if kind in ("meeting", "entry"):
-        if data.offset_days is None:
-            raise InvalidInput("Skriv hvor lenge før eller etter", field="offset_days")
-        if abs(data.offset_days) > MAX_OFFSET_DAYS:
-            raise InvalidInput(
-                "Fristen kan ligge høyst ett år fra det den regnes fra", field="offset_days"
-            )
-    if kind == "meeting":
-        if cycle.body_id is None:
-            raise InvalidInput(
-                "Et felles årshjul har ingen møter å regne fra; regn fra en annen frist",
-                field="when_kind",
-            )
-        if data.meeting_anchor not in MEETING_ANCHORS:
-            raise InvalidInput("Velg hvilket møte fristen regnes fra", field="meeting_anchor")
-    if kind == "entry":
-        _check_relative(session, cycle, data.relative_to_id, entry)
-
-
-def _check_relative(session: Session, cycle: Cycle, target_id: int | None, entry) -> None:
-    """The entry counted from must be in the same cycle, and the rules must not go round."""
-    if target_id is None:
-        raise InvalidInput("Velg fristen denne regnes fra", field="relative_to_id")
-    target = session.get(CycleEntry, target_id)
-    if target is None or target.cycle_id != cycle.id:
-        raise InvalidInput(
-            "Fristen det regnes fra, må være i samme årshjul", field="relative_to_id"
-        )
-    if entry is not None and target.id == entry.id:
-        raise InvalidInput("En frist kan ikke regnes fra seg selv", field="relative_to_id")
-    path = [target]
-    while path[-1].when_kind == "entry" and path[-1].relative_to is not None:
-        following = path[-1].relative_to
-        if entry is not None and following.id == entry.id:
-            chain = " → ".join([entry.title, *(p.title for p in path), entry.title])
-            raise InvalidInput(
-                f"Fristene regnes fra hverandre i ring: {chain}", field="relative_to_id"
-            )
-        if following in path:
-            break  # an old circle further on; not this entry's doing
-        path.append(following)
-
-
-def _check_reminder(session: Session, data: EntryInput) -> None:
-    if data.reminder_days is None:
-        return
-    if not 0 <= data.reminder_days <= 90:
-        raise InvalidInput("Påminnelse kan sendes 0–90 dager før", field="reminder_days")
-    if data.reminder_role is None and data.reminder_person_id is None:
-        raise InvalidInput("Velg hvem som skal få påminnelsen", field="reminder_role")
-    if data.reminder_role is not None and data.reminder_role not in ROLES:
-        raise InvalidInput(f"Ukjent rolle «{data.reminder_role}»", field="reminder_role")
-    if data.reminder_person_id is not None and session.get(Person, data.reminder_person_id) is None:
-        raise InvalidInput("Personen finnes ikke", field="reminder_person_id")
-
-
-def _entry_values(session: Session, cycle: Cycle, data: EntryInput, entry=None) -> dict:
-    values = {
-        "title": _text(data.title, "Tittel", "title", 300, required=True),
-        "responsible": _text(data.responsible, "Ansvarlig", "responsible", 200),
-        "recipient": _text(data.recipient, "Til", "recipient", 200),
-        "description": _text(data.description, "Beskrivelse", "description", 5000),
-    }
-    _check_time(session, cycle, data, entry)
-    _check_reminder(session, data)
-    kind = data.when_kind
-    values |= {
-        "when_kind": kind,
-        "month": data.month if kind in ("date", "span") else None,
-        "day": data.day if kind in ("date", "span") else None,
-        "end_month": data.end_month if kind == "span" else None,
-        "end_day": data.end_day if kind == "span" else None,
-        "period_unit": data.period_unit if kind == "period" else None,
-        "period_start": data.period_start if kind == "period" else None,
-        "period_end": (
-            data.period_end
-            if kind == "period" and data.period_end not in (None, data.period_start)
-            else None
-        ),
-        "offset_days": data.offset_days if kind in ("meeting", "entry") else None,
-        "meeting_anchor": data.meeting_anchor if kind == "meeting" else None,
-        "relative_to_id": data.relative_to_id if kind == "entry" else None,
-        "reminder_days": data.reminder_days,
-        "reminder_role": data.reminder_role if data.reminder_days is not None else None,
-        "reminder_person_id": (data.reminder_person_id if data.reminder_days is not None else None),
-    }
-    return values
-
+#: Also importable from here: the inputs and the limits forms show.
+__all__ = [
+    "MAX_OFFSET_DAYS",
+    "PERIOD_NAMES",
+    "CycleInput",
+    "EntryInput",
+    "add_entry",
+    "body_year_plan",
+    "create_cycle",
+    "cycles_of",
+    "delete_entry",
+    "find_entry",
+    "mark_done",
+    "marks_for",
+    "meetings_around",
+    "plan_between",
+    "undo_done",
+    "update_entry",
+]
 
 # -- cycles and entries -----------------------------------------------------------------------
 
@@ -229,7 +59,7 @@ def _entry_values(session: Session, cycle: Cycle, data: EntryInput, entry=None) 
 def create_cycle(
     session: Session, data: CycleInput, body: Body | None = None, user: User | None = None
 ) -> Cycle:
-    name = _text(data.name, "Navn", "name", 200, required=True)
+    name = text(data.name, "Navn", "name", 200, required=True)
     slug = (data.slug or "").strip() or _slugify(name)
     if not SLUG_RE.match(slug) or len(slug) > 80:
         raise InvalidInput(
@@ -240,7 +70,7 @@ def create_cycle(
     cycle = Cycle(
         name=name,
         slug=slug,
-        description=_text(data.description, "Beskrivelse", "description", 5000),
+        description=text(data.description, "Beskrivelse", "description", 5000),
         body=body,
     )
     session.add(cycle)
@@ -258,7 +88,7 @@ def _slugify(name: str) -> str:
 def add_entry(
     session: Session, cycle: Cycle, data: EntryInput, user: User | None = None
 ) -> CycleEntry:
-    values = _entry_values(session, cycle, data)
+    values = entry_values(session, cycle, data)
     position = max((e.position for e in cycle.entries), default=0) + 1
     entry = CycleEntry(cycle=cycle, position=position, **values)
     session.add(entry)
@@ -282,7 +112,7 @@ def update_entry(
     user: User | None = None,
 ) -> CycleEntry:
     audit.check_version(entry, version, "Fristen")
-    values = _entry_values(session, entry.cycle, data, entry)
+    values = entry_values(session, entry.cycle, data, entry)
     changes = audit.diff(entry, values)
     session.flush()
     audit.record(
