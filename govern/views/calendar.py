@@ -168,19 +168,21 @@ def send_calendar(key: tuple, build: Callable[[], tuple[bytes, datetime | None]]
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     # A visitor not logged in is answered from the cache before any check (like cached
-    # pages); such entries are only kept after the check passed for a visitor not logged in.
+    # pages), and may read published meetings only: the query itself is the check, so a
+    # draft answers 404 just as require() would. Logged-in users are checked first.
     variant = viewer_variant()
-
-    def check():
+    where = [Meeting.id == meeting_id]
+    if variant is None:
         require("read", db.session.get(Meeting, meeting_id) or abort(404))
+    else:
+        where.append(Meeting.status.in_(PUBLISHED_STATUSES))
 
     def build():
-        if variant is not None:
-            check()
-        return calendar_bytes(queries.calendar_sources(db.session, Meeting.id == meeting_id))
+        sources = queries.calendar_sources(db.session, *where)
+        if not sources:
+            abort(404)
+        return calendar_bytes(sources)
 
-    if variant is None:
-        check()
     key = ("meeting", meeting_id, variant or "signed-in")
     return send_calendar(key, build, f"mote-{meeting_id}.ics")
 
