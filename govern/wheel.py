@@ -11,6 +11,7 @@ or focusing it tells what it is. All text is escaped.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ RING_INNER, RING_OUTER = 238, 284
 LABEL_RADIUS = 261
 DEADLINE_RADIUS = 226
 #: Arcs for periods and spans, ring after ring towards the centre.
-ARC_FIRST, ARC_STEP, ARC_RINGS = 206, 15, 9
+ARC_FIRST, ARC_STEP, ARC_RINGS = 206, 15, 6
 TODAY_INNER, TODAY_OUTER = 36, 296
 
 
@@ -210,11 +211,34 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+#: The entry shown in the centre while its mark is hovered or focused: lines and their height.
+CENTRE_CHARS, CENTRE_LINES, LINE_HEIGHT = 18, 6, 22
+
+
+def _centre_label(text: str) -> str:
+    """The entry's text in the middle of the wheel (shown by CSS on hover and focus)."""
+    lines = textwrap.wrap(text, CENTRE_CHARS)
+    if len(lines) > CENTRE_LINES:
+        lines = [
+            *lines[: CENTRE_LINES - 1],
+            textwrap.shorten(" ".join(lines[CENTRE_LINES - 1 :]), CENTRE_CHARS, placeholder=" …"),
+        ]
+    top = CENTRE - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = "".join(
+        f'<tspan x="{CENTRE}" y="{top + i * LINE_HEIGHT:.1f}">{_e(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return (
+        f'<text class="mark-label" text-anchor="middle" dominant-baseline="middle" '
+        f'aria-hidden="true">{spans}</text>'
+    )
+
+
 def _mark(row: Row, shape: str, classes: str) -> str:
     label = _e(row.label)
     return (
         f'<a class="mark {classes}" href="#{_e(row.anchor)}" aria-label="{label}">'
-        f"<title>{label}</title>{shape}</a>"
+        f"<title>{label}</title>{shape}{_centre_label(row.label)}</a>"
     )
 
 

@@ -50,7 +50,7 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("bodies.list_bodies")
+    return url_for("bodies.index")  # the front page: deadlines for the secretariat
 
 
 @bp.route("/login", methods=["GET", "POST"])
