@@ -4,6 +4,7 @@ calendar link whose feed carries the deadline."""
 
 from __future__ import annotations
 
+import re
 import urllib.request
 
 import icalendar
@@ -37,6 +38,9 @@ def test_secretariat_sees_deadlines_on_the_wheel_marks_one_done_and_subscribes(p
     assert meeting.locator(".mark-label").is_visible()
     assert "Møte" in meeting.locator(".mark-label").text_content()
     screenshot(page, "arshjul.png")
+    # Printed, the wheel and the table fit one A4 page.
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
 
     # Mark the autumn's "Møteplan for neste år vedtas" done in the table.
     row = page.locator("tr", has_text="Møteplan for neste år vedtas")
