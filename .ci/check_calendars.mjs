@@ -12,14 +12,17 @@ for (const file of process.argv.slice(2)) {
     }
     for (const vevent of cal.getAllSubcomponents("vevent")) {
       const event = new ICAL.Event(vevent);
+      // An all-day event (an annual-cycle deadline) has dates, not moments, and no zone.
+      const allDay = Boolean(event.startDate && event.startDate.isDate);
+      const when = (t) => (t ? (allDay ? t.toString() : t.toUnixTime()) : null);
       out.events.push({
         uid: event.uid,
         summary: event.summary,
         location: event.location,
         description: event.description,
-        start: event.startDate ? event.startDate.toUnixTime() : null,
-        end: event.endDate ? event.endDate.toUnixTime() : null,
-        tzid: event.startDate ? event.startDate.zone.tzid : null,
+        start: when(event.startDate),
+        end: when(event.endDate),
+        tzid: event.startDate && !allDay ? event.startDate.zone.tzid : null,
         sequence: event.sequence,
         status: vevent.getFirstPropertyValue("status"),
       });
