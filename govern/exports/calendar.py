@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 import icalendar
 
@@ -163,10 +164,7 @@ _END = b"END:VCALENDAR\r\n"
 
 def _assemble(cal: icalendar.Calendar, events: Iterable[bytes]) -> bytes:
     """The calendar's own lines, then the VTIMEZONE and the serialized events."""
-    head = component_bytes(cal)
-    body = b"".join(events)
-    # VTIMEZONE first, as many clients expect it before the events that use it.
-    return head[: -len(_END)] + (_TIMEZONE + body if body else b"") + _END
+    return component_bytes(cal)[: -len(_END)] + _body(events) + _END
 
 
 def event_bytes(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
@@ -178,6 +176,18 @@ def event_bytes(meeting: Meeting, base_url: str, *, mail_from: str | None = None
 
 def calendar_file(events: Iterable[bytes], *, name: str | None = None) -> bytes:
     """A METHOD:PUBLISH file of serialized events; with a name, a feed fetched every hour."""
+    return _publish_head(name) + _body(events) + _END
+
+
+def _body(events: Iterable[bytes]) -> bytes:
+    body = b"".join(events)
+    # VTIMEZONE first, as many clients expect it before the events that use it.
+    return _TIMEZONE + body if body else b""
+
+
+@lru_cache(maxsize=256)
+def _publish_head(name: str | None) -> bytes:
+    """The calendar's own lines up to its components (the same for every file of a name)."""
     cal = _calendar("PUBLISH")
     if name is not None:
         cal.add("x-wr-calname", _text(name))
@@ -187,7 +197,7 @@ def calendar_file(events: Iterable[bytes], *, name: str | None = None) -> bytes:
             parameters={"VALUE": "DURATION"},
         )
         cal.add("x-published-ttl", REFRESH)
-    return _assemble(cal, events)
+    return component_bytes(cal)[: -len(_END)]
 
 
 def build_meeting_ics(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
