@@ -15,7 +15,6 @@ the same file, and ical.js must see Europe/Oslo for meetings.
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
 import tempfile
@@ -30,21 +29,16 @@ from check_documents import ADMIN, logged_in, make_app  # noqa: E402
 
 def download(tmp: Path) -> list[Path]:
     """Every calendar file of the demo, written to tmp."""
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
+    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models import Body, Meeting, Person
 
     app = make_app(tmp)
+    prepare_demo_database(app)
     paths = []
     with app.app_context():
-        logging.disable(logging.INFO)
-        upgrade()
-        logging.disable(logging.NOTSET)
-        result = app.test_cli_runner().invoke(args=["demo"])
-        if result.exit_code != 0:
-            raise SystemExit(f"Loading the demo failed:\n{result.output}")
         member = db.session.scalars(select(Person).where(Person.memberships.any())).first()
         member.feed_token = "check-calendars"
         db.session.commit()

@@ -22,7 +22,6 @@ import argparse
 import hashlib
 import io
 import json
-import logging
 import os
 import re
 import shutil
@@ -255,10 +254,10 @@ def toppnotat_texts(slug_: str, treatment) -> list[str]:
 
 def fetch_all(tmp: Path, outdir: Path) -> Run:
     """Load the demo and download every document it gives."""
-    from flask_migrate import upgrade
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
+    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models import Body, Meeting, Treatment
     from govern.models.meetings import AgendaItem
@@ -266,13 +265,8 @@ def fetch_all(tmp: Path, outdir: Path) -> Run:
 
     run = Run()
     app = make_app(tmp)
+    prepare_demo_database(app)
     with app.app_context():
-        logging.disable(logging.INFO)  # the migrations' progress lines
-        upgrade()
-        logging.disable(logging.NOTSET)
-        result = app.test_cli_runner().invoke(args=["demo"])
-        if result.exit_code != 0:
-            raise SystemExit(f"Loading the demo failed:\n{result.output}")
         clients = {SECRETARIAT: logged_in(app, SECRETARIAT), ADMIN: logged_in(app, ADMIN)}
         fetch = Fetcher(run, clients, outdir)
         meetings = db.session.scalars(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import statistics
 import time
 from collections.abc import Callable
@@ -41,10 +40,10 @@ def best_of(function: Callable[[], object], repeat: int, warmup: int) -> dict:
 def demo_app(folder: Path, **config):
     """An app on a fresh SQLite database in `folder` with the demo loaded, and the id of
     Fagrådet's meeting 2/26."""
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from govern import create_app
+    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models import Body, Meeting
 
@@ -53,13 +52,8 @@ def demo_app(folder: Path, **config):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
     }
     app = create_app(settings | config)
+    prepare_demo_database(app)
     with app.app_context():
-        logging.disable(logging.INFO)  # the migrations' progress lines
-        upgrade()
-        logging.disable(logging.NOTSET)
-        result = app.test_cli_runner().invoke(args=["demo"])
-        if result.exit_code != 0:
-            raise SystemExit(f"Loading the demo failed:\n{result.output}")
         meeting_id = next(
             m.id
             for m in db.session.scalars(select(Meeting).join(Body).where(Body.slug == BODY_SLUG))

@@ -97,6 +97,23 @@ def demo_command() -> None:
         click.echo(f"  {email:<26} {name}")
 
 
+def prepare_demo_database(app: Flask) -> None:
+    """Migrate the app's (fresh) database and load the demo, as `make run` does; for the
+    checks in .ci/ and the benchmarks, which each start from an empty database."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        logging.disable(logging.INFO)  # the migrations' progress lines
+        upgrade()
+        logging.disable(logging.NOTSET)
+        result = app.test_cli_runner().invoke(args=["demo"])
+        if result.exit_code != 0:
+            raise SystemExit(f"Loading the demo failed:\n{result.output}")
+        db.session.remove()
+
+
 @click.command("docx-template")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Bygg pakkens mal på nytt fra python-docx.")
