@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from govern.services.cycle_plan import STATUS_LABELS
+from govern.services.cycle_plan import STATUS_LABELS, due_text, time_text
 from govern.timeutil import MONTHS, date_span, local, long_date, short_date
 
 SIZE = 600
@@ -70,15 +70,6 @@ class Row:
         return " – ".join(p for p in parts if p)
 
 
-def due_text(days: int) -> str:
-    """'i dag', 'i morgen', 'om 5 dager'."""
-    if days == 0:
-        return "i dag"
-    if days == 1:
-        return "i morgen"
-    return f"om {days} dager"
-
-
 def meeting_row(meeting) -> Row:
     """A meeting of the body as a row."""
     first, last = meeting.first_date, meeting.last_date
@@ -99,12 +90,7 @@ def occurrence_row(occurrence, today: date) -> Row:
     """One deadline or period of a cycle as a row."""
     entry = occurrence.entry
     fuzzy_or_span = occurrence.fuzzy or occurrence.is_span
-    if occurrence.fuzzy:
-        when = occurrence.when
-    elif occurrence.is_span:
-        when = date_span(occurrence.starts_on, occurrence.ends_on)
-    else:
-        when = long_date(occurrence.starts_on)
+    when = time_text(occurrence)
     status_text = STATUS_LABELS[occurrence.status]
     if occurrence.status == "utført" and occurrence.done_at is not None:
         status_text = f"Utført {short_date(local(occurrence.done_at).date())}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from govern.timeutil import MONTHS, day_month
+from govern.timeutil import MONTHS, date_span, day_month, long_date
 
 STATUS_LABELS = {"kommende": "Kommende", "forfalt": "Forfalt", "utført": "Utført"}
 UNIT_LABELS = {
@@ -75,6 +75,31 @@ class Occurrence:
 
     def days_left(self, today: date) -> int:
         return (self.starts_on - today).days
+
+
+# -- words for an occurrence -----------------------------------------------------------------
+
+
+def time_text(occurrence: Occurrence, *, year: bool = False) -> str:
+    """'1. april 2026', '1. – 15. april 2026', or the fuzzy period ('3. kvartal'; with
+    `year`, '3. kvartal 2026', 'uke 12 i 2026')."""
+    if occurrence.fuzzy:
+        if not year:
+            return occurrence.when
+        glue = " i " if occurrence.when.startswith("uke") else " "
+        return f"{occurrence.when}{glue}{occurrence.starts_on.year}"
+    if occurrence.is_span:
+        return date_span(occurrence.starts_on, occurrence.ends_on)
+    return long_date(occurrence.starts_on)
+
+
+def due_text(days: int) -> str:
+    """'i dag', 'i morgen', 'om 5 dager'."""
+    if days == 0:
+        return "i dag"
+    if days == 1:
+        return "i morgen"
+    return f"om {days} dager"
 
 
 # -- time of one entry -----------------------------------------------------------------------

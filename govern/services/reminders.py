@@ -18,10 +18,10 @@ from govern.models.base import utcnow
 from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.people import Person
-from govern.services.cycle_plan import Occurrence
+from govern.services.cycle_plan import Occurrence, due_text, time_text
 from govern.services.cycles import marks_for, plan_between
 from govern.services.mail import queue_mail
-from govern.timeutil import date_span, long_date
+from govern.timeutil import long_date
 
 #: The front page looks this far ahead, and this far back for what is overdue (older
 #: misses are history, not work: a new cycle would otherwise show last year as overdue).
@@ -73,16 +73,6 @@ def _load_cycles(session: Session, where, members: bool = False) -> list[Cycle]:
     )
 
 
-def _time_text(occurrence: Occurrence) -> str:
-    """'1. april 2026', '1. – 15. april 2026', or the fuzzy period with its year."""
-    if occurrence.fuzzy:
-        glue = " i " if occurrence.when.startswith("uke") else " "
-        return f"{occurrence.when}{glue}{occurrence.starts_on.year}"
-    if occurrence.is_span:
-        return date_span(occurrence.starts_on, occurrence.ends_on)
-    return long_date(occurrence.starts_on)
-
-
 def relative_text(occurrence: Occurrence, today: date) -> str:
     """'forfalt for 3 dager siden', 'forfalt i går', 'i dag', 'i morgen', 'om 5 dager', 'pågår'."""
     if occurrence.ends_on < today:
@@ -91,11 +81,7 @@ def relative_text(occurrence: Occurrence, today: date) -> str:
     days = occurrence.days_left(today)
     if days < 0:
         return f"pågår, til {long_date(occurrence.ends_on)}"
-    if days == 0:
-        return "i dag"
-    if days == 1:
-        return "i morgen"
-    return f"om {days} dager"
+    return due_text(days)
 
 
 def _row(occurrence: Occurrence, today: date) -> DeadlineRow:
@@ -105,7 +91,7 @@ def _row(occurrence: Occurrence, today: date) -> DeadlineRow:
     return DeadlineRow(
         title=occurrence.title,
         when=occurrence.when,
-        date_text=_time_text(occurrence),
+        date_text=time_text(occurrence, year=True),
         relative=relative_text(occurrence, today),
         overdue=occurrence.status == "forfalt",
         body_name=body.short_name if body is not None else cycle.name,
@@ -208,7 +194,7 @@ def reminder_text(occurrence: Occurrence, person: Person, why: str, today: date,
     entry = occurrence.entry
     cycle = entry.cycle
     where = f"{cycle.name} ({cycle.body.short_name})" if cycle.body is not None else cycle.name
-    time = _time_text(occurrence)
+    time = time_text(occurrence, year=True)
     subject = f"Påminnelse: {occurrence.title} – {time}"
     lines = [
         f"Hei {person.name},",
