@@ -23,7 +23,6 @@ same to bench/results/calendar.json (git-ignored). Only prints: nothing here ass
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "calendar.json"
 sys.path.insert(0, str(ROOT))
 
-from bench.common import best_of, demo_app, options  # noqa: E402
+from bench.common import best_of, demo_app, options, write_results  # noqa: E402
 
 PAGE_RATIO_TARGET = 5.0  # the meeting page / the meeting's .ics, at least
 FEED_RATIO_TARGET = 2.0  # the ten-year feed / the meeting's .ics, at most
@@ -165,18 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         f"cold {ratios['feed_cold_over_ics_cold']:.2f}×, "
         f"cached {ratios['feed_cached_over_ics_cached']:.2f}×"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": platform.python_version(),
-                "repeat": opts.repeat,
-                "results": results,
-                "ratios": ratios,
-            },
-            indent=2,
-        )
+    write_results(
+        RESULTS,
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "repeat": opts.repeat,
+            "results": results,
+            "ratios": ratios,
+        },
     )
     return 0
 

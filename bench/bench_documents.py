@@ -19,7 +19,6 @@ Only prints: nothing here asserts speed.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import sys
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "documents.json"
 sys.path.insert(0, str(ROOT))
 
-from bench.common import MEETING_NUMBER, best_of, demo_app, options  # noqa: E402
+from bench.common import MEETING_NUMBER, best_of, demo_app, options, write_results  # noqa: E402
 
 INNKALLING_TARGET = 5.0  # × the empty document
 PACK_TARGET_MS = 180.0  # half of Indico's ~360 ms timetable PDF
@@ -139,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "pack_ms": round(pack_ms, 2),
         "pack_target_ms": PACK_TARGET_MS,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    write_results(RESULTS, report)
     return 0
 
 

@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 CONFIG = ROOT / "gunicorn.conf.py"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import write_results  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only; run_load refuses anything else
 TARGET_RATIO = 0.40
@@ -443,9 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         "target": TARGET_RATIO,
         "met": met,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    write_results(RESULTS, report)
     return 0
 
 

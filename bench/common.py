@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -11,6 +12,14 @@ from pathlib import Path
 
 BODY_SLUG = "fagradet"
 MEETING_NUMBER = "2/26"
+
+
+def write_results(path: Path, report: dict) -> None:
+    """Write a benchmark's report as JSON under bench/results/ (git-ignored) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    print(f"written to {path.relative_to(root)}")
 
 
 def options(doc: str, argv: list[str] | None) -> argparse.Namespace:
