@@ -1,11 +1,12 @@
 """All models, importable from one place."""
 
-from govern.models.accounts import PasswordToken, User
+from govern.models.accounts import ApiToken, PasswordToken, User
 from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
+from govern.models.followups import FollowUp
 from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.memos import Memo, MemoSection
@@ -16,6 +17,7 @@ from govern.models.revision import DataRevision
 
 __all__ = [
     "AgendaItem",
+    "ApiToken",
     "Attachment",
     "Attendance",
     "AuditEntry",
@@ -26,6 +28,7 @@ __all__ = [
     "CycleEntry",
     "DataRevision",
     "DeadlineMark",
+    "FollowUp",
     "Meeting",
     "MeetingDay",
     "MeetingInvitation",

@@ -69,3 +69,30 @@ class PasswordToken(Base):
 
     def __repr__(self) -> str:
         return f"<PasswordToken for {self.user_id}>"
+
+
+class ApiToken(Base):
+    """A personal API token (`Authorization: Bearer …`), acting with its owner's rights."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What the owner called it ("Arkivuttrekk"), to tell tokens apart on the profile page.
+    name: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the token; the token itself is shown once, when created.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The token's first characters, shown on the profile page to recognise it.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… of {self.user_id}>"
