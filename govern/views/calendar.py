@@ -28,7 +28,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from govern import queries
+from govern import calendar_rows
 from govern.exports.calendar import calendar_file, event_bytes
 from govern.exports.calendar_deadlines import deadline_chunks
 from govern.extensions import db
@@ -72,30 +72,53 @@ def _event_cache() -> PageCache | None:
     return cache
 
 
-def calendar_bytes(
-    sources: list[queries.CalendarSource],
-    name: str | None = None,
-    deadlines: Deadlines | None = None,
-):
-    """A calendar file of the meetings' events (and annual-cycle deadlines), and its
-    Last-Modified.
+def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
+    """Each meeting's VEVENT bytes, by year and number, with its fingerprint.
 
-    A meeting's events are reused while its rows, the base URL, the configured sender and
-    the day (the organizer is the secretariat member active today) are unchanged; only the
-    others are built, from the same rows the digest was made of, so none can be stale.
+    Events are reused while the rows they are built from, the base URL, the configured
+    sender and the day (the organizer is the secretariat member active today) are unchanged;
+    only the other meetings are fetched and built. What is built is kept only if no write
+    was committed while it was read, so the rows it was built from are the fingerprinted ones.
     """
     base_url, cache = _base_url(), _event_cache()
+    if cache is None:
+        sources = calendar_rows.calendar_sources(db.session, *where)
+        return [
+            (
+                calendar_rows.Fingerprint(s.meeting_id, s.first_date, s.updated_at, b""),
+                event_bytes(calendar_rows.calendar_snapshot(s), base_url),
+            )
+            for s in sources
+        ]
     context = repr((base_url, current_app.config.get("MAIL_FROM"), date.today())).encode()
-    chunks = []
-    for source in sources:
-        key = sha256(source.digest + context).digest()
-        chunk = cache.get(key) if cache is not None else None
-        if chunk is None:
-            chunk = event_bytes(queries.calendar_snapshot(source), base_url)
-            if cache is not None:
-                cache.put(key, chunk)
-        chunks.append(chunk)
-    stamps = [s.updated_at for s in sources if s.updated_at is not None]
+    revision = committed_revision(db.engine)
+    prints = calendar_rows.fingerprints(db.session, *where)
+    keys = {p.meeting_id: sha256(p.digest + context).digest() for p in prints}
+    chunks = {n: cache.get(key) for n, key in keys.items()}
+    missing = [n for n, chunk in chunks.items() if chunk is None]
+    if missing:
+        sources = calendar_rows.calendar_sources(db.session, Meeting.id.in_(missing))
+        keep = committed_revision(db.engine) == revision
+        for source in sources:
+            chunk = event_bytes(calendar_rows.calendar_snapshot(source), base_url)
+            chunks[source.meeting_id] = chunk
+            if keep:
+                cache.put(keys[source.meeting_id], chunk)
+    return [(p, chunks[p.meeting_id]) for p in prints if chunks[p.meeting_id] is not None]
+
+
+def _calendar_order(event: tuple[calendar_rows.Fingerprint, bytes]) -> tuple:
+    meeting = event[0]
+    return (meeting.first_date is None, meeting.first_date, meeting.meeting_id)
+
+
+def calendar_bytes(
+    events: list[tuple], name: str | None = None, deadlines: Deadlines | None = None
+):
+    """A calendar file of the meetings' events (and annual-cycle deadlines), and its
+    Last-Modified."""
+    chunks = [chunk for _, chunk in events]
+    stamps = [p.updated_at for p, _ in events if p.updated_at is not None]
     if deadlines is not None:
         chunks += deadlines.chunks
         stamps += [deadlines.changed_at] if deadlines.changed_at else []
@@ -178,10 +201,10 @@ def meeting_ics(meeting_id: int):
         where.append(Meeting.status.in_(PUBLISHED_STATUSES))
 
     def build():
-        sources = queries.calendar_sources(db.session, *where)
-        if not sources:
+        events = meeting_events(*where)
+        if not events:
             abort(404)
-        return calendar_bytes(sources)
+        return calendar_bytes(events)
 
     key = ("meeting", meeting_id, variant or "signed-in")
     return send_calendar(key, build, f"mote-{meeting_id}.ics")
@@ -192,11 +215,11 @@ def body_feed(slug: str):
     def build():
         body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
         where = (Meeting.body_id == body.id, Meeting.status.in_(PUBLISHED_STATUSES))
-        sources = queries.calendar_sources(db.session, *where)
+        events = meeting_events(*where)
         cycles = cycle_service.cycles_of(db.session, body)
         deadlines = Deadlines(cycles, lambda m: m.status in PUBLISHED_STATUSES)
         name = f"{body.short_name} – møter og frister" if cycles else f"{body.short_name} – møter"
-        return calendar_bytes(sources, name, deadlines)
+        return calendar_bytes(events, name, deadlines)
 
     return send_calendar(("body", slug), build, f"{slug}.ics")
 
@@ -209,17 +232,17 @@ def person_feed(feed_token: str):
             abort(404)
         # What the person would see logged in, without an admin's extra reach.
         reader = SimpleNamespace(is_authenticated=True, is_admin=False, person=person)
-        sources = []
         bodies = list({m.body_id: m.body for m in person.memberships}.values())
+        events = []
         for body in bodies:
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
-            sources += queries.calendar_sources(db.session, *where)
-        sources.sort(key=lambda s: (s.first_date is None, s.first_date, s.meeting_id))
+            events += meeting_events(*where)
+        events.sort(key=_calendar_order)
         cycles = [c for b in bodies for c in cycle_service.cycles_of(db.session, b)]
         if any(m.role == "sekretariat" and m.active_on(date.today()) for m in person.memberships):
             cycles += cycle_service.cycles_of(db.session, None)  # the secretariats keep these
         deadlines = Deadlines(cycles, lambda m: can(reader, "read", m))
-        return calendar_bytes(sources, f"Møter og frister – {person.name}", deadlines)
+        return calendar_bytes(events, f"Møter og frister – {person.name}", deadlines)
 
     # Keyed by the token: a new token is a write, so the old one's file is never served.
     return send_calendar(("person", feed_token), build, "moter.ics")
