@@ -135,3 +135,46 @@ def visible_treatments(user, treatments: list[Treatment]) -> list[Treatment]:
     per treatment with can(user, "read_minutes", t.meeting).
     """
     return [t for t in treatments if t.meeting is None or can(user, "read", t.meeting)]
+
+
+def _body_ids_with(user, wanted: frozenset[str] | set[str]) -> list[int]:
+    """Ids of the bodies where the user has one of the wanted roles today."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    today = date.today()
+    return sorted(
+        {m.body_id for m in user.person.memberships if m.role in wanted and m.active_on(today)}
+    )
+
+
+def visible_decision_filter(user):
+    """A WHERE clause over Treatment (outer-joined to Meeting) for decisions the user may read.
+
+    The SQL form of visible_treatments plus can(user, "read_minutes", t.meeting): external
+    treatments always; a meeting's treatments when the meeting may be read and its minutes
+    too. Use with `select(Treatment).outerjoin(Treatment.meeting)`.
+    """
+    from sqlalchemy import and_, or_, true
+
+    from govern.models.meetings import PUBLISHED_STATUSES
+
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_admin:
+        return true()
+    published = Meeting.status.in_(PUBLISHED_STATUSES)
+    clauses = [
+        Treatment.meeting_id.is_(None),
+        and_(published, Meeting.minutes_status == "godkjent"),
+    ]
+    secretariat = _body_ids_with(user, {"sekretariat"})
+    readers = _body_ids_with(user, READER_ROLES)
+    if readers:
+        clauses.append(
+            and_(
+                Meeting.body_id.in_(readers),
+                or_(published, Meeting.agenda_shared.is_(True)),
+                Meeting.minutes_status.in_(("godkjent", "sendt")),
+            )
+        )
+    if secretariat:
+        clauses.append(Meeting.body_id.in_(secretariat))
+    return or_(*clauses)
