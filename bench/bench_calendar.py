@@ -77,8 +77,6 @@ def add_ten_years(session) -> str:
 
 def after_write(app, meeting_id: int, call: Callable[[], bytes], repeat: int, warmup: int):
     """Like best_of, but each call comes right after an untimed write to another meeting."""
-    from sqlalchemy import update
-
     from govern.extensions import db
     from govern.models import Meeting
 
@@ -86,8 +84,7 @@ def after_write(app, meeting_id: int, call: Callable[[], bytes], repeat: int, wa
 
     def write() -> None:
         with app.app_context():
-            stmt = update(Meeting).where(Meeting.id == meeting_id)
-            db.session.execute(stmt.values(location=f"Oslo {next(counter)}"))
+            db.session.get(Meeting, meeting_id).location = f"Oslo {next(counter)}"
             db.session.commit()
             db.session.remove()
 

@@ -14,11 +14,16 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from govern import revision_scopes
 from govern.models.numbering import NumberCounter
-from govern.models.revision import DataRevision
+from govern.models.revision import DataRevision, ScopeRevision
 
 #: Tables whose changes are bookkeeping, not data a page shows.
-_BOOKKEEPING = {DataRevision.__tablename__, NumberCounter.__tablename__}
+_BOOKKEEPING = {
+    DataRevision.__tablename__,
+    NumberCounter.__tablename__,
+    ScopeRevision.__tablename__,
+}
 _FLAG = "govern_data_changed"
 
 
@@ -39,14 +44,15 @@ def committed_revision(engine: Engine) -> int:
         return conn.exec_driver_sql(_READ_SQL).scalar() or 0
 
 
-def _bump(session: Session) -> None:
+def _bump(session: Session) -> int:
+    """Raise the revision by one; returns the new value."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(DataRevision).values(id=1, value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[DataRevision.id], set_={"value": DataRevision.value + 1}
     )
-    session.execute(stmt)
+    return session.execute(stmt.returning(DataRevision.value)).scalar_one()
 
 
 @event.listens_for(Session, "after_flush")
@@ -54,6 +60,7 @@ def _note_flushed_changes(session: Session, _context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if getattr(obj, "__tablename__", None) not in _BOOKKEEPING:
             session.info[_FLAG] = True
+            revision_scopes.note_flush(session)
             return
 
 
@@ -64,15 +71,17 @@ def _note_bulk_changes(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) not in _BOOKKEEPING:
         state.session.info[_FLAG] = True
+        revision_scopes.note_statement(state, getattr(table, "name", None))
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_FLAG, False):
-        _bump(session)
+        revision_scopes.write_scopes(session, _bump(session))
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_FLAG, None)
+    revision_scopes.forget(session)

@@ -39,6 +39,13 @@ from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
 from govern.permissions import NeedLogin, can, require, visible_meeting_filter
 from govern.revision import committed_revision
+from govern.revision_scopes import (
+    SHARED,
+    body_revision,
+    body_scope,
+    person_scope,
+    scope_revision,
+)
 from govern.services import cycles as cycle_service
 from govern.views.cache import PageCache, viewer_variant
 
@@ -161,16 +168,26 @@ class Deadlines:
         )
 
 
-def send_calendar(key: tuple, build: Callable[[], tuple[bytes, datetime | None]], name: str):
+def send_calendar(
+    key: tuple,
+    build: Callable[[], tuple[bytes, datetime | None]],
+    name: str,
+    revision: int | None = None,
+):
     """Answer with a calendar file, or 304 when the client already has these bytes.
 
-    The file is kept under the data revision it was built from (like cached pages), so a
-    calendar polling a feed costs one small query until something is written. `build` runs
-    only on a miss, so checks it makes (404, permissions) come before anything is kept.
+    The file is kept under the data revision it was built from (like cached pages), or,
+    for feeds, under the given `revision` of the scopes they show (see revision_scopes) and
+    today's date, so a calendar polling a feed costs a query until something it shows is
+    written. `build` runs only on a miss, so checks it makes (404, permissions) come before
+    anything is kept.
     """
     cached = None
     if current_app.config["PAGE_CACHE_SIZE"]:
-        key = (*key, committed_revision(db.engine))
+        if revision is None:
+            key = (*key, committed_revision(db.engine))
+        else:
+            key = (*key, revision, date.today())
         cached = _calendar_cache().get(key)
     if cached is None:
         content, last_modified = build()
@@ -212,8 +229,12 @@ def meeting_ics(meeting_id: int):
 
 @bp.get("/bodies/<slug>/calendar.ics")
 def body_feed(slug: str):
+    body_id, revision = body_revision(db.engine, slug)
+    if body_id is None:
+        abort(404)
+
     def build():
-        body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
+        body = db.session.get(Body, body_id)
         where = (Meeting.body_id == body.id, Meeting.status.in_(PUBLISHED_STATUSES))
         events = meeting_events(*where)
         cycles = cycle_service.cycles_of(db.session, body)
@@ -221,18 +242,19 @@ def body_feed(slug: str):
         name = f"{body.short_name} – møter og frister" if cycles else f"{body.short_name} – møter"
         return calendar_bytes(events, name, deadlines)
 
-    return send_calendar(("body", slug), build, f"{slug}.ics")
+    return send_calendar(("body", body_id), build, f"{slug}.ics", revision)
 
 
 @bp.get("/feeds/<feed_token>.ics")
 def person_feed(feed_token: str):
+    person = db.session.scalar(select(Person).where(Person.feed_token == feed_token))
+    if person is None:
+        abort(404)
+    bodies = list({m.body_id: m.body for m in person.memberships}.values())
+
     def build():
-        person = db.session.scalar(select(Person).where(Person.feed_token == feed_token))
-        if person is None:
-            abort(404)
         # What the person would see logged in, without an admin's extra reach.
         reader = SimpleNamespace(is_authenticated=True, is_admin=False, person=person)
-        bodies = list({m.body_id: m.body for m in person.memberships}.values())
         events = []
         for body in bodies:
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
@@ -245,7 +267,10 @@ def person_feed(feed_token: str):
         return calendar_bytes(events, f"Møter og frister – {person.name}", deadlines)
 
     # Keyed by the token: a new token is a write, so the old one's file is never served.
-    return send_calendar(("person", feed_token), build, "moter.ics")
+    scopes = [person_scope(person.id), SHARED, *(body_scope(b.id) for b in bodies)]
+    return send_calendar(
+        ("person", feed_token), build, "moter.ics", scope_revision(db.session, scopes)
+    )
 
 
 def _logged_in_person() -> Person:
