@@ -5,13 +5,6 @@ from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
-from govern.models.changes import (
-    ChangeRequest,
-    ChangeRequestEvent,
-    MaintenanceBudget,
-    ProductArea,
-    Release,
-)
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.followups import FollowUp
 from govern.models.mail import MeetingInvitation, OutgoingMail
@@ -20,12 +13,6 @@ from govern.models.memos import Memo, MemoSection
 from govern.models.minutes import MinutesRevision
 from govern.models.numbering import NumberCounter
 from govern.models.people import Organisation, Person
-from govern.models.priorities import (
-    Measure,
-    PrioritisationRound,
-    PriorityQuestion,
-    Score,
-)
 from govern.models.revision import DataRevision, ScopeRevision
 
 __all__ = [
@@ -37,15 +24,11 @@ __all__ = [
     "Base",
     "Body",
     "Case",
-    "ChangeRequest",
-    "ChangeRequestEvent",
     "Cycle",
     "CycleEntry",
     "DataRevision",
     "DeadlineMark",
     "FollowUp",
-    "MaintenanceBudget",
-    "Measure",
     "Meeting",
     "MeetingDay",
     "MeetingInvitation",
@@ -58,12 +41,7 @@ __all__ = [
     "OutgoingMail",
     "PasswordToken",
     "Person",
-    "PrioritisationRound",
-    "PriorityQuestion",
-    "Score",
     "ScopeRevision",
-    "ProductArea",
-    "Release",
     "Treatment",
     "TreatmentInput",
     "User",

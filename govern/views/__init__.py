@@ -25,6 +25,7 @@ def register_views(app: Flask) -> None:
         documents,
         meetings,
         planning,
+        register,
         rollover,
         running,
     )
@@ -43,6 +44,7 @@ def register_views(app: Flask) -> None:
         cycles,
         cycle_admin,
         rollover,
+        register,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

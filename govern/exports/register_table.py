@@ -1,0 +1,88 @@
+"""The decision register as a table: CSV for Norwegian Excel, and .xlsx (pure builders)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from govern.services.register import RegisterRow
+
+HEADERS = (
+    "Saksnummer",
+    "Organ",
+    "Møte",
+    "Dato",
+    "Sakstittel",
+    "Sakstype",
+    "Vedtak",
+    "Oppfølging (status, ansvarlig, frist)",
+)
+#: Column widths in the .xlsx, in characters.
+WIDTHS = (12, 24, 24, 12, 50, 14, 80, 50)
+
+
+def follow_up_text(row: RegisterRow) -> str:
+    """Each follow-up as 'status, ansvarlig, frist dd.mm.åååå', one per line."""
+    lines = []
+    for follow_up in row.follow_ups:
+        parts = [follow_up.status, follow_up.responsible_text]
+        if follow_up.due_on is not None:
+            parts.append(f"frist {follow_up.due_on:%d.%m.%Y}")
+        lines.append(", ".join(p for p in parts if p))
+    return "\n".join(lines)
+
+
+def _values(row: RegisterRow) -> tuple:
+    t = row.treatment
+    meeting = f"Møte {t.meeting.number}" if t.meeting is not None else "Ekstern behandling"
+    return (
+        t.number,
+        t.body.short_name or t.body.name,
+        meeting,
+        t.date,
+        t.display_title,
+        t.sakstype or "",
+        t.decision.strip(),
+        follow_up_text(row),
+    )
+
+
+def build_register_csv(rows: list[RegisterRow]) -> bytes:
+    """UTF-8 with BOM and semicolons, so Excel with Norwegian settings opens it as columns."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for row in rows:
+        values = list(_values(row))
+        values[3] = f"{values[3]:%d.%m.%Y}" if isinstance(values[3], date) else ""
+        writer.writerow(values)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def build_register_xlsx(rows: list[RegisterRow]) -> bytes:
+    """One sheet: bold frozen header row, set widths, dates as real dates."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Vedtak"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(_values(row))
+        cells = sheet[sheet.max_row]
+        cells[3].number_format = "DD.MM.YYYY"
+        for cell in cells:
+            cell.alignment = wrap
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,190 @@
+"""The decision register (/vedtak), its exports, and a decision's page with its follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from govern import queries
+from govern.exports.register_table import build_register_csv, build_register_xlsx
+from govern.extensions import db
+from govern.forms.followups import FollowUpForm
+from govern.models.cases import SAKSTYPER, Treatment
+from govern.models.meetings import AgendaItem, Meeting
+from govern.models.people import Organisation, Person
+from govern.permissions import can, require
+from govern.services import audit, followups, register
+from govern.services.errors import GovernError
+
+bp = Blueprint("register", __name__, template_folder="../../templates")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/vedtak")
+def index():
+    wanted = register.parse_filter(request.args)
+    page_no = request.args.get("side", "1")
+    page_no = int(page_no) if page_no.isdigit() and 0 < int(page_no) < 100_000 else 1
+    page = register.register_page(db.session, current_user, wanted, page_no, date.today())
+    return render_template(
+        "register/index.html",
+        page=page,
+        wanted=wanted,
+        args=wanted.as_args(),
+        bodies=queries.body_list(db.session),
+        years=register.register_years(db.session),
+        statuses=register.FOLLOW_UP_FILTERS,
+        status_labels=register.FILTER_LABELS,
+        sakstyper=SAKSTYPER,
+        today=date.today(),
+    )
+
+
+@bp.get("/vedtak.csv")
+def export_csv():
+    rows = register.register_all(
+        db.session, current_user, register.parse_filter(request.args), date.today()
+    )
+    return _download(build_register_csv(rows), "text/csv; charset=utf-8", "vedtak.csv")
+
+
+@bp.get("/vedtak.xlsx")
+def export_xlsx():
+    rows = register.register_all(
+        db.session, current_user, register.parse_filter(request.args), date.today()
+    )
+    return _download(build_register_xlsx(rows), XLSX, "vedtak.xlsx")
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- one decision and its follow-ups ---------------------------------------------------------
+
+
+def _treatment_or_404(treatment_id: int) -> Treatment:
+    treatment = db.session.get(
+        Treatment,
+        treatment_id,
+        options=[
+            joinedload(Treatment.body),
+            joinedload(Treatment.case),
+            joinedload(Treatment.meeting).selectinload(Meeting.days),
+            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+        ],
+    )
+    if treatment is None:
+        abort(404)
+    if treatment.meeting is not None:
+        require("read", treatment.meeting)
+        require("read_minutes", treatment.meeting)
+    return treatment
+
+
+def _form(treatment: Treatment, **kw) -> FollowUpForm:
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    people = db.session.scalars(
+        select(Person).options(selectinload(Person.organisation)).order_by(Person.name, Person.id)
+    )
+    return FollowUpForm(**kw).set_choices(list(organisations), list(people))
+
+
+def _page(treatment: Treatment, form: FollowUpForm, editing=None, saved=None):
+    status = 400 if form.errors else 200
+    return render_template(
+        "register/decision.html",
+        treatment=treatment,
+        follow_ups=followups.follow_ups_of(db.session, treatment),
+        form=form,
+        editing=editing,
+        saved=saved,
+        may_edit=can(current_user, "prepare", treatment.body),
+        today=date.today(),
+    ), status
+
+
+def _save(form: FollowUpForm, work, what="Oppfølgingen") -> bool:
+    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
+    try:
+        work()
+        db.session.commit()
+    except (GovernError, StaleDataError) as error:
+        db.session.rollback()
+        if isinstance(error, StaleDataError):
+            error = audit.stale_edit(what)
+        form[form.field_for(error.field)].errors.append(error.message)
+        return False
+    return True
+
+
+@bp.get("/vedtak/<int:treatment_id>")
+def decision(treatment_id: int):
+    treatment = _treatment_or_404(treatment_id)
+    return _page(treatment, _form(treatment, formdata=None))
+
+
+@bp.post("/vedtak/<int:treatment_id>/oppfolging")
+def add_follow_up(treatment_id: int):
+    treatment = _treatment_or_404(treatment_id)
+    require("prepare", treatment.body)
+    form = _form(treatment)
+    if form.validate() and _save(
+        form,
+        lambda: followups.add_follow_up(db.session, treatment, form.to_input(), current_user),
+    ):
+        flash("Oppfølgingen er lagt til.", "success")
+        return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
+    return _page(_treatment_or_404(treatment_id), form)
+
+
+def _follow_up_or_404(follow_up_id: int):
+    follow_up = followups.follow_up_or_none(db.session, follow_up_id) or abort(404)
+    _treatment_or_404(follow_up.treatment_id)
+    require("prepare", follow_up.treatment.body)
+    return follow_up
+
+
+@bp.route("/oppfolging/<int:follow_up_id>/rediger", methods=["GET", "POST"])
+def edit_follow_up(follow_up_id: int):
+    follow_up = _follow_up_or_404(follow_up_id)
+    treatment_id = follow_up.treatment_id
+    if request.method == "GET":
+        form = _form(follow_up.treatment, data=FollowUpForm.values_of(follow_up))
+        return _page(follow_up.treatment, form, editing=follow_up)
+    form = _form(follow_up.treatment)
+    if form.validate() and _save(
+        form,
+        lambda: followups.update_follow_up(
+            db.session, follow_up, form.to_input(), form.version.data, current_user
+        ),
+    ):
+        flash("Oppfølgingen er lagret.", "success")
+        return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
+    follow_up = followups.follow_up_or_none(db.session, follow_up_id) or abort(404)
+    stale = bool(form.version.errors)
+    return _page(follow_up.treatment, form, editing=follow_up, saved=follow_up if stale else None)
+
+
+@bp.post("/oppfolging/<int:follow_up_id>/slett")
+def delete_follow_up(follow_up_id: int):
+    follow_up = _follow_up_or_404(follow_up_id)
+    treatment_id = follow_up.treatment_id
+    version = request.form.get("version", type=int)
+    try:
+        followups.delete_follow_up(db.session, follow_up, version, current_user)
+        db.session.commit()
+    except (GovernError, StaleDataError):
+        db.session.rollback()
+        flash(audit.stale_edit("Oppfølgingen").message, "error")
+        return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
+    flash("Oppfølgingen er slettet.", "success")
+    return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
