@@ -5,6 +5,13 @@ from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
+from govern.models.changes import (
+    ChangeRequest,
+    ChangeRequestEvent,
+    MaintenanceBudget,
+    ProductArea,
+    Release,
+)
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.followups import FollowUp
 from govern.models.mail import MeetingInvitation, OutgoingMail
@@ -24,11 +31,14 @@ __all__ = [
     "Base",
     "Body",
     "Case",
+    "ChangeRequest",
+    "ChangeRequestEvent",
     "Cycle",
     "CycleEntry",
     "DataRevision",
     "DeadlineMark",
     "FollowUp",
+    "MaintenanceBudget",
     "Meeting",
     "MeetingDay",
     "MeetingInvitation",
@@ -41,6 +51,8 @@ __all__ = [
     "OutgoingMail",
     "PasswordToken",
     "Person",
+    "ProductArea",
+    "Release",
     "ScopeRevision",
     "Treatment",
     "TreatmentInput",

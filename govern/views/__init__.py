@@ -20,6 +20,7 @@ def register_views(app: Flask) -> None:
         body_admin,
         calendar,
         cases,
+        changes,
         cycle_admin,
         cycles,
         documents,
@@ -44,6 +45,7 @@ def register_views(app: Flask) -> None:
         cycles,
         cycle_admin,
         rollover,
+        changes,
         register,
     ):
         app.register_blueprint(module.bp)

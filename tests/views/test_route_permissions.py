@@ -43,6 +43,8 @@ ADMIN = statuses(302, 403, 403, 403, 403, 200)
 MEMO = statuses(302, 403, 403, 200, 200, 200)
 DRAFT = statuses(404, 404, 404, 404, 200, 200)
 LOGGED_IN = statuses(302, 200, 200, 200, 200, 200)
+#: The body's own members (product area and change requests of an endringsråd).
+MEMBERS = statuses(302, 403, 200, 403, 200, 200)
 
 #: endpoint -> (expected GET statuses or None for POST-only, POST refused for these roles)
 EXPECTED = {
@@ -116,6 +118,28 @@ EXPECTED = {
     "cycle_admin.new_entry": (SECRETARIAT, SECRETARIAT),
     "cycle_admin.edit_entry": (SECRETARIAT, SECRETARIAT),
     "cycle_admin.delete_entry": (None, SECRETARIAT),
+    "register.index": (PUBLIC, None),
+    "register.export_csv": (PUBLIC, None),
+    "register.export_xlsx": (PUBLIC, None),
+    # Møte 2/26's referat is a draft: its decisions are for the secretariat only.
+    "register.decision": (SECRETARIAT, None),
+    "register.add_follow_up": (None, SECRETARIAT),
+    "register.edit_follow_up": (SECRETARIAT, SECRETARIAT),
+    "register.delete_follow_up": (None, SECRETARIAT),
+    "changes.product_area": (MEMBERS, None),
+    "changes.edit_area": (SECRETARIAT, SECRETARIAT),
+    "changes.add_release": (None, SECRETARIAT),
+    "changes.set_budget": (None, SECRETARIAT),
+    "changes.backlog": (MEMBERS, None),
+    "changes.backlog_csv": (MEMBERS, None),
+    "changes.record_prioritisation": (None, SECRETARIAT),
+    "changes.new_request": (SECRETARIAT, SECRETARIAT),
+    "changes.view_request": (MEMBERS, None),
+    "changes.edit_request": (SECRETARIAT, SECRETARIAT),
+    "changes.set_status": (None, SECRETARIAT),
+    "changes.move_request": (None, SECRETARIAT),
+    "changes.escalate": (None, SECRETARIAT),
+    "changes.record_outcome": (None, SECRETARIAT),
 }
 
 
@@ -165,9 +189,11 @@ def world(app, session, tmp_path):
         "feed_token": _give_feed_token(session),
         "cycle_slug": cycle_entry.cycle.slug,
         "entry_id": cycle_entry.id,
+        "follow_up_id": _a_follow_up(session, ehds).id,
         "what": "break",
         "filename": "style.css",
         "shared_cycle_slug": _a_shared_cycle(session).slug,
+        "request_id": _a_change_request(session, fagradet).id,
     }
 
 
@@ -192,6 +218,24 @@ def _a_cycle_entry(session, body):
         return found
     cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
     return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
+
+
+def _a_change_request(session, body):
+    """A change request in a product area of the body."""
+    from govern.services import changes
+
+    area = changes.area_of(session, body) or changes.save_area(
+        session, body, changes.AreaInput("Produktområde for testen")
+    )
+    data = changes.RequestInput("Ønske for testen", "utviklet", 2026)
+    return changes.create_request(session, area, data)
+
+
+def _a_follow_up(session, treatment):
+    """A follow-up of the treatment's decision."""
+    from govern.services.followups import FollowUpInput, add_follow_up
+
+    return add_follow_up(session, treatment, FollowUpInput(responsible="Helsedirektoratet"))
 
 
 def _give_feed_token(session) -> str:

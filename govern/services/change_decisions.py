@@ -1,0 +1,167 @@
+"""Meeting decisions about change requests: the endringsråd's prioritisation, escalation to
+the produktråd and the produktråd's decision flowing back to the request."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.models.changes import ChangeRequest, ProductArea
+from govern.models.meetings import Meeting
+from govern.services import agenda
+from govern.services.changes import backlog, record_event, set_status
+from govern.services.errors import Conflict, InvalidInput
+
+OPEN_MEETING_STATUSES = ("planlagt", "innkalt")
+
+
+def _kr(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ") + " kr"
+
+
+def prioritisation_text(area: ProductArea, lines, available: int, cut: int | None) -> str:
+    """The ranked list as decision text, with running sums and the budget line."""
+    rows = [
+        f"Endringsrådet prioriterer endringsønskene for {area.name} i denne rekkefølgen "
+        f"(tilgjengelig budsjett {_kr(available)}):"
+    ]
+    for i, line in enumerate(lines):
+        if i == cut:
+            rows.append("--- Budsjettet er brukt opp her; ønskene under ligger utenfor rammen ---")
+        r = line.request
+        rows.append(
+            f"{line.position}. {r.number} {r.title} – {_kr(r.cost_nok)} (sum {_kr(line.running)})"
+        )
+    return "\n".join(rows)
+
+
+def record_prioritisation(
+    session: Session, area: ProductArea, meeting: Meeting, year: int, actor=None
+):
+    """Put the ranked backlog on the meeting's agenda as a decision, with its case number."""
+    if meeting.body_id != area.body_id:
+        raise InvalidInput("Velg et møte i endringsrådet", field="meeting_id")
+    if meeting.status not in OPEN_MEETING_STATUSES:
+        raise Conflict(
+            f"Møte {meeting.number} er ikke lenger åpent for nye saker", field="meeting_id"
+        )
+    plan = backlog(session, area, year)
+    if not plan.lines:
+        raise Conflict(f"Ingen endringsønsker å prioritere for {year}", field="meeting_id")
+    text = prioritisation_text(area, plan.lines, plan.available, plan.cut)
+    item = agenda.add_case_item(
+        session,
+        meeting,
+        agenda.CaseItemInput(
+            sakstype="Beslutning",
+            title=f"Prioritering av endringsønsker {year} – {area.name}",
+            summary=f"Rangert liste over endringsønsker for {area.name}, budsjettår {year}.",
+            proposed_decision=text,
+        ),
+        None,
+        actor,
+    )
+    treatment = item.treatment
+    for line in plan.lines:
+        record_event(
+            line.request,
+            actor,
+            None,
+            None,
+            f"Rangert som nr. {line.position} i sak {treatment.number}",
+            treatment,
+        )
+    session.flush()
+    return treatment
+
+
+def next_open_meeting(session: Session, body) -> Meeting | None:
+    """The body's next planned or called meeting from today."""
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.body_id == body.id, Meeting.status.in_(OPEN_MEETING_STATUSES))
+        .order_by(Meeting.year, Meeting.seq)
+    ).all()
+    today = date.today()
+    return next((m for m in meetings if m.first_date is None or m.first_date >= today), None)
+
+
+def escalate(
+    session: Session,
+    request: ChangeRequest,
+    meeting: Meeting | None,
+    reason: str,
+    actor=None,
+):
+    """Make the request a case for the body the endringsråd escalates to, on its agenda."""
+    body = request.area.body
+    target = body.escalates_to
+    if target is None:
+        raise Conflict(f"{body.short_name} har ikke noe organ å eskalere til", field="meeting_id")
+    if request.status in ("levert", "avvist", "eskalert"):
+        raise Conflict(
+            f"Et endringsønske som er {request.status_label.lower()}, kan ikke eskaleres",
+            field="status",
+        )
+    if not reason.strip():
+        raise InvalidInput("Skriv hvorfor saken eskaleres", field="reason")
+    if meeting is None:
+        meeting = next_open_meeting(session, target)
+        if meeting is None:
+            raise Conflict(
+                f"{target.short_name} har ikke noe planlagt møte; legg inn et møte først",
+                field="meeting_id",
+            )
+    elif meeting.body_id != target.id:
+        raise InvalidInput(f"Velg et møte i {target.short_name}", field="meeting_id")
+    summary = (
+        f"Eskalert fra {body.short_name}: endringsønske {request.number} «{request.title}», "
+        f"estimert {_kr(request.cost_nok)}.\n\nBegrunnelse: {reason.strip()}"
+    )
+    if request.need:
+        summary += f"\n\nBehov: {request.need}"
+    item = agenda.add_case_item(
+        session,
+        meeting,
+        agenda.CaseItemInput(
+            sakstype="Beslutning",
+            title=f"Eskalert endringsønske {request.number}: {request.title}",
+            summary=summary,
+        ),
+        None,
+        actor,
+    )
+    treatment = item.treatment
+    old = request.status
+    request.status = "eskalert"
+    request.rank = None
+    request.escalation = treatment
+    record_event(
+        request,
+        actor,
+        old,
+        "eskalert",
+        f"Eskalert til {target.short_name}, sak {treatment.number}: {reason.strip()}",
+        treatment,
+    )
+    session.flush()
+    return treatment
+
+
+def record_escalation_outcome(
+    session: Session, request: ChangeRequest, outcome: str, reason: str = "", actor=None
+) -> ChangeRequest:
+    """The produktråd's decision back on the request: prioritised, or rejected with a reason."""
+    if request.status != "eskalert" or request.escalation is None:
+        raise Conflict("Endringsønsket er ikke eskalert", field="outcome")
+    if outcome not in ("prioritert", "avvist"):
+        raise InvalidInput("Velg prioritert eller avvist", field="outcome")
+    treatment = request.escalation
+    decided = treatment.decision.strip()
+    note = f"{treatment.body.short_name} vedtok i sak {treatment.number}"
+    note += f": {decided}" if decided else ""
+    return set_status(
+        session, request, outcome, reason=reason, note=note, treatment=treatment, actor=actor
+    )

@@ -1,0 +1,194 @@
+"""One change request: register, edit, status, rank, escalation and the produktråd's answer."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from govern.extensions import db
+from govern.forms.base import choices
+from govern.forms.changes import NONE, EscalateForm, OutcomeForm, RequestForm, StatusForm
+from govern.models.changes import ChangeRequest, ChangeRequestEvent, Release
+from govern.models.people import Organisation
+from govern.permissions import require
+from govern.services import change_decisions as decisions
+from govern.services import changes
+from govern.services.errors import GovernError
+from govern.views.changes import (
+    area_or_404,
+    body_or_404,
+    bp,
+    meeting_choices,
+    open_meetings,
+    require_member,
+    save,
+)
+
+
+def _request_or_404(slug: str, request_id: int) -> ChangeRequest:
+    found = db.session.get(
+        ChangeRequest,
+        request_id,
+        options=[selectinload(ChangeRequest.events).selectinload(ChangeRequestEvent.treatment)],
+    )
+    if found is None or found.area.body.slug != slug:
+        abort(404)
+    return found
+
+
+def _request_form(formdata=..., **kw) -> RequestForm:
+    form = RequestForm(**kw) if formdata is ... else RequestForm(formdata=formdata, **kw)
+    form.set_organisations(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    return form
+
+
+@bp.route("/bodies/<slug>/endringsonsker/ny", methods=["GET", "POST"])
+def new_request(slug: str):
+    body = body_or_404(slug)
+    require("prepare", body)
+    area = area_or_404(body)
+    form = _request_form(year=__import__("datetime").date.today().year)
+    if form.validate_on_submit():
+        ok, created = save(
+            form, lambda: changes.create_request(db.session, area, form.to_input(), current_user)
+        )
+        if ok:
+            flash(f"Endringsønske {created.number} er registrert.", "success")
+            return redirect(url_for("changes.view_request", slug=slug, request_id=created.id))
+    return render_template(
+        "changes/request_form.html", body=body, area=area, form=form, item=None
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/bodies/<slug>/endringsonsker/<int:request_id>/rediger", methods=["GET", "POST"])
+def edit_request(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require("prepare", item.area.body)
+    form = _request_form(obj=item)
+    if request.method == "GET":
+        form.organisation_id.data = item.organisation_id or NONE
+    if form.validate_on_submit():
+        ok, _ = save(
+            form,
+            lambda: changes.update_request(
+                db.session, item, form.to_input(), form.version.data, current_user
+            ),
+        )
+        if ok:
+            flash(f"{item.number} er lagret.", "success")
+            return redirect(url_for("changes.view_request", slug=slug, request_id=item.id))
+    return render_template(
+        "changes/request_form.html", body=item.area.body, area=item.area, form=form, item=item
+    ), (400 if form.errors else 200)
+
+
+def _request_page(item, status_form=None, escalate_form=None, outcome_form=None):
+    body = item.area.body
+    status_form = status_form or StatusForm(formdata=None, status=item.status)
+    status_form.release_id.choices = choices(
+        [(NONE, "– ingen –"), *((r.id, r.name) for r in item.area.releases)]
+    )
+    escalate_form = escalate_form or EscalateForm(formdata=None)
+    target = body.escalates_to
+    escalate_form.meeting_id.choices = meeting_choices(open_meetings(target) if target else [])
+    escalate_form.meeting_id.choices[0].label = "– neste planlagte møte –"
+    outcome_form = outcome_form or OutcomeForm(formdata=None)
+    forms = (status_form, escalate_form, outcome_form)
+    return render_template(
+        "changes/request.html",
+        body=body,
+        area=item.area,
+        item=item,
+        target=target,
+        status_form=status_form,
+        escalate_form=escalate_form,
+        outcome_form=outcome_form,
+    ), (400 if any(f.errors for f in forms) else 200)
+
+
+@bp.get("/bodies/<slug>/endringsonsker/<int:request_id>")
+def view_request(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require_member(item.area.body)
+    return _request_page(item)
+
+
+def _done(item, message: str):
+    flash(message, "success")
+    return redirect(url_for("changes.view_request", slug=item.area.body.slug, request_id=item.id))
+
+
+@bp.post("/bodies/<slug>/endringsonsker/<int:request_id>/status")
+def set_status(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require("prepare", item.area.body)
+    form = StatusForm()
+    form.release_id.choices = choices([(NONE, ""), *((r.id, r.name) for r in item.area.releases)])
+    release = db.session.get(Release, form.release_id.data) if form.release_id.data else None
+    if form.validate():
+        ok, _ = save(
+            form,
+            lambda: changes.set_status(
+                db.session,
+                item,
+                form.status.data,
+                release=release,
+                reason=form.reason.data or "",
+                note=form.note.data or "",
+                actor=current_user,
+            ),
+        )
+        if ok:
+            return _done(item, f"{item.number} er nå {item.status_label.lower()}.")
+    return _request_page(item, status_form=form)
+
+
+@bp.post("/bodies/<slug>/endringsonsker/<int:request_id>/flytt")
+def move_request(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require("prepare", item.area.body)
+    step = -1 if request.form.get("direction") == "up" else 1
+    try:
+        changes.move_request(db.session, item, step, current_user)
+        db.session.commit()
+    except GovernError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("changes.backlog", slug=slug, year=item.year) + f"#ønske-{item.id}")
+
+
+@bp.post("/bodies/<slug>/endringsonsker/<int:request_id>/eskaler")
+def escalate(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require("prepare", item.area.body)
+    target = item.area.body.escalates_to
+    form = EscalateForm()
+    form.meeting_id.choices = meeting_choices(open_meetings(target) if target else [])
+    if form.validate():
+        meeting = next((m for m in open_meetings(target) if m.id == form.meeting_id.data), None)
+        ok, treatment = save(
+            form,
+            lambda: decisions.escalate(db.session, item, meeting, form.reason.data, current_user),
+        )
+        if ok:
+            return _done(item, f"{item.number} er eskalert som sak {treatment.number}.")
+    return _request_page(item, escalate_form=form)
+
+
+@bp.post("/bodies/<slug>/endringsonsker/<int:request_id>/utfall")
+def record_outcome(slug: str, request_id: int):
+    item = _request_or_404(slug, request_id)
+    require("prepare", item.area.body)
+    form = OutcomeForm()
+    if form.validate():
+        ok, _ = save(
+            form,
+            lambda: decisions.record_escalation_outcome(
+                db.session, item, form.outcome.data, form.reason.data or "", current_user
+            ),
+        )
+        if ok:
+            return _done(item, f"Produktrådets vedtak er ført på {item.number}.")
+    return _request_page(item, outcome_form=form)

@@ -1,0 +1,291 @@
+"""The endringsråd's product area and its backlog of change requests."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from govern.extensions import db
+from govern.forms.base import choices
+from govern.forms.changes import AreaForm, BudgetForm, PrioritiseForm, ReleaseForm
+from govern.models.bodies import Body
+from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
+from govern.models.meetings import Meeting
+from govern.permissions import READER_ROLES, NeedLogin, can, require, roles_in
+from govern.services import audit, changes
+from govern.services import change_decisions as decisions
+from govern.services.errors import GovernError
+
+bp = Blueprint("changes", __name__, template_folder="../../templates")
+
+
+# -- helpers shared with change_requests.py -------------------------------------------------
+
+
+def body_or_404(slug: str) -> Body:
+    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
+
+
+def require_member(body: Body) -> None:
+    """Members of the body (and admins) read its product area; others are refused."""
+    if can(current_user, "prepare", body) or roles_in(current_user, body) & READER_ROLES:
+        return
+    if not current_user.is_authenticated:
+        raise NeedLogin()
+    abort(403)
+
+
+def area_or_404(body: Body):
+    return changes.area_of(db.session, body) or abort(404)
+
+
+def save(form, work) -> tuple[bool, object]:
+    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
+    try:
+        result = work()
+        db.session.commit()
+    except (GovernError, StaleDataError) as error:
+        db.session.rollback()
+        if isinstance(error, StaleDataError):
+            error = audit.stale_edit("Endringsønsket")
+        form[form.field_for(error.field)].errors.append(error.message)
+        return False, None
+    return True, result
+
+
+def open_meetings(body: Body) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.body_id == body.id, Meeting.status.in_(decisions.OPEN_MEETING_STATUSES))
+            .order_by(Meeting.year, Meeting.seq)
+        )
+    )
+
+
+def meeting_choices(meetings: list[Meeting]):
+    return choices([(0, "– velg møte –"), *((m.id, f"Møte {m.number}") for m in meetings)])
+
+
+# -- product area ---------------------------------------------------------------------------
+
+
+def _area_page(body, area, release_form=None, budget_form=None):
+    release_form = release_form or ReleaseForm(formdata=None)
+    budget_form = budget_form or BudgetForm(formdata=None)
+    years = sorted({b.year for b in area.budgets}) if area else []
+    bars = [changes.budget_status(db.session, area, y) for y in years]
+    status = 400 if release_form.errors or budget_form.errors else 200
+    return render_template(
+        "changes/area.html",
+        body=body,
+        area=area,
+        bars=bars,
+        release_form=release_form,
+        budget_form=budget_form,
+    ), status
+
+
+@bp.get("/bodies/<slug>/produktomrade")
+def product_area(slug: str):
+    body = body_or_404(slug)
+    require_member(body)
+    return _area_page(body, changes.area_of(db.session, body))
+
+
+@bp.route("/bodies/<slug>/produktomrade/rediger", methods=["GET", "POST"])
+def edit_area(slug: str):
+    body = body_or_404(slug)
+    require("prepare", body)
+    area = changes.area_of(db.session, body)
+    form = AreaForm(obj=area)
+    if form.validate_on_submit():
+        ok, _ = save(
+            form, lambda: changes.save_area(db.session, body, form.to_input(), current_user)
+        )
+        if ok:
+            flash("Produktområdet er lagret.", "success")
+            return redirect(url_for("changes.product_area", slug=slug))
+    status = 400 if form.errors else 200
+    return render_template("changes/area_form.html", body=body, area=area, form=form), status
+
+
+@bp.post("/bodies/<slug>/produktomrade/utgivelser")
+def add_release(slug: str):
+    body = body_or_404(slug)
+    require("prepare", body)
+    area = area_or_404(body)
+    form = ReleaseForm()
+    if form.validate():
+        ok, _ = save(
+            form,
+            lambda: changes.add_release(
+                db.session, area, form.name.data, form.planned_on.data, current_user
+            ),
+        )
+        if ok:
+            flash(f"Utgivelsen {form.name.data} er lagt til.", "success")
+            return redirect(url_for("changes.product_area", slug=slug))
+    return _area_page(body, area, release_form=form)
+
+
+@bp.post("/bodies/<slug>/produktomrade/budsjett")
+def set_budget(slug: str):
+    body = body_or_404(slug)
+    require("prepare", body)
+    area = area_or_404(body)
+    form = BudgetForm()
+    if form.validate():
+        ok, _ = save(
+            form,
+            lambda: changes.set_budget(
+                db.session, area, form.year.data, form.amount.data, current_user
+            ),
+        )
+        if ok:
+            flash(f"Budsjettet for {form.year.data} er lagret.", "success")
+            return redirect(url_for("changes.product_area", slug=slug))
+    return _area_page(body, area, budget_form=form)
+
+
+# -- backlog --------------------------------------------------------------------------------
+
+
+def _filters(area) -> dict:
+    """The backlog's filters from the query string; unknown values are ignored."""
+    args = request.args
+    year = args.get("year", "").strip()
+    region = args.get("region", "").strip()
+    return {
+        "status": args.get("status") if args.get("status") in STATUS_LABELS else "",
+        "classification": args.get("classification")
+        if args.get("classification") in CLASSIFICATION_LABELS
+        else "",
+        "region": int(region) if region.isdigit() else None,
+        "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year,
+    }
+
+
+def _filtered(area, f: dict):
+    rows = changes.requests_of(db.session, area)
+    return [
+        r
+        for r in rows
+        if r.year == f["year"]
+        and (not f["status"] or r.status == f["status"])
+        and (not f["classification"] or r.classification == f["classification"])
+        and (f["region"] is None or r.organisation_id == f["region"])
+    ]
+
+
+def _backlog_page(body, area, form=None):
+    f = _filters(area)
+    rows = _filtered(area, f)
+    regions = sorted(
+        {r.organisation for r in changes.requests_of(db.session, area) if r.organisation},
+        key=lambda o: o.name,
+    )
+    form = form or PrioritiseForm(formdata=None)
+    form.meeting_id.choices = meeting_choices(open_meetings(body))
+    return render_template(
+        "changes/backlog.html",
+        body=body,
+        area=area,
+        rows=rows,
+        filters=f,
+        regions=regions,
+        plan=changes.backlog(db.session, area, f["year"]),
+        budget=changes.budget_status(db.session, area, f["year"]),
+        statuses=STATUS_LABELS,
+        classifications=CLASSIFICATION_LABELS,
+        form=form,
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/bodies/<slug>/endringsonsker")
+def backlog(slug: str):
+    body = body_or_404(slug)
+    require_member(body)
+    return _backlog_page(body, area_or_404(body))
+
+
+@bp.get("/bodies/<slug>/endringsonsker.csv")
+def backlog_csv(slug: str):
+    body = body_or_404(slug)
+    require_member(body)
+    area = area_or_404(body)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            "Nummer",
+            "Tittel",
+            "Region",
+            "Klassifisering",
+            "Myndighetskrav",
+            "Timer",
+            "Kroner",
+            "Teller mot budsjett (kr)",
+            "Budsjettår",
+            "Status",
+            "Rangering",
+            "Utgivelse",
+        ]
+    )
+    for r in _filtered(area, _filters(area)):
+        writer.writerow(
+            [
+                r.number,
+                r.title,
+                r.organisation.name if r.organisation else "",
+                r.classification_label,
+                "ja" if r.statutory else "nei",
+                r.estimate_hours or "",
+                r.estimate_nok or "",
+                r.cost_nok,
+                r.year,
+                r.status_label,
+                r.rank or "",
+                r.release.name if r.release else "",
+            ]
+        )
+    filename = f"endringsonsker-{body.slug}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/bodies/<slug>/endringsonsker/prioriter")
+def record_prioritisation(slug: str):
+    body = body_or_404(slug)
+    require("prepare", body)
+    area = area_or_404(body)
+    form = PrioritiseForm()
+    form.meeting_id.choices = meeting_choices(open_meetings(body))
+    year = _filters(area)["year"]
+    meeting = db.session.get(Meeting, form.meeting_id.data or 0) if form.validate() else None
+    if meeting is None:
+        form.meeting_id.errors = ["Velg møtet der prioriteringen ble vedtatt"]
+        return _backlog_page(body, area, form)
+    ok, treatment = save(
+        form,
+        lambda: decisions.record_prioritisation(db.session, area, meeting, year, current_user),
+    )
+    if not ok:
+        return _backlog_page(body, area, form)
+    flash(
+        f"Prioriteringen er registrert som sak {treatment.number} i møte {meeting.number}.",
+        "success",
+    )
+    return redirect(url_for("changes.backlog", slug=slug, year=year))
+
+
+from govern.views import change_requests  # noqa: E402,F401  (routes on this blueprint)
