@@ -20,6 +20,12 @@ from govern.models.memos import Memo, MemoSection
 from govern.models.minutes import MinutesRevision
 from govern.models.numbering import NumberCounter
 from govern.models.people import Organisation, Person
+from govern.models.priorities import (
+    Measure,
+    PrioritisationRound,
+    PriorityQuestion,
+    Score,
+)
 from govern.models.revision import DataRevision, ScopeRevision
 
 __all__ = [
@@ -39,6 +45,7 @@ __all__ = [
     "DeadlineMark",
     "FollowUp",
     "MaintenanceBudget",
+    "Measure",
     "Meeting",
     "MeetingDay",
     "MeetingInvitation",
@@ -51,9 +58,12 @@ __all__ = [
     "OutgoingMail",
     "PasswordToken",
     "Person",
+    "PrioritisationRound",
+    "PriorityQuestion",
+    "Score",
+    "ScopeRevision",
     "ProductArea",
     "Release",
-    "ScopeRevision",
     "Treatment",
     "TreatmentInput",
     "User",
