@@ -104,7 +104,7 @@ class StatusForm(ChangeForm):
 class EscalateForm(ChangeForm):
     first = "reason"
     meeting_id = SelectField("Møte i produktrådet", coerce=int, default=NONE)
-    reason = TextAreaField("Hvorfor eskaleres saken?", validators=[InputRequired()])
+    reason = TextAreaField("Hvorfor eskaleres saken?", validators=[Optional()])
 
 
 class OutcomeForm(ChangeForm):
