@@ -83,7 +83,9 @@ def _http_error(error: HTTPException):
     code = error.code or 500
     title, text = ERROR_TEXT.get(code, (error.name, ""))
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "message": text or title}}, code
+        from govern.api.errors import http_problem
+
+        return http_problem(error)
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
@@ -98,7 +100,9 @@ def _server_error(error: Exception):
     current_app.logger.exception("Unhandled error", exc_info=error)
     title, text = ERROR_TEXT[500]
     if request.path.startswith("/api/"):
-        return {"error": {"status": 500, "message": text}}, 500
+        from govern.api.errors import server_problem
+
+        return server_problem()
     return render_template("errors/error.html", code=500, title=title, text=text), 500
 
 

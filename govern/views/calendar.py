@@ -46,7 +46,9 @@ from govern.revision_scopes import (
     person_scope,
     scope_revision,
 )
+from govern.services import api_tokens
 from govern.services import cycles as cycle_service
+from govern.services.errors import GovernError
 from govern.views.cache import PageCache, viewer_variant
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
@@ -280,7 +282,7 @@ def _logged_in_person() -> Person:
 
 
 @bp.get("/profile")
-def profile():
+def profile(**api_token_state):
     person = _logged_in_person()
     feed_url = None
     if person.feed_token:
@@ -288,8 +290,40 @@ def profile():
         feed_url = "https://" + feed_url.split("://", 1)[1]
     webcal = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
     return render_template(
-        "calendar/profile.html", person=person, user=current_user, feed_url=feed_url, webcal=webcal
+        "calendar/profile.html",
+        person=person,
+        user=current_user,
+        feed_url=feed_url,
+        webcal=webcal,
+        api_tokens=api_tokens.tokens_of(db.session, current_user),
+        **api_token_state,
     )
+
+
+@bp.post("/profile/api-tokens")
+def new_api_token():
+    """A personal API token; the page shows its secret once (it is stored hashed)."""
+    _logged_in_person()
+    name = request.form.get("name", "")
+    try:
+        _, secret = api_tokens.create_token(db.session, current_user, name)
+    except GovernError as error:
+        db.session.rollback()
+        return profile(token_error=error.message, token_name=name), 400
+    db.session.commit()
+    return profile(new_token=secret)
+
+
+@bp.post("/profile/api-tokens/<int:token_id>/revoke")
+def revoke_api_token(token_id: int):
+    _logged_in_person()
+    try:
+        token = api_tokens.revoke_token(db.session, current_user, token_id)
+    except GovernError:
+        abort(404)
+    db.session.commit()
+    flash(f"API-nøkkelen «{token.name}» er trukket tilbake og virker ikke lenger.")
+    return redirect(url_for("calendar.profile"))
 
 
 @bp.post("/profile/feed-token")

@@ -79,12 +79,13 @@ def test_case_detail_has_all_treatments(client, demo, session):
     assert data["treatments"][-1]["date"] == "2026-04-29"
 
 
-def test_errors_are_json(client, demo):
+def test_errors_are_problem_documents(client, demo):
     assert client.get("/api/v1/bodies/finnes-ikke").status_code == 404
     response = client.get("/api/v1/bodies?page=tre")
-    assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == "«page» må være et heltall"
-    assert client.get("/api/v1/bodies?per_page=100000").status_code == 400
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == "«page» må være et heltall."
+    assert client.get("/api/v1/bodies?per_page=100000").status_code == 422
 
 
 def test_drafts_and_unapproved_minutes_stay_hidden_from_anonymous(client, session):

@@ -1,0 +1,29 @@
+"""Who is calling: a personal token (`Authorization: Bearer …`) or the browser session.
+
+A Bearer token is accepted on /api/v1 only. With a token, the request acts as the token's
+owner and is exempt from CSRF (no cookie is involved). Writes need a token: a browser session
+alone may read through the API but not write (that would be open to cross-site requests).
+"""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from govern.api.errors import need_token
+from govern.extensions import db
+from govern.services.api_tokens import authenticate_token
+
+
+def load_token_user() -> None:
+    """before_request: put the token's owner in Flask-Login's place for current_user."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise need_token("Bruk Authorization: Bearer <API-nøkkel>.")
+    user = authenticate_token(db.session, secret.strip())
+    if user is None:
+        raise need_token("API-nøkkelen er ukjent eller trukket tilbake.")
+    g._login_user = user
+    g.api_token_user = True

@@ -1,0 +1,212 @@
+"""Cases: list, read with the treatments the caller may see, create and update.
+
+A case is visible when one of its treatments is (an external treatment, or one on a meeting
+the caller may read). Decisions and other minutes texts are blank where the minutes may not
+be read, as on the case page. Cases are not deleted: they are the record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import and_, exists, false, or_, select, true
+
+from govern import queries
+from govern.api import schemas as s
+from govern.api.common import commit, page_of
+from govern.api.errors import ApiProblem, need_token
+from govern.api.registry import api_operation
+from govern.extensions import db
+from govern.models.bodies import Body, Membership
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import PUBLISHED_STATUSES, Meeting
+from govern.permissions import READER_ROLES, can, visible_treatments
+from govern.presentation import treatment_texts
+from govern.services import edits
+from govern.services.cases import CaseInput
+
+TAG = "Saker"
+
+
+def _active_bodies(user, roles) -> select:
+    today = date.today()
+    return select(Membership.body_id).where(
+        Membership.person_id == user.person_id,
+        Membership.role.in_(roles),
+        or_(Membership.starts_on.is_(None), Membership.starts_on <= today),
+        or_(Membership.ends_on.is_(None), Membership.ends_on >= today),
+    )
+
+
+def visible_treatment_clause(user):
+    """SQL twin of permissions.visible_treatments, for lists (a WHERE on Treatment)."""
+    if user.is_authenticated and user.is_admin:
+        return true()
+    meeting_visible = select(Meeting.id).where(
+        Meeting.id == Treatment.meeting_id, Meeting.status.in_(PUBLISHED_STATUSES)
+    )
+    if user.is_authenticated:
+        prepares = Meeting.body_id.in_(_active_bodies(user, ("sekretariat",)))
+        shared = and_(
+            Meeting.agenda_shared.is_(True),
+            Meeting.body_id.in_(_active_bodies(user, tuple(READER_ROLES))),
+        )
+        meeting_visible = select(Meeting.id).where(
+            Meeting.id == Treatment.meeting_id,
+            or_(Meeting.status.in_(PUBLISHED_STATUSES), prepares, shared),
+        )
+    return or_(Treatment.meeting_id.is_(None), exists(meeting_visible))
+
+
+def _may_edit_cases(user) -> bool:
+    """Admins and secretariats see cases not yet on any agenda, and register cases."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    today = date.today()
+    return any(m.role == "sekretariat" and m.active_on(today) for m in user.person.memberships)
+
+
+def treatment_out(t: Treatment, minutes: bool) -> s.TreatmentOut:
+    texts = treatment_texts(t)
+    if not minutes:
+        texts.update(presentation="", input=[], decision="")
+    return s.TreatmentOut(
+        id=t.id,
+        case_id=t.case_id,
+        body=t.body.slug,
+        meeting_id=t.meeting_id,
+        case_number=t.number,
+        title=t.display_title,
+        date=t.date,
+        **texts,
+    )
+
+
+def case_summary(case: Case) -> s.CaseSummary:
+    return s.CaseSummary(
+        id=case.id,
+        key=case.key,
+        title=case.title,
+        sakseier=case.sakseier,
+        saksbehandler=case.saksbehandler,
+        follows_id=case.follows_id,
+        version=case.version,
+        url=url_for("api.get_case", case_id=case.id, _external=True),
+    )
+
+
+def case_detail(case: Case, treatments: list[Treatment]) -> s.CaseDetail:
+    return s.CaseDetail(
+        **case_summary(case).model_dump(),
+        treatments=[
+            treatment_out(t, t.meeting is None or can(current_user, "read_minutes", t.meeting))
+            for t in treatments
+        ],
+    )
+
+
+def _visible_case(case_id: int) -> tuple[Case, list[Treatment]]:
+    case = queries.case_full(db.session, case_id)
+    if case is None:
+        raise ApiProblem(404, "Saken finnes ikke.")
+    treatments = visible_treatments(current_user, queries.treatments_in_order(case))
+    if not treatments and not (case.treatments == [] and _may_edit_cases(current_user)):
+        raise ApiProblem(404, "Saken finnes ikke.")
+    return case, treatments
+
+
+@api_operation(
+    "GET", "/cases", tag=TAG, summary="Saker", query=s.CaseQuery, response=s.Page[s.CaseSummary]
+)
+def list_cases(query: s.CaseQuery):
+    """Nyeste først. Filtre: `q` (del av tittelen), `body` (organ), `year` (behandlingsår)."""
+    clause = visible_treatment_clause(current_user)
+    if query.body is not None:
+        clause = and_(clause, Treatment.body.has(Body.slug == query.body))
+    if query.year is not None:
+        clause = and_(clause, Treatment.year == query.year)
+    treated = exists(select(Treatment.id).where(Treatment.case_id == Case.id, clause))
+    untreated = false()
+    if _may_edit_cases(current_user) and query.body is None and query.year is None:
+        untreated = ~exists(select(Treatment.id).where(Treatment.case_id == Case.id))
+    stmt = select(Case).where(or_(treated, untreated))
+    if query.q:
+        text = query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Case.title.ilike(f"%{text}%", escape="\\"))
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc())
+    return s.Page[s.CaseSummary](**page_of(stmt, query, case_summary))
+
+
+@api_operation(
+    "GET",
+    "/cases/<int:case_id>",
+    tag=TAG,
+    summary="Én sak med behandlinger",
+    response=s.CaseDetail,
+    errors=(404,),
+)
+def get_case(case_id: int):
+    """Sakens vei gjennom rådsmodellen i datorekkefølge (også tidligere saker den viderefører)."""
+    return case_detail(*_visible_case(case_id))
+
+
+@api_operation(
+    "POST",
+    "/cases",
+    tag=TAG,
+    summary="Registrer sak",
+    body=s.CaseCreate,
+    response=s.CaseDetail,
+    status=201,
+    errors=(409,),
+)
+def create_case(data: s.CaseCreate):
+    """For sekretariater og administratorer. Saken får saksnummer når den settes på et møte."""
+    _require_case_editor()
+    fields = data.model_dump(exclude={"follows_id"})
+    case = edits.create_case_with_history(
+        db.session, current_user, CaseInput(**fields), data.follows_id
+    )
+    commit()
+    return case_detail(*_visible_case(case.id))
+
+
+@api_operation(
+    "PUT",
+    "/cases/<int:case_id>",
+    tag=TAG,
+    summary="Endre sak",
+    body=s.CaseUpdate,
+    response=s.CaseDetail,
+    errors=(404, 409),
+)
+def update_case(case_id: int, data: s.CaseUpdate):
+    """Tittel, sakseier, saksbehandler og saken den viderefører. `version` som lest; ellers 409."""
+    case, _ = _visible_case(case_id)
+    if not _may_update(case):
+        raise ApiProblem(403)
+    fields = data.model_dump(exclude={"follows_id", "version"})
+    edits.update_case(
+        db.session, current_user, case, CaseInput(**fields), data.follows_id, data.version
+    )
+    commit()
+    return case_detail(*_visible_case(case.id))
+
+
+def _require_case_editor() -> None:
+    if not current_user.is_authenticated:
+        raise need_token()
+    if not _may_edit_cases(current_user):
+        raise ApiProblem(403, "Bare sekretariater og administratorer kan registrere saker.")
+
+
+def _may_update(case: Case) -> bool:
+    if current_user.is_admin:
+        return True
+    if not case.treatments:
+        return _may_edit_cases(current_user)
+    return any(can(current_user, "prepare", t) for t in case.treatments)
