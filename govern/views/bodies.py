@@ -11,7 +11,7 @@ from govern import queries
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER
 from govern.permissions import can
-from govern.services import reminders
+from govern.services import followups, reminders
 from govern.views.cache import cached_page
 from govern.views.cycles import wheel_url
 
@@ -31,7 +31,14 @@ def index():
         db.session, bodies, today, lambda meeting: can(current_user, "read", meeting)
     )
     links = {row: _wheel_url(row) for row in page.overdue + page.coming}
-    return render_template("bodies/home.html", page=page, links=links, bodies=bodies)
+    overdue = followups.overdue_followups(db.session, bodies, today)
+    return render_template(
+        "bodies/home.html",
+        page=page,
+        links=links,
+        bodies=bodies,
+        follow_ups=[(f, (today - f.due_on).days) for f in overdue],
+    )
 
 
 def _kept_bodies(user, today: date) -> list:
