@@ -23,7 +23,7 @@ from govern.services.errors import GovernError, InvalidInput, NotFound
 FORMAT = "govern/1"
 TOP_KEYS = {
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
-    "cycles",
+    "cycles", "prioritisation_rounds",
 }  # fmt: skip
 
 
@@ -185,6 +185,9 @@ class Importer:
         from govern.services.exchange_cycles import import_cycles
 
         self.result.cycles = import_cycles(self, root)
+        from govern.services.exchange_priorities import import_rounds
+
+        import_rounds(self, root)
         return self.result
 
     # -- helpers ---------------------------------------------------------------------------

@@ -1,0 +1,222 @@
+"""Prioritisation rounds: create a round, keep its measures, enter and import scores.
+
+Score entry and import are all-or-nothing: every cell or row is checked first, and any error
+stops the whole save with Norwegian messages (per field or per row). The import layouts are
+described in docs/prioritisation.md and by the template from `score_template()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from govern.models.bodies import Body
+from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, PriorityQuestion, Score
+from govern.services import priority_scoring as scoring
+from govern.services.errors import GovernError, InvalidInput
+
+#: The model's questions per criterion, from its description of the three criteria.
+#: (criterion, text, benefit to patients)
+DEFAULT_QUESTIONS = (
+    ("måloppnåelse", "I hvor stor grad realiserer tiltaket informasjonsbehov i målbildet for helhetlig samhandling?", False),  # noqa: E501
+    ("måloppnåelse", "I hvor stor grad samsvarer tiltaket med sektorens prioriteringer?", False),
+    ("kostnader", "Teknisk kompleksitet: behov for teknisk utvikling eller tilrettelegging nasjonalt og/eller lokalt (10 = lav kostnad)", False),  # noqa: E501
+    ("kostnader", "Organisatorisk kompleksitet: innføringsløp, opplæring og endrede arbeidsprosesser (10 = lav kostnad)", False),  # noqa: E501
+    ("kostnader", "Behov for juridisk og/eller semantisk utvikling (10 = lav kostnad)", False),
+    ("nytte", "Nytte for pasienter og innbyggere, inkludert pårørende: pasientsikkerhet og en enklere hverdag", True),  # noqa: E501
+    ("nytte", "Nytte for helsepersonell: enklere og bedre arbeidshverdag, tryggere beslutningsgrunnlag", False),  # noqa: E501
+    ("nytte", "Indirekte nytte: realiserer sentral infrastruktur for framtidig nytte", False),
+)  # fmt: skip
+
+
+class FormErrors(GovernError):
+    """Several errors at once: `errors` maps a field (or 'rad 3') to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Skjemaet har feil. Ingenting er lagret.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    title: str
+    year: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    code: str
+    title: str
+    description: str = ""
+    fits_goals: bool = True
+    phase: int = 2
+    gate_note: str = ""
+
+
+def create_round(
+    session: Session,
+    body: Body,
+    data: RoundInput,
+    questions: tuple[tuple[str, str, bool], ...] = DEFAULT_QUESTIONS,
+) -> PrioritisationRound:
+    """A new open round with the given (criterion, text, patients) questions or the model's."""
+    if not data.title.strip():
+        raise InvalidInput("Skriv en tittel.", field="title")
+    if not 1970 <= data.year <= 2200:
+        raise InvalidInput("Skriv et år mellom 1970 og 2200.", field="year")
+    round_ = PrioritisationRound(
+        body=body, title=data.title.strip(), year=data.year, description=data.description.strip()
+    )
+    positions = dict.fromkeys(CRITERIA, 0)
+    for criterion, text, patients in questions:
+        if criterion not in CRITERIA:
+            raise InvalidInput(f"Ukjent kriterium «{criterion}».", field="criterion")
+        positions[criterion] += 1
+        round_.questions.append(
+            PriorityQuestion(
+                criterion=criterion,
+                criterion_order=CRITERIA.index(criterion),
+                position=positions[criterion],
+                text=text,
+                patient_benefit=patients,
+            )
+        )
+    session.add(round_)
+    session.flush()
+    return round_
+
+
+def _check_measure(round_: PrioritisationRound, data: MeasureInput, measure: Measure | None):
+    errors = {}
+    code = data.code.strip()
+    if not code:
+        errors["code"] = "Skriv en kort kode, for eksempel «LM» eller «JD-1»."
+    elif len(code) > 20:
+        errors["code"] = "Koden kan ha høyst 20 tegn."
+    elif any(m.code.lower() == code.lower() and m is not measure for m in round_.measures):
+        errors["code"] = f"Runden har allerede et tiltak med koden «{code}»."
+    if not data.title.strip():
+        errors["title"] = "Skriv tiltakets navn."
+    if data.phase not in scoring.PHASE_NAMES:
+        errors["phase"] = "Velg en fase fra 1 til 5."
+    if errors:
+        raise FormErrors(errors)
+
+
+def add_measure(session: Session, round_: PrioritisationRound, data: MeasureInput) -> Measure:
+    _check_measure(round_, data, None)
+    position = max((m.position for m in round_.measures), default=0) + 1
+    measure = Measure(round=round_, position=position)
+    _apply(measure, data)
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+def edit_measure(session: Session, measure: Measure, data: MeasureInput) -> Measure:
+    _check_measure(measure.round, data, measure)
+    _apply(measure, data)
+    session.flush()
+    return measure
+
+
+def _apply(measure: Measure, data: MeasureInput) -> None:
+    measure.code = data.code.strip()
+    measure.title = data.title.strip()
+    measure.description = data.description.strip()
+    measure.fits_goals = data.fits_goals
+    measure.phase = data.phase
+    measure.gate_note = data.gate_note.strip()
+
+
+def gate_reason(measure: Measure) -> str | None:
+    return scoring.gate_reason(measure.fits_goals, measure.phase)
+
+
+def passing(round_: PrioritisationRound) -> list[Measure]:
+    return [m for m in round_.measures if gate_reason(m) is None]
+
+
+def participants(session: Session, round_: PrioritisationRound) -> list[str]:
+    query = (
+        select(Score.participant)
+        .join(Measure)
+        .where(Measure.round_id == round_.id)
+        .distinct()
+        .order_by(Score.participant)
+    )
+    return list(session.scalars(query))
+
+
+def result(session: Session, round_: PrioritisationRound) -> scoring.Result:
+    """The round's gates and ranking."""
+    scores = session.scalars(select(Score).join(Measure).where(Measure.round_id == round_.id)).all()
+    return scoring.rank(
+        [scoring.QuestionSpec(q.id, q.criterion, q.patient_benefit) for q in round_.questions],
+        [
+            scoring.MeasureSpec(m.id, m.code, m.title, m.fits_goals, m.phase)
+            for m in round_.measures
+        ],
+        [scoring.ScoreSpec(s.measure_id, s.participant, s.question_id, s.value) for s in scores],
+    )
+
+
+def parse_value(text: str) -> int | None:
+    """'7' -> 7, '' -> None; anything else raises ValueError with a Norwegian message."""
+    text = (text or "").strip()
+    if text == "":
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        raise ValueError(f"«{text}» er ikke et helt tall fra 0 til 10.")
+    return int(text)
+
+
+def score_field(measure: Measure, question: PriorityQuestion) -> str:
+    return f"s-{measure.id}-{question.id}"
+
+
+def save_scores(
+    session: Session, round_: PrioritisationRound, participant: str, cells: dict[str, str]
+) -> int:
+    """Replace one participant's scores with the grid's (empty cell = no answer)."""
+    errors: dict[str, str] = {}
+    name = participant.strip()
+    if not name:
+        errors["participant"] = "Skriv deltakerens navn."
+    elif len(name) > 200:
+        errors["participant"] = "Navnet kan ha høyst 200 tegn."
+    values: dict[tuple[Measure, PriorityQuestion], int] = {}
+    for measure in passing(round_):
+        for question in round_.questions:
+            key = score_field(measure, question)
+            try:
+                value = parse_value(cells.get(key, ""))
+            except ValueError as error:
+                errors[key] = f"{measure.code} {question.label}: {error}"
+                continue
+            if value is not None:
+                values[(measure, question)] = value
+    if errors:
+        raise FormErrors(errors)
+    return _replace(session, round_, {name: values})
+
+
+def _replace(
+    session: Session,
+    round_: PrioritisationRound,
+    by_participant: dict[str, dict[tuple[Measure, PriorityQuestion], int]],
+) -> int:
+    measure_ids = [m.id for m in round_.measures]
+    count = 0
+    for name, values in by_participant.items():
+        session.execute(
+            delete(Score).where(Score.participant == name, Score.measure_id.in_(measure_ids))
+        )
+        for (measure, question), value in values.items():
+            session.add(Score(measure=measure, question=question, participant=name, value=value))
+            count += 1
+    session.flush()
+    return count
