@@ -96,6 +96,9 @@ def run_migrations_online():
             # (a meeting's days, agenda, treatments). Off during the migration, checked after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        from govern.search.index import is_search_table
+
+        conf_args.setdefault("include_name", lambda name, kind, _parent: not is_search_table(name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

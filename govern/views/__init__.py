@@ -26,9 +26,11 @@ def register_views(app: Flask) -> None:
         documents,
         meetings,
         planning,
+        priorities,
         register,
         rollover,
         running,
+        search,
     )
 
     for module in (
@@ -47,6 +49,8 @@ def register_views(app: Flask) -> None:
         rollover,
         changes,
         register,
+        search,
+        priorities,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -1,4 +1,4 @@
-"""Full-text search index (filled in with the search)
+"""Full-text search index over treatments, filled from the existing data
 
 Revision ID: 0009_search
 Revises: 0008_followups_api_tokens
@@ -17,8 +17,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The index is dialect-specific (FTS5 on SQLite, tsvector + GIN on PostgreSQL) and
+    # outside the ORM metadata; the search package creates it and fills it from the data.
+    from govern.search.index import create_search_schema, rebuild_index
+
+    conn = op.get_bind()
+    create_search_schema(conn)
+    rebuild_index(conn)
 
 
 def downgrade():
-    pass
+    from govern.search.index import drop_search_schema
+
+    drop_search_schema(op.get_bind())

@@ -140,11 +140,21 @@ EXPECTED = {
     "register.index": (PUBLIC, None),
     "register.export_csv": (PUBLIC, None),
     "register.export_xlsx": (PUBLIC, None),
+    "search.index": (PUBLIC, None),
     # Møte 2/26's referat is a draft: its decisions are for the secretariat only.
     "register.decision": (SECRETARIAT, None),
     "register.add_follow_up": (None, SECRETARIAT),
     "register.edit_follow_up": (SECRETARIAT, SECRETARIAT),
     "register.delete_follow_up": (None, SECRETARIAT),
+    "priorities.body_rounds": (PUBLIC, SECRETARIAT),
+    "priorities.view_round": (PUBLIC, None),
+    "priorities.round_docx": (PUBLIC, None),
+    "priorities.score_template_file": (PUBLIC, None),
+    "priorities.attach_result": (None, SECRETARIAT),
+    "priorities.use_as_decision": (None, SECRETARIAT),
+    "priorities.edit_measure": (SECRETARIAT, SECRETARIAT),
+    "priorities.enter_scores": (SECRETARIAT, SECRETARIAT),
+    "priorities.import_page": (SECRETARIAT, SECRETARIAT),
     "changes.product_area": (MEMBERS, None),
     "changes.edit_area": (SECRETARIAT, SECRETARIAT),
     "changes.add_release": (None, SECRETARIAT),
@@ -213,6 +223,8 @@ def world(app, session, tmp_path):
         "filename": "style.css",
         "shared_cycle_slug": _a_shared_cycle(session).slug,
         "request_id": _a_change_request(session, fagradet).id,
+        "round_id": (priority_round := _a_priority_round(session, fagradet)).id,
+        "measure_id": priority_round.measures[0].id,
         "person_id": outsider_person.id,
         "token_id": 1,
     }
@@ -239,6 +251,16 @@ def _a_cycle_entry(session, body):
         return found
     cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for testen"), body=body)
     return cycles.add_entry(session, cycle, cycles.EntryInput("Frist", "date", month=2, day=1))
+
+
+def _a_priority_round(session, body):
+    """A prioritisation round of the body with one measure."""
+    from govern.services import priorities
+
+    round_ = priorities.create_round(session, body, priorities.RoundInput("Runde", 2026))
+    priorities.add_measure(session, round_, priorities.MeasureInput("LM", "Legemiddelliste"))
+    session.commit()
+    return round_
 
 
 def _a_change_request(session, body):

@@ -1,0 +1,1 @@
+"""Norwegian full-text search over treatments: text handling, the index, and the queries."""
