@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from govern.exports.exchange_cycles import build_cycles
+from govern.exports.exchange_followups import build_follow_ups
 from govern.exports.exchange_priorities import build_rounds
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
@@ -247,6 +248,7 @@ def build_exchange(session: Session) -> dict[str, Any]:
             )
             for t in externals
         ],
+        "follow_ups": build_follow_ups(session),
         "meetings": [_meeting(m, keys) for m in meetings],
         "cycles": build_cycles(session),
         "prioritisation_rounds": build_rounds(session),

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.models.cases import Case
 from govern.models.changes import ChangeRequest, ProductArea
 from govern.models.meetings import Meeting
 from govern.services import agenda
@@ -134,6 +135,7 @@ def escalate(
         actor,
     )
     treatment = item.treatment
+    treatment.case.key = _case_key(session, body, request)
     old = request.status
     request.status = "eskalert"
     request.rank = None
@@ -148,6 +150,16 @@ def escalate(
     )
     session.flush()
     return treatment
+
+
+def _case_key(session: Session, body, request: ChangeRequest) -> str:
+    """A name for the escalated case, so the exchange file can refer to it."""
+    base = key = f"endringsonske-{body.slug}-{request.seq:03d}"
+    n = 1
+    while session.scalar(select(Case.id).where(Case.key == key)) is not None:
+        n += 1
+        key = f"{base}-{n}"
+    return key
 
 
 def record_escalation_outcome(

@@ -22,6 +22,7 @@ from govern.services.errors import GovernError, InvalidInput, NotFound
 
 FORMAT = "govern/1"
 TOP_KEYS = {
+    "follow_ups",
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
     "cycles", "prioritisation_rounds",
 }  # fmt: skip
@@ -181,6 +182,9 @@ class Importer:
             "meetings", {"body", "number", "location", "status", "days", "agenda", "attendance"}
         ):
             self._meeting(node)
+        from govern.services.exchange_followups import import_follow_ups
+
+        import_follow_ups(self, root)
         # Imported here: the cycles section builds on this module's Node and ExchangeError.
         from govern.services.exchange_cycles import import_cycles
 

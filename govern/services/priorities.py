@@ -220,3 +220,30 @@ def _replace(
             count += 1
     session.flush()
     return count
+
+
+DECISION_FIELDS = {"proposed_decision": "forslag til vedtak", "decision": "vedtak"}
+
+
+def write_ranking(
+    session: Session,
+    round_: PrioritisationRound,
+    treatment,
+    field: str,
+    version: int | None,
+) -> str:
+    """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
+    from govern.services import audit
+
+    if field not in DECISION_FIELDS:
+        raise InvalidInput("Velg forslag til vedtak eller vedtak.", field="field")
+    audit.check_version(treatment, version, "Saken")
+    lines = scoring.ranking_lines(result(session, round_).ranked)
+    if not lines:
+        raise InvalidInput("Runden har ingen scorede tiltak ennå.", field="field")
+    text = f"Prioritert rekkefølge etter prioriteringsmodellen ({round_.title}):\n\n" + "\n".join(
+        lines
+    )
+    setattr(treatment, field, text)
+    session.flush()
+    return text

@@ -1,0 +1,184 @@
+"""The `product_areas` section of the exchange format: an endringsråd's product area with its
+releases, budgets and change requests.
+
+Areas, releases and budgets go through govern.services.changes, so the file meets the pages'
+rules. A request's status is taken as written (the file records where a request stands, not
+how it got there), but the status rules that are facts still hold: planlagt and levert name
+a release, avvist has a reason, eskalert names the case and body of the escalation. See
+docs/exchange-format.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from govern.models.cases import Treatment
+from govern.models.changes import (
+    CHANGE_STATUSES,
+    CLASSIFICATIONS,
+    RELEASE_STATUSES,
+    ChangeRequestEvent,
+)
+from govern.models.people import Organisation
+from govern.services import changes
+from govern.services.exchange import ExchangeError, Node
+
+if TYPE_CHECKING:
+    from govern.services.exchange import Importer
+
+AREA_KEYS = {
+    "body", "name", "description", "roadmap", "hourly_rate", "releases", "budgets", "requests",
+}  # fmt: skip
+RELEASE_KEYS = {"name", "planned", "delivered", "status"}
+BUDGET_KEYS = {"year", "amount_nok"}
+REQUEST_KEYS = {
+    "number", "title", "description", "need", "organisation", "submitted_by", "submitted",
+    "classification", "statutory", "estimate_hours", "estimate_nok", "year", "status",
+    "rejection_reason", "release", "rank", "escalation", "events",
+}  # fmt: skip
+EVENT_KEYS = {"at", "actor", "from", "to", "note"}
+
+
+def import_product_areas(importer: Importer, root: Node) -> int:
+    """Create the file's product areas; returns how many."""
+    nodes = root.items("product_areas", AREA_KEYS)
+    for node in nodes:
+        _area(importer, node)
+    return len(nodes)
+
+
+def _area(importer: Importer, node: Node) -> None:
+    session = importer.session
+    body = importer._body_ref(node, "body")
+    if changes.area_of(session, body) is not None:
+        raise ExchangeError(f"{body.slug} har allerede et produktområde", field=node.where("body"))
+    data = changes.AreaInput(
+        node.text("name"),
+        node.text("description", required=False),
+        "\n".join(node.strings("roadmap")),
+        node.integer("hourly_rate", 1400),
+    )
+    area = importer._call(node, changes.save_area, session, body, data)
+    releases = {}
+    for r in node.items("releases", RELEASE_KEYS):
+        release = importer._call(
+            r, changes.add_release, session, area, r.text("name"), r.day("planned")
+        )
+        release.delivered_on = r.day("delivered", required=False)
+        release.status = r.text("status", required=False, default="planlagt")
+        if release.status not in RELEASE_STATUSES:
+            raise ExchangeError(
+                f"skal være en av {', '.join(RELEASE_STATUSES)}", field=r.where("status")
+            )
+        releases[release.name] = release
+    for b in node.items("budgets", BUDGET_KEYS):
+        importer._call(
+            b, changes.set_budget, session, area, b.integer("year", 0), b.integer("amount_nok", -1)
+        )
+    seen: set[int] = set()
+    for r in node.items("requests", REQUEST_KEYS):
+        _request(importer, area, releases, r, seen)
+    session.flush()
+
+
+def _choice(node: Node, key: str, values, default: str) -> str:
+    value = node.text(key, required=False, default=default)
+    if value not in values:
+        raise ExchangeError(f"skal være en av {', '.join(values)}", field=node.where(key))
+    return value
+
+
+def _optional_int(node: Node, key: str) -> int | None:
+    return node.integer(key, 0) if node.has(key) else None
+
+
+def _request(importer: Importer, area, releases: dict, node: Node, seen: set[int]) -> None:
+    session = importer.session
+    organisation = None
+    if node.has("organisation"):
+        name = node.text("organisation")
+        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is None:
+            raise ExchangeError(f"ukjent organisasjon «{name}»", field=node.where("organisation"))
+    data = changes.RequestInput(
+        title=node.text("title"),
+        classification=_choice(node, "classification", CLASSIFICATIONS, "utviklet"),
+        year=node.integer("year", 0),
+        description=node.text("description", required=False),
+        need=node.text("need", required=False),
+        organisation_id=organisation.id if organisation else None,
+        statutory=node.flag("statutory"),
+        estimate_hours=_optional_int(node, "estimate_hours"),
+        estimate_nok=_optional_int(node, "estimate_nok"),
+        submitted_on=node.day("submitted", required=False),
+    )
+    request = importer._call(node, changes.create_request, session, area, data)
+    if node.has("number"):
+        seq = node.integer("number", 0)
+        if seq < 1 or seq in seen:
+            raise ExchangeError(
+                "skal være et nytt løpenummer (1, 2, …)", field=node.where("number")
+            )
+        request.seq = seq
+    seen.add(request.seq)
+    if node.has("submitted_by"):
+        request.submitted_by = importer.people.get(node.text("submitted_by"))
+    request.status = _choice(node, "status", CHANGE_STATUSES, "registrert")
+    request.rank = _optional_int(node, "rank")
+    request.rejection_reason = node.text("rejection_reason", required=False)
+    if node.has("release"):
+        name = node.text("release")
+        if name not in releases:
+            raise ExchangeError(f"ukjent utgivelse «{name}»", field=node.where("release"))
+        request.release = releases[name]
+    if request.status in ("planlagt", "levert") and request.release is None:
+        raise ExchangeError(
+            "et planlagt eller levert ønske må ha en utgivelse", field=node.where("release")
+        )
+    if request.status == "avvist" and not request.rejection_reason:
+        raise ExchangeError(
+            "et avvist ønske må ha en begrunnelse", field=node.where("rejection_reason")
+        )
+    if node.has("escalation"):
+        request.escalation = _escalation(importer, node)
+    elif request.status == "eskalert":
+        raise ExchangeError("et eskalert ønske må ha en eskalering", field=node.where("escalation"))
+    if node.has("events"):
+        request.events.clear()
+        for e in node.items("events", EVENT_KEYS):
+            request.events.append(_event(e))
+
+
+def _escalation(importer: Importer, node: Node) -> Treatment:
+    ref = Node(node.value["escalation"], node.where("escalation"), {"case", "body"})
+    case = importer._case_ref(ref, "case")
+    body = importer._body_ref(ref, "body")
+    treatment = importer.session.scalar(
+        select(Treatment).where(Treatment.case_id == case.id, Treatment.body_id == body.id)
+    )
+    if treatment is None:
+        raise ExchangeError(f"saken er ikke behandlet i {body.slug}", field=ref.where("case"))
+    return treatment
+
+
+def _event(node: Node) -> ChangeRequestEvent:
+    raw = node.text("at")
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ExchangeError(
+            f"«{raw}» er ikke et gyldig tidspunkt", field=node.where("at")
+        ) from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    statuses = (*CHANGE_STATUSES, "")
+    return ChangeRequestEvent(
+        at=at,
+        actor=node.text("actor", required=False),
+        from_status=_choice(node, "from", statuses, "") or None,
+        to_status=_choice(node, "to", statuses, "") or None,
+        note=node.text("note", required=False),
+    )

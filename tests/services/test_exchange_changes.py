@@ -1,0 +1,66 @@
+"""The product_areas section of the exchange format: import, export, round trip, bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from sqlalchemy import select
+
+from govern.exports.exchange import build_exchange
+from govern.models import Body, ChangeRequest
+from govern.services import changes
+from govern.services.exchange import ExchangeError, import_exchange
+from tests.services.test_exchange import DEMO
+
+
+@pytest.fixture
+def demo():
+    return json.loads(DEMO.read_text(encoding="utf-8"))
+
+
+def test_demo_round_trip(session, demo):
+    import_exchange(session, copy.deepcopy(demo))
+    assert build_exchange(session)["product_areas"] == demo["product_areas"]
+
+
+def test_demo_area_budget_and_escalation(session, demo):
+    import_exchange(session, demo)
+    body = session.scalar(select(Body).where(Body.slug == "endringsrad-medikasjon"))
+    area = changes.area_of(session, body)
+    statuses = {r.status for r in changes.requests_of(session, area)}
+    assert statuses == {
+        "registrert", "vurdert", "prioritert", "planlagt", "levert", "avvist", "eskalert",
+    }  # fmt: skip
+    status = changes.budget_status(session, area, 2026)
+    assert (status.budget, status.committed) == (4_800_000, 2_810_000)
+    plan = changes.backlog(session, area, 2026)
+    assert plan.cut is not None and plan.lines[plan.cut].request.number == "EØ-011"
+    escalated = session.scalar(select(ChangeRequest).where(ChangeRequest.status == "eskalert"))
+    assert escalated.escalation.body.slug == "produktrad-dips-arena"
+    assert escalated.escalation.number == "3/26"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "message"),
+    [
+        (lambda r: r.update(status="levert", release=None), "requests[0].release", "utgivelse"),
+        (
+            lambda r: r.update(status="avvist", rejection_reason=""),
+            "rejection_reason",
+            "begrunnelse",
+        ),
+        (lambda r: r.update(organisation="Ukjent RHF"), "organisation", "ukjent organisasjon"),
+        (lambda r: r.update(classification="annet"), "classification", "skal være en av"),
+        (lambda r: r.update(escalation={"case": "finnes-ikke", "body": "x"}), "case", "ukjent sak"),
+    ],
+)
+def test_bad_requests_name_the_place(session, demo, mutate, where, message):
+    request = demo["product_areas"][0]["requests"][0]
+    mutate(request)
+    request = {k: v for k, v in request.items() if v is not None}
+    demo["product_areas"][0]["requests"][0] = request
+    with pytest.raises(ExchangeError, match=message) as error:
+        import_exchange(session, demo)
+    assert where in error.value.field
