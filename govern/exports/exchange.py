@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.exports.exchange_changes import build_product_areas
 from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
 from govern.exports.exchange_priorities import build_rounds
@@ -250,6 +251,7 @@ def build_exchange(session: Session) -> dict[str, Any]:
         ],
         "follow_ups": build_follow_ups(session),
         "meetings": [_meeting(m, keys) for m in meetings],
+        "product_areas": build_product_areas(session, keys),
         "cycles": build_cycles(session),
         "prioritisation_rounds": build_rounds(session),
     }

@@ -25,6 +25,7 @@ TOP_KEYS = {
     "follow_ups",
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
     "cycles", "prioritisation_rounds",
+    "product_areas",
 }  # fmt: skip
 
 
@@ -192,6 +193,9 @@ class Importer:
         from govern.services.exchange_priorities import import_rounds
 
         import_rounds(self, root)
+        from govern.services.exchange_changes import import_product_areas
+
+        import_product_areas(self, root)
         return self.result
 
     # -- helpers ---------------------------------------------------------------------------
