@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench check-documents check-calendars lint clean
+.PHONY: run test install migrate demo bench check-documents check-calendars check-api lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ $(ICALJS):
 # Every calendar file of the demo read back by ical.js, the same as icalendar reads it.
 check-calendars: install $(ICALJS)
 	$(BIN)/python .ci/check_calendars.py
+
+# schemathesis against /api/v1/openapi.json, served by gunicorn over the demo (see the script).
+check-api: install
+	$(BIN)/python .ci/check_api.py --max-examples 30
 
 lint: install
 	$(BIN)/ruff check govern tests bench

@@ -103,7 +103,7 @@ def _operation(op: Operation, ref_of: dict) -> dict[str, Any]:
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": _TYPES[kind]}}
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(kind)}
         for name, kind in op.path_params
     ]
     if op.query is not None:
@@ -117,6 +117,12 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
                 param["description"] = description
             params.append(param)
     return params
+
+
+def _path_schema(kind: str) -> dict[str, Any]:
+    if kind == "int":
+        return {"type": "integer", "minimum": 0, "maximum": s.MAX_INT}
+    return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
 
 
 def _responses(op: Operation, ref_of: dict) -> dict[str, Any]:

@@ -26,12 +26,14 @@ from pydantic import BaseModel
 
 from govern.api import bp
 from govern.api.errors import ApiProblem, need_token
+from govern.api.schemas import MAX_INT
 
 #: Request bodies larger than this are refused with 413.
 MAX_BODY = 1024 * 1024
 
 #: Statuses every operation may answer, besides its own.
-COMMON_ERRORS = (400,)
+#: (401: a Bearer token that is unknown or revoked is refused on any operation.)
+COMMON_ERRORS = (400, 401)
 WRITE_ERRORS = (401, 403, 413, 415, 422)
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -61,7 +63,11 @@ class Operation:
 
     @property
     def statuses(self) -> list[int]:
-        extra = WRITE_ERRORS if self.body is not None else ()
+        extra: tuple[int, ...] = WRITE_ERRORS if self.body is not None else ()
+        if self.method != "GET":
+            extra = (*extra, 401, 403, 422)
+        if self.query is not None:
+            extra = (*extra, 422)
         if self.auth != "none":
             extra = (*extra, 401)
         return sorted({self.status, *COMMON_ERRORS, *self.errors, *extra})
@@ -110,6 +116,8 @@ def api_operation(
 
         @functools.wraps(view)
         def wrapper(**kwargs: Any):
+            if any(isinstance(v, int) and v > MAX_INT for v in kwargs.values()):
+                raise ApiProblem(404)
             _check_auth(op)
             if op.query is not None:
                 kwargs["query"] = parse_query(op.query)

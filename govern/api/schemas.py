@@ -16,6 +16,10 @@ BodyStatus = Literal[BODY_STATUSES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Text = Annotated[str, Field(max_length=10_000)]
 Name = Annotated[str, Field(max_length=300)]
+Required = Annotated[str, Field(min_length=1, pattern=r"\S")]
+#: Database ids and versions: 32-bit, as PostgreSQL's integer.
+MAX_INT = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class Request(BaseModel):
@@ -123,26 +127,26 @@ class BodyDetail(BodySummary):
 
 class BodyCreate(Request):
     slug: Annotated[str, Field(max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    name: Name
-    short_name: Annotated[str, Field(max_length=120)]
+    name: Annotated[Required, Field(max_length=300)]
+    short_name: Annotated[Required, Field(max_length=120)]
     kind: BodyKind
     status: BodyStatus = "Etablert"
     mandate: Text = ""
     external: bool = False
-    escalates_to_id: int | None = None
+    escalates_to_id: Id | None = None
 
 
 class BodyUpdate(Request):
     """All fields but the address (slug); `version` as read."""
 
-    version: int
-    name: Name
-    short_name: Annotated[str, Field(max_length=120)]
+    version: Id
+    name: Annotated[Required, Field(max_length=300)]
+    short_name: Annotated[Required, Field(max_length=120)]
     kind: BodyKind
     status: BodyStatus = "Etablert"
     mandate: Text = ""
     external: bool = False
-    escalates_to_id: int | None = None
+    escalates_to_id: Id | None = None
 
 
 # -- memberships --
@@ -154,18 +158,18 @@ class MembershipQuery(PageQuery):
 
 
 class MembershipCreate(Request):
-    person_id: int
+    person_id: Id
     role: Role
     starts_on: date | None = None
     ends_on: date | None = None
-    deputy_for_id: int | None = None
+    deputy_for_id: Id | None = None
 
 
 class MembershipUpdate(Request):
     role: Role
     starts_on: date | None = None
     ends_on: date | None = None
-    deputy_for_id: int | None = None
+    deputy_for_id: Id | None = None
 
 
 # -- people --
@@ -242,15 +246,15 @@ class CaseCreate(Request):
     sakseier: Name = ""
     saksbehandler: Name = ""
     key: Annotated[str, Field(max_length=120)] | None = None
-    follows_id: int | None = None
+    follows_id: Id | None = None
 
 
 class CaseUpdate(Request):
-    version: int
+    version: Id
     title: Annotated[str, Field(max_length=500)]
     sakseier: Name = ""
     saksbehandler: Name = ""
-    follows_id: int | None = None
+    follows_id: Id | None = None
 
 
 Problem.model_rebuild()
