@@ -2,7 +2,7 @@
 
 Score entry and import are all-or-nothing: every cell or row is checked first, and any error
 stops the whole save with Norwegian messages (per field or per row). The import layouts are
-described in docs/prioritisation.md and by the template from `score_template()`.
+described in govern.services.priority_import and on the import page.
 """
 
 from __future__ import annotations
