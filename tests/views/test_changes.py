@@ -109,13 +109,19 @@ def test_register_request_and_bad_input(client, session, world):
     data = {"title": "", "classification": "konfigurasjon", "year": "2026", "estimate_hours": "x"}
     response = client.post("/bodies/endringsrad/endringsonsker/ny", data=data)
     assert response.status_code == 400 and len(_requests(session)) == 3
-    data |= {"title": "Ny rapport", "estimate_hours": "10", "organisation_id": world["region"].id}
+    data |= {
+        "title": "Ny rapport",
+        "estimate_hours": "10",
+        "organisation_id": world["region"].id,
+        "need": "Avdelingene mangler oversikt.",
+    }
     response = client.post("/bodies/endringsrad/endringsonsker/ny", data=data)
     assert response.status_code == 302
     page = text_of(client.get(response.location))
     assert _requests(session)[-1].organisation == world["region"]
     assert "EØ-004 Ny rapport" in page and "Helse Vest RHF" in page
     assert "teller 14 000 kr mot budsjettet 2026" in page
+    assert "Behov Avdelingene mangler oversikt." in page
 
 
 def test_status_without_release_is_refused_at_the_field(client, session, world):
