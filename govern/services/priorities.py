@@ -151,6 +151,18 @@ def participants(session: Session, round_: PrioritisationRound) -> list[str]:
     return list(session.scalars(query))
 
 
+def participant_cells(
+    session: Session, round_: PrioritisationRound, participant: str
+) -> dict[str, str]:
+    """One participant's scores as the grid's cell values, for editing them again."""
+    scores = session.scalars(
+        select(Score)
+        .join(Measure)
+        .where(Measure.round_id == round_.id, Score.participant == participant)
+    )
+    return {f"s-{s.measure_id}-{s.question_id}": str(s.value) for s in scores}
+
+
 def result(session: Session, round_: PrioritisationRound) -> scoring.Result:
     """The round's gates and ranking."""
     scores = session.scalars(select(Score).join(Measure).where(Measure.round_id == round_.id)).all()

@@ -292,12 +292,7 @@ def enter_scores(round_id: int):
         flash(f"{count} poeng er lagret for {participant.strip()}.", "success")
         return redirect(url_for("priorities.view_round", round_id=round_.id))
     participant = request.args.get("deltaker", "")
-    cells = {}
-    if participant:
-        for measure in measures:
-            for score in measure.scores:
-                if score.participant == participant:
-                    cells[priorities.score_field(measure, score.question)] = str(score.value)
+    cells = priorities.participant_cells(db.session, round_, participant) if participant else {}
     return render_template(
         "priorities/scores.html", participant=participant, cells=cells, errors={}, **context
     )

@@ -220,3 +220,29 @@ def test_other_body_cannot_be_target(client, session, setup):
     response = client.post(f"/prioriteringer/{round_.id}/vedlegg", data={"treatment_id": "999"})
     assert response.status_code == 400
     assert "Velg en sak på en av organets møter." in text_of(response)
+
+
+def test_score_form_prefills_a_participant(client, session, setup):
+    round_ = _scored(session, setup)
+    login(client, "siri@example.no")
+    html = client.get(f"/prioriteringer/{round_.id}/poeng?deltaker=Ola").get_data(as_text=True)
+    lm = round_.measures[0]
+    assert f'name="{priorities.score_field(lm, round_.questions[0])}" value="8"' in html
+
+
+def test_demo_round_page_shows_tabell_3(client, session):
+    import json
+
+    from govern.services.exchange import import_exchange
+    from tests.services.test_exchange import DEMO
+    from tests.services.test_priorities import TABELL_3
+
+    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+    session.commit()
+    round_ = session.scalar(select(PrioritisationRound))
+    page = text_of(client.get(f"/prioriteringer/{round_.id}"))
+    result = page.split("Rangering av 11 tiltak", 1)[1].split("Tiltak som ikke", 1)[0]
+    positions = [result.index(f" {code} – ") for code in TABELL_3]
+    assert positions == sorted(positions)
+    assert "FH – Felles hjelpenummer : Passer ikke med målene" in page
+    assert "Prioriteringer" in text_of(client.get("/bodies/nuit"))
