@@ -97,6 +97,16 @@ def demo_command() -> None:
         click.echo(f"  {email:<26} {name}")
 
 
+@click.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the full-text search index from the database."""
+    from govern.search.index import rebuild_index
+
+    count = rebuild_index(db.session.connection())
+    db.session.commit()
+    click.echo(f"Søkeindeksen er bygd på nytt: {count} behandlinger.")
+
+
 def prepare_demo_database(app: Flask) -> None:
     """Migrate the app's (fresh) database and load the demo, as `make run` does; for the
     checks in .ci/ and the benchmarks, which each start from an empty database."""
@@ -176,6 +186,7 @@ def register_cli(app: Flask) -> None:
         import_command,
         export_command,
         demo_command,
+        reindex_command,
         docx_template_command,
         send_mail_command,
         remind_command,

@@ -165,3 +165,10 @@ def test_rebuild_gives_the_same_index(session, cases):
     rebuild_index(session.connection())
     assert find("journal ") == before
     assert session.scalar(select(Case.id).limit(1)) is not None
+
+
+def test_reindex_command_rebuilds_everything(app, session, cases):
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0
+    assert "Søkeindeksen er bygd på nytt: 3 behandlinger." in result.output
+    assert find("kjernejournalen ") == ["Kjernejournal"]
