@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.bodies import Body
 from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, PriorityQuestion, Score
+from govern.services import audit
 from govern.services import priority_scoring as scoring
 from govern.services.errors import GovernError, InvalidInput
 
@@ -61,6 +62,7 @@ def create_round(
     body: Body,
     data: RoundInput,
     questions: tuple[tuple[str, str, bool], ...] = DEFAULT_QUESTIONS,
+    actor=None,
 ) -> PrioritisationRound:
     """A new open round with the given (criterion, text, patients) questions or the model's."""
     if not data.title.strip():
@@ -86,6 +88,14 @@ def create_round(
         )
     session.add(round_)
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "priorities.create",
+        round_,
+        f"Prioriteringsrunde «{round_.title}» opprettet",
+        body=body,
+    )
     return round_
 
 
@@ -106,20 +116,43 @@ def _check_measure(round_: PrioritisationRound, data: MeasureInput, measure: Mea
         raise FormErrors(errors)
 
 
-def add_measure(session: Session, round_: PrioritisationRound, data: MeasureInput) -> Measure:
+def add_measure(
+    session: Session, round_: PrioritisationRound, data: MeasureInput, actor=None
+) -> Measure:
     _check_measure(round_, data, None)
     position = max((m.position for m in round_.measures), default=0) + 1
     measure = Measure(round=round_, position=position)
     _apply(measure, data)
     session.add(measure)
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "priorities.measure_add",
+        measure,
+        f"Tiltak {measure.code} lagt til i «{round_.title}»",
+        body=round_.body,
+    )
     return measure
 
 
-def edit_measure(session: Session, measure: Measure, data: MeasureInput) -> Measure:
+def edit_measure(session: Session, measure: Measure, data: MeasureInput, actor=None) -> Measure:
     _check_measure(measure.round, data, measure)
+    before = {k: getattr(measure, k) for k in ("code", "title", "fits_goals", "phase")}
     _apply(measure, data)
+    changes = {
+        k: [old, getattr(measure, k)] for k, old in before.items() if old != getattr(measure, k)
+    }
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "priorities.measure_edit",
+        measure,
+        f"Tiltak {measure.code} endret",
+        body=measure.round.body,
+        changes=changes,
+    )
     return measure
 
 
@@ -191,7 +224,11 @@ def score_field(measure: Measure, question: PriorityQuestion) -> str:
 
 
 def save_scores(
-    session: Session, round_: PrioritisationRound, participant: str, cells: dict[str, str]
+    session: Session,
+    round_: PrioritisationRound,
+    participant: str,
+    cells: dict[str, str],
+    actor=None,
 ) -> int:
     """Replace one participant's scores with the grid's (empty cell = no answer)."""
     errors: dict[str, str] = {}
@@ -213,7 +250,16 @@ def save_scores(
                 values[(measure, question)] = value
     if errors:
         raise FormErrors(errors)
-    return _replace(session, round_, {name: values})
+    count = _replace(session, round_, {name: values})
+    audit.record(
+        session,
+        actor,
+        "priorities.scores",
+        round_,
+        f"{count} poeng registrert for {name} i «{round_.title}»",
+        body=round_.body,
+    )
+    return count
 
 
 def _replace(
@@ -243,10 +289,9 @@ def write_ranking(
     treatment,
     field: str,
     version: int | None,
+    actor=None,
 ) -> str:
     """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
-    from govern.services import audit
-
     if field not in DECISION_FIELDS:
         raise InvalidInput("Velg forslag til vedtak eller vedtak.", field="field")
     audit.check_version(treatment, version, "Saken")
@@ -256,6 +301,16 @@ def write_ranking(
     text = f"Prioritert rekkefølge etter prioriteringsmodellen ({round_.title}):\n\n" + "\n".join(
         lines
     )
-    setattr(treatment, field, text)
+    changes = audit.diff(treatment, {field: text})
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "treatment.update",
+        treatment,
+        f"Rangeringen fra «{round_.title}» skrevet inn som {DECISION_FIELDS[field]} i sak "
+        f"{treatment.number}",
+        body=treatment.body,
+        changes=changes,
+    )
     return text

@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from govern.models.priorities import Measure, PrioritisationRound, PriorityQuestion
+from govern.services import audit
 from govern.services.priorities import FormErrors, _replace, parse_value, passing
 
 MAX_ERRORS = 20
@@ -60,7 +61,7 @@ def _question_ref(round_: PrioritisationRound, text: str) -> PriorityQuestion | 
 
 
 def import_scores(
-    session: Session, round_: PrioritisationRound, filename: str, content: bytes
+    session: Session, round_: PrioritisationRound, filename: str, content: bytes, actor=None
 ) -> int:
     """Check the whole file, then replace the file's participants' scores; returns the count."""
     rows = [r for r in _rows(filename, content)]
@@ -138,7 +139,16 @@ def import_scores(
         raise FormErrors(errors)
     if not values:
         raise FormErrors({"file": "Filen har ingen poeng."})
-    return _replace(session, round_, values)
+    count = _replace(session, round_, values)
+    audit.record(
+        session,
+        actor,
+        "priorities.import",
+        round_,
+        f"{count} poeng importert fra {filename} til «{round_.title}»",
+        body=round_.body,
+    )
+    return count
 
 
 def score_template(round_: PrioritisationRound) -> bytes:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from govern.exports.docx_common import safe_filename
 from govern.exports.priority_docx import build_priority_table
@@ -76,7 +77,10 @@ def body_rounds(slug: str):
             )
         try:
             round_ = priorities.create_round(
-                db.session, body, RoundInput(form["title"], int(year), form["description"])
+                db.session,
+                body,
+                RoundInput(form["title"], int(year), form["description"]),
+                actor=current_user,
             )
         except GovernError as error:
             db.session.rollback()
@@ -209,11 +213,16 @@ def use_as_decision(round_id: int):
             treatment,
             request.form.get("field", ""),
             int(version) if version.isdigit() else None,
+            current_user,
         )
+        db.session.commit()
     except GovernError as error:
         db.session.rollback()
         return _round_page(round_, {"decision": error.message}, 400)
-    db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        message = "Saken er endret av noen andre i mellomtiden. Last siden på nytt og prøv igjen."
+        return _round_page(round_, {"decision": message}, 400)
     flash(f"Rangeringen er skrevet inn i sak {treatment.number}.", "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
 
@@ -255,9 +264,9 @@ def edit_measure(round_id: int, measure_id: int | None = None):
         if data is not None:
             try:
                 if measure:
-                    priorities.edit_measure(db.session, measure, data)
+                    priorities.edit_measure(db.session, measure, data, current_user)
                 else:
-                    priorities.add_measure(db.session, round_, data)
+                    priorities.add_measure(db.session, round_, data, current_user)
             except FormErrors as error:
                 errors = error.errors
         if errors:
@@ -278,7 +287,9 @@ def enter_scores(round_id: int):
     if request.method == "POST":
         participant = request.form.get("participant", "")
         try:
-            count = priorities.save_scores(db.session, round_, participant, request.form)
+            count = priorities.save_scores(
+                db.session, round_, participant, request.form, current_user
+            )
         except FormErrors as error:
             db.session.rollback()
             return _errors_page(
@@ -307,7 +318,7 @@ def import_page(round_id: int):
         if upload is None or not upload.filename:
             return _errors_page("priorities/import.html", {"file": "Velg en fil."}, round=round_)
         try:
-            count = import_scores(db.session, round_, upload.filename, upload.read())
+            count = import_scores(db.session, round_, upload.filename, upload.read(), current_user)
         except FormErrors as error:
             db.session.rollback()
             return _errors_page("priorities/import.html", error.errors, round=round_)

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from govern.models import Attachment, Body, PrioritisationRound, Score, Treatment
+from govern.models import Attachment, AuditEntry, Body, PrioritisationRound, Score, Treatment
 from govern.services import priorities
 from govern.services.priorities import MeasureInput, RoundInput
 from tests.conftest import add_case, make_body, make_meeting
@@ -202,6 +202,10 @@ def test_use_as_decision_with_version_check(client, session, setup):
         "1. LM – Videre innføring av pasientens legemiddelliste (24,0 poeng)",
         "2. JD-1 – Dokumentdeling (18,0 poeng)",
     ]
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (
+        entry.summary == "Rangeringen fra «Runde 1» skrevet inn som forslag til vedtak i sak 1/26"
+    )
     stale = client.post(
         f"/prioriteringer/{round_.id}/vedtak",
         data={"treatment": f"{treatment.id}:{treatment.version - 1}", "field": "decision"},
