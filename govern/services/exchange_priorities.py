@@ -47,7 +47,6 @@ def _round(importer: Importer, node: Node) -> None:
         raise ExchangeError(
             f"skal være {' eller '.join(ROUND_STATUSES)}", field=node.where("status")
         )
-    round_.status = status
     for measure_node in node.items("measures", MEASURE_KEYS):
         fits = measure_node.value.get("fits_goals", True)
         if not isinstance(fits, bool):
@@ -68,6 +67,8 @@ def _round(importer: Importer, node: Node) -> None:
             field, message = next(iter(error.errors.items()))
             raise ExchangeError(message, field=measure_node.where(field)) from None
     _scores(importer, round_, node.items("scores", SCORE_KEYS))
+    # Set last: a closed round refuses new measures and scores.
+    round_.status = status
 
 
 def _questions(nodes: list[Node]) -> tuple[tuple[str, str, bool], ...]:

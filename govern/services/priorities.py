@@ -99,7 +99,33 @@ def create_round(
     return round_
 
 
+CLOSED = "Runden er lukket. Åpne den igjen for å endre tiltak eller poeng."
+
+
+def check_open(round_: PrioritisationRound) -> None:
+    """A closed round's measures and scores are the record of its result."""
+    if round_.status == "lukket":
+        raise FormErrors({"round": CLOSED})
+
+
+def set_status(session: Session, round_: PrioritisationRound, status: str, actor=None) -> None:
+    if status not in ("åpen", "lukket"):
+        raise InvalidInput("Velg åpen eller lukket.", field="status")
+    changes = audit.diff(round_, {"status": status})
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "priorities.status",
+        round_,
+        f"Prioriteringsrunde «{round_.title}» {'lukket' if status == 'lukket' else 'åpnet'}",
+        body=round_.body,
+        changes=changes,
+    )
+
+
 def _check_measure(round_: PrioritisationRound, data: MeasureInput, measure: Measure | None):
+    check_open(round_)
     errors = {}
     code = data.code.strip()
     if not code:
@@ -231,6 +257,7 @@ def save_scores(
     actor=None,
 ) -> int:
     """Replace one participant's scores with the grid's (empty cell = no answer)."""
+    check_open(round_)
     errors: dict[str, str] = {}
     name = participant.strip()
     if not name:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.priorities import Measure, PrioritisationRound, PriorityQuestion
 from govern.services import audit
-from govern.services.priorities import FormErrors, _replace, parse_value, passing
+from govern.services.priorities import FormErrors, _replace, check_open, parse_value, passing
 
 MAX_ERRORS = 20
 
@@ -64,6 +64,7 @@ def import_scores(
     session: Session, round_: PrioritisationRound, filename: str, content: bytes, actor=None
 ) -> int:
     """Check the whole file, then replace the file's participants' scores; returns the count."""
+    check_open(round_)
     rows = [r for r in _rows(filename, content)]
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()

@@ -151,6 +151,20 @@ def view_round(round_id: int):
     return _round_page(_round(round_id))
 
 
+@bp.post("/prioriteringer/<int:round_id>/status")
+def set_status(round_id: int):
+    round_ = _round(round_id)
+    require("prepare", round_.body)
+    try:
+        priorities.set_status(db.session, round_, request.form.get("status", ""), current_user)
+    except GovernError as error:
+        db.session.rollback()
+        return _round_page(round_, {"status": error.message}, 400)
+    db.session.commit()
+    flash("Runden er lukket." if round_.status == "lukket" else "Runden er åpnet.", "success")
+    return redirect(url_for("priorities.view_round", round_id=round_.id))
+
+
 @bp.get("/prioriteringer/<int:round_id>/resultat.docx")
 def round_docx(round_id: int):
     round_ = _round(round_id)

@@ -250,3 +250,25 @@ def test_demo_round_page_shows_tabell_3(client, session):
     assert positions == sorted(positions)
     assert "FH – Felles hjelpenummer : Passer ikke med målene" in page
     assert "Prioriteringer" in text_of(client.get("/bodies/nuit"))
+
+
+def test_closed_round_refuses_scores_until_reopened(client, session, setup):
+    round_ = setup["round"]
+    login(client, "siri@example.no")
+    assert (
+        client.post(f"/prioriteringer/{round_.id}/status", data={"status": "lukket"}).status_code
+        == 302
+    )
+    assert "Runden er lukket: tiltak og poeng kan ikke endres." in text_of(
+        client.get(f"/prioriteringer/{round_.id}")
+    )
+    data = _grid(round_, {"LM": [5] * 8})
+    data["participant"] = "Ola"
+    response = client.post(f"/prioriteringer/{round_.id}/poeng", data=data)
+    assert response.status_code == 400
+    assert "Runden er lukket. Åpne den igjen" in text_of(response)
+    assert session.scalars(select(Score)).all() == []
+    bad = client.post(f"/prioriteringer/{round_.id}/status", data={"status": "x"})
+    assert bad.status_code == 400 and "Velg åpen eller lukket." in text_of(bad)
+    client.post(f"/prioriteringer/{round_.id}/status", data={"status": "åpen"})
+    assert client.post(f"/prioriteringer/{round_.id}/poeng", data=data).status_code == 302

@@ -152,6 +152,7 @@ EXPECTED = {
     "priorities.score_template_file": (PUBLIC, None),
     "priorities.attach_result": (None, SECRETARIAT),
     "priorities.use_as_decision": (None, SECRETARIAT),
+    "priorities.set_status": (None, SECRETARIAT),
     "priorities.edit_measure": (SECRETARIAT, SECRETARIAT),
     "priorities.enter_scores": (SECRETARIAT, SECRETARIAT),
     "priorities.import_page": (SECRETARIAT, SECRETARIAT),
