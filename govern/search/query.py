@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy import Select, and_, case, column, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.models.bodies import Body
@@ -19,6 +19,10 @@ from govern.search.text import Query, highlight, hits
 from govern.services.register import RegisterFilter, _follow_up_clause
 
 PER_PAGE = 20
+#: Counting stops here ("more than 1000 results"); nobody pages further.
+MAX_COUNT = 1000
+#: How many of the newest matches are ranked by relevance on SQLite (besides title matches).
+RANKED = 1000
 SNIPPET_WORDS = 30
 #: bm25 weights of the SQLite columns title, decision, rest (PostgreSQL uses A, B, C).
 BM25 = "bm25(search_index, 10.0, 4.0, 1.0)"
@@ -42,10 +46,15 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-min(self.total, MAX_COUNT) // self.per_page))
+
+    @property
+    def more(self) -> bool:
+        """More results than were counted."""
+        return self.total > MAX_COUNT
 
 
-def _sqlite_match(query: Query, decision_visible) -> tuple:
+def _sqlite_match(session: Session, query: Query, decision_visible) -> tuple:
     fts = table(SQLITE_TABLE, column("rowid"))
     expr = query.fts5()
     # Readers who may not read a decision must match without the decision column.
@@ -56,10 +65,26 @@ def _sqlite_match(query: Query, decision_visible) -> tuple:
         text(f"{SQLITE_TABLE} MATCH :query").bindparams(query=expr),
         or_(decision_visible, fts.c.rowid.in_(public)),
     )
-    return fts, fts.c.rowid, where, literal_column(BM25).asc()
+    # bm25 costs a few microseconds per match: rank the newest RANKED matches and every
+    # title match; older matches of a common word follow, newest first.
+    floor = session.scalar(
+        text(
+            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :q"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+        ),
+        {"q": expr, "n": RANKED},
+    )
+    if floor is None:
+        return fts, fts.c.rowid, where, literal_column(BM25).asc(), None
+    titles = select(fts.c.rowid).where(
+        text(f"{SQLITE_TABLE} MATCH :titles").bindparams(titles="{title} : (" + expr + ")")
+    )
+    candidates = or_(fts.c.rowid >= floor, fts.c.rowid.in_(titles))
+    order = case((candidates, literal_column(BM25)), else_=0).asc()
+    return fts, fts.c.rowid, where, order, candidates
 
 
-def _pg_match(query: Query, decision_visible) -> tuple:
+def _pg_match(_session: Session, query: Query, decision_visible) -> tuple:
     docs = table(PG_TABLE, column("treatment_id"), column("document"))
     tsq = func.websearch_to_tsquery(literal_column("'norwegian'::regconfig"), query.websearch())
     if query.prefix_word is not None:
@@ -70,14 +95,14 @@ def _pg_match(query: Query, decision_visible) -> tuple:
         docs.c.document.op("@@")(tsq),
         or_(decision_visible, public.op("@@")(tsq)),
     )
-    return docs, docs.c.treatment_id, where, func.ts_rank_cd(docs.c.document, tsq).desc()
+    return docs, docs.c.treatment_id, where, func.ts_rank_cd(docs.c.document, tsq).desc(), None
 
 
 def search_stmt(session: Session, user, query: Query, wanted: RegisterFilter, today: date):
-    """(ids in rank order statement, count statement) for the query and filter."""
+    """(filtered select of ids, rank order, optional cheaper subset holding the best ranks)."""
     decision_visible = visible_decision_filter(user)
     match = _sqlite_match if session.get_bind().dialect.name == "sqlite" else _pg_match
-    index, key, where, order = match(query, decision_visible)
+    index, key, where, order, candidates = match(session, query, decision_visible)
     stmt: Select = (
         select(Treatment.id)
         .select_from(index)
@@ -94,8 +119,7 @@ def search_stmt(session: Session, user, query: Query, wanted: RegisterFilter, to
         stmt = stmt.where(Treatment.sakstype == wanted.sakstype)
     if wanted.follow_up:
         stmt = stmt.where(_follow_up_clause(wanted.follow_up, today))
-    count = select(func.count()).select_from(stmt.subquery())
-    return stmt.order_by(order, Treatment.id.desc()), count
+    return stmt, order, candidates
 
 
 def search_page(
@@ -109,9 +133,21 @@ def search_page(
 ) -> SearchPage:
     """One page of results, best first."""
     page = max(1, page)
-    ids_stmt, count_stmt = search_stmt(session, user, query, wanted, today)
-    ids = list(session.scalars(ids_stmt.limit(per_page).offset((page - 1) * per_page)))
-    total = len(ids) if page == 1 and len(ids) < per_page else session.scalar(count_stmt)
+    page = min(page, MAX_COUNT // per_page)
+    stmt, order, candidates = search_stmt(session, user, query, wanted, today)
+    offset = (page - 1) * per_page
+    ids: list[int] = []
+    if candidates is not None:
+        ranked = stmt.where(candidates).order_by(order, Treatment.id.desc())
+        ids = list(session.scalars(ranked.limit(per_page).offset(offset)))
+    if len(ids) < per_page:
+        ordered = stmt.order_by(order, Treatment.id.desc())
+        ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
+    if page == 1 and len(ids) < per_page:
+        total = len(ids)
+    else:
+        capped = stmt.limit(MAX_COUNT + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(capped))
     loaded = {
         t.id: t
         for t in session.scalars(

@@ -172,3 +172,27 @@ def test_reindex_command_rebuilds_everything(app, session, cases):
     assert result.exit_code == 0
     assert "Søkeindeksen er bygd på nytt: 3 behandlinger." in result.output
     assert find("kjernejournalen ") == ["Kjernejournal"]
+
+
+def test_many_matches_rank_titles_first_and_page_without_repeats(session, monkeypatch):
+    """Past RANKED matches SQLite ranks only the newest and the title matches; pages stay whole."""
+    from govern.search import query as search
+
+    monkeypatch.setattr(search, "RANKED", 3)
+    monkeypatch.setattr(search, "MAX_COUNT", 8)
+    meeting = approved(make_meeting(make_body(), date(2025, 3, 5)))
+    add_case(meeting, "Arkiv i tittelen", summary="Om arkiv.")
+    for n in range(10):
+        add_case(meeting, f"Sak {n}", summary="Teksten nevner arkiv.")
+    session.commit()
+
+    def page(no):
+        return search.search_page(
+            db.session, ANON, parse_query("arkiv "), RegisterFilter(), no, TODAY, per_page=4
+        )
+
+    first = page(1)
+    assert first.hits[0].treatment.display_title == "Arkiv i tittelen"
+    assert first.more and first.pages == 2
+    seen = [h.treatment.id for p in (1, 2) for h in page(p).hits]
+    assert len(seen) == len(set(seen)) == 8
