@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1/: bodies, people, memberships, cases, meetings.
+"""The JSON API under /api/v1/: bodies, people, memberships, cases, meetings (days, agenda,
+attendance), treatments, decisions and follow-ups.
 
 How it fits together:
 - registry.py: the `@api_operation(method, rule, tag=…, summary=…, query=…, body=…,
@@ -41,4 +42,14 @@ def _exempt_from_csrf(state) -> None:
     csrf.exempt(bp)
 
 
-from govern.api import bodies, cases, meetings, memberships, openapi, people  # noqa: E402,F401
+from govern.api import (  # noqa: E402,F401
+    agenda,
+    bodies,
+    cases,
+    followups,
+    meetings,
+    memberships,
+    openapi,
+    people,
+    treatments,
+)

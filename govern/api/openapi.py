@@ -19,7 +19,10 @@ TAG_TEXT = {
     "Personer": "Personer. E-postadresser vises bare for innloggede.",
     "Medlemskap": "Hvem som har hvilken rolle i et organ, og når.",
     "Saker": "Saker og behandlingene deres i rådsmodellen.",
-    "Møter": "Møter med dager og dagsorden.",
+    "Møter": "Møter med dager og dagsorden. Møter slettes ikke; de avlyses.",
+    "Dagsorden og oppmøte": "Punktene på et møtes dagsorden, og hvem som møtte.",
+    "Behandlinger og vedtak": "En sak på ett organs dagsorden, med vedtak; vedtaksregisteret.",
+    "Oppfølging": "Oppfølging av vedtak: ansvarlig, frist og status.",
 }
 _REF = "#/components/schemas/{model}"
 _TYPES = {"int": "integer", "string": "string", "path": "string"}

@@ -1,0 +1,266 @@
+"""Treatments (a case on one body's agenda), their texts and decisions, and the decision
+register (/decisions, the same query and visibility as the /vedtak page).
+
+Texts are changed with the agenda page's agenda.update_case_item, decisions with the minutes
+page's minutes.record_minutes: locked (approved) minutes refuse with 409, as on the web.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from govern.api import schemas as s
+from govern.api import schemas_decisions as d
+from govern.api.cases import treatment_out
+from govern.api.common import commit, page_of, require_api
+from govern.api.errors import ApiProblem
+from govern.api.registry import api_operation
+from govern.extensions import db
+from govern.models.bodies import Body
+from govern.models.cases import Treatment
+from govern.models.followups import FollowUp
+from govern.models.meetings import AgendaItem, Meeting
+from govern.permissions import can, visible_treatment_filter
+from govern.services import agenda, minutes, register
+
+TAG = "Behandlinger og vedtak"
+
+
+def follow_up_out(f: FollowUp, today: date | None = None) -> d.FollowUpOut:
+    t = f.treatment
+    return d.FollowUpOut(
+        id=f.id,
+        treatment_id=f.treatment_id,
+        case_number=t.number,
+        body=t.body.slug,
+        title=f.title or "",
+        status=f.status,
+        organisation_id=f.organisation_id,
+        organisation=f.organisation.name if f.organisation else None,
+        person_id=f.person_id,
+        person=f.person.name if f.person else None,
+        responsible=f.responsible or "",
+        responsible_text=f.responsible_text,
+        due_on=f.due_on,
+        overdue=f.is_overdue(today or date.today()),
+        notes=f.notes or "",
+        closed_at=f.closed_at,
+        version=f.version,
+        url=url_for("api.get_follow_up", follow_up_id=f.id, _external=True),
+    )
+
+
+def minutes_readable(t: Treatment) -> bool:
+    return t.meeting is None or can(current_user, "read_minutes", t.meeting)
+
+
+def treatment_detail(t: Treatment) -> d.TreatmentDetail:
+    readable = minutes_readable(t)
+    return d.TreatmentDetail(
+        **treatment_out(t, readable).model_dump(),
+        version=t.version,
+        meeting_number=t.meeting.number if t.meeting else None,
+        case_title=t.case.title,
+        minutes_readable=readable,
+        url=url_for("api.get_treatment", treatment_id=t.id, _external=True),
+        follow_ups_url=url_for("api.list_follow_ups", treatment_id=t.id, _external=True),
+    )
+
+
+def readable_treatment(treatment_id: int) -> Treatment:
+    """The treatment, or 404 where its meeting may not be read (drafts)."""
+    t = db.session.get(
+        Treatment,
+        treatment_id,
+        options=[
+            joinedload(Treatment.body),
+            joinedload(Treatment.case),
+            joinedload(Treatment.meeting).selectinload(Meeting.days),
+            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+        ],
+    )
+    if t is None or (t.meeting is not None and not can(current_user, "read", t.meeting)):
+        raise ApiProblem(404, "Behandlingen finnes ikke.")
+    return t
+
+
+def decided_treatment(treatment_id: int) -> Treatment:
+    """A treatment whose decision the caller may read (as the /vedtak/<id> page)."""
+    t = readable_treatment(treatment_id)
+    if not minutes_readable(t):
+        raise ApiProblem(404, "Vedtaket finnes ikke eller er ikke offentlig ennå.")
+    return t
+
+
+@api_operation(
+    "GET",
+    "/treatments",
+    tag=TAG,
+    summary="Behandlinger",
+    query=d.TreatmentQuery,
+    response=s.Page[d.TreatmentDetail],
+)
+def list_treatments(query: d.TreatmentQuery):
+    """Nyeste saksnummer først. Filtre: `body`, `year`, `sakstype`, `meeting_id`."""
+    stmt = (
+        select(Treatment)
+        .outerjoin(Treatment.meeting)
+        .where(visible_treatment_filter(current_user))
+        .options(
+            joinedload(Treatment.body),
+            joinedload(Treatment.case),
+            selectinload(Treatment.inputs),
+        )
+        .order_by(Treatment.year.desc(), Treatment.seq.desc(), Treatment.id.desc())
+    )
+    if query.body is not None:
+        stmt = stmt.where(Treatment.body.has(Body.slug == query.body))
+    if query.year is not None:
+        stmt = stmt.where(Treatment.year == query.year)
+    if query.sakstype is not None:
+        stmt = stmt.where(Treatment.sakstype == query.sakstype)
+    if query.meeting_id is not None:
+        stmt = stmt.where(Treatment.meeting_id == query.meeting_id)
+    return s.Page[d.TreatmentDetail](**page_of(stmt, query, treatment_detail))
+
+
+@api_operation(
+    "GET",
+    "/treatments/<int:treatment_id>",
+    tag=TAG,
+    summary="Én behandling",
+    response=d.TreatmentDetail,
+    errors=(404,),
+)
+def get_treatment(treatment_id: int):
+    """Innledning, innspill og vedtak bare der referatet kan leses (`minutes_readable`)."""
+    return treatment_detail(readable_treatment(treatment_id))
+
+
+def _prepared_treatment(treatment_id: int) -> Treatment:
+    t = readable_treatment(treatment_id)
+    if t.meeting is None:
+        require_api("prepare", t.body)
+        raise ApiProblem(409, "Behandlingen er registrert uten møte i govern; den endres ikke her.")
+    require_api("prepare", t.meeting)
+    return t
+
+
+@api_operation(
+    "PUT",
+    "/treatments/<int:treatment_id>",
+    tag=TAG,
+    summary="Endre sakens tekster",
+    body=d.TreatmentUpdate,
+    response=d.TreatmentDetail,
+    errors=(404, 409),
+)
+def update_treatment(treatment_id: int, data: d.TreatmentUpdate):
+    """Tittel, sakstype, sammendrag, forslag til vedtak og innleder, som på dagsordensiden.
+    `version` som lest; ellers 409. Låst når referatet er godkjent (409)."""
+    t = _prepared_treatment(treatment_id)
+    item = t.agenda_item
+    agenda.update_case_item(
+        db.session,
+        item,
+        agenda.CaseEdit(
+            title=data.title,
+            sakstype=data.sakstype,
+            item_version=item.version,
+            treatment_version=data.version,
+            summary=data.summary,
+            proposed_decision=data.proposed_decision,
+            presenter=data.presenter,
+            duration_minutes=item.duration_minutes,
+            start_time=item.start_time,
+        ),
+        current_user,
+    )
+    commit()
+    return treatment_detail(readable_treatment(treatment_id))
+
+
+@api_operation(
+    "PUT",
+    "/treatments/<int:treatment_id>/decision",
+    tag=TAG,
+    summary="Før referat og vedtak",
+    body=d.DecisionIn,
+    response=d.TreatmentDetail,
+    errors=(404, 409),
+)
+def set_decision(treatment_id: int, data: d.DecisionIn):
+    """Som referatsiden: vedtak kreves når møtet er gjennomført (unntatt Eventuelt); et
+    vedtak på Godkjenning godkjenner forrige møtes referat. Godkjent referat er låst (409)."""
+    t = _prepared_treatment(treatment_id)
+    minutes.record_minutes(
+        db.session,
+        current_user,
+        t,
+        minutes.MinutesInput(
+            version=data.version,
+            presentation=data.presentation,
+            inputs=tuple(data.input),
+            decision=data.decision,
+        ),
+    )
+    commit()
+    return treatment_detail(readable_treatment(treatment_id))
+
+
+def decision_out(row: register.RegisterRow, today: date) -> d.DecisionOut:
+    t = row.treatment
+    return d.DecisionOut(
+        treatment_id=t.id,
+        case_id=t.case_id,
+        case_number=t.number,
+        body=t.body.slug,
+        meeting_id=t.meeting_id,
+        meeting_number=t.meeting.number if t.meeting else None,
+        date=t.date,
+        sakstype=t.sakstype,
+        title=t.display_title,
+        decision=t.decision,
+        follow_ups=[follow_up_out(f, today) for f in row.follow_ups],
+        url=url_for("api.get_treatment", treatment_id=t.id, _external=True),
+    )
+
+
+@api_operation(
+    "GET",
+    "/decisions",
+    tag=TAG,
+    summary="Vedtaksregisteret",
+    query=d.DecisionQuery,
+    response=s.Page[d.DecisionOut],
+)
+def list_decisions(query: d.DecisionQuery):
+    """Alle vedtak du kan lese, nyeste først, med oppfølging. Filtre som på /vedtak: `body`,
+    `year`, `sakstype`, `follow_up` (status, «forfalt», «ingen»)."""
+    today = date.today()
+    wanted = register.RegisterFilter(
+        body=query.body or "",
+        year=query.year,
+        sakstype=query.sakstype or "",
+        follow_up=query.follow_up or "",
+    )
+    page = register.register_page(
+        db.session, current_user, wanted, query.page, today, per_page=query.per_page
+    )
+    following = None
+    if page.page < page.pages:
+        args = {**request.args.to_dict(), "page": page.page + 1}
+        following = url_for(request.endpoint, **args, _external=True)
+    return s.Page[d.DecisionOut](
+        items=[decision_out(r, today) for r in page.rows],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+        pages=page.pages,
+        next=following,
+    )
