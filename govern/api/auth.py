@@ -16,6 +16,9 @@ from govern.services.api_tokens import authenticate_token
 
 def load_token_user() -> None:
     """before_request: put the token's owner in Flask-Login's place for current_user."""
+    # g outlives a request where an app context was already pushed (tests, CLI): start clean.
+    if g.pop("api_token_user", False):
+        g.pop("_login_user", None)
     header = request.headers.get("Authorization")
     if header is None:
         return
