@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER, Case, Treatment
+from govern.models.meetings import AgendaItem, Meeting
 from govern.models.people import Person
+from govern.services import audit
 from govern.services.errors import Conflict, InvalidInput
-from govern.services.numbering import claim_number, parse_number
+from govern.services.numbering import NUMBER_RE, claim_number, parse_number
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TITLE_LIMIT = 500
@@ -151,3 +153,215 @@ def register_external_treatment(
     session.add(treatment)
     session.flush()
     return treatment
+
+
+# -- history across bodies: links between cases, external treatments by hand ----------------
+
+
+def add_external_treatment(
+    session: Session, case: Case, body: Body, data: ExternalTreatmentInput, user
+) -> Treatment:
+    """Register an external treatment from the case page, with an audit line."""
+    treatment = register_external_treatment(session, case, body, data)
+    audit.record(
+        session,
+        user,
+        "treatment.external.create",
+        treatment,
+        f"Registrerte behandling {treatment.number} i {body.short_name} for «{case.title}»",
+        body=body,
+    )
+    return treatment
+
+
+def _check_external(treatment: Treatment) -> None:
+    if treatment.meeting_id is not None or not treatment.body.external:
+        raise InvalidInput(
+            "Bare behandlinger i eksterne organer kan endres her; "
+            "andre behandlinger endres på møtets dagsorden",
+            field="body",
+        )
+
+
+def update_external_treatment(
+    session: Session,
+    treatment: Treatment,
+    body: Body,
+    data: ExternalTreatmentInput,
+    user,
+    version: int | None = None,
+) -> Treatment:
+    """Change an external treatment: the same rules as registering it (body, number, date)."""
+    _check_external(treatment)
+    audit.check_version(treatment, version, "Behandlingen")
+    if not body.external:
+        raise InvalidInput(
+            f"{body.short_name} føres i govern; behandlingen registreres på møtets dagsorden",
+            field="body",
+        )
+    seq, yy = parse_number(data.number, field="number")
+    year = data.decided_on.year if data.decided_on else 2000 + yy
+    if data.decided_on and data.decided_on.year % 100 != yy:
+        raise InvalidInput(
+            f"Saksnummer {data.number} passer ikke med datoen {data.decided_on:%d.%m.%Y}",
+            field="number",
+        )
+    if (body.id, year, seq) != (treatment.body_id, treatment.year, treatment.seq):
+        reserve_case_number(session, body, year, data.number, "number")
+    title = check_title(data.title, "title") if data.title else None
+    changes = audit.diff(
+        treatment,
+        {
+            "body_id": body.id,
+            "year": year,
+            "seq": seq,
+            "sakstype": check_sakstype(data.sakstype, required=False),
+            "title": title if title != treatment.case.title else None,
+            "decision": (data.decision or "").strip(),
+            "decided_on": data.decided_on,
+        },
+    )
+    treatment.body = body
+    if changes:
+        audit.record(
+            session,
+            user,
+            "treatment.external.update",
+            treatment,
+            f"Endret behandling {treatment.number} i {body.short_name}",
+            body=body,
+            changes=changes,
+        )
+    session.flush()
+    return treatment
+
+
+def delete_external_treatment(session: Session, treatment: Treatment, user) -> None:
+    """Remove an external treatment registered by hand (not one with follow-ups)."""
+    from govern.models.followups import FollowUp
+
+    _check_external(treatment)
+    if session.scalar(select(FollowUp.id).where(FollowUp.treatment_id == treatment.id).limit(1)):
+        raise Conflict(
+            "Vedtaket har oppfølging; slett oppfølgingen før behandlingen", field="number"
+        )
+    audit.record(
+        session,
+        user,
+        "treatment.external.delete",
+        treatment,
+        f"Slettet behandling {treatment.number} i {treatment.body.short_name}",
+        body=treatment.body,
+    )
+    session.delete(treatment)
+    session.flush()
+
+
+def link_case(session: Session, case: Case, earlier: Case, user) -> None:
+    """Record that a case continues an earlier one (no cycles), with an audit line."""
+    before = case.follows_id
+    set_follows(case, earlier)
+    audit.record(
+        session,
+        user,
+        "case.link",
+        case,
+        f"Koblet «{case.title}» til tidligere behandlet sak «{earlier.title}»",
+        changes={"follows_id": [before, earlier.id]} if before != earlier.id else None,
+    )
+    session.flush()
+
+
+def unlink_case(session: Session, case: Case, user) -> None:
+    """Remove the link to the earlier case."""
+    if case.follows is None:
+        return
+    audit.record(
+        session,
+        user,
+        "case.unlink",
+        case,
+        f"Fjernet koblingen fra «{case.title}» til «{case.follows.title}»",
+        changes={"follows_id": [case.follows_id, None]},
+    )
+    set_follows(case, None)
+    session.flush()
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern for a substring: wildcards escaped; letters outside ASCII become '_',
+    since SQLite folds case for ASCII only (the match is then checked in Python)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "%" + "".join(c if c.isascii() else "_" for c in escaped) + "%"
+
+
+def find_treatments(
+    session: Session,
+    user,
+    text: str,
+    body: Body | int | None = None,
+    limit: int = 20,
+    exclude_case: Case | None = None,
+) -> list[Treatment]:
+    """Treatments the user may see, by exact case number ('14/25') or words of the title.
+
+    Newest first; the treatments of `exclude_case` are left out.
+    """
+    from govern.permissions import visible_treatment_filter
+
+    text = " ".join((text or "").split())[:200]
+    if not text:
+        return []
+    stmt = (
+        select(Treatment)
+        .join(Treatment.case)
+        .outerjoin(Treatment.meeting)
+        .where(visible_treatment_filter(user))
+        .options(
+            joinedload(Treatment.body),
+            joinedload(Treatment.case),
+            joinedload(Treatment.meeting).selectinload(Meeting.days),
+            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+        )
+        .order_by(Treatment.year.desc(), Treatment.seq.desc(), Treatment.id.desc())
+    )
+    if body is not None:
+        stmt = stmt.where(Treatment.body_id == (body if isinstance(body, int) else body.id))
+    if exclude_case is not None:
+        stmt = stmt.where(Treatment.case_id != exclude_case.id)
+    number = NUMBER_RE.match(text)
+    if number:
+        seq, yy = int(number.group(1)), int(number.group(2))
+        stmt = stmt.where(Treatment.seq == seq, Treatment.year.in_((1900 + yy, 2000 + yy)))
+        return list(session.scalars(stmt.limit(limit)).unique())
+    pattern = _like_pattern(text)
+    stmt = stmt.where(
+        or_(Case.title.ilike(pattern, escape="\\"), Treatment.title.ilike(pattern, escape="\\"))
+    )
+    wanted = text.casefold()
+    found = []
+    for treatment in session.scalars(stmt.limit(limit * 10)).unique():
+        if (
+            wanted in treatment.display_title.casefold()
+            or wanted in treatment.case.title.casefold()
+        ):
+            found.append(treatment)
+            if len(found) == limit:
+                break
+    return found
+
+
+def continued_in(session: Session, user, case: Case) -> list[Case]:
+    """The cases that continue this one and have a treatment the user may see."""
+    from govern.permissions import visible_treatment_filter
+
+    seen = (
+        select(Treatment.case_id).outerjoin(Treatment.meeting).where(visible_treatment_filter(user))
+    )
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.follows_id == case.id, Case.id.in_(seen))
+            .order_by(Case.created_at, Case.id)
+        )
+    )

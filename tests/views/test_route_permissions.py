@@ -52,6 +52,12 @@ EXPECTED = {
     "bodies.list_bodies": (PUBLIC, None),
     "bodies.view_body": (PUBLIC, None),
     "cases.view_case": (PUBLIC, None),
+    "cases.find_earlier": (SECRETARIAT, None),
+    "cases.link_case": (None, SECRETARIAT),
+    "cases.unlink_case": (None, SECRETARIAT),
+    "cases.add_external": (SECRETARIAT, SECRETARIAT),
+    "cases.edit_external": (SECRETARIAT, SECRETARIAT),
+    "cases.delete_external": (None, SECRETARIAT),
     "meetings.view_meeting": (PUBLIC, None),
     "documents.innkalling": (PUBLIC, None),
     "documents.meeting_pack": (PUBLIC, None),
@@ -234,6 +240,7 @@ def world(app, session, tmp_path):
         "item_id": ehds.agenda_item.id,
         "treatment_id": ehds.id,
         "case_id": ehds.case_id,
+        "external_id": _an_external_treatment(session, ehds.case.follows_id),
         "attachment_id": attachment.id,
         "membership_id": session.scalars(
             select(Membership.id).where(Membership.body_id == fagradet.id)
@@ -253,6 +260,15 @@ def world(app, session, tmp_path):
         "person_id": outsider_person.id,
         "token_id": 1,
     }
+
+
+def _an_external_treatment(session, case_id) -> int:
+    """An external treatment in the history of the world's case (of the case it continues)."""
+    return session.scalar(
+        select(Treatment.id)
+        .where(Treatment.case_id == case_id, Treatment.meeting_id.is_(None))
+        .order_by(Treatment.id)
+    )
 
 
 def _a_shared_cycle(session):

@@ -1,0 +1,88 @@
+"""Forms of the case page: finding an earlier treatment, and external treatments by hand."""
+
+from __future__ import annotations
+
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from govern.forms.base import GovernForm, choices, version_field
+from govern.models.cases import SAKSTYPER, Treatment
+from govern.services.cases import ExternalTreatmentInput
+
+#: The value of "any body" / "nothing chosen" in selects.
+NONE = 0
+
+
+class FindTreatmentForm(GovernForm):
+    """Search for the earlier treatment a case continues (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Saksnummer eller ord fra tittelen",
+        validators=[Length(max=200, message="Skriv høyst 200 tegn.")],
+        render_kw={"placeholder": "14/25"},
+    )
+    body = SelectField("Organ", coerce=int, default=NONE)
+
+    def set_choices(self, bodies) -> FindTreatmentForm:
+        """The bodies to search in."""
+        self.body.choices = choices(
+            [(NONE, "Alle organer"), *((b.id, b.short_name) for b in bodies)]
+        )
+        return self
+
+
+class ExternalTreatmentForm(GovernForm):
+    """A treatment in an external body (Nasjonalt e-helseråd, NUIT …), registered by hand."""
+
+    body = SelectField("Eksternt organ", coerce=int, default=NONE)
+    number = StringField(
+        "Saksnummer",
+        validators=[Length(max=20, message="Skriv høyst 20 tegn.")],
+        render_kw={"placeholder": "14/25"},
+    )
+    decided_on = DateField("Dato", validators=[Optional()], render_kw={"placeholder": "åååå-mm-dd"})
+    title = StringField(
+        "Tittel i organet", validators=[Length(max=500, message="Skriv høyst 500 tegn.")]
+    )
+    sakstype = SelectField(
+        "Sakstype", choices=choices([("", "– ingen –"), *((s, s) for s in SAKSTYPER)])
+    )
+    decision = TextAreaField("Vedtak", validators=[Length(max=20000)])
+    version = version_field()
+
+    def set_choices(self, bodies) -> ExternalTreatmentForm:
+        """The external bodies to choose from."""
+        self.body.choices = choices(
+            [(NONE, "– velg organ –"), *((b.id, b.short_name) for b in bodies)]
+        )
+        return self
+
+    def field_for(self, name: str | None) -> str:
+        """The field a service's error belongs next to."""
+        return name if name and name in self else "number"
+
+    @staticmethod
+    def values_of(treatment: Treatment) -> dict:
+        """The form's starting values: the treatment as it is saved."""
+        return {
+            "body": treatment.body_id,
+            "number": treatment.number,
+            "decided_on": treatment.decided_on,
+            "title": treatment.title or "",
+            "sakstype": treatment.sakstype or "",
+            "decision": treatment.decision,
+            "version": treatment.version,
+        }
+
+    def to_input(self) -> ExternalTreatmentInput:
+        """The treatment as the service takes it."""
+        return ExternalTreatmentInput(
+            number=(self.number.data or "").strip(),
+            decided_on=self.decided_on.data,
+            title=(self.title.data or "").strip() or None,
+            sakstype=self.sakstype.data or None,
+            decision=self.decision.data or "",
+        )
