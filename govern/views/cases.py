@@ -48,8 +48,8 @@ def _linkable(case_id: int) -> tuple[Case, list[Treatment]]:
 def view_case(case_id: int):
     case, history = _history(case_id)
     treatments = visible_treatments(current_user, history)
-    if not treatments:
-        abort(404)
+    if not any(t.case_id == case.id for t in treatments):
+        abort(404)  # a case only on drafts' agendas is not revealed by its earlier history
     came_from = request.args.get("fra", type=int)
     return render_template(
         "cases/view.html",
