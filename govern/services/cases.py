@@ -15,10 +15,12 @@ from govern.models.meetings import AgendaItem, Meeting
 from govern.models.people import Person
 from govern.services import audit
 from govern.services.errors import Conflict, InvalidInput
-from govern.services.numbering import NUMBER_RE, claim_number, parse_number
+from govern.services.numbering import claim_number, parse_number
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TITLE_LIMIT = 500
+#: A case number, optionally followed by words of the body's name: '14/25 e-helseråd'.
+NUMBER_WITH_BODY_RE = re.compile(r"^\s*(\d{1,5})\s*/\s*(\d{2})(?:\s+(.+?))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,7 @@ def find_treatments(
     limit: int = 20,
     exclude_case: Case | None = None,
 ) -> list[Treatment]:
-    """Treatments the user may see, by exact case number ('14/25') or words of the title.
+    """Treatments the user may see, by exact case number ('14/25', '14/25 NUIT') or title words.
 
     Newest first; the treatments of `exclude_case` are left out.
     """
@@ -329,11 +331,19 @@ def find_treatments(
         stmt = stmt.where(Treatment.body_id == (body if isinstance(body, int) else body.id))
     if exclude_case is not None:
         stmt = stmt.where(Treatment.case_id != exclude_case.id)
-    number = NUMBER_RE.match(text)
+    number = NUMBER_WITH_BODY_RE.match(text)
     if number:
-        seq, yy = int(number.group(1)), int(number.group(2))
+        seq, yy, named = int(number.group(1)), int(number.group(2)), number.group(3)
         stmt = stmt.where(Treatment.seq == seq, Treatment.year.in_((1900 + yy, 2000 + yy)))
-        return list(session.scalars(stmt.limit(limit)).unique())
+        found = list(session.scalars(stmt.limit(limit * 5 if named else limit)).unique())
+        if named:  # '14/25 e-helserådet': the body's name or short name contains the words
+            wanted = named.casefold()
+            found = [
+                t
+                for t in found
+                if wanted in t.body.short_name.casefold() or wanted in t.body.name.casefold()
+            ]
+        return found[:limit]
     pattern = _like_pattern(text)
     stmt = stmt.where(
         or_(Case.title.ilike(pattern, escape="\\"), Treatment.title.ilike(pattern, escape="\\"))

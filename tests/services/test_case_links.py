@@ -79,6 +79,10 @@ def test_number_search_is_exact_and_can_name_the_body(session, h):
     assert numbers(found) == ["14/25 Nasjonalt e-helseråd"]
     assert numbers(find_treatments(session, ANONYMOUS, " 1 / 26 ")) == ["1/26 Fagrådet"]
     assert find_treatments(session, ANONYMOUS, "4/25") == []
+    assert numbers(find_treatments(session, ANONYMOUS, "14/25 E-HELSERÅD")) == [
+        "14/25 Nasjonalt e-helseråd"
+    ]
+    assert find_treatments(session, ANONYMOUS, "14/25 NUIT") == []
     assert find_treatments(session, ANONYMOUS, "14/25", body=h.fagradet) == []
     assert numbers(find_treatments(session, ANONYMOUS, "14/25", body=h.ehr.id)) == [
         "14/25 Nasjonalt e-helseråd"
