@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from govern import queries
@@ -12,6 +13,7 @@ from govern.extensions import db
 from govern.forms.cases import NONE, ExternalTreatmentForm, FindTreatmentForm
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
+from govern.models.meetings import AgendaItem, Meeting
 from govern.permissions import can, require, visible_treatments
 from govern.services import audit
 from govern.services import cases as case_service
@@ -29,7 +31,22 @@ def may_link(user, history: list[Treatment]) -> bool:
 
 
 def _history(case_id: int) -> tuple[Case, list[Treatment]]:
-    case = queries.case_full(db.session, case_id) or abort(404)
+    """The case and its history, the cases it continues loaded together in a fixed number
+    of queries however long the chain."""
+    chain = select(Case.id, Case.follows_id).where(Case.id == case_id).cte(recursive=True)
+    chain = chain.union(select(Case.id, Case.follows_id).join(chain, Case.id == chain.c.follows_id))
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.id.in_(select(chain.c.id)))
+        .options(
+            selectinload(Case.treatments).options(
+                joinedload(Treatment.body),
+                joinedload(Treatment.meeting).selectinload(Meeting.days),
+                joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+            )
+        )
+    ).all()
+    case = next((c for c in cases if c.id == case_id), None) or abort(404)
     return case, queries.treatments_in_order(case)
 
 

@@ -201,8 +201,15 @@ def test_query_count_does_not_grow_with_the_history(client, session, h):
         return len(seen)
 
     before = count()
-    for n, day in enumerate((date(2026, 2, 5), date(2026, 3, 5), date(2026, 3, 19))):
+    earliest = h.older.case
+    for n, day in enumerate((date(2025, 2, 5), date(2025, 3, 5), date(2025, 3, 19))):
         meeting = make_meeting(h.fagradet, day)
-        add_case(meeting, f"Ekstra {n}").treatment.case.follows = h.older.case
+        treatment = add_case(meeting, f"Ekstra {n}").treatment
+        add_case(meeting, f"Videreført {n}").treatment.case.follows = h.older.case
+        earliest.follows = treatment.case
+        earliest = treatment.case
     session.commit()
+    page = history_part(text_of(client.get(f"/cases/{h.newer.case_id}")))
+    order = positions(page, "1/25 Fagrådet", "3/25 Fagrådet", "5/25 Fagrådet", "14/25")
+    assert order == sorted(order) and "Saksnummer 2/25" not in page  # continues "older": not here
     assert count() <= before
