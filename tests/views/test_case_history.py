@@ -127,6 +127,9 @@ def test_search_pick_unlink(client, session, h):
     found = text_of(client.get(f"{url}/tidligere?q=journal"))
     assert "1/26 Fagrådet" in found and "2/26" not in found  # not the case itself
     assert "Ingen behandlinger passer" in text_of(client.get(f"{url}/tidligere?q=99/25"))
+    for bad in ("?q=14/25&body=tull", "?q=14/25&body=99999", "?q=" + "x" * 201):
+        response = client.get(f"{url}/tidligere{bad}")
+        assert response.status_code == 400 and "Skjemaet har feil" in text_of(response)
     ext = session.scalar(select(Treatment.id).where(Treatment.body_id == h.ehr.id))
     response = client.post(f"{url}/kobling", data={"treatment_id": ext})
     assert response.status_code == 302
