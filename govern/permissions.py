@@ -201,3 +201,22 @@ def visible_treatment_filter(user):
     if secretariat:
         clauses.append(Meeting.body_id.in_(secretariat))
     return or_(*clauses)
+
+
+def visible_meetings_filter(user):
+    """A WHERE clause over Meeting for meetings of any body the user may read (for listings
+    across bodies): the SQL form of can(user, "read", meeting)."""
+    from sqlalchemy import and_, or_, true
+
+    from govern.models.meetings import PUBLISHED_STATUSES
+
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_admin:
+        return true()
+    clauses = [Meeting.status.in_(PUBLISHED_STATUSES)]
+    readers = _body_ids_with(user, READER_ROLES)
+    if readers:
+        clauses.append(and_(Meeting.body_id.in_(readers), Meeting.agenda_shared.is_(True)))
+    secretariat = _body_ids_with(user, {"sekretariat"})
+    if secretariat:
+        clauses.append(Meeting.body_id.in_(secretariat))
+    return or_(*clauses)

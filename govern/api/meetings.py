@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_login import current_user
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import exists, select
 
 from govern import queries
 from govern.api import schemas as s
@@ -22,8 +22,8 @@ from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body
-from govern.models.meetings import PUBLISHED_STATUSES, AgendaItem, Meeting, MeetingDay
-from govern.permissions import READER_ROLES, _body_ids_with, can, visible_meeting_filter
+from govern.models.meetings import AgendaItem, Meeting, MeetingDay
+from govern.permissions import can, visible_meeting_filter, visible_meetings_filter
 from govern.presentation import attachment_refs, treatment_texts
 from govern.services import invitations
 from govern.services import meetings as services
@@ -133,20 +133,6 @@ def prepared_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def visible_meetings_clause(user):
-    """SQL twin of can(user, "read", meeting) for lists over all bodies."""
-    if user.is_authenticated and user.is_admin:
-        return true()
-    clauses = [Meeting.status.in_(PUBLISHED_STATUSES)]
-    readers = _body_ids_with(user, READER_ROLES)
-    if readers:
-        clauses.append(and_(Meeting.body_id.in_(readers), Meeting.agenda_shared.is_(True)))
-    secretariat = _body_ids_with(user, {"sekretariat"})
-    if secretariat:
-        clauses.append(Meeting.body_id.in_(secretariat))
-    return or_(*clauses)
-
-
 def _filtered(stmt, query: m.BodyMeetingQuery):
     if query.year is not None:
         stmt = stmt.where(Meeting.year == query.year)
@@ -192,7 +178,7 @@ def list_meetings(query: m.MeetingListQuery):
     )
     stmt = (
         select(Meeting)
-        .where(visible_meetings_clause(current_user))
+        .where(visible_meetings_filter(current_user))
         .order_by(first.desc(), Meeting.id.desc())
     )
     if query.body is not None:

@@ -176,6 +176,10 @@ def index():
         bodies=url_for("api.list_bodies", _external=True),
         people=url_for("api.list_people", _external=True),
         cases=url_for("api.list_cases", _external=True),
+        meetings=url_for("api.list_meetings", _external=True),
+        treatments=url_for("api.list_treatments", _external=True),
+        decisions=url_for("api.list_decisions", _external=True),
+        follow_ups=url_for("api.list_follow_ups", _external=True),
         openapi=url_for("api.openapi_document", _external=True),
         docs=url_for("api.docs_page", _external=True),
     )

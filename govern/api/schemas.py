@@ -73,6 +73,10 @@ class Index(Response):
     bodies: str
     people: str
     cases: str
+    meetings: str
+    treatments: str
+    decisions: str
+    follow_ups: str
     openapi: str
     docs: str
 

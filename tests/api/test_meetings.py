@@ -134,3 +134,18 @@ def test_attendance_and_decisions_only_for_readers_of_the_minutes(client, sessio
     assert anonymous["agenda"][0]["decision"] == "" and anonymous["attendance"] == []
     mine = client.get(f"/api/v1/meetings/{held.id}", headers=bearer(people["sekretariat"]))
     assert mine.get_json()["agenda"][0]["decision"] == "Vedtatt."
+
+
+def test_members_see_shared_drafts_in_the_list_across_bodies(client, session, people):
+    body = people["body"]
+    shared = make_meeting(body, date(2026, 9, 2), status="planlagt")
+    shared.agenda_shared = True
+    make_meeting(body, date(2026, 10, 7), status="planlagt")
+    session.commit()
+    member = client.get("/api/v1/meetings", headers=bearer(people["medlem"])).get_json()
+    assert [m["id"] for m in member["items"]] == [shared.id]
+    assert client.get("/api/v1/meetings").get_json()["total"] == 0
+    assert client.get("/api/v1/meetings", headers=bearer(people["admin"])).get_json()["total"] == 2
+    index = client.get("/api/v1/").get_json()
+    assert index["meetings"].endswith("/api/v1/meetings")
+    assert index["follow_ups"].endswith("/api/v1/follow-ups")
