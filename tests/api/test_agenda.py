@@ -145,3 +145,23 @@ def test_attendance_is_set_as_on_the_attendance_page(client, session, planned):
     assert_problem(
         client.put(url, json={"rows": bad}, headers=planned["token"]), 422, "rows[0].deputy_for"
     )
+
+
+def test_the_agenda_of_approved_minutes_is_locked(client, session, planned):
+    from datetime import date
+
+    from tests.conftest import add_case, make_meeting
+
+    body = session.get(Meeting, planned["meeting"]["id"]).body
+    approved = make_meeting(body, date(2026, 1, 14), status="referat godkjent")
+    item = add_case(approved, "Godkjent sak", decision="Vedtatt.")
+    session.commit()
+    problem = assert_problem(
+        client.delete(f"/api/v1/agenda-items/{item.id}", headers=planned["token"]), 409, "meeting"
+    )
+    assert "kan ikke lenger endres" in problem["detail"]
+    entry = {"kind": "break", "title": "Pause"}
+    refused = client.post(
+        f"/api/v1/meetings/{approved.id}/agenda/entries", json=entry, headers=planned["token"]
+    )
+    assert_problem(refused, 409, "meeting")
