@@ -113,7 +113,7 @@ def _record_proposed_decisions(page, numbers: list[str]) -> None:
     """On the meeting page: "Før referat" for each case, saving the vedtak as proposed."""
     for number in numbers:
         _minutes_link(page, number).click()
-        expect(page.get_by_label("Vedtak")).not_to_be_empty()
+        expect(page.get_by_label("Vedtak", exact=True)).not_to_be_empty()
         page.get_by_role("button", name="Lagre").click()
         _flash(page, f"Referatet for sak {number} er lagret.")
 
@@ -219,10 +219,10 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     # The referat of the new case: the vedtak starts as the forslag til vedtak.
     _minutes_link(page, "19/26").click()
     expect(page.get_by_role("heading", name=f"Referat: sak 19/26 {CASE}")).to_be_visible()
-    expect(page.get_by_label("Vedtak")).to_have_value(PROPOSAL)
+    expect(page.get_by_label("Vedtak", exact=True)).to_have_value(PROPOSAL)
     expect(page.get_by_label("Innspill")).to_be_empty()
     page.get_by_label("Innspill").fill("\n".join(INNSPILL))
-    page.get_by_label("Vedtak").fill(DECISION)
+    page.get_by_label("Vedtak", exact=True).fill(DECISION)
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_url(f"**/meetings/{meeting_id}#sak-19-2026")
     _flash(page, "Referatet for sak 19/26 er lagret.")
@@ -236,7 +236,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     _flash(page, "Vedtak mangler i sak 18/26.")
     _minutes_link(page, "18/26").click()
     page.get_by_role("button", name="Lagre").click()
-    expect(page.get_by_label("Vedtak")).to_have_accessible_description(
+    expect(page.get_by_label("Vedtak", exact=True)).to_have_accessible_description(
         re.compile("Referatet fra møte 2/26 i Fagrådet er ikke sendt til medlemmene ennå")
     )
 
@@ -264,7 +264,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     other_tab = page.context.new_page()
     other_tab.goto(f"/meetings/{meeting_id}")
     _minutes_link(other_tab, "19/26").click()
-    expect(other_tab.get_by_label("Vedtak")).to_have_value(DECISION)
+    expect(other_tab.get_by_label("Vedtak", exact=True)).to_have_value(DECISION)
 
     # The next meeting approves 3/26's minutes under its Godkjenning item.
     _plan_meeting(page, "Teams", ("2026-11-25", "10:00", "15:00"))
@@ -276,7 +276,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     ]
     _planning(page).get_by_role("link", name="Møtesiden").click()
     _minutes_link(page, "21/26").click()
-    expect(page.get_by_label("Vedtak")).to_have_value(
+    expect(page.get_by_label("Vedtak", exact=True)).to_have_value(
         "Fagrådet godkjenner innkalling og dagsorden. "
         "Fagrådet godkjenner referatet fra møtet 16. – 17. september 2026."
     )
@@ -290,16 +290,16 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
         "Møte i Fagrådet 3/26 referat godkjent"
     )
     expect(_secretariat(page).get_by_role("link", name="Rettelser")).to_be_visible()
-    other_tab.get_by_label("Vedtak").fill("Endret etter godkjenningen.")
+    other_tab.get_by_label("Vedtak", exact=True).fill("Endret etter godkjenningen.")
     other_tab.get_by_role("button", name="Lagre").click()
-    expect(other_tab.get_by_label("Vedtak")).to_have_accessible_description(
+    expect(other_tab.get_by_label("Vedtak", exact=True)).to_have_accessible_description(
         re.compile(re.escape(LOCKED))
     )
     other_tab.close()
     _minutes_link(page, "19/26").click()
     expect(page.get_by_role("status").filter(has_text=LOCKED)).to_be_visible()
     expect(page.get_by_role("button", name="Lagre")).to_have_count(0)
-    expect(page.get_by_label("Vedtak")).to_have_value(DECISION)
+    expect(page.get_by_label("Vedtak", exact=True)).to_have_value(DECISION)
 
     page.goto(f"/meetings/{meeting_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("referat godkjent")
