@@ -20,7 +20,7 @@ from govern.exports.pack import PackSources, build_meeting_pack, toppnotat_bytes
 from govern.exports.referat import build_referat
 from govern.extensions import db
 from govern.models.cases import Treatment
-from govern.permissions import can, require
+from govern.permissions import can, require, visible_treatments
 from govern.presentation import earlier_treatments, history_rows
 from govern.services.attachments import stored_path
 
@@ -60,7 +60,9 @@ def _sources(meeting=None) -> PackSources:
         return t.meeting is None or can(current_user, "read_minutes", t.meeting)
 
     def history(treatment):
-        return history_rows(earlier_treatments(treatment), decision_shown)
+        # Treatments of meetings the reader may not see (drafts of another body) stay out.
+        earlier = visible_treatments(current_user, earlier_treatments(treatment))
+        return history_rows(earlier, decision_shown)
 
     # The previous meeting (loaded in full) is needed only for a Vedlegg that is its referat.
     wants_referat = meeting is not None and any(a.source == "referat" for a in meeting.attachments)

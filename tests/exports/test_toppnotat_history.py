@@ -4,12 +4,15 @@ before the treatment: the same rows, never later ones, and never retyped."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
 from docx import Document
 
 from govern.exports.toppnotat import NO_HISTORY
+from govern.services import agenda
+from tests.conftest import make_body, make_meeting
 from tests.services.test_case_links import build_history
 from tests.views.test_body_admin import login, make_user
 from tests.views.test_case_history import history_part
@@ -88,3 +91,22 @@ def test_linking_and_registering_show_up_without_retyping(client, h):
     assert rows[2][1:] == ["NUIT 15.05.2025", "Ærlig vurdering av journalløsningen",
                            "NUIT drøftet saken og ba om mer."]  # fmt: skip
     assert page_numbers_before(client, h.newer.case_id, "2/26") == ["17/25", "14/25", "1/26"]
+
+
+def test_toppnotat_leaves_out_earlier_treatments_the_reader_may_not_see(client, session, h):
+    """A draft meeting earlier in the year (of another body) is not named in a public toppnotat."""
+    produktrad = make_body("produktrad", "Produktrådet")
+    draft = make_meeting(produktrad, date(2026, 3, 5), status="planlagt")
+    hidden = agenda.put_case_on_agenda(
+        session, draft, agenda.CaseItemInput(sakstype="Drøfting"), case=h.newer.case
+    ).treatment
+    hidden.decision = "Hemmelig vedtak i utkastet."
+    session.commit()
+    rows = history_table(toppnotat(client, h.newer.id))
+    assert [r[0] for r in rows] == ["1/26", "14/25"]
+    assert "Hemmelig vedtak i utkastet." not in str(rows)
+    # The produktråd's secretariat sees its own draft, as on the case page.
+    make_user(session, "Per Produkt", "produkt@example.no", body=produktrad, role="sekretariat")
+    login(client, "produkt@example.no")
+    numbers = [r[0] for r in history_table(toppnotat(client, h.newer.id))]
+    assert numbers == [hidden.number, "1/26", "14/25"]
