@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+from govern.exports.spreadsheet_cells import csv_row, xlsx_as_text
 from govern.services.register import RegisterRow
 
 HEADERS = (
@@ -56,7 +57,7 @@ def build_register_csv(rows: list[RegisterRow]) -> bytes:
     for row in rows:
         values = list(_values(row))
         values[3] = f"{values[3]:%d.%m.%Y}" if isinstance(values[3], date) else ""
-        writer.writerow(values)
+        writer.writerow(csv_row(values))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -79,6 +80,7 @@ def build_register_xlsx(rows: list[RegisterRow]) -> bytes:
     for row in rows:
         sheet.append(_values(row))
         cells = sheet[sheet.max_row]
+        xlsx_as_text(cells)
         cells[3].number_format = "DD.MM.YYYY"
         for cell in cells:
             cell.alignment = wrap

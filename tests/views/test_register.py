@@ -190,6 +190,28 @@ def test_xlsx_export(client, world):
     assert sheet["B4"].value == "Nasjonalt e-helseråd"
 
 
+def test_exports_never_hand_a_formula_to_the_spreadsheet(client, world, session):
+    """Text that starts like a formula stays text: apostrophe in CSV, string cell in .xlsx."""
+    typed = '=HYPERLINK("http://example.com/x";"Klikk")'
+    world["old"].decision = typed
+    world["orientation"].decision = "-Tatt til orientering."
+    session.commit()
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/vedtak.csv?ar=2025").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    decisions = {r[4]: r[6] for r in rows[1:]}
+    assert decisions["Forvaltning av kodeverk"] == "'" + typed
+    assert decisions["Orientering om budsjett"] == "'-Tatt til orientering."
+    sheet = load_workbook(io.BytesIO(client.get("/vedtak.xlsx?ar=2025").data)).active
+    cells = {sheet.cell(r, 5).value: sheet.cell(r, 7) for r in range(2, sheet.max_row + 1)}
+    assert cells["Forvaltning av kodeverk"].value == typed  # exactly as typed
+    assert cells["Forvaltning av kodeverk"].data_type == "s"  # ... and not a formula
+    assert cells["Orientering om budsjett"].data_type == "s"
+
+
 def test_front_page_lists_overdue_follow_ups(client, world, session):
     due = date.today() - timedelta(days=5)
     world["approved"].days[0].date = due - timedelta(days=30)
