@@ -137,6 +137,14 @@ def visible_treatments(user, treatments: list[Treatment]) -> list[Treatment]:
     return [t for t in treatments if t.meeting is None or can(user, "read", t.meeting)]
 
 
+def may_link(user, history: list[Treatment]) -> bool:
+    """Linking a case and registering its external treatments: the secretariat of a body in
+    the case's history, or an administrator."""
+    return any(can(user, "prepare", body) for body in {t.body for t in history}) or can(
+        user, "admin"
+    )
+
+
 def _body_ids_with(user, wanted: frozenset[str] | set[str]) -> list[int]:
     """Ids of the bodies where the user has one of the wanted roles today."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -130,3 +130,20 @@ class DecisionOut(Response):
     decision: str
     follow_ups: list[FollowUpOut]
     url: str
+
+
+class ExternalTreatmentIn(Request):
+    """En behandling i et eksternt organ (Nasjonalt e-helseråd, NUIT …), registrert for hånd."""
+
+    body: Slug = Field(description="Det eksterne organets slug")
+    number: Annotated[str, Field(max_length=20)] = Field(description="Saksnummer, f.eks. 14/25")
+    decided_on: date | None = Field(None, description="Møtedato; året må passe med nummeret")
+    title: Annotated[str, Field(max_length=500)] | None = Field(
+        None, description="Tittelen der, om den var en annen enn sakens"
+    )
+    sakstype: Sakstype | None = None
+    decision: LongText = ""
+
+
+class ExternalTreatmentUpdate(ExternalTreatmentIn):
+    version: Version

@@ -16,17 +16,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from govern.api import schemas as s
 from govern.api import schemas_decisions as d
-from govern.api.cases import treatment_out
+from govern.api.cases import _visible_case, treatment_out
 from govern.api.common import commit, page_of, require_api
-from govern.api.errors import ApiProblem
+from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body
-from govern.models.cases import Treatment
+from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
 from govern.models.meetings import AgendaItem, Meeting
-from govern.permissions import can, visible_treatment_filter
+from govern.permissions import can, may_link, visible_treatment_filter
 from govern.services import agenda, minutes, register
+from govern.services import cases as case_services
+from govern.services.cases import ExternalTreatmentInput
 
 TAG = "Behandlinger og vedtak"
 
@@ -146,7 +148,11 @@ def _prepared_treatment(treatment_id: int) -> Treatment:
     t = readable_treatment(treatment_id)
     if t.meeting is None:
         require_api("prepare", t.body)
-        raise ApiProblem(409, "Behandlingen er registrert uten møte i govern; den endres ikke her.")
+        raise ApiProblem(
+            409,
+            "Behandlingen er registrert uten møte i govern; endre den under "
+            "/cases/{case_id}/external-treatments.",
+        )
     require_api("prepare", t.meeting)
     return t
 
@@ -264,3 +270,101 @@ def list_decisions(query: d.DecisionQuery):
         pages=page.pages,
         next=following,
     )
+
+
+# -- external treatments, registered by hand as on the case page ------------------------------
+
+
+def _case_history_for_linking(case_id: int) -> tuple[Case, list[Treatment]]:
+    """The case and the history the caller sees; 403 unless they may link it (the case page's
+    rule: the secretariat of a body in its history, or an administrator)."""
+    case, history = _visible_case(case_id)
+    if not current_user.is_authenticated:
+        raise need_token()
+    if not may_link(current_user, history):
+        raise ApiProblem(403, "Bare sekretariatet til et organ i sakens historikk kan gjøre dette.")
+    return case, history
+
+
+def _external_body(slug: str) -> Body:
+    body = db.session.scalar(select(Body).where(Body.slug == slug))
+    if body is None:
+        detail = f"Organet «{slug}» finnes ikke."
+        raise ApiProblem(422, detail, errors=[{"field": "body", "detail": detail}])
+    return body
+
+
+def _external_input(data: d.ExternalTreatmentIn) -> ExternalTreatmentInput:
+    return ExternalTreatmentInput(
+        number=data.number,
+        decided_on=data.decided_on,
+        title=data.title,
+        sakstype=data.sakstype,
+        decision=data.decision,
+    )
+
+
+def _external_of(case_id: int, treatment_id: int) -> Treatment:
+    _, history = _case_history_for_linking(case_id)
+    found = next((t for t in history if t.id == treatment_id and t.meeting_id is None), None)
+    if found is None:
+        raise ApiProblem(404, "Saken har ingen slik ekstern behandling.")
+    return found
+
+
+@api_operation(
+    "POST",
+    "/cases/<int:case_id>/external-treatments",
+    tag=TAG,
+    summary="Registrer behandling i eksternt organ",
+    body=d.ExternalTreatmentIn,
+    response=d.TreatmentDetail,
+    status=201,
+    errors=(404, 409),
+)
+def create_external_treatment(case_id: int, data: d.ExternalTreatmentIn):
+    """Som «Registrer behandling» på sakssiden: organet må være eksternt, nummeret ledig i
+    organet det året, og året må passe med datoen. Tas med i toppnotatets historikk."""
+    case, _ = _case_history_for_linking(case_id)
+    body = _external_body(data.body)
+    treatment = case_services.add_external_treatment(
+        db.session, case, body, _external_input(data), current_user
+    )
+    commit()
+    return treatment_detail(readable_treatment(treatment.id))
+
+
+@api_operation(
+    "PUT",
+    "/cases/<int:case_id>/external-treatments/<int:treatment_id>",
+    tag=TAG,
+    summary="Endre behandling i eksternt organ",
+    body=d.ExternalTreatmentUpdate,
+    response=d.TreatmentDetail,
+    errors=(404, 409),
+)
+def update_external_treatment(case_id: int, treatment_id: int, data: d.ExternalTreatmentUpdate):
+    """Samme regler som ved registrering; `version` som lest, ellers 409."""
+    treatment = _external_of(case_id, treatment_id)
+    body = _external_body(data.body)
+    case_services.update_external_treatment(
+        db.session, treatment, body, _external_input(data), current_user, data.version
+    )
+    commit()
+    return treatment_detail(readable_treatment(treatment_id))
+
+
+@api_operation(
+    "DELETE",
+    "/cases/<int:case_id>/external-treatments/<int:treatment_id>",
+    tag=TAG,
+    summary="Slett behandling i eksternt organ",
+    response=d.Deleted,
+    errors=(404, 409),
+)
+def delete_external_treatment(case_id: int, treatment_id: int):
+    """Ikke en behandling med oppfølging (409): slett oppfølgingen først."""
+    treatment = _external_of(case_id, treatment_id)
+    case_services.delete_external_treatment(db.session, treatment, current_user)
+    commit()
+    return d.Deleted(id=treatment_id)

@@ -14,20 +14,13 @@ from govern.forms.cases import NONE, ExternalTreatmentForm, FindTreatmentForm
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
-from govern.permissions import can, require, visible_treatments
+from govern.permissions import may_link, require, visible_treatments
 from govern.services import audit
 from govern.services import cases as case_service
 from govern.services.errors import GovernError
 from govern.views.cache import cached_page
 
 bp = Blueprint("cases", __name__, template_folder="../../templates")
-
-
-def may_link(user, history: list[Treatment]) -> bool:
-    """Linking and external treatments: the secretariat of a body in the case's history."""
-    return any(can(user, "prepare", body) for body in {t.body for t in history}) or can(
-        user, "admin"
-    )
 
 
 def _history(case_id: int) -> tuple[Case, list[Treatment]]:
