@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
+from govern.forms.running import MinutesForm
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.services.changes import AreaInput, RequestInput
 
@@ -118,3 +119,26 @@ class OutcomeForm(ChangeForm):
 class PrioritiseForm(ChangeForm):
     first = "meeting_id"
     meeting_id = SelectField("Møte", coerce=int, default=NONE)
+
+
+class EscalationMinutesForm(MinutesForm):
+    """The referat of an escalated change request's case, with the outcome for the request."""
+
+    outcome = SelectField(
+        "Utfall for endringsønsket",
+        choices=choices(
+            [("", "– ikke avgjort –"), ("prioritert", "Prioritert"), ("avvist", "Avvist")]
+        ),
+        default="",
+    )
+    outcome_reason = TextAreaField(
+        "Begrunnelse ved avvisning", validators=[Optional(), Length(max=2000)]
+    )
+
+    @staticmethod
+    def values_of(t, decided=None) -> dict:
+        """The saved texts, and the outcome chosen before (a history event), if any."""
+        values = MinutesForm.values_of(t)
+        if decided is not None:
+            values |= {"outcome": decided.to_status, "outcome_reason": decided.note}
+        return values

@@ -250,5 +250,32 @@ class ChangeRequestEvent(Base):
     request: Mapped[ChangeRequest] = relationship(back_populates="events")
     treatment: Mapped[Treatment | None] = relationship()
 
+    @property
+    def from_meeting(self) -> bool:
+        """Written from a meeting's decision (names the treatment) without changing the status.
+
+        Its to_status, if any, is the status the meeting decided: it takes effect when the
+        meeting's minutes are approved (services.change_outcomes), as a later status event.
+        """
+        return self.from_status is None and self.treatment is not None
+
+    @property
+    def change_label(self) -> str:
+        """The change as the history shows it: 'Vurdert → Prioritert', 'Vedtatt: Avvist' …"""
+        if self.from_meeting:
+            return f"Vedtatt: {STATUS_LABELS[self.to_status]}" if self.to_status else ""
+        if self.from_status and self.to_status:
+            return f"{STATUS_LABELS[self.from_status]} → {STATUS_LABELS[self.to_status]}"
+        return STATUS_LABELS[self.to_status] if self.to_status else ""
+
+    @property
+    def decided_in(self) -> str:
+        """The body, meeting and case number it was decided in: 'Produktrådet, møte 1/26, sak 3/26'."""
+        t = self.treatment
+        if t is None:
+            return ""
+        meeting = f", møte {t.meeting.number}" if t.meeting is not None else ""
+        return f"{t.body.short_name}{meeting}, sak {t.number}"
+
     def __repr__(self) -> str:
         return f"<ChangeRequestEvent {self.from_status}->{self.to_status}>"

@@ -1,5 +1,10 @@
 """Meeting decisions about change requests: the endringsråd's prioritisation, escalation to
-the produktråd and the produktråd's decision flowing back to the request."""
+the produktråd and, by hand, the produktråd's decision on the request.
+
+The decisions reach the requests' statuses when the meeting's minutes are approved
+(services.change_outcomes); record_escalation_outcome is the fallback for an escalation
+decided outside govern, or minutes approved without an outcome chosen.
+"""
 
 from __future__ import annotations
 
@@ -66,12 +71,16 @@ def record_prioritisation(
     )
     treatment = item.treatment
     for line in plan.lines:
+        # Within the budget line the meeting prioritises the request (services.change_outcomes
+        # moves it when the minutes are approved); a planned one is past that already.
+        decided = "prioritert" if line.within and line.request.status != "planlagt" else None
+        where = "innenfor budsjettet" if line.within else "under budsjettgrensen"
         record_event(
             line.request,
             actor,
             None,
-            None,
-            f"Rangert som nr. {line.position} i sak {treatment.number}",
+            decided,
+            f"Rangert som nr. {line.position} i sak {treatment.number}, {where}",
             treatment,
         )
     session.flush()
@@ -165,7 +174,8 @@ def _case_key(session: Session, body, request: ChangeRequest) -> str:
 def record_escalation_outcome(
     session: Session, request: ChangeRequest, outcome: str, reason: str = "", actor=None
 ) -> ChangeRequest:
-    """The produktråd's decision back on the request: prioritised, or rejected with a reason."""
+    """The produktråd's decision put on the request by hand: prioritised, or rejected with a
+    reason (the fallback when the outcome did not come with the approved minutes)."""
     if request.status != "eskalert" or request.escalation is None:
         raise Conflict("Endringsønsket er ikke eskalert", field="outcome")
     if outcome not in ("prioritert", "avvist"):

@@ -313,6 +313,26 @@ def requests_of(session: Session, area: ProductArea) -> list[ChangeRequest]:
     )
 
 
+def load_history(session: Session, requests: list[ChangeRequest]) -> None:
+    """Load the requests' history with the body, meeting and case number of each decision,
+    in a fixed number of queries."""
+    if requests:
+        session.scalars(
+            select(ChangeRequest)
+            .where(ChangeRequest.id.in_([r.id for r in requests]))
+            .options(history_options())
+        ).all()
+
+
+def history_options():
+    """Loader options for a request's history as its pages show it."""
+    return (
+        selectinload(ChangeRequest.events)
+        .selectinload(ChangeRequestEvent.treatment)
+        .options(selectinload(Treatment.body), selectinload(Treatment.meeting))
+    )
+
+
 def budget_status(session: Session, area: ProductArea, year: int) -> BudgetStatus:
     """The year's budget, what is committed (prioritised, planned, delivered) and what is left."""
     budget = next((b.amount_nok for b in area.budgets if b.year == year), 0)

@@ -250,8 +250,9 @@ def approve_previous_minutes(
     """Approve the previous meeting's minutes under this meeting's Godkjenning item.
 
     The previous meeting is the body's latest one before this whose minutes are not
-    approved; it becomes "referat godkjent" and its minutes are locked. Minutes not yet
-    sent to the members are refused. With `missing_ok`, no such meeting is not an error.
+    approved; it becomes "referat godkjent" and its minutes are locked, and the statuses it
+    decided for change requests take effect. Minutes not yet sent to the members are
+    refused. With `missing_ok`, no such meeting is not an error.
     """
     meeting = _meeting_of(treatment)
     if not is_approval_item(session, treatment):
@@ -288,6 +289,11 @@ def approve_previous_minutes(
         body=meeting.body,
         changes=changes,
     )
+    # Imported here: change_outcomes builds on this module. What the approved meeting
+    # decided about change requests now reaches their statuses.
+    from govern.services.change_outcomes import apply_approved_minutes
+
+    apply_approved_minutes(session, previous, user)
     return previous
 
 

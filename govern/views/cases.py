@@ -15,7 +15,7 @@ from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.permissions import may_link, require, visible_treatments
-from govern.services import audit
+from govern.services import audit, change_outcomes
 from govern.services import cases as case_service
 from govern.services.errors import GovernError
 from govern.views.cache import cached_page
@@ -71,6 +71,7 @@ def view_case(case_id: int):
         decision_pages="register.decision" in current_app.view_functions,
         may_link=may_link(current_user, history),
         search=FindTreatmentForm(formdata=None).set_choices(queries.body_list(db.session)),
+        change_links=change_outcomes.links_of(db.session, [t.id for t in treatments]),
     )
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.changes import NONE, EscalateForm, OutcomeForm, RequestForm, StatusForm
-from govern.models.changes import ChangeRequest, ChangeRequestEvent, Release
+from govern.models.changes import ChangeRequest, Release
 from govern.models.people import Organisation
 from govern.permissions import require
 from govern.services import change_decisions as decisions
-from govern.services import changes
+from govern.services import change_outcomes, changes
 from govern.services.errors import GovernError
 from govern.views.changes import (
     area_or_404,
@@ -24,15 +23,12 @@ from govern.views.changes import (
     open_meetings,
     require_member,
     save,
+    visible_events,
 )
 
 
 def _request_or_404(slug: str, request_id: int) -> ChangeRequest:
-    found = db.session.get(
-        ChangeRequest,
-        request_id,
-        options=[selectinload(ChangeRequest.events).selectinload(ChangeRequestEvent.treatment)],
-    )
+    found = db.session.get(ChangeRequest, request_id, options=[changes.history_options()])
     if found is None or found.area.body.slug != slug:
         abort(404)
     return found
@@ -96,11 +92,14 @@ def _request_page(item, status_form=None, escalate_form=None, outcome_form=None)
     escalate_form.meeting_id.choices[0].label = "– neste planlagte møte –"
     outcome_form = outcome_form or OutcomeForm(formdata=None)
     forms = (status_form, escalate_form, outcome_form)
+    escalation = item.escalation
     return render_template(
         "changes/request.html",
         body=body,
         area=item.area,
         item=item,
+        events=visible_events(item),
+        decided=change_outcomes.decided_outcome(item, escalation) if escalation else None,
         target=target,
         status_form=status_form,
         escalate_form=escalate_form,

@@ -21,6 +21,7 @@ from govern.permissions import READER_ROLES, NeedLogin, can, require, roles_in
 from govern.services import audit, changes
 from govern.services import change_decisions as decisions
 from govern.services.errors import GovernError
+from govern.timeutil import short_moment
 
 bp = Blueprint("changes", __name__, template_folder="../../templates")
 
@@ -32,13 +33,30 @@ def body_or_404(slug: str) -> Body:
     return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
 
 
+@bp.app_template_global()
+def may_read_changes(body: Body) -> bool:
+    """Members of the endringsråd (and admins) read its product area and change requests."""
+    return can(current_user, "prepare", body) or bool(roles_in(current_user, body) & READER_ROLES)
+
+
 def require_member(body: Body) -> None:
     """Members of the body (and admins) read its product area; others are refused."""
-    if can(current_user, "prepare", body) or roles_in(current_user, body) & READER_ROLES:
+    if may_read_changes(body):
         return
     if not current_user.is_authenticated:
         raise NeedLogin()
     abort(403)
+
+
+def visible_events(request) -> list:
+    """The request's history as the reader may see it: what a meeting decided shows once
+    the reader may read that meeting's minutes."""
+    return [
+        e
+        for e in request.events
+        if not (e.from_meeting and e.treatment.meeting is not None)
+        or can(current_user, "read_minutes", e.treatment.meeting)
+    ]
 
 
 def area_or_404(body: Body):
@@ -260,6 +278,45 @@ def backlog_csv(slug: str):
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/bodies/<slug>/endringsonsker/historikk.csv")
+def history_csv(slug: str):
+    body = body_or_404(slug)
+    require_member(body)
+    area = area_or_404(body)
+    rows = _filtered(area, _filters(area))
+    one = request.args.get("onske", type=int)
+    if one is not None:
+        rows = [r for r in rows if r.id == one] or abort(404)
+    changes.load_history(db.session, rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["Nummer", "Tittel", "Tidspunkt", "Hvem", "Endring", "Merknad", "Organ", "Møte", "Sak"]
+    )
+    for r in rows:
+        for e in visible_events(r):
+            t = e.treatment
+            writer.writerow(
+                [
+                    r.number,
+                    r.title,
+                    short_moment(e.at),
+                    e.actor,
+                    e.change_label,
+                    e.note,
+                    t.body.short_name if t else "",
+                    t.meeting.number if t and t.meeting else "",
+                    t.number if t else "",
+                ]
+            )
+    name = f"endringsonsker-{body.slug}-historikk.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

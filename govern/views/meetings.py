@@ -8,6 +8,7 @@ from flask_login import current_user
 from govern import presentation, queries
 from govern.extensions import db
 from govern.permissions import can, require
+from govern.services import change_outcomes
 from govern.views.cache import cached_page
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
@@ -28,4 +29,7 @@ def view_meeting(meeting_id: int):
         attendance=presentation.attendance_lists(meeting),
         show_minutes=can(current_user, "read_minutes", meeting),
         may_prepare=can(current_user, "prepare", meeting),
+        change_links=change_outcomes.links_of(
+            db.session, [i.treatment_id for i in meeting.items if i.kind == "case"]
+        ),
     )

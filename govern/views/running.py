@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from govern import presentation, queries
 from govern.extensions import db
 from govern.forms.base import GovernForm
+from govern.forms.changes import EscalationMinutesForm
 from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
 from govern.forms.running import NONE, AttendanceForm, CorrectionForm, MinutesForm
 from govern.models.accounts import User
@@ -30,7 +31,7 @@ from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, audit, memos, minutes
+from govern.services import attendance, audit, change_outcomes, memos, minutes
 from govern.services.errors import Conflict, GovernError
 from govern.timeutil import clock, local, short_date
 from govern.views.uploads import commit_or_remove, read_upload, remove_upload, upload_dir
@@ -214,17 +215,39 @@ def meeting_attendance(meeting_id: int):
 # -- the referat, case by case -------------------------------------------------------------
 
 
+def _minutes_form(treatment: Treatment, escalated) -> MinutesForm:
+    """The referat form; for an escalated change request's case, with the request's outcome."""
+    if escalated is None:
+        return MinutesForm(data=MinutesForm.values_of(treatment))
+    decided = change_outcomes.decided_outcome(escalated, treatment)
+    return EscalationMinutesForm(data=EscalationMinutesForm.values_of(treatment, decided))
+
+
+def _record_minutes(treatment: Treatment, escalated, form: MinutesForm):
+    if escalated is None:
+        return minutes.record_minutes(db.session, current_user, treatment, form.to_input())
+    return change_outcomes.record_escalated_minutes(
+        db.session,
+        current_user,
+        treatment,
+        form.to_input(),
+        escalated,
+        form.outcome.data or "",
+        form.outcome_reason.data or "",
+    )
+
+
 @bp.route("/treatments/<int:treatment_id>/minutes", methods=["GET", "POST"])
 def treatment_minutes(treatment_id: int):
     treatment = _treatment_or_404(treatment_id, in_meeting=True)
     require("prepare", treatment.meeting)
-    form = MinutesForm(data=MinutesForm.values_of(treatment))
+    links = change_outcomes.links_of(db.session, [treatment.id])
+    escalated = links.escalation_of(treatment)
+    form = _minutes_form(treatment, escalated)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         result, status = _save(
-            form,
-            lambda: minutes.record_minutes(db.session, current_user, treatment, form.to_input()),
-            _field_or("decision"),
+            form, lambda: _record_minutes(treatment, escalated, form), _field_or("decision")
         )
         if status is None:
             flash(f"Referatet for sak {treatment.number} er lagret.", "success")
@@ -243,6 +266,7 @@ def treatment_minutes(treatment_id: int):
         meeting=treatment.meeting,
         form=form,
         stale=bool(form.version.errors),
+        change_links=links,
     ), status
 
 
