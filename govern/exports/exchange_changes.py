@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from govern.models.changes import ChangeRequest, ProductArea
+from govern.models.cases import Treatment
+from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
 from govern.models.people import Organisation
 
 
@@ -38,17 +39,21 @@ def _request(r: ChangeRequest, keys: dict[int, str]) -> dict[str, Any]:
             "case": keys[r.escalation.case_id],
             "body": r.escalation.body.slug,
         }
-    data["events"] = [
-        {
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "from": e.from_status,
-            "to": e.to_status,
-            "note": e.note,
-        }
-        for e in r.events
-    ]
+    data["events"] = [_event(e) for e in r.events]
     return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def _event(e: ChangeRequestEvent) -> dict[str, Any]:
+    event = {
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "from": e.from_status,
+        "to": e.to_status,
+        "note": e.note,
+    }
+    if e.treatment is not None:
+        event |= {"body": e.treatment.body.slug, "case_number": e.treatment.number}
+    return event
 
 
 def build_product_areas(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
@@ -64,7 +69,9 @@ def build_product_areas(session: Session, keys: dict[int, str]) -> list[dict[str
             select(ChangeRequest)
             .where(ChangeRequest.area_id == area.id)
             .options(
-                selectinload(ChangeRequest.events),
+                selectinload(ChangeRequest.events)
+                .selectinload(ChangeRequestEvent.treatment)
+                .selectinload(Treatment.body),
                 selectinload(ChangeRequest.organisation.of_type(Organisation)),
             )
             .order_by(ChangeRequest.seq)

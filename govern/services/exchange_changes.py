@@ -4,7 +4,8 @@ releases, budgets and change requests.
 Areas, releases and budgets go through govern.services.changes, so the file meets the pages'
 rules. A request's status is taken as written (the file records where a request stands, not
 how it got there), but the status rules that are facts still hold: planlagt and levert name
-a release, avvist has a reason, eskalert names the case and body of the escalation. See
+a release, avvist has a reason, eskalert names the case and body of the escalation. A
+history event may name the meeting decision it came from (body and case number). See
 docs/exchange-format.md.
 """
 
@@ -25,6 +26,7 @@ from govern.models.changes import (
 from govern.models.people import Organisation
 from govern.services import changes
 from govern.services.exchange import ExchangeError, Node
+from govern.services.exchange_followups import _treatment
 
 if TYPE_CHECKING:
     from govern.services.exchange import Importer
@@ -39,7 +41,7 @@ REQUEST_KEYS = {
     "classification", "statutory", "estimate_hours", "estimate_nok", "year", "status",
     "rejection_reason", "release", "rank", "escalation", "events",
 }  # fmt: skip
-EVENT_KEYS = {"at", "actor", "from", "to", "note"}
+EVENT_KEYS = {"at", "actor", "from", "to", "note", "body", "case_number"}
 
 
 def import_product_areas(importer: Importer, root: Node) -> int:
@@ -149,7 +151,7 @@ def _request(importer: Importer, area, releases: dict, node: Node, seen: set[int
     if node.has("events"):
         request.events.clear()
         for e in node.items("events", EVENT_KEYS):
-            request.events.append(_event(e))
+            request.events.append(_event(importer, e))
 
 
 def _escalation(importer: Importer, node: Node) -> Treatment:
@@ -164,7 +166,7 @@ def _escalation(importer: Importer, node: Node) -> Treatment:
     return treatment
 
 
-def _event(node: Node) -> ChangeRequestEvent:
+def _event(importer: Importer, node: Node) -> ChangeRequestEvent:
     raw = node.text("at")
     try:
         at = datetime.fromisoformat(raw)
@@ -181,4 +183,6 @@ def _event(node: Node) -> ChangeRequestEvent:
         from_status=_choice(node, "from", statuses, "") or None,
         to_status=_choice(node, "to", statuses, "") or None,
         note=node.text("note", required=False),
+        # The meeting decision it came from: the case number in a body, as in follow_ups.
+        treatment=_treatment(importer, node) if node.has("case_number") else None,
     )
