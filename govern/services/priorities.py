@@ -2,14 +2,16 @@
 
 Score entry and import are all-or-nothing: every cell or row is checked first, and any error
 stops the whole save with Norwegian messages (per field or per row). The import layouts are
-described in govern.services.priority_import and on the import page.
+described in govern.services.priority_import and on the import page. Who may score is in
+govern.services.priority_participants, the questions' editing in priority_questions, and the
+ranking written into a decision in priority_decisions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from govern.models.bodies import Body
@@ -17,6 +19,7 @@ from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, Pri
 from govern.services import audit
 from govern.services import priority_scoring as scoring
 from govern.services.errors import GovernError, InvalidInput
+from govern.services.priority_participants import Participant, resolve_participant
 
 #: The model's questions per criterion, from its description of the three criteria.
 #: (criterion, text, benefit to patients)
@@ -199,29 +202,6 @@ def passing(round_: PrioritisationRound) -> list[Measure]:
     return [m for m in round_.measures if gate_reason(m) is None]
 
 
-def participants(session: Session, round_: PrioritisationRound) -> list[str]:
-    query = (
-        select(Score.participant)
-        .join(Measure)
-        .where(Measure.round_id == round_.id)
-        .distinct()
-        .order_by(Score.participant)
-    )
-    return list(session.scalars(query))
-
-
-def participant_cells(
-    session: Session, round_: PrioritisationRound, participant: str
-) -> dict[str, str]:
-    """One participant's scores as the grid's cell values, for editing them again."""
-    scores = session.scalars(
-        select(Score)
-        .join(Measure)
-        .where(Measure.round_id == round_.id, Score.participant == participant)
-    )
-    return {f"s-{s.measure_id}-{s.question_id}": str(s.value) for s in scores}
-
-
 def result(session: Session, round_: PrioritisationRound) -> scoring.Result:
     """The round's gates and ranking."""
     scores = session.scalars(select(Score).join(Measure).where(Measure.round_id == round_.id)).all()
@@ -255,15 +235,19 @@ def save_scores(
     participant: str,
     cells: dict[str, str],
     actor=None,
+    person_id: int | None = None,
 ) -> int:
-    """Replace one participant's scores with the grid's (empty cell = no answer)."""
+    """Replace one participant's scores with the grid's (empty cell = no answer).
+
+    The participant is a member picked by `person_id` or a typed name (an outside expert).
+    """
     check_open(round_)
     errors: dict[str, str] = {}
-    name = participant.strip()
-    if not name:
-        errors["participant"] = "Skriv deltakerens navn."
-    elif len(name) > 200:
-        errors["participant"] = "Navnet kan ha høyst 200 tegn."
+    who = None
+    try:
+        who = resolve_participant(session, round_, participant, person_id)
+    except GovernError as error:
+        errors[error.field or "participant"] = error.message
     values: dict[tuple[Measure, PriorityQuestion], int] = {}
     for measure in passing(round_):
         for question in round_.questions:
@@ -275,15 +259,15 @@ def save_scores(
                 continue
             if value is not None:
                 values[(measure, question)] = value
-    if errors:
+    if errors or who is None:
         raise FormErrors(errors)
-    count = _replace(session, round_, {name: values})
+    count = _replace(session, round_, {who.name: values}, {who.name: who})
     audit.record(
         session,
         actor,
         "priorities.scores",
         round_,
-        f"{count} poeng registrert for {name} i «{round_.title}»",
+        f"{count} poeng registrert for {who.name} i «{round_.title}»",
         body=round_.body,
     )
     return count
@@ -293,51 +277,28 @@ def _replace(
     session: Session,
     round_: PrioritisationRound,
     by_participant: dict[str, dict[tuple[Measure, PriorityQuestion], int]],
+    who: dict[str, Participant] | None = None,
 ) -> int:
+    """Replace the participants' scores; a member's earlier scores under another of their
+    names (or their person) are replaced too, so no one is counted twice."""
     measure_ids = [m.id for m in round_.measures]
     count = 0
     for name, values in by_participant.items():
-        session.execute(
-            delete(Score).where(Score.participant == name, Score.measure_id.in_(measure_ids))
-        )
+        found = (who or {}).get(name) or Participant(name, None, (name,))
+        same = Score.participant.in_({name, *found.aliases})
+        if found.person_id is not None:
+            same = or_(same, Score.person_id == found.person_id)
+        session.execute(delete(Score).where(same, Score.measure_id.in_(measure_ids)))
         for (measure, question), value in values.items():
-            session.add(Score(measure=measure, question=question, participant=name, value=value))
+            session.add(
+                Score(
+                    measure=measure,
+                    question=question,
+                    participant=name,
+                    person_id=found.person_id,
+                    value=value,
+                )
+            )
             count += 1
     session.flush()
     return count
-
-
-DECISION_FIELDS = {"proposed_decision": "forslag til vedtak", "decision": "vedtak"}
-
-
-def write_ranking(
-    session: Session,
-    round_: PrioritisationRound,
-    treatment,
-    field: str,
-    version: int | None,
-    actor=None,
-) -> str:
-    """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
-    if field not in DECISION_FIELDS:
-        raise InvalidInput("Velg forslag til vedtak eller vedtak.", field="field")
-    audit.check_version(treatment, version, "Saken")
-    lines = scoring.ranking_lines(result(session, round_).ranked)
-    if not lines:
-        raise InvalidInput("Runden har ingen scorede tiltak ennå.", field="field")
-    text = f"Prioritert rekkefølge etter prioriteringsmodellen ({round_.title}):\n\n" + "\n".join(
-        lines
-    )
-    changes = audit.diff(treatment, {field: text})
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "treatment.update",
-        treatment,
-        f"Rangeringen fra «{round_.title}» skrevet inn som {DECISION_FIELDS[field]} i sak "
-        f"{treatment.number}",
-        body=treatment.body,
-        changes=changes,
-    )
-    return text

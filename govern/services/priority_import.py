@@ -9,7 +9,9 @@ Two layouts, told apart by the header row (case and spaces ignored):
   per question labelled M1, M2, K1 … N3 (an empty cell is no answer).
 
 All or nothing: every row is checked first; errors name the row ("Rad 4: …"). The file's
-participants get their scores replaced; other participants' scores are kept.
+participants get their scores replaced; other participants' scores are kept. A participant
+named as one of the body's members ("Jon Gupta" or "Jon Gupta, Helse Sør-Øst RHF") is that
+member, as when picked in the score grid.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 from govern.models.priorities import Measure, PrioritisationRound, PriorityQuestion
 from govern.services import audit
 from govern.services.priorities import FormErrors, _replace, check_open, parse_value, passing
+from govern.services.priority_participants import Participant, members, resolve_participant
 
 MAX_ERRORS = 20
 
@@ -79,6 +82,8 @@ def import_scores(
     excluded = {m.code.lower() for m in round_.measures} - set(measures)
     errors: dict[str, str] = {}
     values: dict[str, dict[tuple[Measure, PriorityQuestion], int]] = {}
+    people = members(session, round_)
+    who: dict[str, Participant] = {}
     long = header[2:4] == ["spørsmål", "poeng"]
     columns: list[PriorityQuestion] = []
     if not long:
@@ -103,6 +108,13 @@ def import_scores(
         if not name:
             fail("mangler deltaker.")
             continue
+        if len(name) > 200:
+            fail("deltakerens navn kan ha høyst 200 tegn.")
+            continue
+        # A member's name (or "Name, Organisation") is that member, as in the score grid.
+        participant = resolve_participant(session, round_, name, people=people)
+        name = participant.name
+        who[name] = participant
         measure = measures.get(code.lower())
         if measure is None:
             if code.lower() in excluded:
@@ -140,7 +152,7 @@ def import_scores(
         raise FormErrors(errors)
     if not values:
         raise FormErrors({"file": "Filen har ingen poeng."})
-    count = _replace(session, round_, values)
+    count = _replace(session, round_, values, who)
     audit.record(
         session,
         actor,

@@ -1,8 +1,10 @@
-"""The prioritisation model's pages: a body's rounds, a round's result, measures, scores."""
+"""The prioritisation model's pages: a body's rounds, a round's result and where it goes
+(Word, a case's Vedlegg, a case's forslag til vedtak or vedtak). Measures, questions, scores
+and the import are in priority_entry.py, on the same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -12,15 +14,24 @@ from sqlalchemy.orm.exc import StaleDataError
 from govern.exports.docx_common import safe_filename
 from govern.exports.priority_docx import build_priority_table
 from govern.extensions import db
+from govern.forms.priorities import (
+    PICK_CASE,
+    AttachForm,
+    DecisionForm,
+    PriorityForm,
+    RoundForm,
+    StatusForm,
+)
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
-from govern.models.priorities import CRITERION_LABELS, Measure, PrioritisationRound
+from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
 from govern.permissions import can, require
-from govern.services import priorities
+from govern.services import audit, priorities
 from govern.services.attachments import UploadInput, add_attachment
-from govern.services.errors import GovernError
-from govern.services.priorities import FormErrors, MeasureInput, RoundInput
-from govern.services.priority_import import import_scores, score_template
+from govern.services.errors import Conflict, GovernError
+from govern.services.priority_decisions import write_ranking
+from govern.services.priority_import import score_template
+from govern.services.priority_participants import participants
 from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
 from govern.views.uploads import commit_or_remove, upload_dir
@@ -29,14 +40,12 @@ bp = Blueprint("priorities", __name__, template_folder="../../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _body(slug: str) -> Body:
-    body = db.session.scalar(select(Body).where(Body.slug == slug))
-    if body is None:
-        abort(404)
-    return body
+def body_or_404(slug: str) -> Body:
+    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
 
 
-def _round(round_id: int) -> PrioritisationRound:
+def round_or_404(round_id: int) -> PrioritisationRound:
+    """The round with its questions, measures and body; 404 if the reader may not see it."""
     round_ = db.session.scalar(
         select(PrioritisationRound)
         .where(PrioritisationRound.id == round_id)
@@ -52,46 +61,54 @@ def _round(round_id: int) -> PrioritisationRound:
     return round_
 
 
-def _errors_page(template: str, errors: dict[str, str], **context):
-    return render_template(template, errors=errors, **context), 400
+def save(form: PriorityForm, work, default: str | None = None) -> tuple[object, int | None]:
+    """Run a service call and commit. A refusal is rolled back and shown next to its field
+    (else next to `default`, else on top): (None, 409) when it collides with what is saved
+    (locked minutes, someone else's save), (None, 400) for input that breaks a rule."""
+    try:
+        result = work()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        form.add_errors({"version": audit.stale_edit("Saken").message}, default)
+        return None, 409
+    except priorities.FormErrors as error:
+        db.session.rollback()
+        form.add_errors(error.errors, default)
+        return None, 400
+    except GovernError as error:
+        db.session.rollback()
+        form.add_errors({error.field: error.message}, default)
+        return None, 409 if isinstance(error, Conflict) else 400
+    return result, None
 
 
 @bp.route("/bodies/<slug>/prioriteringer", methods=["GET", "POST"])
 def body_rounds(slug: str):
-    body = _body(slug)
+    body = body_or_404(slug)
     require("read", body)
+    form = RoundForm()
+    status = 200
+    if form.is_submitted():
+        require("prepare", body)
+        status = 400
+        if form.validate():
+            round_, status = save(
+                form,
+                lambda: priorities.create_round(
+                    db.session, body, form.to_input(), actor=current_user
+                ),
+            )
+            if status is None:
+                flash("Prioriteringsrunden er opprettet.", "success")
+                return redirect(url_for("priorities.view_round", round_id=round_.id))
     rounds = db.session.scalars(
         select(PrioritisationRound)
         .where(PrioritisationRound.body_id == body.id)
+        .options(selectinload(PrioritisationRound.measures))
         .order_by(PrioritisationRound.year.desc(), PrioritisationRound.id.desc())
     ).all()
-    form = {"title": "", "year": "", "description": ""}
-    if request.method == "POST":
-        require("prepare", body)
-        form = {k: request.form.get(k, "") for k in form}
-        year = form["year"].strip()
-        if not year.isdigit():
-            errors = {"year": "Skriv året med fire sifre, for eksempel 2026."}
-            return _errors_page(
-                "priorities/rounds.html", errors, body=body, rounds=rounds, form=form
-            )
-        try:
-            round_ = priorities.create_round(
-                db.session,
-                body,
-                RoundInput(form["title"], int(year), form["description"]),
-                actor=current_user,
-            )
-        except GovernError as error:
-            db.session.rollback()
-            errors = {error.field or "title": error.message}
-            return _errors_page(
-                "priorities/rounds.html", errors, body=body, rounds=rounds, form=form
-            )
-        db.session.commit()
-        flash("Prioriteringsrunden er opprettet.", "success")
-        return redirect(url_for("priorities.view_round", round_id=round_.id))
-    return render_template("priorities/rounds.html", body=body, rounds=rounds, form=form, errors={})
+    return render_template("priorities/rounds.html", body=body, rounds=rounds, form=form), status
 
 
 def _bars(ranked) -> Markup:
@@ -115,20 +132,31 @@ def _bars(ranked) -> Markup:
 
 
 def _treatments(body: Body) -> list[Treatment]:
+    """The body's latest cases on meetings: where the result can go."""
     return list(
         db.session.scalars(
             select(Treatment)
             .where(Treatment.body_id == body.id, Treatment.meeting_id.is_not(None))
-            .options(selectinload(Treatment.case))
+            .options(selectinload(Treatment.case), selectinload(Treatment.meeting))
             .order_by(Treatment.year.desc(), Treatment.seq.desc())
             .limit(60)
         )
     )
 
 
-def _round_page(round_, errors=None, status=200):
+def _round_page(round_, status: int = 200, **bound):
+    """The round's page; `bound` holds a form that was posted (with its errors)."""
     result = priorities.result(db.session, round_)
     may_prepare = can(current_user, "prepare", round_.body)
+    treatments = _treatments(round_.body) if may_prepare else []
+    forms = {
+        "status_form": StatusForm(formdata=None),
+        "attach_form": AttachForm(formdata=None),
+        "decision_form": DecisionForm(formdata=None),
+        **bound,
+    }
+    forms["attach_form"].set_treatments(treatments)
+    forms["decision_form"].set_treatments(treatments)
     page = render_template(
         "priorities/round.html",
         round=round_,
@@ -138,48 +166,59 @@ def _round_page(round_, errors=None, status=200):
         labels=CRITERION_LABELS,
         points=points_text,
         phases=PHASE_NAMES,
-        participants=priorities.participants(db.session, round_),
+        participants=participants(db.session, round_),
         may_prepare=may_prepare,
-        treatments=_treatments(round_.body) if may_prepare else [],
-        errors=errors or {},
+        treatments=treatments,
+        **forms,
     )
     return page, status
 
 
 @bp.get("/prioriteringer/<int:round_id>")
 def view_round(round_id: int):
-    return _round_page(_round(round_id))
+    return _round_page(round_or_404(round_id))
 
 
 @bp.post("/prioriteringer/<int:round_id>/status")
 def set_status(round_id: int):
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     require("prepare", round_.body)
-    try:
-        priorities.set_status(db.session, round_, request.form.get("status", ""), current_user)
-    except GovernError as error:
-        db.session.rollback()
-        return _round_page(round_, {"status": error.message}, 400)
-    db.session.commit()
+    form = StatusForm()
+    if not form.validate():
+        return _round_page(round_, 400, status_form=form)
+    _, status = save(
+        form, lambda: priorities.set_status(db.session, round_, form.status.data, current_user)
+    )
+    if status is not None:
+        return _round_page(round_, status, status_form=form)
     flash("Runden er lukket." if round_.status == "lukket" else "Runden er åpnet.", "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
 
 
+def _result_docx(round_: PrioritisationRound) -> bytes:
+    return build_priority_table(
+        round_,
+        priorities.result(db.session, round_),
+        participants(db.session, round_),
+        current_app.config.get("DOCX_TEMPLATE"),
+    )
+
+
 @bp.get("/prioriteringer/<int:round_id>/resultat.docx")
 def round_docx(round_id: int):
-    round_ = _round(round_id)
-    content = build_priority_table(round_, priorities.result(db.session, round_))
-    return send_document(content, safe_filename(f"Prioritering {round_.title}") + ".docx")
+    round_ = round_or_404(round_id)
+    name = safe_filename(f"Prioritering {round_.title}") + ".docx"
+    return send_document(_result_docx(round_), name)
 
 
 @bp.get("/prioriteringer/<int:round_id>/poengmal.xlsx")
 def score_template_file(round_id: int):
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     return send_document(score_template(round_), "poengmal.xlsx", XLSX)
 
 
-def _chosen_treatment(round_, text: str) -> Treatment | None:
-    treatment = db.session.get(Treatment, int(text)) if text.isdigit() else None
+def _chosen_treatment(round_, treatment_id: int) -> Treatment | None:
+    treatment = db.session.get(Treatment, treatment_id)
     if treatment is None or treatment.body_id != round_.body_id or treatment.meeting is None:
         return None
     return treatment
@@ -187,15 +226,18 @@ def _chosen_treatment(round_, text: str) -> Treatment | None:
 
 @bp.post("/prioriteringer/<int:round_id>/vedlegg")
 def attach_result(round_id: int):
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     require("prepare", round_.body)
-    treatment = _chosen_treatment(round_, request.form.get("treatment_id", ""))
+    form = AttachForm()
+    form.set_treatments(_treatments(round_.body))
+    treatment = _chosen_treatment(round_, int(form.treatment_id.data)) if form.validate() else None
     if treatment is None:
-        return _round_page(round_, {"treatment_id": "Velg en sak på en av organets møter."}, 400)
-    content = build_priority_table(round_, priorities.result(db.session, round_))
+        if not form.errors:
+            form.add_errors({"treatment_id": PICK_CASE})
+        return _round_page(round_, 400, attach_form=form)
     data = UploadInput(
         filename=safe_filename(f"Prioritering {round_.title}") + ".docx",
-        content=content,
+        content=_result_docx(round_),
         title=f"Prioritering: {round_.title}",
         treatment_id=treatment.id,
     )
@@ -203,140 +245,43 @@ def attach_result(round_id: int):
         attachment = add_attachment(db.session, treatment.meeting, data, upload_dir(), current_user)
     except GovernError as error:
         db.session.rollback()
-        return _round_page(round_, {"treatment_id": error.message}, 400)
+        form.add_errors({"treatment_id": error.message})
+        return _round_page(round_, 409 if isinstance(error, Conflict) else 400, attach_form=form)
     commit_or_remove(attachment.stored_name)
     flash(
-        f"Resultatet er lagt ved sak {treatment.number} som vedlegg {attachment.number}.", "success"
+        f"Resultatet er lagt ved sak {treatment.number} som vedlegg {attachment.number}; "
+        "det står under Vedlegg i sakens toppnotat.",
+        "success",
     )
     return redirect(url_for("priorities.view_round", round_id=round_.id))
 
 
 @bp.post("/prioriteringer/<int:round_id>/vedtak")
 def use_as_decision(round_id: int):
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     require("prepare", round_.body)
-    #: "treatment id:version", the version the page was shown with.
-    chosen, _, version = request.form.get("treatment", "").partition(":")
-    treatment = _chosen_treatment(round_, chosen)
+    form = DecisionForm()
+    treatment = None
+    if form.validate():
+        treatment_id, version = form.chosen()
+        treatment = _chosen_treatment(round_, treatment_id)
     if treatment is None:
-        return _round_page(round_, {"decision": "Velg en sak på en av organets møter."}, 400)
-    try:
-        priorities.write_ranking(
-            db.session,
-            round_,
-            treatment,
-            request.form.get("field", ""),
-            int(version) if version.isdigit() else None,
-            current_user,
-        )
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
-        return _round_page(round_, {"decision": error.message}, 400)
-    except StaleDataError:
-        db.session.rollback()
-        message = "Saken er endret av noen andre i mellomtiden. Last siden på nytt og prøv igjen."
-        return _round_page(round_, {"decision": message}, 400)
+        if not form.errors:
+            form.add_errors({"treatment": PICK_CASE})
+        return _round_page(round_, 400, decision_form=form)
+    _, status = save(
+        form,
+        lambda: write_ranking(
+            db.session, round_, treatment, form.field.data, version, current_user
+        ),
+    )
+    if status is not None:
+        # Chosen again at the version saved now: saving once more is a deliberate choice.
+        form.treatment.data = f"{treatment.id}:{treatment.version}"
+        return _round_page(round_, status, decision_form=form)
     flash(f"Rangeringen er skrevet inn i sak {treatment.number}.", "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
 
 
-def _measure_input(form) -> tuple[MeasureInput | None, dict[str, str]]:
-    phase = form.get("phase", "").strip()
-    if not phase.isdigit():
-        return None, {"phase": "Velg en fase fra 1 til 5."}
-    return MeasureInput(
-        code=form.get("code", ""),
-        title=form.get("title", ""),
-        description=form.get("description", ""),
-        fits_goals=form.get("fits_goals") == "ja",
-        phase=int(phase),
-        gate_note=form.get("gate_note", ""),
-    ), {}
-
-
-@bp.route("/prioriteringer/<int:round_id>/tiltak/ny", methods=["GET", "POST"])
-@bp.route("/prioriteringer/<int:round_id>/tiltak/<int:measure_id>", methods=["GET", "POST"])
-def edit_measure(round_id: int, measure_id: int | None = None):
-    round_ = _round(round_id)
-    require("prepare", round_.body)
-    measure = db.session.get(Measure, measure_id) if measure_id else None
-    if measure_id and (measure is None or measure.round_id != round_.id):
-        abort(404)
-    form = {
-        "code": measure.code if measure else "",
-        "title": measure.title if measure else "",
-        "description": measure.description if measure else "",
-        "fits_goals": "ja" if (measure is None or measure.fits_goals) else "nei",
-        "phase": str(measure.phase) if measure else "2",
-        "gate_note": measure.gate_note if measure else "",
-    }
-    context = {"round": round_, "measure": measure, "phases": PHASE_NAMES}
-    if request.method == "POST":
-        form = {k: request.form.get(k, "") for k in form}
-        data, errors = _measure_input(request.form)
-        if data is not None:
-            try:
-                if measure:
-                    priorities.edit_measure(db.session, measure, data, current_user)
-                else:
-                    priorities.add_measure(db.session, round_, data, current_user)
-            except FormErrors as error:
-                errors = error.errors
-        if errors:
-            db.session.rollback()
-            return _errors_page("priorities/measure.html", errors, form=form, **context)
-        db.session.commit()
-        flash("Tiltaket er lagret.", "success")
-        return redirect(url_for("priorities.view_round", round_id=round_.id))
-    return render_template("priorities/measure.html", form=form, errors={}, **context)
-
-
-@bp.route("/prioriteringer/<int:round_id>/poeng", methods=["GET", "POST"])
-def enter_scores(round_id: int):
-    round_ = _round(round_id)
-    require("prepare", round_.body)
-    measures = priorities.passing(round_)
-    context = {"round": round_, "measures": measures, "field": priorities.score_field}
-    if request.method == "POST":
-        participant = request.form.get("participant", "")
-        try:
-            count = priorities.save_scores(
-                db.session, round_, participant, request.form, current_user
-            )
-        except FormErrors as error:
-            db.session.rollback()
-            return _errors_page(
-                "priorities/scores.html",
-                error.errors,
-                participant=participant,
-                cells=request.form,
-                **context,
-            )
-        db.session.commit()
-        flash(f"{count} poeng er lagret for {participant.strip()}.", "success")
-        return redirect(url_for("priorities.view_round", round_id=round_.id))
-    participant = request.args.get("deltaker", "")
-    cells = priorities.participant_cells(db.session, round_, participant) if participant else {}
-    return render_template(
-        "priorities/scores.html", participant=participant, cells=cells, errors={}, **context
-    )
-
-
-@bp.route("/prioriteringer/<int:round_id>/import", methods=["GET", "POST"])
-def import_page(round_id: int):
-    round_ = _round(round_id)
-    require("prepare", round_.body)
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return _errors_page("priorities/import.html", {"file": "Velg en fil."}, round=round_)
-        try:
-            count = import_scores(db.session, round_, upload.filename, upload.read(), current_user)
-        except FormErrors as error:
-            db.session.rollback()
-            return _errors_page("priorities/import.html", error.errors, round=round_)
-        db.session.commit()
-        flash(f"{count} poeng er importert.", "success")
-        return redirect(url_for("priorities.view_round", round_id=round_.id))
-    return render_template("priorities/import.html", round=round_, errors={})
+# Measures, questions, scores and the import: routes on this blueprint.
+from govern.views import priority_entry  # noqa: E402, F401

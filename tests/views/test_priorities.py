@@ -210,7 +210,8 @@ def test_use_as_decision_with_version_check(client, session, setup):
         f"/prioriteringer/{round_.id}/vedtak",
         data={"treatment": f"{treatment.id}:{treatment.version - 1}", "field": "decision"},
     )
-    assert stale.status_code == 400
+    assert stale.status_code == 409
+    assert "Saken ble endret av noen andre" in text_of(stale)
     session.refresh(treatment)
     assert treatment.decision == ""
 

@@ -1,0 +1,67 @@
+"""The ranked result of a round written into a treatment's forslag til vedtak or vedtak."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from govern.models.cases import Treatment
+from govern.models.priorities import PrioritisationRound
+from govern.services import audit
+from govern.services import priority_scoring as scoring
+from govern.services.errors import Conflict, InvalidInput
+from govern.services.priorities import result
+
+DECISION_FIELDS = {"proposed_decision": "forslag til vedtak", "decision": "vedtak"}
+
+
+def check_minutes_open(treatment: Treatment, field: str) -> None:
+    """The minutes' lifecycle: approved minutes are locked (the same rule as recording the
+    minutes and editing the memo), and a cancelled meeting gets no vedtak."""
+    meeting = treatment.meeting
+    if meeting is None:
+        return
+    if meeting.minutes_locked:
+        raise Conflict(
+            f"Referatet fra møte {meeting.number} er godkjent og låst, så rangeringen kan ikke "
+            f"skrives inn i sak {treatment.number}. Rettelser føres som en ny revisjon av "
+            "referatet.",
+            field="treatment",
+        )
+    if field == "decision" and meeting.status == "avlyst":
+        raise InvalidInput(
+            f"Møte {meeting.number} er avlyst; det føres ikke vedtak.", field="treatment"
+        )
+
+
+def write_ranking(
+    session: Session,
+    round_: PrioritisationRound,
+    treatment: Treatment,
+    field: str,
+    version: int | None,
+    actor=None,
+) -> str:
+    """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
+    if field not in DECISION_FIELDS:
+        raise InvalidInput("Velg forslag til vedtak eller vedtak.", field="field")
+    audit.check_version(treatment, version, "Saken")
+    check_minutes_open(treatment, field)
+    lines = scoring.ranking_lines(result(session, round_).ranked)
+    if not lines:
+        raise InvalidInput("Runden har ingen scorede tiltak ennå.", field="field")
+    text = f"Prioritert rekkefølge etter prioriteringsmodellen ({round_.title}):\n\n" + "\n".join(
+        lines
+    )
+    changes = audit.diff(treatment, {field: text})
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "treatment.update",
+        treatment,
+        f"Rangeringen fra «{round_.title}» skrevet inn som {DECISION_FIELDS[field]} i sak "
+        f"{treatment.number}",
+        body=treatment.body,
+        changes=changes,
+    )
+    return text
