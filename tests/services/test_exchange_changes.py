@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from govern.exports.exchange import build_exchange
-from govern.models import Body, ChangeRequest
-from govern.services import changes
+from govern.models import Body, ChangeRequest, Meeting
+from govern.services import changes, minutes
 from govern.services.exchange import ExchangeError, import_exchange
+from tests.conftest import add_case, make_meeting
 from tests.services.test_exchange import DEMO
 
 
@@ -40,6 +42,19 @@ def test_demo_area_budget_and_escalation(session, demo):
     escalated = session.scalar(select(ChangeRequest).where(ChangeRequest.status == "eskalert"))
     assert escalated.escalation.body.slug == "produktrad-dips-arena"
     assert escalated.escalation.number == "3/26"
+    # The history names the meetings' decisions: the escalation, and the produktråd's outcome
+    # waiting for its minutes to be approved.
+    assert [(e.change_label, e.decided_in) for e in escalated.events if e.treatment] == [
+        ("Vurdert → Eskalert", "Produktrådet, møte 1/26, sak 3/26"),
+        ("Vedtatt: Prioritert", "Produktrådet, møte 1/26, sak 3/26"),
+    ]
+    decided = {
+        r.number
+        for r in changes.requests_of(session, area)
+        for e in r.events
+        if e.from_meeting and e.to_status == "prioritert" and r.status == "vurdert"
+    }
+    assert decided == {"EØ-008", "EØ-009", "EØ-010"}
 
 
 @pytest.mark.parametrize(
@@ -54,6 +69,11 @@ def test_demo_area_budget_and_escalation(session, demo):
         (lambda r: r.update(organisation="Ukjent RHF"), "organisation", "ukjent organisasjon"),
         (lambda r: r.update(classification="annet"), "classification", "skal være en av"),
         (lambda r: r.update(escalation={"case": "finnes-ikke", "body": "x"}), "case", "ukjent sak"),
+        (
+            lambda r: r["events"][0].update(body="produktrad-dips-arena", case_number="9/26"),
+            "events[0].case_number",
+            "har ingen sak 9/26",
+        ),
     ],
 )
 def test_bad_requests_name_the_place(session, demo, mutate, where, message):
@@ -64,3 +84,16 @@ def test_bad_requests_name_the_place(session, demo, mutate, where, message):
     with pytest.raises(ExchangeError, match=message) as error:
         import_exchange(session, demo)
     assert where in error.value.field
+
+
+def test_demo_outcome_flows_back_when_the_produktrad_approves_its_minutes(session, demo):
+    import_exchange(session, demo)
+    produktrad = session.scalar(select(Body).where(Body.slug == "produktrad-dips-arena"))
+    first = session.scalar(select(Meeting).where(Meeting.body_id == produktrad.id))
+    minutes.send_minutes(session, None, first)
+    approval = add_case(make_meeting(produktrad, date(2026, 6, 2)), "Godkjenning", "Godkjenning")
+    t = approval.treatment
+    minutes.record_minutes(session, None, t, minutes.MinutesInput(t.version, decision="Godkjent."))
+    request = session.scalar(select(ChangeRequest).where(ChangeRequest.seq == 3))
+    assert request.status == "prioritert"
+    assert request.events[-1].note.startswith("Produktrådet vedtok i sak 3/26, møte 1/26")
