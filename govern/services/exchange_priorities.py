@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from govern.models.priorities import CRITERIA, ROUND_STATUSES
 from govern.services import priorities
 from govern.services.exchange import ExchangeError, Node
+from govern.services.priority_participants import Participant, members, resolve_participant
 
 if TYPE_CHECKING:
     from govern.services.exchange import Importer
@@ -83,8 +84,16 @@ def _scores(importer: Importer, round_, nodes: list[Node]) -> None:
     measures = {m.code: m for m in priorities.passing(round_)}
     questions = {q.label: q for q in round_.questions}
     values: dict[str, dict] = {}
+    people = members(importer.session, round_)
+    who: dict[str, Participant] = {}
     for node in nodes:
         name = node.text("participant")
+        if len(name) > 200:
+            raise ExchangeError("kan ha høyst 200 tegn", field=node.where("participant"))
+        # A member's name or "Name, Organisation" links the scores to that member.
+        participant = resolve_participant(importer.session, round_, name, people=people)
+        name = participant.name
+        who[name] = participant
         code = node.text("measure")
         if code not in measures:
             raise ExchangeError(
@@ -102,4 +111,4 @@ def _scores(importer: Importer, round_, nodes: list[Node]) -> None:
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
                 raise ExchangeError("skal være et heltall fra 0 til 10", field=where)
             values.setdefault(name, {})[(measures[code], questions[label])] = value
-    priorities._replace(importer.session, round_, values)
+    priorities._replace(importer.session, round_, values, who)

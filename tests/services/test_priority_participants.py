@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from govern.exports.exchange import build_exchange
 from govern.models import Score
 from govern.services import bodies, priorities
 from govern.services.bodies import MembershipInput
 from govern.services.errors import InvalidInput
+from govern.services.exchange import import_exchange
 from govern.services.priorities import FormErrors, MeasureInput, RoundInput
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participants, resolve_participant
@@ -86,3 +88,23 @@ def test_a_member_twice_in_one_long_file_is_a_row_error(session, round_):
     assert error.value.errors == {
         "rad 3": "Rad 3: Jon Gupta, Helse Sør-Øst RHF har allerede poeng for LM M1."
     }
+
+
+def test_exchange_round_trip_keeps_the_member(session, round_):
+    jon = next(p for p in members(session, round_) if p.name == "Jon Gupta")
+    lm = round_.measures[0]
+    cells = {priorities.score_field(lm, q): "6" for q in round_.questions}
+    priorities.save_scores(session, round_, "", cells, person_id=jon.id)
+    priorities.save_scores(session, round_, "Kari Ekspert", cells)
+    session.commit()
+    section = build_exchange(session)["prioritisation_rounds"]
+    assert [s["participant"] for s in section[0]["scores"]] == [
+        "Jon Gupta, Helse Sør-Øst RHF",
+        "Kari Ekspert",
+    ]
+    session.delete(round_)
+    session.flush()
+    import_exchange(session, {"format": "govern/1", "prioritisation_rounds": section})
+    linked = {(s.participant, s.person_id) for s in session.scalars(select(Score))}
+    assert linked == {("Jon Gupta, Helse Sør-Øst RHF", jon.id), ("Kari Ekspert", None)}
+    assert build_exchange(session)["prioritisation_rounds"] == section

@@ -20,12 +20,15 @@ from govern.models import (
     PriorityQuestion,
     Score,
 )
-from govern.services import minutes, priorities
+from govern.models.priorities import CRITERIA
+from govern.services import bodies, minutes, priorities, priority_questions
+from govern.services.bodies import MembershipInput
 from govern.services.minutes import MinutesInput
 from govern.services.priorities import MeasureInput, RoundInput
-from tests.conftest import add_case, make_body, make_meeting
+from govern.services.priority_questions import QuestionInput
+from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.views.test_body_admin import login, make_user
-from tests.views.test_pages import text_of
+from tests.views.test_pages import count_queries, text_of
 from tests.views.test_priorities import _grid, _scored
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -340,6 +343,18 @@ def test_participant_errors(client, session, world):
     assert session.scalar(select(func.count(Score.id))) == 0
 
 
+def test_a_round_before_anyone_was_a_member_asks_for_names(client, session, world):
+    # Mads has been a member since 2020: a round of 2019 has nobody to pick.
+    old = priorities.create_round(session, world["body"], RoundInput("Runde 2019", 2019))
+    session.commit()
+    login(client, "siri@example.no")
+    page = client.get(f"/prioriteringer/{old.id}/poeng")
+    assert "Fagrådet har ingen medlemmer registrert for 2019. Skriv deltakerens navn." in text_of(
+        page
+    )
+    assert "Mads Medlem" not in text_of(page)
+
+
 # -- "Bruk som vedtak" and approved minutes -------------------------------------------------
 
 
@@ -452,3 +467,50 @@ def test_attached_result_is_listed_in_the_toppnotat_with_table_and_chart(
         in _html(refused)
     )
     assert session.scalar(select(func.count(Attachment.id))) == 1
+
+
+# -- query counts ---------------------------------------------------------------------------
+
+
+def _a_round(session, slug: str, measures: int, extra_questions: int, meetings: int) -> int:
+    """A body with a round of this size, scored by three participants, and cases on meetings."""
+    body = make_body(slug, slug.title())
+    round_ = priorities.create_round(session, body, RoundInput("Runde", 2026))
+    for i in range(extra_questions):
+        data = QuestionInput(CRITERIA[i % 3], f"Ekstra spørsmål {i}")
+        priority_questions.add_question(session, round_, data)
+    for i in range(measures):
+        priorities.add_measure(session, round_, MeasureInput(f"T-{i}", f"Tiltak {i}", phase=2))
+    for name in ("A", "B", "C"):
+        cells = {
+            priorities.score_field(m, q): str((m.position + q.position) % 11)
+            for m in round_.measures
+            for q in round_.questions
+        }
+        priorities.save_scores(session, round_, name, cells)
+    for i in range(meetings):
+        meeting = make_meeting(body, date(2026, 2 + i, 10))
+        for j in range(4):
+            add_case(meeting, f"Sak {i}.{j}")
+    for i in range(meetings * 3):
+        person = make_person(f"Medlem {slug} {i}", f"Org {i}")
+        bodies.add_membership(session, body, person, MembershipInput("medlem"))
+    make_user(session, f"Sekretær {slug}", f"{slug}@example.no", body=body, role="sekretariat")
+    session.commit()
+    return round_.id
+
+
+def test_page_query_counts_do_not_grow_with_the_round(client, session):
+    small = _a_round(session, "lite", measures=2, extra_questions=0, meetings=1)
+    large = _a_round(session, "stor", measures=15, extra_questions=6, meetings=4)
+    counts = {}
+    for slug, rid in (("lite", small), ("stor", large)):
+        client.post("/logout")
+        login(client, f"{slug}@example.no")
+        for page in ("", "/sporsmal", "/poeng"):
+            session.expire_all()
+            with count_queries() as statements:
+                response = client.get(f"/prioriteringer/{rid}{page}")
+            assert response.status_code == 200
+            counts.setdefault(page, []).append(len(statements))
+    assert all(a == b for a, b in counts.values()), counts
