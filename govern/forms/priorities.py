@@ -246,7 +246,7 @@ class DecisionForm(PriorityForm):
     """The ranking as numbered lines in a case's forslag til vedtak or vedtak. The case's value
     is "id:version", the version the page was shown with."""
 
-    aliases = {"field": "field", "version": "treatment"}
+    aliases = {"version": "treatment"}
     treatment = SelectField("Sak", validate_choice=False)
     field = SelectField(
         "Skriv inn i",

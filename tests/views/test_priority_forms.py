@@ -71,9 +71,9 @@ def _token(html: str) -> str:
 # -- CSRF and the forms' errors ----------------------------------------------------------
 
 
-def test_every_form_carries_csrf_and_a_post_without_it_changes_nothing(app, client, world):
+def test_every_form_carries_csrf_and_a_post_without_it_changes_nothing(app, client, session, world):
     round_ = world["round"]
-    _scored(app.extensions["sqlalchemy"].session, world)
+    _scored(session, world)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         token = _token(_html(client.get("/login")))
@@ -118,7 +118,7 @@ def test_every_form_carries_csrf_and_a_post_without_it_changes_nothing(app, clie
         assert made.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
-    titles = app.extensions["sqlalchemy"].session.scalars(select(PrioritisationRound.title))
+    titles = session.scalars(select(PrioritisationRound.title))
     assert sorted(titles) == ["Runde 1", "Runde 2"]
     assert round_.questions[0].label == "M1"
 
