@@ -1,18 +1,25 @@
 """The search index: one document per treatment, kept current in the writer's transaction.
 
+Besides the text, every document carries what the search filters on and what decides who
+may see it (the treatment's body, year and sakstype; its meeting's status, minutes status
+and whether the agenda is shared), so a search needs no join to filter, hide and rank.
+
 SQLite: an FTS5 table `search_index` (rowid = treatment id) over Norwegian stems computed in
-Python (columns title, decision, rest). PostgreSQL: a table `search_documents` with a
-weighted tsvector (title A, decision B, the rest C) built with to_tsvector('norwegian', …)
-and a GIN index. Neither table is in the ORM metadata; migrations/env.py and the schema test
-skip them by name (`is_search_table`).
+Python (columns title, decision, rest), with those values as one-token columns (`FACETS`),
+so filters and visibility are FTS5 terms too. PostgreSQL: a table `search_documents` with a
+weighted tsvector (title A, decision B, the rest C) built with to_tsvector('norwegian', …),
+a tsvector of the title alone, plain columns for the rest, GIN and b-tree indexes. Neither
+table is in the ORM metadata; migrations/env.py and the schema test skip them by name
+(`is_search_table`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, event, select, text
+from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from govern.models import Base
@@ -26,6 +33,19 @@ PG_TABLE = "search_documents"
 BATCH = 500
 _PENDING = "search_pending"
 _ORPHANS = "search_orphans"
+#: The FTS5 columns holding one token each (SQLite); PostgreSQL has them as plain columns,
+#: with meeting_id beside them (on SQLite an external treatment's meeting_status is EXTERNAL).
+FACETS = ("body_id", "year", "sakstype", "meeting_status", "minutes_status", "agenda_shared")
+EXTERNAL = "ekstern"
+#: Meeting attributes copied into the index: a change re-indexes the meeting's treatments.
+#: (The body is the treatment's: a meeting's cases are numbered, and so belong, in its body.)
+MEETING_FACETS = ("status", "minutes_status", "agenda_shared")
+_NON_WORD = re.compile(r"\W+")
+
+
+def token(value: str) -> str:
+    """A facet value as one FTS5 token ('referat godkjent' -> 'referatgodkjent')."""
+    return _NON_WORD.sub("", value).lower()
 
 
 def is_search_table(name: str | None) -> bool:
@@ -38,17 +58,33 @@ def create_search_schema(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
-            "title, decision, rest, tokenize = 'unicode61 remove_diacritics 0')"
+            f"title, decision, rest, {', '.join(FACETS)},"
+            " tokenize = 'unicode61 remove_diacritics 0')"
         )
         return
     conn.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
         " treatment_id integer PRIMARY KEY REFERENCES treatments(id) ON DELETE CASCADE,"
-        " document tsvector NOT NULL)"
+        " document tsvector NOT NULL,"
+        " title_document tsvector NOT NULL,"
+        " body_id integer NOT NULL,"
+        " year integer NOT NULL,"
+        " sakstype varchar(20),"
+        " meeting_id integer,"
+        " meeting_status varchar(20),"
+        " minutes_status varchar(20),"
+        " agenda_shared boolean NOT NULL DEFAULT false)"
     )
-    conn.exec_driver_sql(
-        f"CREATE INDEX IF NOT EXISTS ix_{PG_TABLE}_document ON {PG_TABLE} USING gin (document)"
-    )
+    for name, using in (("document", "gin (document)"), ("title", "gin (title_document)")):
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_{PG_TABLE}_{name} ON {PG_TABLE} USING {using}"
+        )
+    # The search walks matches newest first within a filter's rows (search/postgres.py).
+    for column in ("body_id", "year", "sakstype"):
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_{PG_TABLE}_{column}"
+            f" ON {PG_TABLE} ({column}, treatment_id)"
+        )
 
 
 def drop_search_schema(conn: Connection) -> None:
@@ -70,14 +106,21 @@ def _before_drop(_target, connection, **_kw) -> None:
 # -- building documents ----------------------------------------------------------------------
 
 
-def _documents(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    """(title, decision, rest) of each existing treatment among `ids`."""
+def _documents(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str, str, dict]]:
+    """(title, decision, rest, facets) of each existing treatment among `ids`."""
     rows = conn.execute(
         select(
             Treatment.id,
             Case.title,
             Treatment.title,
             Treatment.decision,
+            Treatment.body_id,
+            Treatment.year,
+            Treatment.sakstype,
+            Treatment.meeting_id,
+            Meeting.status,
+            Meeting.minutes_status,
+            Meeting.agenda_shared,
             Treatment.summary,
             Treatment.proposed_decision,
             Memo.purpose,
@@ -86,6 +129,7 @@ def _documents(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str, st
             Memo.next_steps,
         )
         .join(Case, Case.id == Treatment.case_id)
+        .outerjoin(Meeting, Meeting.id == Treatment.meeting_id)
         .outerjoin(Memo, Memo.treatment_id == Treatment.id)
         .where(Treatment.id.in_(ids))
     ).all()
@@ -104,10 +148,22 @@ def _documents(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str, st
     ):
         extra[tid].append(body)
     documents = {}
-    for tid, case_title, title, decision, *rest in rows:
+    for row in rows:
+        tid, case_title, title, decision = row[:4]
+        body_id, year, sakstype, meeting_id, status, minutes, shared = row[4:11]
+        rest = row[11:]
         titles = case_title if not title or title == case_title else f"{case_title}\n{title}"
         others = [t for t in (*rest, *extra[tid]) if t]
-        documents[tid] = (titles, decision or "", "\n".join(others))
+        facets = {
+            "body_id": body_id,
+            "year": year,
+            "sakstype": sakstype,
+            "meeting_id": meeting_id,
+            "meeting_status": status,
+            "minutes_status": minutes,
+            "agenda_shared": bool(shared),
+        }
+        documents[tid] = (titles, decision or "", "\n".join(others), facets)
     return documents
 
 
@@ -123,25 +179,47 @@ def reindex(conn: Connection, ids: Iterable[int]) -> None:
             _write_pg(conn, chunk, documents)
 
 
+def _sqlite_facets(facets: dict) -> dict[str, str]:
+    status = facets["meeting_status"]
+    return {
+        "body_id": str(facets["body_id"]),
+        "year": str(facets["year"]),
+        "sakstype": token(facets["sakstype"] or ""),
+        "meeting_status": EXTERNAL if facets["meeting_id"] is None else token(status),
+        "minutes_status": token(facets["minutes_status"] or ""),
+        "agenda_shared": "1" if facets["agenda_shared"] else "0",
+    }
+
+
+_SQLITE_INSERT = (
+    f"INSERT INTO {SQLITE_TABLE} (rowid, title, decision, rest, {', '.join(FACETS)})"
+    f" VALUES (:i, :t, :d, :r, {', '.join(':' + f for f in FACETS)})"
+)
+
+
 def _write_sqlite(conn: Connection, chunk: list[int], documents: dict) -> None:
     conn.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(map(str, chunk))})"))
     if documents:
         conn.execute(
-            text(
-                f"INSERT INTO {SQLITE_TABLE} (rowid, title, decision, rest) VALUES (:i, :t, :d, :r)"
-            ),
+            text(_SQLITE_INSERT),
             [
-                {"i": i, "t": stemmed(t), "d": stemmed(d), "r": stemmed(r)}
-                for i, (t, d, r) in documents.items()
+                {"i": i, "t": stemmed(t), "d": stemmed(d), "r": stemmed(r)} | _sqlite_facets(f)
+                for i, (t, d, r, f) in documents.items()
             ],
         )
 
 
+_PG_COLUMNS = ("body_id", "year", "sakstype", "meeting_id", "meeting_status", "minutes_status")
 _PG_UPSERT = f"""
-INSERT INTO {PG_TABLE} (treatment_id, document) VALUES (:i,
-  setweight(to_tsvector('norwegian', :t), 'A') || setweight(to_tsvector('norwegian', :d), 'B')
-  || setweight(to_tsvector('norwegian', :r), 'C'))
-ON CONFLICT (treatment_id) DO UPDATE SET document = EXCLUDED.document
+INSERT INTO {PG_TABLE} (treatment_id, document, title_document, {", ".join(_PG_COLUMNS)},
+  agenda_shared)
+SELECT :i, setweight(title, 'A') || setweight(to_tsvector('norwegian', :d), 'B')
+  || setweight(to_tsvector('norwegian', :r), 'C'), title,
+  {", ".join(":" + c for c in _PG_COLUMNS)}, :agenda_shared
+FROM to_tsvector('norwegian', :t) AS title
+ON CONFLICT (treatment_id) DO UPDATE SET
+  {", ".join(f"{c} = EXCLUDED.{c}" for c in ("document", "title_document", *_PG_COLUMNS))},
+  agenda_shared = EXCLUDED.agenda_shared
 """
 
 
@@ -154,7 +232,7 @@ def _write_pg(conn: Connection, chunk: list[int], documents: dict) -> None:
     if documents:
         conn.execute(
             text(_PG_UPSERT),
-            [{"i": i, "t": t, "d": d, "r": r} for i, (t, d, r) in documents.items()],
+            [{"i": i, "t": t, "d": d, "r": r} | f for i, (t, d, r, f) in documents.items()],
         )
 
 
@@ -180,7 +258,8 @@ def drop_orphans(conn: Connection) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _touched(session: Session, _flush_context) -> None:
-    """Note which treatments' text changed in this flush (by any path: forms, API, import)."""
+    """Note which treatments' text or facets changed in this flush (by any path: forms, API,
+    import)."""
     pending: set = session.info.setdefault(_PENDING, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Treatment):
@@ -191,12 +270,20 @@ def _touched(session: Session, _flush_context) -> None:
             pending.add(("t", obj.treatment_id))
         elif isinstance(obj, MemoSection):
             pending.add(("m", obj.memo_id))
+        elif isinstance(obj, Meeting) and obj in session.dirty and _facets_changed(obj):
+            pending.add(("meeting", obj.id))
+            continue
         else:
             continue
         if obj in session.deleted:
             session.info[_ORPHANS] = True
     if any(isinstance(obj, Meeting) for obj in session.deleted):
         session.info[_ORPHANS] = True
+
+
+def _facets_changed(meeting: Meeting) -> bool:
+    attrs = inspect(meeting).attrs
+    return any(attrs[name].history.has_changes() for name in MEETING_FACETS)
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -206,13 +293,19 @@ def _update_index(session: Session, _flush_context) -> None:
     if not pending and not orphans:
         return
     conn = session.connection()
-    ids = {i for kind, i in pending if kind == "t" and i is not None}
-    cases = [i for kind, i in pending if kind == "c" and i is not None]
-    memos = [i for kind, i in pending if kind == "m" and i is not None]
-    if cases:
-        ids |= set(conn.scalars(select(Treatment.id).where(Treatment.case_id.in_(cases))))
-    if memos:
-        ids |= set(conn.scalars(select(Memo.treatment_id).where(Memo.id.in_(memos))))
+
+    def of(kind: str) -> list[int]:
+        return [i for k, i in pending if k == kind and i is not None]
+
+    ids = set(of("t"))
+    if of("c"):
+        ids |= set(conn.scalars(select(Treatment.id).where(Treatment.case_id.in_(of("c")))))
+    if of("m"):
+        ids |= set(conn.scalars(select(Memo.treatment_id).where(Memo.id.in_(of("m")))))
+    if of("meeting"):
+        ids |= set(
+            conn.scalars(select(Treatment.id).where(Treatment.meeting_id.in_(of("meeting"))))
+        )
     reindex(conn, ids)
     if orphans:
         drop_orphans(conn)

@@ -1,4 +1,11 @@
-"""Run a search: ranked treatments the reader may see, filtered, with highlighted snippets."""
+"""Run a search: ranked treatments the reader may see, filtered, with highlighted snippets.
+
+The order: title matches first, then the other matches. In each group the newest RANKED
+are ranked by relevance and older ones follow newest first, so a word found in thousands
+of decisions costs no more than ranking a thousand (a title match from years back still
+comes before newer matches in the text). The database work is in fts5.py (SQLite) and
+postgres.py (PostgreSQL): both filter, hide and rank on the index table alone.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +13,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import Select, and_, case, column, func, literal_column, or_, select, table, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo
-from govern.permissions import can, visible_decision_filter, visible_treatment_filter
-from govern.search.index import PG_TABLE, SQLITE_TABLE
+from govern.permissions import can
+from govern.search.fts5 import Fts5Search
+from govern.search.postgres import PgSearch
 from govern.search.text import Query, highlight, hits
 from govern.services.register import RegisterFilter, _follow_up_clause
 
 PER_PAGE = 20
 #: Counting stops here ("more than 1000 results"); nobody pages further.
 MAX_COUNT = 1000
-#: How many of the newest matches are ranked by relevance (besides every title match).
+#: How many of the newest title matches, and of the newest matches, are ranked by relevance.
 RANKED = 1000
 SNIPPET_WORDS = 30
-#: bm25 weights of the SQLite columns title, decision, rest (PostgreSQL uses A, B, C).
-BM25 = "bm25(search_index, 10.0, 4.0, 1.0)"
 
 
 @dataclass
@@ -54,83 +60,44 @@ class SearchPage:
         return self.total > MAX_COUNT
 
 
-def _sqlite_match(session: Session, query: Query, decision_visible) -> tuple:
-    fts = table(SQLITE_TABLE, column("rowid"))
-    expr = query.fts5()
-    # Readers who may not read a decision must match without the decision column.
-    public = select(fts.c.rowid).where(
-        text(f"{SQLITE_TABLE} MATCH :public").bindparams(public="{title rest} : (" + expr + ")")
-    )
-    where = and_(
-        text(f"{SQLITE_TABLE} MATCH :query").bindparams(query=expr),
-        or_(decision_visible, fts.c.rowid.in_(public)),
-    )
-    # bm25 costs a few microseconds per match: rank the newest RANKED matches and every
-    # title match; older matches of a common word follow, newest first.
-    floor = session.scalar(
-        text(
-            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :q"
-            " ORDER BY rowid DESC LIMIT 1 OFFSET :n"
-        ),
-        {"q": expr, "n": RANKED},
-    )
-    if floor is None:
-        return fts, fts.c.rowid, where, literal_column(BM25).asc(), None
-    titles = select(fts.c.rowid).where(
-        text(f"{SQLITE_TABLE} MATCH :titles").bindparams(titles="{title} : (" + expr + ")")
-    )
-    candidates = or_(fts.c.rowid >= floor, fts.c.rowid.in_(titles))
-    order = case((candidates, literal_column(BM25)), else_=0).asc()
-    return fts, fts.c.rowid, where, order, candidates
-
-
-def _pg_match(session: Session, query: Query, decision_visible) -> tuple:
-    docs = table(PG_TABLE, column("treatment_id"), column("document"))
-    tsq = func.websearch_to_tsquery(literal_column("'norwegian'::regconfig"), query.websearch())
-    if query.prefix_word is not None:
-        prefix = func.to_tsquery(literal_column("'norwegian'::regconfig"), query.prefix_word + ":*")
-        tsq = prefix if not query.websearch().strip() else tsq.op("&&")(prefix)
-    matches = docs.c.document.op("@@")(tsq)
-    public = func.ts_filter(docs.c.document, literal_column("'{a,c}'::\"char\"[]"))
-    where = and_(matches, or_(decision_visible, public.op("@@")(tsq)))
-    rank = func.ts_rank_cd(docs.c.document, tsq)
-    # As on SQLite: rank the newest RANKED matches and the title matches, the rest newest first.
-    floor = session.scalar(
-        select(docs.c.treatment_id)
-        .where(matches)
-        .order_by(docs.c.treatment_id.desc())
-        .offset(RANKED)
-        .limit(1)
-    )
-    if floor is None:
-        return docs, docs.c.treatment_id, where, rank.desc(), None
-    titles = func.ts_filter(docs.c.document, literal_column("'{a}'::\"char\"[]")).op("@@")(tsq)
-    candidates = or_(docs.c.treatment_id >= floor, titles)
-    return docs, docs.c.treatment_id, where, case((candidates, rank), else_=0).desc(), candidates
-
-
-def search_stmt(session: Session, user, query: Query, wanted: RegisterFilter, today: date):
-    """(filtered select of ids, rank order, optional cheaper subset holding the best ranks)."""
-    decision_visible = visible_decision_filter(user)
-    match = _sqlite_match if session.get_bind().dialect.name == "sqlite" else _pg_match
-    index, key, where, order, candidates = match(session, query, decision_visible)
-    stmt: Select = (
-        select(Treatment.id)
-        .select_from(index)
-        .join(Treatment, Treatment.id == key)
-        .join(Body, Body.id == Treatment.body_id)
-        .outerjoin(Meeting, Meeting.id == Treatment.meeting_id)
-        .where(where, visible_treatment_filter(user))
-    )
+def open_search(session: Session, user, query: Query, wanted: RegisterFilter, today: date):
+    """The database's search for this query, filter and reader; None if the filter names a
+    body that does not exist (nothing can match)."""
+    filters: dict = {}
     if wanted.body:
-        stmt = stmt.where(Body.slug == wanted.body)
+        body_id = session.scalar(select(Body.id).where(Body.slug == wanted.body))
+        if body_id is None:
+            return None
+        filters["body_id"] = body_id
     if wanted.year is not None:
-        stmt = stmt.where(Treatment.year == wanted.year)
+        filters["year"] = wanted.year
     if wanted.sakstype:
-        stmt = stmt.where(Treatment.sakstype == wanted.sakstype)
-    if wanted.follow_up:
-        stmt = stmt.where(_follow_up_clause(wanted.follow_up, today))
-    return stmt, order, candidates
+        filters["sakstype"] = wanted.sakstype
+    follow_up = _follow_up_clause(wanted.follow_up, today) if wanted.follow_up else None
+    if session.get_bind().dialect.name == "sqlite":
+        return Fts5Search(session, user, query.fts5(), filters, follow_up)
+    return PgSearch(session, user, query, filters, follow_up)
+
+
+def _best_first(scored: list[tuple[int, float | None]]) -> list[int]:
+    """Ids by score, ties newest first."""
+    return [i for i, score in sorted(scored, key=lambda r: (-(r[1] or 0.0), -r[0]))]
+
+
+def ranked_ids(search, offset: int, end: int) -> tuple[list[int], int]:
+    """(the ids at [offset, end) of the result order, how many matches up to MAX_COUNT + 1)."""
+    newest = search.newest(max(RANKED, MAX_COUNT + 1))
+    total = min(len(newest), MAX_COUNT + 1)
+    titles = search.titles(max(RANKED, end), RANKED)
+    order = _best_first(titles[:RANKED]) + [i for i, _ in titles[RANKED:]]
+    if len(order) < end:
+        # Every title match among `newest` is in `titles` (it reaches at least as far back).
+        in_title = {i for i, _ in titles}
+        others = [i for i in newest if i not in in_title]
+        ranked = [i for i in newest[:RANKED] if i not in in_title]
+        scores = search.scores(ranked)
+        order += _best_first([(i, scores.get(i)) for i in ranked]) + others[len(ranked) :]
+    return order[offset:end], total
 
 
 def search_page(
@@ -145,20 +112,14 @@ def search_page(
     """One page of results, best first."""
     page = max(1, page)
     page = min(page, MAX_COUNT // per_page)
-    stmt, order, candidates = search_stmt(session, user, query, wanted, today)
     offset = (page - 1) * per_page
-    ids: list[int] = []
-    if candidates is not None:
-        ranked = stmt.where(candidates).order_by(order, Treatment.id.desc())
-        ids = list(session.scalars(ranked.limit(per_page).offset(offset)))
-    if len(ids) < per_page:
-        ordered = stmt.order_by(order, Treatment.id.desc())
-        ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
-    if page == 1 and len(ids) < per_page:
-        total = len(ids)
-    else:
-        capped = stmt.limit(MAX_COUNT + 1).subquery()
-        total = session.scalar(select(func.count()).select_from(capped))
+    search = open_search(session, user, query, wanted, today)
+    if search is None:
+        return SearchPage([], 0, page, per_page)
+    try:
+        ids, total = ranked_ids(search, offset, offset + per_page)
+    finally:
+        search.close()
     loaded = {
         t.id: t
         for t in session.scalars(
