@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from govern import queries
 from govern.extensions import db
-from govern.models.bodies import ROLE_LABELS, ROLE_ORDER
+from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
 from govern.permissions import can
 from govern.services import followups, reminders
 from govern.views.cache import cached_page
@@ -78,4 +78,19 @@ def view_body(slug: str):
         role_labels=ROLE_LABELS,
         meetings_by_year={y: [m for m in meetings if m.year == y] for y in years},
         may_prepare=can(current_user, "prepare", body),
+        product_area=_product_area_links(body),
     )
+
+
+def _product_area_links(body: Body) -> str | None:
+    """Which links to the endringsråd's product area the visitor gets: None (not an
+    endringsråd, or not a reader), "setup" (no area yet; the secretariat may make one) or
+    "all" (the area and its change requests)."""
+    from govern.services.changes import area_of
+    from govern.views.changes import may_read_changes
+
+    if body.kind != "endringsråd" or not may_read_changes(body):
+        return None
+    if area_of(db.session, body) is not None:
+        return "all"
+    return "setup" if can(current_user, "prepare", body) else None
