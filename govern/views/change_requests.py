@@ -9,7 +9,7 @@ from sqlalchemy import select
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.changes import NONE, EscalateForm, OutcomeForm, RequestForm, StatusForm
-from govern.models.changes import ChangeRequest, Release
+from govern.models.changes import ChangeRequest
 from govern.models.people import Organisation
 from govern.permissions import require
 from govern.services import change_decisions as decisions
@@ -125,8 +125,9 @@ def set_status(slug: str, request_id: int):
     require("prepare", item.area.body)
     form = StatusForm()
     form.release_id.choices = choices([(NONE, ""), *((r.id, r.name) for r in item.area.releases)])
-    release = db.session.get(Release, form.release_id.data) if form.release_id.data else None
     if form.validate():
+        # One of the area's releases (validate() has checked the choice).
+        release = next((r for r in item.area.releases if r.id == form.release_id.data), None)
         ok, _ = save(
             form,
             lambda: changes.set_status(

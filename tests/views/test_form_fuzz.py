@@ -1,0 +1,59 @@
+"""Bad input to every form of the demo gets an answer, never a server error.
+
+The administrator's crawl (tests/views/test_crawl.py) collects the POST forms of the pages
+it reaches; each is then sent three ways: every field empty, every field with hostile text
+(markup, quotes, a NUL byte, a very long text) and every choice with a value that is not on
+offer. Whatever the form does, the answer is a page or a redirect, not a 5xx.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+
+from govern.services.accounts import DEMO_PASSWORD
+from tests.views.test_crawl import crawl, demo  # noqa: F401  (the demo fixture)
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.I)
+HOSTILE = "<script>alert(1)</script> \"'; DROP TABLE bodies;-- \x00 æøå " + "x" * 60_000
+
+
+def post_forms(client, pages: list[str]) -> dict[str, list[str]]:
+    """{action: [names of its fields]} of the POST forms on these pages."""
+    forms: dict[str, list[str]] = {}
+    for url in pages:
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        for attrs, inner in FORM.findall(response.get_data(as_text=True)):
+            attr = dict(ATTR.findall(attrs))
+            if attr.get("method", "get").lower() != "post":
+                continue
+            action = urlsplit(urljoin("http://localhost" + url, unescape(attr.get("action", ""))))
+            if action.path in ("/logout", "/login") or "enctype" in attr:
+                continue  # file uploads have their own tests
+            names = []
+            for _tag, field_attrs in FIELD.findall(inner):
+                field = dict(ATTR.findall(field_attrs))
+                if field.get("name") and field.get("type") not in ("submit", "file"):
+                    names.append(field["name"])
+            target = action.path + (f"?{action.query}" if action.query else "")
+            forms.setdefault(target, names)
+    return forms
+
+
+def test_every_form_survives_bad_input(client, demo):  # noqa: F811
+    client.post("/login", data={"email": "admin@example.no", "password": DEMO_PASSWORD})
+    pages = [url for url, status in crawl(client).items() if status == 200]
+    forms = post_forms(client, pages)
+    assert len(forms) > 30
+    failures = {}
+    for action, names in forms.items():
+        for kind, value in (("empty", ""), ("hostile", HOSTILE), ("huge", "999999999999")):
+            response = client.post(action, data=dict.fromkeys(names, value))
+            if response.status_code >= 500:
+                failures.setdefault(action, []).append(kind)
+    assert failures == {}, "\n".join(f"{a}: {k}" for a, k in failures.items())
