@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
-from govern.exports.spreadsheet_cells import csv_row, xlsx_as_text
+from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text
 from govern.services.register import RegisterRow
 
 HEADERS = (
@@ -51,14 +50,13 @@ def _values(row: RegisterRow) -> tuple:
 
 def build_register_csv(rows: list[RegisterRow]) -> bytes:
     """UTF-8 with BOM and semicolons, so Excel with Norwegian settings opens it as columns."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        values = list(_values(row))
-        values[3] = f"{values[3]:%d.%m.%Y}" if isinstance(values[3], date) else ""
-        writer.writerow(csv_row(values))
-    return out.getvalue().encode("utf-8-sig")
+
+    def values(row: RegisterRow) -> list:
+        cells = list(_values(row))
+        cells[3] = f"{cells[3]:%d.%m.%Y}" if isinstance(cells[3], date) else ""
+        return cells
+
+    return build_csv(HEADERS, (values(row) for row in rows))
 
 
 def build_register_xlsx(rows: list[RegisterRow]) -> bytes:

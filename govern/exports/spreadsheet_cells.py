@@ -27,3 +27,15 @@ def xlsx_as_text(cells) -> None:
     for cell in cells:
         if cell.data_type == "f" and isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def build_csv(header, rows) -> bytes:
+    """A CSV for Norwegian Excel: UTF-8 with BOM, semicolons, CRLF; formulas kept as text."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(csv_row(values) for values in rows)
+    return out.getvalue().encode("utf-8-sig")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from govern.exports.spreadsheet_cells import build_csv
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.changes import AreaForm, BudgetForm, PrioritiseForm, ReleaseForm
@@ -233,52 +232,64 @@ def backlog(slug: str):
     return _backlog_page(body, area_or_404(body))
 
 
+BACKLOG_HEADER = (
+    "Nummer",
+    "Tittel",
+    "Region",
+    "Klassifisering",
+    "Myndighetskrav",
+    "Timer",
+    "Kroner",
+    "Teller mot budsjett (kr)",
+    "Budsjettår",
+    "Status",
+    "Rangering",
+    "Utgivelse",
+)
+HISTORY_HEADER = (
+    "Nummer",
+    "Tittel",
+    "Tidspunkt",
+    "Hvem",
+    "Endring",
+    "Merknad",
+    "Organ",
+    "Møte",
+    "Sak",
+)
+
+
+def _csv_response(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @bp.get("/bodies/<slug>/endringsonsker.csv")
 def backlog_csv(slug: str):
     body = body_or_404(slug)
     require_member(body)
     area = area_or_404(body)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            "Nummer",
-            "Tittel",
-            "Region",
-            "Klassifisering",
-            "Myndighetskrav",
-            "Timer",
-            "Kroner",
-            "Teller mot budsjett (kr)",
-            "Budsjettår",
-            "Status",
-            "Rangering",
-            "Utgivelse",
-        ]
-    )
-    for r in _filtered(area, _filters(area)):
-        writer.writerow(
-            [
-                r.number,
-                r.title,
-                r.organisation.name if r.organisation else "",
-                r.classification_label,
-                "ja" if r.statutory else "nei",
-                r.estimate_hours or "",
-                r.estimate_nok or "",
-                r.cost_nok,
-                r.year,
-                r.status_label,
-                r.rank or "",
-                r.release.name if r.release else "",
-            ]
+    rows = (
+        (
+            r.number,
+            r.title,
+            r.organisation.name if r.organisation else "",
+            r.classification_label,
+            "ja" if r.statutory else "nei",
+            r.estimate_hours or "",
+            r.estimate_nok or "",
+            r.cost_nok,
+            r.year,
+            r.status_label,
+            r.rank or "",
+            r.release.name if r.release else "",
         )
-    filename = f"endringsonsker-{body.slug}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        for r in _filtered(area, _filters(area))
     )
+    return _csv_response(build_csv(BACKLOG_HEADER, rows), f"endringsonsker-{body.slug}.csv")
 
 
 @bp.get("/bodies/<slug>/endringsonsker/historikk.csv")
@@ -286,38 +297,28 @@ def history_csv(slug: str):
     body = body_or_404(slug)
     require_member(body)
     area = area_or_404(body)
-    rows = _filtered(area, _filters(area))
+    requests = _filtered(area, _filters(area))
     one = request.args.get("onske", type=int)
     if one is not None:
-        rows = [r for r in rows if r.id == one] or abort(404)
-    changes.load_history(db.session, rows)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        ["Nummer", "Tittel", "Tidspunkt", "Hvem", "Endring", "Merknad", "Organ", "Møte", "Sak"]
+        requests = [r for r in requests if r.id == one] or abort(404)
+    changes.load_history(db.session, requests)
+    rows = (
+        (
+            r.number,
+            r.title,
+            short_moment(e.at),
+            e.actor,
+            e.change_label,
+            e.note,
+            e.treatment.body.short_name if e.treatment else "",
+            e.treatment.meeting.number if e.treatment and e.treatment.meeting else "",
+            e.treatment.number if e.treatment else "",
+        )
+        for r in requests
+        for e in visible_events(r)
     )
-    for r in rows:
-        for e in visible_events(r):
-            t = e.treatment
-            writer.writerow(
-                [
-                    r.number,
-                    r.title,
-                    short_moment(e.at),
-                    e.actor,
-                    e.change_label,
-                    e.note,
-                    t.body.short_name if t else "",
-                    t.meeting.number if t and t.meeting else "",
-                    t.number if t else "",
-                ]
-            )
     name = f"endringsonsker-{body.slug}-historikk.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _csv_response(build_csv(HISTORY_HEADER, rows), name)
 
 
 @bp.post("/bodies/<slug>/endringsonsker/prioriter")

@@ -104,6 +104,16 @@ def test_csv_export(client, world):
     ]
 
 
+def test_csv_export_keeps_formula_text_as_text(client, session, world):
+    first = min(_requests(session), key=lambda r: r.number)
+    first.title = "=SUM(A1:A9)"
+    session.commit()
+    login(client, "medlem@example.no")
+    raw = client.get("/bodies/endringsrad/endringsonsker.csv?year=2026").get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:2] == ["EØ-001", "'=SUM(A1:A9)"]
+
+
 def test_register_request_and_bad_input(client, session, world):
     login(client, "sek@example.no")
     data = {"title": "", "classification": "konfigurasjon", "year": "2026", "estimate_hours": "x"}
