@@ -135,6 +135,8 @@ FIELD_ALIASES = {
     "escalates_to": "escalates_to_id",
     "deputy_for": "deputy_for_id",
     "follows": "follows_id",
+    "outcome": "change_outcome",
+    "outcome_reason": "change_outcome_reason",
 }
 
 

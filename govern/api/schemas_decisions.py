@@ -50,6 +50,12 @@ class DecisionIn(Request):
     decision: LongText
     presentation: LongText = ""
     input: Annotated[list[Annotated[str, Field(max_length=10_000)]], Field(max_length=200)] = []
+    change_outcome: Literal["prioritert", "avvist", ""] | None = Field(
+        None,
+        description="Bare for en sak som er et eskalert endringsønske: utfallet for ønsket, som "
+        "føres når referatet godkjennes («» tar tilbake et valgt utfall; utelatt: uendret)",
+    )
+    change_outcome_reason: LongText = Field("", description="Begrunnelse når utfallet er avvist")
 
 
 class FollowUpOut(Response):

@@ -26,7 +26,7 @@ from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
 from govern.models.meetings import AgendaItem, Meeting
 from govern.permissions import can, may_link, visible_treatment_filter
-from govern.services import agenda, minutes, register
+from govern.services import agenda, change_outcomes, minutes, register
 from govern.services import cases as case_services
 from govern.services.cases import ExternalTreatmentInput
 
@@ -202,19 +202,31 @@ def update_treatment(treatment_id: int, data: d.TreatmentUpdate):
 )
 def set_decision(treatment_id: int, data: d.DecisionIn):
     """Som referatsiden: vedtak kreves når møtet er gjennomført (unntatt Eventuelt); et
-    vedtak på Godkjenning godkjenner forrige møtes referat. Godkjent referat er låst (409)."""
+    vedtak på Godkjenning godkjenner forrige møtes referat. Godkjent referat er låst (409).
+    For et eskalert endringsønske kan utfallet (`change_outcome`) føres sammen med vedtaket."""
     t = _prepared_treatment(treatment_id)
-    minutes.record_minutes(
-        db.session,
-        current_user,
-        t,
-        minutes.MinutesInput(
-            version=data.version,
-            presentation=data.presentation,
-            inputs=tuple(data.input),
-            decision=data.decision,
-        ),
+    given = minutes.MinutesInput(
+        version=data.version,
+        presentation=data.presentation,
+        inputs=tuple(data.input),
+        decision=data.decision,
     )
+    if data.change_outcome is None:
+        minutes.record_minutes(db.session, current_user, t, given)
+    else:
+        escalated = change_outcomes.links_of(db.session, [t.id]).escalation_of(t)
+        if escalated is None:
+            detail = "Saken er ikke et eskalert endringsønske; utelat «change_outcome»."
+            raise ApiProblem(422, detail, errors=[{"field": "change_outcome", "detail": detail}])
+        change_outcomes.record_escalated_minutes(
+            db.session,
+            current_user,
+            t,
+            given,
+            escalated,
+            data.change_outcome,
+            data.change_outcome_reason,
+        )
     commit()
     return treatment_detail(readable_treatment(treatment_id))
 
