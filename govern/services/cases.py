@@ -124,22 +124,28 @@ def reserve_case_number(session: Session, body: Body, year: int, number: str, fi
     return seq
 
 
-def register_external_treatment(
-    session: Session, case: Case, body: Body, data: ExternalTreatmentInput
-) -> Treatment:
-    """Record that a case was treated in a body whose meetings are not run in govern."""
+def _external_number(body: Body, data: ExternalTreatmentInput) -> tuple[int, int]:
+    """The (sequence, year) of an external treatment's case number; the body must be external
+    and the number's two-digit year must fit the date."""
     if not body.external:
         raise InvalidInput(
             f"{body.short_name} føres i govern; behandlingen registreres på møtets dagsorden",
             field="body",
         )
-    _, yy = parse_number(data.number, field="number")
-    year = data.decided_on.year if data.decided_on else 2000 + yy
+    seq, yy = parse_number(data.number, field="number")
     if data.decided_on and data.decided_on.year % 100 != yy:
         raise InvalidInput(
             f"Saksnummer {data.number} passer ikke med datoen {data.decided_on:%d.%m.%Y}",
             field="number",
         )
+    return seq, data.decided_on.year if data.decided_on else 2000 + yy
+
+
+def register_external_treatment(
+    session: Session, case: Case, body: Body, data: ExternalTreatmentInput
+) -> Treatment:
+    """Record that a case was treated in a body whose meetings are not run in govern."""
+    _, year = _external_number(body, data)
     seq = reserve_case_number(session, body, year, data.number, "number")
     title = check_title(data.title, "title") if data.title else None
     treatment = Treatment(
@@ -196,18 +202,7 @@ def update_external_treatment(
     """Change an external treatment: the same rules as registering it (body, number, date)."""
     _check_external(treatment)
     audit.check_version(treatment, version, "Behandlingen")
-    if not body.external:
-        raise InvalidInput(
-            f"{body.short_name} føres i govern; behandlingen registreres på møtets dagsorden",
-            field="body",
-        )
-    seq, yy = parse_number(data.number, field="number")
-    year = data.decided_on.year if data.decided_on else 2000 + yy
-    if data.decided_on and data.decided_on.year % 100 != yy:
-        raise InvalidInput(
-            f"Saksnummer {data.number} passer ikke med datoen {data.decided_on:%d.%m.%Y}",
-            field="number",
-        )
+    seq, year = _external_number(body, data)
     if (body.id, year, seq) != (treatment.body_id, treatment.year, treatment.seq):
         reserve_case_number(session, body, year, data.number, "number")
     title = check_title(data.title, "title") if data.title else None
