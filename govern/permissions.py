@@ -195,20 +195,9 @@ def visible_treatment_filter(user):
     may read (published; shared agendas for the body's readers; everything for its
     secretariat). Decisions need visible_decision_filter in addition.
     """
-    from sqlalchemy import and_, or_, true
+    from sqlalchemy import or_
 
-    from govern.models.meetings import PUBLISHED_STATUSES
-
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_admin:
-        return true()
-    clauses = [Treatment.meeting_id.is_(None), Meeting.status.in_(PUBLISHED_STATUSES)]
-    readers = _body_ids_with(user, READER_ROLES)
-    if readers:
-        clauses.append(and_(Meeting.body_id.in_(readers), Meeting.agenda_shared.is_(True)))
-    secretariat = _body_ids_with(user, {"sekretariat"})
-    if secretariat:
-        clauses.append(Meeting.body_id.in_(secretariat))
-    return or_(*clauses)
+    return or_(Treatment.meeting_id.is_(None), visible_meetings_filter(user))
 
 
 def visible_meetings_filter(user):
