@@ -143,6 +143,21 @@ def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     return meeting_documents(session, found) if found is not None else None
 
 
+def treatment_context():
+    """Loader options for showing a treatment with its number and date: body, case, meeting
+    with its days, and the agenda item with its day."""
+    return (
+        joinedload(Treatment.body),
+        joinedload(Treatment.case),
+        joinedload(Treatment.meeting).selectinload(Meeting.days),
+        joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+    )
+
+
+def treatment_full(session: Session, treatment_id: int) -> Treatment | None:
+    return session.get(Treatment, treatment_id, options=treatment_context())
+
+
 def case_full(session: Session, case_id: int) -> Case | None:
     """A case with every treatment, their bodies, meetings and days."""
     return session.scalar(

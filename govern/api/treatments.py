@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from govern import queries
 from govern.api import schemas as s
 from govern.api import schemas_decisions as d
 from govern.api.cases import _visible_case, treatment_out
@@ -24,7 +25,6 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
-from govern.models.meetings import AgendaItem, Meeting
 from govern.permissions import can, may_link, visible_treatment_filter
 from govern.services import agenda, change_outcomes, minutes, register
 from govern.services import cases as case_services
@@ -76,16 +76,7 @@ def treatment_detail(t: Treatment) -> d.TreatmentDetail:
 
 def readable_treatment(treatment_id: int) -> Treatment:
     """The treatment, or 404 where its meeting may not be read (drafts)."""
-    t = db.session.get(
-        Treatment,
-        treatment_id,
-        options=[
-            joinedload(Treatment.body),
-            joinedload(Treatment.case),
-            joinedload(Treatment.meeting).selectinload(Meeting.days),
-            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
-        ],
-    )
+    t = queries.treatment_full(db.session, treatment_id)
     if t is None or (t.meeting is not None and not can(current_user, "read", t.meeting)):
         raise ApiProblem(404, "Behandlingen finnes ikke.")
     return t

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
+from govern import queries
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER, Case, Treatment
-from govern.models.meetings import AgendaItem, Meeting
 from govern.models.people import Person
 from govern.services import audit
 from govern.services.errors import Conflict, InvalidInput
@@ -314,12 +314,7 @@ def find_treatments(
         .join(Treatment.case)
         .outerjoin(Treatment.meeting)
         .where(visible_treatment_filter(user))
-        .options(
-            joinedload(Treatment.body),
-            joinedload(Treatment.case),
-            joinedload(Treatment.meeting).selectinload(Meeting.days),
-            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
-        )
+        .options(*queries.treatment_context())
         .order_by(Treatment.year.desc(), Treatment.seq.desc(), Treatment.id.desc())
     )
     if body is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from govern import queries
@@ -15,7 +15,6 @@ from govern.exports.register_table import build_register_csv, build_register_xls
 from govern.extensions import db
 from govern.forms.followups import FollowUpForm
 from govern.models.cases import SAKSTYPER, Treatment
-from govern.models.meetings import AgendaItem, Meeting
 from govern.models.people import Organisation, Person
 from govern.permissions import can, require
 from govern.services import audit, followups, register
@@ -72,16 +71,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _treatment_or_404(treatment_id: int) -> Treatment:
-    treatment = db.session.get(
-        Treatment,
-        treatment_id,
-        options=[
-            joinedload(Treatment.body),
-            joinedload(Treatment.case),
-            joinedload(Treatment.meeting).selectinload(Meeting.days),
-            joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
-        ],
-    )
+    treatment = queries.treatment_full(db.session, treatment_id)
     if treatment is None:
         abort(404)
     if treatment.meeting is not None:
