@@ -6,12 +6,12 @@ from datetime import date
 
 from flask_login import AnonymousUserMixin
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from govern import create_app
 from govern.extensions import db
 from govern.models.cases import Treatment
-from govern.search.index import PG_TABLE, SQLITE_TABLE
+from govern.search.index import PG_TABLE, SQLITE_TABLE, SQLITE_TITLES
 from govern.search.query import search_page
 from govern.search.text import parse_query
 from govern.services.register import RegisterFilter
@@ -54,12 +54,15 @@ def down_and_up_again() -> None:
     columns = index_columns()
     if db.engine.dialect.name == "sqlite":
         assert columns == TEXT_ONLY
+        assert not inspect(db.engine).has_table(SQLITE_TITLES)
     else:
         assert columns == ["treatment_id", "document"]
     assert index_rows() == db.session.scalar(select(func.count(Treatment.id)))
     db.session.remove()
     upgrade()
     assert {"body_id", "year", "sakstype", "meeting_status"} <= set(index_columns())
+    if db.engine.dialect.name == "sqlite":
+        assert inspect(db.engine).has_table(SQLITE_TITLES)
 
 
 def check_search() -> None:

@@ -12,17 +12,20 @@ visible_decision_filter for every meeting state and role.
 
 from __future__ import annotations
 
-from sqlalchemy import column, select, table, text
+from sqlalchemy import column, table
 from sqlalchemy.orm import Session
 
 from govern.models.meetings import MEETING_STATUSES, MINUTES_STATUSES, PUBLISHED_STATUSES
 from govern.permissions import READER_ROLES, _body_ids_with
 from govern.search.clauses import swap_columns
-from govern.search.index import FACETS, SQLITE_TABLE, token
+from govern.search.index import FACETS, SQLITE_TABLE, SQLITE_TITLES, token
+from govern.search.text import Query
 
-#: bm25 weights of the columns title, decision, rest; the facet columns weigh nothing.
-BM25 = f"bm25({SQLITE_TABLE}, 10.0, 4.0, 1.0{', 0.0' * len(FACETS)})"
-_FTS = table(SQLITE_TABLE, column("rowid"))
+#: bm25 with the weights of the text columns (title, decision, rest); facets weigh nothing.
+BM25 = {
+    SQLITE_TABLE: f"bm25({SQLITE_TABLE}, 10.0, 4.0, 1.0{', 0.0' * len(FACETS)})",
+    SQLITE_TITLES: f"bm25({SQLITE_TITLES}, 1.0{', 0.0' * len(FACETS)})",
+}
 
 
 def any_of(name: str, values) -> str:
@@ -61,51 +64,63 @@ def hidden_terms(user) -> tuple[str, str] | None:
 class Fts5Search:
     """One search on SQLite; see query.search_page for what each method is for."""
 
-    def __init__(self, session: Session, user, words: str, filters: dict, follow_up):
+    def __init__(self, session: Session, user, query: Query, filters: dict, follow_up):
         self.session = session
+        words = query.fts5()
         terms = [any_of(name, [value]) for name, value in filters.items()]
         #: Every match, visible or not: the query's words and the filters.
         self.base = " AND ".join([f"({words})", *terms])
-        #: Matches of the query in the title alone (and in the whole document, for -words).
-        self.in_title = f"({self.base}) AND ({{title}} : ({words}))"
-        #: What title matches are ranked by: the title alone.
-        self.title_rank = " AND ".join([f"({{title}} : ({words}))", *terms])
         hidden = hidden_terms(user)
-        if hidden is None:
-            self.visible, self.visible_titles = self.base, self.in_title
-        else:
+        self.visible = self.base
+        # Title matches: in the titles table, unless a -word must be absent from the whole
+        # document (then the big table's title column).
+        self.titles_table = SQLITE_TABLE if query.negated else SQLITE_TITLES
+        in_title = self.base
+        if query.negated:
+            in_title = f"({self.base}) AND ({{title}} : ({words}))"
+        self.visible_titles = in_title
+        if hidden is not None:
             treatment, decision = hidden
             # A decision the reader may not see must not be what matched.
             public = f"{{title rest}} : ({words})"
             self.visible = f"({self.base}) NOT ({treatment} OR (({decision}) NOT ({public})))"
-            self.visible_titles = f"({self.in_title}) NOT ({treatment})"
-        self.others = f"({self.base}) NOT ({{title}} : ({words}))"
-        self.extra = []
-        if follow_up is not None:
-            by_rowid = {("treatments", "id"): _FTS.c.rowid}
-            self.extra.append(swap_columns(follow_up, by_rowid, SQLITE_TABLE))
+            self.visible_titles = f"({in_title}) NOT ({treatment})"
+        self.follow_up = follow_up
 
-    def _newest(self, expr: str, need: int) -> list[int]:
-        stmt = (
-            select(_FTS.c.rowid)
-            .where(text(f"{SQLITE_TABLE} MATCH :expr").bindparams(expr=expr), *self.extra)
-            .order_by(_FTS.c.rowid.desc())
-            .limit(need)
+    def _run(self, sql: str, params: tuple):
+        """Plain SQL on the session's connection: these few statements run on every search,
+        and building and compiling SQLAlchemy statements for them costs more than SQLite."""
+        return self.session.connection().exec_driver_sql(sql, params)
+
+    def _follow_up_sql(self, name: str) -> str:
+        """The follow-up filter as SQL on the table's rowid, values inlined (dates, statuses)."""
+        if self.follow_up is None:
+            return ""
+        rowid = table(name, column("rowid")).c.rowid
+        clause = swap_columns(self.follow_up, {("treatments", "id"): rowid}, name)
+        dialect = self.session.get_bind().dialect
+        return " AND " + str(
+            clause.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         )
-        return list(self.session.scalars(stmt))
 
-    def _scores(self, expr: str, ids: list[int]) -> dict[int, float]:
-        """bm25 (higher is better) of the ids, in one pass over their rowid range."""
+    def _newest(self, name: str, expr: str, need: int) -> list[int]:
+        sql = (
+            f"SELECT rowid FROM {name} WHERE {name} MATCH ?{self._follow_up_sql(name)}"
+            " ORDER BY rowid DESC LIMIT ?"
+        )
+        return [rowid for (rowid,) in self._run(sql, (expr, need))]
+
+    def _scores(self, name: str, ids: list[int]) -> dict[int, float]:
+        """bm25 (higher is better) of the ids, in one pass over their rowid range (newest
+        first: FTS5 computes bm25 several times faster that way)."""
         if not ids:
             return {}
         wanted = set(ids)
-        rows = self.session.execute(
-            text(
-                f"SELECT rowid, {BM25} FROM {SQLITE_TABLE}"
-                f" WHERE {SQLITE_TABLE} MATCH :expr AND rowid BETWEEN :lo AND :hi"
-            ),
-            {"expr": expr, "lo": min(ids), "hi": max(ids)},
+        sql = (
+            f"SELECT rowid, {BM25[name]} FROM {name}"
+            f" WHERE {name} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC"
         )
+        rows = self._run(sql, (self.base, min(ids), max(ids)))
         return {rowid: -score for rowid, score in rows if rowid in wanted}
 
     def close(self) -> None:
@@ -113,14 +128,15 @@ class Fts5Search:
 
     def newest(self, need: int) -> list[int]:
         """Ids of the newest `need` visible matches, newest first."""
-        return self._newest(self.visible, need)
+        return self._newest(SQLITE_TABLE, self.visible, need)
 
     def titles(self, need: int, ranked: int) -> list[tuple[int, float | None]]:
-        """The newest `need` visible title matches, newest first, the first `ranked` scored."""
-        ids = self._newest(self.visible_titles, need)
-        scores = self._scores(self.title_rank, ids[:ranked])
+        """The newest `need` visible title matches, newest first, the first `ranked` scored
+        (among titles only)."""
+        ids = self._newest(self.titles_table, self.visible_titles, need)
+        scores = self._scores(SQLITE_TITLES, ids[:ranked])
         return [(i, scores.get(i)) for i in ids]
 
     def scores(self, ids: list[int]) -> dict[int, float]:
         """Scores of these visible matches that are not title matches."""
-        return self._scores(self.others, ids)
+        return self._scores(SQLITE_TABLE, ids)

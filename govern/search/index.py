@@ -6,7 +6,9 @@ and whether the agenda is shared), so a search needs no join to filter, hide and
 
 SQLite: an FTS5 table `search_index` (rowid = treatment id) over Norwegian stems computed in
 Python (columns title, decision, rest), with those values as one-token columns (`FACETS`),
-so filters and visibility are FTS5 terms too. PostgreSQL: a table `search_documents` with a
+so filters and visibility are FTS5 terms too; and `search_index_titles`, the same without
+decision and rest, where title matches are found and ranked among titles only (bm25 in the
+big table costs several times more per row). PostgreSQL: a table `search_documents` with a
 weighted tsvector (title A, decision B, the rest C) built with to_tsvector('norwegian', …),
 a tsvector of the title alone, plain columns for the rest, GIN and b-tree indexes. Neither
 table is in the ORM metadata; migrations/env.py and the schema test skip them by name
@@ -29,6 +31,7 @@ from govern.models.memos import Memo, MemoSection
 from govern.search.text import stemmed
 
 SQLITE_TABLE = "search_index"
+SQLITE_TITLES = "search_index_titles"
 PG_TABLE = "search_documents"
 BATCH = 500
 _PENDING = "search_pending"
@@ -56,11 +59,11 @@ def is_search_table(name: str | None) -> bool:
 def create_search_schema(conn: Connection) -> None:
     """Create the index table for the connection's database (if missing)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
-            f"title, decision, rest, {', '.join(FACETS)},"
-            " tokenize = 'unicode61 remove_diacritics 0')"
-        )
+        for name, texts in ((SQLITE_TABLE, "title, decision, rest"), (SQLITE_TITLES, "title")):
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
+                f"{texts}, {', '.join(FACETS)}, tokenize = 'unicode61 remove_diacritics 0')"
+            )
         return
     conn.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
@@ -75,9 +78,12 @@ def create_search_schema(conn: Connection) -> None:
         " minutes_status varchar(20),"
         " agenda_shared boolean NOT NULL DEFAULT false)"
     )
+    # Without GIN's pending list: a search would read the entries not yet merged one by one,
+    # until the next vacuum (a treatment's document is written a few times, and read often).
     for name, using in (("document", "gin (document)"), ("title", "gin (title_document)")):
         conn.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS ix_{PG_TABLE}_{name} ON {PG_TABLE} USING {using}"
+            " WITH (fastupdate = off)"
         )
     # The search walks matches newest first within a filter's rows (search/postgres.py).
     for column in ("body_id", "year", "sakstype"):
@@ -88,9 +94,13 @@ def create_search_schema(conn: Connection) -> None:
 
 
 def drop_search_schema(conn: Connection) -> None:
-    """Drop the index table."""
-    name = SQLITE_TABLE if conn.dialect.name == "sqlite" else PG_TABLE
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    """Drop the index tables."""
+    for name in _tables(conn):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def _tables(conn: Connection) -> tuple[str, ...]:
+    return (SQLITE_TABLE, SQLITE_TITLES) if conn.dialect.name == "sqlite" else (PG_TABLE,)
 
 
 @event.listens_for(Base.metadata, "after_create")
@@ -191,22 +201,25 @@ def _sqlite_facets(facets: dict) -> dict[str, str]:
     }
 
 
-_SQLITE_INSERT = (
+_FACET_VALUES = ", ".join(":" + f for f in FACETS)
+_SQLITE_INSERTS = (
     f"INSERT INTO {SQLITE_TABLE} (rowid, title, decision, rest, {', '.join(FACETS)})"
-    f" VALUES (:i, :t, :d, :r, {', '.join(':' + f for f in FACETS)})"
+    f" VALUES (:i, :t, :d, :r, {_FACET_VALUES})",
+    f"INSERT INTO {SQLITE_TITLES} (rowid, title, {', '.join(FACETS)})"
+    f" VALUES (:i, :t, {_FACET_VALUES})",
 )
 
 
 def _write_sqlite(conn: Connection, chunk: list[int], documents: dict) -> None:
-    conn.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(map(str, chunk))})"))
+    for name in (SQLITE_TABLE, SQLITE_TITLES):
+        conn.execute(text(f"DELETE FROM {name} WHERE rowid IN ({','.join(map(str, chunk))})"))
     if documents:
-        conn.execute(
-            text(_SQLITE_INSERT),
-            [
-                {"i": i, "t": stemmed(t), "d": stemmed(d), "r": stemmed(r)} | _sqlite_facets(f)
-                for i, (t, d, r, f) in documents.items()
-            ],
-        )
+        rows = [
+            {"i": i, "t": stemmed(t), "d": stemmed(d), "r": stemmed(r)} | _sqlite_facets(f)
+            for i, (t, d, r, f) in documents.items()
+        ]
+        for insert in _SQLITE_INSERTS:
+            conn.execute(text(insert), rows)
 
 
 _PG_COLUMNS = ("body_id", "year", "sakstype", "meeting_id", "meeting_status", "minutes_status")
@@ -238,8 +251,8 @@ def _write_pg(conn: Connection, chunk: list[int], documents: dict) -> None:
 
 def rebuild_index(conn: Connection) -> int:
     """Empty the index and index every treatment; returns how many."""
-    table = SQLITE_TABLE if conn.dialect.name == "sqlite" else PG_TABLE
-    conn.execute(text(f"DELETE FROM {table}"))
+    for table in _tables(conn):
+        conn.execute(text(f"DELETE FROM {table}"))
     ids = list(conn.scalars(select(Treatment.id)))
     reindex(conn, ids)
     return len(ids)
@@ -248,9 +261,10 @@ def rebuild_index(conn: Connection) -> int:
 def drop_orphans(conn: Connection) -> None:
     """Remove documents of deleted treatments (SQLite has no foreign key to cascade)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(
-            text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid NOT IN (SELECT id FROM treatments)")
-        )
+        for table in _tables(conn):
+            conn.execute(
+                text(f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM treatments)")
+            )
 
 
 # -- keeping it current ----------------------------------------------------------------------

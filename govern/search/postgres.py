@@ -8,10 +8,13 @@ matches were in the window before (`_walk`). One `ORDER BY treatment_id DESC LIM
 leaves the planner to guess between reading the primary key backwards (fast for a common
 word, very slow for a rare one or for a year far back) and the GIN index (the reverse);
 its guesses assume matches are spread evenly over the ids, which a year filter or a word
-that went out of use breaks. A window caps what a wrong guess costs.
+that went out of use breaks. A window caps what a wrong guess costs, and once few matches
+are expected below it, the rest is read from the GIN index alone.
 """
 
 from __future__ import annotations
+
+import math
 
 from sqlalchemy import (
     ARRAY,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
 )
 from sqlalchemy import table as sql_table
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -62,24 +66,21 @@ COLUMNS = {
 }
 #: Planner settings for the search's statements, restored by close(). psycopg prepares a
 #: statement run five times, and PostgreSQL may then plan it once for any words: a plan good
-#: for a rare word is a disaster for a common one. Without plain index scans every plan reads
-#: a whole window (a bitmap scan, then a sort): the planner compares pages read instead of
-#: betting that reading the primary key backwards will soon find enough matches, a bet it
-#: makes because it counts checking a tsvector as almost free.
-_PLANNING = {"plan_cache_mode": "force_custom_plan", "enable_indexscan": "off"}
+#: for a rare word is a disaster for a common one. No sequential scans: the GIN index always
+#: applies, and PostgreSQL counts checking a tsvector as almost free.
+_PLANNING = {"plan_cache_mode": "force_custom_plan", "enable_seqscan": "off"}
 
 
-def _settings(values: dict[str, str]) -> list:
-    """Columns that set these planner settings for the transaction (and say what they were)."""
-    columns = []
-    for name, value in values.items():
-        columns += [func.current_setting(name), func.set_config(name, value, True)]
-    return columns
+#: SQL that sets the planner settings for the transaction, saying what they were.
+_SET = ", ".join(
+    f"current_setting('{name}'), set_config('{name}', :{name}, true)" for name in _PLANNING
+)
+_RESET = text(f"SELECT {_SET}")
 
 
 #: The first window holds this many times the matches wanted; later ones grow at most this
-#: much each time.
-FIRST_WINDOW, GROWTH = 2, 8
+#: much each time; when at most REST matches are expected below a window, they are read at once.
+FIRST_WINDOW, GROWTH, REST = 2, 8, 4000
 _CONFIG = literal_column("'norwegian'::regconfig")
 
 
@@ -109,7 +110,7 @@ class PgSearch:
         if follow_up is not None:
             self.filters.append(on_index(follow_up))
         matches = DOCS.c.document.op("@@")(self.tsq)
-        in_title = DOCS.c.title_document.op("@@")(self.tsq)
+        self.in_title = in_title = DOCS.c.title_document.op("@@")(self.tsq)
         visible = on_index(visible_treatment_filter(user))
         # A decision the reader may not see must not be what matched (title A, rest C).
         public = func.ts_filter(DOCS.c.document, literal_column("'{a,c}'::\"char\"[]"))
@@ -121,47 +122,79 @@ class PgSearch:
         self.rank = func.ts_rank_cd(DOCS.c.document, self.tsq)
         self.title_rank = func.ts_rank_cd(DOCS.c.title_document, self.tsq)
         # The range of ids the walk covers, and the planner settings in the same round trip
-        # (the aggregate is planned before they change: it reads an index only).
-        bounds = select(func.min(_key), func.max(_key), *_settings(_PLANNING)).where(*self.facets)
-        self._low, self._high, *previous = session.execute(bounds).one()
+        # (the aggregate is planned before they change).
+        where = "".join(f" AND {name} = :{name}" for name in filters)
+        bounds = text(
+            f"SELECT min(treatment_id), max(treatment_id), {_SET} FROM {PG_TABLE} WHERE true{where}"
+        )
+        self._low, self._high, *previous = session.execute(bounds, {**filters, **_PLANNING}).one()
         self._previous = dict(zip(_PLANNING, previous[::2], strict=True))
 
-    def _walk(self, where, need: int, *columns) -> list:
-        """The newest `need` rows (id, *columns) matching `where`, newest first, window by
-        window."""
-        if need <= 0 or self._high is None:
-            return []
+    def _walk(self, where, need: int, *columns, high=None, density=None) -> tuple[list, int | None]:
+        """The newest `need` rows (id, *columns) matching `where` below `high`, newest first,
+        window by window; and the id below which matches may remain (None: none remain).
+
+        `density` (matches per id) sizes the first window when a walk before has measured it.
+        """
+        if self._high is None:
+            return [], None
+        high = self._high + 1 if high is None else high
+        if need <= 0:
+            return [], high
         found: list = []
-        size, high = FIRST_WINDOW * need, self._high + 1
-        while len(found) < need:
+        size = self._next_size(need, high, density) if density else FIRST_WINDOW * need
+        above, below = bindparam("above"), bindparam("below")
+        query = select(_key, *columns).order_by(_key.desc()).limit(bindparam("limit"))
+        window = query.where(where, _key < above, _key >= below)
+        # The rest, expected to hold few matches, comes from the GIN index alone: a range
+        # PostgreSQL could read from the primary key would make it read the key too.
+        rest_of_it = query.where(where, (_key + 0) < above)
+        while True:
             start = high - size
-            window = [_key < high] + ([_key >= start] if start > self._low else [])
+            rest = start <= self._low
             rows = self.session.execute(
-                select(_key, *columns)
-                .where(where, *window)
-                .order_by(_key.desc())
-                .limit(need - len(found))
+                rest_of_it if rest else window,
+                {"above": high, "below": start, "limit": need - len(found)},
             ).all()
             found += rows
-            if start <= self._low:
-                break
-            # Size the next window for the matches still wanted at this window's density.
-            wanted = (need - len(found)) * size / max(len(rows), 1)
-            size, high = int(min(wanted * 1.5, size * GROWTH)) + 1, start
-        return found
+            if len(found) >= need:
+                return found, found[-1][0]
+            if rest:
+                return found, None
+            wanted = self._next_size(need - len(found), start, max(len(rows), 1) / size)
+            size, high = (wanted if wanted == math.inf else min(wanted, size * GROWTH)), start
+
+    def _next_size(self, wanted: int, high: int, density: float) -> float:
+        """A window for the matches still wanted at this density; all the rest if few remain."""
+        if density * (high - self._low) <= REST:
+            return math.inf
+        return wanted / density * 1.5 + 1
 
     def close(self) -> None:
         """Give the transaction its planner settings back."""
-        self.session.execute(select(*_settings(self._previous)))
+        self.session.execute(_RESET, self._previous)
 
     def newest(self, need: int) -> list[int]:
         """Ids of the newest `need` visible matches, newest first."""
-        return [row[0] for row in self._walk(self.visible, need)]
+        # Whether each is a title match, and its rank as one, come along (titles are short):
+        # titles() then only looks further back, if at all.
+        self._newest, self._rest = self._walk(self.visible, need, self.in_title, self.title_rank)
+        return [row[0] for row in self._newest]
 
     def titles(self, need: int, ranked: int) -> list[tuple[int, float | None]]:
-        """The newest `need` visible title matches, newest first, the first `ranked` scored."""
-        # A title is short: ranking every title match found costs less than reading them again.
-        rows = self._walk(self.visible_titles, need, self.title_rank)
+        """The newest `need` visible title matches, newest first, the first `ranked` scored.
+        Call after newest()."""
+        rows = [(i, score) for i, in_title, score in self._newest if in_title][:need]
+        if len(rows) < need and self._rest is not None:
+            covered = self._high + 1 - self._rest
+            more, _rest = self._walk(
+                self.visible_titles,
+                need - len(rows),
+                self.title_rank,
+                high=self._rest,
+                density=len(rows) / covered if rows else None,
+            )
+            rows += more
         return [(i, score if n < ranked else None) for n, (i, score) in enumerate(rows)]
 
     def scores(self, ids: list[int]) -> dict[int, float]:

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm import Session, joinedload
 
 from govern.models.bodies import Body
-from govern.models.cases import Treatment
+from govern.models.cases import Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Meeting
-from govern.models.memos import Memo
+from govern.models.memos import Memo, MemoSection
 from govern.permissions import can
 from govern.search.fts5 import Fts5Search
 from govern.search.postgres import PgSearch
-from govern.search.text import Query, highlight, hits
+from govern.search.text import Query, highlight, hits, matcher
 from govern.services.register import RegisterFilter, _follow_up_clause
 
 PER_PAGE = 20
@@ -75,7 +75,7 @@ def open_search(session: Session, user, query: Query, wanted: RegisterFilter, to
         filters["sakstype"] = wanted.sakstype
     follow_up = _follow_up_clause(wanted.follow_up, today) if wanted.follow_up else None
     if session.get_bind().dialect.name == "sqlite":
-        return Fts5Search(session, user, query.fts5(), filters, follow_up)
+        return Fts5Search(session, user, query, filters, follow_up)
     return PgSearch(session, user, query, filters, follow_up)
 
 
@@ -120,47 +120,80 @@ def search_page(
         ids, total = ranked_ids(search, offset, offset + per_page)
     finally:
         search.close()
-    loaded = {
-        t.id: t
-        for t in session.scalars(
-            select(Treatment)
-            .where(Treatment.id.in_(ids))
-            .options(
-                joinedload(Treatment.body),
-                joinedload(Treatment.case),
-                joinedload(Treatment.meeting).selectinload(Meeting.days),
-                joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
-                selectinload(Treatment.inputs),
-                selectinload(Treatment.memo).selectinload(Memo.sections),
-            )
-        )
-    }
-    found = [_hit(user, loaded[i], query) for i in ids if i in loaded]
+    loaded = _load(session, ids)
+    extra = _memo_and_input_texts(session, ids)
+    matches = matcher(query)
+    found = [_hit(user, loaded[i], extra.get(i, []), query, matches) for i in ids if i in loaded]
     return SearchPage(found, total, page, per_page)
 
 
-def _passages(user, treatment: Treatment) -> list[str]:
+def _load(session: Session, ids: list[int]) -> dict[int, Treatment]:
+    """The treatments with what a result shows: body, case, meeting, its days, agenda day."""
+    return {t.id: t for t in session.scalars(_LOAD, {"ids": ids}).unique()}
+
+
+def _memo_and_input_texts(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Each treatment's toppnotat texts (the fixed sections, then the free ones) and innspill,
+    in order: plain rows in one query, as only their words are needed."""
+    texts: dict[int, list[str]] = {}
+    for treatment_id, _kind, _position, text in session.execute(_TEXTS, {"ids": ids}):
+        texts.setdefault(treatment_id, []).append(text)
+    return texts
+
+
+# Built once: a search runs them every time.
+_IDS = bindparam("ids", expanding=True)
+_LOAD = (
+    select(Treatment)
+    .where(Treatment.id.in_(_IDS))
+    .options(
+        joinedload(Treatment.body),
+        joinedload(Treatment.case),
+        joinedload(Treatment.meeting).joinedload(Meeting.days),
+        joinedload(Treatment.agenda_item).joinedload(AgendaItem.day),
+    )
+)
+
+
+def _texts_stmt():
+    def part(treatment_id, kind: int, position, text, *joins):
+        columns = (treatment_id, literal(kind), position, text)
+        names = ("treatment_id", "kind", "position", "text")
+        stmt = select(*[c.label(name) for c, name in zip(columns, names, strict=True)])
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return stmt.where(treatment_id.in_(_IDS))
+
+    memo = (Memo.purpose, Memo.background, Memo.questions, Memo.next_steps)
+    section = (MemoSection, MemoSection.memo_id == Memo.id)
+    everything = union_all(
+        *[part(Memo.treatment_id, n, literal(0), text) for n, text in enumerate(memo)],
+        part(Memo.treatment_id, 4, MemoSection.position, MemoSection.text, section),
+        part(TreatmentInput.treatment_id, 5, TreatmentInput.position, TreatmentInput.text),
+    )
+    return everything.order_by(*everything.selected_columns[:3])
+
+
+_TEXTS = _texts_stmt()
+
+
+def _passages(user, treatment: Treatment, extra: list[str]) -> list[str]:
     """The texts a snippet may come from, most telling first."""
     texts = [treatment.summary, treatment.proposed_decision]
     if treatment.meeting is None or can(user, "read_minutes", treatment.meeting):
         texts.insert(0, treatment.decision)
-    memo = treatment.memo
-    if memo is not None:
-        texts += [memo.purpose, memo.background, memo.questions, memo.next_steps]
-        texts += [s.text for s in memo.sections]
-    texts += [i.text for i in treatment.inputs]
-    return [t for t in texts if t and t.strip()]
+    return [t for t in (*texts, *extra) if t and t.strip()]
 
 
-def _hit(user, treatment: Treatment, query: Query) -> Hit:
-    passages = _passages(user, treatment)
-    best = max(passages, key=lambda t: hits(t, query), default="")
-    if best and not hits(best, query):
+def _hit(user, treatment: Treatment, extra: list[str], query: Query, matches) -> Hit:
+    passages = _passages(user, treatment, extra)
+    best = max(passages, key=lambda t: hits(t, query, matches), default="")
+    if best and not hits(best, query, matches):
         best = passages[0]
     return Hit(
         treatment,
-        highlight(treatment.display_title, query),
-        highlight(best, query, SNIPPET_WORDS) if best else Markup(""),
+        highlight(treatment.display_title, query, matches=matches),
+        highlight(best, query, SNIPPET_WORDS, matches) if best else Markup(""),
     )
 
 

@@ -8,6 +8,7 @@ and marked the same way on both databases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -141,19 +142,37 @@ def _matches(word: str, stems: set[str], prefixes: set[str]) -> bool:
     return bool(prefixes) and any(s.startswith(p) or word.lower().startswith(p) for p in prefixes)
 
 
-def hits(text: str, query: Query) -> int:
+def matcher(query: Query) -> Callable[[str], bool]:
+    """Whether a word matches the query, remembered per word (texts repeat their words)."""
+    stems, prefixes, seen = query.stems, query.prefixes, {}
+
+    def matches(word: str) -> bool:
+        found = seen.get(word)
+        if found is None:
+            found = seen[word] = _matches(word, stems, prefixes)
+        return found
+
+    return matches
+
+
+def hits(text: str, query: Query, matches: Callable[[str], bool] | None = None) -> int:
     """How many words of the text match the query."""
-    stems, prefixes = query.stems, query.prefixes
-    return sum(1 for w in WORD.findall(text) if _matches(w, stems, prefixes))
+    matches = matches or matcher(query)
+    return sum(1 for w in WORD.findall(text) if matches(w))
 
 
-def highlight(text: str, query: Query, window: int | None = None) -> Markup:
+def highlight(
+    text: str,
+    query: Query,
+    window: int | None = None,
+    matches: Callable[[str], bool] | None = None,
+) -> Markup:
     """The text (or a window of words around the first match) escaped, matches in <mark>."""
-    stems, prefixes = query.stems, query.prefixes
+    matches = matches or matcher(query)
     words = list(WORD.finditer(text))
     start, end = 0, len(text)
     if window is not None and words:
-        first = next((i for i, w in enumerate(words) if _matches(w[0], stems, prefixes)), 0)
+        first = next((i for i, w in enumerate(words) if matches(w[0])), 0)
         lo, hi = max(0, first - window // 3), min(len(words), first + window)
         start = words[lo].start() if lo > 0 else 0
         end = words[hi - 1].end() if hi < len(words) else len(text)
@@ -161,7 +180,7 @@ def highlight(text: str, query: Query, window: int | None = None) -> Markup:
     for w in words:
         if w.start() < start or w.end() > end:
             continue
-        if _matches(w[0], stems, prefixes):
+        if matches(w[0]):
             out.append(escape(text[pos : w.start()]))
             out.append(Markup("<mark>%s</mark>") % w[0])
             pos = w.end()

@@ -48,6 +48,7 @@ def downgrade():
         )
         conn.exec_driver_sql("DROP TABLE search_index")
         conn.exec_driver_sql("ALTER TABLE search_index_0009 RENAME TO search_index")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS search_index_titles")
         return
     for name in _PG_ADDED_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS ix_search_documents_{name}")
