@@ -12,7 +12,7 @@ visible_decision_filter for every meeting state and role.
 
 from __future__ import annotations
 
-from sqlalchemy import column, table
+from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
 from govern.models.meetings import MEETING_STATUSES, MINUTES_STATUSES, PUBLISHED_STATUSES
@@ -92,22 +92,15 @@ class Fts5Search:
         and building and compiling SQLAlchemy statements for them costs more than SQLite."""
         return self.session.connection().exec_driver_sql(sql, params)
 
-    def _follow_up_sql(self, name: str) -> str:
-        """The follow-up filter as SQL on the table's rowid, values inlined (dates, statuses)."""
-        if self.follow_up is None:
-            return ""
-        rowid = table(name, column("rowid")).c.rowid
-        clause = swap_columns(self.follow_up, {("treatments", "id"): rowid}, name)
-        dialect = self.session.get_bind().dialect
-        return " AND " + str(
-            clause.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-        )
-
     def _newest(self, name: str, expr: str, need: int) -> list[int]:
-        sql = (
-            f"SELECT rowid FROM {name} WHERE {name} MATCH ?{self._follow_up_sql(name)}"
-            " ORDER BY rowid DESC LIMIT ?"
-        )
+        if self.follow_up is not None:
+            # The follow-up filter is a subquery on the row's treatment: SQLAlchemy writes it.
+            rowid = table(name, column("rowid")).c.rowid
+            follow_up = swap_columns(self.follow_up, {("treatments", "id"): rowid}, name)
+            match = text(f"{name} MATCH :expr").bindparams(expr=expr)
+            stmt = select(rowid).where(match, follow_up).order_by(rowid.desc()).limit(need)
+            return list(self.session.scalars(stmt))
+        sql = f"SELECT rowid FROM {name} WHERE {name} MATCH ? ORDER BY rowid DESC LIMIT ?"
         return [rowid for (rowid,) in self._run(sql, (expr, need))]
 
     def _scores(self, name: str, ids: list[int]) -> dict[int, float]:

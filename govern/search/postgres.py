@@ -204,3 +204,21 @@ class PgSearch:
         listed = bindparam("ids", ids, type_=ARRAY(Integer))
         rows = self.session.execute(select(_key, self.rank).where(_key == any_(listed)))
         return {i: score for i, score in rows}
+
+
+#: The index's years, one probe of ix_search_documents_year each (instead of reading them all).
+_YEARS = text(
+    f"""WITH RECURSIVE years(year) AS (
+  (SELECT year FROM {PG_TABLE} ORDER BY year DESC LIMIT 1)
+  UNION ALL
+  SELECT (SELECT d.year FROM {PG_TABLE} d WHERE d.year < years.year
+          ORDER BY d.year DESC LIMIT 1)
+  FROM years WHERE years.year IS NOT NULL
+)
+SELECT year FROM years WHERE year IS NOT NULL"""
+)
+
+
+def years(session: Session) -> list[int]:
+    """Years that have treatments in the index, newest first."""
+    return list(session.scalars(_YEARS))

@@ -21,6 +21,7 @@ from govern.models.cases import Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo, MemoSection
 from govern.permissions import can
+from govern.search import postgres
 from govern.search.fts5 import Fts5Search
 from govern.search.postgres import PgSearch
 from govern.search.text import Query, highlight, hits, matcher
@@ -199,4 +200,6 @@ def _hit(user, treatment: Treatment, extra: list[str], query: Query, matches) ->
 
 def search_years(session: Session) -> list[int]:
     """Years that have treatments, newest first (the filter's choices)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgres.years(session)
     return list(session.scalars(select(Treatment.year).distinct().order_by(Treatment.year.desc())))

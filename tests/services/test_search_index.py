@@ -8,7 +8,7 @@ from datetime import date
 from flask_login import AnonymousUserMixin
 
 from govern.extensions import db
-from govern.search.query import search_page
+from govern.search.query import search_page, search_years
 from govern.search.text import parse_query
 from govern.services import accounts, bodies
 from govern.services.bodies import MembershipInput
@@ -17,6 +17,7 @@ from govern.services.cases import (
     register_external_treatment,
     update_external_treatment,
 )
+from govern.services.followups import FollowUpInput, add_follow_up
 from govern.services.register import RegisterFilter
 from tests.conftest import add_case, make_body, make_meeting, make_person
 
@@ -92,3 +93,34 @@ def test_a_treatment_moved_to_another_body_year_and_sakstype_is_found_there(sess
     assert find("arkivplan ", year=2025) == []
     assert find("arkivplan ", sakstype="Drøfting") == ["Felles arkivplan"]  # the meeting's
     assert find("arkivplan ", body="nuit", year=2024, sakstype="Beslutning") == ["Felles arkivplan"]
+
+
+def test_the_years_to_filter_by_are_those_of_the_treatments(session):
+    fagradet = make_body()
+    for day in (date(2024, 2, 2), date(2026, 3, 4), date(2024, 9, 9)):
+        add_case(make_meeting(fagradet, day), "Arkivplan")
+    session.commit()
+    assert search_years(session) == [2026, 2024]
+    meeting = make_meeting(fagradet, date(2021, 1, 1))
+    add_case(meeting, "Eldre sak")
+    session.commit()
+    assert search_years(session) == [2026, 2024, 2021]
+
+
+def test_the_follow_up_filter_looks_at_each_result_own_follow_ups(session):
+    meeting = make_meeting(make_body(), date(2025, 3, 5))
+    meeting.status, meeting.minutes_status = "referat godkjent", "godkjent"
+    ongoing = add_case(meeting, "Arkivplan med oppfølging", decision="Vedtatt.").treatment
+    overdue = add_case(meeting, "Arkivplan forfalt", decision="Vedtatt.").treatment
+    add_case(meeting, "Arkivplan uten oppfølging", decision="Vedtatt.")
+    add_follow_up(session, ongoing, FollowUpInput(status="pågår", responsible="NHN"))
+    add_follow_up(
+        session,
+        overdue,
+        FollowUpInput(status="ikke startet", responsible="NHN", due_on=date(2026, 1, 1)),
+    )
+    session.commit()
+    assert find("arkivplan ", follow_up="ingen") == ["Arkivplan uten oppfølging"]
+    assert find("arkivplan ", follow_up="pågår") == ["Arkivplan med oppfølging"]
+    assert find("arkivplan ", follow_up="forfalt") == ["Arkivplan forfalt"]
+    assert find("arkivplan ", follow_up="fullført") == []
