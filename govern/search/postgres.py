@@ -104,6 +104,11 @@ class PgSearch:
     def __init__(self, session: Session, user, query: Query, filters: dict, follow_up):
         self.session = session
         self.tsq = tsquery(query)
+        #: Whether the GIN index finds exactly the matches: not for a phrase (it finds the
+        #: documents with all its words) nor a -word (it finds those with the others).
+        self.exact = not query.negated and all(
+            len(term.words) == 1 for group in query.groups for term in group
+        )
         #: Equality filters, which bound the walk (each has an index with treatment_id).
         self.facets = [DOCS.c[name] == value for name, value in filters.items()]
         self.filters = list(self.facets)
@@ -143,12 +148,23 @@ class PgSearch:
             return [], high
         found: list = []
         size = self._next_size(need, high, density) if density else FIRST_WINDOW * need
-        above, below = bindparam("above"), bindparam("below")
-        query = select(_key, *columns).order_by(_key.desc()).limit(bindparam("limit"))
-        window = query.where(where, _key < above, _key >= below)
-        # The rest, expected to hold few matches, comes from the GIN index alone: a range
-        # PostgreSQL could read from the primary key would make it read the key too.
-        rest_of_it = query.where(where, (_key + 0) < above)
+        above, below, limit = bindparam("above"), bindparam("below"), bindparam("limit")
+        window = (
+            select(_key, *columns)
+            .where(where, _key < above, _key >= below)
+            .order_by(_key.desc())
+            .limit(limit)
+        )
+        # The rest, expected to hold few matches, comes from the GIN index alone: neither
+        # the bound nor the order is the primary key's own (+ 0), or PostgreSQL would read
+        # the key backwards, betting on finding enough matches soon.
+        unindexed = _key + 0
+        rest_of_it = (
+            select(_key, *columns)
+            .where(where, unindexed < above)
+            .order_by(unindexed.desc())
+            .limit(limit)
+        )
         while True:
             start = high - size
             rest = start <= self._low
@@ -165,8 +181,9 @@ class PgSearch:
             size, high = (wanted if wanted == math.inf else min(wanted, size * GROWTH)), start
 
     def _next_size(self, wanted: int, high: int, density: float) -> float:
-        """A window for the matches still wanted at this density; all the rest if few remain."""
-        if density * (high - self._low) <= REST:
+        """A window for the matches still wanted at this density; all the rest if few remain
+        (and the GIN index finds exactly those)."""
+        if self.exact and density * (high - self._low) <= REST:
             return math.inf
         return wanted / density * 1.5 + 1
 
