@@ -283,3 +283,11 @@ def history_rows(treatments: list[Treatment], decision_visible=lambda t: True) -
         decision = t.decision if decision_visible(t) else ""
         rows.append(HistoryRow(t.number, place, t.display_title, decision))
     return rows
+
+
+def kroner(amount: int | None) -> str:
+    """An amount in Norwegian kroner for a page: '1 400 000 kr' with non-breaking spaces, so
+    the amount never wraps inside a table cell."""
+    if amount is None:
+        return ""
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
