@@ -2,12 +2,14 @@
 
 Filters and visibility are FTS5 terms on the index's one-token columns (index.FACETS), so
 FTS5 intersects them with the words in C and returns matches newest first (rowid order)
-without reading a row. Visibility is written as what must be *hidden*: treatments of
-unpublished meetings, decisions whose minutes the reader may not read. Both are rare, so
-`… NOT hidden` costs little, and the terms stay out of the ranking queries, where bm25
-would count every document holding a common term. `tests/services/test_search_access.py`
-checks these expressions against permissions.visible_treatment_filter and
-visible_decision_filter for every meeting state and role.
+without reading a row. Hidden treatments (of meetings the reader may not see) are written
+as what must be left out: rare, so `… NOT hidden` costs little. Decisions not everyone may
+read are in the column `restricted` (index.public_decision): the public searches the other
+columns; a member or secretariat also searches `restricted` where the permissions let them.
+The terms stay out of the ranking queries, where bm25 would count every document holding a
+common term. `tests/services/test_search_access.py` checks all this against
+permissions.visible_treatment_filter and visible_decision_filter for every meeting state
+and role.
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ from __future__ import annotations
 from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
-from govern.models.meetings import MEETING_STATUSES, MINUTES_STATUSES, PUBLISHED_STATUSES
+from govern.models.meetings import MEETING_STATUSES, PUBLISHED_STATUSES
 from govern.permissions import READER_ROLES, _body_ids_with
 from govern.search.clauses import swap_columns
-from govern.search.index import FACETS, SQLITE_TABLE, SQLITE_TITLES, token
+from govern.search.index import FACETS, SQLITE_TABLE, SQLITE_TITLES, TEXTS, token
 from govern.search.text import Query
 
-#: bm25 with the weights of the text columns (title, decision, rest); facets weigh nothing.
+#: bm25 with the weights of the text columns (title, decision, rest, restricted); facets
+#: weigh nothing.
 BM25 = {
-    SQLITE_TABLE: f"bm25({SQLITE_TABLE}, 10.0, 4.0, 1.0{', 0.0' * len(FACETS)})",
+    SQLITE_TABLE: f"bm25({SQLITE_TABLE}, 10.0, 4.0, 1.0, 4.0{', 0.0' * len(FACETS)})",
     SQLITE_TITLES: f"bm25({SQLITE_TITLES}, 1.0{', 0.0' * len(FACETS)})",
 }
+#: The columns everyone may search.
+PUBLIC = "{" + " ".join(c for c in TEXTS if c != "restricted") + "}"
 
 
 def any_of(name: str, values) -> str:
@@ -33,15 +38,13 @@ def any_of(name: str, values) -> str:
     return f"{name} : (" + " OR ".join(f'"{token(str(v))}"' for v in values) + ")"
 
 
-def hidden_terms(user) -> tuple[str, str] | None:
-    """(hidden treatments, hidden decisions) for the user as FTS5 expressions; None for an
-    administrator, who sees everything. The mirror image of the permission filters."""
+def access_terms(user) -> tuple[str, str | None] | None:
+    """(hidden treatments, where restricted decisions may be read) for the user as FTS5
+    expressions; None for an administrator, who sees everything. The mirror image of the
+    permission filters."""
     if user is not None and getattr(user, "is_authenticated", False) and user.is_admin:
         return None
-    unpublished = [s for s in MEETING_STATUSES if s not in PUBLISHED_STATUSES]
-    treatment = any_of("meeting_status", unpublished)
-    unapproved = any_of("minutes_status", [s for s in MINUTES_STATUSES if s != "godkjent"])
-    decision = f"{treatment} OR {unapproved}"
+    hidden = any_of("meeting_status", [s for s in MEETING_STATUSES if s not in PUBLISHED_STATUSES])
     readers = _body_ids_with(user, READER_ROLES)
     secretariat = _body_ids_with(user, {"sekretariat"})
     see_treatment, see_decision = [], []
@@ -56,9 +59,8 @@ def hidden_terms(user) -> tuple[str, str] | None:
         see_treatment.append(any_of("body_id", secretariat))
         see_decision.append(any_of("body_id", secretariat))
     if see_treatment:
-        treatment = f"({treatment}) NOT ({' OR '.join(see_treatment)})"
-        decision = f"({decision}) NOT ({' OR '.join(see_decision)})"
-    return treatment, decision
+        hidden = f"({hidden}) NOT ({' OR '.join(see_treatment)})"
+    return hidden, " OR ".join(see_decision) or None
 
 
 class Fts5Search:
@@ -68,23 +70,29 @@ class Fts5Search:
         self.session = session
         words = query.fts5()
         terms = [any_of(name, [value]) for name, value in filters.items()]
-        #: Every match, visible or not: the query's words and the filters.
-        self.base = " AND ".join([f"({words})", *terms])
-        hidden = hidden_terms(user)
-        self.visible = self.base
-        # Title matches: in the titles table, unless a -word must be absent from the whole
-        # document (then the big table's title column).
+
+        def matching(*parts: str) -> str:
+            return " AND ".join([*parts, *terms])
+
+        access = access_terms(user)
+        # Where the reader may look for the words (but see restricted below).
+        anywhere = f"({words})" if access is None else f"({PUBLIC} : ({words}))"
+        #: Ranks the other matches (restricted decisions weigh nothing for the public).
+        self.rank = matching(anywhere)
+        # Title matches: in the titles table, where they are also ranked; unless a -word
+        # must be absent from the whole document (then in the big table's title column).
         self.titles_table = SQLITE_TABLE if query.negated else SQLITE_TITLES
-        in_title = self.base
+        self.title_rank = in_title = matching(f"({words})")
         if query.negated:
-            in_title = f"({self.base}) AND ({{title}} : ({words}))"
-        self.visible_titles = in_title
-        if hidden is not None:
-            treatment, decision = hidden
-            # A decision the reader may not see must not be what matched.
-            public = f"{{title rest}} : ({words})"
-            self.visible = f"({self.base}) NOT ({treatment} OR (({decision}) NOT ({public})))"
-            self.visible_titles = f"({in_title}) NOT ({treatment})"
+            in_title = matching(anywhere, f"({{title}} : ({words}))")
+        self.visible, self.visible_titles = self.rank, in_title
+        if access is not None:
+            hidden, restricted = access
+            visible = f"({self.rank})"
+            if restricted:  # decisions the reader may read although not everyone may yet
+                visible = f"{visible} OR ({matching(f'({words})', f'({restricted})')})"
+            self.visible = f"({visible}) NOT ({hidden})"
+            self.visible_titles = f"({in_title}) NOT ({hidden})"
         self.follow_up = follow_up
 
     def _run(self, sql: str, params: tuple):
@@ -103,7 +111,7 @@ class Fts5Search:
         sql = f"SELECT rowid FROM {name} WHERE {name} MATCH ? ORDER BY rowid DESC LIMIT ?"
         return [rowid for (rowid,) in self._run(sql, (expr, need))]
 
-    def _scores(self, name: str, ids: list[int]) -> dict[int, float]:
+    def _scores(self, name: str, expr: str, ids: list[int]) -> dict[int, float]:
         """bm25 (higher is better) of the ids, in one pass over their rowid range (newest
         first: FTS5 computes bm25 several times faster that way)."""
         if not ids:
@@ -113,7 +121,7 @@ class Fts5Search:
             f"SELECT rowid, {BM25[name]} FROM {name}"
             f" WHERE {name} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC"
         )
-        rows = self._run(sql, (self.base, min(ids), max(ids)))
+        rows = self._run(sql, (expr, min(ids), max(ids)))
         return {rowid: -score for rowid, score in rows if rowid in wanted}
 
     def close(self) -> None:
@@ -127,9 +135,9 @@ class Fts5Search:
         """The newest `need` visible title matches, newest first, the first `ranked` scored
         (among titles only)."""
         ids = self._newest(self.titles_table, self.visible_titles, need)
-        scores = self._scores(SQLITE_TITLES, ids[:ranked])
+        scores = self._scores(SQLITE_TITLES, self.title_rank, ids[:ranked])
         return [(i, scores.get(i)) for i in ids]
 
     def scores(self, ids: list[int]) -> dict[int, float]:
         """Scores of these visible matches that are not title matches."""
-        return self._scores(SQLITE_TABLE, ids)
+        return self._scores(SQLITE_TABLE, self.rank, ids)

@@ -6,9 +6,12 @@ and whether the agenda is shared), so a search needs no join to filter, hide and
 
 SQLite: an FTS5 table `search_index` (rowid = treatment id) over Norwegian stems computed in
 Python (columns title, decision, rest), with those values as one-token columns (`FACETS`),
-so filters and visibility are FTS5 terms too; and `search_index_titles`, the same without
-decision and rest, where title matches are found and ranked among titles only (bm25 in the
-big table costs several times more per row). PostgreSQL: a table `search_documents` with a
+so filters and visibility are FTS5 terms too. A decision that not everyone may read yet (its
+meeting unpublished or its minutes not approved) is in the column `restricted` instead of
+`decision`, so the public's search leaves it out by naming its columns, not by a second
+look at the words. `search_index_titles` is the same without decision and rest, where title
+matches are found and ranked among titles only (bm25 in the big table costs several times
+more per row). PostgreSQL: a table `search_documents` with a
 weighted tsvector (title A, decision B, the rest C) built with to_tsvector('norwegian', …),
 a tsvector of the title alone, plain columns for the rest, GIN and b-tree indexes. Neither
 table is in the ORM metadata; migrations/env.py and the schema test skip them by name
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from govern.models import Base
 from govern.models.cases import Case, Treatment, TreatmentInput
-from govern.models.meetings import Meeting
+from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.memos import Memo, MemoSection
 from govern.search.text import stemmed
 
@@ -39,6 +42,8 @@ _ORPHANS = "search_orphans"
 #: The FTS5 columns holding one token each (SQLite); PostgreSQL has them as plain columns,
 #: with meeting_id beside them (on SQLite an external treatment's meeting_status is EXTERNAL).
 FACETS = ("body_id", "year", "sakstype", "meeting_status", "minutes_status", "agenda_shared")
+#: The text columns of the SQLite index.
+TEXTS = ("title", "decision", "rest", "restricted")
 EXTERNAL = "ekstern"
 #: Meeting attributes copied into the index: a change re-indexes the meeting's treatments.
 #: (The body is the treatment's: a meeting's cases are numbered, and so belong, in its body.)
@@ -59,7 +64,7 @@ def is_search_table(name: str | None) -> bool:
 def create_search_schema(conn: Connection) -> None:
     """Create the index table for the connection's database (if missing)."""
     if conn.dialect.name == "sqlite":
-        for name, texts in ((SQLITE_TABLE, "title, decision, rest"), (SQLITE_TITLES, "title")):
+        for name, texts in ((SQLITE_TABLE, ", ".join(TEXTS)), (SQLITE_TITLES, "title")):
             conn.exec_driver_sql(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
                 f"{texts}, {', '.join(FACETS)}, tokenize = 'unicode61 remove_diacritics 0')"
@@ -201,10 +206,18 @@ def _sqlite_facets(facets: dict) -> dict[str, str]:
     }
 
 
+def public_decision(facets: dict) -> bool:
+    """Whether anyone may read the decision: an external treatment's, or a published
+    meeting's with approved minutes (permissions.visible_decision_filter for the public)."""
+    if facets["meeting_id"] is None:
+        return True
+    return facets["meeting_status"] in PUBLISHED_STATUSES and facets["minutes_status"] == "godkjent"
+
+
 _FACET_VALUES = ", ".join(":" + f for f in FACETS)
 _SQLITE_INSERTS = (
-    f"INSERT INTO {SQLITE_TABLE} (rowid, title, decision, rest, {', '.join(FACETS)})"
-    f" VALUES (:i, :t, :d, :r, {_FACET_VALUES})",
+    f"INSERT INTO {SQLITE_TABLE} (rowid, {', '.join(TEXTS)}, {', '.join(FACETS)})"
+    f" VALUES (:i, :t, :d, :r, :x, {_FACET_VALUES})",
     f"INSERT INTO {SQLITE_TITLES} (rowid, title, {', '.join(FACETS)})"
     f" VALUES (:i, :t, {_FACET_VALUES})",
 )
@@ -214,10 +227,11 @@ def _write_sqlite(conn: Connection, chunk: list[int], documents: dict) -> None:
     for name in (SQLITE_TABLE, SQLITE_TITLES):
         conn.execute(text(f"DELETE FROM {name} WHERE rowid IN ({','.join(map(str, chunk))})"))
     if documents:
-        rows = [
-            {"i": i, "t": stemmed(t), "d": stemmed(d), "r": stemmed(r)} | _sqlite_facets(f)
-            for i, (t, d, r, f) in documents.items()
-        ]
+        rows = []
+        for i, (t, d, r, f) in documents.items():
+            d, x = (stemmed(d), "") if public_decision(f) else ("", stemmed(d))
+            rows.append({"i": i, "t": stemmed(t), "d": d, "r": stemmed(r), "x": x})
+            rows[-1] |= _sqlite_facets(f)
         for insert in _SQLITE_INSERTS:
             conn.execute(text(insert), rows)
 

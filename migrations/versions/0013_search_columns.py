@@ -44,7 +44,7 @@ def downgrade():
         conn.exec_driver_sql(_SQLITE_0009.format(name="search_index_0009"))
         conn.exec_driver_sql(
             "INSERT INTO search_index_0009 (rowid, title, decision, rest)"
-            " SELECT rowid, title, decision, rest FROM search_index"
+            " SELECT rowid, title, trim(decision || ' ' || restricted), rest FROM search_index"
         )
         conn.exec_driver_sql("DROP TABLE search_index")
         conn.exec_driver_sql("ALTER TABLE search_index_0009 RENAME TO search_index")
