@@ -222,6 +222,15 @@ def _default_title(
     return PurePosixPath(_clean_filename(filename)).stem
 
 
+def _check_open(meeting: Meeting, field: str) -> None:
+    """The vedlegg belong to the meeting's record: once its minutes are approved, they stay."""
+    if meeting.minutes_locked:
+        raise Conflict(
+            f"Referatet fra møte {meeting.number} er godkjent og låst; vedleggene endres ikke.",
+            field=field,
+        )
+
+
 def add_attachment(
     session: Session,
     meeting: Meeting,
@@ -231,6 +240,7 @@ def add_attachment(
 ) -> Attachment:
     """Add Vedlegg n to a meeting: a file (checked by content, then written), a reference
     whose file follows later, the case's toppnotat or the previous meeting's referat."""
+    _check_open(meeting, "file")
     source = data.source or "file"
     if source not in SOURCE_LABELS:
         raise InvalidInput("Velg hvor dokumentet kommer fra", field="source")
@@ -281,6 +291,7 @@ def attach_file(
 ) -> str | None:
     """Give a registered Vedlegg its file, or a new one; returns the replaced file's stored
     name, which the caller removes once the change is committed."""
+    _check_open(attachment.meeting, "file")
     if attachment.source != "file":
         raise Conflict(
             f"Vedlegg {attachment.number} er {SOURCE_LABELS[attachment.source].lower()}, som "
@@ -311,6 +322,7 @@ def delete_attachment(
     """Delete a Vedlegg; returns its file's stored name, which the caller removes once the
     deletion is committed."""
     meeting = attachment.meeting
+    _check_open(meeting, "file")
     audit.record(
         session,
         actor,

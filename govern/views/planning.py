@@ -478,7 +478,12 @@ def delete_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     meeting_id, number = attachment.meeting_id, attachment.number
     require("prepare", attachment.meeting)
-    stored_name = attachments.delete_attachment(db.session, attachment, current_user)
+    try:
+        stored_name = attachments.delete_attachment(db.session, attachment, current_user)
+    except GovernError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
     db.session.commit()
     remove_upload(stored_name)
     flash(f"Vedlegg {number} er slettet.", "success")

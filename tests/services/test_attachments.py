@@ -292,6 +292,25 @@ def test_delete_an_attachment_removes_its_file(client, session, meeting, uploads
     assert stored_files(uploads) == []
 
 
+def test_approved_minutes_lock_the_attachments(client, session, meeting, uploads, secretary):
+    upload(client, meeting, "toppnotat.pdf", small_pdf())
+    attachment = session.scalar(select(Attachment))
+    meeting.status, meeting.minutes_status = "referat godkjent", "godkjent"
+    session.commit()
+    before = stored_files(uploads)
+    response = upload(client, meeting, "ny.pdf", small_pdf(), title="For sent")
+    assert response.status_code == 400
+    assert "Referatet fra møte 1/26 er godkjent og låst; vedleggene endres ikke." in text_of(
+        response
+    )
+    assert "Ikke en fil" not in text_of(response)
+    response = client.post(f"/attachments/{attachment.id}/delete", follow_redirects=True)
+    assert "er godkjent og låst" in text_of(response)
+    session.expire_all()
+    assert [a.title for a in session.scalars(select(Attachment))] == [attachment.title]
+    assert stored_files(uploads) == before
+
+
 def test_a_failed_commit_leaves_no_file(client, session, meeting, uploads, secretary, monkeypatch):
     def fail():
         raise RuntimeError("databasen svarte ikke")
