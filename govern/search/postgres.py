@@ -17,13 +17,12 @@ from __future__ import annotations
 import math
 
 from sqlalchemy import (
-    ARRAY,
     Boolean,
     Integer,
     String,
     and_,
-    any_,
     bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -79,8 +78,9 @@ _RESET = text(f"SELECT {_SET}")
 
 
 #: The first window holds this many times the matches wanted; later ones grow at most this
-#: much each time; when at most REST matches are expected below a window, they are read at once.
-FIRST_WINDOW, GROWTH, REST = 2, 8, 4000
+#: much each time; when at most REST matches (or twice those wanted) are expected below a
+#: window, they are read at once.
+FIRST_WINDOW, GROWTH, REST = 2, 8, 500
 _CONFIG = literal_column("'norwegian'::regconfig")
 
 
@@ -181,9 +181,9 @@ class PgSearch:
             size, high = (wanted if wanted == math.inf else min(wanted, size * GROWTH)), start
 
     def _next_size(self, wanted: int, high: int, density: float) -> float:
-        """A window for the matches still wanted at this density; all the rest if few remain
-        (and the GIN index finds exactly those)."""
-        if self.exact and density * (high - self._low) <= REST:
+        """A window for the matches still wanted at this density; all the rest if few remain,
+        or not many more than wanted (and the GIN index finds exactly those)."""
+        if self.exact and density * (high - self._low) <= max(REST, 2 * wanted):
             return math.inf
         return wanted / density * 1.5 + 1
 
@@ -193,9 +193,11 @@ class PgSearch:
 
     def newest(self, need: int) -> list[int]:
         """Ids of the newest `need` visible matches, newest first."""
-        # Whether each is a title match, and its rank as one, come along (titles are short):
+        # Whether each is a title match, and its rank (as a title, or as a document), come
+        # along: ranking a row while it is read costs less than reading it again, and
         # titles() then only looks further back, if at all.
-        self._newest, self._rest = self._walk(self.visible, need, self.in_title, self.title_rank)
+        score = case((self.in_title, self.title_rank), else_=self.rank)
+        self._newest, self._rest = self._walk(self.visible, need, self.in_title, score)
         return [row[0] for row in self._newest]
 
     def titles(self, need: int, ranked: int) -> list[tuple[int, float | None]]:
@@ -215,12 +217,9 @@ class PgSearch:
         return [(i, score if n < ranked else None) for n, (i, score) in enumerate(rows)]
 
     def scores(self, ids: list[int]) -> dict[int, float]:
-        """Scores of these visible matches that are not title matches."""
-        if not ids:
-            return {}
-        listed = bindparam("ids", ids, type_=ARRAY(Integer))
-        rows = self.session.execute(select(_key, self.rank).where(_key == any_(listed)))
-        return {i: score for i, score in rows}
+        """Scores of these visible matches that are not title matches (from newest())."""
+        wanted = set(ids)
+        return {i: score for i, in_title, score in self._newest if i in wanted and not in_title}
 
 
 #: The index's years, one probe of ix_search_documents_year each (instead of reading them all).

@@ -1,10 +1,12 @@
 """Run a search: ranked treatments the reader may see, filtered, with highlighted snippets.
 
-The order: title matches first, then the other matches. In each group the newest RANKED
-are ranked by relevance and older ones follow newest first, so a word found in thousands
-of decisions costs no more than ranking a thousand (a title match from years back still
-comes before newer matches in the text). The database work is in fts5.py (SQLite) and
-postgres.py (PostgreSQL): both filter, hide and rank on the index table alone.
+The order: title matches first, then the other matches. The newest RANKED_TITLES title
+matches are ranked by relevance (in the title), older ones follow newest first; then the
+other matches among the newest RANKED, ranked by relevance, and older ones newest first. So
+a word found in thousands of decisions costs no more than ranking a thousand, and a title
+match from years back still comes before newer matches in the text. The database work is
+in fts5.py (SQLite) and postgres.py (PostgreSQL): both filter, hide and rank on the index
+table alone.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from govern.services.register import RegisterFilter, _follow_up_clause
 PER_PAGE = 20
 #: Counting stops here ("more than 1000 results"); nobody pages further.
 MAX_COUNT = 1000
-#: How many of the newest title matches, and of the newest matches, are ranked by relevance.
-RANKED = 1000
+#: How many of the newest matches are ranked by relevance (the title matches among them
+#: apart), and how many of the newest title matches.
+RANKED, RANKED_TITLES = 1000, 200
 SNIPPET_WORDS = 30
 
 
@@ -89,10 +92,10 @@ def ranked_ids(search, offset: int, end: int) -> tuple[list[int], int]:
     """(the ids at [offset, end) of the result order, how many matches up to MAX_COUNT + 1)."""
     newest = search.newest(max(RANKED, MAX_COUNT + 1))
     total = min(len(newest), MAX_COUNT + 1)
-    titles = search.titles(max(RANKED, end), RANKED)
-    order = _best_first(titles[:RANKED]) + [i for i, _ in titles[RANKED:]]
+    titles = search.titles(max(RANKED_TITLES, end), RANKED_TITLES)
+    order = _best_first(titles[:RANKED_TITLES]) + [i for i, _ in titles[RANKED_TITLES:]]
     if len(order) < end:
-        # Every title match among `newest` is in `titles` (it reaches at least as far back).
+        # Fewer title matches than were asked for: `titles` holds every one.
         in_title = {i for i, _ in titles}
         others = [i for i in newest if i not in in_title]
         ranked = [i for i in newest[:RANKED] if i not in in_title]
@@ -188,9 +191,8 @@ def _passages(user, treatment: Treatment, extra: list[str]) -> list[str]:
 
 def _hit(user, treatment: Treatment, extra: list[str], query: Query, matches) -> Hit:
     passages = _passages(user, treatment, extra)
-    best = max(passages, key=lambda t: hits(t, query, matches), default="")
-    if best and not hits(best, query, matches):
-        best = passages[0]
+    found = [hits(t, query, matches) for t in passages]
+    best = passages[found.index(max(found))] if passages else ""
     return Hit(
         treatment,
         highlight(treatment.display_title, query, matches=matches),

@@ -157,8 +157,7 @@ def matcher(query: Query) -> Callable[[str], bool]:
 
 def hits(text: str, query: Query, matches: Callable[[str], bool] | None = None) -> int:
     """How many words of the text match the query."""
-    matches = matches or matcher(query)
-    return sum(1 for w in WORD.findall(text) if matches(w))
+    return sum(map(matches or matcher(query), WORD.findall(text)))
 
 
 def highlight(
