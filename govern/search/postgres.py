@@ -78,8 +78,7 @@ _RESET = text(f"SELECT {_SET}")
 
 
 #: The first window holds this many times the matches wanted; later ones grow at most this
-#: much each time; when at most REST matches (or twice those wanted) are expected below a
-#: window, they are read at once.
+#: much each time; see _next_size for REST.
 FIRST_WINDOW, GROWTH, REST = 2, 8, 500
 _CONFIG = literal_column("'norwegian'::regconfig")
 
@@ -181,9 +180,15 @@ class PgSearch:
             size, high = (wanted if wanted == math.inf else min(wanted, size * GROWTH)), start
 
     def _next_size(self, wanted: int, high: int, density: float) -> float:
-        """A window for the matches still wanted at this density; all the rest if few remain,
-        or not many more than wanted (and the GIN index finds exactly those)."""
-        if self.exact and density * (high - self._low) <= max(REST, 2 * wanted):
+        """A window for the matches still wanted at this density; or all the rest, when not
+        many more than wanted remain (windows would read it all anyway). The GIN index finds
+        exactly the matches of words, so then "not many" is looser; for a phrase or a -word
+        it finds every document with the words, which only pays when the windows could not
+        stop early."""
+        expected = density * (high - self._low)
+        if self.exact and expected <= max(REST, 2 * wanted):
+            return math.inf
+        if expected <= 1.25 * wanted:
             return math.inf
         return wanted / density * 1.5 + 1
 
