@@ -62,7 +62,7 @@ def is_search_table(name: str | None) -> bool:
 
 
 def create_search_schema(conn: Connection) -> None:
-    """Create the index table for the connection's database (if missing)."""
+    """Create the index tables for the connection's database (if missing)."""
     if conn.dialect.name == "sqlite":
         for name, texts in ((SQLITE_TABLE, ", ".join(TEXTS)), (SQLITE_TITLES, "title")):
             conn.exec_driver_sql(

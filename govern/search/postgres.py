@@ -68,8 +68,6 @@ COLUMNS = {
 #: for a rare word is a disaster for a common one. No sequential scans: the GIN index always
 #: applies, and PostgreSQL counts checking a tsvector as almost free.
 _PLANNING = {"plan_cache_mode": "force_custom_plan", "enable_seqscan": "off"}
-
-
 #: SQL that sets the planner settings for the transaction, saying what they were.
 _SET = ", ".join(
     f"current_setting('{name}'), set_config('{name}', :{name}, true)" for name in _PLANNING
@@ -176,8 +174,9 @@ class PgSearch:
                 return found, found[-1][0]
             if rest:
                 return found, None
-            wanted = self._next_size(need - len(found), start, max(len(rows), 1) / size)
-            size, high = (wanted if wanted == math.inf else min(wanted, size * GROWTH)), start
+            following = self._next_size(need - len(found), start, max(len(rows), 1) / size)
+            size = following if following == math.inf else min(following, size * GROWTH)
+            high = start
 
     def _next_size(self, wanted: int, high: int, density: float) -> float:
         """A window for the matches still wanted at this density; or all the rest, when not
@@ -211,7 +210,7 @@ class PgSearch:
         rows = [(i, score) for i, in_title, score in self._newest if in_title][:need]
         if len(rows) < need and self._rest is not None:
             covered = self._high + 1 - self._rest
-            more, _rest = self._walk(
+            more, _ = self._walk(
                 self.visible_titles,
                 need - len(rows),
                 self.title_rank,
