@@ -337,3 +337,16 @@ def _update_index(session: Session, _flush_context) -> None:
     reindex(conn, ids)
     if orphans:
         drop_orphans(conn)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_delete(state) -> object | None:
+    """A bulk DELETE of meetings, cases or treatments (meetings.delete_meeting) cascades in
+    the database, past the flush events: drop the documents it left behind (SQLite; on
+    PostgreSQL the index's foreign key cascades too)."""
+    mapper = state.bind_mapper
+    if not state.is_delete or mapper is None or mapper.class_ not in (Meeting, Case, Treatment):
+        return None
+    result = state.invoke_statement()
+    drop_orphans(state.session.connection())
+    return result

@@ -120,10 +120,8 @@ def search_page(
     search = open_search(session, user, query, wanted, today)
     if search is None:
         return SearchPage([], 0, page, per_page)
-    try:
-        ids, total = ranked_ids(search, offset, offset + per_page)
-    finally:
-        search.close()
+    ids, total = ranked_ids(search, offset, offset + per_page)
+    search.close()  # (after an error the transaction is rolled back, and its settings with it)
     loaded = _load(session, ids)
     extra = _memo_and_input_texts(session, ids)
     matches = matcher(query)

@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 from govern.extensions import db
 from govern.search.query import search_page, search_years
 from govern.search.text import parse_query
-from govern.services import accounts, bodies
+from govern.services import accounts, bodies, meetings
 from govern.services.bodies import MembershipInput
 from govern.services.cases import (
     ExternalTreatmentInput,
@@ -124,3 +124,20 @@ def test_the_follow_up_filter_looks_at_each_result_own_follow_ups(session):
     assert find("arkivplan ", follow_up="pågår") == ["Arkivplan med oppfølging"]
     assert find("arkivplan ", follow_up="forfalt") == ["Arkivplan forfalt"]
     assert find("arkivplan ", follow_up="fullført") == []
+
+
+def test_a_deleted_meeting_takes_its_documents_along(session):
+    body = make_body()
+    kept = make_meeting(body, date(2026, 3, 4))
+    add_case(kept, "Arkivplan som blir")
+    gone = make_meeting(body, date(2026, 5, 6))
+    for n in range(3):
+        add_case(gone, f"Arkivplan {n}")
+    session.commit()
+    assert len(find("arkivplan ")) == 4
+    meetings.delete_meeting(session, gone)
+    session.commit()
+    page = search_page(db.session, ANON, parse_query("arkivplan "), RegisterFilter(), 1, TODAY)
+    assert page.total == 1 and [h.treatment.display_title for h in page.hits] == [
+        "Arkivplan som blir"
+    ]
