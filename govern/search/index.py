@@ -303,9 +303,9 @@ def _touched(session: Session, _flush_context) -> None:
             continue
         else:
             continue
-        if obj in session.deleted:
-            session.info[_ORPHANS] = True
-    if any(isinstance(obj, Meeting) for obj in session.deleted):
+    # A deleted treatment's document goes when it is re-indexed (it is not found); those of a
+    # deleted case's or meeting's treatments, which the database deletes, need a sweep.
+    if any(isinstance(obj, Case | Meeting) for obj in session.deleted):
         session.info[_ORPHANS] = True
 
 

@@ -141,3 +141,13 @@ def test_a_deleted_meeting_takes_its_documents_along(session):
     assert page.total == 1 and [h.treatment.display_title for h in page.hits] == [
         "Arkivplan som blir"
     ]
+
+
+def test_a_deleted_case_takes_its_documents_along(session):
+    meeting = make_meeting(make_body(), date(2026, 3, 4))
+    add_case(meeting, "Arkivplan som blir")
+    case = add_case(meeting, "Arkivplan som går").treatment.case
+    session.commit()
+    session.delete(case)
+    session.commit()
+    assert find("arkivplan ") == ["Arkivplan som blir"]
