@@ -22,13 +22,19 @@ from tests.services.test_exchange import DEMO
 TABELL_3 = ["LM", "JD-1", "KI-1", "KI-2", "JD-2", "GTD", "DBEP-1", "KI-3", "JD-4", "JD-3", "KI-4"]
 
 
-@pytest.fixture
-def round_(session):
+def new_round(session):
+    """A round "Runde 1" (2026) in Fagrådet with one measure, LM in phase 4."""
     body = make_body()
     session.add(body)
     session.flush()
     r = priorities.create_round(session, body, RoundInput("Runde 1", 2026))
     priorities.add_measure(session, r, MeasureInput("LM", "Legemiddelliste", phase=4))
+    return r
+
+
+@pytest.fixture
+def round_(session):
+    r = new_round(session)
     priorities.add_measure(session, r, MeasureInput("JD-1", "Dokumentdeling", phase=3))
     priorities.add_measure(session, r, MeasureInput("FH", "Felles hjelpenummer", fits_goals=False))
     session.flush()

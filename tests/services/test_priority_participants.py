@@ -13,19 +13,16 @@ from govern.services import bodies, priorities
 from govern.services.bodies import MembershipInput
 from govern.services.errors import InvalidInput
 from govern.services.exchange import import_exchange
-from govern.services.priorities import FormErrors, MeasureInput, RoundInput
+from govern.services.priorities import FormErrors
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participants, resolve_participant
-from tests.conftest import make_body, make_person
+from tests.conftest import make_person
+from tests.services.test_priorities import new_round
 
 
 @pytest.fixture
 def round_(session):
-    body = make_body()
-    session.add(body)
-    session.flush()
-    r = priorities.create_round(session, body, RoundInput("Runde 1", 2026))
-    priorities.add_measure(session, r, MeasureInput("LM", "Legemiddelliste", phase=4))
+    r = new_round(session)
     for name, organisation, role, starts, ends in (
         ("Jon Gupta", "Helse Sør-Øst RHF", "medlem", None, None),
         ("Anne Berg", "KS", "nestleder", date(2026, 6, 1), None),
@@ -33,7 +30,7 @@ def round_(session):
         ("Siv Sekretær", "Helsedirektoratet", "sekretariat", None, None),
     ):
         person = make_person(name, organisation)
-        bodies.add_membership(session, body, person, MembershipInput(role, starts, ends))
+        bodies.add_membership(session, r.body, person, MembershipInput(role, starts, ends))
     session.commit()
     return r
 

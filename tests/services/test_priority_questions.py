@@ -10,18 +10,13 @@ from govern.models import AuditEntry, PriorityQuestion, Score
 from govern.services import priorities, priority_questions
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput
-from govern.services.priorities import MeasureInput, RoundInput
 from govern.services.priority_questions import QuestionInput
-from tests.conftest import make_body
+from tests.services.test_priorities import new_round
 
 
 @pytest.fixture
 def round_(session):
-    body = make_body()
-    session.add(body)
-    session.flush()
-    r = priorities.create_round(session, body, RoundInput("Runde 1", 2026))
-    priorities.add_measure(session, r, MeasureInput("LM", "Legemiddelliste", phase=4))
+    r = new_round(session)
     session.commit()
     return r
 
