@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from govern.extensions import db
-from govern.models import ChangeRequest, Treatment
+from govern.models import ChangeRequest
 from govern.services import changes
 from govern.services.change_decisions import escalate
 from tests.conftest import add_case, make_body, make_meeting
 from tests.views.test_body_admin import login, make_user
+from tests.views.test_changes import prioritise_in_a_new_meeting
 from tests.views.test_pages import count_queries, text_of
 
 
@@ -162,13 +163,8 @@ def test_history_csv_names_body_meeting_and_case(client, session, world):
 
 def test_prioritisation_on_the_minutes_page_and_the_statuses_on_approval(client, session, world):
     login(client, "sek@example.no")
-    meeting = make_meeting(world["body"], date(2026, 5, 6))
-    session.commit()
-    response = client.post(
-        "/bodies/endringsrad/endringsonsker/prioriter?year=2026", data={"meeting_id": meeting.id}
-    )
-    assert response.status_code == 302
-    treatment = session.scalar(select(Treatment).where(Treatment.meeting_id == meeting.id))
+    treatment = prioritise_in_a_new_meeting(client, session, world)
+    meeting = treatment.meeting
     page = text_of(client.get(f"/treatments/{treatment.id}/minutes"))
     listed = page.split("Endringsønsker i prioriteringen", 1)[1]
     assert "EØ-001 Dosering – Vurdert; blir prioritert" in listed

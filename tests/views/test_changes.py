@@ -61,6 +61,18 @@ def test_outsider_is_refused(client, world):
     assert client.get("/bodies/endringsrad/endringsonsker").status_code == 403
 
 
+def prioritise_in_a_new_meeting(client, session, world) -> Treatment:
+    """Record the 2026 ranking as the decision of a new meeting (6 May) through the backlog
+    page; returns the treatment it put on that meeting's agenda."""
+    meeting = make_meeting(world["body"], date(2026, 5, 6))
+    session.commit()
+    response = client.post(
+        "/bodies/endringsrad/endringsonsker/prioriter?year=2026", data={"meeting_id": meeting.id}
+    )
+    assert response.status_code == 302
+    return session.scalar(select(Treatment).where(Treatment.meeting_id == meeting.id))
+
+
 def test_reorder_and_prioritise_as_a_decision(client, session, world):
     login(client, "sek@example.no")
     third = _requests(session)[2]
@@ -69,13 +81,7 @@ def test_reorder_and_prioritise_as_a_decision(client, session, world):
     client.post(url, data={"direction": "up"})
     page = text_of(client.get("/bodies/endringsrad/endringsonsker?year=2026"))
     assert page.index("1 EØ-003 Varsel") < page.index("2 EØ-001 Dosering")
-    meeting = make_meeting(world["body"], date(2026, 5, 6))
-    session.commit()
-    response = client.post(
-        "/bodies/endringsrad/endringsonsker/prioriter?year=2026", data={"meeting_id": meeting.id}
-    )
-    assert response.status_code == 302
-    treatment = session.scalar(select(Treatment).where(Treatment.meeting_id == meeting.id))
+    treatment = prioritise_in_a_new_meeting(client, session, world)
     assert treatment.number == "1/26" and treatment.sakstype == "Beslutning"
     assert treatment.proposed_decision.splitlines()[1].startswith("1. EØ-003 Varsel")
     page = text_of(client.get(f"/bodies/endringsrad/endringsonsker/{third.id}"))
