@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench check-documents check-calendars check-api lint clean
+.PHONY: run test install migrate demo bench check-documents check-calendars check-api check-load lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ check-calendars: install $(ICALJS)
 # schemathesis against /api/v1/openapi.json, served by gunicorn over the demo (see the script).
 check-api: install
 	$(BIN)/python .ci/check_api.py --max-examples 30
+
+# Every kind of document downloaded by 8 clients for a minute from gunicorn (gthread) on
+# PostgreSQL: GOVERN_LOAD_DATABASE_URL names a server where a throw-away database is made.
+# Fails on any worker that died and any answer that was not 200 (see bench/README.md).
+check-load: install
+	$(BIN)/python bench/load_documents.py
 
 lint: install
 	$(BIN)/ruff check govern tests bench
