@@ -373,8 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     url = server_url(opts.database_url)
     t0 = time.monotonic()
 
+    print("Lager en ny PostgreSQL-database …", flush=True)
     with tempfile.TemporaryDirectory(prefix="govern-load-") as tmp, fresh_database(url) as db_url:
-        print("Laster demodataene inn i en ny PostgreSQL-database …", flush=True)
+        print(f"  ({time.monotonic() - t0:.0f} s) laster demodataene inn i den …", flush=True)
         urls = load_demo(db_url)
         print(f"  ({time.monotonic() - t0:.0f} s) starter gunicorn …", flush=True)
         with Server(db_url, Path(tmp) / "gunicorn.log") as server:
@@ -395,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
             alive = server.alive()
             log = server.log_text()
             print(f"  ({time.monotonic() - t0:.0f} s) stopper gunicorn …", flush=True)
-        print(f"  ({time.monotonic() - t0:.0f} s) ferdig", flush=True)
+        print(f"  ({time.monotonic() - t0:.0f} s) sletter databasen …", flush=True)
+    print(f"  ({time.monotonic() - t0:.0f} s) ferdig", flush=True)
     result = parse_wrk(output)
     deaths = [line for line in log.splitlines() if DEATH.search(line)]
     reboots = log.count(BOOTED) - booted
