@@ -189,7 +189,7 @@ def free_port() -> int:
 class Server:
     """gunicorn with the repository config on a free loopback port; stopped on exit."""
 
-    def __init__(self, database_url: str, log_path: Path):
+    def __init__(self, database_url: str, log_path: Path, debug_allocator: bool = False):
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.log_path = log_path
@@ -202,6 +202,10 @@ class Server:
             "PYTHONFAULTHANDLER": "1",
         }
         self.env.pop("GOVERN_ACCESS_LOG", None)
+        if debug_allocator:
+            # Python's debug allocator: memory written after it was freed, or past its end,
+            # fails at once instead of some time later (slower; for tracing a crash).
+            self.env["PYTHONMALLOC"] = "debug"
 
     def __enter__(self) -> Server:
         self.log = self.log_path.open("wb")
@@ -364,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="samtidige forbindelser")
     parser.add_argument("--database-url", help="PostgreSQL-serveren (en ny database lages der)")
     parser.add_argument("--wrk", default="wrk", help="wrk-programmet")
+    parser.add_argument(
+        "--debug-allocator",
+        action="store_true",
+        help="arbeidsprosessene med Pythons feilsøkingsallokator (PYTHONMALLOC=debug)",
+    )
     opts = parser.parse_args(argv)
     if opts.seconds < 1 or opts.clients < 1:
         parser.error("--seconds og --clients må være positive")
@@ -378,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({time.monotonic() - t0:.0f} s) laster demodataene inn i den …", flush=True)
         urls = load_demo(db_url)
         print(f"  ({time.monotonic() - t0:.0f} s) starter gunicorn …", flush=True)
-        with Server(db_url, Path(tmp) / "gunicorn.log") as server:
+        with Server(db_url, Path(tmp) / "gunicorn.log", opts.debug_allocator) as server:
             cookie = log_in(server.base)
             print(f"  ({time.monotonic() - t0:.0f} s) henter hvert dokument én gang …", flush=True)
             kinds = fetch_each(server.base, cookie, urls)
