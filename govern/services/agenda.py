@@ -77,14 +77,13 @@ def _next_position(session: Session, meeting: Meeting) -> int:
     return (last or 0) + 1
 
 
-def lock_agenda(session: Session, meeting: Meeting) -> None:
-    """Wait until no other transaction is changing this meeting's agenda, then read it afresh.
+def lock_meeting(session: Session, meeting: Meeting) -> None:
+    """Wait until no other transaction holds this lock of the meeting, then read it afresh.
 
-    A new item moves and may renumber items already there (Eventuelt takes the next number
-    and moves down), so additions at the same moment take turns instead of failing on each
-    other's versions. The lock is the meeting row (FOR NO KEY UPDATE, which inserts that
-    refer to the meeting do not wait for) on PostgreSQL and the database write lock on
-    SQLite; both last until the transaction ends. Edits of one item keep their version check.
+    The lock is the meeting row (FOR NO KEY UPDATE, which inserts that refer to the meeting
+    do not wait for) on PostgreSQL and the database write lock on SQLite; both last until
+    the transaction ends. Changes that read the meeting's agenda or files and then add to
+    them take turns on it.
     """
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
@@ -95,6 +94,16 @@ def lock_agenda(session: Session, meeting: Meeting) -> None:
         # changes nothing (plain SQL, so no onupdate column is touched).
         session.execute(text("UPDATE meetings SET id = id WHERE id = :id"), {"id": meeting.id})
         session.refresh(meeting)
+
+
+def lock_agenda(session: Session, meeting: Meeting) -> None:
+    """Lock the meeting (lock_meeting) and read its agenda afresh.
+
+    A new item moves and may renumber items already there (Eventuelt takes the next number
+    and moves down), so additions at the same moment take turns instead of failing on each
+    other's versions. Edits of one item keep their version check.
+    """
+    lock_meeting(session, meeting)
     session.scalars(
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id)
