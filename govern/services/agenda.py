@@ -91,8 +91,9 @@ def lock_meeting(session: Session, meeting: Meeting) -> None:
         session.execute(lock.execution_options(populate_existing=True)).one()
     else:
         # The first write of an SQLite transaction takes the database's write lock; this one
-        # changes nothing (plain SQL, so no onupdate column is touched).
-        session.execute(text("UPDATE meetings SET id = id WHERE id = :id"), {"id": meeting.id})
+        # changes nothing (plain SQL, so no onupdate column or version is touched).
+        statement = text("UPDATE meetings SET version = version WHERE id = :id")
+        session.execute(statement, {"id": meeting.id})
         session.refresh(meeting)
 
 
