@@ -27,6 +27,9 @@ DEFAULTS = {
     "LOGIN_WINDOW": 600,
     #: Largest request body: uploads are at most 20 MB (checked again by the service).
     "MAX_CONTENT_LENGTH": 22 * 1024 * 1024,
+    #: The most a meeting's uploaded attachments may take together (the meeting pack holds
+    #: them all), in megabytes.
+    "MEETING_ATTACHMENTS_MAX_MB": 200,
     #: Rendered pages kept per process (0 turns the page cache off).
     "PAGE_CACHE_SIZE": 256,
     #: A .docx whose styles, margins, header and footer the Word documents start from

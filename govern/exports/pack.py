@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from govern.exports.docx_common import safe_filename
@@ -12,7 +13,7 @@ from govern.exports.docx_package import zip_time
 from govern.exports.innkalling import build_innkalling
 from govern.exports.referat import build_referat
 from govern.exports.toppnotat import build_toppnotat
-from govern.exports.zipfiles import stored, write_zip
+from govern.exports.zipfiles import Entry, StoredFile, stored, stored_file, write_zip
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.presentation import HistoryRow
@@ -29,6 +30,9 @@ class PackSources:
     #: The meeting whose referat a "referat" Vedlegg stands for (None: left out).
     previous: Meeting | None = None
     template: str | Path | None = None
+    #: Where an uploaded Vedlegg's file is on disk, so the pack copies it from there instead
+    #: of reading it into memory (None: `read_file` is used).
+    file_path: Callable[[Attachment], Path | None] | None = None
 
 
 def toppnotat_name(treatment: Treatment) -> str:
@@ -46,8 +50,10 @@ def toppnotat_bytes(treatment: Treatment, sources: PackSources) -> bytes:
     return build_toppnotat(treatment, sources.history(treatment), sources.template)
 
 
-def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes]]:
-    """The pack's files in order: innkalling, the Vedlegg by number, other toppnotater."""
+def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes | Path]]:
+    """The pack's files in order: innkalling, the Vedlegg by number, other toppnotater.
+
+    An uploaded Vedlegg is its path on disk when `sources.file_path` gives one."""
     innkalling = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
     entries = [(innkalling.replace("/", "-"), ".docx", build_innkalling(meeting, sources.template))]
     covered: set[int] = set()
@@ -61,7 +67,8 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
             content = build_referat(sources.previous, sources.template)
             entries.append((prefix + attachment.title, ".docx", content))
         elif attachment.stored_name:
-            content = sources.read_file(attachment)
+            path = sources.file_path(attachment) if sources.file_path else None
+            content = path if path is not None else sources.read_file(attachment)
             if content is not None:
                 ext = PurePosixPath(attachment.filename or attachment.stored_name).suffix.lower()
                 entries.append((prefix + attachment.title, ext, content))
@@ -73,14 +80,24 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
     return _unique([(safe_filename(name) + ext, content) for name, ext, content in entries])
 
 
+def pack_archive(
+    meeting: Meeting, sources: PackSources
+) -> tuple[list[Entry | StoredFile], datetime]:
+    """The pack's zip entries, uploads left on disk, and the date every entry carries."""
+    # Word files, PDFs and spreadsheets are compressed already: stored as they are.
+    entries = [
+        stored_file(name, content) if isinstance(content, Path) else stored(name, content)
+        for name, content in pack_entries(meeting, sources)
+    ]
+    return entries, zip_time(meeting.updated_at)
+
+
 def build_meeting_pack(meeting: Meeting, sources: PackSources) -> bytes:
     """The meeting pack as a zip; the same data gives the same bytes."""
-    # Word files, PDFs and spreadsheets are compressed already: stored as they are.
-    entries = [stored(name, content) for name, content in pack_entries(meeting, sources)]
-    return write_zip(entries, zip_time(meeting.updated_at))
+    return write_zip(*pack_archive(meeting, sources))
 
 
-def _unique(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def _unique(entries: list[tuple[str, bytes | Path]]) -> list[tuple[str, bytes | Path]]:
     """Number repeated file names: 'Notat.pdf', 'Notat (2).pdf'."""
     seen: dict[str, int] = {}
     out = []

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, selectinload
 
 from govern.models.accounts import User
 from govern.models.bodies import Body
@@ -75,6 +75,43 @@ def _next_position(session: Session, meeting: Meeting) -> int:
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     )
     return (last or 0) + 1
+
+
+def lock_meeting(session: Session, meeting: Meeting) -> None:
+    """Wait until no other transaction holds this lock of the meeting, then read it afresh.
+
+    The lock is the meeting row (FOR NO KEY UPDATE, which inserts that refer to the meeting
+    do not wait for) on PostgreSQL and the database write lock on SQLite; both last until
+    the transaction ends. Changes that read the meeting's agenda or files and then add to
+    them take turns on it.
+    """
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        lock = select(Meeting).where(Meeting.id == meeting.id).with_for_update(key_share=True)
+        session.execute(lock.execution_options(populate_existing=True)).one()
+    else:
+        # The first write of an SQLite transaction takes the database's write lock; this one
+        # changes nothing (plain SQL, so no onupdate column or version is touched).
+        statement = text("UPDATE meetings SET version = version WHERE id = :id")
+        session.execute(statement, {"id": meeting.id})
+        session.refresh(meeting)
+
+
+def lock_agenda(session: Session, meeting: Meeting) -> None:
+    """Lock the meeting (lock_meeting) and read its agenda afresh.
+
+    A new item moves and may renumber items already there (Eventuelt takes the next number
+    and moves down), so additions at the same moment take turns instead of failing on each
+    other's versions. Edits of one item keep their version check.
+    """
+    lock_meeting(session, meeting)
+    session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.treatment))
+        .execution_options(populate_existing=True)
+    ).all()
+    session.expire(meeting, ["items"])
 
 
 def put_case_on_agenda(
@@ -462,6 +499,7 @@ def add_case_item(
     to the new case and takes the next one, so the numbers follow the agenda and Eventuelt
     keeps the last, as in the meeting packs. No number is ever freed or reused.
     """
+    lock_agenda(session, meeting)
     check_open(meeting)
     _day(meeting, data.day)
     check_sakstype(data.sakstype)
@@ -499,6 +537,7 @@ def add_entry(
 ) -> AgendaItem:
     """Add a break or heading at the end of its day (before Eventuelt), or an unnumbered
     sub-point under the case item `parent`."""
+    lock_agenda(session, meeting)
     check_open(meeting)
     if data.kind not in ENTRY_KINDS:
         raise InvalidInput(f"Ukjent type punkt «{data.kind}»", field="kind")

@@ -26,7 +26,7 @@ from govern.models.base import utcnow
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.services import audit
-from govern.services.agenda import add_attachment_reference
+from govern.services.agenda import add_attachment_reference, lock_meeting
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.meetings import previous_meeting
 from govern.timeutil import date_span
@@ -148,6 +148,43 @@ def next_attachment_number(session: Session, meeting: Meeting) -> int:
     return (last or 0) + 1
 
 
+def _megabytes(size: int) -> str:
+    """'200 MB', '12,5 MB', '800 kB'."""
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    value = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return f"{value.replace('.', ',')} MB"
+
+
+def check_meeting_total(
+    session: Session,
+    meeting: Meeting,
+    adding: int,
+    limit: int | None,
+    replacing: Attachment | None = None,
+) -> None:
+    """Refuse a file that would take the meeting's attachments over `limit` bytes in all.
+
+    The meeting is locked first, so two uploads at the same moment cannot both pass.
+    """
+    if limit is None:
+        return
+    lock_meeting(session, meeting)
+    others = [Attachment.id != replacing.id] if replacing is not None else []
+    used = session.scalar(
+        select(func.coalesce(func.sum(Attachment.size), 0)).where(
+            Attachment.meeting_id == meeting.id, Attachment.stored_name.is_not(None), *others
+        )
+    )
+    if used + adding > limit:
+        raise InvalidInput(
+            f"Vedleggene til møte {meeting.number} kan til sammen være høyst "
+            f"{_megabytes(limit)}. Med denne filen ({_megabytes(adding)}) ville de blitt "
+            f"{_megabytes(used + adding)}. Slett eller bytt ut et vedlegg først.",
+            field="file",
+        )
+
+
 def _treatment(session: Session, meeting: Meeting, treatment_id: int | None) -> Treatment | None:
     if not treatment_id:
         return None
@@ -237,9 +274,12 @@ def add_attachment(
     data: UploadInput,
     upload_dir: Path,
     actor: User | None = None,
+    total_limit: int | None = None,
 ) -> Attachment:
     """Add Vedlegg n to a meeting: a file (checked by content, then written), a reference
-    whose file follows later, the case's toppnotat or the previous meeting's referat."""
+    whose file follows later, the case's toppnotat or the previous meeting's referat.
+
+    `total_limit` (bytes) bounds the meeting's uploaded files together."""
     _check_open(meeting, "file")
     source = data.source or "file"
     if source not in SOURCE_LABELS:
@@ -251,6 +291,8 @@ def add_attachment(
             field="file",
         )
     ext = check_file(data.filename, data.content) if has_file else None
+    if ext is not None:
+        check_meeting_total(session, meeting, len(data.content), total_limit)
     treatment = _treatment(session, meeting, data.treatment_id)
     if source == "referat":
         _previous_meeting(session, meeting)
@@ -288,9 +330,11 @@ def attach_file(
     content: bytes,
     upload_dir: Path,
     actor: User | None = None,
+    total_limit: int | None = None,
 ) -> str | None:
     """Give a registered Vedlegg its file, or a new one; returns the replaced file's stored
-    name, which the caller removes once the change is committed."""
+    name, which the caller removes once the change is committed. `total_limit` as for
+    add_attachment (a replaced file no longer counts)."""
     _check_open(attachment.meeting, "file")
     if attachment.source != "file":
         raise Conflict(
@@ -299,6 +343,7 @@ def attach_file(
             field="file",
         )
     ext = check_file(filename, content)
+    check_meeting_total(session, attachment.meeting, len(content), total_limit, attachment)
     replaced = attachment.stored_name
     _write(attachment, filename, content, ext, upload_dir)
     flush_or_remove(session, attachment.stored_name, upload_dir)

@@ -32,6 +32,7 @@ def register_views(app: Flask) -> None:
         running,
         search,
     )
+    from govern.views.headers import init_headers
 
     for module in (
         auth,
@@ -67,6 +68,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(meeting_dates, "meeting_dates")
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
+    init_headers(app)
 
 
 ERROR_TEXT = {

@@ -27,6 +27,15 @@ class PageCache:
         self._items: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def keys_in_order(self) -> list[tuple]:
+        """The keys, least recently used first."""
+        with self._lock:
+            return list(self._items)
+
     def get(self, key: tuple) -> bytes | None:
         with self._lock:
             value = self._items.get(key)
@@ -60,21 +69,36 @@ def viewer_variant() -> str | None:
     return None if current_user.is_authenticated else "public"
 
 
-def cached_page(view: Callable) -> Callable:
-    """Serve a GET page from the cache while the data has not changed since it was built."""
+def cache_key(args: tuple[str, ...]) -> tuple:
+    """The request as far as the page depends on it: the path and the declared parameters.
+
+    Any other query parameter (a cache-busting `?v=…`, tracking tags) does not change what
+    the view renders, so it must not make a new entry that pushes real pages out.
+    """
+    return (request.path, tuple((name, tuple(request.args.getlist(name))) for name in args))
+
+
+def cached_page(view: Callable | None = None, *, args: tuple[str, ...] = ()) -> Callable:
+    """Serve a GET page from the cache while the data has not changed since it was built.
+
+    `args` names the query parameters the view reads; the others are not part of the key.
+    Use as `@cached_page` or `@cached_page(args=("fra",))`.
+    """
+    if view is None:
+        return lambda inner: cached_page(inner, args=args)
 
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*view_args, **kwargs):
         variant = viewer_variant()
         if variant is None or not current_app.config["PAGE_CACHE_SIZE"] or session.get("_flashes"):
             # A page that carries a one-time message is never cached or served from cache.
-            return view(*args, **kwargs)
+            return view(*view_args, **kwargs)
         revision = committed_revision(db.engine)
         etag = f"r{revision}-{variant}"
-        key = (request.full_path, variant, revision)
+        key = (cache_key(args), variant, revision)
         body = _cache().get(key)
         if body is None:
-            response = make_response(view(*args, **kwargs))
+            response = make_response(view(*view_args, **kwargs))
             if response.status_code != 200:
                 return response
             _cache().put(key, response.get_data())

@@ -54,7 +54,7 @@ def _linkable(case_id: int) -> tuple[Case, list[Treatment]]:
 
 
 @bp.get("/cases/<int:case_id>")
-@cached_page
+@cached_page(args=("fra",))
 def view_case(case_id: int):
     case, history = _history(case_id)
     treatments = visible_treatments(current_user, history)

@@ -1,7 +1,8 @@
 """Word documents and the meeting pack for download: innkalling, referat, toppnotat, sakspapirer.
 
 Documents are built on each request from the current data; the same data gives the same
-bytes, so the ETag is a hash of the content and a repeated download can answer 304.
+bytes, so the ETag is a hash of the content and a repeated download can answer 304. The
+meeting pack is written to a file once per content and sent from there (views.pack_files).
 """
 
 from __future__ import annotations
@@ -16,27 +17,29 @@ from flask_login import current_user
 from govern import queries
 from govern.exports.docx_common import safe_filename
 from govern.exports.innkalling import build_innkalling
-from govern.exports.pack import PackSources, build_meeting_pack, toppnotat_bytes, toppnotat_name
+from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
 from govern.exports.referat import build_referat
 from govern.extensions import db
 from govern.models.cases import Treatment
 from govern.permissions import can, require, visible_treatments
 from govern.presentation import earlier_treatments, history_rows
 from govern.services.attachments import stored_path
+from govern.views.pack_files import meeting_pack_file
 
 bp = Blueprint("documents", __name__, template_folder="../../templates")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def send_document(content: bytes, name: str, mimetype: str = DOCX):
-    """Send a built file as a download, answering If-None-Match with 304."""
+def send_document(content: bytes | Path, name: str, mimetype: str = DOCX, etag: str = ""):
+    """Send a built file (bytes, or a file with its ETag) as a download, answering
+    If-None-Match with 304."""
     response = send_file(
-        BytesIO(content),
+        content if isinstance(content, Path) else BytesIO(content),
         mimetype=mimetype,
         as_attachment=True,
         download_name=name,
-        etag=sha256(content).hexdigest()[:40],
+        etag=etag or sha256(content).hexdigest()[:40],
         conditional=True,
         max_age=0,
     )
@@ -52,8 +55,11 @@ def _meeting(meeting_id: int):
 
 
 def _sources(meeting=None) -> PackSources:
+    def file_path(owner) -> Path | None:
+        return stored_path(Path(current_app.instance_path) / "uploads", owner)
+
     def read_file(owner):
-        path = stored_path(Path(current_app.instance_path) / "uploads", owner)
+        path = file_path(owner)
         return path.read_bytes() if path else None
 
     def decision_shown(t: Treatment) -> bool:
@@ -69,7 +75,8 @@ def _sources(meeting=None) -> PackSources:
     previous = queries.previous_meeting(db.session, meeting) if wants_referat else None
     if previous is not None and not can(current_user, "read_minutes", previous):
         previous = None
-    return PackSources(read_file, history, previous, current_app.config.get("DOCX_TEMPLATE"))
+    template = current_app.config.get("DOCX_TEMPLATE")
+    return PackSources(read_file, history, previous, template, file_path)
 
 
 @bp.get("/meetings/<int:meeting_id>/innkalling.docx")
@@ -93,9 +100,9 @@ def referat(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/sakspapirer.zip")
 def meeting_pack(meeting_id: int):
     meeting = _meeting(meeting_id)
-    content = build_meeting_pack(meeting, _sources(meeting))
+    path, etag = meeting_pack_file(meeting, _sources(meeting))
     name = f"Sakspapirer – {meeting.body.short_name} {meeting.number}"
-    return send_document(content, safe_filename(name) + ".zip", "application/zip")
+    return send_document(path, safe_filename(name) + ".zip", "application/zip", etag)
 
 
 @bp.get("/treatments/<int:treatment_id>/toppnotat.docx")

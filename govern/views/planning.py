@@ -44,7 +44,13 @@ from govern.services import agenda, attachments, invitations, meetings
 from govern.services.audit import StaleEdit, stale_edit
 from govern.services.errors import GovernError, InvalidInput
 from govern.timeutil import weekday_date
-from govern.views.uploads import commit_or_remove, read_upload, remove_upload, upload_dir
+from govern.views.uploads import (
+    commit_or_remove,
+    meeting_total_limit,
+    read_upload,
+    remove_upload,
+    upload_dir,
+)
 
 bp = Blueprint("planning", __name__, template_folder="../../templates")
 
@@ -435,7 +441,7 @@ def meeting_attachments(meeting_id: int):
         try:
             data = form.to_input(read_upload(form.file.data))
             added = attachments.add_attachment(
-                db.session, meeting, data, upload_dir(), current_user
+                db.session, meeting, data, upload_dir(), current_user, meeting_total_limit()
             )
             commit_or_remove(added.stored_name)
         except GovernError as error:
@@ -461,7 +467,13 @@ def attach_file(attachment_id: int):
     try:
         name = upload.filename if upload else ""
         replaced = attachments.attach_file(
-            db.session, attachment, name, read_upload(upload), upload_dir(), current_user
+            db.session,
+            attachment,
+            name,
+            read_upload(upload),
+            upload_dir(),
+            current_user,
+            meeting_total_limit(),
         )
         commit_or_remove(attachment.stored_name)
     except GovernError as error:

@@ -34,7 +34,7 @@ from govern.services.priority_import import score_template
 from govern.services.priority_participants import participants
 from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
-from govern.views.uploads import commit_or_remove, upload_dir
+from govern.views.uploads import commit_or_remove, meeting_total_limit, upload_dir
 
 bp = Blueprint("priorities", __name__, template_folder="../../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -242,7 +242,9 @@ def attach_result(round_id: int):
         treatment_id=treatment.id,
     )
     try:
-        attachment = add_attachment(db.session, treatment.meeting, data, upload_dir(), current_user)
+        attachment = add_attachment(
+            db.session, treatment.meeting, data, upload_dir(), current_user, meeting_total_limit()
+        )
     except GovernError as error:
         db.session.rollback()
         form.add_errors({"treatment_id": error.message})

@@ -15,6 +15,11 @@ def upload_dir() -> Path:
     return Path(current_app.instance_path) / "uploads"
 
 
+def meeting_total_limit() -> int:
+    """The most a meeting's uploaded attachments may take together, in bytes."""
+    return int(float(current_app.config["MEETING_ATTACHMENTS_MAX_MB"]) * 1024 * 1024)
+
+
 def read_upload(upload) -> bytes:
     """The uploaded file's bytes, at most one more than the limit (so too big shows)."""
     return upload.stream.read(attachments.MAX_SIZE + 1) if upload else b""

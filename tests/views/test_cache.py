@@ -55,3 +55,35 @@ def test_pages_answer_conditional_requests(client, session):
     again = client.get("/bodies", headers={"If-None-Match": etag})
     assert again.status_code == 200
     assert "Nytt råd" in text_of(again)
+
+
+def test_unknown_query_parameters_share_the_page_and_keep_the_cache_bounded(app, client, session):
+    app.config["PAGE_CACHE_SIZE"] = 8
+    slugs = [f"rad-{n}" for n in range(12)]
+    for slug in slugs:
+        make_body(slug, f"Råd {slug}")
+    session.commit()
+    for slug in slugs:  # more real pages than the cache holds
+        assert client.get(f"/bodies/{slug}").status_code == 200
+    assert len(app.extensions["govern_page_cache"]) == 8
+    first = client.get("/bodies")
+    for n in range(50):
+        again = client.get(f"/bodies?v={n}x{n * 7919}&utm_source=nyhetsbrev")
+        assert again.status_code == 200 and again.get_data() == first.get_data()
+    cache = app.extensions["govern_page_cache"]
+    paths = [key[0][0] for key in cache.keys_in_order()]
+    # One entry for /bodies however many parameters were tried, and the body pages that
+    # were there before it are still there (only the oldest one made room for it).
+    assert len(cache) == 8 and paths.count("/bodies") == 1
+    assert paths[:7] == [f"/bodies/{slug}" for slug in slugs[5:]]
+
+
+def test_a_parameter_the_view_reads_is_part_of_the_key(app, client, session):
+    meeting = make_meeting(make_body())
+    item = add_case(meeting, "Sak med historikk")
+    session.commit()
+    url = f"/cases/{item.treatment.case_id}"
+    for query in ("", f"?fra={meeting.id}", f"?fra={meeting.id}&v=1", "?v=2"):
+        assert client.get(url + query).status_code == 200
+    keys = sorted(key[0] for key in app.extensions["govern_page_cache"].keys_in_order())
+    assert keys == [(url, (("fra", ()),)), (url, (("fra", (str(meeting.id),)),))]
