@@ -23,8 +23,8 @@ from typing import Any
 from flask import Flask, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 
-#: Line breaks other than LF that editors put into pasted text: vertical tab, form feed.
-SOFT_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+from govern.text_rules import SOFT_BREAKS
+
 #: Not allowed in any text value: C0 controls except TAB, LF, CR; DEL; lone surrogates.
 FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 #: Not allowed in paths and names: every C0 control, DEL and lone surrogates.

@@ -1,0 +1,39 @@
+"""What text govern accepts where: one line or many, and what XML can hold.
+
+Forms, the API, the exchange import, mail and the exports all ask these functions, so a
+name that is refused in one place is refused in all, and an export drops exactly the
+characters its format cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Line breaks of every kind: CR, LF, vertical tab, form feed, NEL, line/paragraph separator.
+LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+#: Characters XML 1.0 cannot hold (and Word and Excel refuse): C0 controls but TAB, LF and CR;
+#: DEL and C1 controls (but NEL); lone surrogates; U+FFFE and U+FFFF.
+INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+#: What Word's Shift+Enter (vertical tab) and a page break (form feed) mean in running text.
+SOFT_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def has_line_break(value) -> bool:
+    """Whether a value is text with a line break in it."""
+    return isinstance(value, str) and LINE_BREAK.search(value) is not None
+
+
+def one_line(text: str | None) -> str:
+    """Text on one line: every run of line breaks becomes one space (for mail headers)."""
+    if not text:
+        return ""
+    return re.sub(r"\s*(?:" + LINE_BREAK.pattern + r")+\s*", " ", text).strip()
+
+
+def xml_text(text: str | None) -> str:
+    """Text as an .xlsx or .docx can hold it: vertical tab and form feed as line breaks,
+    CRLF and CR as LF, and the characters XML cannot hold dropped."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SOFT_BREAKS)
+    return INVALID_XML.sub("", text)
