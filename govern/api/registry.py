@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from govern.api import bp
 from govern.api.errors import ApiProblem, need_token
 from govern.api.schemas import MAX_INT
-from govern.views.input_guard import ControlCharacter, clean_json
+from govern.text_rules import ControlCharacter, clean_json
 
 #: Request bodies larger than this are refused with 413.
 MAX_BODY = 1024 * 1024

@@ -12,23 +12,16 @@ request (login, CSRF, the view) and refuses, with a Norwegian 400, a request tha
 Vertical tab (Word's Shift+Enter) and form feed (a page break) in a form value are what a user
 pastes, not an attack: they become line feeds, and single-line fields then refuse a line
 break with a message at the field (see govern.forms.base). JSON bodies go through
-`clean_json`, called where the API reads its one body (govern.api.registry.parse_body).
+`clean_json` (govern.text_rules), called where the API reads its one body (parse_body).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from flask import Flask, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from govern.text_rules import SOFT_BREAKS
+from govern.text_rules import FORBIDDEN_IN_TEXT, ControlCharacter, clean_name, clean_text
 
-#: Not allowed in any text value: C0 controls except TAB, LF, CR; DEL; lone surrogates.
-FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-#: Not allowed in paths and names: every C0 control, DEL and lone surrogates.
-FORBIDDEN_IN_NAME = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 MESSAGE = (
     "Forespørselen inneholder et kontrolltegn (for eksempel en NUL-byte) som ikke kan "
     "brukes i adresser, skjemaer eller filnavn. Fjern tegnet og prøv igjen."
@@ -36,43 +29,13 @@ MESSAGE = (
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class ControlCharacter(ValueError):
-    """Text holds a control character govern does not accept."""
-
-
-def clean_text(value: str) -> str:
-    """A text value as govern takes it: vertical tab and form feed as line breaks; raises
-    ControlCharacter for any other control character but tab, LF and CR."""
-    value = value.translate(SOFT_BREAKS)
-    if FORBIDDEN_IN_TEXT.search(value):
-        raise ControlCharacter(value)
-    return value
-
-
-def clean_json(value: Any) -> Any:
-    """A parsed JSON document with every string (keys too) passed through `clean_text`."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [clean_json(item) for item in value]
-    if isinstance(value, dict):
-        return {_clean_name(key): clean_json(item) for key, item in value.items()}
-    return value
-
-
-def _clean_name(name: str) -> str:
-    if FORBIDDEN_IN_NAME.search(name):
-        raise ControlCharacter(name)
-    return name
-
-
 def refuse_control_characters() -> None:
     """before_request: 400 for control characters anywhere in the request, before any view;
     vertical tabs and form feeds in form values become line breaks."""
     try:
-        _clean_name(request.path)
+        clean_name(request.path)
         for name, value in request.args.items(multi=True):
-            _clean_name(name)
+            clean_name(name)
             if FORBIDDEN_IN_TEXT.search(value):
                 raise ControlCharacter(value)
         if request.mimetype in FORM_TYPES and not request.path.startswith("/api/"):
@@ -82,10 +45,10 @@ def refuse_control_characters() -> None:
 
 
 def _clean_form() -> None:
-    form = [(_clean_name(key), clean_text(value)) for key, value in request.form.items(multi=True)]
+    form = [(clean_name(key), clean_text(value)) for key, value in request.form.items(multi=True)]
     for key, upload in request.files.items(multi=True):
-        _clean_name(key)
-        _clean_name(upload.filename or "")
+        clean_name(key)
+        clean_name(upload.filename or "")
     # Werkzeug keeps the parsed form in the instance dict; the view sees the cleaned values.
     request.__dict__["form"] = ImmutableMultiDict(form)
     request.__dict__.pop("values", None)
