@@ -51,9 +51,10 @@ def one_line(text: str | None) -> str:
     return re.sub(r"\s*(?:" + LINE_BREAK.pattern + r")+\s*", " ", text).strip()
 
 
-def xml_text(text: str | None) -> str:
-    """Text as an .xlsx or .docx can hold it: vertical tab and form feed as line breaks,
-    CRLF and CR as LF, and the characters XML cannot hold dropped."""
+def export_text(text: str | None) -> str:
+    """Text as every export can hold it (XML in .docx and .xlsx, TEXT in iCalendar): vertical
+    tab and form feed as line breaks, CRLF and CR as LF, and the characters XML cannot hold
+    dropped. Data saved before the input rules may still have them; exports never fail on it."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SOFT_BREAKS)

@@ -18,6 +18,7 @@ import icalendar
 from govern.exports.ical_fold import component_bytes
 from govern.models.meetings import Meeting, MeetingDay
 from govern.presentation import agenda_days
+from govern.text_rules import export_text
 from govern.timeutil import local
 
 PRODID = "-//govern//Møter i e-helseråd//NO"
@@ -26,11 +27,12 @@ REFRESH = "PT1H"
 
 
 def _text(value: str) -> str:
-    """User text with every line break as a plain newline (iCalendar escapes it as \\n).
+    """User text with every line break as a plain newline (iCalendar escapes it as \\n) and no
+    control characters (iCalendar TEXT cannot hold them).
 
     A lone CR would otherwise reach the file unescaped and could end a content line.
     """
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return export_text(value)
 
 
 def _meeting_url(meeting: Meeting, base_url: str) -> str:

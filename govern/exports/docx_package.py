@@ -25,7 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from govern.exports import docx_template as styles
 from govern.exports.zipfiles import Entry, deflated, write_zip
-from govern.text_rules import xml_text
+from govern.text_rules import export_text
 from govern.timeutil import local
 
 #: The earliest time a zip entry can carry.
@@ -35,7 +35,7 @@ _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 def clean(text: str | None) -> str:
     """Text as Word can hold it: no control characters, Windows and Mac line ends, vertical
     tabs and form feeds as '\\n'."""
-    return xml_text(text)
+    return export_text(text)
 
 
 def run(text: str, bold: bool = False) -> str:
@@ -163,7 +163,7 @@ def _core_xml(title: str, author: str, created: datetime, modified: datetime) ->
         'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
+        f"<dc:title>{escape(clean(title))}</dc:title><dc:creator>{escape(clean(author))}</dc:creator>"
         "<cp:lastModifiedBy>govern</cp:lastModifiedBy><cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp(created)}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp(modified)}</dcterms:modified>'
