@@ -18,7 +18,7 @@ import icalendar
 from govern.exports.ical_fold import component_bytes
 from govern.models.meetings import Meeting, MeetingDay
 from govern.presentation import agenda_days
-from govern.text_rules import export_text
+from govern.text_rules import export_text, one_line
 from govern.timeutil import local
 
 PRODID = "-//govern//Møter i e-helseråd//NO"
@@ -35,6 +35,11 @@ def _text(value: str) -> str:
     return export_text(value)
 
 
+def _param(value: str) -> str:
+    """User text as a parameter value or a name (CN=…, X-WR-CALNAME): on one line."""
+    return one_line(export_text(value))
+
+
 def _meeting_url(meeting: Meeting, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/meetings/{meeting.id}"
 
@@ -46,7 +51,7 @@ def _organizer(meeting: Meeting, mail_from: str | None) -> icalendar.vCalAddress
         person = membership.person
         if membership.role == "sekretariat" and membership.active_on(today) and person.email:
             organizer = icalendar.vCalAddress(f"mailto:{person.email}")
-            organizer.params["CN"] = _text(person.name)
+            organizer.params["CN"] = _param(person.name)
             return organizer
     sender = mail_from if mail_from is not None else _configured_sender()
     return icalendar.vCalAddress(f"mailto:{sender}") if sender else None
@@ -192,7 +197,7 @@ def _publish_head(name: str | None) -> bytes:
     """The calendar's own lines up to its components (the same for every file of a name)."""
     cal = _calendar("PUBLISH")
     if name is not None:
-        cal.add("x-wr-calname", _text(name))
+        cal.add("x-wr-calname", _param(name))  # a name: one line
         cal.add(
             "refresh-interval",
             icalendar.vDuration.from_ical(REFRESH),
@@ -250,7 +255,7 @@ def build_itip(
             events.append(_removed_day_event(meeting, uid, by_uid, base_url, mail_from))
     for event in events:
         address = icalendar.vCalAddress(f"mailto:{attendee.email}")
-        address.params["CN"] = _text(attendee.name)
+        address.params["CN"] = _param(attendee.name)
         address.params["ROLE"] = getattr(attendee, "role", None) or "REQ-PARTICIPANT"
         if method == "REQUEST":
             address.params["PARTSTAT"] = "NEEDS-ACTION"

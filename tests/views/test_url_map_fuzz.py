@@ -83,10 +83,9 @@ def _is_field(form, name: str) -> bool:
 def real_values() -> dict[str, str]:
     values = dict(FIXED)
     for argument, (model, column) in REAL.items():
+        attribute = getattr(getattr(models, model), column)
         found = db.session.scalar(
-            select(getattr(getattr(models, model), column))
-            .where(getattr(getattr(models, model), column).is_not(None))
-            .limit(1)
+            select(attribute).where(attribute.is_not(None)).order_by(attribute).limit(1)
         )
         values[argument] = str(found if found is not None else 1)
     return values
