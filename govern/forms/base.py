@@ -52,7 +52,10 @@ def single_line_message(field: Field) -> str:
 def is_single_line(field: Field) -> bool:
     """Text inputs are single-line: names, titles, places, e-mail addresses and the like go
     into mail headers, file names and one-line cells, where a line break breaks them. Text
-    areas are multi-line, unless they carry SingleLine."""
+    areas are multi-line, unless they carry SingleLine; hidden fields carry what the page
+    was opened with (a question's wording, say), not what a user typed."""
+    if getattr(field.widget, "input_type", None) == "hidden":
+        return False
     return isinstance(field, StringField) and not isinstance(field, TextAreaField)
 
 
