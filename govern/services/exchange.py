@@ -159,6 +159,18 @@ SINGLE_LINE = frozenset(
         "at",
         "date",
         "planned",
+        # references to people, bodies and cases by their names and keys
+        "person",
+        "by",
+        "for",
+        "deputy_for",
+        "body",
+        "case",
+        "follows",
+        "escalates_to",
+        "case_number",
+        "code",
+        "criterion",
     ]
 )
 

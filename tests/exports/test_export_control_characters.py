@@ -141,3 +141,34 @@ def test_csv_downloads_name_one_charset(app, client, demo):  # noqa: F811
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert response.data.startswith("\ufeff".encode())
+
+
+def test_exchange_export_writes_what_its_import_takes(app, session, demo):  # noqa: F811
+    import json
+
+    from govern.exports.exchange import build_exchange, dump_exchange
+    from govern.services.exchange import SINGLE_LINE
+    from govern.text_rules import has_line_break
+
+    poison(PASTED if is_postgres() else PASTED + "\x00")
+    document = json.loads(dump_exchange(build_exchange(session)))
+    found, problems = [], []
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for k, item in value.items():
+                walk(item, k)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str):
+            if FORBIDDEN.search(value):
+                problems.append((key, value))
+            if key in SINGLE_LINE and has_line_break(value):
+                problems.append((key, value))
+            if VISIBLE in re.sub(r"\s+", "", value):
+                found.append(key)
+
+    walk(document)
+    assert problems == []
+    assert {"name", "title", "decision", "notes"} <= set(found)
