@@ -49,12 +49,20 @@ REAL_IDS = {
 }
 
 
+#: Text path parameters also get a NUL byte, a vertical tab and other control characters
+#: (TOML escapes): the answer must be a 400, never a 5xx.
+HOSTILE = ["x\\u0000y", "a\\u000bb", "\\u001f", "x\\u007f", "a\\r\\nb"]
+
+
 def real_ids_config(ids: dict[str, list]) -> str:
-    """schemathesis.toml: a dictionary of real values per path parameter, used half the time."""
+    """schemathesis.toml: a dictionary of real values per path parameter, used half the time;
+    text parameters' dictionaries hold some control characters too (see HOSTILE)."""
     lines = []
     for name, values in ids.items():
         if values:
             quoted = ", ".join(repr(v) if isinstance(v, int) else f'"{v}"' for v in values)
+            if not isinstance(values[0], int):
+                quoted += ", " + ", ".join(f'"{v}"' for v in HOSTILE)
             lines += [f"[dictionaries.{name}]", f"values = [{quoted}]", ""]
     lines.append("[parameters]")
     for name, values in ids.items():
@@ -149,6 +157,8 @@ def main() -> int:
                 str(args.max_examples),
                 "--seed",
                 str(args.seed),
+                "--generation-allow-x00",
+                "true",
                 "--phases",
                 "examples,coverage,fuzzing",
                 "--workers",

@@ -109,6 +109,7 @@ _PYDANTIC_DETAILS = {
     "greater_than": "er for liten",
     "less_than": "er for stor",
     "string_pattern_mismatch": "har feil form",
+    "single_line": "kan ikke ha linjeskift; skriv alt på én linje",
 }
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from govern.api import bp
 from govern.api.errors import ApiProblem, need_token
 from govern.api.schemas import MAX_INT
+from govern.text_rules import ControlCharacter, clean_json
 
 #: Request bodies larger than this are refused with 413.
 MAX_BODY = 1024 * 1024
@@ -159,6 +160,12 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
     return model.model_validate(values, context={"where": "query"})
 
 
+CONTROL_CHARACTER_DETAIL = (
+    "Innholdet har et kontrolltegn (for eksempel en NUL-byte) i en tekst eller et feltnavn. "
+    "Fjern tegnet og prøv igjen."
+)
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The JSON body as a model: 413 when too large, 415 when not JSON, 400 when malformed."""
     length = request.content_length
@@ -175,5 +182,11 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiProblem(400, "Innholdet er ikke gyldig JSON.") from None
     if not isinstance(payload, dict):
         raise ApiProblem(400, "Innholdet må være et JSON-objekt.")
+    try:
+        cleaned = clean_json(payload)
+    except ControlCharacter:
+        raise ApiProblem(400, CONTROL_CHARACTER_DETAIL) from None
+    if cleaned != payload:
+        raw = json.dumps(cleaned).encode("utf-8")
     # JSON mode: strict types, yet dates may be ISO strings as JSON has no dates.
     return model.model_validate_json(raw)

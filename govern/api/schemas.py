@@ -5,17 +5,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES
+from govern.text_rules import has_line_break
 
 T = TypeVar("T")
 
 BodyKind = Literal[BODY_KINDS]  # type: ignore[valid-type]
 BodyStatus = Literal[BODY_STATUSES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
+
+
+def _one_line(value: str) -> str:
+    if has_line_break(value):
+        raise PydanticCustomError("single_line", "must be one line")
+    return value
+
+
+#: One line of text: names, titles, places and addresses go into mail headers and one-line
+#: cells; a line break there is refused (422) like the forms refuse it.
+Line = AfterValidator(_one_line)
 Text = Annotated[str, Field(max_length=10_000)]
-Name = Annotated[str, Field(max_length=300)]
+Name = Annotated[str, Field(max_length=300), Line]
 Required = Annotated[str, Field(min_length=1, pattern=r"\S")]
 #: Database ids and versions: 32-bit, as PostgreSQL's integer.
 MAX_INT = 2_147_483_647
@@ -131,8 +144,8 @@ class BodyDetail(BodySummary):
 
 class BodyCreate(Request):
     slug: Annotated[str, Field(max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    name: Annotated[Required, Field(max_length=300)]
-    short_name: Annotated[Required, Field(max_length=120)]
+    name: Annotated[Required, Field(max_length=300), Line]
+    short_name: Annotated[Required, Field(max_length=120), Line]
     kind: BodyKind
     status: BodyStatus = "Etablert"
     mandate: Text = ""
@@ -144,8 +157,8 @@ class BodyUpdate(Request):
     """All fields but the address (slug); `version` as read."""
 
     version: Id
-    name: Annotated[Required, Field(max_length=300)]
-    short_name: Annotated[Required, Field(max_length=120)]
+    name: Annotated[Required, Field(max_length=300), Line]
+    short_name: Annotated[Required, Field(max_length=120), Line]
     kind: BodyKind
     status: BodyStatus = "Etablert"
     mandate: Text = ""
@@ -193,9 +206,9 @@ class PersonOut(Response):
 
 
 class PersonCreate(Request):
-    name: Annotated[str, Field(max_length=200)]
-    organisation: Annotated[str, Field(max_length=200)] | None = None
-    email: Annotated[str, Field(max_length=254)] | None = None
+    name: Annotated[str, Field(max_length=200), Line]
+    organisation: Annotated[str, Field(max_length=200), Line] | None = None
+    email: Annotated[str, Field(max_length=254), Line] | None = None
 
 
 class PersonUpdate(PersonCreate):
@@ -246,16 +259,16 @@ class CaseDetail(CaseSummary):
 
 
 class CaseCreate(Request):
-    title: Annotated[str, Field(max_length=500)]
+    title: Annotated[str, Field(max_length=500), Line]
     sakseier: Name = ""
     saksbehandler: Name = ""
-    key: Annotated[str, Field(max_length=120)] | None = None
+    key: Annotated[str, Field(max_length=120), Line] | None = None
     follows_id: Id | None = None
 
 
 class CaseUpdate(Request):
     version: Id
-    title: Annotated[str, Field(max_length=500)]
+    title: Annotated[str, Field(max_length=500), Line]
     sakseier: Name = ""
     saksbehandler: Name = ""
     follows_id: Id | None = None

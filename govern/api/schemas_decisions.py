@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from govern.api.schemas import Id, Name, PageQuery, Query, Request, Response, TreatmentOut
+from govern.api.schemas import Id, Line, Name, PageQuery, Query, Request, Response, TreatmentOut
 from govern.api.schemas_meetings import LongText, Sakstype, Title, Version
 from govern.models.followups import FOLLOW_UP_STATUSES
 
@@ -92,11 +92,11 @@ class FollowUpQuery(PageQuery):
 class FollowUpIn(Request):
     """Ansvarlig: `organisation_id`, `person_id` og/eller fritekst `responsible`."""
 
-    title: Annotated[str, Field(max_length=300)] = ""
+    title: Annotated[str, Field(max_length=300), Line] = ""
     status: FollowUpStatus = "ikke startet"
     organisation_id: Id | None = None
     person_id: Id | None = None
-    responsible: Annotated[str, Field(max_length=300)] = ""
+    responsible: Annotated[str, Field(max_length=300), Line] = ""
     due_on: date | None = None
     notes: LongText = ""
 
@@ -142,9 +142,11 @@ class ExternalTreatmentIn(Request):
     """En behandling i et eksternt organ (Nasjonalt e-helseråd, NUIT …), registrert for hånd."""
 
     body: Slug = Field(description="Det eksterne organets slug")
-    number: Annotated[str, Field(max_length=20)] = Field(description="Saksnummer, f.eks. 14/25")
+    number: Annotated[str, Field(max_length=20), Line] = Field(
+        description="Saksnummer, f.eks. 14/25"
+    )
     decided_on: date | None = Field(None, description="Møtedato; året må passe med nummeret")
-    title: Annotated[str, Field(max_length=500)] | None = Field(
+    title: Annotated[str, Field(max_length=500), Line] | None = Field(
         None, description="Tittelen der, om den var en annen enn sakens"
     )
     sakstype: Sakstype | None = None

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from govern.api.schemas import MAX_INT, Id, Name, PageQuery, Request, Response
+from govern.api.schemas import MAX_INT, Id, Line, Name, PageQuery, Request, Response
 from govern.models.cases import SAKSTYPER
 from govern.models.meetings import ATTENDANCE_STATUSES, MEETING_STATUSES
 
@@ -15,7 +15,7 @@ MeetingStatus = Literal[MEETING_STATUSES]  # type: ignore[valid-type]
 PlanStatus = Literal["planlagt", "innkalt", "gjennomført"]
 Sakstype = Literal[SAKSTYPER]  # type: ignore[valid-type]
 AttendanceStatus = Literal[ATTENDANCE_STATUSES]  # type: ignore[valid-type]
-Title = Annotated[str, Field(max_length=500)]
+Title = Annotated[str, Field(max_length=500), Line]
 LongText = Annotated[str, Field(max_length=20_000)]
 Version = Annotated[int, Field(ge=1, le=MAX_INT)]
 DayNumber = Annotated[int, Field(ge=1, le=31)]
@@ -113,7 +113,7 @@ class DayEdit(DayIn):
 
 class MeetingCreate(Request):
     days: Annotated[list[DayIn], Field(min_length=1, max_length=14)]
-    location: Annotated[str, Field(max_length=300)] = ""
+    location: Annotated[str, Field(max_length=300), Line] = ""
     status: PlanStatus = "planlagt"
     agenda_shared: bool = False
 
@@ -123,7 +123,7 @@ class MeetingUpdate(Request):
 
     version: Version
     days: Annotated[list[DayEdit], Field(min_length=1, max_length=14)]
-    location: Annotated[str, Field(max_length=300)] = ""
+    location: Annotated[str, Field(max_length=300), Line] = ""
     agenda_shared: bool = False
     move_items_to: date | None = Field(
         None, description="Dagen punktene på fjernede dager flyttes til"

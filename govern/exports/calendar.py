@@ -18,6 +18,7 @@ import icalendar
 from govern.exports.ical_fold import component_bytes
 from govern.models.meetings import Meeting, MeetingDay
 from govern.presentation import agenda_days
+from govern.text_rules import export_text, one_line
 from govern.timeutil import local
 
 PRODID = "-//govern//Møter i e-helseråd//NO"
@@ -26,11 +27,17 @@ REFRESH = "PT1H"
 
 
 def _text(value: str) -> str:
-    """User text with every line break as a plain newline (iCalendar escapes it as \\n).
+    """User text with every line break as a plain newline (iCalendar escapes it as \\n) and no
+    control characters (iCalendar TEXT cannot hold them).
 
     A lone CR would otherwise reach the file unescaped and could end a content line.
     """
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return export_text(value)
+
+
+def _param(value: str) -> str:
+    """User text as a parameter value or a name (CN=…, X-WR-CALNAME): on one line."""
+    return one_line(export_text(value))
 
 
 def _meeting_url(meeting: Meeting, base_url: str) -> str:
@@ -44,7 +51,7 @@ def _organizer(meeting: Meeting, mail_from: str | None) -> icalendar.vCalAddress
         person = membership.person
         if membership.role == "sekretariat" and membership.active_on(today) and person.email:
             organizer = icalendar.vCalAddress(f"mailto:{person.email}")
-            organizer.params["CN"] = _text(person.name)
+            organizer.params["CN"] = _param(person.name)
             return organizer
     sender = mail_from if mail_from is not None else _configured_sender()
     return icalendar.vCalAddress(f"mailto:{sender}") if sender else None
@@ -190,7 +197,7 @@ def _publish_head(name: str | None) -> bytes:
     """The calendar's own lines up to its components (the same for every file of a name)."""
     cal = _calendar("PUBLISH")
     if name is not None:
-        cal.add("x-wr-calname", _text(name))
+        cal.add("x-wr-calname", _param(name))  # a name: one line
         cal.add(
             "refresh-interval",
             icalendar.vDuration.from_ical(REFRESH),
@@ -248,7 +255,7 @@ def build_itip(
             events.append(_removed_day_event(meeting, uid, by_uid, base_url, mail_from))
     for event in events:
         address = icalendar.vCalAddress(f"mailto:{attendee.email}")
-        address.params["CN"] = _text(attendee.name)
+        address.params["CN"] = _param(attendee.name)
         address.params["ROLE"] = getattr(attendee, "role", None) or "REQ-PARTICIPANT"
         if method == "REQUEST":
             address.params["PARTSTAT"] = "NEEDS-ACTION"

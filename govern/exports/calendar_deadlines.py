@@ -16,13 +16,14 @@ import icalendar
 
 from govern.exports.ical_fold import component_bytes
 from govern.services.cycle_plan import Occurrence
+from govern.text_rules import export_text
 
 #: DTSTAMP when nothing was done to a deadline yet: fixed, so the same plan gives the same bytes.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _text(value: str) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return export_text(value)
 
 
 def _summary(occurrence: Occurrence) -> str:

@@ -9,7 +9,6 @@ properties and entry dates from the data, so the same data gives the same bytes.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,19 +25,17 @@ from docx.oxml.ns import nsdecls, qn
 
 from govern.exports import docx_template as styles
 from govern.exports.zipfiles import Entry, deflated, write_zip
+from govern.text_rules import export_text
 from govern.timeutil import local
 
-#: Characters XML 1.0 cannot hold (and Word would refuse); tab and newline are kept.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 #: The earliest time a zip entry can carry.
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def clean(text: str | None) -> str:
-    """Text as Word can hold it: no control characters, Windows and Mac line ends as '\\n'."""
-    if not text:
-        return ""
-    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text as Word can hold it: no control characters, Windows and Mac line ends, vertical
+    tabs and form feeds as '\\n'."""
+    return export_text(text)
 
 
 def run(text: str, bold: bool = False) -> str:
@@ -166,7 +163,7 @@ def _core_xml(title: str, author: str, created: datetime, modified: datetime) ->
         'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
+        f"<dc:title>{escape(clean(title))}</dc:title><dc:creator>{escape(clean(author))}</dc:creator>"
         "<cp:lastModifiedBy>govern</cp:lastModifiedBy><cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp(created)}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp(modified)}</dcterms:modified>'

@@ -18,7 +18,8 @@ from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo
 from govern.models.people import Organisation, Person
 from govern.presentation import attachment_refs, treatment_texts
-from govern.services.exchange import FORMAT
+from govern.services.exchange import FORMAT, SINGLE_LINE
+from govern.text_rules import export_text, has_line_break, one_line
 
 
 def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -258,5 +259,19 @@ def build_exchange(session: Session) -> dict[str, Any]:
 
 
 def dump_exchange(document: dict[str, Any]) -> bytes:
-    """Serialise an exchange document the same way every time."""
+    """Serialise an exchange document the same way every time, as the import takes it."""
+    document = _importable(document)
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _importable(value: Any, key: str = "") -> Any:
+    """Text saved before the input rules, as the import accepts it: no control characters,
+    and one-line keys on one line."""
+    if isinstance(value, str):
+        value = export_text(value)
+        return one_line(value) if key in SINGLE_LINE and has_line_break(value) else value
+    if isinstance(value, list):
+        return [_importable(item, key) for item in value]
+    if isinstance(value, dict):
+        return {k: _importable(item, k) for k, item in value.items()}
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text
+from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text, xlsx_row
 from govern.services.register import RegisterRow
 
 HEADERS = (
@@ -76,7 +76,7 @@ def build_register_xlsx(rows: list[RegisterRow]) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(_values(row))
+        sheet.append(xlsx_row(_values(row)))
         cells = sheet[sheet.max_row]
         xlsx_as_text(cells)
         cells[3].number_format = "DD.MM.YYYY"

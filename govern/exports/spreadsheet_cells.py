@@ -8,18 +8,28 @@ text marker; .xlsx cells keep the text exactly and are stored with the string ty
 
 from __future__ import annotations
 
+from govern.text_rules import export_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value):
-    """The value for a CSV cell: text that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """The value for a CSV cell: control characters dropped (see `export_text`); text that
+    would start a formula gets a leading apostrophe."""
+    if isinstance(value, str):
+        value = export_text(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
 def csv_row(values) -> list:
     return [csv_cell(v) for v in values]
+
+
+def xlsx_row(values) -> list:
+    """Values for a row of an .xlsx: text without what XML cannot hold (openpyxl refuses it)."""
+    return [export_text(v) if isinstance(v, str) else v for v in values]
 
 
 def xlsx_as_text(cells) -> None:

@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from govern.forms.base import GovernForm, version_field
+from govern.forms.base import GovernForm, SingleLine, version_field
 from govern.models.cases import SAKSTYPER
 from govern.services import agenda, meetings
 from govern.services.attachments import SOURCE_LABELS, UploadInput
@@ -121,7 +121,9 @@ class StatusForm(GovernForm):
 class CaseItemForm(GovernForm):
     """Put a new case on the agenda."""
 
-    title = TextAreaField("Tittel", validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX])
+    title = TextAreaField(
+        "Tittel", validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX, SingleLine()]
+    )
     sakstype = SelectField("Sakstype", choices=list(SAKSTYPER), default="Drøfting")
     summary = TextAreaField("Sammendrag")
     proposed_decision = TextAreaField("Forslag til vedtak")
@@ -149,7 +151,7 @@ class ExistingCaseForm(CaseItemForm):
     """Put a case registered before (perhaps treated in another body) on the agenda."""
 
     case_id = SelectField("Sak", coerce=int, validators=[InputRequired("Velg en sak")])
-    title = TextAreaField("Tittel i dette organet (valgfri)", validators=[TITLE_MAX])
+    title = TextAreaField("Tittel i dette organet (valgfri)", validators=[TITLE_MAX, SingleLine()])
 
 
 class EntryForm(GovernForm):
@@ -187,7 +189,8 @@ class PointForm(EntryForm):
 
 class CaseEditForm(GovernForm):
     title = TextAreaField(
-        "Tittel i dette organet", validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX]
+        "Tittel i dette organet",
+        validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX, SingleLine()],
     )
     sakstype = CaseItemForm.sakstype
     summary = TextAreaField("Sammendrag")

@@ -19,6 +19,7 @@ from govern.models.meetings import ATTACHMENT_SOURCES, Meeting
 from govern.models.people import Organisation, Person
 from govern.services import agenda, bodies, cases, meetings, memos
 from govern.services.errors import GovernError, InvalidInput, NotFound
+from govern.text_rules import ControlCharacter, clean_text, has_line_break
 
 FORMAT = "govern/1"
 TOP_KEYS = {
@@ -62,7 +63,11 @@ class Node:
             return default
         if not isinstance(raw, str):
             raise ExchangeError("skal være tekst", field=self.where(key))
-        return raw
+        if key in SINGLE_LINE and has_line_break(raw):
+            raise ExchangeError(
+                "kan ikke ha linjeskift; skriv alt på én linje", field=self.where(key)
+            )
+        return _clean(raw, self.where(key))
 
     def flag(self, key: str) -> bool:
         raw = self.value.get(key, False)
@@ -115,7 +120,70 @@ class Node:
         for i, v in enumerate(values):
             if not isinstance(v, str):
                 raise ExchangeError("skal være tekst", field=f"{self.where(key)}[{i}]")
-        return values
+        return [_clean(v, f"{self.where(key)}[{i}]") for i, v in enumerate(values)]
+
+
+#: Keys whose text is one line wherever they occur in the format (names, titles, places,
+#: references): the same fields the forms and the API keep on one line.
+SINGLE_LINE = frozenset(
+    [
+        "name",
+        "short_name",
+        "slug",
+        "kind",
+        "status",
+        "role",
+        "email",
+        "organisation",
+        "title",
+        "sakseier",
+        "saksbehandler",
+        "key",
+        "number",
+        "location",
+        "presenter",
+        "heading",
+        "responsible",
+        "recipient",
+        "type",
+        "sakstype",
+        "source",
+        "release",
+        "actor",
+        "submitted_by",
+        "note",
+        "period",
+        "meeting",
+        "entry",
+        "occurrence",
+        "at",
+        "date",
+        "planned",
+        # references to people, bodies and cases by their names and keys
+        "person",
+        "by",
+        "for",
+        "deputy_for",
+        "body",
+        "case",
+        "follows",
+        "escalates_to",
+        "case_number",
+        "code",
+        "criterion",
+    ]
+)
+
+
+def _clean(text: str, where: str) -> str:
+    """Text as the forms take it: vertical tab and form feed as line breaks; NUL and other
+    control characters refused with the path of the field."""
+    try:
+        return clean_text(text)
+    except ControlCharacter:
+        raise ExchangeError(
+            "har et kontrolltegn (for eksempel en NUL-byte) som ikke kan lagres", field=where
+        ) from None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.base import utcnow
 from govern.models.mail import OutgoingMail
+from govern.text_rules import one_line
 
 #: Minutes to wait before the n-th retry; the last step repeats.
 BACKOFF_MINUTES = (1, 5, 15, 60, 240, 720)
@@ -78,8 +79,11 @@ def build_message(mail: OutgoingMail, config: Mapping) -> EmailMessage:
     message["From"] = Address(
         display_name=config.get("MAIL_FROM_NAME") or "govern", addr_spec=sender
     )
-    message["To"] = Address(display_name=mail.to_name or "", addr_spec=mail.to_address)
-    message["Subject"] = mail.subject
+    # Names and titles saved before single-line fields refused line breaks may still have
+    # them; a header cannot, so they are folded here rather than failing the mail for good.
+    address = "".join(one_line(mail.to_address).split())
+    message["To"] = Address(display_name=one_line(mail.to_name), addr_spec=address)
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = format_datetime(mail.created_at or utcnow())
     # Stable per queue row, so a message sent again after a crash can be recognised.
     message["Message-ID"] = f"<govern-mail-{mail.id}@{domain}>"

@@ -26,6 +26,7 @@ from govern.models.priorities import Measure, PrioritisationRound, PriorityQuest
 from govern.services import audit
 from govern.services.priorities import FormErrors, _replace, check_open, parse_value, passing
 from govern.services.priority_participants import Participant, members, resolve_participant
+from govern.text_rules import export_text
 
 MAX_ERRORS = 20
 
@@ -169,13 +170,14 @@ def score_template(round_: PrioritisationRound) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Poeng"
-    sheet.append(["deltaker", "tiltak", *[q.label for q in round_.questions]])
+    # Text saved before the input rules may hold characters XML (and so openpyxl) refuses.
+    sheet.append(["deltaker", "tiltak", *[export_text(q.label) for q in round_.questions]])
     for measure in passing(round_):
-        sheet.append(["", measure.code])
+        sheet.append(["", export_text(measure.code)])
     key = book.create_sheet("Spørsmål")
     key.append(["kolonne", "kriterium", "spørsmål"])
     for question in round_.questions:
-        key.append([question.label, question.criterion, question.text])
+        key.append([export_text(t) for t in (question.label, question.criterion, question.text)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,9 @@ from govern.presentation import kroner, meeting_dates, paragraphs
 
 def register_views(app: Flask) -> None:
     """Register every blueprint and the shared template helpers."""
+    from govern.views.input_guard import init_input_guard
+
+    init_input_guard(app)
     from govern.api import bp as api_bp
     from govern.permissions import NeedLogin, login_redirect
     from govern.views import (
@@ -89,6 +92,8 @@ def _http_error(error: HTTPException):
 
     code = error.code or 500
     title, text = ERROR_TEXT.get(code, (error.name, ""))
+    if code == 400 and any(ch in (error.description or "") for ch in "æøåÆØÅ«"):
+        text = error.description  # a reason written for the user, e.g. by the input guard
     if request.path.startswith("/api/"):
         from govern.api.errors import http_problem
 

@@ -50,7 +50,7 @@ def export_csv():
     rows = register.register_all(
         db.session, current_user, register.parse_filter(request.args), date.today()
     )
-    return _download(build_register_csv(rows), "text/csv; charset=utf-8", "vedtak.csv")
+    return _download(build_register_csv(rows), "text/csv", "vedtak.csv")
 
 
 @bp.get("/vedtak.xlsx")
@@ -62,6 +62,8 @@ def export_xlsx():
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    # A text/ mimetype gets "; charset=utf-8" from Werkzeug: pass it without one (the CSV's
+    # BOM says UTF-8 too).
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -200,6 +200,30 @@ BAD_INPUT = [
         "skal være «govern/1»",
     ),
     (
+        "line break in a name",
+        lambda d: d["people"][0].update(name="Kari\r\nNordmann"),
+        "people[0].name",
+        "kan ikke ha linjeskift",
+    ),
+    (
+        "vertical tab in a title",
+        lambda d: d["meetings"][0]["agenda"][0].update(title="Godkjenning\x0bav innkalling"),
+        "meetings[0].agenda[0].title",
+        "kan ikke ha linjeskift",
+    ),
+    (
+        "NUL byte in a text",
+        lambda d: d["meetings"][0]["agenda"][0].update(proposed_decision="Godkjent\x00"),
+        "meetings[0].agenda[0].proposed_decision",
+        "kontrolltegn",
+    ),
+    (
+        "control character in a list of texts",
+        lambda d: d["meetings"][0]["agenda"][0].update(input=["Innspill\x1b"]),
+        "meetings[0].agenda[0].input[0]",
+        "kontrolltegn",
+    ),
+    (
         "external body meeting",
         lambda d: d["meetings"][0].update(body="nasjonalt-e-helserad"),
         "meetings[0].body",
@@ -375,3 +399,14 @@ def test_demo_has_the_toppnotater_of_meeting_2_26(session):
         "6A": "file",
     }
     assert cases["9/26"].memo is None
+
+
+def test_pasted_page_breaks_in_long_texts_become_line_breaks(session):
+    document = _broken(
+        lambda d: d["meetings"][0]["agenda"][0].update(
+            proposed_decision="Første\x0bAndre\x0cTredje"
+        )
+    )
+    import_exchange(session, document)
+    texts = session.scalars(select(Treatment.proposed_decision)).all()
+    assert "Første\nAndre\nTredje" in texts

@@ -141,3 +141,18 @@ def test_recipient_refused_for_now_is_retried_refused_for_good_is_not(app, sessi
     assert (later.status, later.attempts) == ("queued", 1)
     assert "451" in later.last_error
     assert len(smtp_server.envelopes) == 1
+
+
+def test_line_breaks_saved_in_old_names_and_titles_do_not_stop_the_mail(app, session, smtp_server):
+    mail = _queue(
+        session,
+        to_name="Kari\r\nNordmann\x0b",
+        subject="Innkalling: Møte i\nFagrådet\r\nBcc: alle@example.no",
+    )
+    assert send_queued(session, app.config) == (1, 0)
+    [message] = smtp_server.messages()
+    assert message["Subject"] == "Innkalling: Møte i Fagrådet Bcc: alle@example.no"
+    assert message["To"].addresses[0].display_name == "Kari Nordmann"
+    assert message["Bcc"] is None
+    session.refresh(mail)
+    assert mail.status == "sent"

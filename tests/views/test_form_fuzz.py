@@ -1,9 +1,11 @@
 """Bad input to every form of the demo gets an answer, never a server error.
 
 The administrator's crawl (tests/views/test_crawl.py) collects the POST forms of the pages
-it reaches; each is then sent three ways: every field empty, every field with hostile text
-(markup, quotes, a NUL byte, a very long text) and every choice with a value that is not on
-offer. Whatever the form does, the answer is a page or a redirect, not a 5xx.
+it reaches; each is then sent six ways: every field empty, every field with hostile text
+(markup, quotes, a very long text), every choice with a value that is not on offer, a NUL
+byte, other control characters, and pasted line breaks (CRLF, vertical tab, form feed).
+Whatever the form does, the answer is a page or a redirect, not a 5xx; a NUL byte or a control
+character is refused with 400.
 """
 
 from __future__ import annotations
@@ -18,7 +20,19 @@ from tests.views.test_crawl import crawl, demo  # noqa: F401  (the demo fixture)
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.I)
-HOSTILE = "<script>alert(1)</script> \"'; DROP TABLE bodies;-- \x00 æøå " + "x" * 60_000
+HOSTILE = "<script>alert(1)</script> \"'; DROP TABLE bodies;-- æøå " + "x" * 60_000
+#: (kind, value) sent to every field of every form.
+KINDS = (
+    ("empty", ""),
+    ("hostile", HOSTILE),
+    ("huge", "999999999999"),
+    ("nul", "Navn\x00"),
+    ("control", "a\x01\x1b\x7fb"),
+    # What a user pastes: Windows line ends, Word's Shift+Enter (vertical tab), a page break.
+    ("pasted", "Første linje\r\nAndre\x0bTredje\x0cslutt\tmed tab"),
+)
+#: Kinds the input guard refuses with 400 before any view runs (and so change nothing).
+REFUSED = {"nul", "control"}
 
 
 def post_forms(client, pages: list[str]) -> dict[str, list[str]]:
@@ -52,8 +66,10 @@ def test_every_form_survives_bad_input(client, demo):  # noqa: F811
     assert len(forms) > 30
     failures = {}
     for action, names in forms.items():
-        for kind, value in (("empty", ""), ("hostile", HOSTILE), ("huge", "999999999999")):
+        for kind, value in KINDS:
             response = client.post(action, data=dict.fromkeys(names, value))
             if response.status_code >= 500:
                 failures.setdefault(action, []).append(kind)
+            if kind in REFUSED and response.status_code != 400:
+                failures.setdefault(action, []).append(f"{kind} not refused")
     assert failures == {}, "\n".join(f"{a}: {k}" for a, k in failures.items())
