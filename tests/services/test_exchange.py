@@ -375,3 +375,27 @@ def test_demo_has_the_toppnotater_of_meeting_2_26(session):
         "6A": "file",
     }
     assert cases["9/26"].memo is None
+
+
+def approve_demo_january(session) -> None:
+    """The demo's story one step on: meeting 2/26 is held, and its Godkjenning vedtak
+    approves (and locks) the minutes of 1/26, as the body's rule says."""
+    from govern.services import meetings, minutes
+
+    second = session.scalar(
+        select(Meeting)
+        .join(Meeting.body)
+        .where(Body.slug == "fagradet", Meeting.year == 2026, Meeting.seq == 2)
+    )
+    approval = minutes.approval_item(session, second)
+    minutes.record_minutes(
+        session,
+        None,
+        approval,
+        minutes.MinutesInput(approval.version, decision=approval.proposed_decision),
+    )
+    approved = meetings.change_status(
+        session, second, "gjennomført", second.version, confirmed=True
+    )
+    assert [m.number for m in approved] == ["1/26"]
+    session.commit()
