@@ -393,6 +393,27 @@ def test_sent_minutes_are_read_by_members_but_not_by_visitors(client, council):
     assert "Innspill om KI" not in visitor and "Vedtak:" not in visitor
 
 
+def test_sending_incomplete_minutes_asks_first_and_says_what_is_missing(client, council, session):
+    c = council
+    login(client, "siv@example.no")
+    mark_held(c.first)
+    asked = client.post(f"/meetings/{c.first.id}/minutes/send")
+    assert asked.status_code == 200
+    page = text_of(asked)
+    assert "Send referatet fra Møte i Fagrådet 1/26 til medlemmene" in page
+    assert "Oppmøtet er ikke registrert." in page
+    assert f"Vedtak mangler i sak {c.case.number}." in page  # Eventuelt needs none
+    assert "Send likevel" in page
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "utkast"
+    sent = client.post(
+        f"/meetings/{c.first.id}/minutes/send", data={"confirm": "1"}, follow_redirects=True
+    )
+    assert "Referatet er sendt til medlemmene." in text_of(sent)
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "sendt"
+
+
 def test_approved_at_the_next_meeting_then_locked(client, council, session):
     c = council
     login(client, "siv@example.no")
