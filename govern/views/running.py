@@ -336,7 +336,6 @@ def send_minutes(meeting_id: int):
                 "running/confirm_send.html",
                 meeting=meeting,
                 check=check,
-                warnings=minutes.send_warnings(check),
                 summary=minutes.approval_summary,
             )
 
