@@ -220,6 +220,17 @@ def _days_suffix(days: list[int] | None) -> str:
     return f" – dag {joined}"
 
 
+def _absent_days(a, day_count: int) -> list[int] | None:
+    """The days a person was away: [] for the whole meeting, None if never (present or a
+    deputy); "present on day 1" of two days is "absent on day 2"."""
+    if a.status == "absent":
+        return sorted(a.days or [])
+    if a.status == "present" and a.days:
+        away = [d for d in range(1, day_count + 1) if d not in a.days]
+        return away or None
+    return None
+
+
 def attendance_lists(meeting: Meeting) -> AttendanceLists:
     """Split attendance into present members, absences, deputies and secretariat staff.
 
@@ -233,11 +244,14 @@ def attendance_lists(meeting: Meeting) -> AttendanceLists:
     for a in rows:
         label = a.person.label
         staff = order.get(a.person_id, (0, ""))[1] == "sekretariat"
+        absent_days = _absent_days(a, len(meeting.days))
         if a.status == "deputy":
             lists.deputies.append(f"{label}, stiller for {a.deputy_for.name}{_days_suffix(a.days)}")
-        elif a.status == "absent":
-            lists.absent.append(label + _days_suffix(a.days))
-            if a.days:
+        elif absent_days is not None:
+            # "Ikke til stede – dag 2" however it was entered: absent on day 2, or present
+            # only on day 1 (as the seed's referat writes a partial absence).
+            lists.absent.append(label + _days_suffix(absent_days))
+            if absent_days:
                 lists.present.append(label)
         elif staff:
             lists.staff.append(a.person.name)
@@ -291,3 +305,14 @@ def kroner(amount: int | None) -> str:
     if amount is None:
         return ""
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def revision_note(revision) -> str:
+    """'Rettet i revisjon 2: reason (sak 9/26; oppmøte)', for the meeting page and referat."""
+    changes = [c for c in revision.changes or [] if c]
+    cases = sorted({c["treatment"] for c in changes if c.get("treatment")})
+    what = [f"sak {', '.join(cases)}"] if cases else []
+    if any(c.get("field") == "attendance" for c in changes):
+        what.append("oppmøte")
+    note = f"Rettet i revisjon {revision.number}: {revision.reason}"
+    return note + (f" ({'; '.join(what)})" if what else "")

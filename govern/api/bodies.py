@@ -55,6 +55,7 @@ def body_detail(body: Body) -> s.BodyDetail:
     return s.BodyDetail(
         **body_summary(body).model_dump(),
         mandate=body.mandate,
+        minutes_approved_when=body.minutes_approved_when,
         escalates_to=body.escalates_to.slug if body.escalates_to else None,
         escalates_to_id=body.escalates_to_id,
         members=[membership_out(m) for m in sorted(body.memberships, key=lambda m: m.id)],
@@ -129,6 +130,7 @@ def update_body(slug: str, data: s.BodyUpdate):
     body = body_or_404(slug)
     require_api("admin")
     fields = data.model_dump(exclude={"version"})
+    fields["minutes_approved_when"] = data.minutes_approved_when or body.minutes_approved_when
     services.update_body(
         db.session, current_user, body, services.BodyUpdate(**fields), data.version
     )

@@ -277,9 +277,19 @@ def update_meeting(meeting_id: int, data: m.MeetingUpdate):
 )
 def change_meeting_status(meeting_id: int, data: m.StatusChange):
     """planlagt → innkalt → gjennomført, eller avlyst. Innkalling sender kalenderinvitasjoner;
-    avlysning sender avlysning. «referat godkjent» følger av godkjenningen i neste møte."""
+    avlysning sender avlysning. «referat godkjent» følger av godkjenningen i neste møte: der
+    organet godkjenner forrige referat når møtet som godkjenner er gjennomført, og
+    godkjenningssaken har et vedtak som godkjenner, godkjennes og låses det forrige referatet
+    når møtet merkes som gjennomført. Det må bekreftes med `approve_minutes: true` (ellers 409)."""
     meeting = prepared_meeting(meeting_id)
-    services.change_status(db.session, meeting, data.status, data.version, current_user)
+    services.change_status(
+        db.session,
+        meeting,
+        data.status,
+        data.version,
+        current_user,
+        confirmed=data.approve_minutes,
+    )
     invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
     commit()
     return meeting_detail(readable_meeting(meeting_id))

@@ -8,13 +8,16 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES
+from govern.models.bodies import BODY_KINDS, BODY_STATUSES, MINUTES_APPROVAL_RULES, ROLES
 from govern.text_rules import has_line_break
 
 T = TypeVar("T")
 
 BodyKind = Literal[BODY_KINDS]  # type: ignore[valid-type]
 BodyStatus = Literal[BODY_STATUSES]  # type: ignore[valid-type]
+#: "held": the previous minutes are approved when the approving meeting is marked held;
+#: "minutes_sent": when its own minutes are sent to the members.
+ApprovalRule = Literal[MINUTES_APPROVAL_RULES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
@@ -136,6 +139,7 @@ class MembershipOut(Response):
 
 class BodyDetail(BodySummary):
     mandate: str
+    minutes_approved_when: str
     escalates_to: str | None
     escalates_to_id: int | None
     members: list[MembershipOut]
@@ -151,6 +155,7 @@ class BodyCreate(Request):
     mandate: Text = ""
     external: bool = False
     escalates_to_id: Id | None = None
+    minutes_approved_when: ApprovalRule = "held"
 
 
 class BodyUpdate(Request):
@@ -164,6 +169,8 @@ class BodyUpdate(Request):
     mandate: Text = ""
     external: bool = False
     escalates_to_id: Id | None = None
+    #: Left out: as it is.
+    minutes_approved_when: ApprovalRule | None = None
 
 
 # -- memberships --

@@ -56,6 +56,11 @@ class DecisionIn(Request):
         "føres når referatet godkjennes («» tar tilbake et valgt utfall; utelatt: uendret)",
     )
     change_outcome_reason: LongText = Field("", description="Begrunnelse når utfallet er avvist")
+    minutes_postponed: bool | None = Field(
+        None,
+        description="Bare for godkjenningssaken: `true` når vedtaket er at referatet fra forrige "
+        "møte ikke godkjennes eller utsettes (utelatt: uendret)",
+    )
 
 
 class FollowUpOut(Response):

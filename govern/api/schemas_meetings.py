@@ -133,6 +133,9 @@ class MeetingUpdate(Request):
 class StatusChange(Request):
     version: Version
     status: Literal["innkalt", "gjennomført", "avlyst"]
+    #: Confirms that marking the meeting held approves and locks the previous minutes, where
+    #: the body's rule says so; without it such a change is refused (409).
+    approve_minutes: bool = False
 
 
 class AgendaList(Response):

@@ -192,8 +192,10 @@ def update_treatment(treatment_id: int, data: d.TreatmentUpdate):
     errors=(404, 409),
 )
 def set_decision(treatment_id: int, data: d.DecisionIn):
-    """Som referatsiden: vedtak kreves når møtet er gjennomført (unntatt Eventuelt); et
-    vedtak på Godkjenning godkjenner forrige møtes referat. Godkjent referat er låst (409).
+    """Som referatsiden: vedtak kreves når møtet er gjennomført (unntatt Eventuelt). Et vedtak
+    på godkjenningssaken godkjenner ikke forrige referat alene: det godkjennes når møtet merkes
+    som gjennomført eller referatet sendes, etter organets regel (`minutes_postponed: true`
+    utsetter godkjenningen). Godkjent referat er låst (409).
     For et eskalert endringsønske kan utfallet (`change_outcome`) føres sammen med vedtaket."""
     t = _prepared_treatment(treatment_id)
     given = minutes.MinutesInput(
@@ -201,6 +203,7 @@ def set_decision(treatment_id: int, data: d.DecisionIn):
         presentation=data.presentation,
         inputs=tuple(data.input),
         decision=data.decision,
+        postponed=data.minutes_postponed,
     )
     if data.change_outcome is None:
         minutes.record_minutes(db.session, current_user, t, given)

@@ -98,6 +98,7 @@ def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dic
             "number": t.number,
             **treatment_texts(t),
             "memo": _memo(t.memo),
+            "minutes_postponed": True if t.minutes_postponed else None,
             "attachments": [
                 _compact({**ref, "source": a.source if a.source != "file" else None})
                 for a, ref in zip(t.attachments, attachment_refs(t), strict=True)
@@ -132,6 +133,8 @@ def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
             "number": meeting.number,
             "location": meeting.location,
             "status": meeting.status,
+            # Sent, not yet approved; "referat godkjent" says approved, the rest are drafts.
+            "minutes": "sendt" if meeting.minutes_status == "sendt" else None,
             "days": [
                 {
                     "date": d.date.isoformat(),
@@ -218,6 +221,9 @@ def build_exchange(session: Session) -> dict[str, Any]:
                     "status": b.status,
                     "mandate": b.mandate,
                     "external": b.external,
+                    "minutes_approved_when": (
+                        b.minutes_approved_when if b.minutes_approved_when != "held" else None
+                    ),
                     "escalates_to": b.escalates_to.slug if b.escalates_to else None,
                     "members": _members(b),
                 }

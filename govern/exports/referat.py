@@ -20,6 +20,7 @@ from govern.presentation import (
     attendance_lists,
     meeting_dates,
     meeting_times,
+    revision_note,
 )
 
 AGENDA_COLUMNS = (1.8, 11.6, 3.2)
@@ -43,9 +44,7 @@ def build_referat(meeting: Meeting, template: str | Path | None = None) -> bytes
         agenda_days(meeting), _agenda_table, lambda w, day: _day_minutes(w, day, held)
     )
     for revision in meeting.minutes_revisions:
-        cases = sorted({c.get("treatment", "") for c in revision.changes or [] if c})
-        note = f"Rettet i revisjon {revision.number}: {revision.reason}"
-        word.paragraph(note + (f" (sak {', '.join(cases)})" if cases else ""))
+        word.paragraph(revision_note(revision))
     return word.to_bytes(title, body.name, meeting.created_at, meeting.updated_at)
 
 

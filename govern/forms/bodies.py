@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +16,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from govern.forms.base import GovernForm, version_field
-from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES, Body, Membership
+from govern.models.bodies import (
+    BODY_KINDS,
+    BODY_STATUSES,
+    MINUTES_APPROVAL_LABELS,
+    ROLES,
+    Body,
+    Membership,
+)
 from govern.services.bodies import BodyInput, BodyUpdate, MemberInput, MembershipUpdate
 
 #: The value of "nothing chosen" in the selects that refer to a body or a person by id.
@@ -40,6 +48,11 @@ class BodyForm(GovernForm):
     status = SelectField("Status", choices=list(BODY_STATUSES), default="Etablert")
     mandate = TextAreaField("Mandat", validators=[Length(max=20000)])
     external = BooleanField("Eksternt organ (møtene føres ikke i govern)")
+    minutes_approved_when = SelectField(
+        "Forrige referat godkjennes",
+        choices=[SelectChoice(k, v) for k, v in MINUTES_APPROVAL_LABELS.items()],
+        default="held",
+    )
     escalates_to = SelectField("Eskalerer til", coerce=int, default=NONE)
 
     def escalation_id(self) -> int | None:
@@ -63,6 +76,7 @@ class NewBodyForm(BodyForm):
             status=self.status.data,
             mandate=self.mandate.data or "",
             external=self.external.data,
+            minutes_approved_when=self.minutes_approved_when.data,
         )
 
 
@@ -80,6 +94,7 @@ class EditBodyForm(BodyForm):
             "status": body.status,
             "mandate": body.mandate,
             "external": body.external,
+            "minutes_approved_when": body.minutes_approved_when,
             "escalates_to": body.escalates_to_id or NONE,
             "version": body.version,
         }
@@ -94,6 +109,7 @@ class EditBodyForm(BodyForm):
             mandate=self.mandate.data or "",
             external=self.external.data,
             escalates_to_id=self.escalation_id(),
+            minutes_approved_when=self.minutes_approved_when.data,
         )
 
 

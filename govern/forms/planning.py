@@ -116,6 +116,12 @@ class MeetingEditForm(GovernForm):
 class StatusForm(GovernForm):
     status = HiddenField()
     version = version_field()
+    #: Set on the confirmation page: marking the meeting held approves the previous minutes.
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == "1"
 
 
 class CaseItemForm(GovernForm):

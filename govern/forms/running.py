@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     FieldList,
     FormField,
     HiddenField,
@@ -121,6 +122,10 @@ class MinutesForm(GovernForm):
     )
     inputs = TextAreaField("Innspill", validators=[Length(max=TEXT_LIMIT)])
     decision = TextAreaField("Vedtak", validators=[Length(max=TEXT_LIMIT)])
+    #: Only shown (and read) on the meeting's Godkjenning item.
+    postponed = BooleanField("Referatet fra forrige møte godkjennes ikke / utsettes")
+    #: Whether this is the Godkjenning item (set by the view, not posted).
+    approval_item = False
 
     @staticmethod
     def values_of(t: Treatment) -> dict:
@@ -130,6 +135,7 @@ class MinutesForm(GovernForm):
             "presentation": t.presentation,
             "inputs": "\n".join(i.text for i in t.inputs),
             "decision": t.decision or t.proposed_decision,
+            "postponed": t.minutes_postponed,
         }
 
     def to_input(self) -> MinutesInput:
@@ -138,6 +144,7 @@ class MinutesForm(GovernForm):
             presentation=self.presentation.data or "",
             inputs=split_inputs(self.inputs.data),
             decision=self.decision.data or "",
+            postponed=bool(self.postponed.data) if self.approval_item else None,
         )
 
 
@@ -168,3 +175,12 @@ class CorrectionForm(MinutesForm):
             inputs=split_inputs(self.inputs.data),
             presentation=self.presentation.data or "",
         )
+
+
+class AttendanceCorrectionForm(AttendanceForm):
+    """The attendance of approved minutes, corrected, with the reason why (a new revision)."""
+
+    reason = TextAreaField(
+        "Begrunnelse for rettelsen",
+        validators=[DataRequired("Skriv hvorfor oppmøtet rettes"), Length(max=2000)],
+    )

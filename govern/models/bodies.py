@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 BODY_KINDS = ("fagråd", "produktråd", "endringsråd", "nasjonalt råd", "utvalg", "annet")
 BODY_STATUSES = ("Planlagt", "Under etablering", "Etablert")
+#: When the previous meeting's minutes are approved (and locked): when the approving meeting
+#: is marked held, or when that meeting's own minutes are sent to the members.
+MINUTES_APPROVAL_RULES = ("held", "minutes_sent")
+MINUTES_APPROVAL_LABELS = {
+    "held": "Når møtet som godkjenner, er merket som gjennomført",
+    "minutes_sent": "Når referatet fra møtet som godkjenner, er sendt til medlemmene",
+}
 ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
 #: Order in which roles are listed on a body's page.
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -35,6 +42,9 @@ class Body(Base):
         CheckConstraint(in_check("kind", BODY_KINDS), name="kind"),
         CheckConstraint(in_check("status", BODY_STATUSES), name="status"),
         CheckConstraint(
+            in_check("minutes_approved_when", MINUTES_APPROVAL_RULES), name="minutes_approved_when"
+        ),
+        CheckConstraint(
             "escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"
         ),
     )
@@ -50,6 +60,11 @@ class Body(Base):
     external: Mapped[bool] = mapped_column(Boolean, default=False)
     escalates_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("bodies.id", ondelete="SET NULL")
+    )
+    #: The body's rule for when a Godkjenning vedtak approves the previous minutes: "held"
+    #: (the approving meeting is marked gjennomført) or "minutes_sent" (its own minutes sent).
+    minutes_approved_when: Mapped[str] = mapped_column(
+        String(20), default="held", server_default="held"
     )
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

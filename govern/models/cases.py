@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +106,9 @@ class Treatment(Base):
     #: The referat's account of what was presented and by whom.
     presentation: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(Text, default="")
+    #: On a Godkjenning item: the meeting did not approve the previous minutes (postponed,
+    #: "referatet godkjennes ikke / utsettes"); a later meeting approves them.
+    minutes_postponed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Meeting date of an external treatment (meeting treatments take the meeting's date).
     decided_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

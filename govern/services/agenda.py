@@ -29,6 +29,7 @@ from govern.services.cases import (
     reserve_case_number,
 )
 from govern.services.errors import Conflict, InvalidInput
+from govern.services.minutes import ensure_minutes_open
 from govern.services.numbering import next_number
 from govern.timeutil import date_span
 
@@ -341,11 +342,11 @@ def open_agenda(
 
 def check_open(meeting: Meeting, what: str = "dagsordenen") -> None:
     """Refuse changes once the meeting's minutes are approved (and so locked)."""
-    if meeting.minutes_locked:
-        raise Conflict(
-            f"Referatet fra møte {meeting.number} er godkjent; {what} kan ikke lenger endres",
-            field="meeting",
-        )
+    ensure_minutes_open(
+        meeting,
+        field="meeting",
+        message=f"Referatet fra møte {meeting.number} er godkjent; {what} kan ikke lenger endres",
+    )
 
 
 def _check_duration(minutes: int | None) -> int | None:

@@ -29,6 +29,7 @@ from govern.services import audit
 from govern.services.agenda import add_attachment_reference, lock_meeting
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.meetings import previous_meeting
+from govern.services.minutes import ensure_minutes_open
 from govern.timeutil import date_span
 
 MAX_SIZE = 20 * 1024 * 1024
@@ -261,11 +262,11 @@ def _default_title(
 
 def _check_open(meeting: Meeting, field: str) -> None:
     """The vedlegg belong to the meeting's record: once its minutes are approved, they stay."""
-    if meeting.minutes_locked:
-        raise Conflict(
-            f"Referatet fra møte {meeting.number} er godkjent og låst; vedleggene endres ikke.",
-            field=field,
-        )
+    ensure_minutes_open(
+        meeting,
+        field=field,
+        message=f"Referatet fra møte {meeting.number} er godkjent og låst; vedleggene endres ikke.",
+    )
 
 
 def add_attachment(

@@ -12,11 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from govern.models.accounts import User
 from govern.models.bodies import ROLE_ORDER, ROLES, Membership
 from govern.models.meetings import ATTENDANCE_STATUSES, Attendance, Meeting
+from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.presentation import active_members
 from govern.services import audit
 from govern.services.audit import StaleEdit
-from govern.services.errors import InvalidInput, NotFound
+from govern.services.errors import Conflict, InvalidInput, NotFound
+from govern.services.minutes import ensure_minutes_open, new_revision
 
 #: How a status reads in the audit log and on the attendance page.
 STATUS_LABELS = {"present": "til stede", "absent": "ikke til stede", "deputy": "stedfortreder"}
@@ -136,8 +138,81 @@ def set_attendance(
     """Replace the meeting's attendance with `rows` in one go; people left out are removed.
 
     `seen_fingerprint` is the fingerprint() of the attendance the form was opened on; if
-    someone saved in between, nothing is saved. Returns {person: [before, after]}.
+    someone saved in between, nothing is saved. Approved minutes are locked: a change then
+    goes through correct_attendance. Returns {person: [before, after]}.
     """
+    ensure_minutes_open(
+        meeting,
+        field="fingerprint",
+        message=f"Referatet fra møte {meeting.number} er godkjent og låst; oppmøtet kan ikke "
+        "endres. Rettelser føres som en ny revisjon av referatet.",
+    )
+    changes = _replace(session, meeting, rows, seen_fingerprint)
+    if changes:
+        counts = {s: sum(1 for r in rows if r.status == s) for s in ATTENDANCE_STATUSES}
+        audit.record(
+            session,
+            user,
+            "meeting.attendance",
+            meeting,
+            f"Oppmøtet på {meeting.title} ble registrert: {counts['present']} til stede, "
+            f"{counts['absent']} ikke til stede, {counts['deputy']} stedfortreder(e)",
+            body=meeting.body,
+            changes=changes,
+        )
+    return changes
+
+
+def correct_attendance(
+    session: Session,
+    user: User | None,
+    meeting: Meeting,
+    rows: Sequence[AttendanceRow],
+    reason: str,
+    seen_fingerprint: str | None = None,
+) -> MinutesRevision:
+    """Correct the attendance in approved minutes: a new revision of the referat, with why."""
+    if not meeting.minutes_locked:
+        raise Conflict(
+            "Referatet er ikke godkjent ennå; før oppmøtet direkte på oppmøtesiden",
+            field="reason",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Skriv hvorfor oppmøtet rettes", field="reason")
+    changes = _replace(session, meeting, rows, seen_fingerprint)
+    if not changes:
+        raise InvalidInput("Ingenting er endret i oppmøtet", field="reason")
+    revision = new_revision(
+        session,
+        user,
+        meeting,
+        reason,
+        [
+            {"field": "attendance", "person": name, "before": before, "after": after}
+            for name, (before, after) in changes.items()
+        ],
+    )
+    audit.record(
+        session,
+        user,
+        "minutes.correct",
+        meeting,
+        f"Oppmøtet i referatet fra møte {meeting.number} i {meeting.body.short_name} ble rettet "
+        f"i revisjon {revision.number}: {reason}",
+        body=meeting.body,
+        changes=changes,
+    )
+    return revision
+
+
+def _replace(
+    session: Session,
+    meeting: Meeting,
+    rows: Sequence[AttendanceRow],
+    seen_fingerprint: str | None,
+) -> dict[str, list]:
+    """Replace the attendance with `rows`; {person: [before, after]} of what changed."""
     if seen_fingerprint is not None and seen_fingerprint != fingerprint(meeting):
         raise StaleEdit(
             "Oppmøtet ble endret av noen andre mens du redigerte. Endringene dine er ikke "
@@ -172,16 +247,4 @@ def set_attendance(
             "prøv igjen.",
             field="fingerprint",
         ) from None
-    if changes:
-        counts = {s: sum(1 for r in rows if r.status == s) for s in ATTENDANCE_STATUSES}
-        audit.record(
-            session,
-            user,
-            "meeting.attendance",
-            meeting,
-            f"Oppmøtet på {meeting.title} ble registrert: {counts['present']} til stede, "
-            f"{counts['absent']} ikke til stede, {counts['deputy']} stedfortreder(e)",
-            body=meeting.body,
-            changes=changes,
-        )
     return changes

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from govern.models.accounts import User
-from govern.models.bodies import BODY_KINDS, BODY_STATUSES, ROLES, Body, Membership
+from govern.models.bodies import (
+    BODY_KINDS,
+    BODY_STATUSES,
+    MINUTES_APPROVAL_RULES,
+    ROLES,
+    Body,
+    Membership,
+)
 from govern.models.people import Organisation, Person
 from govern.services import audit
 from govern.services.errors import Conflict, GovernError, InvalidInput, NotFound
@@ -37,6 +44,8 @@ class BodyInput:
     status: str = "Etablert"
     mandate: str = ""
     external: bool = False
+    #: When a Godkjenning vedtak approves the previous minutes: "held" or "minutes_sent".
+    minutes_approved_when: str = "held"
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class BodyUpdate:
     mandate: str = ""
     external: bool = False
     escalates_to_id: int | None = None
+    minutes_approved_when: str = "held"
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,16 @@ def create_person(session: Session, data: PersonInput) -> Person:
     return person
 
 
+def _check_approval_rule(rule: str) -> str:
+    if rule not in MINUTES_APPROVAL_RULES:
+        raise InvalidInput(
+            f"Ukjent regel for godkjenning av referat «{rule}»; velg en av "
+            f"{', '.join(MINUTES_APPROVAL_RULES)}",
+            field="minutes_approved_when",
+        )
+    return rule
+
+
 def _check_kind_and_status(kind: str, status: str) -> None:
     if kind not in BODY_KINDS:
         raise InvalidInput(
@@ -154,6 +174,7 @@ def create_body(session: Session, data: BodyInput) -> Body:
         status=data.status,
         mandate=(data.mandate or "").strip(),
         external=data.external,
+        minutes_approved_when=_check_approval_rule(data.minutes_approved_when),
     )
     session.add(body)
     session.flush()
@@ -263,6 +284,7 @@ def update_body(
         "status": data.status,
         "mandate": (data.mandate or "").strip(),
         "external": data.external,
+        "minutes_approved_when": _check_approval_rule(data.minutes_approved_when),
     }
     _check_kind_and_status(data.kind, data.status)
     target = _escalation_target(session, body, data.escalates_to_id)

@@ -133,8 +133,7 @@ def choose_escalation_outcome(
     current = decided_outcome(request, treatment)
     if (outcome, reason) == ((current.to_status, current.note) if current else ("", "")):
         return None
-    if treatment.meeting is not None and treatment.meeting.minutes_locked:
-        raise Conflict(minutes.LOCKED_MESSAGE, field="outcome")
+    minutes.ensure_minutes_open(treatment.meeting, field="outcome")
     if request.status != "eskalert":
         raise Conflict(
             f"{request.number} er ikke lenger eskalert (status: {request.status_label.lower()}); "

@@ -229,7 +229,7 @@ class Importer:
         body_nodes = root.items(
             "bodies",
             {"slug", "name", "short_name", "kind", "status", "mandate", "external",
-             "escalates_to", "members"},
+             "escalates_to", "members", "minutes_approved_when"},
         )  # fmt: skip
         for node in body_nodes:
             self._body(node)
@@ -248,7 +248,8 @@ class Importer:
         ):
             self._external(node)
         for node in root.items(
-            "meetings", {"body", "number", "location", "status", "days", "agenda", "attendance"}
+            "meetings",
+            {"body", "number", "location", "status", "minutes", "days", "agenda", "attendance"},
         ):
             self._meeting(node)
         from govern.services.exchange_followups import import_follow_ups
@@ -338,6 +339,9 @@ class Importer:
             status=node.text("status", required=False, default="Etablert"),
             mandate=node.text("mandate", required=False),
             external=node.flag("external"),
+            minutes_approved_when=node.text(
+                "minutes_approved_when", required=False, default="held"
+            ),
         )
         self.bodies[data.slug] = self._call(node, bodies.create_body, self.session, data)
         self.result.bodies += 1
@@ -394,10 +398,12 @@ class Importer:
         days = []
         for day in node.items("days", {"date", "start", "end"}):
             days.append(meetings.DayInput(day.day("date"), day.clock("start"), day.clock("end")))
+        status = node.text("status", required=False, default="planlagt")
+        # Approved minutes lock what they report: the record is built first, then closed.
         data = meetings.MeetingInput(
             days=tuple(days),
             location=node.text("location", required=False),
-            status=node.text("status", required=False, default="planlagt"),
+            status="gjennomført" if status == "referat godkjent" else status,
             number=node.text("number", required=False) or None,
         )
         order = [d.date for d in days]
@@ -418,6 +424,10 @@ class Importer:
                 deputy_for=self._person_ref(row, "for", required=False),
                 days=self._day_numbers(row),
             )
+        minutes_status = node.text("minutes", required=False, default="")
+        self._call(
+            node, meetings.close_imported_minutes, self.session, meeting, status, minutes_status
+        )
 
     def _day_numbers(self, node: Node) -> list[int]:
         numbers = node.array("days")
@@ -456,6 +466,7 @@ class Importer:
             decision=node.text("decision", required=False),
         )
         item = self._call(node, agenda.put_case_on_agenda, self.session, meeting, data, case)
+        item.treatment.minutes_postponed = node.flag("minutes_postponed")
         self.result.treatments += 1
         if "memo" in node.value:
             self._memo(item.treatment, Node(node.value["memo"], node.where("memo"), MEMO_KEYS))
@@ -496,7 +507,7 @@ class Importer:
 
 AGENDA_KEYS = {
     "type", "day", "time", "title", "case", "number", "sakstype", "summary", "proposed_decision",
-    "presenter", "presentation", "input", "decision", "memo", "attachments",
+    "presenter", "presentation", "input", "decision", "memo", "attachments", "minutes_postponed",
 }  # fmt: skip
 MEMO_KEYS = {"purpose", "background", "sections", "questions", "next_steps"}
 

@@ -20,7 +20,7 @@ from govern.models.meetings import (
     MeetingDay,
 )
 from govern.models.people import Person
-from govern.services import agenda, audit
+from govern.services import agenda, audit, minutes
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.numbering import claim_number, next_number, parse_number
 from govern.timeutil import clock, date_span, long_date, oslo_moment
@@ -115,6 +115,28 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
     return meeting
 
 
+def close_imported_minutes(
+    session: Session, meeting: Meeting, status: str, minutes_status: str = ""
+) -> None:
+    """An imported meeting's minutes as the file records them, set once its record is built:
+    "referat godkjent" approves (and locks) them, `minutes_status` "sendt" has them sent."""
+    if minutes_status not in ("", "utkast", "sendt"):
+        raise InvalidInput(
+            f"Ukjent referatstatus «{minutes_status}»; skriv «utkast» eller «sendt»",
+            field="minutes",
+        )
+    if minutes_status == "sendt" and status != "gjennomført":
+        raise InvalidInput(
+            "Bare referatet fra et gjennomført møte kan være sendt til medlemmene",
+            field="minutes",
+        )
+    if status == "referat godkjent":
+        meeting.minutes_status, meeting.status = "godkjent", status
+    elif minutes_status:
+        meeting.minutes_status = minutes_status
+    session.flush()
+
+
 ATTENDANCE_LABELS = {"present": "til stede", "absent": "ikke til stede", "deputy": "stedfortreder"}
 
 
@@ -127,6 +149,7 @@ def record_attendance(
     days: list[int] | None = None,
 ) -> Attendance:
     """Record whether a person attended, stood in for a member, and on which days."""
+    minutes.ensure_minutes_open(meeting, field="person")
     if status not in ATTENDANCE_STATUSES:
         raise InvalidInput(f"Ukjent oppmøtestatus «{status}»", field="status")
     if status == "deputy" and deputy_for is None:
@@ -416,10 +439,27 @@ def update_meeting(
 
 
 def change_status(
-    session: Session, meeting: Meeting, status: str, version: int | None, actor: User | None = None
-) -> None:
-    """Move a meeting along planlagt → innkalt → gjennomført, or cancel it (avlyst)."""
+    session: Session,
+    meeting: Meeting,
+    status: str,
+    version: int | None,
+    actor: User | None = None,
+    *,
+    confirmed: bool = False,
+) -> list[Meeting]:
+    """Move a meeting along planlagt → innkalt → gjennomført, or cancel it (avlyst).
+
+    Where the body approves the previous minutes when the approving meeting is held, and
+    this meeting's Godkjenning vedtak approves them, marking it held approves and locks
+    them: only when `confirmed`. Returns the meetings whose minutes were approved.
+    """
     audit.check_version(meeting, version, "Møtet")
+    minutes.ensure_minutes_open(
+        meeting,
+        field="status",
+        message=f"Referatet fra møte {meeting.number} er godkjent og låst; møtet kan ikke "
+        "lenger endre status.",
+    )
     if status == "referat godkjent":
         raise InvalidInput(
             "Status «referat godkjent» settes når referatet godkjennes i neste møte",
@@ -428,6 +468,14 @@ def change_status(
     if status not in STATUS_CHANGES.get(meeting.status, ()):
         raise InvalidInput(
             f"Et møte med status «{meeting.status}» kan ikke få status «{status}»",
+            field="status",
+        )
+    due = minutes.approval_due(session, meeting, held=True) if status == "gjennomført" else None
+    if due is not None and not confirmed:
+        locked = "; ".join(minutes.approval_summary(m) for m in due.minutes)
+        raise Conflict(
+            f"Når møtet merkes som gjennomført, godkjennes og låses {locked[0].lower()}"
+            f"{locked[1:]}. Bekreft godkjenningen før møtet merkes som gjennomført.",
             field="status",
         )
     old = meeting.status
@@ -444,3 +492,6 @@ def change_status(
         body=meeting.body,
         changes=changes,
     )
+    if due is None:
+        return []
+    return minutes.approve_previous_minutes(session, actor, due.treatment)

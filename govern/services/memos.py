@@ -27,8 +27,8 @@ from govern.services.attachments import (
     store_file,
     stored_path,
 )
-from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.minutes import LOCKED_MESSAGE
+from govern.services.errors import InvalidInput, NotFound
+from govern.services.minutes import ensure_minutes_open
 
 #: What a memo is called in the refusal of a stale edit ("Toppnotatet ble endret av …").
 WHAT = "Toppnotatet"
@@ -69,8 +69,7 @@ def clean_text(text: str | None) -> str:
 
 
 def _check_open(treatment: Treatment, field: str) -> None:
-    if treatment.meeting is not None and treatment.meeting.minutes_locked:
-        raise Conflict(LOCKED_MESSAGE, field=field)
+    ensure_minutes_open(treatment.meeting, field=field)
 
 
 def _check_memo_version(memo: Memo | None, submitted: int | None) -> None:

@@ -8,7 +8,8 @@ from govern.models.cases import Treatment
 from govern.models.priorities import PrioritisationRound
 from govern.services import audit
 from govern.services import priority_scoring as scoring
-from govern.services.errors import Conflict, InvalidInput
+from govern.services.errors import InvalidInput
+from govern.services.minutes import ensure_minutes_open
 from govern.services.priorities import result
 
 DECISION_FIELDS = {"proposed_decision": "forslag til vedtak", "decision": "vedtak"}
@@ -20,13 +21,13 @@ def check_minutes_open(treatment: Treatment, field: str) -> None:
     meeting = treatment.meeting
     if meeting is None:
         return
-    if meeting.minutes_locked:
-        raise Conflict(
-            f"Referatet fra møte {meeting.number} er godkjent og låst, så rangeringen kan ikke "
-            f"skrives inn i sak {treatment.number}. Rettelser føres som en ny revisjon av "
-            "referatet.",
-            field="treatment",
-        )
+    ensure_minutes_open(
+        meeting,
+        field="treatment",
+        message=f"Referatet fra møte {meeting.number} er godkjent og låst, så rangeringen kan "
+        f"ikke skrives inn i sak {treatment.number}. Rettelser føres som en ny revisjon av "
+        "referatet.",
+    )
     if field == "decision" and meeting.status == "avlyst":
         raise InvalidInput(
             f"Møte {meeting.number} er avlyst; det føres ikke vedtak.", field="treatment"

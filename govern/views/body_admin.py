@@ -25,7 +25,7 @@ from govern.forms.bodies import (
 )
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
-from govern.models.bodies import ROLE_ORDER, Body, Membership
+from govern.models.bodies import MINUTES_APPROVAL_LABELS, ROLE_ORDER, Body, Membership
 from govern.models.people import Person
 from govern.permissions import require
 from govern.services import bodies, invitations
@@ -175,6 +175,8 @@ def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
             value = body.escalates_to.name if body.escalates_to else "ingen"
         elif name == "external":
             value = "ja" if value else "nei"
+        elif name == "minutes_approved_when":
+            value = MINUTES_APPROVAL_LABELS.get(value, value)
         rows.append((form[name].label.text, value or "–"))
     return rows
 
@@ -298,6 +300,7 @@ FIELD_LABELS = {
     "status": "Status",
     "mandate": "Mandat",
     "external": "Eksternt organ",
+    "minutes_approved_when": "Forrige referat godkjennes",
     "escalates_to": "Eskalerer til",
     "role": "Rolle",
     "starts_on": "Fra og med",

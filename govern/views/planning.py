@@ -40,7 +40,7 @@ from govern.forms.planning import (
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.permissions import require
-from govern.services import agenda, attachments, invitations, meetings
+from govern.services import agenda, attachments, invitations, meetings, minutes
 from govern.services.audit import StaleEdit, stale_edit
 from govern.services.errors import GovernError, InvalidInput
 from govern.timeutil import weekday_date
@@ -194,9 +194,20 @@ def _meeting_page(form: MeetingEditForm, meeting: Meeting):
 def change_status(meeting_id: int):
     meeting = _meeting(meeting_id)
     form = StatusForm()
+    status = form.status.data or ""
+    if status == "gjennomført" and not form.confirmed and meeting.status == "innkalt":
+        due = minutes.approval_due(db.session, meeting, held=True)
+        if due is not None:  # marking it held approves the previous minutes: confirm first
+            return render_template(
+                "running/confirm_held.html",
+                meeting=meeting,
+                plan=due,
+                form=form,
+                summary=minutes.approval_summary,
+            )
     try:
-        meetings.change_status(
-            db.session, meeting, form.status.data or "", form.version.data, current_user
+        approved = meetings.change_status(
+            db.session, meeting, status, form.version.data, current_user, confirmed=form.confirmed
         )
         sent = invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
         db.session.commit()
@@ -207,6 +218,11 @@ def change_status(meeting_id: int):
         people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
         note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
         flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
+        for m in approved:
+            flash(
+                f"Referatet fra møte {m.number} i {m.body.short_name} er godkjent og låst.",
+                "success",
+            )
         missing = invitations.mail_report(db.session, meeting).without_address
         if sent and missing:
             flash(

@@ -22,7 +22,13 @@ from govern.extensions import db
 from govern.forms.base import GovernForm
 from govern.forms.changes import EscalationMinutesForm
 from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
-from govern.forms.running import NONE, AttendanceForm, CorrectionForm, MinutesForm
+from govern.forms.running import (
+    NONE,
+    AttendanceCorrectionForm,
+    AttendanceForm,
+    CorrectionForm,
+    MinutesForm,
+)
 from govern.models.accounts import User
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
@@ -130,11 +136,13 @@ def _when(moment: datetime) -> str:
 # -- attendance -----------------------------------------------------------------------------
 
 
-def _attendance_form(meeting: Meeting, rows: list[attendance.Attendee]) -> AttendanceForm:
+def _attendance_form(
+    meeting: Meeting, rows: list[attendance.Attendee], kind: type[AttendanceForm] = AttendanceForm
+) -> AttendanceForm:
     """The form as posted, or filled from what is recorded (a vara preselects whom they
     stand in for); with the choices of every select."""
     if request.method == "POST":
-        form = AttendanceForm()
+        form = kind()
     else:
         data = [
             {
@@ -150,7 +158,7 @@ def _attendance_form(meeting: Meeting, rows: list[attendance.Attendee]) -> Atten
             }
             for r in rows
         ]
-        form = AttendanceForm(
+        form = kind(
             formdata=None, data={"rows": data, "fingerprint": attendance.fingerprint(meeting)}
         )
     listed = {r.person.id for r in rows}
@@ -201,26 +209,67 @@ def meeting_attendance(meeting_id: int):
         meeting = _meeting_or_404(meeting_id)
         if status == 409:
             form.fingerprint.data = attendance.fingerprint(meeting)
+    elif request.method == "POST" and meeting.minutes_locked:
+        status = 409  # refused whatever was posted: the attendance of approved minutes stays
+    return _attendance_page(meeting, form, status)
+
+
+def _attendance_page(meeting: Meeting, form: AttendanceForm, status: int, correcting=False):
+    locked = meeting.minutes_locked and not correcting
     return render_template(
         "running/attendance.html",
         meeting=meeting,
         form=form,
         people={r.person.id: r for r in attendance.attendees(meeting)},
         # Refused because someone else saved in between: show what is saved now.
-        saved=presentation.attendance_lists(meeting) if status == 409 else None,
-        failed=status != 200,
+        saved=presentation.attendance_lists(meeting) if status == 409 and not locked else None,
+        failed=status != 200 and not locked,
+        locked=locked,
+        correcting=correcting,
+        recorded=presentation.attendance_lists(meeting),
     ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/corrections/attendance", methods=["GET", "POST"])
+def correct_attendance(meeting_id: int):
+    """The attendance of approved minutes, corrected as a new revision with a reason."""
+    meeting = _meeting_or_404(meeting_id)
+    require("prepare", meeting)
+    form = _attendance_form(meeting, attendance.attendees(meeting), AttendanceCorrectionForm)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        rows, targets = form.to_input()
+        place = _attendance_placer(targets)
+        revision, status = _save(
+            form,
+            lambda: attendance.correct_attendance(
+                db.session, current_user, meeting, rows, form.reason.data, form.fingerprint.data
+            ),
+            lambda f, name: f.reason if name == "reason" else place(f, name),
+            "Oppmøtet",
+        )
+        if status is None:
+            flash(f"Oppmøtet er rettet i revisjon {revision.number}: {revision.reason}", "success")
+            return redirect(url_for("running.corrections", meeting_id=meeting_id))
+        meeting = _meeting_or_404(meeting_id)
+        if status == 409:
+            form.fingerprint.data = attendance.fingerprint(meeting)
+    return _attendance_page(meeting, form, status, correcting=True)
 
 
 # -- the referat, case by case -------------------------------------------------------------
 
 
 def _minutes_form(treatment: Treatment, escalated) -> MinutesForm:
-    """The referat form; for an escalated change request's case, with the request's outcome."""
+    """The referat form; for an escalated change request's case, with the request's outcome;
+    on the Godkjenning item, with the choice to postpone the approval."""
     if escalated is None:
-        return MinutesForm(data=MinutesForm.values_of(treatment))
-    decided = change_outcomes.decided_outcome(escalated, treatment)
-    return EscalationMinutesForm(data=EscalationMinutesForm.values_of(treatment, decided))
+        form = MinutesForm(data=MinutesForm.values_of(treatment))
+    else:
+        decided = change_outcomes.decided_outcome(escalated, treatment)
+        form = EscalationMinutesForm(data=EscalationMinutesForm.values_of(treatment, decided))
+    form.approval_item = minutes.is_approval_item(db.session, treatment)
+    return form
 
 
 def _record_minutes(treatment: Treatment, escalated, form: MinutesForm):
@@ -251,11 +300,9 @@ def treatment_minutes(treatment_id: int):
         )
         if status is None:
             flash(f"Referatet for sak {treatment.number} er lagret.", "success")
-            if result.approved is not None:
-                flash(
-                    f"Referatet fra møte {result.approved.number} i {result.approved.body.short_name} er godkjent og låst.",
-                    "success",
-                )
+            if result.approval_due is not None:
+                # The vedtak approves the previous minutes: confirm what that locks.
+                return redirect(url_for("running.approve_minutes", treatment_id=treatment.id))
             return redirect(_meeting_url(treatment.meeting, treatment))
         treatment = _treatment_or_404(treatment_id)
         if form.version.errors:
@@ -267,30 +314,59 @@ def treatment_minutes(treatment_id: int):
         form=form,
         stale=bool(form.version.errors),
         change_links=links,
+        refused=status == 409 and treatment.meeting.minutes_locked,
     ), status
+
+
+def _approved_message(approved: list[Meeting]) -> str:
+    numbers = " og ".join(f"møte {m.number}" for m in approved)
+    body = approved[-1].body.short_name
+    return f"Referatet fra {numbers} i {body} er godkjent og låst."
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/send")
 def send_minutes(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("prepare", meeting)
+    confirmed = request.form.get("confirm") == "1"
+    if not confirmed and meeting.minutes_status == "utkast" and meeting.status == "gjennomført":
+        check = minutes.check_send(db.session, meeting)
+        if check.needs_confirmation:
+            return render_template(
+                "running/confirm_send.html",
+                meeting=meeting,
+                check=check,
+                summary=minutes.approval_summary,
+            )
 
     def work() -> str:
-        minutes.send_minutes(db.session, current_user, meeting)
-        return "Referatet er sendt til medlemmene."
+        approved = minutes.send_minutes(db.session, current_user, meeting, confirmed=confirmed)
+        sent = "Referatet er sendt til medlemmene."
+        return f"{sent} {_approved_message(approved)}" if approved else sent
 
     _button(work)
     return redirect(_meeting_url(meeting))
 
 
-@bp.post("/treatments/<int:treatment_id>/approve-minutes")
+@bp.route("/treatments/<int:treatment_id>/approve-minutes", methods=["GET", "POST"])
 def approve_minutes(treatment_id: int):
+    """Confirm, then approve, the earlier minutes this meeting's Godkjenning item approves."""
     treatment = _treatment_or_404(treatment_id, in_meeting=True)
     require("prepare", treatment.meeting)
+    if request.method == "GET":
+        plan = minutes.plan_approval(db.session, treatment.meeting)
+        return render_template(
+            "running/confirm_approval.html",
+            meeting=treatment.meeting,
+            treatment=treatment,
+            approval_item=minutes.is_approval_item(db.session, treatment),
+            plan=plan,
+            summary=minutes.approval_summary,
+        )
 
     def work() -> str:
         approved = minutes.approve_previous_minutes(db.session, current_user, treatment)
-        return f"Referatet fra møte {approved.number} i {approved.body.short_name} er godkjent og låst."
+        return _approved_message(approved)
 
     _button(work)
     return redirect(_meeting_url(treatment.meeting, treatment))

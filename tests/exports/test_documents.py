@@ -17,7 +17,7 @@ from govern.models import Attachment, Meeting, Memo, MemoSection, Treatment
 from govern.services.accounts import create_account
 from govern.services.exchange import import_exchange
 from tests.conftest import make_person
-from tests.services.test_exchange import DEMO
+from tests.services.test_exchange import DEMO, approve_demo_january
 from tests.views.test_pages import meeting_id
 
 
@@ -217,6 +217,7 @@ def test_draft_meeting_documents_are_hidden_from_visitors(client, session, demo)
 
 
 def test_referat_header_lists_attendance_like_the_seed(client, session, demo):
+    approve_demo_january(session)
     doc = docx_of(client.get(f"/meetings/{meeting_id(session, 'fagradet', '1/26')}/referat.docx"))
     assert doc.paragraphs[0].text == "Referat fra møte i Fagrådet 1/26"
     assert "UTKAST" not in "\n".join(p.text for p in doc.sections[0].header.paragraphs)
@@ -240,6 +241,7 @@ def test_referat_header_lists_attendance_like_the_seed(client, session, demo):
 
 
 def test_referat_agenda_and_minutes_per_case(client, session, demo):
+    approve_demo_january(session)
     doc = docx_of(client.get(f"/meetings/{meeting_id(session, 'fagradet', '1/26')}/referat.docx"))
     agenda = rows(doc.tables[1])
     assert agenda[0] == ["Saksnr.", "Tittel på sak", "Sakstype"]
@@ -281,6 +283,7 @@ def test_draft_referat_says_utkast_and_needs_the_secretariat(client, session, de
 
 
 def test_toppnotat_header_block_title_and_history_table(client, session, demo):
+    approve_demo_january(session)
     mark_generated_vedlegg(session)
     t = treatment(session, "12/26")
     doc = docx_of(client.get(f"/treatments/{t.id}/toppnotat.docx"))
@@ -391,6 +394,7 @@ def test_uploaded_toppnotat_is_passed_through_unchanged(app, client, session, de
 def test_meeting_pack_holds_innkalling_toppnotater_and_files_named_as_vedlegg(
     app, client, session, demo
 ):
+    approve_demo_january(session)
     mark_generated_vedlegg(session)
     mid = meeting_id(session, "fagradet", "2/26")
     attachments = session.scalars(select(Attachment).where(Attachment.meeting_id == mid)).all()

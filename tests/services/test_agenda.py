@@ -18,7 +18,7 @@ from govern.services.errors import Conflict, InvalidInput
 from govern.services.exchange import import_exchange
 from govern.services.meetings import DayRow, MeetingEdit, PlanInput
 from tests.conftest import add_case, make_body, make_meeting
-from tests.services.test_exchange import DEMO
+from tests.services.test_exchange import DEMO, approve_demo_january
 
 APRIL = (
     DayRow(date(2026, 4, 29), time(10), time(16)),
@@ -559,6 +559,7 @@ def test_the_demo_agenda_keeps_its_times_and_moves_the_theme_day_with_its_progra
 
 
 def test_the_approved_january_meeting_is_locked(session, demo_april):
+    approve_demo_january(session)
     january = session.scalar(
         select(Meeting).join(Body).where(Body.slug == "fagradet", Meeting.seq == 1)
     )

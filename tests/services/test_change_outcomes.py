@@ -27,16 +27,19 @@ def write(session, t, decision="Vedtatt."):
 
 
 def approve(session, meeting, on: date):
-    """Hold the meeting, write every vedtak, send the minutes, and approve them in the next
-    meeting's Godkjenning item; returns the approving treatment."""
+    """Hold the meeting, write every vedtak, send the minutes, and approve them under the
+    next meeting's Godkjenning item once that is held; returns the approving treatment."""
     meeting.status = "gjennomført"
     for item in meeting.items:
         if item.kind == "case" and not item.treatment.decision:
             write(session, item.treatment)
-    minutes.send_minutes(session, None, meeting)
-    approval = add_case(make_meeting(meeting.body, on), "Godkjenning", sakstype="Godkjenning")
-    result = write(session, approval.treatment, "Referatet er godkjent.")
-    assert result.approved is meeting
+    minutes.send_minutes(session, None, meeting, confirmed=True)
+    next_meeting = make_meeting(meeting.body, on)
+    approval = add_case(next_meeting, "Godkjenning", sakstype="Godkjenning")
+    write(session, approval.treatment, "Referatet er godkjent.")
+    # The approving meeting is held; the secretariat confirms the approval.
+    next_meeting.status = "gjennomført"
+    assert minutes.approve_previous_minutes(session, None, approval.treatment) == [meeting]
     session.commit()
     return approval.treatment
 
@@ -104,7 +107,7 @@ def test_nothing_changes_before_the_minutes_are_approved(session, ranked):
     treatment = record_prioritisation(session, a.area, meeting, 2026, None)
     meeting.status = "gjennomført"
     write(session, treatment)
-    minutes.send_minutes(session, None, meeting)
+    minutes.send_minutes(session, None, meeting, confirmed=True)
     session.commit()
     assert a.status == "vurdert" and meeting.minutes_status == "sendt"
 

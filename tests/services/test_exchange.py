@@ -410,3 +410,27 @@ def test_pasted_page_breaks_in_long_texts_become_line_breaks(session):
     import_exchange(session, document)
     texts = session.scalars(select(Treatment.proposed_decision)).all()
     assert "Første\nAndre\nTredje" in texts
+
+
+def approve_demo_january(session) -> None:
+    """The demo's story one step on: meeting 2/26 is held, and its Godkjenning vedtak
+    approves (and locks) the minutes of 1/26, as the body's rule says."""
+    from govern.services import meetings, minutes
+
+    second = session.scalar(
+        select(Meeting)
+        .join(Meeting.body)
+        .where(Body.slug == "fagradet", Meeting.year == 2026, Meeting.seq == 2)
+    )
+    approval = minutes.approval_item(session, second)
+    minutes.record_minutes(
+        session,
+        None,
+        approval,
+        minutes.MinutesInput(approval.version, decision=approval.proposed_decision),
+    )
+    approved = meetings.change_status(
+        session, second, "gjennomført", second.version, confirmed=True
+    )
+    assert [m.number for m in approved] == ["1/26"]
+    session.commit()

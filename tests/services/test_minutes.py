@@ -101,18 +101,24 @@ def test_held_meeting_needs_a_vedtak_except_eventuelt(session, two_meetings):
     assert eventuelt.decision == ""
 
 
-def test_send_only_held_minutes_with_every_vedtak(session, two_meetings):
+def test_send_only_held_minutes_and_confirm_what_is_missing(session, two_meetings):
     first, t, *_ = two_meetings
     with pytest.raises(InvalidInput, match="når møtet er gjennomført"):
         minutes.send_minutes(session, None, first)
     held(first)
-    with pytest.raises(InvalidInput, match=f"Vedtak mangler i sak {t.number}"):
+    # No attendance and a case without vedtak: sent only when the secretariat confirms.
+    with pytest.raises(
+        Conflict, match=f"Oppmøtet er ikke registrert; Vedtak mangler i sak {t.number}"
+    ):
         minutes.send_minutes(session, None, first)
+    assert first.minutes_status == "utkast"
     record(session, t)
-    minutes.send_minutes(session, None, first)
+    check = minutes.check_send(session, first)
+    assert check.no_attendance and check.missing_decisions == [] and check.approval is None
+    minutes.send_minutes(session, None, first, confirmed=True)
     assert first.minutes_status == "sendt" and first.status == "gjennomført"
     with pytest.raises(Conflict, match="allerede sendt"):
-        minutes.send_minutes(session, None, first)
+        minutes.send_minutes(session, None, first, confirmed=True)
 
 
 def test_approval_needs_sent_minutes_then_locks_them(session, two_meetings):
@@ -120,17 +126,21 @@ def test_approval_needs_sent_minutes_then_locks_them(session, two_meetings):
     held(first)
     record(session, t)
     session.commit()
-    # Not sent yet: recording the Godkjenning vedtak is refused, with a clear message.
-    with pytest.raises(Conflict, match="ikke sendt til medlemmene ennå"):
-        record(session, approval, "Fagrådet godkjenner referatet.")
-    session.rollback()
-    assert approval.decision == ""
-    with pytest.raises(InvalidInput, match="godkjenningssaken"):
-        minutes.approve_previous_minutes(session, None, other)
-    minutes.send_minutes(session, None, first)
+    # The Godkjenning vedtak is saved whatever the state of the earlier minutes; it
+    # approves nothing by itself (the approving meeting is not held).
     result = record(session, approval, "Fagrådet godkjenner referatet.")
     session.commit()
-    assert result.approved is first
+    assert approval.decision == "Fagrådet godkjenner referatet."
+    assert result.approval_due is None and first.minutes_status == "utkast"
+    held(second)
+    # Not sent yet: the approval is refused, with a clear message.
+    with pytest.raises(Conflict, match="ikke sendt til medlemmene ennå"):
+        minutes.approve_previous_minutes(session, None, approval)
+    with pytest.raises(InvalidInput, match="godkjenningssaken"):
+        minutes.approve_previous_minutes(session, None, other)
+    minutes.send_minutes(session, None, first, confirmed=True)
+    assert minutes.approve_previous_minutes(session, None, approval) == [first]
+    session.commit()
     assert first.minutes_status == "godkjent" and first.status == "referat godkjent"
     assert first.minutes_approved_by is approval and first.minutes_approved_at is not None
     # Locked: the case can no longer be changed directly.
@@ -138,20 +148,21 @@ def test_approval_needs_sent_minutes_then_locks_them(session, two_meetings):
         record(session, t, "Endret i ettertid.")
     session.rollback()
     # Saving the Godkjenning vedtak again approves nothing more.
-    assert (
-        record(session, approval, "Fagrådet godkjenner referatet fra forrige møte.").approved
-        is None
-    )
+    again = record(session, approval, "Fagrådet godkjenner referatet fra forrige møte.")
+    assert again.approval_due is None
 
 
 def test_explicit_approval_and_nothing_to_approve(session, two_meetings):
     first, t, second, approval, _ = two_meetings
-    with pytest.raises(Conflict, match="ikke sendt"):
+    # The approving meeting has not been held: nothing is approved.
+    with pytest.raises(Conflict, match="Møte 2/26 har status «innkalt»"):
         minutes.approve_previous_minutes(session, None, approval)
     held(first)
     record(session, t)
-    minutes.send_minutes(session, None, first)
-    assert minutes.approve_previous_minutes(session, None, approval) is first
+    minutes.send_minutes(session, None, first, confirmed=True)
+    held(second)
+    record(session, approval, "Godkjent.")
+    assert minutes.approve_previous_minutes(session, None, approval) == [first]
     with pytest.raises(NotFound, match="ikke noe tidligere referat"):
         minutes.approve_previous_minutes(session, None, approval)
 
@@ -169,8 +180,10 @@ def _approved(session, two_meetings):
     first, t, second, approval, _ = two_meetings
     held(first)
     record(session, t, "Fagrådet drøftet saken.", ["Innspill A"])
-    minutes.send_minutes(session, None, first)
+    minutes.send_minutes(session, None, first, confirmed=True)
+    held(second)
     record(session, approval, "Godkjent.")
+    minutes.approve_previous_minutes(session, None, approval)
     session.commit()
     return first, t
 

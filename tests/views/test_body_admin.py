@@ -182,6 +182,23 @@ def test_secretariat_edits_the_body(client, session, secretary, body):
     assert empty.status_code == 400 and "Skriv organets kortnavn" in text_of(empty)
 
 
+def test_the_body_chooses_when_the_previous_minutes_are_approved(client, session, secretary, body):
+    login(client, "siri@example.no")
+    form = client.get("/bodies/fagradet/edit")
+    page = text_of(form)
+    assert "Forrige referat godkjennes" in page
+    assert "Når møtet som godkjenner, er merket som gjennomført" in page
+    saved = client.post(
+        "/bodies/fagradet/edit",
+        data=_edit_data(form.get_data(as_text=True), minutes_approved_when="minutes_sent"),
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    assert session.scalar(select(Body)).minutes_approved_when == "minutes_sent"
+    log = text_of(client.get("/bodies/fagradet/audit"))
+    assert "Forrige referat godkjennes" in log
+
+
 def test_a_stale_edit_is_refused_and_the_typed_text_kept(client, session, secretary, body):
     login(client, "siri@example.no")
     opened = client.get("/bodies/fagradet/edit").get_data(as_text=True)

@@ -54,15 +54,29 @@ def _minutes(client, treatment, **data):
 
 
 def _approve(client, session, meeting, on: date):
-    """As its secretariat: hold the meeting, send its minutes, approve them in the next one."""
+    """As its secretariat: hold the meeting, send its minutes (confirming that no attendance
+    is registered), then hold the next meeting, whose Godkjenning vedtak approves them."""
     meeting.status = "gjennomført"
     session.commit()
-    assert client.post(f"/meetings/{meeting.id}/minutes/send").status_code == 302
+    asked = client.post(f"/meetings/{meeting.id}/minutes/send")
+    assert "Oppmøtet er ikke registrert" in text_of(asked)
+    sent = client.post(f"/meetings/{meeting.id}/minutes/send", data={"confirm": "1"})
+    assert sent.status_code == 302
     assert session.get(type(meeting), meeting.id).minutes_status == "sendt"
-    approval = add_case(make_meeting(meeting.body, on), "Godkjenning", sakstype="Godkjenning")
+    following = make_meeting(meeting.body, on)
+    approval = add_case(following, "Godkjenning", sakstype="Godkjenning")
     session.commit()
     response = _minutes(client, approval.treatment, decision="Referatet er godkjent.")
     assert response.status_code == 302
+    session.expire_all()
+    assert meeting.minutes_status == "sendt"  # the vedtak alone approves nothing
+    held = {"status": "gjennomført", "version": following.version}
+    confirm = client.post(f"/meetings/{following.id}/status", data=held)
+    assert "godkjennes og låses" in text_of(confirm)
+    assert (
+        client.post(f"/meetings/{following.id}/status", data=held | {"confirm": "1"}).status_code
+        == 302
+    )
     session.expire_all()
     assert meeting.minutes_status == "godkjent"
 

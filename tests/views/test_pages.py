@@ -17,7 +17,7 @@ from govern.services.bodies import MembershipInput, add_membership
 from govern.services.exchange import import_exchange
 from govern.services.meetings import record_attendance
 from tests.conftest import add_case, make_body, make_meeting, make_person
-from tests.services.test_exchange import DEMO
+from tests.services.test_exchange import DEMO, approve_demo_january
 
 
 def text_of(response) -> str:
@@ -84,6 +84,7 @@ def test_meeting_page_header_and_agenda_like_the_innkalling(client, demo, sessio
 
 
 def test_meeting_page_of_the_january_meeting_shows_inputs_and_decisions(client, demo, session):
+    approve_demo_january(session)  # visitors read approved minutes
     page = text_of(client.get(f"/meetings/{meeting_id(session, 'fagradet', '1/26')}"))
     assert "Clarion Hotel Oslo" in page
     assert "Innspill:" in page

@@ -367,12 +367,14 @@ def test_use_as_decision_refused_when_the_minutes_are_approved(client, session, 
         session, None, treatment, MinutesInput(treatment.version, "", (), "Tatt til orientering.")
     )
     meeting.status = "gjennomført"
-    minutes.send_minutes(session, None, meeting)
+    minutes.send_minutes(session, None, meeting, confirmed=True)
     nxt = make_meeting(meeting.body, meeting.first_date.replace(month=11))
     approval = add_case(nxt, "Godkjenning av innkalling og referat", sakstype="Godkjenning")
     minutes.record_minutes(
         session, None, approval.treatment, MinutesInput(approval.treatment.version, "", (), "Ja.")
     )
+    nxt.status = "gjennomført"  # the approving meeting is held; the approval is confirmed
+    minutes.approve_previous_minutes(session, None, approval.treatment)
     session.commit()
     assert meeting.minutes_locked
     before = (treatment.version, treatment.decision, treatment.proposed_decision)

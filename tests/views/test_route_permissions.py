@@ -144,6 +144,7 @@ EXPECTED = {
     "running.send_minutes": (None, SECRETARIAT),
     "running.approve_minutes": (None, SECRETARIAT),
     "running.corrections": (SECRETARIAT, SECRETARIAT),
+    "running.correct_attendance": (SECRETARIAT, SECRETARIAT),
     "running.edit_memo": (MEMO, MEMO),
     "running.upload_memo": (None, MEMO),
     "running.remove_memo_upload": (None, MEMO),
@@ -339,7 +340,7 @@ def _give_feed_token(session) -> str:
 
 def _url(app, rule, world, endpoint) -> str:
     values = {name: world[name] for name in rule.arguments}
-    if endpoint == "running.corrections":
+    if endpoint in ("running.corrections", "running.correct_attendance"):
         values["meeting_id"] = world["approved_meeting_id"]
     if endpoint.startswith("cycles.shared_wheel"):
         values["cycle_slug"] = world["shared_cycle_slug"]

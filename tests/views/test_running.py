@@ -18,7 +18,7 @@ from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from govern.services.bodies import MembershipInput, add_membership
 from govern.services.exchange import import_exchange
 from tests.conftest import add_case, make_body, make_meeting, make_person
-from tests.services.test_exchange import DEMO
+from tests.services.test_exchange import DEMO, approve_demo_january
 from tests.views.test_pages import meeting_id, text_of
 
 PASSWORD = "riktig-passord-123"
@@ -128,8 +128,23 @@ def close_first_meeting(client, c: Council) -> None:
         save_minutes(client, c.case, "Fagrådet drøftet saken.", "Innspill om KI").status_code == 302
     )
     mark_held(c.first)
-    sent = client.post(f"/meetings/{c.first.id}/minutes/send", follow_redirects=True)
+    # No attendance is registered: sending asks first, and says so.
+    asked = client.post(f"/meetings/{c.first.id}/minutes/send")
+    assert "Oppmøtet er ikke registrert" in text_of(asked)
+    sent = client.post(
+        f"/meetings/{c.first.id}/minutes/send", data={"confirm": "1"}, follow_redirects=True
+    )
     assert "Referatet er sendt til medlemmene" in text_of(sent)
+
+
+def approve_first_meeting(client, c: Council) -> None:
+    """2/26 is held and its Godkjenning vedtak recorded; the secretariat confirms the
+    approval of 1/26's minutes on the confirmation page."""
+    mark_held(c.second)
+    saved = save_minutes(client, c.approval, "Fagrådet godkjenner referatet.")
+    assert saved.location.endswith(f"/treatments/{c.approval.id}/approve-minutes")
+    done = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
+    assert "Referatet fra møte 1/26 i Fagrådet er godkjent og låst." in text_of(done)
 
 
 # -- attendance -----------------------------------------------------------------------------
@@ -378,17 +393,49 @@ def test_sent_minutes_are_read_by_members_but_not_by_visitors(client, council):
     assert "Innspill om KI" not in visitor and "Vedtak:" not in visitor
 
 
+def test_sending_incomplete_minutes_asks_first_and_says_what_is_missing(client, council, session):
+    c = council
+    login(client, "siv@example.no")
+    mark_held(c.first)
+    asked = client.post(f"/meetings/{c.first.id}/minutes/send")
+    assert asked.status_code == 200
+    page = text_of(asked)
+    assert "Send referatet fra Møte i Fagrådet 1/26 til medlemmene" in page
+    assert "Oppmøtet er ikke registrert." in page
+    assert f"Vedtak mangler i sak {c.case.number}." in page  # Eventuelt needs none
+    assert "Send likevel" in page
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "utkast"
+    sent = client.post(
+        f"/meetings/{c.first.id}/minutes/send", data={"confirm": "1"}, follow_redirects=True
+    )
+    assert "Referatet er sendt til medlemmene." in text_of(sent)
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "sendt"
+
+
 def test_approved_at_the_next_meeting_then_locked(client, council, session):
     c = council
     login(client, "siv@example.no")
     assert save_minutes(client, c.case, "Fagrådet drøftet saken.").status_code == 302
     mark_held(c.first)
-    # Not sent yet: the Godkjenning vedtak is refused with a clear message.
+    # 2/26 is only called: its Godkjenning vedtak is saved and approves nothing.
     early = save_minutes(client, c.approval, "Fagrådet godkjenner referatet.")
-    assert early.status_code == 409
-    assert "Referatet fra møte 1/26 i Fagrådet er ikke sendt til medlemmene ennå" in text_of(early)
-    client.post(f"/meetings/{c.first.id}/minutes/send")
-    done = save_minutes(client, c.approval, "Fagrådet godkjenner referatet.")
+    assert early.status_code == 302 and "approve-minutes" not in early.location
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "utkast"
+    client.post(f"/meetings/{c.first.id}/minutes/send", data={"confirm": "1"})
+    # Marking 2/26 held approves 1/26's minutes: the secretariat confirms what is locked.
+    edit = client.get(f"/meetings/{c.second.id}/edit")
+    held = {"status": "gjennomført", "version": hidden(edit, "version")}
+    confirm = client.post(f"/meetings/{c.second.id}/status", data=held)
+    assert confirm.status_code == 200
+    text = text_of(confirm)
+    assert "Merk Møte i Fagrådet 2/26 som gjennomført" in text
+    assert "Referatet fra møte 1/26 i Fagrådet (2 saker, 1 vedtak, oppmøte for 0 personer, " in text
+    session.expire_all()
+    assert session.get(Meeting, c.second.id).status == "innkalt"  # nothing yet
+    done = client.post(f"/meetings/{c.second.id}/status", data=held | {"confirm": "1"})
     assert done.status_code == 302
     flashed = text_of(client.get(done.location))
     assert "Referatet fra møte 1/26 i Fagrådet er godkjent og låst." in flashed
@@ -396,28 +443,43 @@ def test_approved_at_the_next_meeting_then_locked(client, council, session):
     first = session.get(Meeting, c.first.id)
     assert (first.status, first.minutes_status) == ("referat godkjent", "godkjent")
     assert first.minutes_approved_by_id == c.approval.id and first.minutes_approved_at
+    assert session.get(Meeting, c.second.id).status == "gjennomført"
     page = text_of(client.get(f"/meetings/{c.first.id}"))
     assert "referat godkjent" in page and "Rettelser" in page
-    locked = save_minutes(client, c.case, "Endret i ettertid.")
+    # The locked referat page shows no form, and a post from an older tab is refused.
+    shown = client.get(f"/treatments/{c.case.id}/minutes")
+    assert "<textarea" not in shown.get_data(as_text=True)
+    assert "Referatet er godkjent og låst. Rettelser føres som en ny revisjon." in text_of(shown)
+    locked = client.post(
+        f"/treatments/{c.case.id}/minutes",
+        data={"version": c.case.version, "decision": "Endret i ettertid."},
+    )
     assert locked.status_code == 409
-    assert "Referatet er godkjent og låst. Rettelser føres som en ny revisjon." in text_of(locked)
-    assert "Endret i ettertid." in textarea(locked, "decision")
+    assert "Endringene dine er ikke lagret" in text_of(locked)
     session.expire_all()
     assert session.get(Treatment, c.case.id).decision == "Fagrådet drøftet saken."
     client.post("/logout")
     assert "Vedtak: Fagrådet drøftet saken." in text_of(client.get(f"/meetings/{c.first.id}"))
 
 
-def test_approve_button_on_the_godkjenning_item(client, council, session):
+def test_approve_button_only_on_held_meetings(client, council, session):
     c = council
     login(client, "siv@example.no")
     second = text_of(client.get(f"/meetings/{c.second.id}"))
-    assert second.count("Godkjenn referatet fra forrige møte") == 1
+    assert "Godkjenn referatet fra forrige møte" not in second  # 2/26 is not held
     close_first_meeting(client, c)
+    refused = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
+    assert "Møte 2/26 har status «innkalt»" in text_of(refused)
+    session.expire_all()
+    assert session.get(Meeting, c.first.id).minutes_status == "sendt"
+    mark_held(c.second)
+    second = text_of(client.get(f"/meetings/{c.second.id}"))
+    assert second.count("Godkjenn referatet fra forrige møte") == 1
     wrong = client.post(f"/treatments/{c.memo_case.id}/approve-minutes", follow_redirects=True)
     assert "godkjenningssaken" in text_of(wrong)
-    done = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
-    assert "Referatet fra møte 1/26 i Fagrådet er godkjent og låst." in text_of(done)
+    no_vedtak = text_of(client.get(f"/treatments/{c.approval.id}/approve-minutes"))
+    assert f"Vedtaket i sak {c.approval.number} (godkjenningssaken) er ikke ført ennå." in no_vedtak
+    approve_first_meeting(client, c)
     session.expire_all()
     assert session.get(Meeting, c.first.id).minutes_status == "godkjent"
     nothing = client.post(f"/treatments/{c.approval.id}/approve-minutes", follow_redirects=True)
@@ -428,7 +490,7 @@ def test_correction_creates_revision_2_with_reason_and_changes(client, council, 
     c = council
     login(client, "siv@example.no")
     close_first_meeting(client, c)
-    client.post(f"/treatments/{c.approval.id}/approve-minutes")
+    approve_first_meeting(client, c)
     page = client.get(f"/meetings/{c.first.id}/minutes/corrections?sak={c.case.id}")
     assert "Rett sak 1/26 Strategisk retning kjernejournal" in text_of(page)
     assert textarea(page, "decision") == "Fagrådet drøftet saken."
@@ -489,6 +551,7 @@ def test_demo_january_minutes_corrected_and_attendance_prefilled(client, demo, s
         )
     )
     assert statuses[marthe] == "deputy"
+    approve_demo_january(session)
     t = session.scalar(select(Treatment).where(Treatment.meeting_id == mid, Treatment.seq == 3))
     page = client.get(f"/meetings/{mid}/minutes/corrections?sak={t.id}")
     response = client.post(
