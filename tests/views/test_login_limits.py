@@ -221,3 +221,24 @@ def test_a_nul_byte_in_the_email_is_a_wrong_login_not_an_error(client, app):
     response = login(client, "kari@example.no\x00", PASSWORD)
     assert response.status_code == 400
     assert "Feil e-postadresse eller passord" in text_of(response)
+
+
+def test_concurrent_failures_from_one_address_never_pass_the_limit(apps):
+    """Attempts at the same moment, split over two processes, are counted against each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = apps(LOGIN_RATE_LIMIT=4)
+
+    def attempt(n):
+        client = (first if n % 2 else second).test_client()
+        response = login(client, f"ingen{n}@example.no", "feil")
+        return response.status_code, text_of(response)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(attempt, range(12)))
+    assert all(status == 400 for status, _ in answers)
+    tried = [text for _, text in answers if "Feil e-postadresse eller passord" in text]
+    refused = [text for _, text in answers if FROM_HERE in text]
+    assert 1 <= len(tried) <= 4 and len(tried) + len(refused) == 12
+    with first.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == len(tried)
