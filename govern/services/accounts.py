@@ -123,6 +123,29 @@ def set_password_with_token(session: Session, token: str, password: str) -> User
     return user
 
 
+def change_password(
+    session: Session, user: User, current: str, password: str, now: datetime | None = None
+) -> User:
+    """A logged-in person's new password; every session of the account ends.
+
+    A wrong current password counts as a failed login (and is refused while the address is
+    locked), so a borrowed session cannot be used to guess the password.
+    """
+    now = now or utcnow()
+    if login_limits.locked_until(session, user.email, now) is not None:
+        raise InvalidInput("For mange mislykkede forsøk. Vent litt og prøv igjen.", field="current")
+    if not _verify(user.password_hash or _DUMMY_HASH, current):
+        login_limits.note_failure(session, user.email, now)
+        session.flush()
+        raise InvalidInput("Feil passord", field="current")
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+    login_limits.clear_failures(session, user.email)
+    session.flush()
+    return user
+
+
 def set_active(session: Session, user: User, active: bool) -> User:
     """Activate or deactivate an account; deactivating ends every session of it at once."""
     if user.active and not active:

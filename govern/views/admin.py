@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from govern.extensions import db
@@ -67,6 +67,8 @@ def reset_link(user_id: int):
         db.session, current_user, "account.reset", user, f"Ny passordlenke for {user.person.name}"
     )
     db.session.commit()
+    if user.id == current_user.id:
+        login_user(user)  # the administrator's own session goes on, under the new token
     return render_template("admin/link.html", user=user, token=token, new=False)
 
 

@@ -9,8 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from govern.extensions import db
-from govern.forms.auth import LoginForm, SetPasswordForm
+from govern.forms.auth import ChangePasswordForm, LoginForm, SetPasswordForm
 from govern.models.base import utcnow
+from govern.permissions import NeedLogin
 from govern.services import accounts, login_limits
 from govern.services.errors import GovernError
 
@@ -105,3 +106,24 @@ def set_password(token: str):
             flash("Passordet er lagret. Logg inn med det nye passordet.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+def change_password():
+    """A new password for the logged-in person: this session goes on, every other one ends."""
+    if not current_user.is_authenticated:
+        raise NeedLogin()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(db.session, user, form.current.data, form.password.data)
+        except GovernError as error:
+            db.session.commit()  # keep the count of wrong passwords
+            getattr(form, error.field, form.current).errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)  # under the account's new session token
+            flash("Passordet er endret. Du er logget ut alle andre steder.", "success")
+            return redirect(url_for("calendar.profile"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200

@@ -164,3 +164,64 @@ def test_each_account_has_its_own_session_token(kari, admin, session):
     tokens = session.scalars(db.select(User.session_token)).all()
     assert len(set(tokens)) == 2 and all(len(t) >= 32 for t in tokens)
     assert re.fullmatch(rf"{kari.id}:\S+", kari.get_id())
+
+
+def change(client, current: str, new: str = NEW_PASSWORD):
+    data = {"current": current, "password": new, "confirm": new}
+    return client.post("/profile/password", data=data)
+
+
+def test_changing_the_password_ends_every_other_session_and_keeps_this_one(app, kari, admin):
+    here = logged_in_client(app, "kari@example.no")
+    elsewhere = logged_in_client(app, "kari@example.no")
+    copied = session_cookie(here)
+    page = here.get("/profile")
+    assert "Bytt passord" in text_of(page)
+    done = change(here, PASSWORD)
+    assert done.status_code == 302 and done.location == "/profile"
+    assert "Passordet er endret. Du er logget ut alle andre steder." in text_of(
+        here.get("/profile")
+    )
+    assert is_logged_in_as(here.get("/profile"), "Kari Nordmann")
+    assert is_sent_to_login(elsewhere.get("/profile"))
+    assert is_sent_to_login(replay(app, copied))  # the cookie as it was before the change
+    assert is_logged_in_as(
+        logged_in_client(app, "kari@example.no", NEW_PASSWORD).get("/profile"), "Kari Nordmann"
+    )
+    refused = app.test_client().post(
+        "/login", data={"email": "kari@example.no", "password": PASSWORD}
+    )
+    assert "Feil e-postadresse eller passord" in text_of(refused)
+    assert is_logged_in_as(logged_in_client(app, "ada@example.no").get("/profile"), "Ada Admin")
+
+
+def test_a_password_change_needs_the_current_password(app, kari):
+    client = logged_in_client(app, "kari@example.no")
+    other = logged_in_client(app, "kari@example.no")
+    wrong = change(client, "feil-passord")
+    assert wrong.status_code == 400 and "Feil passord" in text_of(wrong)
+    mismatch = client.post(
+        "/profile/password",
+        data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": "noe-annet-123"},
+    )
+    assert "Passordene er ikke like" in text_of(mismatch)
+    assert is_logged_in_as(other.get("/profile"), "Kari Nordmann")  # nothing changed
+    # Wrong current passwords count as failed logins: a borrowed session cannot guess on.
+    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
+        change(client, "feil-passord")
+    locked = change(client, PASSWORD)
+    assert "For mange mislykkede forsøk" in text_of(locked)
+    assert is_logged_in_as(other.get("/profile"), "Kari Nordmann")
+
+
+def test_changing_the_password_needs_a_login(app):
+    response = app.test_client().get("/profile/password")
+    assert is_sent_to_login(response)
+
+
+def test_an_administrator_resetting_their_own_account_stays_logged_in(app, admin):
+    ada = logged_in_client(app, "ada@example.no")
+    copied = session_cookie(ada)
+    assert "Ny passordlenke" in text_of(ada.post(f"/admin/accounts/{admin.id}/reset"))
+    assert is_logged_in_as(ada.get("/profile"), "Ada Admin")
+    assert is_sent_to_login(replay(app, copied))
