@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,13 +38,21 @@ def clean_address(address: str | None) -> str:
     return text[:ADDRESS_LENGTH] or "?"
 
 
+def _unlocked(rows: Select) -> Select:
+    """Old rows to prune, leaving out any another transaction holds at the moment (it prunes
+    them), so that two prunes running at once never wait for, or deadlock with, each other.
+    (SQLite has one writer at a time and no row locks; there this is the plain query.)"""
+    return rows.with_for_update(skip_locked=True)
+
+
 def start_attempt(session: Session, address: str, window: timedelta, now: datetime) -> int:
     """Record a login attempt from a client address before it is tried; returns its id.
 
     It counts as a failure until forget_attempt() is called for it. The caller commits at
     once, so that attempts running at the same time count each other.
     """
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
+    old = select(LoginFailure.id).where(LoginFailure.at < now - window)
+    session.execute(delete(LoginFailure).where(LoginFailure.id.in_(_unlocked(old))))
     attempt = LoginFailure(address=clean_address(address), at=now)
     session.add(attempt)
     session.flush()
@@ -82,12 +90,11 @@ def locked_until(session: Session, email: str, now: datetime) -> datetime | None
 
 def note_failure(session: Session, email: str, now: datetime) -> None:
     """Count a failed login for the e-mail address; the MAX_FAILED_LOGINS-th in a row locks it."""
-    session.execute(
-        delete(LoginLock).where(
-            LoginLock.last_failed_at < now - LOCK_MEMORY,
-            or_(LoginLock.locked_until.is_(None), LoginLock.locked_until < now),
-        )
+    forgotten = select(LoginLock.email_digest).where(
+        LoginLock.last_failed_at < now - LOCK_MEMORY,
+        or_(LoginLock.locked_until.is_(None), LoginLock.locked_until < now),
     )
+    session.execute(delete(LoginLock).where(LoginLock.email_digest.in_(_unlocked(forgotten))))
     digest = _digest(email)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = insert(LoginLock).values(email_digest=digest, failures=1, last_failed_at=now)
