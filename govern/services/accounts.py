@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from govern.models.accounts import PasswordToken, User
 from govern.models.base import utcnow
 from govern.models.people import Person
-from govern.services import login_limits
+from govern.services import audit, login_limits
 from govern.services.bodies import EMAIL_RE
 from govern.services.errors import Conflict, GovernError, InvalidInput
 
@@ -143,6 +143,7 @@ def change_password(
     user.end_sessions()
     login_limits.clear_failures(session, user.email)
     session.flush()
+    audit.record(session, user, "account.password", user, "Passordet ble endret")
     return user
 
 

@@ -9,7 +9,7 @@ import pytest
 from flask_login.utils import encode_cookie
 
 from govern.extensions import db
-from govern.models import User
+from govern.models import AuditEntry, User
 from govern.services import accounts
 from tests.conftest import make_person
 from tests.views.test_pages import text_of
@@ -193,6 +193,8 @@ def test_changing_the_password_ends_every_other_session_and_keeps_this_one(app, 
     )
     assert "Feil e-postadresse eller passord" in text_of(refused)
     assert is_logged_in_as(logged_in_client(app, "ada@example.no").get("/profile"), "Ada Admin")
+    logged = db.session.scalars(db.select(AuditEntry).where(AuditEntry.user_id == kari.id)).all()
+    assert [(e.action, e.summary) for e in logged] == [("account.password", "Passordet ble endret")]
 
 
 def test_a_password_change_needs_the_current_password(app, kari):
