@@ -25,6 +25,8 @@ DEFAULTS = {
     #: Failed logins from one address within LOGIN_WINDOW seconds before it must wait.
     "LOGIN_RATE_LIMIT": 20,
     "LOGIN_WINDOW": 600,
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    "TRUSTED_PROXIES": 0,
     #: Largest request body: uploads are at most 20 MB (checked again by the service).
     "MAX_CONTENT_LENGTH": 22 * 1024 * 1024,
     #: The most a meeting's uploaded attachments may take together (the meeting pack holds

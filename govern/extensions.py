@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import sqlite3
 
 from flask import Flask, request
@@ -12,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govern.models.base import Base
 
@@ -35,10 +37,20 @@ class SessionInterface(SecureCookieSessionInterface):
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The account of a session or "remember me" cookie: "<id>:<session token>" (User.get_id).
+
+    A cookie whose token is not the account's current one was ended (logout, new password,
+    deactivation) and logs nobody in.
+    """
     from govern.models.accounts import User
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
 
 
 @event.listens_for(Engine, "connect")
@@ -60,6 +72,16 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.session_interface = SessionInterface()
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address and scheme from the
+    X-Forwarded-For/-Proto headers they set (the login limits count the client, not the
+    proxy). With 0, those headers are ignored: anyone could send them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _migrations_dir():

@@ -15,14 +15,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from govern import revision_scopes
+from govern.models.accounts import LoginFailure, LoginLock
 from govern.models.numbering import NumberCounter
 from govern.models.revision import DataRevision, ScopeRevision
 
-#: Tables whose changes are bookkeeping, not data a page shows.
+#: Tables whose changes are bookkeeping, not data a page shows. (The login limits are here
+#: so that a flood of failed logins does not empty every cached page.)
 _BOOKKEEPING = {
     DataRevision.__tablename__,
     NumberCounter.__tablename__,
     ScopeRevision.__tablename__,
+    LoginFailure.__tablename__,
+    LoginLock.__tablename__,
 }
 _FLAG = "govern_data_changed"
 

@@ -32,3 +32,10 @@ class SetPasswordForm(GovernForm):
             EqualTo("password", "Passordene er ikke like"),
         ],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(
+        "Passordet du har nå",
+        validators=[DataRequired("Skriv passordet du har nå"), Length(max=200)],
+    )

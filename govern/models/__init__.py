@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from govern.models.accounts import ApiToken, PasswordToken, User
+from govern.models.accounts import ApiToken, LoginFailure, LoginLock, PasswordToken, User
 from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
@@ -44,6 +44,8 @@ __all__ = [
     "DataRevision",
     "DeadlineMark",
     "FollowUp",
+    "LoginFailure",
+    "LoginLock",
     "MaintenanceBudget",
     "Measure",
     "Meeting",

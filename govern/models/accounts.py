@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govern.models.base import Base, UTCDateTime, utcnow
@@ -24,9 +25,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: Failed logins in a row; reaching the limit locks the account for a while.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session's and "remember me" cookie's id; a new value (logout, new
+    #: password, deactivation) ends every session of the account at once.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -46,10 +47,19 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Make every session and "remember me" cookie of this account stop working."""
+        self.session_token = new_session_token()
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+def new_session_token() -> str:
+    """A fresh random value for User.session_token."""
+    return secrets.token_urlsafe(24)
 
 
 class PasswordToken(Base):
@@ -96,3 +106,41 @@ class ApiToken(Base):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of {self.user_id}>"
+
+
+class LoginFailure(Base):
+    """One failed (or still running) login from a client address, for the address limit.
+
+    Rows older than the limit's window are pruned as new ones arrive.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The client address (behind trusted proxies, the one they forwarded).
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.address} {self.at:%H:%M:%S}>"
+
+
+class LoginLock(Base):
+    """Failed logins in a row for one e-mail address, and its lock.
+
+    Kept for any address typed at login, whether or not it has an account, so a locked
+    account answers exactly as an unknown address does. Untouched rows are pruned.
+    """
+
+    __tablename__ = "login_locks"
+
+    #: SHA-256 of the e-mail address as typed (lower case), never the text itself.
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Failed logins in a row; reaching the limit locks the address for a while.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginLock {self.email_digest[:8]} {self.failures}>"

@@ -1,4 +1,4 @@
-"""Accounts: creating them, passwords (argon2), one-time links, and login with lockout."""
+"""Accounts: creating them, passwords (argon2), one-time links, login with lockout, sessions."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from govern.models.accounts import PasswordToken, User
 from govern.models.base import utcnow
 from govern.models.people import Person
+from govern.services import audit, login_limits
 from govern.services.bodies import EMAIL_RE
 from govern.services.errors import Conflict, GovernError, InvalidInput
 
 HASHER = PasswordHasher()
-#: Failed logins in a row before the account is locked for LOCK_TIME.
-MAX_FAILED_LOGINS = 5
-LOCK_TIME = timedelta(minutes=15)
+#: Failed logins in a row before the account is locked for LOCK_TIME (see login_limits).
+MAX_FAILED_LOGINS = login_limits.MAX_FAILED_LOGINS
+LOCK_TIME = login_limits.LOCK_TIME
 TOKEN_LIFETIME = timedelta(hours=48)
 MIN_PASSWORD_LENGTH = 10
 #: Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong
@@ -74,9 +75,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_password_link(session: Session, user: User, now: datetime | None = None) -> str:
-    """A new one-time token for setting the password; earlier unused ones stop working."""
+def issue_password_link(
+    session: Session, user: User, now: datetime | None = None, *, reset: bool = False
+) -> str:
+    """A new one-time token for setting the password; earlier unused ones stop working.
+
+    A reset (an administrator's new link for an existing account) also ends every session
+    of the account: whoever asked for it may not be the only one holding a session.
+    """
     now = now or utcnow()
+    if reset:
+        user.end_sessions()
     for old in session.scalars(
         select(PasswordToken).where(
             PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None)
@@ -108,34 +117,78 @@ def set_password_with_token(session: Session, token: str, password: str) -> User
     row = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
     row.used_at = now
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    user.end_sessions()
+    login_limits.clear_failures(session, user.email)
     session.flush()
     return user
 
 
+def change_password(
+    session: Session, user: User, current: str, password: str, now: datetime | None = None
+) -> User:
+    """A logged-in person's new password; every session of the account ends.
+
+    A wrong current password counts as a failed login (and is refused while the address is
+    locked), so a borrowed session cannot be used to guess the password.
+    """
+    now = now or utcnow()
+    if login_limits.locked_until(session, user.email, now) is not None:
+        raise InvalidInput("For mange mislykkede forsøk. Vent litt og prøv igjen.", field="current")
+    if not _verify(user.password_hash or _DUMMY_HASH, current):
+        login_limits.note_failure(session, user.email, now)
+        session.flush()
+        raise InvalidInput("Feil passord", field="current")
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+    login_limits.clear_failures(session, user.email)
+    session.flush()
+    audit.record(session, user, "account.password", user, "Passordet ble endret")
+    return user
+
+
+def set_active(session: Session, user: User, active: bool) -> User:
+    """Activate or deactivate an account; deactivating ends every session of it at once."""
+    if user.active and not active:
+        user.end_sessions()
+    user.active = active
+    session.flush()
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Log the account out everywhere: every session and "remember me" cookie stops working."""
+    user.end_sessions()
+    session.flush()
+
+
 def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> User:
-    """The account for these credentials; counts failures and locks after too many."""
+    """The account for these credentials; counts failures and locks after too many.
+
+    An unknown address is answered exactly as a wrong password is, locks included, and takes
+    as long (a dummy hash is verified), so the answers do not tell which addresses exist.
+    """
     now = now or utcnow()
     email = (email or "").strip().lower()
-    user = session.scalar(select(User).where(func.lower(User.email) == email))
+    until = login_limits.locked_until(session, email, now)
+    if until is not None:
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(f"For mange mislykkede forsøk. Kontoen er låst i {minutes} minutter til.")
+    user = None
+    if EMAIL_RE.match(email) and email.isprintable():  # nothing else can be an account
+        user = session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.password_hash:
         _verify(_DUMMY_HASH, password)
-        raise LoginFailed("Feil e-postadresse eller passord")
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginFailed(f"For mange mislykkede forsøk. Kontoen er låst i {minutes} minutter til.")
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins = 0
-            user.locked_until = now + LOCK_TIME
+        user = None
+    elif not _verify(user.password_hash, password):
+        user = None
+    if user is None:
+        login_limits.note_failure(session, email, now)
         session.flush()
         raise LoginFailed("Feil e-postadresse eller passord")
     if not user.active:
         raise LoginFailed("Kontoen er deaktivert")
-    user.failed_logins = 0
-    user.locked_until = None
+    login_limits.clear_failures(session, email)
     user.last_login_at = now
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

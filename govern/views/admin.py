@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from govern.extensions import db
@@ -62,11 +62,13 @@ def new_account():
 def reset_link(user_id: int):
     require("admin")
     user = db.get_or_404(User, user_id)
-    token = accounts.issue_password_link(db.session, user)
+    token = accounts.issue_password_link(db.session, user, reset=True)
     audit.record(
         db.session, current_user, "account.reset", user, f"Ny passordlenke for {user.person.name}"
     )
     db.session.commit()
+    if user.id == current_user.id:
+        login_user(user)  # the administrator's own session goes on, under the new token
     return render_template("admin/link.html", user=user, token=token, new=False)
 
 
@@ -77,7 +79,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash("Du kan ikke deaktivere din egen konto.", "error")
         return redirect(url_for("admin.list_accounts"))
-    user.active = not user.active
+    accounts.set_active(db.session, user, not user.active)
     state = "aktivert" if user.active else "deaktivert"
     audit.record(
         db.session, current_user, "account.active", user, f"Kontoen til {user.person.name} {state}"

@@ -2,86 +2,85 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from govern.extensions import db
-from govern.forms.auth import LoginForm, SetPasswordForm
-from govern.services import accounts
+from govern.forms.auth import ChangePasswordForm, LoginForm, SetPasswordForm
+from govern.models.base import utcnow
+from govern.permissions import NeedLogin
+from govern.services import accounts, login_limits
 from govern.services.errors import GovernError
 
 bp = Blueprint("auth", __name__, template_folder="../../templates")
 
 
-class FailedLogins:
-    """Failed logins per client address in a sliding window (per process)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def too_many(self, address: str, limit: int, window: float) -> bool:
-        with self._lock:
-            seen = self._seen[address]
-            while seen and seen[0] < time.monotonic() - window:
-                seen.popleft()
-            return len(seen) >= limit
-
-    def add(self, address: str) -> None:
-        with self._lock:
-            self._seen[address].append(time.monotonic())
-
-
-def _failed_logins() -> FailedLogins:
-    return current_app.extensions.setdefault("govern_failed_logins", FailedLogins())
-
-
 def _safe_next(target: str | None) -> str:
-    """Only local paths are followed after login."""
+    """Only local paths are followed after login; anything else goes to the front page.
+
+    Refused: other hosts (`//host`, `https://host`, `https:host`), backslashes (browsers
+    read `/\\host` as `//host`) and control characters (tab and newline are dropped by
+    browsers, CR/LF cannot be put in a header at all).
+    """
     if (
         target
         and target.startswith("/")
         and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).scheme
         and not urlsplit(target).netloc
     ):
         return target
     return url_for("bodies.index")  # the front page: deadlines for the secretariat
 
 
+def _try_login(form: LoginForm):
+    """The account, or None with the reason put on the form; counts the attempt either way."""
+    config = current_app.config
+    window = timedelta(seconds=config["LOGIN_WINDOW"])
+    address, now = request.remote_addr, utcnow()
+    attempt = login_limits.start_attempt(db.session, address, window, now)
+    db.session.commit()  # at once, so concurrent attempts from the address count this one
+    if login_limits.address_over_limit(
+        db.session, address, config["LOGIN_RATE_LIMIT"], window, now
+    ):
+        login_limits.forget_attempt(db.session, attempt)
+        db.session.commit()
+        form.password.errors.append("For mange mislykkede forsøk herfra. Vent litt og prøv igjen.")
+        return None
+    try:
+        user = accounts.authenticate(db.session, form.email.data, form.password.data, now)
+    except accounts.LoginFailed as error:
+        db.session.commit()  # keep the failure count and any lock
+        form.password.errors.append(error.message)
+        return None
+    login_limits.forget_attempt(db.session, attempt)
+    db.session.commit()
+    return user
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    address = request.remote_addr or "?"
-    limiter = _failed_logins()
     if form.validate_on_submit():
-        if limiter.too_many(
-            address, current_app.config["LOGIN_RATE_LIMIT"], current_app.config["LOGIN_WINDOW"]
-        ):
-            form.password.errors.append(
-                "For mange mislykkede forsøk herfra. Vent litt og prøv igjen."
-            )
-        else:
-            try:
-                user = accounts.authenticate(db.session, form.email.data, form.password.data)
-            except accounts.LoginFailed as error:
-                db.session.commit()  # keep the failure count and any lock
-                limiter.add(address)
-                form.password.errors.append(error.message)
-            else:
-                db.session.commit()
-                login_user(user)
-                flash(f"Du er logget inn som {user.person.name}.", "success")
-                return redirect(_safe_next(request.args.get("next")))
+        user = _try_login(form)
+        if user is not None:
+            login_user(user)
+            flash(f"Du er logget inn som {user.person.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout():
+    """Log out here and everywhere else: every session of the account ends."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(db.session, current_user)
+        db.session.commit()
     logout_user()
     flash("Du er logget ut.", "success")
     return redirect(url_for("bodies.list_bodies"))
@@ -107,3 +106,24 @@ def set_password(token: str):
             flash("Passordet er lagret. Logg inn med det nye passordet.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+def change_password():
+    """A new password for the logged-in person: this session goes on, every other one ends."""
+    if not current_user.is_authenticated:
+        raise NeedLogin()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(db.session, user, form.current.data, form.password.data)
+        except GovernError as error:
+            db.session.commit()  # keep the count of wrong passwords
+            getattr(form, error.field, form.current).errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)  # under the account's new session token
+            flash("Passordet er endret. Du er logget ut alle andre steder.", "success")
+            return redirect(url_for("calendar.profile"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200

@@ -13,7 +13,7 @@ from govern import create_app
 from govern.extensions import db
 from govern.models import User
 from govern.models.base import utcnow
-from govern.services import accounts
+from govern.services import accounts, login_limits
 from tests.conftest import base_config, make_person
 from tests.views.test_pages import text_of
 
@@ -55,8 +55,8 @@ def test_account_locks_after_repeated_failures(client, user, session):
     response = login(client, "kari@example.no", PASSWORD)
     assert "Kontoen er låst" in text_of(response)
     session.expire_all()
-    locked = session.scalar(select(User))
-    assert locked.locked_until > utcnow() + timedelta(minutes=14)
+    locked_until = login_limits.locked_until(session, "kari@example.no", utcnow())
+    assert locked_until > utcnow() + timedelta(minutes=14)
 
 
 def test_next_only_follows_local_paths(client, user):

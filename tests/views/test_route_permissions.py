@@ -117,6 +117,7 @@ EXPECTED = {
     "auth.login": (PUBLIC, None),
     "auth.logout": (None, None),
     "auth.set_password": (PUBLIC, None),
+    "auth.change_password": (LOGGED_IN, LOGGED_IN),
     "admin.list_accounts": (ADMIN, None),
     "admin.new_account": (ADMIN, ADMIN),
     "admin.reset_link": (None, ADMIN),
