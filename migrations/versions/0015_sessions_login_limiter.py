@@ -1,7 +1,7 @@
 """Sessions that end everywhere (a session token per account) and login limits in the database
 
 Revision ID: 0015_sessions_login_limiter
-Revises: 0013_search_columns
+Revises: 0014_minutes_approval
 Create Date: 2026-12-07 04:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_sessions_login_limiter'
-down_revision = '0013_search_columns'
+down_revision = '0014_minutes_approval'
 branch_labels = None
 depends_on = None
 
