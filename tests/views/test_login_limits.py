@@ -216,11 +216,14 @@ def test_next_keeps_a_local_path_with_its_query(client, app):
     assert response.location == "/vedtak?organ=fagradet&side=2"
 
 
-def test_a_nul_byte_in_the_email_is_a_wrong_login_not_an_error(client, app):
+def test_a_nul_byte_in_the_email_is_refused_with_a_message_not_an_error(client, app):
     add_account()
     response = login(client, "kari@example.no\x00", PASSWORD)
     assert response.status_code == 400
-    assert "Feil e-postadresse eller passord" in text_of(response)
+    assert "kontrolltegn" in text_of(response)
+    # Refused before the login view: not logged in, and no failure counted against anyone.
+    assert client.get("/profile").status_code in (302, 401)
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
 def test_concurrent_failures_from_one_address_never_pass_the_limit(apps):
