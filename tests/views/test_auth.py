@@ -6,12 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.pool import StaticPool
 
 from govern import create_app
 from govern.extensions import db
-from govern.models import User
 from govern.models.base import utcnow
 from govern.services import accounts, login_limits
 from tests.conftest import base_config, make_person
