@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO = Path(__file__).resolve().parents[2] / "govern" / "demo" / "demo.json"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+SCREENSHOTS = Path(tempfile.gettempdir()) / "govern-screenshots"
 
 
 def _chromium() -> str | None:
@@ -113,6 +115,9 @@ def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot under docs/ for the README."""
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / name), full_page=True)
+    """Take a full-page screenshot: under docs/ for the README when GOVERN_SCREENSHOTS is set,
+    else in a temporary folder, so a test run never rewrites a tracked file (the annual
+    wheel, for one, shows today's date)."""
+    folder = DOCS if os.environ.get("GOVERN_SCREENSHOTS") else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)
