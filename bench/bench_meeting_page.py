@@ -13,15 +13,12 @@ Only prints: nothing here asserts speed.  Run with `make bench` or
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import multiprocessing
 import os
 import platform
 import runpy
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +34,7 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 sys.path.insert(0, str(ROOT))
 
 from bench.common import write_results  # noqa: E402
+from bench.servers import GunicornServer as Server  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only; run_load refuses anything else
 TARGET_RATIO = 0.40
@@ -44,17 +42,10 @@ BODY_SLUG = "fagradet"
 MEETING_NUMBER = "2/26"
 MEETING_TITLE = "Møte i Fagrådet 2/26"
 HELLO_TEXT = "Hei, verden"
-STARTUP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 10.0
 
 
 # --- servers -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def http_get(port: int, path: str) -> tuple[int, bytes]:
@@ -66,73 +57,6 @@ def http_get(port: int, path: str) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         conn.close()
-
-
-class Server:
-    """gunicorn with the repository config, on a free loopback port; always stopped on exit."""
-
-    def __init__(self, app_spec: str, env: dict[str, str], log_path: Path):
-        self.app_spec = app_spec
-        self.port = free_port()
-        self.env = {**env, "GOVERN_BIND": f"{HOST}:{self.port}"}
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", str(CONFIG), self.app_spec],
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group, so the workers go down with it
-        )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn ({self.app_spec}) exited:\n{self.log_tail()}")
-            try:
-                http_get(self.port, "/")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn ({self.app_spec}) did not answer:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        self.log.flush()
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-            except ProcessLookupError:
-                pass
-        # Stray workers left in the group, if any.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc = None
-        self.log.close()
 
 
 # --- load generator ----------------------------------------------------------------------

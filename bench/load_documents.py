@@ -30,8 +30,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,14 +42,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "gunicorn.conf.py"
 SCRIPT = Path(__file__).with_name("load_documents.lua")
 RESULTS = ROOT / "bench" / "results" / "load_documents.json"
 sys.path.insert(0, str(ROOT))
 
 from bench.common import write_results  # noqa: E402
+from bench.servers import GunicornServer  # noqa: E402
 
-HOST = "127.0.0.1"
 ADMIN = "admin@example.no"
 #: Sent with every request: the login is bound to the address and the browser.
 USER_AGENT = "govern-lasttest"
@@ -180,87 +177,28 @@ def rotation(urls: list[tuple[str, str]]) -> list[str]:
 # --- the server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn with the repository config on a free loopback port; stopped on exit."""
-
-    def __init__(self, database_url: str, log_path: Path, debug_allocator: bool = False):
-        self.port = free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        self.log_path = log_path
-        self.env = {
-            **os.environ,
-            "GOVERN_DATABASE_URL": database_url,
-            "GOVERN_SECRET_KEY": "lasttest",
-            "GOVERN_BIND": f"{HOST}:{self.port}",
-            # A crash prints every thread's Python stack to the log.
-            "PYTHONFAULTHANDLER": "1",
-        }
-        self.env.pop("GOVERN_ACCESS_LOG", None)
-        if debug_allocator:
-            # Python's debug allocator: memory written after it was freed, or past its end,
-            # fails at once instead of some time later (slower; for tracing a crash).
-            self.env["PYTHONMALLOC"] = "debug"
-
-    def __enter__(self) -> Server:
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "govern:create_app()"],
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group, so the workers go down with it
-        )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn stoppet under oppstart:\n{self.log_text()}")
-            try:
-                with urllib.request.urlopen(self.base + "/login", timeout=10) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit(f"gunicorn svarte ikke innen {STARTUP_TIMEOUT:.0f} s:\n{self.log_text()}")
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-            except ProcessLookupError:
-                pass
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.log.close()
+def demo_server(database_url: str, log_path: Path, debug_allocator: bool = False) -> GunicornServer:
+    """The demo on `database_url`, served as `make run` serves it."""
+    env = {
+        **os.environ,
+        "GOVERN_DATABASE_URL": database_url,
+        "GOVERN_SECRET_KEY": "lasttest",
+        # A crash prints every thread's Python stack to the log.
+        "PYTHONFAULTHANDLER": "1",
+    }
+    env.pop("GOVERN_ACCESS_LOG", None)
+    if debug_allocator:
+        # Python's debug allocator: memory written after it was freed, or past its end,
+        # fails at once instead of some time later (slower; for tracing a crash).
+        env["PYTHONMALLOC"] = "debug"
+    return GunicornServer(
+        "govern:create_app()",
+        env,
+        log_path,
+        ready_path="/login",
+        startup_timeout=STARTUP_TIMEOUT,
+        stop_timeout=40,
+    )
 
 
 def log_in(base: str) -> str:
@@ -387,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({time.monotonic() - t0:.0f} s) laster demodataene inn i den …", flush=True)
         urls = load_demo(db_url)
         print(f"  ({time.monotonic() - t0:.0f} s) starter gunicorn …", flush=True)
-        with Server(db_url, Path(tmp) / "gunicorn.log", opts.debug_allocator) as server:
+        with demo_server(db_url, Path(tmp) / "gunicorn.log", opts.debug_allocator) as server:
             cookie = log_in(server.base)
             print(f"  ({time.monotonic() - t0:.0f} s) henter hvert dokument én gang …", flush=True)
             kinds = fetch_each(server.base, cookie, urls)
