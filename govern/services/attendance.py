@@ -183,27 +183,18 @@ def correct_attendance(
     changes = _replace(session, meeting, rows, seen_fingerprint)
     if not changes:
         raise InvalidInput("Ingenting er endret i oppmøtet", field="reason")
-    revision = new_revision(
+    return new_revision(
         session,
         user,
         meeting,
         reason,
+        changes,
         [
             {"field": "attendance", "person": name, "before": before, "after": after}
             for name, (before, after) in changes.items()
         ],
+        subject="Oppmøtet i referatet",
     )
-    audit.record(
-        session,
-        user,
-        "minutes.correct",
-        meeting,
-        f"Oppmøtet i referatet fra møte {meeting.number} i {meeting.body.short_name} ble rettet "
-        f"i revisjon {revision.number}: {reason}",
-        body=meeting.body,
-        changes=changes,
-    )
-    return revision
 
 
 def _replace(

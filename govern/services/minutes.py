@@ -583,34 +583,35 @@ def correct_minutes(
         raise InvalidInput(
             "Ingenting er endret; skriv den rettede teksten før du lagrer", field="decision"
         )
-    revision = new_revision(
+    return new_revision(
         session,
         user,
         meeting,
         reason,
+        changes,
         [
             {"treatment": treatment.number, "field": name, "before": before, "after": after}
             for name, (before, after) in changes.items()
         ],
+        subject="Referatet",
+        where=f" (sak {treatment.number})",
     )
-    audit.record(
-        session,
-        user,
-        "minutes.correct",
-        meeting,
-        f"Referatet fra møte {meeting.number} i {meeting.body.short_name} ble rettet i revisjon {revision.number} "
-        f"(sak {treatment.number}): {reason}",
-        body=meeting.body,
-        changes=changes,
-    )
-    return revision
 
 
 def new_revision(
-    session: Session, user: User | None, meeting: Meeting, reason: str, changes: list[dict]
+    session: Session,
+    user: User | None,
+    meeting: Meeting,
+    reason: str,
+    changes: dict[str, list],
+    entries: list[dict],
+    subject: str,
+    where: str = "",
 ) -> MinutesRevision:
     """Write a correction of approved minutes as their next revision (the approved minutes
-    are revision 1)."""
+    are revision 1), with its line in the audit log: "<subject> fra møte 2/26 i Fagrådet ble
+    rettet i revisjon 3<where>: <reason>". `changes` is {what: [before, after]}, `entries`
+    the revision's own list of changed values."""
     last = session.scalar(
         select(func.max(MinutesRevision.number)).where(MinutesRevision.meeting_id == meeting.id)
     )
@@ -619,11 +620,21 @@ def new_revision(
         number=(last or 1) + 1,
         user_id=user.id if getattr(user, "is_authenticated", False) else None,
         reason=reason,
-        changes=changes,
+        changes=entries,
     )
     session.add(revision)
     # Touching the meeting makes two corrections saved at once collide on its version
     # instead of on the revision number.
     meeting.updated_at = utcnow()
     _flush(session, "Referatet")
+    audit.record(
+        session,
+        user,
+        "minutes.correct",
+        meeting,
+        f"{subject} fra møte {meeting.number} i {meeting.body.short_name} ble rettet i revisjon "
+        f"{revision.number}{where}: {reason}",
+        body=meeting.body,
+        changes=changes,
+    )
     return revision
