@@ -180,18 +180,8 @@ def is_approval_item(session: Session, treatment: Treatment) -> bool:
     """Whether the treatment is its meeting's Godkjenning item (the first case of that type)."""
     if treatment.meeting_id is None or treatment.sakstype != "Godkjenning":
         return False
-    first = session.scalar(
-        select(AgendaItem.treatment_id)
-        .join(Treatment, AgendaItem.treatment_id == Treatment.id)
-        .where(
-            AgendaItem.meeting_id == treatment.meeting_id,
-            AgendaItem.kind == "case",
-            Treatment.sakstype == "Godkjenning",
-        )
-        .order_by(AgendaItem.position, AgendaItem.id)
-        .limit(1)
-    )
-    return first == treatment.id
+    first = _first_approval_item(session, treatment.meeting_id)
+    return first is not None and first.id == treatment.id
 
 
 def minutes_awaiting_approval(session: Session, meeting: Meeting) -> Meeting | None:
@@ -284,11 +274,15 @@ def _postponed(session: Session, treatment: Treatment, wanted: bool | None, deci
 
 def approval_item(session: Session, meeting: Meeting) -> Treatment | None:
     """The meeting's Godkjenning item (its first case of that type), if it has one."""
+    return _first_approval_item(session, meeting.id)
+
+
+def _first_approval_item(session: Session, meeting_id: int) -> Treatment | None:
     return session.scalar(
         select(Treatment)
         .join(AgendaItem, AgendaItem.treatment_id == Treatment.id)
         .where(
-            AgendaItem.meeting_id == meeting.id,
+            AgendaItem.meeting_id == meeting_id,
             AgendaItem.kind == "case",
             Treatment.sakstype == "Godkjenning",
         )
