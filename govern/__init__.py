@@ -12,6 +12,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     load_config(app, test_config)
 
+    from govern.cache import register_listeners as keep_revisions
+    from govern.search.index import register_listeners as keep_search_index
+
+    # Session listeners, in this order: the revisions' flush at commit feeds the index.
+    keep_revisions()
+    keep_search_index()
     from govern.extensions import init_extensions
 
     init_extensions(app)

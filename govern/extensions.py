@@ -65,8 +65,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
-    import govern.revision  # noqa: F401  (registers the data-revision session events)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)

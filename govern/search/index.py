@@ -108,12 +108,10 @@ def _tables(conn: Connection) -> tuple[str, ...]:
     return (SQLITE_TABLE, SQLITE_TITLES) if conn.dialect.name == "sqlite" else (PG_TABLE,)
 
 
-@event.listens_for(Base.metadata, "after_create")
 def _after_create(_target, connection, **_kw) -> None:
     create_search_schema(connection)
 
 
-@event.listens_for(Base.metadata, "before_drop")
 def _before_drop(_target, connection, **_kw) -> None:
     drop_search_schema(connection)
 
@@ -284,7 +282,6 @@ def drop_orphans(conn: Connection) -> None:
 # -- keeping it current ----------------------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
 def _touched(session: Session, _flush_context) -> None:
     """Note which treatments' text or facets changed in this flush (by any path: forms, API,
     import)."""
@@ -314,7 +311,6 @@ def _facets_changed(meeting: Meeting) -> bool:
     return any(attrs[name].history.has_changes() for name in MEETING_FACETS)
 
 
-@event.listens_for(Session, "after_flush_postexec")
 def _update_index(session: Session, _flush_context) -> None:
     pending = session.info.pop(_PENDING, set())
     orphans = session.info.pop(_ORPHANS, False)
@@ -339,7 +335,6 @@ def _update_index(session: Session, _flush_context) -> None:
         drop_orphans(conn)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_delete(state) -> object | None:
     """A bulk DELETE of meetings, cases or treatments (meetings.delete_meeting) cascades in
     the database, past the flush events: drop the documents it left behind (SQLite; on
@@ -350,3 +345,17 @@ def _bulk_delete(state) -> object | None:
     result = state.invoke_statement()
     drop_orphans(state.session.connection())
     return result
+
+
+def register_listeners() -> None:
+    """Keep the index current in every session, and make or drop its tables with the
+    others' (create_app calls this; twice is the same as once)."""
+    for target, name, listener in (
+        (Base.metadata, "after_create", _after_create),
+        (Base.metadata, "before_drop", _before_drop),
+        (Session, "after_flush", _touched),
+        (Session, "after_flush_postexec", _update_index),
+        (Session, "do_orm_execute", _bulk_delete),
+    ):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)

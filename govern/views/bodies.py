@@ -8,11 +8,11 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from govern import queries
+from govern.cache.pages import cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
 from govern.permissions import can
 from govern.services import followups, reminders
-from govern.views.cache import cached_page
 from govern.views.cycles import wheel_url
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from govern import queries
+from govern.cache.pages import cached_page
 from govern.extensions import db
 from govern.forms.cases import NONE, ExternalTreatmentForm, FindTreatmentForm
 from govern.models.bodies import Body
@@ -18,7 +19,6 @@ from govern.permissions import may_link, require, visible_treatments
 from govern.services import audit, change_outcomes
 from govern.services import cases as case_service
 from govern.services.errors import GovernError
-from govern.views.cache import cached_page
 
 bp = Blueprint("cases", __name__, template_folder="../../templates")
 

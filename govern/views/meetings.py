@@ -6,10 +6,10 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from govern import presentation, queries
+from govern.cache.pages import cached_page
 from govern.extensions import db
 from govern.permissions import can, require
 from govern.services import change_outcomes
-from govern.views.cache import cached_page
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
 

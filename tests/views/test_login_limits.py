@@ -135,7 +135,7 @@ def test_a_new_password_lifts_the_lock(app, session, client):
 
 
 def test_failed_logins_leave_the_page_cache_alone(app, session, client):
-    from govern.revision import current_revision
+    from govern.cache.revision import current_revision
 
     before = current_revision(session)
     for n in range(3):

@@ -1,6 +1,6 @@
 """Which scopes a transaction changed, so a body's calendar feed outlives writes elsewhere.
 
-The data revision (govern/revision.py) goes up on every write, which makes every cached page
+The data revision (govern/cache/revision.py) goes up on every write, which makes every cached page
 and file fresh again. Calendar feeds are polled by many calendars and show one body (or one
 person's bodies), so they are kept under the revisions of their scopes instead (see
 ScopeRevision): a write in Fagrådet leaves the produktråd's feed in the cache.
@@ -130,7 +130,7 @@ def _scopes_of(session: Session, objects: list, new: set, deleted: set) -> set[s
 
 
 def note_flush(session: Session) -> None:
-    """Called after each flush (by govern.revision): remember the scopes it touched."""
+    """Called after each flush (by govern.cache.revision): remember the scopes it touched."""
     # Dirty objects count only if a column changed (not if a collection of theirs did).
     dirty = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     objects = [

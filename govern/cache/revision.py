@@ -14,7 +14,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from govern import revision_scopes
+from govern.cache import scopes
 from govern.models.accounts import LoginFailure, LoginLock
 from govern.models.numbering import NumberCounter
 from govern.models.revision import DataRevision, ScopeRevision
@@ -59,33 +59,46 @@ def _bump(session: Session) -> int:
     return session.execute(stmt.returning(DataRevision.value)).scalar_one()
 
 
-@event.listens_for(Session, "after_flush")
 def _note_flushed_changes(session: Session, _context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if getattr(obj, "__tablename__", None) not in _BOOKKEEPING:
             session.info[_FLAG] = True
-            revision_scopes.note_flush(session)
+            scopes.note_flush(session)
             return
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_bulk_changes(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) not in _BOOKKEEPING:
         state.session.info[_FLAG] = True
-        revision_scopes.note_statement(state, getattr(table, "name", None))
+        scopes.note_statement(state, getattr(table, "name", None))
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_FLAG, False):
-        revision_scopes.write_scopes(session, _bump(session))
+        scopes.write_scopes(session, _bump(session))
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_FLAG, None)
-    revision_scopes.forget(session)
+    scopes.forget(session)
+
+
+#: The session events that keep the revisions, in the order they are registered.
+LISTENERS = (
+    ("after_flush", _note_flushed_changes),
+    ("do_orm_execute", _note_bulk_changes),
+    ("before_commit", _bump_on_commit),
+    ("after_rollback", _forget_on_rollback),
+)
+
+
+def register_listeners() -> None:
+    """Keep the data and scope revisions on every session (create_app calls this; twice is
+    the same as once)."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -15,8 +15,8 @@ from functools import wraps
 from flask import current_app, make_response, request, session
 from flask_login import current_user
 
+from govern.cache.revision import committed_revision
 from govern.extensions import db
-from govern.revision import committed_revision
 
 
 class PageCache:

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from govern import calendar_rows, queries
+from govern import queries
+from govern.cache import calendar_rows
 from govern.exports.calendar import event_bytes
 from govern.models import AgendaItem, Body, Case, Meeting, MeetingDay
 from govern.services.bodies import MembershipInput, add_membership

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from govern.cache.revision import current_revision
 from govern.extensions import db
-from govern.revision import current_revision
 from govern.services import meetings
 from tests.conftest import add_case, make_body, make_meeting
 from tests.views.test_pages import text_of

@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import update
 
-from govern import calendar_rows
-from govern.models import AgendaItem, Case, Meeting, Person
-from govern.revision_scopes import (
+from govern.cache import calendar_rows
+from govern.cache.scopes import (
     ALL,
     FEED_TABLES,
     SHARED,
@@ -17,6 +16,7 @@ from govern.revision_scopes import (
     person_scope,
     scope_revision,
 )
+from govern.models import AgendaItem, Case, Meeting, Person
 from govern.services import cycles
 from govern.services.bodies import MembershipInput, add_membership
 from govern.services.cycle_rules import CycleInput, EntryInput
