@@ -17,5 +17,18 @@ control_socket_disable = True
 
 def post_worker_init(worker):
     """A worker that crashes in C code prints every thread's Python stack to the error log
-    before it dies, so the crash can be traced."""
+    before it dies, so the crash can be traced. On Python 3.11 the garbage collector runs
+    between requests only (govern/collector.py says why)."""
+    # Imported here, in the worker, once gunicorn has put the project folder first on the path
+    # (as the app is), not while this file is read.
+    from govern import collector
+
     faulthandler.enable()
+    collector.pause_automatic_collection()
+
+
+def post_request(worker, req, environ, resp):
+    """The garbage collector, if it is due, in the thread whose request is done."""
+    from govern import collector
+
+    collector.collect_if_due()
