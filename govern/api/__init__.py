@@ -17,8 +17,8 @@ How it fits together:
 
 Adding a resource: write its models in schemas.py (or in its own module), a module here with
 views decorated by `@api_operation` that call the same services as the web forms and then
-`commit()`, return a response model (or a dict matching it); import the module at the end of
-this file. Add its tag to openapi.TAG_TEXT. tests/api/test_openapi.py then checks it is in the
+`settle()` (the request's unit of work commits once the view has returned), return a response
+model (or a dict matching it); import the module at the end of this file. Add its tag to openapi.TAG_TEXT. tests/api/test_openapi.py then checks it is in the
 document, and `make check-api` fuzzes it.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from govern.api import schemas_meetings as m
-from govern.api.common import commit, require_api
+from govern.api.common import require_api
 from govern.api.errors import ApiProblem
 from govern.api.meetings import agenda_of, attendance_of, prepared_meeting, readable_meeting
 from govern.api.registry import api_operation
@@ -18,6 +18,7 @@ from govern.models.cases import Case
 from govern.models.meetings import AgendaItem, Meeting
 from govern.services import agenda as services
 from govern.services import attendance as attendance_services
+from govern.views.unit_of_work import settle
 
 TAG = "Dagsorden og oppmøte"
 
@@ -94,7 +95,7 @@ def add_case_to_agenda(meeting_id: int, data: m.CaseItemCreate):
         case,
         current_user,
     )
-    commit()
+    settle()
     return _item_out(meeting_id, item.id)
 
 
@@ -130,7 +131,7 @@ def add_entry_to_agenda(meeting_id: int, data: m.EntryCreate):
         parent,
         current_user,
     )
-    commit()
+    settle()
     return _item_out(meeting_id, item.id)
 
 
@@ -179,7 +180,7 @@ def update_agenda_item(item_id: int, data: m.ItemUpdate):
             ),
             current_user,
         )
-    commit()
+    settle()
     return _item_out(meeting.id, item_id)
 
 
@@ -199,7 +200,7 @@ def move_agenda_item(item_id: int, data: m.ItemMove):
     if (data.direction is None) == (data.day is None):
         raise _invalid("direction", "Oppgi enten «direction» (up/down) eller «day».")
     services.move_item(db.session, item, data.direction, data.day, actor=current_user)
-    commit()
+    settle()
     return _agenda(meeting.id)
 
 
@@ -216,7 +217,7 @@ def remove_agenda_item(item_id: int):
     om igjen. Godkjenning og Eventuelt kan ikke fjernes. Svarer med hele dagsordenen."""
     item, meeting = _prepared_item(item_id)
     services.remove_item(db.session, item, current_user)
-    commit()
+    settle()
     return _agenda(meeting.id)
 
 
@@ -266,5 +267,5 @@ def set_attendance(meeting_id: int, data: m.AttendanceSet):
         for r in data.rows
     ]
     attendance_services.set_attendance(db.session, current_user, meeting, rows, data.fingerprint)
-    commit()
+    settle()
     return _attendance(readable_meeting(meeting_id))

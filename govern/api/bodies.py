@@ -9,12 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from govern import queries
 from govern.api import schemas as s
-from govern.api.common import commit, page_of, require_api
+from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body, Membership
 from govern.services import bodies as services
+from govern.views.unit_of_work import settle
 
 TAG = "Organer"
 
@@ -110,7 +111,7 @@ def create_body(data: s.BodyCreate):
     body = services.register_body(
         db.session, current_user, services.BodyInput(**fields), data.escalates_to_id
     )
-    commit()
+    settle()
     return body_detail(body)
 
 
@@ -134,7 +135,7 @@ def update_body(slug: str, data: s.BodyUpdate):
     services.update_body(
         db.session, current_user, body, services.BodyUpdate(**fields), data.version
     )
-    commit()
+    settle()
     return body_detail(body)
 
 

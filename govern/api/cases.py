@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 
 from govern import queries
 from govern.api import schemas as s
-from govern.api.common import commit, page_of
+from govern.api.common import page_of
 from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
@@ -26,6 +26,7 @@ from govern.permissions import READER_ROLES, can, visible_treatments
 from govern.presentation import treatment_texts
 from govern.services import edits
 from govern.services.cases import CaseInput
+from govern.views.unit_of_work import settle
 
 TAG = "Saker"
 
@@ -171,7 +172,7 @@ def create_case(data: s.CaseCreate):
     case = edits.create_case_with_history(
         db.session, current_user, CaseInput(**fields), data.follows_id
     )
-    commit()
+    settle()
     return case_detail(*_visible_case(case.id))
 
 
@@ -193,7 +194,7 @@ def update_case(case_id: int, data: s.CaseUpdate):
     edits.update_case(
         db.session, current_user, case, CaseInput(**fields), data.follows_id, data.version
     )
-    commit()
+    settle()
     return case_detail(*_visible_case(case.id))
 
 

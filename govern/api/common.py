@@ -49,7 +49,3 @@ def require_api(action: str, target=None) -> None:
 
         raise need_token()
     raise ApiProblem(403)
-
-
-def commit() -> None:
-    db.session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from govern.api import schemas as s
 from govern.api import schemas_decisions as d
-from govern.api.common import commit, page_of, require_api
+from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.api.treatments import decided_treatment, follow_up_out
@@ -24,6 +24,7 @@ from govern.models.followups import CLOSED_STATUSES, FollowUp
 from govern.models.people import Person
 from govern.permissions import visible_decision_filter
 from govern.services import followups as services
+from govern.views.unit_of_work import settle
 
 TAG = "Oppfølging"
 
@@ -126,7 +127,7 @@ def create_follow_up(treatment_id: int, data: d.FollowUpIn):
     treatment = decided_treatment(treatment_id)
     require_api("prepare", treatment.body)
     follow_up = services.add_follow_up(db.session, treatment, _input(data), current_user)
-    commit()
+    settle()
     return follow_up_out(_follow_up(follow_up.id))
 
 
@@ -143,7 +144,7 @@ def update_follow_up(follow_up_id: int, data: d.FollowUpUpdate):
     """`version` som lest; ellers 409. Fullført/bortfalt setter `closed_at`."""
     follow_up = _editable(follow_up_id)
     services.update_follow_up(db.session, follow_up, _input(data), data.version, current_user)
-    commit()
+    settle()
     return follow_up_out(_follow_up(follow_up_id))
 
 
@@ -160,5 +161,5 @@ def delete_follow_up(follow_up_id: int, query: d.VersionQuery):
     """`?version=` som lest; ellers 409."""
     follow_up = _editable(follow_up_id)
     services.delete_follow_up(db.session, follow_up, query.version, current_user)
-    commit()
+    settle()
     return d.Deleted(id=follow_up_id)

@@ -17,7 +17,7 @@ from govern import queries
 from govern.api import schemas as s
 from govern.api import schemas_meetings as m
 from govern.api.bodies import body_or_404
-from govern.api.common import commit, page_of, require_api
+from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
@@ -27,6 +27,7 @@ from govern.permissions import can, visible_meeting_filter, visible_meetings_fil
 from govern.presentation import attachment_refs, treatment_texts
 from govern.services import invitations
 from govern.services import meetings as services
+from govern.views.unit_of_work import settle
 
 TAG = "Møter"
 
@@ -236,7 +237,7 @@ def create_meeting(slug: str, data: m.MeetingCreate):
     )
     meeting = services.plan_meeting(db.session, body, plan, current_user)
     invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
-    commit()
+    settle()
     return meeting_detail(readable_meeting(meeting.id))
 
 
@@ -262,7 +263,7 @@ def update_meeting(meeting_id: int, data: m.MeetingUpdate):
     )
     services.update_meeting(db.session, meeting, edit, current_user)
     invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
-    commit()
+    settle()
     return meeting_detail(readable_meeting(meeting_id))
 
 
@@ -291,7 +292,7 @@ def change_meeting_status(meeting_id: int, data: m.StatusChange):
         confirmed=data.approve_minutes,
     )
     invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
-    commit()
+    settle()
     return meeting_detail(readable_meeting(meeting_id))
 
 

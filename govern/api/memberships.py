@@ -9,11 +9,12 @@ from sqlalchemy import or_, select
 
 from govern.api import schemas as s
 from govern.api.bodies import body_or_404, load_memberships, membership_out
-from govern.api.common import commit, get_or_404, page_of, require_api
+from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Membership
 from govern.services import bodies as services
+from govern.views.unit_of_work import settle
 
 TAG = "Medlemskap"
 
@@ -72,7 +73,7 @@ def create_membership(slug: str, data: s.MembershipCreate):
     membership = services.add_member(
         db.session, current_user, body, services.MemberInput(**data.model_dump())
     )
-    commit()
+    settle()
     return membership_out(membership)
 
 
@@ -92,7 +93,7 @@ def update_membership(membership_id: int, data: s.MembershipUpdate):
     services.update_membership(
         db.session, current_user, membership, services.MembershipUpdate(**data.model_dump())
     )
-    commit()
+    settle()
     return membership_out(membership)
 
 
@@ -109,5 +110,5 @@ def end_membership(membership_id: int):
     membership = get_or_404(Membership, membership_id, "Medlemskapet")
     require_api("prepare", membership.body)
     services.end_membership(db.session, current_user, membership, date.today())
-    commit()
+    settle()
     return membership_out(membership)

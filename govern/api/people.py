@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from govern.api import schemas as s
-from govern.api.common import commit, get_or_404, page_of, require_api
+from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.people import Organisation, Person
 from govern.services import audit
 from govern.services import bodies as services
 from govern.services.edits import update_person as update_person_service
+from govern.views.unit_of_work import settle
 
 TAG = "Personer"
 
@@ -77,7 +78,7 @@ def create_person(data: s.PersonCreate):
     audit.record(
         db.session, current_user, "person.create", person, f"{person.label} ble registrert"
     )
-    commit()
+    settle()
     return person_out(person)
 
 
@@ -97,5 +98,5 @@ def update_person(person_id: int, data: s.PersonUpdate):
     update_person_service(
         db.session, current_user, person, services.PersonInput(**data.model_dump())
     )
-    commit()
+    settle()
     return person_out(person)

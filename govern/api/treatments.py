@@ -18,7 +18,7 @@ from govern import queries
 from govern.api import schemas as s
 from govern.api import schemas_decisions as d
 from govern.api.cases import _visible_case, treatment_out
-from govern.api.common import commit, page_of, require_api
+from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
@@ -29,6 +29,7 @@ from govern.permissions import can, may_link, visible_treatment_filter
 from govern.services import agenda, change_outcomes, minutes, register
 from govern.services import cases as case_services
 from govern.services.cases import ExternalTreatmentInput
+from govern.views.unit_of_work import settle
 
 TAG = "Behandlinger og vedtak"
 
@@ -178,7 +179,7 @@ def update_treatment(treatment_id: int, data: d.TreatmentUpdate):
         ),
         current_user,
     )
-    commit()
+    settle()
     return treatment_detail(readable_treatment(treatment_id))
 
 
@@ -221,7 +222,7 @@ def set_decision(treatment_id: int, data: d.DecisionIn):
             data.change_outcome,
             data.change_outcome_reason,
         )
-    commit()
+    settle()
     return treatment_detail(readable_treatment(treatment_id))
 
 
@@ -336,7 +337,7 @@ def create_external_treatment(case_id: int, data: d.ExternalTreatmentIn):
     treatment = case_services.add_external_treatment(
         db.session, case, body, _external_input(data), current_user
     )
-    commit()
+    settle()
     return treatment_detail(readable_treatment(treatment.id))
 
 
@@ -356,7 +357,7 @@ def update_external_treatment(case_id: int, treatment_id: int, data: d.ExternalT
     case_services.update_external_treatment(
         db.session, treatment, body, _external_input(data), current_user, data.version
     )
-    commit()
+    settle()
     return treatment_detail(readable_treatment(treatment_id))
 
 
@@ -372,5 +373,5 @@ def delete_external_treatment(case_id: int, treatment_id: int):
     """Ikke en behandling med oppfølging (409): slett oppfølgingen først."""
     treatment = _external_of(case_id, treatment_id)
     case_services.delete_external_treatment(db.session, treatment, current_user)
-    commit()
+    settle()
     return d.Deleted(id=treatment_id)

@@ -1,16 +1,23 @@
-"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in bokmål."""
+"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in bokmål, and the
+one mapping of a service's refusal to a form field or a flash (`show_refusal`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from govern.services.errors import GovernError
 from govern.text_rules import has_line_break
+
+#: Where a refusal goes in a form: a field's name, or (form, error.field) -> the field.
+Placement = str | Callable[[FlaskForm, str | None], Field | None] | None
 
 
 class GovernForm(FlaskForm):
@@ -34,6 +41,63 @@ class GovernForm(FlaskForm):
                 field.errors = [*field.errors, single_line_message(field)]
                 valid = False
         return valid
+
+    def refusal_field(self, name: str | None) -> Field | None:
+        """The field a service's refusal about `name` belongs next to: the field of that
+        name, or of that path ('days[1].end', 'sections[2].heading'); None if there is none.
+        A form whose fields are named otherwise than the service's overrides this."""
+        return field_at(self, name)
+
+
+def field_at(form, path: str | None) -> Field | None:
+    """The field at a path such as 'title' or 'days[1].end' in a form, or None."""
+    target = form
+    for name, index in re.findall(r"(\w+)(?:\[(\d+)\])?", path or ""):
+        target = getattr(target, name, None)
+        if isinstance(target, FieldList) and index:
+            target = target[int(index)] if int(index) < len(target.entries) else None
+        if target is None:
+            return None
+    if isinstance(target, Field) and not isinstance(target, FieldList | FormField):
+        return target
+    return None
+
+
+def show_refusal(form: GovernForm | None, error: GovernError, at: Placement = None) -> None:
+    """The one way a service's refusal reaches the user: next to the field of `form` it
+    names (see `GovernForm.refusal_field`), else next to the field `at` names (or places),
+    else above the form; without a form, as a flash."""
+    if form is None:
+        flash(error.message, "error")
+        return
+    several = getattr(error, "errors", None)  # a service that checks a whole form at once
+    if isinstance(several, dict):
+        for name, message in several.items():
+            show_refusal(form, GovernError(message, field=name), at)
+        return
+    if callable(at):
+        field = at(form, error.field)
+    else:
+        field = form.refusal_field(error.field)
+        if field is None and at:
+            field = form[at]
+    if field is None:
+        form.form_errors.append(error.message)
+        return
+    field.errors = [*field.errors, error.message]
+    for rows in _lists_holding(form, field):  # a FieldList keeps its rows' errors as found
+        rows.errors = [row.errors for row in rows.entries]
+
+
+def _lists_holding(form, field: Field) -> list[FieldList]:
+    found = []
+    for candidate in form:
+        if isinstance(candidate, FieldList):
+            for entry in candidate.entries:
+                inner = _fields(entry.form) if isinstance(entry, FormField) else [entry]
+                if any(f is field for f in inner):
+                    found.append(candidate)
+    return found
 
 
 class SingleLine:

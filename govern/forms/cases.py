@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
@@ -60,9 +60,9 @@ class ExternalTreatmentForm(GovernForm):
         )
         return self
 
-    def field_for(self, name: str | None) -> str:
+    def refusal_field(self, name: str | None) -> Field:
         """The field a service's error belongs next to."""
-        return name if name and name in self else "number"
+        return self[name if name and name in self else "number"]
 
     @staticmethod
     def values_of(treatment: Treatment) -> dict:

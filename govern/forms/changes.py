@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
@@ -16,8 +24,10 @@ NONE = 0
 class ChangeForm(GovernForm):
     """Shared: put a service's message on the field it names (or the first field)."""
 
-    def field_for(self, name: str | None) -> str:
-        return name if name and name in self._fields and name != "csrf_token" else self.first
+    def refusal_field(self, name: str | None) -> Field:
+        """The field a service's error belongs next to."""
+        known = name and name in self._fields and name != "csrf_token"
+        return self[name if known else self.first]
 
     first = "title"
 

@@ -3,7 +3,7 @@ five ways (only the chosen way's fields are read, so the form works without Java
 
 from __future__ import annotations
 
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Field, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
@@ -78,9 +78,9 @@ class CycleForm(GovernForm):
     name = StringField("Navn", validators=[Length(max=200)])
     description = TextAreaField("Beskrivelse", validators=[Length(max=5000)])
 
-    def field_for(self, name: str | None) -> str:
+    def refusal_field(self, name: str | None) -> Field:
         """The field a service's error belongs next to."""
-        return name if name in ("name", "description") else "name"
+        return self[name if name in ("name", "description") else "name"]
 
     def to_input(self) -> CycleInput:
         """The new cycle as the service takes it."""
@@ -135,7 +135,7 @@ class EntryForm(GovernForm):
         self._errors = None  # the cached summary may name fields cleared above
         return not any(f.errors for f in self)
 
-    def field_for(self, name: str | None) -> str:
+    def refusal_field(self, name: str | None) -> Field:
         """The field a service's error (error.field) belongs next to."""
         kind = self.when_kind.data
         span = kind == "span"
@@ -146,7 +146,7 @@ class EntryForm(GovernForm):
             "relative_to_id": "relative_to",
             "reminder_person_id": "reminder_person",
         }.get(name or "", name)
-        return mapped if mapped and mapped in self else "when_kind"
+        return self[mapped if mapped and mapped in self else "when_kind"]
 
     @staticmethod
     def values_of(entry: CycleEntry) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
@@ -32,10 +32,10 @@ class FollowUpForm(GovernForm):
     notes = TextAreaField("Notater", validators=[Length(max=10000)])
     version = version_field()
 
-    def field_for(self, name: str | None) -> str:
+    def refusal_field(self, name: str | None) -> Field:
         """The field a service's error (error.field) belongs next to."""
         mapped = {"organisation_id": "organisation", "person_id": "person"}.get(name or "", name)
-        return mapped if mapped and mapped in self else "status"
+        return self[mapped if mapped and mapped in self else "status"]
 
     def set_choices(self, organisations, people) -> FollowUpForm:
         """The organisations and people to choose from."""

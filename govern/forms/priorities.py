@@ -8,12 +8,13 @@ are the services'. `add_errors` puts a service's messages next to the fields the
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
-from govern.forms.base import GovernForm, choices
+from govern.forms.base import GovernForm, choices, show_refusal
 from govern.models.priorities import CRITERIA, CRITERION_LABELS
+from govern.services.errors import GovernError
 from govern.services.priorities import MeasureInput, RoundInput, parse_value
 from govern.services.priority_questions import TEXT_LIMIT, QuestionInput
 from govern.services.priority_scoring import PHASE_NAMES
@@ -29,18 +30,15 @@ class PriorityForm(GovernForm):
     #: Service field names that are called something else in the form.
     aliases: dict[str, str] = {}
 
+    def refusal_field(self, name: str | None) -> Field | None:
+        """The field of that name, also where the service calls it something else."""
+        return super().refusal_field(self.aliases.get(name or "", name))
+
     def add_errors(self, errors: dict[str | None, str], default: str | None = None) -> None:
         """Show the messages: a field of the form gets its own, the rest go next to `default`
         (or on top of the form)."""
         for name, message in errors.items():
-            name = self.aliases.get(name or "", name)
-            if not (name and name in self._fields and name != "csrf_token"):
-                name = default
-            if name:
-                field = self._fields[name]
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
+            show_refusal(self, GovernError(message, field=name), at=default)
 
 
 def _in_choices(message: str):

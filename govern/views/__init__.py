@@ -73,6 +73,9 @@ def register_views(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
     init_headers(app)
+    from govern.views.unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)  # last: every view registered above commits through it
 
 
 ERROR_TEXT = {

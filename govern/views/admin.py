@@ -12,7 +12,7 @@ from govern.models.accounts import User
 from govern.models.people import Person
 from govern.permissions import require
 from govern.services import accounts, audit
-from govern.services.errors import GovernError
+from govern.views.unit_of_work import attempt, settle
 
 bp = Blueprint("admin", __name__, template_folder="../../templates")
 
@@ -30,30 +30,25 @@ def list_accounts():
     return render_template("admin/accounts.html", users=users)
 
 
+def _create_account(form: AccountForm):
+    person = db.session.get(Person, form.person_id.data)
+    user = accounts.create_account(db.session, person, form.email.data, is_admin=form.is_admin.data)
+    token = accounts.issue_password_link(db.session, user)
+    audit.record(
+        db.session, current_user, "account.create", user, f"Konto opprettet for {person.name}"
+    )
+    return user, token
+
+
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
 def new_account():
     require("admin")
     form = AccountForm()
     form.person_id.choices = [(0, "– velg –"), *_people_without_account()]
     if form.validate_on_submit():
-        try:
-            person = db.session.get(Person, form.person_id.data)
-            user = accounts.create_account(
-                db.session, person, form.email.data, is_admin=form.is_admin.data
-            )
-            token = accounts.issue_password_link(db.session, user)
-            audit.record(
-                db.session,
-                current_user,
-                "account.create",
-                user,
-                f"Konto opprettet for {person.name}",
-            )
-        except GovernError as error:
-            db.session.rollback()
-            getattr(form, error.field, form.email).errors.append(error.message)
-        else:
-            db.session.commit()
+        done = attempt(lambda: _create_account(form), form, at="email")
+        if done.ok:
+            user, token = done.value
             return render_template("admin/link.html", user=user, token=token, new=True)
     return render_template("admin/account_form.html", form=form), 400 if form.errors else 200
 
@@ -66,7 +61,7 @@ def reset_link(user_id: int):
     audit.record(
         db.session, current_user, "account.reset", user, f"Ny passordlenke for {user.person.name}"
     )
-    db.session.commit()
+    settle()
     if user.id == current_user.id:
         login_user(user)  # the administrator's own session goes on, under the new token
     return render_template("admin/link.html", user=user, token=token, new=False)
@@ -84,6 +79,6 @@ def toggle_active(user_id: int):
     audit.record(
         db.session, current_user, "account.active", user, f"Kontoen til {user.person.name} {state}"
     )
-    db.session.commit()
+    settle()
     flash(f"Kontoen til {user.person.name} er {state}.", "success")
     return redirect(url_for("admin.list_accounts"))

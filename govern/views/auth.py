@@ -14,6 +14,7 @@ from govern.models.base import utcnow
 from govern.permissions import NeedLogin
 from govern.services import accounts, login_limits
 from govern.services.errors import GovernError
+from govern.views.unit_of_work import attempt, checkpoint, settle
 
 bp = Blueprint("auth", __name__, template_folder="../../templates")
 
@@ -43,24 +44,26 @@ def _try_login(form: LoginForm):
     config = current_app.config
     window = timedelta(seconds=config["LOGIN_WINDOW"])
     address, now = request.remote_addr, utcnow()
-    attempt = login_limits.start_attempt(db.session, address, window, now)
-    db.session.commit()  # at once, so concurrent attempts from the address count this one
+    started = login_limits.start_attempt(db.session, address, window, now)
+    checkpoint()  # at once, so concurrent attempts from the address count this one
     if login_limits.address_over_limit(
         db.session, address, config["LOGIN_RATE_LIMIT"], window, now
     ):
-        login_limits.forget_attempt(db.session, attempt)
-        db.session.commit()
+        login_limits.forget_attempt(db.session, started)
+        checkpoint()
         form.password.errors.append("For mange mislykkede forsøk herfra. Vent litt og prøv igjen.")
         return None
-    try:
-        user = accounts.authenticate(db.session, form.email.data, form.password.data, now)
-    except accounts.LoginFailed as error:
-        db.session.commit()  # keep the failure count and any lock
-        form.password.errors.append(error.message)
+    done = attempt(
+        lambda: accounts.authenticate(db.session, form.email.data, form.password.data, now),
+        form,
+        at=lambda f, _name: f.password,
+        keep=True,  # the failure count and any lock
+    )
+    if not done.ok:
         return None
-    login_limits.forget_attempt(db.session, attempt)
-    db.session.commit()
-    return user
+    login_limits.forget_attempt(db.session, started)
+    checkpoint()
+    return done.value
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,7 +83,7 @@ def logout():
     """Log out here and everywhere else: every session of the account ends."""
     if current_user.is_authenticated:
         accounts.end_sessions(db.session, current_user)
-        db.session.commit()
+        settle()
     logout_user()
     flash("Du er logget ut.", "success")
     return redirect(url_for("bodies.list_bodies"))
@@ -94,13 +97,12 @@ def set_password(token: str):
         return render_template("auth/token_invalid.html", message=error.message), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.set_password_with_token(db.session, token, form.password.data)
-        except GovernError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: accounts.set_password_with_token(db.session, token, form.password.data),
+            form,
+            at=lambda f, _name: f.password,
+        )
+        if done.ok:
             if current_user.is_authenticated:
                 logout_user()
             flash("Passordet er lagret. Logg inn med det nye passordet.", "success")
@@ -116,13 +118,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            accounts.change_password(db.session, user, form.current.data, form.password.data)
-        except GovernError as error:
-            db.session.commit()  # keep the count of wrong passwords
-            getattr(form, error.field, form.current).errors.append(error.message)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: accounts.change_password(
+                db.session, user, form.current.data, form.password.data
+            ),
+            form,
+            at="current",
+            keep=True,  # the count of wrong passwords
+        )
+        if done.ok:
             login_user(user)  # under the account's new session token
             flash("Passordet er endret. Du er logget ut alle andre steder.", "success")
             return redirect(url_for("calendar.profile"))

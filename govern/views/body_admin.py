@@ -30,8 +30,8 @@ from govern.models.people import Person
 from govern.permissions import require
 from govern.services import bodies, invitations
 from govern.services.bodies import DEPUTISED_ROLES, period_text
-from govern.services.errors import GovernError
 from govern.timeutil import clock, local, short_date
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("body_admin", __name__, template_folder="../../templates")
 
@@ -68,18 +68,6 @@ def _inviting(body: Body, work: Callable[[], Any]) -> Callable[[], Any]:
         return result
 
     return run
-
-
-def _save(form: GovernForm, default_field: str, work: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
-    try:
-        result = work()
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
-        form[error.field if error.field in form else default_field].errors.append(error.message)
-        return False, None
-    return True, result
 
 
 def _status(form: GovernForm) -> int:
@@ -119,13 +107,14 @@ def new_body():
     form = NewBodyForm()
     form.escalates_to.choices = _escalation_choices(None)
     if form.validate_on_submit():
-        ok, body = _save(
-            form,
-            "slug",
+        done = attempt(
             lambda: bodies.register_body(
                 db.session, current_user, form.to_input(), form.escalation_id()
             ),
+            form,
+            at="slug",
         )
+        ok, body = done.ok, done.value
         if ok:
             flash(f"Organet {body.short_name} er opprettet.", "success")
             return redirect(url_for("bodies.view_body", slug=body.slug))
@@ -139,13 +128,14 @@ def edit_body(slug: str):
     form = EditBodyForm(data=EditBodyForm.values_of(body))
     form.escalates_to.choices = _escalation_choices(body)
     if form.validate_on_submit():
-        ok, changes = _save(
-            form,
-            "name",
+        done = attempt(
             lambda: bodies.update_body(
                 db.session, current_user, body, form.to_input(), form.version.data
             ),
+            form,
+            at="name",
         )
+        ok, changes = done.ok, done.value
         if ok:
             if changes:
                 flash("Endringene er lagret.", "success")
@@ -192,13 +182,14 @@ def members(slug: str):
     form.person_id.choices = _person_choices()
     form.deputy_for.choices = _deputy_choices(body)
     if form.validate_on_submit():
-        ok, membership = _save(
-            form,
-            "person_id",
+        done = attempt(
             _inviting(
                 body, lambda: bodies.add_member(db.session, current_user, body, form.to_input())
             ),
+            form,
+            at="person_id",
         )
+        ok, membership = done.ok, done.value
         if ok:
             flash(f"{membership.person.name} er lagt til som {membership.role}.", "success")
             return redirect(url_for("body_admin.members", slug=slug))
@@ -245,16 +236,17 @@ def edit_membership(slug: str, membership_id: int):
     form.deputy_for.choices = _deputy_choices(body, membership)
     if form.validate_on_submit():
         name = membership.person.name
-        ok, changes = _save(
-            form,
-            "role",
+        done = attempt(
             _inviting(
                 body,
                 lambda: bodies.update_membership(
                     db.session, current_user, membership, form.to_input()
                 ),
             ),
+            form,
+            at="role",
         )
+        ok, changes = done.ok, done.value
         if ok:
             flash(f"Medlemskapet til {name} er {'endret' if changes else 'uendret'}.", "success")
             return redirect(url_for("body_admin.members", slug=slug))
@@ -273,14 +265,15 @@ def end_membership(slug: str, membership_id: int):
     form = EndMembershipForm(prefix=f"end{membership_id}")
     if form.validate_on_submit():
         name, last_day = membership.person.name, form.ends_on.data
-        ok, _ = _save(
-            form,
-            "ends_on",
+        done = attempt(
             _inviting(
                 body,
                 lambda: bodies.end_membership(db.session, current_user, membership, last_day),
             ),
+            form,
+            at="ends_on",
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash(
                 f"Medlemskapet til {name} er avsluttet; siste dag {short_date(last_day)}.",

@@ -29,7 +29,7 @@ from govern.models.people import Person
 from govern.permissions import NeedLogin, can, require, visible_meeting_filter
 from govern.services import api_tokens
 from govern.services import cycles as cycle_service
-from govern.services.errors import GovernError
+from govern.views.unit_of_work import attempt, settle
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
 
@@ -132,23 +132,17 @@ def new_api_token():
     """A personal API token; the page shows its secret once (it is stored hashed)."""
     _logged_in_person()
     name = request.form.get("name", "")
-    try:
-        _, secret = api_tokens.create_token(db.session, current_user, name)
-    except GovernError as error:
-        db.session.rollback()
-        return profile(token_error=error.message, token_name=name), 400
-    db.session.commit()
-    return profile(new_token=secret)
+    done = attempt(lambda: api_tokens.create_token(db.session, current_user, name), quiet=True)
+    if not done.ok:
+        return profile(token_error=done.error.message, token_name=name), 400
+    return profile(new_token=done.value[1])
 
 
 @bp.post("/profile/api-tokens/<int:token_id>/revoke")
 def revoke_api_token(token_id: int):
     _logged_in_person()
-    try:
-        token = api_tokens.revoke_token(db.session, current_user, token_id)
-    except GovernError:
-        abort(404)
-    db.session.commit()
+    done = attempt(lambda: api_tokens.revoke_token(db.session, current_user, token_id), quiet=True)
+    token = done.value if done.ok else abort(404)
     flash(f"API-nøkkelen «{token.name}» er trukket tilbake og virker ikke lenger.")
     return redirect(url_for("calendar.profile"))
 
@@ -158,7 +152,7 @@ def new_feed_token():
     person = _logged_in_person()
     had_token = person.feed_token is not None
     person.feed_token = secrets.token_urlsafe(32)
-    db.session.commit()
+    settle()
     flash(
         "Ny kalenderlenke er laget. Den gamle virker ikke lenger."
         if had_token

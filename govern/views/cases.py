@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern import queries
 from govern.cache.pages import cached_page
@@ -16,9 +15,9 @@ from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.permissions import may_link, require, visible_treatments
-from govern.services import audit, change_outcomes
 from govern.services import cases as case_service
-from govern.services.errors import GovernError
+from govern.services import change_outcomes
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("cases", __name__, template_folder="../../templates")
 
@@ -95,12 +94,7 @@ def link_case(case_id: int):
     picked = db.session.get(Treatment, request.form.get("treatment_id", type=int) or 0)
     if picked is None or not visible_treatments(current_user, [picked]):
         abort(404)
-    try:
-        case_service.link_case(db.session, case, picked.case, current_user)
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", None) or audit.stale_edit("Saken").message, "error")
+    if not attempt(lambda: case_service.link_case(db.session, case, picked.case, current_user)).ok:
         return redirect(url_for(".find_earlier", case_id=case_id))
     flash(f"Saken er koblet til {picked.number} i {picked.body.short_name}.", "success")
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
@@ -109,13 +103,8 @@ def link_case(case_id: int):
 @bp.post("/cases/<int:case_id>/kobling/fjern")
 def unlink_case(case_id: int):
     case, _ = _linkable(case_id)
-    try:
-        case_service.unlink_case(db.session, case, current_user)
-        db.session.commit()
+    if attempt(lambda: case_service.unlink_case(db.session, case, current_user)).ok:
         flash("Koblingen til den tidligere saken er fjernet.", "success")
-    except StaleDataError:
-        db.session.rollback()
-        flash(audit.stale_edit("Saken").message, "error")
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
 
 
@@ -127,21 +116,13 @@ def _external_form(**kw) -> ExternalTreatmentForm:
     return ExternalTreatmentForm(**kw).set_choices(list(bodies))
 
 
-def _save(form: ExternalTreatmentForm, work) -> bool:
-    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
+def _with_chosen_body(form: ExternalTreatmentForm, work) -> bool:
+    """Run the service call with the chosen body; a refusal goes next to its field."""
     if form.body.data == NONE:
         form.body.errors = [*form.body.errors, "Velg organet saken ble behandlet i."]
         return False
-    try:
-        work(db.session.get(Body, form.body.data) or abort(400))
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        if isinstance(error, StaleDataError):
-            error = audit.stale_edit("Behandlingen")
-        form[form.field_for(error.field)].errors.append(error.message)
-        return False
-    return True
+    body = db.session.get(Body, form.body.data) or abort(400)
+    return attempt(lambda: work(body), form, what="Behandlingen").ok
 
 
 def _form_page(case: Case, form: ExternalTreatmentForm, treatment: Treatment | None = None):
@@ -159,7 +140,7 @@ def add_external(case_id: int):
         work = lambda body: case_service.add_external_treatment(  # noqa: E731
             db.session, case, body, data, current_user
         )
-        if _save(form, work):
+        if _with_chosen_body(form, work):
             flash("Behandlingen er registrert.", "success")
             return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
         case, _ = _history(case_id)
@@ -185,7 +166,7 @@ def edit_external(case_id: int, external_id: int):
         work = lambda body: case_service.update_external_treatment(  # noqa: E731
             db.session, treatment, body, data, current_user, version
         )
-        if _save(form, work):
+        if _with_chosen_body(form, work):
             flash("Behandlingen er lagret.", "success")
             return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
         case, history = _history(case_id)
@@ -197,12 +178,11 @@ def delete_external(case_id: int, external_id: int):
     case, history = _linkable(case_id)
     treatment = _external_of(case, history, external_id)
     number, body = treatment.number, treatment.body.short_name
-    try:
-        case_service.delete_external_treatment(db.session, treatment, current_user)
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = attempt(
+        lambda: case_service.delete_external_treatment(db.session, treatment, current_user),
+        what="Behandlingen",
+    )
+    if not done.ok:
         return redirect(url_for(".edit_external", case_id=case_id, external_id=external_id))
     flash(f"Behandlingen {number} i {body} er slettet.", "success")
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))

@@ -14,17 +14,17 @@ from govern.models.people import Organisation
 from govern.permissions import require
 from govern.services import change_decisions as decisions
 from govern.services import change_outcomes, changes
-from govern.services.errors import GovernError
 from govern.views.changes import (
+    WHAT,
     area_or_404,
     body_or_404,
     bp,
     meeting_choices,
     open_meetings,
     require_member,
-    save,
     visible_events,
 )
+from govern.views.unit_of_work import attempt
 
 
 def _request_or_404(slug: str, request_id: int) -> ChangeRequest:
@@ -47,9 +47,12 @@ def new_request(slug: str):
     area = area_or_404(body)
     form = _request_form(year=__import__("datetime").date.today().year)
     if form.validate_on_submit():
-        ok, created = save(
-            form, lambda: changes.create_request(db.session, area, form.to_input(), current_user)
+        done = attempt(
+            lambda: changes.create_request(db.session, area, form.to_input(), current_user),
+            form,
+            what=WHAT,
         )
+        ok, created = done.ok, done.value
         if ok:
             flash(f"Endringsønske {created.number} er registrert.", "success")
             return redirect(url_for("changes.view_request", slug=slug, request_id=created.id))
@@ -66,12 +69,14 @@ def edit_request(slug: str, request_id: int):
     if request.method == "GET":
         form.organisation_id.data = item.organisation_id or NONE
     if form.validate_on_submit():
-        ok, _ = save(
-            form,
+        done = attempt(
             lambda: changes.update_request(
                 db.session, item, form.to_input(), form.version.data, current_user
             ),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash(f"{item.number} er lagret.", "success")
             return redirect(url_for("changes.view_request", slug=slug, request_id=item.id))
@@ -128,8 +133,7 @@ def set_status(slug: str, request_id: int):
     if form.validate():
         # One of the area's releases (validate() has checked the choice).
         release = next((r for r in item.area.releases if r.id == form.release_id.data), None)
-        ok, _ = save(
-            form,
+        done = attempt(
             lambda: changes.set_status(
                 db.session,
                 item,
@@ -139,7 +143,10 @@ def set_status(slug: str, request_id: int):
                 note=form.note.data or "",
                 actor=current_user,
             ),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             return _done(item, f"{item.number} er nå {item.status_label.lower()}.")
     return _request_page(item, status_form=form)
@@ -150,12 +157,7 @@ def move_request(slug: str, request_id: int):
     item = _request_or_404(slug, request_id)
     require("prepare", item.area.body)
     step = -1 if request.form.get("direction") == "up" else 1
-    try:
-        changes.move_request(db.session, item, step, current_user)
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: changes.move_request(db.session, item, step, current_user), what=WHAT)
     return redirect(url_for("changes.backlog", slug=slug, year=item.year) + f"#ønske-{item.id}")
 
 
@@ -168,10 +170,12 @@ def escalate(slug: str, request_id: int):
     form.meeting_id.choices = meeting_choices(open_meetings(target) if target else [])
     if form.validate():
         meeting = next((m for m in open_meetings(target) if m.id == form.meeting_id.data), None)
-        ok, treatment = save(
-            form,
+        done = attempt(
             lambda: decisions.escalate(db.session, item, meeting, form.reason.data, current_user),
+            form,
+            what=WHAT,
         )
+        ok, treatment = done.ok, done.value
         if ok:
             return _done(item, f"{item.number} er eskalert som sak {treatment.number}.")
     return _request_page(item, escalate_form=form)
@@ -183,12 +187,14 @@ def record_outcome(slug: str, request_id: int):
     require("prepare", item.area.body)
     form = OutcomeForm()
     if form.validate():
-        ok, _ = save(
-            form,
+        done = attempt(
             lambda: decisions.record_escalation_outcome(
                 db.session, item, form.outcome.data, form.reason.data or "", current_user
             ),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             return _done(item, f"Produktrådets vedtak er ført på {item.number}.")
     return _request_page(item, outcome_form=form)

@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern.exports.spreadsheet_cells import build_csv
 from govern.extensions import db
@@ -17,10 +16,10 @@ from govern.models.bodies import Body
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.models.meetings import Meeting
 from govern.permissions import READER_ROLES, NeedLogin, can, require, roles_in
-from govern.services import audit, changes
 from govern.services import change_decisions as decisions
-from govern.services.errors import GovernError
+from govern.services import changes
 from govern.timeutil import short_moment
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("changes", __name__, template_folder="../../templates")
 
@@ -62,18 +61,8 @@ def area_or_404(body: Body):
     return changes.area_of(db.session, body) or abort(404)
 
 
-def save(form, work) -> tuple[bool, object]:
-    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
-    try:
-        result = work()
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        if isinstance(error, StaleDataError):
-            error = audit.stale_edit("Endringsønsket")
-        form[form.field_for(error.field)].errors.append(error.message)
-        return False, None
-    return True, result
+#: What a refused stale save is about.
+WHAT = "Endringsønsket"
 
 
 def open_meetings(body: Body) -> list[Meeting]:
@@ -123,9 +112,12 @@ def edit_area(slug: str):
     area = changes.area_of(db.session, body)
     form = AreaForm(obj=area)
     if form.validate_on_submit():
-        ok, _ = save(
-            form, lambda: changes.save_area(db.session, body, form.to_input(), current_user)
+        done = attempt(
+            lambda: changes.save_area(db.session, body, form.to_input(), current_user),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash("Produktområdet er lagret.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
@@ -140,12 +132,14 @@ def add_release(slug: str):
     area = area_or_404(body)
     form = ReleaseForm()
     if form.validate():
-        ok, _ = save(
-            form,
+        done = attempt(
             lambda: changes.add_release(
                 db.session, area, form.name.data, form.planned_on.data, current_user
             ),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash(f"Utgivelsen {form.name.data} er lagt til.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
@@ -159,12 +153,14 @@ def set_budget(slug: str):
     area = area_or_404(body)
     form = BudgetForm()
     if form.validate():
-        ok, _ = save(
-            form,
+        done = attempt(
             lambda: changes.set_budget(
                 db.session, area, form.year.data, form.amount.data, current_user
             ),
+            form,
+            what=WHAT,
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash(f"Budsjettet for {form.year.data} er lagret.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
@@ -333,10 +329,12 @@ def record_prioritisation(slug: str):
     if meeting is None:
         form.meeting_id.errors = ["Velg møtet der prioriteringen ble vedtatt"]
         return _backlog_page(body, area, form)
-    ok, treatment = save(
-        form,
+    done = attempt(
         lambda: decisions.record_prioritisation(db.session, area, meeting, year, current_user),
+        form,
+        what=WHAT,
     )
+    ok, treatment = done.ok, done.value
     if not ok:
         return _backlog_page(body, area, form)
     flash(

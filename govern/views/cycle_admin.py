@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern.extensions import db
 from govern.forms.base import choices
@@ -19,10 +16,10 @@ from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry
 from govern.models.people import Person
 from govern.permissions import require
-from govern.services import audit, cycles
+from govern.services import cycles
 from govern.services.cycle_plan import when_text
-from govern.services.errors import GovernError
 from govern.views.cycles import wheel_url
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("cycle_admin", __name__, template_folder="../../templates")
 
@@ -54,20 +51,6 @@ def _entry_or_404(entry_id: int) -> CycleEntry:
         ],
     )
     return entry or abort(404)
-
-
-def _save(form, work: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
-    try:
-        result = work()
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        if isinstance(error, StaleDataError):
-            error = audit.stale_edit("Fristen")
-        form[form.field_for(error.field)].errors.append(error.message)
-        return False, None
-    return True, result
 
 
 def _status(form) -> int:
@@ -139,10 +122,12 @@ def _entry_page(form: EntryForm, cycle: Cycle, entry: CycleEntry | None):
 
 def _new_cycle(form: CycleForm, body: Body | None):
     if form.validate_on_submit():
-        ok, cycle = _save(
-            form,
+        done = attempt(
             lambda: cycles.create_cycle(db.session, form.to_input(), body=body, user=current_user),
+            form,
+            what="Fristen",
         )
+        ok, cycle = done.ok, done.value
         if ok:
             flash(f"Årshjulet «{cycle.name}» er opprettet. Legg til fristene.", "success")
             return redirect(url_for("cycle_admin.edit_cycle", cycle_slug=cycle.slug))
@@ -181,9 +166,12 @@ def new_entry(cycle_slug: str):
     require("prepare", cycle)
     form = _prepare(EntryForm(), cycle, None)
     if form.validate_on_submit():
-        ok, entry = _save(
-            form, lambda: cycles.add_entry(db.session, cycle, form.to_input(), current_user)
+        done = attempt(
+            lambda: cycles.add_entry(db.session, cycle, form.to_input(), current_user),
+            form,
+            what="Fristen",
         )
+        ok, entry = done.ok, done.value
         if ok:
             flash(f"Fristen «{entry.title}» er lagt til.", "success")
             return redirect(
@@ -199,12 +187,14 @@ def edit_entry(entry_id: int):
     require("prepare", entry)
     form = _prepare(EntryForm(data=EntryForm.values_of(entry)), entry.cycle, entry)
     if form.validate_on_submit():
-        ok, _ = _save(
-            form,
+        done = attempt(
             lambda: cycles.update_entry(
                 db.session, entry, form.to_input(), form.version.data, current_user
             ),
+            form,
+            what="Fristen",
         )
+        ok, _ = done.ok, done.value
         if ok:
             flash(f"Fristen «{entry.title}» er lagret.", "success")
             return redirect(
@@ -219,12 +209,6 @@ def delete_entry(entry_id: int):
     entry = _entry_or_404(entry_id)
     require("prepare", entry)
     cycle_slug, title = entry.cycle.slug, entry.title
-    try:
-        cycles.delete_entry(db.session, entry, current_user)
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if attempt(lambda: cycles.delete_entry(db.session, entry, current_user), what="Fristen").ok:
         flash(f"Fristen «{title}» er slettet.", "success")
     return redirect(url_for(".edit_cycle", cycle_slug=cycle_slug))

@@ -28,6 +28,7 @@ from govern.permissions import can, require
 from govern.services import cycles as cycle_service
 from govern.services.errors import GovernError
 from govern.views.documents import send_document
+from govern.views.unit_of_work import attempt
 from govern.wheel import Row, build_wheel, year_rows
 
 bp = Blueprint("cycles", __name__, template_folder="../../templates")
@@ -193,16 +194,14 @@ def _change_mark(entry_id: int, done: bool):
         abort(404)
     require("prepare", entry)
     key = request.form.get("key", "")
-    try:
+
+    def work() -> None:
         if done:
             cycle_service.mark_done(db.session, entry, key, current_user.person, current_user)
         else:
             cycle_service.undo_done(db.session, entry, key, current_user)
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+
+    if attempt(work, what="Fristen").ok:
         flash(f"«{entry.title}» er {'markert som utført' if done else 'ikke lenger utført'}.")
     return redirect(_back_to(entry, request.form.get("year", "")))
 

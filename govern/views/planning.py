@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import time
 
 from flask import (
@@ -19,8 +18,6 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, FieldList, FormField
 
 from govern import presentation, queries
 from govern.extensions import db
@@ -41,21 +38,22 @@ from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.permissions import require
 from govern.services import agenda, attachments, invitations, meetings, minutes
-from govern.services.audit import StaleEdit, stale_edit
-from govern.services.errors import GovernError, InvalidInput
+from govern.services.audit import StaleEdit
+from govern.services.errors import InvalidInput
 from govern.timeutil import weekday_date
+from govern.views.unit_of_work import attempt
 from govern.views.uploads import (
-    commit_or_remove,
+    keep_or_remove,
     meeting_total_limit,
     read_upload,
-    remove_upload,
+    remove_when_committed,
     upload_dir,
 )
 
 bp = Blueprint("planning", __name__, template_folder="../../templates")
 
-#: A lost update the database refused (someone saved between our check and our commit).
-STALE = stale_edit()
+#: What a lost update the database refused is about (someone saved between our check and ours).
+STALE_WHAT = "Dette"
 ADD_FORMS = {
     "case": CaseItemForm,
     "existing": ExistingCaseForm,
@@ -79,24 +77,6 @@ def _item(item_id: int) -> tuple[AgendaItem, Meeting]:
     meeting_id = db.session.scalar(select(AgendaItem.meeting_id).where(AgendaItem.id == item_id))
     meeting = _meeting(meeting_id or abort(404))
     return next(i for i in meeting.items if i.id == item_id), meeting
-
-
-def _show_error(form, error: GovernError) -> None:
-    """Put a service's message next to its field ('days[1].end' → form.days[1].end)."""
-    target, lists = form, []
-    for name, index in re.findall(r"(\w+)(?:\[(\d+)\])?", error.field or ""):
-        target = getattr(target, name, None)
-        if isinstance(target, FieldList) and index and int(index) < len(target.entries):
-            lists.append(target)
-            target = target[int(index)]
-        if target is None:
-            break
-    if isinstance(target, Field) and not isinstance(target, FieldList | FormField):
-        target.errors = [*target.errors, error.message]
-        for rows in lists:  # a FieldList keeps its rows' errors as it found them
-            rows.errors = [row.errors for row in rows.entries]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _set(field, value) -> None:
@@ -123,14 +103,13 @@ def new_meeting(slug: str):
     if not form.is_submitted():
         form.days[0].start.data, form.days[0].end.data = time(10), time(16)
     if form.validate_on_submit():
-        try:
-            meeting = meetings.plan_meeting(db.session, body, form.to_input(), current_user)
-            db.session.commit()
-        except GovernError as error:
-            db.session.rollback()
-            _show_error(form, error)
+        done = attempt(
+            lambda: meetings.plan_meeting(db.session, body, form.to_input(), current_user), form
+        )
+        if not done.ok:
             body = queries.body_by_slug(db.session, slug)
         else:
+            meeting = done.value
             flash(f"Møte {meeting.number} er planlagt. Bygg dagsordenen under.", "success")
             return redirect(url_for("planning.edit_agenda", meeting_id=meeting.id))
     html = render_template("planning/meeting_form.html", form=form, body=body, meeting=None)
@@ -155,19 +134,19 @@ def edit_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
     form = MeetingEditForm(data=_meeting_data(meeting))
     if form.validate_on_submit():
-        try:
-            meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
-            invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
-            db.session.commit()
-        except (GovernError, StaleDataError) as error:
-            db.session.rollback()
-            _show_error(form, error if isinstance(error, GovernError) else STALE)
+        done = attempt(lambda: _update_meeting(meeting, form), form, what=STALE_WHAT)
+        if not done.ok:
             meeting = _meeting(meeting_id)
             _set(form.version, meeting.version)
         else:
             flash(f"Møte {meeting.number} er lagret.", "success")
             return redirect(url_for("meetings.view_meeting", meeting_id=meeting_id))
     return _meeting_page(form, meeting)
+
+
+def _update_meeting(meeting: Meeting, form: MeetingEditForm) -> None:
+    meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
+    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
 
 
 def _meeting_page(form: MeetingEditForm, meeting: Meeting):
@@ -205,16 +184,18 @@ def change_status(meeting_id: int):
                 form=form,
                 summary=minutes.approval_summary,
             )
-    try:
+
+    def work():
         approved = meetings.change_status(
             db.session, meeting, status, form.version.data, current_user, confirmed=form.confirmed
         )
-        sent = invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        flash((error if isinstance(error, GovernError) else STALE).message, "error")
-    else:
+        return approved, invitations.sync_invitations(
+            db.session, meeting, current_app.config["BASE_URL"]
+        )
+
+    done = attempt(work, what=STALE_WHAT)
+    if done.ok:
+        approved, sent = done.value
         people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
         note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
         flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
@@ -309,14 +290,11 @@ def add_to_agenda(meeting_id: int, what: str):
     form = ADD_FORMS[what](prefix=what)
     _choices(form, meeting)
     if form.validate_on_submit():
-        try:
-            item = _add(meeting, what, form)
-            db.session.commit()
-        except (GovernError, StaleDataError) as error:
-            db.session.rollback()
-            _show_error(form, error if isinstance(error, GovernError) else STALE)
+        done = attempt(lambda: _add(meeting, what, form), form, what=STALE_WHAT)
+        if not done.ok:
             meeting = _meeting(meeting_id)
         else:
+            item = done.value
             label = agenda.item_label(item) if item.treatment else agenda.ENTRY_KINDS[item.kind]
             flash(f"{label} er lagt til på dagsordenen.", "success")
             return _back_to_agenda(meeting_id, item.id)
@@ -327,15 +305,13 @@ def add_to_agenda(meeting_id: int, what: str):
 def move_item(item_id: int):
     item, meeting = _item(item_id)
     to_day = request.form.get("day", type=int)
-    try:
-        agenda.move_item(
+    done = attempt(
+        lambda: agenda.move_item(
             db.session, item, request.form.get("direction"), to_day, actor=current_user
-        )
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        flash((error if isinstance(error, GovernError) else STALE).message, "error")
-    else:
+        ),
+        what=STALE_WHAT,
+    )
+    if done.ok:
         where = (
             f"til dag {to_day}"
             if to_day
@@ -368,14 +344,12 @@ def edit_item(item_id: int):
     item, meeting = _item(item_id)
     form, stale = _item_form(item), False
     if form.validate_on_submit():
-        try:
-            update = agenda.update_case_item if item.treatment else agenda.update_entry
-            update(db.session, item, form.to_input(), current_user)
-            db.session.commit()
-        except (GovernError, StaleDataError) as error:
-            db.session.rollback()
-            stale = isinstance(error, StaleEdit | StaleDataError)
-            _show_error(form, error if isinstance(error, GovernError) else STALE)
+        update = agenda.update_case_item if item.treatment else agenda.update_entry
+        done = attempt(
+            lambda: update(db.session, item, form.to_input(), current_user), form, what=STALE_WHAT
+        )
+        if not done.ok:
+            stale = isinstance(done.error, StaleEdit)
             item, meeting = _item(item_id)
             _refresh_versions(form, item)
         else:
@@ -402,13 +376,9 @@ def _refresh_versions(form, item: AgendaItem) -> None:
 @bp.post("/agenda-items/<int:item_id>/delete")
 def remove_item(item_id: int):
     item, meeting = _item(item_id)
-    try:
-        label = agenda.remove_item(db.session, item, current_user)
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        flash((error if isinstance(error, GovernError) else STALE).message, "error")
-    else:
+    done = attempt(lambda: agenda.remove_item(db.session, item, current_user), what=STALE_WHAT)
+    if done.ok:
+        label = done.value
         kept = " Saksnummeret brukes ikke på nytt." if label.startswith("Sak ") else ""
         flash(f"{label} er fjernet fra dagsordenen.{kept}", "success")
     return _back_to_agenda(meeting.id)
@@ -444,6 +414,15 @@ def _added_message(attachment: Attachment) -> str:
     return f"Vedlegg {attachment.number} er lastet opp."
 
 
+def _add_attachment(meeting: Meeting, form: AttachmentForm) -> Attachment:
+    data = form.to_input(read_upload(form.file.data))
+    added = attachments.add_attachment(
+        db.session, meeting, data, upload_dir(), current_user, meeting_total_limit()
+    )
+    keep_or_remove(added.stored_name)
+    return added
+
+
 @bp.route("/meetings/<int:meeting_id>/attachments", methods=["GET", "POST"])
 def meeting_attachments(meeting_id: int):
     meeting = _attachments_meeting(meeting_id)
@@ -454,18 +433,11 @@ def meeting_attachments(meeting_id: int):
         if i.treatment
     }
     if form.validate_on_submit():
-        try:
-            data = form.to_input(read_upload(form.file.data))
-            added = attachments.add_attachment(
-                db.session, meeting, data, upload_dir(), current_user, meeting_total_limit()
-            )
-            commit_or_remove(added.stored_name)
-        except GovernError as error:
-            db.session.rollback()
-            _show_error(form, error)
+        done = attempt(lambda: _add_attachment(meeting, form), form, what=STALE_WHAT)
+        if not done.ok:
             meeting = _attachments_meeting(meeting_id)
         else:
-            flash(_added_message(added), "success")
+            flash(_added_message(done.value), "success")
             return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
     next_number = max((a.seq for a in meeting.attachments), default=0) + 1
     html = render_template(
@@ -480,7 +452,9 @@ def attach_file(attachment_id: int):
     meeting_id = attachment.meeting_id
     require("prepare", attachment.meeting)
     upload = AttachmentFileForm().file.data
-    try:
+    number = attachment.number
+
+    def work() -> None:
         name = upload.filename if upload else ""
         replaced = attachments.attach_file(
             db.session,
@@ -491,12 +465,13 @@ def attach_file(attachment_id: int):
             current_user,
             meeting_total_limit(),
         )
-        commit_or_remove(attachment.stored_name)
-    except GovernError as error:
-        db.session.rollback()
-        flash(f"Vedlegg {attachment.number}: {error.message}", "error")
+        keep_or_remove(attachment.stored_name)
+        remove_when_committed(replaced)
+
+    done = attempt(work, quiet=True, what=STALE_WHAT)
+    if not done.ok:
+        flash(f"Vedlegg {number}: {done.error.message}", "error")
     else:
-        remove_upload(replaced)
         flash(f"Filen til vedlegg {attachment.number} er lastet opp.", "success")
     return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
 
@@ -506,15 +481,14 @@ def delete_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     meeting_id, number = attachment.meeting_id, attachment.number
     require("prepare", attachment.meeting)
-    try:
-        stored_name = attachments.delete_attachment(db.session, attachment, current_user)
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
-    db.session.commit()
-    remove_upload(stored_name)
-    flash(f"Vedlegg {number} er slettet.", "success")
+    done = attempt(
+        lambda: remove_when_committed(
+            attachments.delete_attachment(db.session, attachment, current_user)
+        ),
+        what=STALE_WHAT,
+    )
+    if done.ok:
+        flash(f"Vedlegg {number} er slettet.", "success")
     return redirect(url_for("planning.meeting_attachments", meeting_id=meeting_id))
 
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern.exports.docx_common import safe_filename
 from govern.exports.priority_docx import build_priority_table
@@ -18,7 +17,6 @@ from govern.forms.priorities import (
     PICK_CASE,
     AttachForm,
     DecisionForm,
-    PriorityForm,
     RoundForm,
     StatusForm,
 )
@@ -26,15 +24,15 @@ from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
 from govern.permissions import can, require
-from govern.services import audit, priorities
+from govern.services import priorities
 from govern.services.attachments import UploadInput, add_attachment
-from govern.services.errors import Conflict, GovernError
 from govern.services.priority_decisions import write_ranking
 from govern.services.priority_import import score_template
 from govern.services.priority_participants import participants
 from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
-from govern.views.uploads import commit_or_remove, meeting_total_limit, upload_dir
+from govern.views.unit_of_work import attempt
+from govern.views.uploads import keep_or_remove, meeting_total_limit, upload_dir
 
 bp = Blueprint("priorities", __name__, template_folder="../../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,28 +59,6 @@ def round_or_404(round_id: int) -> PrioritisationRound:
     return round_
 
 
-def save(form: PriorityForm, work, default: str | None = None) -> tuple[object, int | None]:
-    """Run a service call and commit. A refusal is rolled back and shown next to its field
-    (else next to `default`, else on top): (None, 409) when it collides with what is saved
-    (locked minutes, someone else's save), (None, 400) for input that breaks a rule."""
-    try:
-        result = work()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        form.add_errors({"version": audit.stale_edit("Saken").message}, default)
-        return None, 409
-    except priorities.FormErrors as error:
-        db.session.rollback()
-        form.add_errors(error.errors, default)
-        return None, 400
-    except GovernError as error:
-        db.session.rollback()
-        form.add_errors({error.field: error.message}, default)
-        return None, 409 if isinstance(error, Conflict) else 400
-    return result, None
-
-
 @bp.route("/bodies/<slug>/prioriteringer", methods=["GET", "POST"])
 def body_rounds(slug: str):
     body = body_or_404(slug)
@@ -93,12 +69,13 @@ def body_rounds(slug: str):
         require("prepare", body)
         status = 400
         if form.validate():
-            round_, status = save(
-                form,
+            done = attempt(
                 lambda: priorities.create_round(
                     db.session, body, form.to_input(), actor=current_user
                 ),
+                form,
             )
+            round_, status = done.value, done.status
             if status is None:
                 flash("Prioriteringsrunden er opprettet.", "success")
                 return redirect(url_for("priorities.view_round", round_id=round_.id))
@@ -186,9 +163,10 @@ def set_status(round_id: int):
     form = StatusForm()
     if not form.validate():
         return _round_page(round_, 400, status_form=form)
-    _, status = save(
-        form, lambda: priorities.set_status(db.session, round_, form.status.data, current_user)
+    done = attempt(
+        lambda: priorities.set_status(db.session, round_, form.status.data, current_user), form
     )
+    _, status = done.value, done.status
     if status is not None:
         return _round_page(round_, status, status_form=form)
     flash("Runden er lukket." if round_.status == "lukket" else "Runden er åpnet.", "success")
@@ -241,15 +219,18 @@ def attach_result(round_id: int):
         title=f"Prioritering: {round_.title}",
         treatment_id=treatment.id,
     )
-    try:
-        attachment = add_attachment(
+
+    def work():
+        added = add_attachment(
             db.session, treatment.meeting, data, upload_dir(), current_user, meeting_total_limit()
         )
-    except GovernError as error:
-        db.session.rollback()
-        form.add_errors({"treatment_id": error.message})
-        return _round_page(round_, 409 if isinstance(error, Conflict) else 400, attach_form=form)
-    commit_or_remove(attachment.stored_name)
+        keep_or_remove(added.stored_name)
+        return added
+
+    done = attempt(work, form, at=lambda f, _name: f.treatment_id)
+    if not done.ok:
+        return _round_page(round_, done.status, attach_form=form)
+    attachment = done.value
     flash(
         f"Resultatet er lagt ved sak {treatment.number} som vedlegg {attachment.number}; "
         "det står under Vedlegg i sakens toppnotat.",
@@ -271,12 +252,13 @@ def use_as_decision(round_id: int):
         if not form.errors:
             form.add_errors({"treatment": PICK_CASE})
         return _round_page(round_, 400, decision_form=form)
-    _, status = save(
-        form,
+    done = attempt(
         lambda: write_ranking(
             db.session, round_, treatment, form.field.data, version, current_user
         ),
+        form,
     )
+    _, status = done.value, done.status
     if status is not None:
         # Chosen again at the version saved now: saving once more is a deliberate choice.
         form.treatment.data = f"{treatment.id}:{treatment.version}"

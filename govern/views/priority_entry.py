@@ -22,7 +22,8 @@ from govern.services import priorities, priority_questions
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participant_entry
 from govern.services.priority_scoring import PHASE_NAMES
-from govern.views.priorities import bp, round_or_404, save
+from govern.views.priorities import bp, round_or_404
+from govern.views.unit_of_work import attempt
 
 
 def _prepared_round(round_id: int):
@@ -54,7 +55,8 @@ def edit_measure(round_id: int, measure_id: int | None = None):
         return priorities.add_measure(db.session, round_, form.to_input(), current_user)
 
     if form.validate_on_submit():
-        _, status = save(form, work)
+        done = attempt(work, form)
+        _, status = done.value, done.status
         if status is None:
             flash("Tiltaket er lagret.", "success")
             return _back(round_)
@@ -80,8 +82,7 @@ def enter_scores(round_id: int):
     form.set_members(members(db.session, round_))
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        count, status = save(
-            form,
+        done = attempt(
             lambda: priorities.save_scores(
                 db.session,
                 round_,
@@ -90,7 +91,9 @@ def enter_scores(round_id: int):
                 current_user,
                 person_id=form.person_id,
             ),
+            form,
         )
+        count, status = done.value, done.status
         if status is None:
             flash(f"{count} poeng er lagret.", "success")
             return _back(round_)
@@ -111,11 +114,12 @@ def import_page(round_id: int):
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         upload = form.file.data
-        count, status = save(
-            form,
+        done = attempt(
             lambda: import_scores(db.session, round_, upload.filename, upload.read(), current_user),
-            default="file",
+            form,
+            at="file",
         )
+        count, status = done.value, done.status
         if status is None:
             flash(f"{count} poeng er importert.", "success")
             return _back(round_)
@@ -154,12 +158,13 @@ def questions(round_id: int):
         return _questions_page(round_, form)
     status = 400
     if form.validate():
-        question, status = save(
-            form,
+        done = attempt(
             lambda: priority_questions.add_question(
                 db.session, round_, form.to_input(), current_user
             ),
+            form,
         )
+        question, status = done.value, done.status
         if status is None:
             flash(f"Spørsmål {question.label} er lagt til.", "success")
             return _back(round_, "priorities.questions")
@@ -182,12 +187,13 @@ def edit_question(round_id: int, question_id: int):
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         data = form.to_input(question.criterion)
-        _, status = save(
-            form,
+        done = attempt(
             lambda: priority_questions.edit_question(
                 db.session, question, data, form.original.data, current_user
             ),
+            form,
         )
+        _, status = done.value, done.status
         if status is None:
             flash(f"Spørsmål {question.label} er lagret.", "success")
             return _back(round_, "priorities.questions")
@@ -210,7 +216,8 @@ def _question_button(round_id: int, question_id: int, work):
     round_ = _prepared_round(round_id)
     question = _question_or_404(round_, question_id)
     form = PriorityForm(formdata=None)
-    message, status = save(form, lambda: work(question))
+    done = attempt(lambda: work(question), form)
+    message, status = done.value, done.status
     if status is None:
         flash(message, "success")
         return _back(round_, "priorities.questions")

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern import queries
 from govern.exports.register_table import build_register_csv, build_register_xlsx
@@ -18,7 +17,7 @@ from govern.models.cases import SAKSTYPER, Treatment
 from govern.models.people import Organisation, Person
 from govern.permissions import can, require
 from govern.services import audit, followups, register
-from govern.services.errors import GovernError
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("register", __name__, template_folder="../../templates")
 
@@ -104,18 +103,8 @@ def _page(treatment: Treatment, form: FollowUpForm, editing=None, saved=None):
     ), status
 
 
-def _save(form: FollowUpForm, work, what="Oppfølgingen") -> bool:
-    """Run a service call and commit; if it refuses, roll back and put its message on a field."""
-    try:
-        work()
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        if isinstance(error, StaleDataError):
-            error = audit.stale_edit(what)
-        form[form.field_for(error.field)].errors.append(error.message)
-        return False
-    return True
+#: What a refused stale save is about.
+WHAT = "Oppfølgingen"
 
 
 @bp.get("/vedtak/<int:treatment_id>")
@@ -129,9 +118,13 @@ def add_follow_up(treatment_id: int):
     treatment = _treatment_or_404(treatment_id)
     require("prepare", treatment.body)
     form = _form(treatment)
-    if form.validate() and _save(
-        form,
-        lambda: followups.add_follow_up(db.session, treatment, form.to_input(), current_user),
+    if (
+        form.validate()
+        and attempt(
+            lambda: followups.add_follow_up(db.session, treatment, form.to_input(), current_user),
+            form,
+            what=WHAT,
+        ).ok
     ):
         flash("Oppfølgingen er lagt til.", "success")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
@@ -153,11 +146,15 @@ def edit_follow_up(follow_up_id: int):
         form = _form(follow_up.treatment, data=FollowUpForm.values_of(follow_up))
         return _page(follow_up.treatment, form, editing=follow_up)
     form = _form(follow_up.treatment)
-    if form.validate() and _save(
-        form,
-        lambda: followups.update_follow_up(
-            db.session, follow_up, form.to_input(), form.version.data, current_user
-        ),
+    if (
+        form.validate()
+        and attempt(
+            lambda: followups.update_follow_up(
+                db.session, follow_up, form.to_input(), form.version.data, current_user
+            ),
+            form,
+            what=WHAT,
+        ).ok
     ):
         flash("Oppfølgingen er lagret.", "success")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
@@ -171,12 +168,12 @@ def delete_follow_up(follow_up_id: int):
     follow_up = _follow_up_or_404(follow_up_id)
     treatment_id = follow_up.treatment_id
     version = request.form.get("version", type=int)
-    try:
-        followups.delete_follow_up(db.session, follow_up, version, current_user)
-        db.session.commit()
-    except (GovernError, StaleDataError):
-        db.session.rollback()
-        flash(audit.stale_edit("Oppfølgingen").message, "error")
+    done = attempt(
+        lambda: followups.delete_follow_up(db.session, follow_up, version, current_user),
+        quiet=True,
+    )
+    if not done.ok:
+        flash(audit.stale_edit(WHAT).message, "error")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
     flash("Oppfølgingen er slettet.", "success")
     return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))

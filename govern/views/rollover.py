@@ -13,9 +13,9 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.permissions import require
 from govern.services import rollover
-from govern.services.errors import GovernError
 from govern.services.meetings import DayInput
 from govern.views.cycles import wheel_url
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("rollover", __name__, template_folder="../../templates")
 
@@ -153,13 +153,14 @@ def plan_year(slug: str):
         for r in rows
         if r.include
     ]
-    try:
-        created = rollover.confirm_year(db.session, body, chosen, current_user, year=year)
-        db.session.commit()
-    except GovernError as error:
-        db.session.rollback()
+    done = attempt(
+        lambda: rollover.confirm_year(db.session, body, chosen, current_user, year=year),
+        quiet=True,
+    )
+    if not done.ok:
         body = queries.body_by_slug(db.session, slug)
-        return _page(body, year, rows, error.message)
+        return _page(body, year, rows, done.error.message)
+    created = done.value
     noun = "møte" if len(created) == 1 else "møter"
     flash(f"{len(created)} {noun} er planlagt for {year}.", "success")
     return redirect(_body_wheel(body, year))

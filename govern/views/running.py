@@ -6,7 +6,6 @@ by section, or an uploaded Word file in its place.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from govern import presentation, queries
 from govern.extensions import db
@@ -37,10 +35,10 @@ from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, audit, change_outcomes, memos, minutes
-from govern.services.errors import Conflict, GovernError
+from govern.services import attendance, change_outcomes, memos, minutes
 from govern.timeutil import clock, local, short_date
-from govern.views.uploads import commit_or_remove, read_upload, remove_upload, upload_dir
+from govern.views.unit_of_work import attempt
+from govern.views.uploads import keep_or_remove, read_upload, remove_when_committed, upload_dir
 
 bp = Blueprint("running", __name__, template_folder="../../templates")
 
@@ -79,33 +77,6 @@ def _meeting_url(meeting: Meeting, treatment: Treatment | None = None) -> str:
     return url_for("meetings.view_meeting", meeting_id=meeting.id, _anchor=anchor)
 
 
-def _field_or(default: str) -> Placer:
-    """Errors go next to the field they name, else next to `default`."""
-    return lambda form, name: form._fields.get(name or "") or form._fields[default]
-
-
-def _save(form: GovernForm, work: Callable[[], Any], place: Placer, what: str = "Saken"):
-    """Run a service call and commit; a refusal is rolled back and put next to its field.
-
-    Returns (result, None), or (None, status): 409 when someone else saved first or the
-    minutes are locked, 400 for input that breaks a rule.
-    """
-    try:
-        result = work()
-        db.session.commit()
-    except StaleDataError:
-        # Saved by someone else between our check and the commit: the database refused it.
-        db.session.rollback()
-        error = audit.stale_edit(what)
-        place(form, error.field).errors.append(error.message)
-        return None, 409
-    except GovernError as error:
-        db.session.rollback()
-        place(form, error.field).errors.append(error.message)
-        return None, 409 if isinstance(error, Conflict) else 400
-    return result, None
-
-
 def _reset_version(form: GovernForm, version: int | None, name: str = "version") -> None:
     """After a refused stale save the form carries the version now saved, so that saving
     again, having seen what the other person saved, is a deliberate choice."""
@@ -114,18 +85,10 @@ def _reset_version(form: GovernForm, version: int | None, name: str = "version")
 
 
 def _button(work: Callable[[], str]) -> None:
-    """Run a button's service call (it returns the message), commit, and flash the outcome."""
-    try:
-        message = work()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(audit.stale_edit("Møtet").message, "error")
-    except GovernError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(message, "success")
+    """Run a button's service call (it returns the message) and flash the outcome."""
+    done = attempt(work, what="Møtet")
+    if done.ok:
+        flash(done.value, "success")
 
 
 def _when(moment: datetime) -> str:
@@ -195,16 +158,17 @@ def meeting_attendance(meeting_id: int):
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         rows, targets = form.to_input()
-        changes, status = _save(
-            form,
+        done = attempt(
             lambda: attendance.set_attendance(
                 db.session, current_user, meeting, rows, form.fingerprint.data
             ),
-            _attendance_placer(targets),
-            "Oppmøtet",
+            form,
+            at=_attendance_placer(targets),
+            what="Oppmøtet",
         )
-        if status is None:
-            flash("Oppmøtet er lagret." if changes else "Ingen endringer i oppmøtet.", "success")
+        status = done.status
+        if done.ok:
+            flash("Oppmøtet er lagret." if done.value else "Ingen endringer i oppmøtet.", "success")
             return redirect(_meeting_url(meeting))
         meeting = _meeting_or_404(meeting_id)
         if status == 409:
@@ -240,15 +204,16 @@ def correct_attendance(meeting_id: int):
     if form.validate_on_submit():
         rows, targets = form.to_input()
         place = _attendance_placer(targets)
-        revision, status = _save(
-            form,
+        done = attempt(
             lambda: attendance.correct_attendance(
                 db.session, current_user, meeting, rows, form.reason.data, form.fingerprint.data
             ),
-            lambda f, name: f.reason if name == "reason" else place(f, name),
-            "Oppmøtet",
+            form,
+            at=lambda f, name: f.reason if name == "reason" else place(f, name),
+            what="Oppmøtet",
         )
-        if status is None:
+        status, revision = done.status, done.value
+        if done.ok:
             flash(f"Oppmøtet er rettet i revisjon {revision.number}: {revision.reason}", "success")
             return redirect(url_for("running.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
@@ -295,12 +260,11 @@ def treatment_minutes(treatment_id: int):
     form = _minutes_form(treatment, escalated)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        result, status = _save(
-            form, lambda: _record_minutes(treatment, escalated, form), _field_or("decision")
-        )
-        if status is None:
+        done = attempt(lambda: _record_minutes(treatment, escalated, form), form, at="decision")
+        status = done.status
+        if done.ok:
             flash(f"Referatet for sak {treatment.number} er lagret.", "success")
-            if result.approval_due is not None:
+            if done.value.approval_due is not None:
                 # The vedtak approves the previous minutes: confirm what that locks.
                 return redirect(url_for("running.approve_minutes", treatment_id=treatment.id))
             return redirect(_meeting_url(treatment.meeting, treatment))
@@ -411,14 +375,15 @@ def corrections(meeting_id: int):
     form = CorrectionForm(data=CorrectionForm.values_of(chosen) if chosen else None)
     status = 400 if request.method == "POST" else 200
     if chosen is not None and form.validate_on_submit():
-        revision, status = _save(
-            form,
+        done = attempt(
             lambda: minutes.correct_minutes(
                 db.session, current_user, meeting, chosen, form.to_input()
             ),
-            _field_or("reason"),
+            form,
+            at="reason",
         )
-        if status is None:
+        status, revision = done.status, done.value
+        if done.ok:
             flash(f"Referatet er rettet i revisjon {revision.number}: {revision.reason}", "success")
             return redirect(url_for("running.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
@@ -436,14 +401,6 @@ def _memo_treatment(treatment_id: int) -> Treatment:
     treatment = _treatment_or_404(treatment_id, with_memo=True)
     require("edit_memo", treatment)
     return treatment
-
-
-def _memo_placer(form: MemoForm, name: str):
-    """'sections[2].heading' goes next to that section's heading; the rest by name."""
-    found = re.fullmatch(r"sections\[(\d+)\]\.(\w+)", name or "")
-    if found and int(found[1]) < len(form.sections.entries):
-        return form.sections[int(found[1])][found[2]]
-    return form._fields.get(name or "") or form.summary
 
 
 def _memo_page(treatment: Treatment, form: MemoForm, status: int, upload_form=None):
@@ -471,14 +428,15 @@ def edit_memo(treatment_id: int):
         return _memo_page(treatment, form.rearranged(action), 200)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        changes, status = _save(
-            form,
+        done = attempt(
             lambda: memos.update_memo(db.session, current_user, treatment, form.to_input()),
-            _memo_placer,
-            memos.WHAT,
+            form,
+            at="summary",
+            what=memos.WHAT,
         )
-        if status is None:
-            flash("Toppnotatet er lagret." if changes else "Ingen endringer å lagre.", "success")
+        status = done.status
+        if done.ok:
+            flash("Toppnotatet er lagret." if done.value else "Ingen endringer å lagre.", "success")
             return _after_memo(treatment)
         # A FieldList keeps its rows' errors as validation found them; show a section's.
         rows = [entry.errors for entry in form.sections.entries]
@@ -490,6 +448,13 @@ def edit_memo(treatment_id: int):
     return _memo_page(treatment, form, status)
 
 
+def _upload_memo(treatment: Treatment, name: str, data: bytes) -> None:
+    """Store the Word file as the memo; the file it replaces goes once that is committed."""
+    replaced = memos.upload_memo(db.session, current_user, treatment, name, data, upload_dir())
+    keep_or_remove(treatment.memo.stored_name)
+    remove_when_committed(replaced)
+
+
 @bp.post("/treatments/<int:treatment_id>/memo/upload")
 def upload_memo(treatment_id: int):
     treatment = _memo_treatment(treatment_id)
@@ -497,17 +462,13 @@ def upload_memo(treatment_id: int):
     if upload_form.validate_on_submit():
         upload = upload_form.file.data
         name = upload.filename if upload else ""
-        try:
-            replaced = memos.upload_memo(
-                db.session, current_user, treatment, name, read_upload(upload), upload_dir()
-            )
-            commit_or_remove(treatment.memo.stored_name)
-        except (GovernError, StaleDataError) as error:
-            db.session.rollback()
-            error = error if isinstance(error, GovernError) else audit.stale_edit(memos.WHAT)
-            upload_form.file.errors.append(error.message)
-        else:
-            remove_upload(replaced)
+        done = attempt(
+            lambda: _upload_memo(treatment, name, read_upload(upload)),
+            upload_form,
+            at=lambda f, _name: f.file,
+            what=memos.WHAT,
+        )
+        if done.ok:
             flash(f"Toppnotatet for sak {treatment.number} er nå Word-filen {name}.", "success")
             return _after_memo(treatment)
     treatment = _memo_treatment(treatment_id)
@@ -518,14 +479,13 @@ def upload_memo(treatment_id: int):
 @bp.post("/treatments/<int:treatment_id>/memo/upload/delete")
 def remove_memo_upload(treatment_id: int):
     treatment = _memo_treatment(treatment_id)
-    try:
-        stored_name = memos.remove_memo_upload(db.session, current_user, treatment)
-        db.session.commit()
-    except (GovernError, StaleDataError) as error:
-        db.session.rollback()
-        flash((error if isinstance(error, GovernError) else audit.stale_edit()).message, "error")
-    else:
-        remove_upload(stored_name)
+    done = attempt(
+        lambda: remove_when_committed(
+            memos.remove_memo_upload(db.session, current_user, treatment)
+        ),
+        what="Dette",
+    )
+    if done.ok:
         flash(
             "Den opplastede filen er fjernet. Toppnotatet er igjen det som er skrevet her.",
             "success",

@@ -1,4 +1,5 @@
-"""Uploaded files in views: where they go, reading them, and committing without leftovers."""
+"""Uploaded files in views: where they go, reading them, and no leftovers on disk whether
+the request's transaction commits or not."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from govern.extensions import db
 from govern.services import attachments
+from govern.views.unit_of_work import after_commit, on_rollback
 
 
 def upload_dir() -> Path:
@@ -25,16 +26,15 @@ def read_upload(upload) -> bytes:
     return upload.stream.read(attachments.MAX_SIZE + 1) if upload else b""
 
 
-def commit_or_remove(stored_name: str | None) -> None:
-    """Commit, and remove the file just written if the commit fails."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        attachments.remove_file(upload_dir(), stored_name)
-        raise
+def keep_or_remove(stored_name: str | None) -> None:
+    """Keep the file just written if the request's transaction commits; else remove it."""
+    folder = upload_dir()
+    on_rollback(lambda: attachments.remove_file(folder, stored_name))
 
 
-def remove_upload(stored_name: str | None) -> None:
-    """Remove a file that is no longer used (replaced or deleted), after the commit."""
-    attachments.remove_file(upload_dir(), stored_name)
+def remove_when_committed(stored_name: str | None) -> str | None:
+    """Remove a file that is no longer used (replaced or deleted) once the change that
+    stopped using it is committed; returns the name."""
+    folder = upload_dir()
+    after_commit(lambda: attachments.remove_file(folder, stored_name))
+    return stored_name
