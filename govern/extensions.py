@@ -42,12 +42,17 @@ def _load_user(user_id: str):
     A cookie whose token is not the account's current one was ended (logout, new password,
     deactivation) and logs nobody in.
     """
+    from sqlalchemy.orm import joinedload
+
     from govern.models.accounts import User
+    from govern.models.people import Person
 
     ident, _, token = user_id.partition(":")
     if not ident.isdigit() or not token:
         return None
-    user = db.session.get(User, int(ident))
+    # With the person and their memberships, which every page asks for the reader's roles.
+    person = joinedload(User.person).joinedload(Person.memberships)
+    user = db.session.get(User, int(ident), options=[person])
     if user is None or not user.active:
         return None
     return user if hmac.compare_digest(user.session_token, token) else None

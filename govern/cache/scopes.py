@@ -1,14 +1,18 @@
-"""Which scopes a transaction changed, so a body's calendar feed outlives writes elsewhere.
+"""Which scopes a transaction changed, so a body's pages and feeds outlive writes elsewhere.
 
-The data revision (govern/cache/revision.py) goes up on every write, which makes every cached page
-and file fresh again. Calendar feeds are polled by many calendars and show one body (or one
-person's bodies), so they are kept under the revisions of their scopes instead (see
-ScopeRevision): a write in Fagrådet leaves the produktråd's feed in the cache.
+The data revision (govern/cache/revision.py) goes up on every write. Pages and feeds that
+show one body (its page, its meetings' pages, its calendar feed) are kept under the
+revisions of their scopes instead (see ScopeRevision): a write in Fagrådet leaves the
+produktråd's pages and feed in the cache.
 
-Changed objects are mapped to scopes when they are flushed; an object whose scope cannot be
-worked out cheaply (a deleted case or person, whose rows cascade away in the database), and
-any UPDATE/DELETE/INSERT statement on these tables, counts as "all". At commit, each scope's
-row gets the new data revision.
+Changed objects are mapped to scopes when they are flushed: a body's own rows, its meetings
+with their days, agenda, attendance, attachments and minutes, its treatments and their
+inputs and memos, a case (every body that treats it), its members and cycles. A change
+whose reach is not worked out cheaply (a deleted case or person, whose rows cascade away in
+the database; a person's or organisation's name, shown wherever they sit; the change
+requests linked from other bodies' cases), any INSERT/UPDATE/DELETE statement on these
+tables, and any table not named here count as "all". Tables no page kept by scope shows
+(UNSCOPED_TABLES) reach no scope. At commit, each scope's row gets the new data revision.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from govern.models.bodies import Body, Membership
-from govern.models.cases import Case, Treatment
+from govern.models.cases import Case, Treatment, TreatmentInput
+from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
-from govern.models.meetings import AgendaItem, Meeting, MeetingDay
-from govern.models.people import Person
+from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
+from govern.models.memos import Memo, MemoSection
+from govern.models.minutes import MinutesRevision
+from govern.models.people import Organisation, Person
 from govern.models.revision import ScopeRevision
 
 ALL = "all"
@@ -39,6 +46,43 @@ FEED_TABLES = frozenset(
         Cycle, CycleEntry, DeadlineMark,
     )
 )  # fmt: skip
+
+#: Tables shown on pages kept by scope (the body page, the meeting page) besides the feeds'.
+PAGE_TABLES = FEED_TABLES | frozenset(
+    m.__tablename__
+    for m in (
+        Attendance, Attachment, MinutesRevision, TreatmentInput, Memo, MemoSection,
+        Organisation, ProductArea, ChangeRequest, ChangeRequestEvent,
+    )
+)  # fmt: skip
+
+#: Tables that no page kept by scope and no feed shows: writes to them reach no scope (the
+#: data revision, which the other cached pages and files are kept under, still goes up).
+#: A table in neither list counts as "all", so a new table is never silently left out.
+UNSCOPED_TABLES = frozenset(
+    {
+        # bookkeeping (see govern/cache/revision.py)
+        "data_revision",
+        "scope_revisions",
+        "number_counters",
+        "login_failures",
+        "login_locks",
+        # what no such page shows
+        "users",
+        "password_tokens",
+        "api_tokens",
+        "outgoing_mail",
+        "meeting_invitations",
+        "audit_log",
+        "follow_ups",
+        "prioritisation_rounds",
+        "priority_questions",
+        "priority_measures",
+        "priority_scores",
+        "releases",
+        "maintenance_budgets",
+    }
+)
 
 
 def body_scope(body_id: int | None) -> str:
@@ -64,18 +108,25 @@ def _values(obj, attribute: str) -> set:
 
 
 class _Lookups:
-    """Ids whose scopes need a query: meetings, cases, cycles, cycle entries."""
+    """Ids whose scopes need a query: meetings, cases, cycles, cycle entries, treatments,
+    memos, bodies escalating to a renamed body, change requests."""
 
     def __init__(self) -> None:
         self.meetings: set[int] = set()
         self.cases: set[int] = set()
         self.cycles: set[int] = set()
         self.entries: set[int] = set()
+        self.treatments: set[int] = set()
+        self.memos: set[int] = set()
+        self.renamed: set[int] = set()
+        self.requests: set[int] = set()
 
 
 def _direct_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
     """The scopes an object names itself; ids to look up go into `lookups`."""
     if isinstance(obj, Body):
+        if obj not in new:  # its name is on the pages of the bodies escalating to it
+            lookups.renamed.add(obj.id)
         return {body_scope(obj.id)}
     if isinstance(obj, Meeting | Treatment):
         return {body_scope(n) for n in _values(obj, "body_id")}
@@ -98,6 +149,34 @@ def _direct_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
         lookups.cycles |= _values(obj, "cycle_id") - {None}
     elif isinstance(obj, DeadlineMark):
         lookups.entries |= _values(obj, "entry_id") - {None}
+    else:
+        return _page_scopes(obj, new, deleted, lookups)
+    return set()
+
+
+def _page_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
+    """The scopes of rows shown on a body's pages but in no feed."""
+    if isinstance(obj, Attendance | Attachment | MinutesRevision):
+        lookups.meetings |= _values(obj, "meeting_id") - {None}
+        if isinstance(obj, Attachment):
+            lookups.treatments |= _values(obj, "treatment_id") - {None}
+    elif isinstance(obj, TreatmentInput | Memo | ChangeRequestEvent):
+        lookups.treatments |= _values(obj, "treatment_id") - {None}
+    elif isinstance(obj, MemoSection):
+        lookups.memos |= _values(obj, "memo_id") - {None}
+    elif isinstance(obj, Organisation) and obj in new:
+        pass  # shown only beside the people in it, who are new too or change themselves
+    elif isinstance(obj, ProductArea) and obj in new:
+        return {body_scope(n) for n in _values(obj, "body_id")}
+    elif isinstance(obj, ChangeRequest) and obj not in deleted:
+        # Its number, title and status are on the pages of the cases it is linked to.
+        lookups.treatments |= _values(obj, "escalation_id") - {None}
+        if obj not in new:
+            lookups.requests.add(obj.id)
+    elif getattr(obj, "__tablename__", None) not in UNSCOPED_TABLES:
+        # A name shown wherever its row is linked (an organisation, a product area), a
+        # deleted change request, a table not named here: every scope.
+        return {ALL}
     return set()
 
 
@@ -126,6 +205,32 @@ def _scopes_of(session: Session, objects: list, new: set, deleted: set) -> set[s
         scopes |= {body_scope(body_id) for (body_id,) in found}
         if len(found) < len(cycles):  # a cycle deleted with its entries
             scopes.add(ALL)
+    return scopes | _linked_scopes(conn, lookups)
+
+
+def _linked_scopes(conn, lookups: _Lookups) -> set[str]:
+    """The scopes reached through treatments, memos, renamed bodies and change requests."""
+    scopes: set[str] = set()
+    treatments = set(lookups.treatments)
+    if lookups.memos:
+        stmt = select(Memo.treatment_id).where(Memo.id.in_(lookups.memos))
+        treatments |= set(conn.execute(stmt).scalars())
+    if lookups.requests:
+        stmt = select(ChangeRequestEvent.treatment_id).where(
+            ChangeRequestEvent.request_id.in_(lookups.requests),
+            ChangeRequestEvent.treatment_id.is_not(None),
+        )
+        treatments |= set(conn.execute(stmt).scalars())
+    if treatments:
+        stmt = select(Treatment.body_id).where(Treatment.id.in_(treatments)).distinct()
+        scopes |= {body_scope(n) for n in conn.execute(stmt).scalars()}
+    if lookups.renamed:
+        stmt = select(Body.id).where(Body.escalates_to_id.in_(lookups.renamed))
+        scopes |= {body_scope(n) for n in conn.execute(stmt).scalars()}
+        # An endringsråd's name is on the cases its change requests are linked to.
+        stmt = select(ProductArea.id).where(ProductArea.body_id.in_(lookups.renamed))
+        if conn.execute(stmt.limit(1)).first() is not None:
+            scopes.add(ALL)
     return scopes
 
 
@@ -136,7 +241,7 @@ def note_flush(session: Session) -> None:
     objects = [
         o
         for o in chain(session.new, dirty, session.deleted)
-        if getattr(o, "__tablename__", None) in FEED_TABLES
+        if getattr(o, "__tablename__", None) not in UNSCOPED_TABLES
     ]
     if objects:
         changed = _scopes_of(session, objects, set(session.new), set(session.deleted))
@@ -144,8 +249,9 @@ def note_flush(session: Session) -> None:
 
 
 def note_statement(state: ORMExecuteState, table_name: str | None) -> None:
-    """Called for each INSERT/UPDATE/DELETE statement: one on a feed table counts as "all"."""
-    if table_name in FEED_TABLES:
+    """Called for each INSERT/UPDATE/DELETE statement: one on a table pages or feeds show
+    counts as "all"."""
+    if table_name not in UNSCOPED_TABLES:
         state.session.info.setdefault(_KEY, set()).add(ALL)
 
 
@@ -185,4 +291,18 @@ def body_revision(engine: Engine, slug: str) -> tuple[int | None, int]:
     connection without an ORM session: this is on every poll of a body's feed."""
     with engine.connect() as conn:
         row = conn.execute(_BODY_FEED_SQL, {"slug": slug}).first()
+    return (row[0], row[1] or 0) if row else (None, 0)
+
+
+_MEETING_SQL = text(
+    "SELECT m.body_id, (SELECT max(s.value) FROM scope_revisions s"
+    " WHERE s.scope = 'all' OR s.scope = 'body:' || m.body_id) FROM meetings m WHERE m.id = :id"
+)
+
+
+def meeting_revision(engine: Engine, meeting_id: int) -> tuple[int | None, int]:
+    """(the meeting's body id or None, the scope revision of its body), in one statement on
+    a pooled connection without an ORM session: this is on every view of a meeting page."""
+    with engine.connect() as conn:
+        row = conn.execute(_MEETING_SQL, {"id": meeting_id}).first()
     return (row[0], row[1] or 0) if row else (None, 0)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from govern import queries
-from govern.cache.pages import cached_page
+from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
 from govern.permissions import can
@@ -64,7 +64,7 @@ def list_bodies():
 
 
 @bp.get("/bodies/<slug>")
-@cached_page
+@cached_page(revision=body_page_revision)
 def view_body(slug: str):
     body = queries.body_by_slug(db.session, slug) or abort(404)
     members = sorted(body.memberships, key=lambda m: (ROLE_ORDER[m.role], m.id))

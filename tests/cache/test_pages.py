@@ -1,4 +1,5 @@
-"""Cached pages are never stale: any committed write makes them render afresh."""
+"""Cached pages are never stale: a committed write that reaches a page makes it render afresh,
+and a write in one body leaves the other bodies' pages in the cache."""
 
 from __future__ import annotations
 
@@ -87,3 +88,35 @@ def test_a_parameter_the_view_reads_is_part_of_the_key(app, client, session):
         assert client.get(url + query).status_code == 200
     keys = sorted(key[0] for key in app.extensions["govern_page_cache"].keys_in_order())
     assert keys == [(url, (("fra", ()),)), (url, (("fra", (str(meeting.id),)),))]
+
+
+def test_a_write_in_one_body_leaves_the_other_bodies_pages_cached(app, client, session):
+    ours, theirs = make_body(), make_body("produktrad", "Produktrådet", kind="produktråd")
+    our_meeting, their_meeting = make_meeting(ours), make_meeting(theirs)
+    our_item = add_case(our_meeting, "Vår sak")
+    add_case(their_meeting, "Deres sak")
+    session.commit()
+    ours_urls = [f"/bodies/{ours.slug}", f"/meetings/{our_meeting.id}"]
+    theirs_urls = [f"/bodies/{theirs.slug}", f"/meetings/{their_meeting.id}"]
+    first = {url: client.get(url) for url in ours_urls + theirs_urls}
+    cache = app.extensions["govern_page_cache"]
+    kept = {key[0][0]: value for key, value in ((k, cache.get(k)) for k in cache.keys_in_order())}
+    assert set(kept) == set(first)
+
+    our_item.treatment.case.title = "Vår nye tittel"
+    our_meeting.location = "Bergen"
+    session.commit()
+
+    for url in theirs_urls:
+        again = client.get(url, headers={"If-None-Match": first[url].headers["ETag"]})
+        assert again.status_code == 304, url  # the same revision: their pages are still valid
+        served = client.get(url)
+        assert served.headers["ETag"] == first[url].headers["ETag"]
+        assert served.get_data() is kept[url] or served.get_data() == kept[url]
+    keys = [key for key in cache.keys_in_order() if key[0][0] in theirs_urls]
+    assert len(keys) == 2  # served from the entries made before the write, none new
+    for url in ours_urls:
+        again = client.get(url, headers={"If-None-Match": first[url].headers["ETag"]})
+        assert again.status_code == 200 and again.headers["ETag"] != first[url].headers["ETag"]
+    assert "Vår nye tittel" in text_of(client.get(f"/meetings/{our_meeting.id}"))
+    assert "Bergen" in text_of(client.get(f"/bodies/{ours.slug}"))

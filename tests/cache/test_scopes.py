@@ -1,4 +1,4 @@
-"""Scope revisions: a write reaches exactly the feeds that show what it changed."""
+"""Scope revisions: a write reaches exactly the pages and feeds that show what it changed."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from govern.cache import calendar_rows
 from govern.cache.scopes import (
     ALL,
     FEED_TABLES,
+    PAGE_TABLES,
     SHARED,
+    UNSCOPED_TABLES,
     body_scope,
     person_scope,
     scope_revision,
 )
-from govern.models import AgendaItem, Case, Meeting, Person
+from govern.models import AgendaItem, Attendance, Case, Meeting, Person, TreatmentInput
+from govern.models.base import Base
 from govern.services import cycles
 from govern.services.bodies import MembershipInput, add_membership
 from govern.services.cycle_rules import CycleInput, EntryInput
@@ -144,3 +147,28 @@ def test_a_body_feed_is_kept_while_other_bodies_change(client, session, two_bodi
     session.commit()
     changed = client.get(url).data
     assert b"Bod\xc3\xb8" in changed and changed != first
+
+
+def test_every_table_is_shown_by_scope_or_named_as_not():
+    tables = set(Base.metadata.tables)
+    assert FEED_TABLES <= PAGE_TABLES
+    assert not PAGE_TABLES & UNSCOPED_TABLES
+    assert tables == PAGE_TABLES | UNSCOPED_TABLES
+
+
+def test_the_meeting_pages_rows_reach_their_body_only(session, two_bodies):
+    ours, theirs, meeting, _ = two_bodies
+    seen = revisions(session, ours, theirs)
+    treatment = next(i.treatment for i in meeting.items if i.treatment is not None)
+    session.add(TreatmentInput(treatment=treatment, position=1, text="Et innspill"))
+    session.commit()
+    seen = only_ours_moved(session, ours, theirs, seen)
+    person = make_person("Oda Oppmøte")
+    session.commit()
+    seen = revisions(session, ours, theirs)
+    session.add(Attendance(meeting=meeting, person=person, status="present"))
+    session.commit()
+    seen = only_ours_moved(session, ours, theirs, seen)
+    treatment.decision = "Rådet tar saken til orientering."
+    session.commit()
+    only_ours_moved(session, ours, theirs, seen)

@@ -1,0 +1,105 @@
+"""Reader classes: readers who see the same page, so one rendering serves them all.
+
+A class is worked out from the permission rules (govern/permissions.py) for what a page
+shows, never from who the reader is: a visitor, a logged-in reader with no role in the
+body (who sees what a visitor sees), a member of the body (agendas shared with members,
+minutes sent to them), its secretariat (everything, and the forms to run the meeting), an
+administrator. Two rules reach past the body: the memos a reader may edit (they are the
+case's sakseier or saksbehandler) and the endringsråd whose change requests, linked from the
+page, they may open; those ids are part of the class, so readers differ only where the page
+does. What the class needs from the page (who owns each case, which endringsråd its links
+lead to) is kept under the page's revision, so a cached page costs no query for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.cache.pages import PageCache
+from govern.models.cases import Case, Treatment
+from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
+from govern.permissions import READER_ROLES, roles_in
+
+VISITOR = ("visitor",)
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What a meeting page's reader classes depend on besides the reader's roles."""
+
+    #: (treatment id, sakseier's person id, saksbehandler's person id) per case.
+    owners: tuple[tuple[int, int | None, int | None], ...]
+    #: The bodies of the product areas the page's change-request links lead to.
+    linked_areas: frozenset[int]
+
+
+def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
+    """Read the facts of a meeting's page (two queries)."""
+    owners = session.execute(
+        select(Treatment.id, Case.sakseier_id, Case.saksbehandler_id)
+        .join(Case, Treatment.case_id == Case.id)
+        .where(Treatment.meeting_id == meeting_id)
+        .order_by(Treatment.id)
+    ).all()
+    ids = [row[0] for row in owners]
+    escalated = select(ChangeRequest.area_id).where(ChangeRequest.escalation_id.in_(ids))
+    decided = (
+        select(ChangeRequest.area_id)
+        .join(ChangeRequestEvent, ChangeRequestEvent.request_id == ChangeRequest.id)
+        .where(ChangeRequestEvent.treatment_id.in_(ids))
+    )
+    areas = session.scalars(
+        select(ProductArea.body_id).where(ProductArea.id.in_(escalated.union(decided)))
+    )
+    return MeetingFacts(tuple(tuple(row) for row in owners), frozenset(areas))
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """A body known by its id only: enough to ask for a reader's roles in it."""
+
+    id: int
+
+
+def meeting_reader(
+    session: Session,
+    user,
+    meeting_id: int,
+    body_id: int,
+    revision: int,
+    cache: PageCache | None = None,
+) -> tuple:
+    """The class of readers who see the same page of a meeting (of body `body_id`) as
+    `user`; `revision` is the page's, under which its facts are kept in `cache`.
+
+    Whether a reader may read the meeting at all follows from the class and the meeting
+    (see permissions.can), so a part kept for a class was checked when it was built.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return VISITOR
+    if user.is_admin:
+        return ("admin",)
+    roles = roles_in(user, BodyRef(body_id))
+    if "sekretariat" in roles:
+        return ("sekretariat",)
+    key = ("meeting facts", meeting_id, revision)
+    facts = cache.get(key) if cache is not None else None
+    if facts is None:
+        facts = meeting_facts(session, meeting_id)
+        if cache is not None:
+            cache.put(key, facts)
+    person_id = user.person_id
+    memos = tuple(t for t, owner, handler in facts.owners if person_id in (owner, handler))
+    today = date.today()
+    reads = {
+        m.body_id for m in user.person.memberships if m.role in READER_ROLES and m.active_on(today)
+    }
+    changes = tuple(sorted(reads & facts.linked_areas))
+    kind = "member" if roles & READER_ROLES else "reader"
+    if kind == "reader" and not memos and not changes:
+        return VISITOR  # no role here: the visitor's page
+    return (kind, memos, changes)
