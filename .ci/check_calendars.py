@@ -24,19 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / ".ci"))
 
-from check_documents import ADMIN, logged_in, make_app  # noqa: E402
+from check_documents import ADMIN, logged_in, make_app, prepare_demo  # noqa: E402
 
 
 def download(tmp: Path) -> list[Path]:
     """Every calendar file of the demo, written to tmp."""
     from sqlalchemy import select
 
-    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models import Body, Meeting, Person
 
     app = make_app(tmp)
-    prepare_demo_database(app)
+    prepare_demo(app)
     paths = []
     with app.app_context():
         member = db.session.scalars(select(Person).where(Person.memberships.any())).first()

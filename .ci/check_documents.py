@@ -1,6 +1,7 @@
 """Check every Word document govern builds from the demo data, the way a recipient opens it.
 
-1. loads the demo into a fresh SQLite database in a temporary directory;
+1. loads the demo into a fresh SQLite database in a temporary directory (or copies the one an
+   earlier check of the same CI run prepared, see `prepare_demo`);
 2. downloads, through the app's own routes (logged in as the demo secretariat, or as the demo
    administrator for bodies the secretariat does not prepare), the innkalling and referat of
    every meeting, the toppnotat of every case on an agenda and every meeting pack
@@ -150,6 +151,30 @@ def make_app(tmp: Path):
     )
 
 
+def prepare_demo(app) -> None:
+    """Migrate the app's fresh SQLite database and load the demo, as `make run` does.
+
+    With CHECK_DEMO_DATABASE naming a file (.ci/run names one per run), the first check keeps
+    the prepared database there and the next ones start from a copy of it.
+    """
+    from sqlalchemy.engine import make_url
+
+    from govern.cli import prepare_demo_database
+    from govern.extensions import db
+
+    database = Path(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+    kept = os.environ.get("CHECK_DEMO_DATABASE")
+    if kept and Path(kept).exists():
+        shutil.copyfile(kept, database)
+        return
+    prepare_demo_database(app)
+    if kept:
+        with app.app_context():
+            db.engine.dispose()
+        shutil.copyfile(database, f"{kept}.part")
+        os.replace(f"{kept}.part", kept)
+
+
 def logged_in(app, email: str):
     from govern.services.accounts import DEMO_PASSWORD
 
@@ -257,7 +282,6 @@ def fetch_all(tmp: Path, outdir: Path) -> Run:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from govern.cli import prepare_demo_database
     from govern.extensions import db
     from govern.models import Body, Meeting, Treatment
     from govern.models.meetings import AgendaItem
@@ -265,7 +289,7 @@ def fetch_all(tmp: Path, outdir: Path) -> Run:
 
     run = Run()
     app = make_app(tmp)
-    prepare_demo_database(app)
+    prepare_demo(app)
     with app.app_context():
         clients = {SECRETARIAT: logged_in(app, SECRETARIAT), ADMIN: logged_in(app, ADMIN)}
         fetch = Fetcher(run, clients, outdir)

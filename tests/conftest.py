@@ -2,13 +2,19 @@
 
 SQLite (in memory) is the default. With GOVERN_TEST_DATABASE_URL set, the suite runs on that
 PostgreSQL database: the schema is built once per run by the migrations, and every test
-starts from empty tables.
+starts from empty tables. Under pytest-xdist every worker has a database of its own, named
+after the configured one and the worker ("govern_test" -> "govern_test_gw0"), created when
+missing.
+
+The demo (govern/demo/demo.json) is imported once per run, not once per test: `demo` and
+`demo_with_accounts` copy that snapshot into the test's empty database (see tests/snapshots.py).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -19,8 +25,11 @@ from govern.config import normalise_database_url
 from govern.extensions import db
 from govern.models import Base, Body, Person
 from govern.services import agenda, bodies, meetings
+from tests import snapshots
 
-PG_URL = os.environ.get("GOVERN_TEST_DATABASE_URL")
+#: The xdist worker ("gw0", "gw1", ...), or "" without xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = snapshots.worker_database_url(os.environ.get("GOVERN_TEST_DATABASE_URL"), WORKER)
 _pg_schema_ready = False
 
 
@@ -54,6 +63,7 @@ def _build_pg_schema(app) -> None:
         return
     from flask_migrate import upgrade
 
+    snapshots.create_database(os.environ["GOVERN_TEST_DATABASE_URL"], PG_URL)
     with app.app_context():
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -78,6 +88,26 @@ def _forget_login_between_requests() -> None:
     g.pop("_login_user", None)
 
 
+#: The empty SQLite schema as `create_all` builds it, serialised once per process: copying it
+#: into a test's in-memory database is much cheaper than running the DDL again.
+_sqlite_schema: bytes | None = None
+
+
+def _create_sqlite_schema() -> None:
+    global _sqlite_schema
+    first = _sqlite_schema is None
+    if first:
+        db.create_all()
+    raw = db.engine.raw_connection()
+    try:
+        if first:
+            _sqlite_schema = raw.driver_connection.serialize()
+        else:
+            raw.driver_connection.deserialize(_sqlite_schema)
+    finally:
+        raw.close()
+
+
 @pytest.fixture
 def app():
     app = create_app(base_config())
@@ -86,7 +116,7 @@ def app():
         _build_pg_schema(app)
     with app.app_context():
         if not PG_URL:
-            db.create_all()
+            _create_sqlite_schema()
         yield app
         db.session.remove()
         if PG_URL:
@@ -102,6 +132,43 @@ def client(app):
 @pytest.fixture
 def session(app):
     return db.session
+
+
+# -- the demo, imported once per run ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared_tmp(tmp_path_factory) -> Path:
+    """A folder shared by every xdist worker of this run (the run's own folder without xdist)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if WORKER else root
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(shared_tmp) -> snapshots.DemoSnapshots:
+    """The demo imported once for the whole run (and every worker), as database snapshots."""
+    return snapshots.DemoSnapshots(shared_tmp, PG_URL, _snapshot_app)
+
+
+def _snapshot_app(url: str | None = None):
+    """An app on the test database (PostgreSQL, schema from the migrations) or on `url`."""
+    if url is None:
+        app = create_app(base_config())
+        _build_pg_schema(app)
+        return app
+    return create_app(base_config(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}))
+
+
+@pytest.fixture
+def demo(app, demo_snapshots):
+    """The demo as `flask demo` loads it (without accounts), committed."""
+    demo_snapshots.restore(db, "demo")
+
+
+@pytest.fixture
+def demo_with_accounts(app, demo_snapshots):
+    """The demo with its accounts (password DEMO_PASSWORD), committed."""
+    demo_snapshots.restore(db, "demo_with_accounts")
 
 
 # -- small factories -------------------------------------------------------------------------

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-
-from govern.services.exchange import import_exchange
-from tests.services.test_exchange import DEMO
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -16,9 +11,7 @@ CHECKS = [
 ]
 
 
-def test_reads_match_the_document(app, session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
+def test_reads_match_the_document(app, session, demo):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     tested = 0
     for result in schema.include(method="GET").get_all_operations():
@@ -75,17 +68,14 @@ def _fill(rule: str, ids: dict[str, str]) -> str:
     return "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids.get(m.group(1), "1"), rule)
 
 
-def test_every_body_field_refuses_control_characters(app, client, session):
+def test_every_body_field_refuses_control_characters(app, client, session, demo_with_accounts):
     from sqlalchemy import select
 
     from govern.api.registry import OPERATIONS
     from govern.models import Body, Meeting, Treatment
     from govern.models.accounts import User
-    from govern.services.accounts import ensure_demo_accounts
     from govern.services.api_tokens import create_token
 
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    ensure_demo_accounts(session)
     admin = session.scalar(select(User).where(User.email == "admin@example.no"))
     _, secret = create_token(session, admin, "fuzz")
     session.commit()

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
-from govern.services.exchange import import_exchange
-from tests.services.test_exchange import DEMO
 from tests.views.test_pages import meeting_id
-
-
-@pytest.fixture
-def demo(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
 
 
 def test_bodies_list_is_paginated(client, demo):

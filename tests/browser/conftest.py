@@ -1,14 +1,14 @@
 """Browser tests: the real app on a loopback port, driven by Playwright in Debian's Chromium.
 
-The server runs in a thread with CSRF on, on its own SQLite file built by the migrations and
-loaded with the demo and its accounts. Chromium is the system one (`/usr/bin/chromium`, or
+The server runs in a thread with CSRF on, on its own SQLite file: a copy, for each test module,
+of one file built once per run by the migrations and loaded with the demo and its accounts.
+Under pytest-xdist each module's tests stay on one worker (one server, one browser). Chromium is the system one (`/usr/bin/chromium`, or
 GOVERN_CHROMIUM); Playwright never downloads a browser. In CI (CI=true) a missing Chromium
 fails the run instead of skipping.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -22,6 +22,8 @@ from govern import create_app
 from govern.extensions import db
 from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from govern.services.exchange import import_exchange
+from tests import snapshots
+from tests.snapshots import demo_document
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,7 +33,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-DEMO = Path(__file__).resolve().parents[2] / "govern" / "demo" / "demo.json"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCREENSHOTS = Path(tempfile.gettempdir()) / "govern-screenshots"
 
@@ -44,27 +45,51 @@ def _chromium() -> str | None:
     )
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app with the demo loaded, served on 127.0.0.1 in a background thread."""
-    from flask_migrate import upgrade
+def pytest_collection_modifyitems(items) -> None:
+    """Keep each browser test module on one xdist worker (with --dist loadgroup)."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent == here:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
-    folder = tmp_path_factory.mktemp("browser")
-    app = create_app(
+
+def _app(database: Path):
+    return create_app(
         {
             "SECRET_KEY": "browser-tests",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "SQLALCHEMY_ENGINE_OPTIONS": {},
             "WTF_CSRF_ENABLED": True,
         }
     )
-    app.instance_path = str(folder)
+
+
+def _build_demo_file(path: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = _app(path)
     with app.app_context():
         upgrade()
-        import_exchange(db.session, json.loads(DEMO.read_text(encoding="utf-8")))
+        import_exchange(db.session, demo_document())
         ensure_demo_accounts(db.session)
         db.session.commit()
         db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_demo_file(shared_tmp) -> Path:
+    """The demo with its accounts in an SQLite file built by the migrations, once per run."""
+    return snapshots.shared_file(shared_tmp / "browser-demo.sqlite", _build_demo_file)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, browser_demo_file):
+    """The app with the demo loaded, served on 127.0.0.1 in a background thread."""
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copyfile(browser_demo_file, folder / "browser.sqlite")
+    app = _app(folder / "browser.sqlite")
+    app.instance_path = str(folder)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

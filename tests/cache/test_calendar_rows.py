@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -13,10 +12,8 @@ from govern.cache import calendar_rows
 from govern.exports.calendar import event_bytes
 from govern.models import AgendaItem, Body, Case, Meeting, MeetingDay
 from govern.services.bodies import MembershipInput, add_membership
-from govern.services.exchange import import_exchange
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.exports.test_calendar import events, parse
-from tests.services.test_exchange import DEMO
 
 FEED = "/bodies/fagradet/calendar.ics"
 
@@ -101,11 +98,10 @@ def test_uncached_and_cached_files_are_the_same(app, client, session, feed):
     assert client.get(FEED).data == cached
 
 
-def test_events_from_calendar_rows_equal_events_from_full_objects(app, session):
+def test_events_from_calendar_rows_equal_events_from_full_objects(app, session, demo):
     """The calendar rows leave out columns the events do not show: built from them, every
     demo meeting's events are the same bytes as built from the fully loaded meeting."""
 
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
     # What the demo lacks: a cancelled meeting with a sequence, and an ended secretariat
     # membership listed before an active one (it must not be the organizer).
     first = session.scalars(select(Meeting).order_by(Meeting.id)).first()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, time
 from types import SimpleNamespace
 
@@ -14,9 +13,7 @@ from sqlalchemy import select
 from govern import queries
 from govern.exports.calendar import build_feed, build_itip, build_meeting_ics, meeting_events
 from govern.models import Body, Meeting
-from govern.services.exchange import import_exchange
 from tests.conftest import add_case, make_body, make_meeting, make_person
-from tests.services.test_exchange import DEMO
 
 BASE = "https://govern.example.no"
 
@@ -42,9 +39,7 @@ def check_lines(content: bytes) -> None:
 
 
 @pytest.fixture
-def demo_meeting(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
+def demo_meeting(session, demo):
     fagradet = session.scalar(select(Body).where(Body.slug == "fagradet"))
     meeting = session.scalar(
         select(Meeting).where(Meeting.body_id == fagradet.id, Meeting.seq == 2)

@@ -9,7 +9,6 @@ A crash in a C extension shared between threads would take pytest down with it.
 
 from __future__ import annotations
 
-import json
 import threading
 import zipfile
 from io import BytesIO
@@ -22,10 +21,8 @@ from govern import create_app
 from govern.exports import docx_package
 from govern.extensions import db
 from govern.models import Treatment
-from govern.services.exchange import import_exchange
 from tests.conftest import base_config, is_postgres
 from tests.exports.test_documents import login
-from tests.services.test_exchange import DEMO
 from tests.views.test_pages import meeting_id
 
 THREADS = 8
@@ -33,24 +30,19 @@ ROUNDS = 2
 
 
 @pytest.fixture
-def threaded_app(request, tmp_path):
+def threaded_app(request, tmp_path, demo_snapshots):
     """The demo in an app where each thread gets its own database connection: the PostgreSQL
     test database, or an SQLite file (the in-memory database is one shared connection)."""
     if is_postgres():
         app = request.getfixturevalue("app")
-        import_exchange(db.session, json.loads(DEMO.read_text(encoding="utf-8")))
-        db.session.commit()
+        request.getfixturevalue("demo")
         yield app
         return
-    config = base_config(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'threads.sqlite'}",
-        SQLALCHEMY_ENGINE_OPTIONS={},
-    )
+    path = tmp_path / "threads.sqlite"
+    demo_snapshots.write_sqlite_file("demo", path)
+    config = base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS={})
     app = create_app(config)
     with app.app_context():
-        db.create_all()
-        import_exchange(db.session, json.loads(DEMO.read_text(encoding="utf-8")))
-        db.session.commit()
         yield app
         db.session.remove()
         db.engine.dispose()

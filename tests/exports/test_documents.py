@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from datetime import date
 from io import BytesIO
@@ -15,16 +14,9 @@ from sqlalchemy import select
 
 from govern.models import Attachment, Meeting, Memo, MemoSection, Treatment
 from govern.services.accounts import create_account
-from govern.services.exchange import import_exchange
 from tests.conftest import make_person
-from tests.services.test_exchange import DEMO, approve_demo_january
+from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id
-
-
-@pytest.fixture
-def demo(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
 
 
 def treatment(session, number: str, slug: str = "fagradet") -> Treatment:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, time
 from types import SimpleNamespace
 
@@ -15,10 +14,9 @@ from govern.services import agenda, meetings
 from govern.services.agenda import CaseEdit, CaseItemInput, EntryEdit, EntryInput
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput
-from govern.services.exchange import import_exchange
 from govern.services.meetings import DayRow, MeetingEdit, PlanInput
 from tests.conftest import add_case, make_body, make_meeting
-from tests.services.test_exchange import DEMO, approve_demo_january
+from tests.services.test_exchange import approve_demo_january
 
 APRIL = (
     DayRow(date(2026, 4, 29), time(10), time(16)),
@@ -529,8 +527,7 @@ def test_status_changes(session, april):
 
 
 @pytest.fixture
-def demo_april(session) -> Meeting:
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+def demo_april(session, demo) -> Meeting:
     return session.scalar(
         select(Meeting).join(Body).where(Body.slug == "fagradet", Meeting.seq == 2)
     )

@@ -270,9 +270,7 @@ def test_failed_import_keeps_existing_data(session):
     assert session.scalar(select(func.count()).select_from(Body)) == 2
 
 
-def test_export_import_export_gives_the_same_file(session, app):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
+def test_export_import_export_gives_the_same_file(session, app, demo):
     first = dump_exchange(build_exchange(session))
     # Into an empty database: drop every row, then import what was exported.
     session.remove() if hasattr(session, "remove") else None
@@ -301,8 +299,7 @@ def test_example_round_trips_to_the_same_data(session):
     assert exported["cases"] == document["cases"]
 
 
-def test_demo_has_fagradet_with_the_seed_meetings(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+def test_demo_has_fagradet_with_the_seed_meetings(session, demo):
     fagradet = session.scalar(select(Body).where(Body.slug == "fagradet"))
     meetings = session.scalars(
         select(Meeting).where(Meeting.body_id == fagradet.id).order_by(Meeting.seq)
@@ -365,8 +362,7 @@ def test_memos_and_attachment_sources_round_trip(session):
     assert session.scalar(select(func.count()).select_from(Memo)) == 1
 
 
-def test_demo_has_the_toppnotater_of_meeting_2_26(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+def test_demo_has_the_toppnotater_of_meeting_2_26(session, demo):
     april = session.scalar(
         select(Meeting).where(Meeting.seq == 2, Meeting.body.has(slug="fagradet"))
     )

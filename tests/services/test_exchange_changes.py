@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import date
 
@@ -18,17 +17,15 @@ from tests.services.test_exchange import DEMO
 
 
 @pytest.fixture
-def demo():
+def document():
     return json.loads(DEMO.read_text(encoding="utf-8"))
 
 
-def test_demo_round_trip(session, demo):
-    import_exchange(session, copy.deepcopy(demo))
-    assert build_exchange(session)["product_areas"] == demo["product_areas"]
+def test_demo_round_trip(session, demo, document):
+    assert build_exchange(session)["product_areas"] == document["product_areas"]
 
 
 def test_demo_area_budget_and_escalation(session, demo):
-    import_exchange(session, demo)
     body = session.scalar(select(Body).where(Body.slug == "endringsrad-medikasjon"))
     area = changes.area_of(session, body)
     statuses = {r.status for r in changes.requests_of(session, area)}
@@ -76,18 +73,17 @@ def test_demo_area_budget_and_escalation(session, demo):
         ),
     ],
 )
-def test_bad_requests_name_the_place(session, demo, mutate, where, message):
-    request = demo["product_areas"][0]["requests"][0]
+def test_bad_requests_name_the_place(session, document, mutate, where, message):
+    request = document["product_areas"][0]["requests"][0]
     mutate(request)
     request = {k: v for k, v in request.items() if v is not None}
-    demo["product_areas"][0]["requests"][0] = request
+    document["product_areas"][0]["requests"][0] = request
     with pytest.raises(ExchangeError, match=message) as error:
-        import_exchange(session, demo)
+        import_exchange(session, document)
     assert where in error.value.field
 
 
 def test_demo_outcome_flows_back_when_the_produktrad_approves_its_minutes(session, demo):
-    import_exchange(session, demo)
     produktrad = session.scalar(select(Body).where(Body.slug == "produktrad-dips-arena"))
     first = session.scalar(select(Meeting).where(Meeting.body_id == produktrad.id))
     minutes.send_minutes(session, None, first)

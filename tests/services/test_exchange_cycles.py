@@ -16,7 +16,7 @@ from govern.models import Body
 from govern.models.cycles import Cycle
 from govern.services import cycles
 from govern.services.exchange import ExchangeError, import_exchange
-from tests.services.test_exchange import DEMO, example, row_counts
+from tests.services.test_exchange import example, row_counts
 
 WHEN_FORMS = [
     {"key": "dato", "title": "Leveranseplan", "when": {"date": "02-01"}},
@@ -159,12 +159,11 @@ def test_export_writes_what_was_imported(session):
 
 
 def _demo_plan(session, slug):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
     body = session.scalar(select(Body).where(Body.slug == slug)) if slug else None
     return cycles.body_year_plan(session, body, 2026, date(2026, 3, 1))
 
 
-def test_demo_national_cycle_in_2026(session):
+def test_demo_national_cycle_in_2026(session, demo):
     plan = _demo_plan(session, None)
     dates = {}
     for o in plan:
@@ -179,7 +178,7 @@ def test_demo_national_cycle_in_2026(session):
     assert fuzzy["Veikart godkjennes i Nasjonalt e-helseråd"] == "3. kvartal"
 
 
-def test_demo_fagradet_deadlines_follow_its_meetings(session):
+def test_demo_fagradet_deadlines_follow_its_meetings(session, demo):
     plan = _demo_plan(session, "fagradet")
     deadline = next(
         o
@@ -234,7 +233,7 @@ def test_bad_done_occurrences_name_the_place_and_save_nothing(session, done, whe
     assert row_counts(session) == before
 
 
-def test_demo_has_the_deadlines_of_held_meetings_done(session):
+def test_demo_has_the_deadlines_of_held_meetings_done(session, demo):
     plan = _demo_plan(session, "fagradet")
     status = {o.title: o.status for o in plan}
     assert status["Innkalling og sakspapirer sendes – møte 1/26"] == "utført"

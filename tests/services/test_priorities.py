@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -16,7 +15,6 @@ from govern.services.exchange import import_exchange
 from govern.services.priorities import FormErrors, MeasureInput, RoundInput
 from govern.services.priority_import import import_scores, score_template
 from tests.conftest import make_body
-from tests.services.test_exchange import DEMO
 
 #: Tabell 3 of the seed: the order of the 11 measures that passed the gates.
 TABELL_3 = ["LM", "JD-1", "KI-1", "KI-2", "JD-2", "GTD", "DBEP-1", "KI-3", "JD-4", "JD-3", "KI-4"]
@@ -125,8 +123,7 @@ def test_import_unreadable_file(session, round_):
         import_scores(session, round_, "poeng.txt", b"x")
 
 
-def test_demo_round_reproduces_tabell_3(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
+def test_demo_round_reproduces_tabell_3(session, demo):
     round_ = session.scalar(select(PrioritisationRound))
     assert round_.body.slug == "nuit"
     assert len(round_.measures) == 18

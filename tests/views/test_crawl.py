@@ -9,16 +9,13 @@ variants per path. A link a visitor is shown must work for that visitor: no 5xx,
 
 from __future__ import annotations
 
-import json
 import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
-from govern.services.exchange import import_exchange
-from tests.services.test_exchange import DEMO
+from govern.services.accounts import DEMO_PASSWORD
 
 #: Downloads and actions reached by GET that are not pages.
 SKIP = re.compile(r"(\.(docx|ics|csv|xlsx|zip|pdf|json|png|css|js)$)|^/(logout|static/|api/)")
@@ -28,10 +25,8 @@ VARIANTS_PER_PATH = 3
 
 
 @pytest.fixture
-def demo(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    ensure_demo_accounts(session)
-    session.commit()
+def demo(demo_with_accounts):
+    """The demo with its accounts."""
 
 
 def crawl(client) -> dict[str, int]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from govern.exports.pack import build_meeting_pack
 from govern.models import Attachment, Meeting
 from govern.views import documents, pack_files
-from tests.exports.test_documents import demo, mark_generated_vedlegg  # noqa: F401 (fixture)
+from tests.exports.test_documents import mark_generated_vedlegg
 from tests.views.test_pages import meeting_id
 
 BIG = os.urandom(3 << 20)  # larger than one copy block

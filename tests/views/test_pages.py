@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import contextmanager
 from datetime import date, time
 
-import pytest
 from sqlalchemy import event, select
 
 from govern.extensions import db
 from govern.models import Body, Meeting
 from govern.services import agenda
 from govern.services.bodies import MembershipInput, add_membership
-from govern.services.exchange import import_exchange
 from govern.services.meetings import record_attendance
 from tests.conftest import add_case, make_body, make_meeting, make_person
-from tests.services.test_exchange import DEMO, approve_demo_january
+from tests.services.test_exchange import approve_demo_january
 
 
 def text_of(response) -> str:
@@ -25,12 +22,6 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-@pytest.fixture
-def demo(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
 
 
 def meeting_id(session, slug: str, number: str) -> int:

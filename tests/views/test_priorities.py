@@ -235,15 +235,9 @@ def test_score_form_prefills_a_participant(client, session, setup):
     assert f'name="{priorities.score_field(lm, round_.questions[0])}" value="8"' in html
 
 
-def test_demo_round_page_shows_tabell_3(client, session):
-    import json
-
-    from govern.services.exchange import import_exchange
-    from tests.services.test_exchange import DEMO
+def test_demo_round_page_shows_tabell_3(client, session, demo):
     from tests.services.test_priorities import TABELL_3
 
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    session.commit()
     round_ = session.scalar(select(PrioritisationRound))
     page = text_of(client.get(f"/prioriteringer/{round_.id}"))
     result = page.split("Rangering av 11 tiltak", 1)[1].split("Tiltak som ikke", 1)[0]

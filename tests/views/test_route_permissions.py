@@ -8,17 +8,13 @@ never a change.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
 from govern.models import Attachment, Body, Case, Meeting, Membership, Treatment, User
 from govern.services import accounts
 from govern.services.attachments import UploadInput, add_attachment
-from govern.services.exchange import import_exchange
 from tests.conftest import make_meeting
-from tests.services.test_exchange import DEMO
 
 ROLES = ("anonymous", "outsider", "medlem", "saksbehandler", "sekretariat", "admin")
 EMAILS = {
@@ -214,10 +210,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(app, session, tmp_path):
+def world(app, session, tmp_path, demo_with_accounts):
     """The demo with its accounts, an outsider, a file attachment and a draft meeting."""
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    accounts.ensure_demo_accounts(session)
     outsider_person = next(
         p for p in session.scalars(select(Membership)).all() if p.person.name == "Ingrid Solberg"
     ).person

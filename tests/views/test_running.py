@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import date
 
@@ -14,11 +13,10 @@ from govern.extensions import db
 from govern.models import Attendance, Case, Meeting, Treatment
 from govern.models.minutes import MinutesRevision
 from govern.services import accounts
-from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from govern.services.accounts import DEMO_PASSWORD
 from govern.services.bodies import MembershipInput, add_membership
-from govern.services.exchange import import_exchange
 from tests.conftest import add_case, make_body, make_meeting, make_person
-from tests.services.test_exchange import DEMO, approve_demo_january
+from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id, text_of
 
 PASSWORD = "riktig-passord-123"
@@ -529,10 +527,8 @@ def test_corrections_of_minutes_not_approved_are_refused(client, council):
 
 
 @pytest.fixture
-def demo(session):
-    import_exchange(session, json.loads(DEMO.read_text(encoding="utf-8")))
-    ensure_demo_accounts(session)
-    session.commit()
+def demo(demo_with_accounts):
+    """The demo with its accounts."""
 
 
 def test_demo_january_minutes_corrected_and_attendance_prefilled(client, demo, session):
