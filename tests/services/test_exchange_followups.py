@@ -15,14 +15,12 @@ from govern.services.exchange import ExchangeError, import_exchange
 from tests.services.test_exchange import DEMO
 
 
-def demo() -> dict:
+def demo_file() -> dict:
     return json.loads(DEMO.read_text(encoding="utf-8"))
 
 
-def test_demo_follow_ups_round_trip(session):
-    document = demo()
-    import_exchange(session, document)
-    session.commit()
+def test_demo_follow_ups_round_trip(session, demo):
+    document = demo_file()
     follow_ups = session.scalars(select(FollowUp).order_by(FollowUp.id)).all()
     assert len(follow_ups) == len(document["follow_ups"]) >= 5
     # At least one is overdue, for the secretariat's front page.
@@ -42,7 +40,7 @@ def test_demo_follow_ups_round_trip(session):
     ],
 )
 def test_bad_follow_up_names_its_place(session, change, where, message):
-    document = copy.deepcopy(demo())
+    document = copy.deepcopy(demo_file())
     document["follow_ups"][0].update(change)
     with pytest.raises(ExchangeError) as error:
         import_exchange(session, document)
