@@ -48,8 +48,10 @@ def send_document(content: bytes | Path, name: str, mimetype: str = DOCX, etag: 
     return response
 
 
-def _meeting(meeting_id: int):
-    meeting = queries.meeting_documents(db.session, meeting_id) or abort(404)
+def _meeting(meeting_id: int, load=queries.meeting_documents):
+    """The meeting as `load` reads it: the agenda only (meeting_full) for the innkalling and
+    the referat, with memos and each case's history (meeting_documents) for the pack."""
+    meeting = load(db.session, meeting_id) or abort(404)
     require("read", meeting)
     return meeting
 
@@ -81,7 +83,7 @@ def _sources(meeting=None) -> PackSources:
 
 @bp.get("/meetings/<int:meeting_id>/innkalling.docx")
 def innkalling(meeting_id: int):
-    meeting = _meeting(meeting_id)
+    meeting = _meeting(meeting_id, queries.meeting_full)
     content = build_innkalling(meeting, current_app.config.get("DOCX_TEMPLATE"))
     name = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
     return send_document(content, safe_filename(name) + ".docx")
@@ -89,7 +91,7 @@ def innkalling(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/referat.docx")
 def referat(meeting_id: int):
-    meeting = _meeting(meeting_id)
+    meeting = _meeting(meeting_id, queries.meeting_full)
     require("read_minutes", meeting)
     content = build_referat(meeting, current_app.config.get("DOCX_TEMPLATE"))
     draft = " (utkast)" if meeting.minutes_status == "utkast" else ""
