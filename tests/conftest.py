@@ -23,7 +23,7 @@ from sqlalchemy.pool import StaticPool
 from govern import create_app
 from govern.config import normalise_database_url
 from govern.extensions import db
-from govern.models import Base, Body, Person
+from govern.models import Body, Person
 from govern.services import agenda, bodies, meetings
 from tests import snapshots
 
@@ -73,10 +73,9 @@ def _build_pg_schema(app) -> None:
 
 
 def _empty_pg_tables() -> None:
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
     db.session.remove()
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(snapshots.EMPTY_POSTGRES)
 
 
 def _forget_login_between_requests() -> None:

@@ -169,6 +169,29 @@ def _restore_sqlite(engine: Engine, data: bytes) -> None:
         raw.close()
 
 
+#: Empty every table of the schema but alembic_version and restart every sequence, in one
+#: statement. DELETE with the foreign-key triggers off, not TRUNCATE: for tables of a few rows
+#: it is many times cheaper (TRUNCATE makes new files for every table and index).
+EMPTY_POSTGRES = """
+DO $$
+DECLARE
+    name text;
+BEGIN
+    PERFORM set_config('session_replication_role', 'replica', true);
+    FOR name IN
+        SELECT tablename FROM pg_tables
+        WHERE schemaname = current_schema() AND tablename <> 'alembic_version'
+    LOOP
+        EXECUTE 'DELETE FROM ' || quote_ident(name);
+    END LOOP;
+    PERFORM setval(c.oid, 1, false)
+    FROM pg_class c
+    WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace;
+END
+$$
+"""
+
+
 def _dump_postgres(engine: Engine, empty: bool) -> dict:
     """Every non-empty table (COPY text format) and sequence; with `empty`, then truncate."""
     tables: list[tuple[str, bytes]] = []
@@ -190,9 +213,8 @@ def _dump_postgres(engine: Engine, empty: bool) -> dict:
             "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
             " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
         ).all()
-        if empty and tables:
-            names = ", ".join(f'"{name}"' for name, _ in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        if empty:
+            conn.exec_driver_sql(EMPTY_POSTGRES)
     return {"tables": tables, "sequences": [tuple(row) for row in sequences]}
 
 
