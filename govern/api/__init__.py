@@ -2,6 +2,7 @@
 attendance), treatments, decisions and follow-ups.
 
 How it fits together:
+- blueprint.py: `bp`, apart from this package, so the resource modules import it without a cycle.
 - registry.py: the `@api_operation(method, rule, tag=…, summary=…, query=…, body=…,
   response=…, status=…, errors=(…))` decorator registers a view on `bp` and records the
   operation; openapi.py builds /api/v1/openapi.json and the /api/v1/docs page from that record,
@@ -24,11 +25,8 @@ document, and `make check-api` fuzzes it.
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from govern.api import auth, errors  # noqa: E402
+from govern.api import auth, errors
+from govern.api.blueprint import bp
 
 bp.before_request(auth.load_token_user)
 errors.register_error_handlers(bp)
@@ -42,7 +40,7 @@ def _exempt_from_csrf(state) -> None:
     csrf.exempt(bp)
 
 
-from govern.api import (  # noqa: E402,F401
+from govern.api import (  # noqa: E402,F401  (their routes are on bp)
     agenda,
     bodies,
     cases,

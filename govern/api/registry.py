@@ -24,7 +24,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from pydantic import BaseModel
 
-from govern.api import bp
+from govern.api.blueprint import bp
 from govern.api.errors import ApiProblem, need_token
 from govern.api.schemas import MAX_INT
 from govern.text_rules import ControlCharacter, clean_json

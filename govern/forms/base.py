@@ -134,6 +134,19 @@ def _fields(form) -> Iterator[Field]:
             yield field
 
 
+def set_submitted(field: Field, value) -> None:
+    """Set a field as if it had been submitted (hidden versions after a refused save)."""
+    field.data = value
+    field.raw_data = [] if value is None else [str(value)]
+
+
+def reset_version(form: GovernForm, version: int | None, name: str = "version") -> None:
+    """After a refused stale save the form carries the version now saved, so that saving
+    again, having seen what the other person saved, is a deliberate choice."""
+    form[name].raw_data = None
+    form[name].data = version
+
+
 def version_field() -> IntegerField:
     """The hidden version an edit form was opened with; a save on an older one is refused."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
-from govern.forms.running import MinutesForm
+from govern.forms.minutes import MinutesForm
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.services.changes import AreaInput, RequestInput
 

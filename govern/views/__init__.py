@@ -18,6 +18,8 @@ def register_views(app: Flask) -> None:
     from govern.permissions import NeedLogin, login_redirect
     from govern.views import (
         admin,
+        agenda,
+        attachments,
         auth,
         bodies,
         body_admin,
@@ -28,11 +30,11 @@ def register_views(app: Flask) -> None:
         cycles,
         documents,
         meetings,
-        planning,
+        memos,
+        minutes,
         priorities,
         register,
         rollover,
-        running,
         search,
     )
     from govern.views.headers import init_headers
@@ -43,8 +45,10 @@ def register_views(app: Flask) -> None:
         meetings,
         cases,
         documents,
-        planning,
-        running,
+        agenda,
+        attachments,
+        minutes,
+        memos,
         body_admin,
         admin,
         calendar,

@@ -87,7 +87,7 @@ def _product_area_links(body: Body) -> str | None:
     endringsråd, or not a reader), "setup" (no area yet; the secretariat may make one) or
     "all" (the area and its change requests)."""
     from govern.services.changes import area_of
-    from govern.views.changes import may_read_changes
+    from govern.views.changes.common import may_read_changes
 
     if body.kind != "endringsråd" or not may_read_changes(body):
         return None

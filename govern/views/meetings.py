@@ -1,8 +1,20 @@
-"""The meeting page: header like the innkalling, agenda by day."""
+"""The meeting page (header like the innkalling, agenda by day), and the secretariat's pages
+that plan a meeting, edit it and change its status. The agenda has its own area (agenda.py),
+as have the attachments (attachments.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 
 from govern import presentation, queries
@@ -17,10 +29,18 @@ from govern.cache.pages import (
 from govern.cache.readers import meeting_reader
 from govern.cache.scopes import meeting_revision
 from govern.extensions import db
+from govern.forms.base import set_submitted
+from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
+from govern.models.meetings import Meeting
 from govern.permissions import can, require
-from govern.services import change_outcomes
+from govern.services import change_outcomes, invitations, meetings, minutes
+from govern.timeutil import weekday_date
+from govern.views.unit_of_work import attempt
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
+
+#: What a lost update the database refused is about (someone saved between our check and ours).
+STALE_WHAT = "Dette"
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -55,3 +75,133 @@ def _page(meeting_id: int) -> SharedPart:
             db.session, [i.treatment_id for i in meeting.items if i.kind == "case"]
         ),
     )
+
+
+# -- planning and editing meetings ---------------------------------------------------------
+
+
+def prepared_meeting(meeting_id: int) -> Meeting:
+    """The meeting with everything the secretariat's pages show; only for its secretariat."""
+    meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
+    require("prepare", meeting)
+    return meeting
+
+
+@bp.route("/bodies/<slug>/meetings/new", methods=["GET", "POST"])
+def new_meeting(slug: str):
+    body = queries.body_by_slug(db.session, slug) or abort(404)
+    require("prepare", body)
+    if body.external:
+        abort(404)
+    form = MeetingForm()
+    if not form.is_submitted():
+        form.days[0].start.data, form.days[0].end.data = time(10), time(16)
+    if form.validate_on_submit():
+        done = attempt(
+            lambda: meetings.plan_meeting(db.session, body, form.to_input(), current_user), form
+        )
+        if not done.ok:
+            body = queries.body_by_slug(db.session, slug)
+        else:
+            meeting = done.value
+            flash(f"Møte {meeting.number} er planlagt. Bygg dagsordenen under.", "success")
+            return redirect(url_for("agenda.edit_agenda", meeting_id=meeting.id))
+    html = render_template("meetings/meeting_form.html", form=form, body=body, meeting=None)
+    return html, 400 if form.errors else 200
+
+
+def _meeting_data(meeting: Meeting) -> dict:
+    days = [
+        {"day_id": str(d.id), "date": d.date, "start": d.start_time, "end": d.end_time}
+        for d in meeting.days
+    ]
+    return {
+        "location": meeting.location,
+        "agenda_shared": meeting.agenda_shared,
+        "version": meeting.version,
+        "days": days,
+    }
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit_meeting(meeting_id: int):
+    meeting = prepared_meeting(meeting_id)
+    form = MeetingEditForm(data=_meeting_data(meeting))
+    if form.validate_on_submit():
+        done = attempt(lambda: _update_meeting(meeting, form), form, what=STALE_WHAT)
+        if not done.ok:
+            meeting = prepared_meeting(meeting_id)
+            set_submitted(form.version, meeting.version)
+        else:
+            flash(f"Møte {meeting.number} er lagret.", "success")
+            return redirect(url_for("meetings.view_meeting", meeting_id=meeting_id))
+    return _meeting_page(form, meeting)
+
+
+def _update_meeting(meeting: Meeting, form: MeetingEditForm) -> None:
+    meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
+    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
+
+
+def _meeting_page(form: MeetingEditForm, meeting: Meeting):
+    dates = sorted({row.date.data for row in form.days if row.date.data})
+    form.move_items_to.choices = {"": "Ikke flytt – avvis endringen"} | {
+        d.isoformat(): weekday_date(d) for d in dates
+    }
+    statuses = [
+        (s, meetings.STATUS_ACTIONS[s]) for s in meetings.STATUS_CHANGES.get(meeting.status, ())
+    ]
+    html = render_template(
+        "meetings/meeting_form.html",
+        form=form,
+        body=meeting.body,
+        meeting=meeting,
+        status_form=StatusForm(formdata=None, version=meeting.version),
+        statuses=statuses,
+        mail=invitations.mail_report(db.session, meeting),
+    )
+    return html, (409 if form.version.errors else 400) if form.errors else 200
+
+
+@bp.post("/meetings/<int:meeting_id>/status")
+def change_status(meeting_id: int):
+    meeting = prepared_meeting(meeting_id)
+    form = StatusForm()
+    status = form.status.data or ""
+    if status == "gjennomført" and not form.confirmed and meeting.status == "innkalt":
+        due = minutes.approval_due(db.session, meeting, held=True)
+        if due is not None:  # marking it held approves the previous minutes: confirm first
+            return render_template(
+                "minutes/confirm_held.html",
+                meeting=meeting,
+                plan=due,
+                form=form,
+                summary=minutes.approval_summary,
+            )
+
+    def work():
+        approved = meetings.change_status(
+            db.session, meeting, status, form.version.data, current_user, confirmed=form.confirmed
+        )
+        return approved, invitations.sync_invitations(
+            db.session, meeting, current_app.config["BASE_URL"]
+        )
+
+    done = attempt(work, what=STALE_WHAT)
+    if done.ok:
+        approved, sent = done.value
+        people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
+        note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
+        flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
+        for m in approved:
+            flash(
+                f"Referatet fra møte {m.number} i {m.body.short_name} er godkjent og låst.",
+                "success",
+            )
+        missing = invitations.mail_report(db.session, meeting).without_address
+        if sent and missing:
+            flash(
+                f"Disse har ingen e-postadresse og får ikke invitasjonen: {', '.join(missing)}.",
+                "error",
+            )
+    return redirect(url_for("meetings.edit_meeting", meeting_id=meeting_id))

@@ -17,7 +17,7 @@ from govern.services import agenda, attendance, meetings, minutes
 from govern.services.attachments import UploadInput, add_attachment
 from govern.services.attendance import AttendanceRow
 from govern.services.bodies import MembershipInput, add_membership
-from govern.views.planning import ADD_FORMS
+from govern.views.agenda import ADD_FORMS
 from tests.api.helpers import assert_problem, bearer, user_with_token
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.views.test_body_admin import login
@@ -29,8 +29,8 @@ MEETING_IDS = {"meeting_id", "treatment_id", "item_id", "attachment_id"}
 #: Writes that stay open after approval, on purpose: the correction flow (a new revision with
 #: a reason) and the follow-up of a vedtak (oppfølging), which is not part of the minutes.
 OPEN_AFTER_APPROVAL = {
-    "running.corrections",
-    "running.correct_attendance",
+    "minutes.corrections",
+    "minutes.correct_attendance",
     "register.add_follow_up",
     "api.create_follow_up",
 }

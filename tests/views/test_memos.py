@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from govern.models import Memo
 from tests.services.test_attachments import small_docx, small_pdf
+from tests.views.test_minutes import Council, hidden, login, textarea
 from tests.views.test_pages import text_of
-from tests.views.test_running import Council, hidden, login, textarea
 
 BULLETS = (
     "Den grensekryssende utvekslingen skal understøtte at:\n\n"

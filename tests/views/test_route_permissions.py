@@ -124,27 +124,27 @@ EXPECTED = {
     "body_admin.edit_membership": (SECRETARIAT, SECRETARIAT),
     "body_admin.end_membership": (None, SECRETARIAT),
     "body_admin.audit_log": (SECRETARIAT, None),
-    "planning.new_meeting": (SECRETARIAT, SECRETARIAT),
-    "planning.edit_meeting": (SECRETARIAT, SECRETARIAT),
-    "planning.change_status": (None, SECRETARIAT),
-    "planning.edit_agenda": (SECRETARIAT, None),
-    "planning.add_to_agenda": (None, SECRETARIAT),
-    "planning.edit_item": (SECRETARIAT, SECRETARIAT),
-    "planning.move_item": (None, SECRETARIAT),
-    "planning.remove_item": (None, SECRETARIAT),
-    "planning.meeting_attachments": (SECRETARIAT, SECRETARIAT),
-    "planning.attach_file": (None, SECRETARIAT),
-    "planning.delete_attachment": (None, SECRETARIAT),
-    "planning.download_attachment": (PUBLIC, None),
-    "running.meeting_attendance": (SECRETARIAT, SECRETARIAT),
-    "running.treatment_minutes": (SECRETARIAT, SECRETARIAT),
-    "running.send_minutes": (None, SECRETARIAT),
-    "running.approve_minutes": (None, SECRETARIAT),
-    "running.corrections": (SECRETARIAT, SECRETARIAT),
-    "running.correct_attendance": (SECRETARIAT, SECRETARIAT),
-    "running.edit_memo": (MEMO, MEMO),
-    "running.upload_memo": (None, MEMO),
-    "running.remove_memo_upload": (None, MEMO),
+    "meetings.new_meeting": (SECRETARIAT, SECRETARIAT),
+    "meetings.edit_meeting": (SECRETARIAT, SECRETARIAT),
+    "meetings.change_status": (None, SECRETARIAT),
+    "agenda.edit_agenda": (SECRETARIAT, None),
+    "agenda.add_to_agenda": (None, SECRETARIAT),
+    "agenda.edit_item": (SECRETARIAT, SECRETARIAT),
+    "agenda.move_item": (None, SECRETARIAT),
+    "agenda.remove_item": (None, SECRETARIAT),
+    "attachments.meeting_attachments": (SECRETARIAT, SECRETARIAT),
+    "attachments.attach_file": (None, SECRETARIAT),
+    "attachments.delete_attachment": (None, SECRETARIAT),
+    "attachments.download_attachment": (PUBLIC, None),
+    "minutes.meeting_attendance": (SECRETARIAT, SECRETARIAT),
+    "minutes.treatment_minutes": (SECRETARIAT, SECRETARIAT),
+    "minutes.send_minutes": (None, SECRETARIAT),
+    "minutes.approve_minutes": (None, SECRETARIAT),
+    "minutes.corrections": (SECRETARIAT, SECRETARIAT),
+    "minutes.correct_attendance": (SECRETARIAT, SECRETARIAT),
+    "memos.edit_memo": (MEMO, MEMO),
+    "memos.upload_memo": (None, MEMO),
+    "memos.remove_memo_upload": (None, MEMO),
     "calendar.meeting_ics": (PUBLIC, None),
     "calendar.body_feed": (PUBLIC, None),
     # The token is the key: whoever holds it gets the feed, logged in or not.
@@ -335,7 +335,7 @@ def _give_feed_token(session) -> str:
 
 def _url(app, rule, world, endpoint) -> str:
     values = {name: world[name] for name in rule.arguments}
-    if endpoint in ("running.corrections", "running.correct_attendance"):
+    if endpoint in ("minutes.corrections", "minutes.correct_attendance"):
         values["meeting_id"] = world["approved_meeting_id"]
     if endpoint.startswith("cycles.shared_wheel"):
         values["cycle_slug"] = world["shared_cycle_slug"]

@@ -1,83 +1,33 @@
-"""The endringsråd's product area and its backlog of change requests."""
+"""The endringsråd's product area (releases, budget) and its backlog of change requests
+(filters, ranking, CSV files)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from govern.exports.spreadsheet_cells import build_csv
 from govern.extensions import db
-from govern.forms.base import choices
 from govern.forms.changes import AreaForm, BudgetForm, PrioritiseForm, ReleaseForm
-from govern.models.bodies import Body
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.models.meetings import Meeting
-from govern.permissions import READER_ROLES, NeedLogin, can, require, roles_in
+from govern.permissions import require
 from govern.services import change_decisions as decisions
 from govern.services import changes
 from govern.timeutil import short_moment
+from govern.views.changes.common import (
+    WHAT,
+    area_or_404,
+    body_or_404,
+    bp,
+    meeting_choices,
+    open_meetings,
+    require_member,
+    visible_events,
+)
 from govern.views.unit_of_work import attempt
-
-bp = Blueprint("changes", __name__, template_folder="../../templates")
-
-
-# -- helpers shared with change_requests.py -------------------------------------------------
-
-
-def body_or_404(slug: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
-
-
-@bp.app_template_global()
-def may_read_changes(body: Body) -> bool:
-    """Members of the endringsråd (and admins) read its product area and change requests."""
-    return can(current_user, "prepare", body) or bool(roles_in(current_user, body) & READER_ROLES)
-
-
-def require_member(body: Body) -> None:
-    """Members of the body (and admins) read its product area; others are refused."""
-    if may_read_changes(body):
-        return
-    if not current_user.is_authenticated:
-        raise NeedLogin()
-    abort(403)
-
-
-def visible_events(request) -> list:
-    """The request's history as the reader may see it: what a meeting decided shows once
-    the reader may read that meeting's minutes."""
-    return [
-        e
-        for e in request.events
-        if not (e.from_meeting and e.treatment.meeting is not None)
-        or can(current_user, "read_minutes", e.treatment.meeting)
-    ]
-
-
-def area_or_404(body: Body):
-    return changes.area_of(db.session, body) or abort(404)
-
-
-#: What a refused stale save is about.
-WHAT = "Endringsønsket"
-
-
-def open_meetings(body: Body) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(Meeting.body_id == body.id, Meeting.status.in_(decisions.OPEN_MEETING_STATUSES))
-            .order_by(Meeting.year, Meeting.seq)
-        )
-    )
-
-
-def meeting_choices(meetings: list[Meeting]):
-    return choices([(0, "– velg møte –"), *((m.id, f"Møte {m.number}") for m in meetings)])
-
 
 # -- product area ---------------------------------------------------------------------------
 
@@ -342,6 +292,3 @@ def record_prioritisation(slug: str):
         "success",
     )
     return redirect(url_for("changes.backlog", slug=slug, year=year))
-
-
-from govern.views import change_requests  # noqa: E402,F401  (routes on this blueprint)

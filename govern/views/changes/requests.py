@@ -14,7 +14,7 @@ from govern.models.people import Organisation
 from govern.permissions import require
 from govern.services import change_decisions as decisions
 from govern.services import change_outcomes, changes
-from govern.views.changes import (
+from govern.views.changes.common import (
     WHAT,
     area_or_404,
     body_or_404,

@@ -1,8 +1,4 @@
-"""Running and closing a meeting: attendance, the referat per case, send, approve, correct.
-
-Also the toppnotat editor of the case owner (and the secretariat): the memo written section
-by section, or an uploaded Word file in its place.
-"""
+"""Running and closing a meeting: attendance, the referat per case, send, approve, correct."""
 
 from __future__ import annotations
 
@@ -17,10 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from govern import presentation, queries
 from govern.extensions import db
-from govern.forms.base import GovernForm
+from govern.forms.base import reset_version
 from govern.forms.changes import EscalationMinutesForm
-from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
-from govern.forms.running import (
+from govern.forms.minutes import (
     NONE,
     AttendanceCorrectionForm,
     AttendanceForm,
@@ -30,17 +25,16 @@ from govern.forms.running import (
 from govern.models.accounts import User
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
-from govern.models.memos import FIXED_SECTIONS, Memo
+from govern.models.memos import Memo
 from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, change_outcomes, memos, minutes
+from govern.services import attendance, change_outcomes, minutes
 from govern.timeutil import clock, local, short_date
 from govern.views.unit_of_work import attempt
-from govern.views.uploads import keep_or_remove, read_upload, remove_when_committed, upload_dir
 
-bp = Blueprint("running", __name__, template_folder="../../templates")
+bp = Blueprint("minutes", __name__, template_folder="../../templates")
 
 #: Where a service error goes in a form: (form, error.field) -> the field.
 Placer = Callable[[Any, str], Any]
@@ -53,9 +47,11 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return queries.meeting_full(db.session, meeting_id) or abort(404)
 
 
-def _treatment_or_404(
+def treatment_or_404(
     treatment_id: int, *, in_meeting: bool = False, with_memo: bool = False
 ) -> Treatment:
+    """The treatment with what the minutes and memo pages show; 404 if there is none (or,
+    `in_meeting`, if it is not on a meeting's agenda)."""
     options = [
         joinedload(Treatment.case),
         joinedload(Treatment.body),
@@ -77,13 +73,6 @@ def _meeting_url(meeting: Meeting, treatment: Treatment | None = None) -> str:
     return url_for("meetings.view_meeting", meeting_id=meeting.id, _anchor=anchor)
 
 
-def _reset_version(form: GovernForm, version: int | None, name: str = "version") -> None:
-    """After a refused stale save the form carries the version now saved, so that saving
-    again, having seen what the other person saved, is a deliberate choice."""
-    form[name].raw_data = None
-    form[name].data = version
-
-
 def _button(work: Callable[[], str]) -> None:
     """Run a button's service call (it returns the message) and flash the outcome."""
     done = attempt(work, what="Møtet")
@@ -91,7 +80,8 @@ def _button(work: Callable[[], str]) -> None:
         flash(done.value, "success")
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
+    """A moment as the revision lists show it: '3. mars kl. 10.00'."""
     at = local(moment)
     return f"{short_date(at.date())} kl. {clock(at.time())}"
 
@@ -181,7 +171,7 @@ def meeting_attendance(meeting_id: int):
 def _attendance_page(meeting: Meeting, form: AttendanceForm, status: int, correcting=False):
     locked = meeting.minutes_locked and not correcting
     return render_template(
-        "running/attendance.html",
+        "minutes/attendance.html",
         meeting=meeting,
         form=form,
         people={r.person.id: r for r in attendance.attendees(meeting)},
@@ -215,7 +205,7 @@ def correct_attendance(meeting_id: int):
         status, revision = done.status, done.value
         if done.ok:
             flash(f"Oppmøtet er rettet i revisjon {revision.number}: {revision.reason}", "success")
-            return redirect(url_for("running.corrections", meeting_id=meeting_id))
+            return redirect(url_for("minutes.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
         if status == 409:
             form.fingerprint.data = attendance.fingerprint(meeting)
@@ -253,7 +243,7 @@ def _record_minutes(treatment: Treatment, escalated, form: MinutesForm):
 
 @bp.route("/treatments/<int:treatment_id>/minutes", methods=["GET", "POST"])
 def treatment_minutes(treatment_id: int):
-    treatment = _treatment_or_404(treatment_id, in_meeting=True)
+    treatment = treatment_or_404(treatment_id, in_meeting=True)
     require("prepare", treatment.meeting)
     links = change_outcomes.links_of(db.session, [treatment.id])
     escalated = links.escalation_of(treatment)
@@ -266,13 +256,13 @@ def treatment_minutes(treatment_id: int):
             flash(f"Referatet for sak {treatment.number} er lagret.", "success")
             if done.value.approval_due is not None:
                 # The vedtak approves the previous minutes: confirm what that locks.
-                return redirect(url_for("running.approve_minutes", treatment_id=treatment.id))
+                return redirect(url_for("minutes.approve_minutes", treatment_id=treatment.id))
             return redirect(_meeting_url(treatment.meeting, treatment))
-        treatment = _treatment_or_404(treatment_id)
+        treatment = treatment_or_404(treatment_id)
         if form.version.errors:
-            _reset_version(form, treatment.version)
+            reset_version(form, treatment.version)
     return render_template(
-        "running/minutes.html",
+        "minutes/minutes.html",
         treatment=treatment,
         meeting=treatment.meeting,
         form=form,
@@ -297,7 +287,7 @@ def send_minutes(meeting_id: int):
         check = minutes.check_send(db.session, meeting)
         if check.needs_confirmation:
             return render_template(
-                "running/confirm_send.html",
+                "minutes/confirm_send.html",
                 meeting=meeting,
                 check=check,
                 summary=minutes.approval_summary,
@@ -315,12 +305,12 @@ def send_minutes(meeting_id: int):
 @bp.route("/treatments/<int:treatment_id>/approve-minutes", methods=["GET", "POST"])
 def approve_minutes(treatment_id: int):
     """Confirm, then approve, the earlier minutes this meeting's Godkjenning item approves."""
-    treatment = _treatment_or_404(treatment_id, in_meeting=True)
+    treatment = treatment_or_404(treatment_id, in_meeting=True)
     require("prepare", treatment.meeting)
     if request.method == "GET":
         plan = minutes.plan_approval(db.session, treatment.meeting)
         return render_template(
-            "running/confirm_approval.html",
+            "minutes/confirm_approval.html",
             meeting=treatment.meeting,
             treatment=treatment,
             approval_item=minutes.is_approval_item(db.session, treatment),
@@ -347,14 +337,14 @@ def _corrections_page(meeting: Meeting, chosen: Treatment | None, form: Correcti
         .order_by(MinutesRevision.number)
     )
     return render_template(
-        "running/corrections.html",
+        "minutes/corrections.html",
         meeting=meeting,
         cases=[i.treatment for i in meeting.items if i.kind == "case"],
         chosen=chosen,
         form=form,
         revisions=list(revisions),
         labels=minutes.FIELD_LABELS,
-        when=_when,
+        when=when,
     ), status
 
 
@@ -385,109 +375,9 @@ def corrections(meeting_id: int):
         status, revision = done.status, done.value
         if done.ok:
             flash(f"Referatet er rettet i revisjon {revision.number}: {revision.reason}", "success")
-            return redirect(url_for("running.corrections", meeting_id=meeting_id))
+            return redirect(url_for("minutes.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
         chosen = _chosen_case(meeting)
         if form.version.errors:
-            _reset_version(form, chosen.version)
+            reset_version(form, chosen.version)
     return _corrections_page(meeting, chosen, form, status)
-
-
-# -- the toppnotat (case memo) -------------------------------------------------------------
-
-
-def _memo_treatment(treatment_id: int) -> Treatment:
-    """The treatment with its memo; only for those who may edit the memo."""
-    treatment = _treatment_or_404(treatment_id, with_memo=True)
-    require("edit_memo", treatment)
-    return treatment
-
-
-def _memo_page(treatment: Treatment, form: MemoForm, status: int, upload_form=None):
-    return render_template(
-        "running/memo.html",
-        treatment=treatment,
-        form=form,
-        upload_form=upload_form or MemoUploadForm(formdata=None),
-        labels=dict(FIXED_SECTIONS),
-        stale=bool(form.version.errors),
-        when=_when,
-    ), status
-
-
-def _after_memo(treatment: Treatment):
-    return redirect(url_for("running.edit_memo", treatment_id=treatment.id))
-
-
-@bp.route("/treatments/<int:treatment_id>/memo", methods=["GET", "POST"])
-def edit_memo(treatment_id: int):
-    treatment = _memo_treatment(treatment_id)
-    form = MemoForm(data=MemoForm.values_of(treatment))
-    action = request.form.get(SECTION_ACTION) if request.method == "POST" else None
-    if action:  # add, move or remove a free section: shown again, saved with "Lagre"
-        return _memo_page(treatment, form.rearranged(action), 200)
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: memos.update_memo(db.session, current_user, treatment, form.to_input()),
-            form,
-            at="summary",
-            what=memos.WHAT,
-        )
-        status = done.status
-        if done.ok:
-            flash("Toppnotatet er lagret." if done.value else "Ingen endringer å lagre.", "success")
-            return _after_memo(treatment)
-        # A FieldList keeps its rows' errors as validation found them; show a section's.
-        rows = [entry.errors for entry in form.sections.entries]
-        form.sections.errors = rows if any(rows) else []
-        treatment = _memo_treatment(treatment_id)
-        if form.version.errors:
-            _reset_version(form, treatment.version)
-            _reset_version(form, treatment.memo.version if treatment.memo else None, "memo_version")
-    return _memo_page(treatment, form, status)
-
-
-def _upload_memo(treatment: Treatment, name: str, data: bytes) -> None:
-    """Store the Word file as the memo; the file it replaces goes once that is committed."""
-    replaced = memos.upload_memo(db.session, current_user, treatment, name, data, upload_dir())
-    keep_or_remove(treatment.memo.stored_name)
-    remove_when_committed(replaced)
-
-
-@bp.post("/treatments/<int:treatment_id>/memo/upload")
-def upload_memo(treatment_id: int):
-    treatment = _memo_treatment(treatment_id)
-    upload_form = MemoUploadForm()
-    if upload_form.validate_on_submit():
-        upload = upload_form.file.data
-        name = upload.filename if upload else ""
-        done = attempt(
-            lambda: _upload_memo(treatment, name, read_upload(upload)),
-            upload_form,
-            at=lambda f, _name: f.file,
-            what=memos.WHAT,
-        )
-        if done.ok:
-            flash(f"Toppnotatet for sak {treatment.number} er nå Word-filen {name}.", "success")
-            return _after_memo(treatment)
-    treatment = _memo_treatment(treatment_id)
-    form = MemoForm(formdata=None, data=MemoForm.values_of(treatment))
-    return _memo_page(treatment, form, 400, upload_form)
-
-
-@bp.post("/treatments/<int:treatment_id>/memo/upload/delete")
-def remove_memo_upload(treatment_id: int):
-    treatment = _memo_treatment(treatment_id)
-    done = attempt(
-        lambda: remove_when_committed(
-            memos.remove_memo_upload(db.session, current_user, treatment)
-        ),
-        what="Dette",
-    )
-    if done.ok:
-        flash(
-            "Den opplastede filen er fjernet. Toppnotatet er igjen det som er skrevet her.",
-            "success",
-        )
-    return _after_memo(treatment)

@@ -1,7 +1,4 @@
-"""What the secretariat enters in a round: measures, questions, scores (grid or import).
-
-Routes of the priorities blueprint (registered by importing this module from priorities.py).
-"""
+"""What the secretariat enters in a round: measures, questions, scores (grid or import)."""
 
 from __future__ import annotations
 
@@ -22,7 +19,7 @@ from govern.services import priorities, priority_questions
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participant_entry
 from govern.services.priority_scoring import PHASE_NAMES
-from govern.views.priorities import bp, round_or_404
+from govern.views.priorities.common import bp, round_or_404
 from govern.views.unit_of_work import attempt
 
 

@@ -1,10 +1,9 @@
-"""The prioritisation model's pages: a body's rounds, a round's result and where it goes
-(Word, a case's Vedlegg, a case's forslag til vedtak or vedtak). Measures, questions, scores
-and the import are in priority_entry.py, on the same blueprint."""
+"""A body's prioritisation rounds, a round's result and where it goes (Word, a case's
+Vedlegg, a case's forslag til vedtak or vedtak)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -31,32 +30,9 @@ from govern.services.priority_import import score_template
 from govern.services.priority_participants import participants
 from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
+from govern.views.priorities.common import XLSX, body_or_404, bp, round_or_404
 from govern.views.unit_of_work import attempt
 from govern.views.uploads import keep_or_remove, meeting_total_limit, upload_dir
-
-bp = Blueprint("priorities", __name__, template_folder="../../templates")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def body_or_404(slug: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
-
-
-def round_or_404(round_id: int) -> PrioritisationRound:
-    """The round with its questions, measures and body; 404 if the reader may not see it."""
-    round_ = db.session.scalar(
-        select(PrioritisationRound)
-        .where(PrioritisationRound.id == round_id)
-        .options(
-            selectinload(PrioritisationRound.questions),
-            selectinload(PrioritisationRound.measures),
-            selectinload(PrioritisationRound.body),
-        )
-    )
-    if round_ is None:
-        abort(404)
-    require("read", round_.body)
-    return round_
 
 
 @bp.route("/bodies/<slug>/prioriteringer", methods=["GET", "POST"])
@@ -265,7 +241,3 @@ def use_as_decision(round_id: int):
         return _round_page(round_, status, decision_form=form)
     flash(f"Rangeringen er skrevet inn i sak {treatment.number}.", "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
-
-
-# Measures, questions, scores and the import: routes on this blueprint.
-from govern.views import priority_entry  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Forms of the running area: attendance, the referat per case, corrections."""
+"""Forms of the minutes: attendance, the referat per case, corrections."""
 
 from __future__ import annotations
 

@@ -1,0 +1,228 @@
+"""The agenda editor of the secretariat: put cases, breaks, headings and points on a
+meeting's agenda, edit, move and remove them."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from govern import presentation
+from govern.extensions import db
+from govern.forms.agenda import (
+    CaseEditForm,
+    CaseItemForm,
+    EntryEditForm,
+    EntryForm,
+    ExistingCaseForm,
+    PointForm,
+)
+from govern.forms.base import set_submitted
+from govern.models.cases import Case, Treatment
+from govern.models.meetings import AgendaItem, Meeting
+from govern.services import agenda
+from govern.services.audit import StaleEdit
+from govern.services.errors import InvalidInput
+from govern.timeutil import weekday_date
+from govern.views.meetings import prepared_meeting
+from govern.views.unit_of_work import attempt
+
+bp = Blueprint("agenda", __name__, template_folder="../../templates")
+
+#: What a lost update the database refused is about (someone saved between our check and ours).
+STALE_WHAT = "Dette"
+ADD_FORMS = {
+    "case": CaseItemForm,
+    "existing": ExistingCaseForm,
+    "break": EntryForm,
+    "heading": EntryForm,
+    "point": PointForm,
+}
+
+
+def _item(item_id: int) -> tuple[AgendaItem, Meeting]:
+    meeting_id = db.session.scalar(select(AgendaItem.meeting_id).where(AgendaItem.id == item_id))
+    meeting = prepared_meeting(meeting_id or abort(404))
+    return next(i for i in meeting.items if i.id == item_id), meeting
+
+
+def _back_to_agenda(meeting_id: int, item_id: int | None = None):
+    anchor = f"#punkt-{item_id}" if item_id else ""
+    return redirect(url_for("agenda.edit_agenda", meeting_id=meeting_id) + anchor)
+
+
+def _existing_cases(meeting: Meeting) -> dict[int, str]:
+    """Cases that may be put on this agenda: every case not on it, by title, with numbers."""
+    on_agenda = {i.treatment.case_id for i in meeting.items if i.treatment}
+    cases = db.session.scalars(
+        select(Case)
+        .options(selectinload(Case.treatments).joinedload(Treatment.body))
+        .order_by(Case.title, Case.id)
+    )
+    choices = {}
+    for case in cases:
+        kinds = {t.sakstype for t in case.treatments}
+        if case.id in on_agenda or (kinds and kinds <= {agenda.GODKJENNING, agenda.EVENTUELT}):
+            continue
+        ordered = sorted(case.treatments, key=lambda t: (t.year, t.seq))
+        numbers = ", ".join(f"{t.body.short_name} {t.number}" for t in ordered)
+        title = case.title if len(case.title) <= 120 else case.title[:119] + "…"
+        choices[case.id] = f"{title} ({numbers or 'ikke behandlet'})"
+    return choices
+
+
+def _choices(form, meeting: Meeting) -> None:
+    if getattr(form, "day", None) is not None:
+        days = enumerate(meeting.days, 1)
+        form.day.choices = {n: f"Dag {n} – {weekday_date(d.date)}" for n, d in days}
+    if hasattr(form, "parent_id"):
+        cases = [i for i in meeting.items if i.kind == "case"]
+        form.parent_id.choices = {0: "– velg sak –"} | {
+            i.id: f"{i.treatment.number} {i.display_title}"[:140] for i in cases
+        }
+    if hasattr(form, "case_id"):
+        form.case_id.choices = {0: "– velg sak –"} | _existing_cases(meeting)
+
+
+def _agenda_page(meeting: Meeting, status: int = 200, **submitted):
+    forms = {}
+    for name, form_class in ADD_FORMS.items():
+        forms[name] = submitted.get(name) or form_class(prefix=name, formdata=None)
+        _choices(forms[name], meeting)
+    if "break" not in submitted:
+        forms["break"].title.data = "Pause"
+    html = render_template(
+        "agenda/agenda.html",
+        meeting=meeting,
+        plan=presentation.agenda_days(meeting),
+        forms=forms,
+        open_form=next(iter(submitted), None),
+        locked=meeting.minutes_locked,
+    )
+    return html, status
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda")
+def edit_agenda(meeting_id: int):
+    return _agenda_page(prepared_meeting(meeting_id))
+
+
+def _add(meeting: Meeting, what: str, form) -> AgendaItem:
+    if what in ("case", "existing"):
+        case = db.session.get(Case, form.case_id.data) if what == "existing" else None
+        if what == "existing" and case is None:
+            raise InvalidInput("Velg en sak", field="case_id")
+        return agenda.add_case_item(db.session, meeting, form.to_input(), case, current_user)
+    parent = db.session.get(AgendaItem, form.parent_id.data or 0) if what == "point" else None
+    return agenda.add_entry(db.session, meeting, form.to_input(what), parent, current_user)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<what>")
+def add_to_agenda(meeting_id: int, what: str):
+    if what not in ADD_FORMS:
+        abort(404)
+    meeting = prepared_meeting(meeting_id)
+    form = ADD_FORMS[what](prefix=what)
+    _choices(form, meeting)
+    if form.validate_on_submit():
+        done = attempt(lambda: _add(meeting, what, form), form, what=STALE_WHAT)
+        if not done.ok:
+            meeting = prepared_meeting(meeting_id)
+        else:
+            item = done.value
+            label = agenda.item_label(item) if item.treatment else agenda.ENTRY_KINDS[item.kind]
+            flash(f"{label} er lagt til på dagsordenen.", "success")
+            return _back_to_agenda(meeting_id, item.id)
+    return _agenda_page(meeting, 400, **{what: form})
+
+
+@bp.post("/agenda-items/<int:item_id>/move")
+def move_item(item_id: int):
+    item, meeting = _item(item_id)
+    to_day = request.form.get("day", type=int)
+    done = attempt(
+        lambda: agenda.move_item(
+            db.session, item, request.form.get("direction"), to_day, actor=current_user
+        ),
+        what=STALE_WHAT,
+    )
+    if done.ok:
+        where = (
+            f"til dag {to_day}"
+            if to_day
+            else {"up": "opp", "down": "ned"}[request.form["direction"]]
+        )
+        flash(f"{agenda.item_label(item)} er flyttet {where}.", "success")
+    return _back_to_agenda(meeting.id, item_id)
+
+
+def _item_form(item: AgendaItem, formdata: bool = True):
+    kwargs = {} if formdata else {"formdata": None}
+    t = item.treatment
+    data = {"duration_minutes": item.duration_minutes, "start_time": item.start_time}
+    if t is None:
+        return EntryEditForm(data={**data, "title": item.title, "version": item.version}, **kwargs)
+    data |= {
+        "title": t.display_title,
+        "sakstype": t.sakstype,
+        "summary": t.summary,
+        "proposed_decision": t.proposed_decision,
+        "presenter": t.presenter,
+        "item_version": item.version,
+        "treatment_version": t.version,
+    }
+    return CaseEditForm(data=data, **kwargs)
+
+
+@bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(item_id: int):
+    item, meeting = _item(item_id)
+    form, stale = _item_form(item), False
+    if form.validate_on_submit():
+        update = agenda.update_case_item if item.treatment else agenda.update_entry
+        done = attempt(
+            lambda: update(db.session, item, form.to_input(), current_user), form, what=STALE_WHAT
+        )
+        if not done.ok:
+            stale = isinstance(done.error, StaleEdit)
+            item, meeting = _item(item_id)
+            _refresh_versions(form, item)
+        else:
+            flash(f"{agenda.item_label(item)} er lagret.", "success")
+            return _back_to_agenda(meeting.id, item_id)
+    saved = _item_form(item, formdata=False) if stale else None
+    shared = item.treatment is not None and len(item.treatment.case.treatments) > 1
+    html = render_template(
+        "agenda/item_form.html", form=form, item=item, meeting=meeting, saved=saved, shared=shared
+    )
+    return html, (409 if stale else 400) if form.errors else 200
+
+
+def _refresh_versions(form, item: AgendaItem) -> None:
+    """After a refused save the form carries the current versions: saving again (after
+    looking at the other person's change) goes through."""
+    if item.treatment is None:
+        set_submitted(form.version, item.version)
+    else:
+        set_submitted(form.item_version, item.version)
+        set_submitted(form.treatment_version, item.treatment.version)
+
+
+@bp.post("/agenda-items/<int:item_id>/delete")
+def remove_item(item_id: int):
+    item, meeting = _item(item_id)
+    done = attempt(lambda: agenda.remove_item(db.session, item, current_user), what=STALE_WHAT)
+    if done.ok:
+        label = done.value
+        kept = " Saksnummeret brukes ikke på nytt." if label.startswith("Sak ") else ""
+        flash(f"{label} er fjernet fra dagsordenen.{kept}", "success")
+    return _back_to_agenda(meeting.id)

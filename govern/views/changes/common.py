@@ -1,0 +1,69 @@
+"""What the pages of the changes area share: the blueprint, lookups and the reader's rights."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from govern.extensions import db
+from govern.forms.base import choices
+from govern.models.bodies import Body
+from govern.models.meetings import Meeting
+from govern.permissions import READER_ROLES, NeedLogin, can, roles_in
+from govern.services import change_decisions as decisions
+from govern.services import changes
+
+bp = Blueprint("changes", __name__, template_folder="../../../templates")
+
+
+def body_or_404(slug: str) -> Body:
+    return db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
+
+
+@bp.app_template_global()
+def may_read_changes(body: Body) -> bool:
+    """Members of the endringsråd (and admins) read its product area and change requests."""
+    return can(current_user, "prepare", body) or bool(roles_in(current_user, body) & READER_ROLES)
+
+
+def require_member(body: Body) -> None:
+    """Members of the body (and admins) read its product area; others are refused."""
+    if may_read_changes(body):
+        return
+    if not current_user.is_authenticated:
+        raise NeedLogin()
+    abort(403)
+
+
+def visible_events(request) -> list:
+    """The request's history as the reader may see it: what a meeting decided shows once
+    the reader may read that meeting's minutes."""
+    return [
+        e
+        for e in request.events
+        if not (e.from_meeting and e.treatment.meeting is not None)
+        or can(current_user, "read_minutes", e.treatment.meeting)
+    ]
+
+
+def area_or_404(body: Body):
+    return changes.area_of(db.session, body) or abort(404)
+
+
+#: What a refused stale save is about.
+WHAT = "Endringsønsket"
+
+
+def open_meetings(body: Body) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.body_id == body.id, Meeting.status.in_(decisions.OPEN_MEETING_STATUSES))
+            .order_by(Meeting.year, Meeting.seq)
+        )
+    )
+
+
+def meeting_choices(meetings: list[Meeting]):
+    return choices([(0, "– velg møte –"), *((m.id, f"Møte {m.number}") for m in meetings)])
