@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
-from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting
+from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.people import Person
 
 
@@ -34,8 +34,9 @@ def body_by_slug(session: Session, slug: str) -> Body | None:
     )
 
 
-def meetings_of_stmt(body: Body, year: int | None = None):
-    """Select a body's meetings (optionally of one year), newest first, with their days."""
+def meetings_of_stmt(body: Body, year: int | None = None, *, since: int | None = None):
+    """Select a body's meetings (optionally of one year, or of a year and after), newest
+    first, with their days."""
     stmt = (
         select(Meeting)
         .where(Meeting.body_id == body.id)
@@ -44,12 +45,36 @@ def meetings_of_stmt(body: Body, year: int | None = None):
     )
     if year is not None:
         stmt = stmt.where(Meeting.year == year)
+    if since is not None:
+        stmt = stmt.where(Meeting.year >= since)
     return stmt
 
 
-def meetings_of(session: Session, body: Body, year: int | None = None) -> list[Meeting]:
-    """A body's meetings (optionally of one year), newest first, with their days."""
-    return list(session.scalars(meetings_of_stmt(body, year)))
+def meetings_of(
+    session: Session, body: Body, year: int | None = None, *, since: int | None = None
+) -> list[Meeting]:
+    """A body's meetings (optionally of one year, or of a year and after), newest first,
+    with their days."""
+    return list(session.scalars(meetings_of_stmt(body, year, since=since)))
+
+
+def recent_meeting_years(
+    session: Session, body: Body, visible, today: date
+) -> tuple[list[int], int | None]:
+    """The years with meetings of the body that pass `visible` (a WHERE clause over Meeting),
+    newest first, and the year of the latest of them that has begun by `today` (None if none
+    has): the body page lists that year and those after it, so the last meeting held and every
+    one planned after it are always there, however many years lie behind them."""
+    of_body = (Meeting.body_id == body.id, visible)
+    years = list(
+        session.scalars(
+            select(Meeting.year).where(*of_body).distinct().order_by(Meeting.year.desc())
+        )
+    )
+    begun = session.scalar(
+        select(func.max(Meeting.year)).where(*of_body, Meeting.days.any(MeetingDay.date <= today))
+    )
+    return years, begun
 
 
 def meeting_years(session: Session, body: Body) -> list[int]:

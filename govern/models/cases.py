@@ -110,7 +110,7 @@ class Treatment(Base):
     #: "referatet godkjennes ikke / utsettes"); a later meeting approves them.
     minutes_postponed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Meeting date of an external treatment (meeting treatments take the meeting's date).
-    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

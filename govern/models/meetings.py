@@ -168,7 +168,7 @@ class MeetingDay(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     #: The day in Europe/Oslo.
-    date: Mapped[date] = mapped_column(Date)
+    date: Mapped[date] = mapped_column(Date, index=True)
     #: The calendar event's UID: made once, kept through every edit of the meeting.
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

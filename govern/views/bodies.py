@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from govern import queries
 from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
-from govern.permissions import can
+from govern.permissions import can, visible_meeting_filter
 from govern.services import followups, reminders
 from govern.views.cycles import wheel_url
 
@@ -64,12 +64,13 @@ def list_bodies():
 
 
 @bp.get("/bodies/<slug>")
-@cached_page(revision=body_page_revision)
+@cached_page(args=("ar",), revision=body_page_revision)
 def view_body(slug: str):
     body = queries.body_by_slug(db.session, slug) or abort(404)
     members = sorted(body.memberships, key=lambda m: (ROLE_ORDER[m.role], m.id))
     by_role = {role: [m for m in members if m.role == role] for role in ROLE_ORDER}
-    meetings = [m for m in queries.meetings_of(db.session, body) if can(current_user, "read", m)]
+    shown, other_years, year = _meetings_shown(body, request.args.get("ar", ""))
+    meetings = [m for m in shown if can(current_user, "read", m)]
     years = sorted({m.year for m in meetings}, reverse=True)
     return render_template(
         "bodies/view.html",
@@ -77,9 +78,27 @@ def view_body(slug: str):
         by_role={r: rows for r, rows in by_role.items() if rows},
         role_labels=ROLE_LABELS,
         meetings_by_year={y: [m for m in meetings if m.year == y] for y in years},
+        other_years=other_years,
+        year=year,
         may_prepare=can(current_user, "prepare", body),
         product_area=_product_area_links(body),
     )
+
+
+def _meetings_shown(body: Body, year_text: str) -> tuple[list, list[int], int | None]:
+    """The meetings the body page lists, the other years to link to, and the year asked for.
+
+    A year asked for (?ar=2019) lists that year's meetings; otherwise the page lists those
+    from the year of the last meeting held on, so its cost does not grow with the years
+    behind it; older years are links.
+    """
+    visible = visible_meeting_filter(current_user, body)
+    years, begun = queries.recent_meeting_years(db.session, body, visible, date.today())
+    year = next((y for y in years if str(y) == year_text), None)
+    if year is not None:
+        return queries.meetings_of(db.session, body, year), [y for y in years if y != year], year
+    older = [y for y in years if begun is not None and y < begun]
+    return queries.meetings_of(db.session, body, since=begun), older, None
 
 
 def _product_area_links(body: Body) -> str | None:
