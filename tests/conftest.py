@@ -33,6 +33,47 @@ PG_URL = snapshots.worker_database_url(os.environ.get("GOVERN_TEST_DATABASE_URL"
 _pg_schema_ready = False
 
 
+def _share_url_rule_builders() -> None:
+    """Reuse werkzeug's compiled URL builders across the apps of a test run.
+
+    Every test makes a new app, and werkzeug compiles two Python functions (the URL builders)
+    for each of the app's ~160 URL rules: most of what `create_app` costs. A builder is made
+    from the rule's parsed parts and defaults only, and bound to its rule afterwards, so
+    rules alike in those share one. (Tests only: an app in production is made once.)
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # a werkzeug without it: nothing to share
+        return
+    builders: dict = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        key = (
+            self.rule,
+            append_unknown,
+            tuple(self._trace),
+            # What the builder holds of the defaults: their names, and the URL text of those
+            # in the rule (the converters themselves are looked up when a URL is built).
+            tuple(defaults),
+            tuple(
+                (name, converter.to_url(defaults[name]))
+                for name, converter in sorted(self._converters.items())
+                if name in defaults
+            ),
+        )
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(self, append_unknown)
+        return builder
+
+    Rule._compile_builder = shared_builder
+
+
+_share_url_rule_builders()
+
+
 def is_postgres() -> bool:
     return bool(PG_URL)
 
