@@ -39,6 +39,7 @@ screenshots: install
 
 bench: install
 	$(BIN)/python bench/bench_meeting_page.py
+	$(BIN)/python bench/bench_member_page.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_history.py
