@@ -14,7 +14,7 @@ How it fits together:
 - auth.py: `Authorization: Bearer <token>` (services/api_tokens.py) acts as the token's owner.
   Writes (anything but GET) need a token; a browser session may only read.
 - common.py: `page_of(stmt, query, serialize)`, `get_or_404`, `require_api(action, target)`
-  (permissions.can with 401/403 instead of a redirect).
+  (policy.can with 401/403 instead of a redirect).
 
 Adding a resource: write its models in schemas.py (or in its own module), a module here with
 views decorated by `@api_operation` that call the same services as the web forms and then

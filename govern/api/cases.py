@@ -7,11 +7,9 @@ be read, as on the case page. Cases are not deleted: they are the record.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select
 
 from govern import queries
 from govern.api import schemas as s
@@ -19,56 +17,15 @@ from govern.api.common import page_of
 from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
-from govern.models.bodies import Body, Membership
+from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
-from govern.models.meetings import PUBLISHED_STATUSES, Meeting
-from govern.permissions import READER_ROLES, can, visible_treatments
+from govern.policy import can, may_edit_cases, visible_treatment_exists, visible_treatments
 from govern.presentation import treatment_texts
 from govern.services import edits
 from govern.services.cases import CaseInput
 from govern.views.unit_of_work import settle
 
 TAG = "Saker"
-
-
-def _active_bodies(user, roles) -> select:
-    today = date.today()
-    return select(Membership.body_id).where(
-        Membership.person_id == user.person_id,
-        Membership.role.in_(roles),
-        or_(Membership.starts_on.is_(None), Membership.starts_on <= today),
-        or_(Membership.ends_on.is_(None), Membership.ends_on >= today),
-    )
-
-
-def visible_treatment_clause(user):
-    """SQL twin of permissions.visible_treatments, for lists (a WHERE on Treatment)."""
-    if user.is_authenticated and user.is_admin:
-        return true()
-    meeting_visible = select(Meeting.id).where(
-        Meeting.id == Treatment.meeting_id, Meeting.status.in_(PUBLISHED_STATUSES)
-    )
-    if user.is_authenticated:
-        prepares = Meeting.body_id.in_(_active_bodies(user, ("sekretariat",)))
-        shared = and_(
-            Meeting.agenda_shared.is_(True),
-            Meeting.body_id.in_(_active_bodies(user, tuple(READER_ROLES))),
-        )
-        meeting_visible = select(Meeting.id).where(
-            Meeting.id == Treatment.meeting_id,
-            or_(Meeting.status.in_(PUBLISHED_STATUSES), prepares, shared),
-        )
-    return or_(Treatment.meeting_id.is_(None), exists(meeting_visible))
-
-
-def _may_edit_cases(user) -> bool:
-    """Admins and secretariats see cases not yet on any agenda, and register cases."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    today = date.today()
-    return any(m.role == "sekretariat" and m.active_on(today) for m in user.person.memberships)
 
 
 def treatment_out(t: Treatment, minutes: bool) -> s.TreatmentOut:
@@ -115,7 +72,7 @@ def _visible_case(case_id: int) -> tuple[Case, list[Treatment]]:
     if case is None:
         raise ApiProblem(404, "Saken finnes ikke.")
     treatments = visible_treatments(current_user, queries.treatments_in_order(case))
-    if not treatments and not (case.treatments == [] and _may_edit_cases(current_user)):
+    if not treatments and not (case.treatments == [] and may_edit_cases(current_user)):
         raise ApiProblem(404, "Saken finnes ikke.")
     return case, treatments
 
@@ -125,14 +82,14 @@ def _visible_case(case_id: int) -> tuple[Case, list[Treatment]]:
 )
 def list_cases(query: s.CaseQuery):
     """Nyeste først. Filtre: `q` (del av tittelen), `body` (organ), `year` (behandlingsår)."""
-    clause = visible_treatment_clause(current_user)
+    clause = visible_treatment_exists(current_user)
     if query.body is not None:
         clause = and_(clause, Treatment.body.has(Body.slug == query.body))
     if query.year is not None:
         clause = and_(clause, Treatment.year == query.year)
     treated = exists(select(Treatment.id).where(Treatment.case_id == Case.id, clause))
     untreated = false()
-    if _may_edit_cases(current_user) and query.body is None and query.year is None:
+    if may_edit_cases(current_user) and query.body is None and query.year is None:
         untreated = ~exists(select(Treatment.id).where(Treatment.case_id == Case.id))
     stmt = select(Case).where(or_(treated, untreated))
     if query.q:
@@ -201,7 +158,7 @@ def update_case(case_id: int, data: s.CaseUpdate):
 def _require_case_editor() -> None:
     if not current_user.is_authenticated:
         raise need_token()
-    if not _may_edit_cases(current_user):
+    if not may_edit_cases(current_user):
         raise ApiProblem(403, "Bare sekretariater og administratorer kan registrere saker.")
 
 
@@ -209,5 +166,5 @@ def _may_update(case: Case) -> bool:
     if current_user.is_admin:
         return True
     if not case.treatments:
-        return _may_edit_cases(current_user)
+        return may_edit_cases(current_user)
     return any(can(current_user, "prepare", t) for t in case.treatments)

@@ -12,7 +12,7 @@ from govern import queries
 from govern.api.errors import ApiProblem
 from govern.api.schemas import PageQuery
 from govern.extensions import db
-from govern.permissions import can
+from govern.policy import can
 
 
 def page_of(stmt, query: PageQuery, serialize: Callable[[Any], Any]) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def get_or_404(model, ident: int, what: str = "Dette"):
 
 
 def require_api(action: str, target=None) -> None:
-    """permissions.can for the API: 401 when not logged in, 403 when logged in."""
+    """policy.can for the API: 401 when not logged in, 403 when logged in."""
     if can(current_user, action, target):
         return
     if not current_user.is_authenticated:

@@ -175,7 +175,7 @@ def server_problem():
 
 
 def register_error_handlers(bp) -> None:
-    from govern.permissions import NeedLogin
+    from govern.views.guard import NeedLogin
 
     bp.register_error_handler(ApiProblem, problem_response)
     bp.register_error_handler(ValidationError, lambda e: problem_response(validation_problem(e)))

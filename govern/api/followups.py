@@ -22,7 +22,7 @@ from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.followups import CLOSED_STATUSES, FollowUp
 from govern.models.people import Person
-from govern.permissions import visible_decision_filter
+from govern.policy import visible_decision_filter
 from govern.services import followups as services
 from govern.views.unit_of_work import settle
 

@@ -9,7 +9,7 @@ never deleted; a meeting that will not take place is cancelled (status «avlyst�
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -23,10 +23,11 @@ from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
-from govern.permissions import can, visible_meeting_filter, visible_meetings_filter
+from govern.policy import can, visible_meeting_filter, visible_meetings_filter
 from govern.presentation import attachment_refs, treatment_texts
 from govern.services import invitations
 from govern.services import meetings as services
+from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import settle
 
 TAG = "Møter"
@@ -236,7 +237,7 @@ def create_meeting(slug: str, data: m.MeetingCreate):
         agenda_shared=data.agenda_shared,
     )
     meeting = services.plan_meeting(db.session, body, plan, current_user)
-    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
+    invitations.sync_invitations(db.session, meeting, **invitation_settings())
     settle()
     return meeting_detail(readable_meeting(meeting.id))
 
@@ -262,7 +263,7 @@ def update_meeting(meeting_id: int, data: m.MeetingUpdate):
         move_items_to=data.move_items_to,
     )
     services.update_meeting(db.session, meeting, edit, current_user)
-    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
+    invitations.sync_invitations(db.session, meeting, **invitation_settings())
     settle()
     return meeting_detail(readable_meeting(meeting_id))
 
@@ -291,7 +292,7 @@ def change_meeting_status(meeting_id: int, data: m.StatusChange):
         current_user,
         confirmed=data.approve_minutes,
     )
-    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
+    invitations.sync_invitations(db.session, meeting, **invitation_settings())
     settle()
     return meeting_detail(readable_meeting(meeting_id))
 

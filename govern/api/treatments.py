@@ -25,7 +25,7 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
-from govern.permissions import can, may_link, visible_treatment_filter
+from govern.policy import can, may_link, visible_treatment_filter
 from govern.services import agenda, change_outcomes, minutes, register
 from govern.services import cases as case_services
 from govern.services.cases import ExternalTreatmentInput

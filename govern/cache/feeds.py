@@ -64,16 +64,17 @@ def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
     was committed while it was read, so the rows it was built from are the fingerprinted ones.
     """
     base_url, cache = _base_url(), _event_cache()
+    mail_from = current_app.config.get("MAIL_FROM")
     if cache is None:
         sources = calendar_rows.calendar_sources(db.session, *where)
         return [
             (
                 calendar_rows.Fingerprint(s.meeting_id, s.first_date, s.updated_at, b""),
-                event_bytes(calendar_rows.calendar_snapshot(s), base_url),
+                event_bytes(calendar_rows.calendar_snapshot(s), base_url, mail_from=mail_from),
             )
             for s in sources
         ]
-    context = repr((base_url, current_app.config.get("MAIL_FROM"), date.today())).encode()
+    context = repr((base_url, mail_from, date.today())).encode()
     revision = committed_revision(db.engine)
     prints = calendar_rows.fingerprints(db.session, *where)
     keys = {p.meeting_id: sha256(p.digest + context).digest() for p in prints}
@@ -83,7 +84,9 @@ def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
         sources = calendar_rows.calendar_sources(db.session, Meeting.id.in_(missing))
         keep = committed_revision(db.engine) == revision
         for source in sources:
-            chunk = event_bytes(calendar_rows.calendar_snapshot(source), base_url)
+            chunk = event_bytes(
+                calendar_rows.calendar_snapshot(source), base_url, mail_from=mail_from
+            )
             chunks[source.meeting_id] = chunk
             if keep:
                 cache.put(keys[source.meeting_id], chunk)

@@ -1,6 +1,6 @@
 """Reader classes: readers who see the same page, so one rendering serves them all.
 
-A class is worked out from the permission rules (govern/permissions.py) for what a page
+A class is worked out from the permission rules (govern/policy.py) for what a page
 shows, never from who the reader is: a visitor, a logged-in reader with no role in the
 body (who sees what a visitor sees), a member of the body (agendas shared with members,
 minutes sent to them), its secretariat (everything, and the forms to run the meeting), an
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from govern.cache.pages import PageCache
 from govern.models.cases import Case, Treatment
 from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
-from govern.permissions import READER_ROLES, roles_in
+from govern.policy import READER_ROLES, roles_in
 
 VISITOR = ("visitor",)
 
@@ -77,7 +77,7 @@ def meeting_reader(
     `user`; `revision` is the page's, under which its facts are kept in `cache`.
 
     Whether a reader may read the meeting at all follows from the class and the meeting
-    (see permissions.can), so a part kept for a class was checked when it was built.
+    (see policy.can), so a part kept for a class was checked when it was built.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return VISITOR

@@ -53,21 +53,15 @@ def _organizer(meeting: Meeting, mail_from: str | None) -> icalendar.vCalAddress
             organizer = icalendar.vCalAddress(f"mailto:{person.email}")
             organizer.params["CN"] = _param(person.name)
             return organizer
-    sender = mail_from if mail_from is not None else _configured_sender()
+    sender = sender_address(mail_from)
     return icalendar.vCalAddress(f"mailto:{sender}") if sender else None
 
 
-def _configured_sender() -> str | None:
-    """MAIL_FROM from the app's configuration, when called inside the app."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        return None
-    sender = current_app.config.get("MAIL_FROM")
-    # "Fagrådet <post@example.no>" → the address only.
-    if sender and "<" in sender:
-        sender = sender.rsplit("<", 1)[1].rstrip(">").strip()
-    return sender or None
+def sender_address(mail_from: str | None) -> str | None:
+    """The address in a configured sender: "Fagrådet <post@example.no>" → "post@example.no"."""
+    if mail_from and "<" in mail_from:
+        mail_from = mail_from.rsplit("<", 1)[1].rstrip(">").strip()
+    return mail_from or None
 
 
 def _description(meeting: Meeting, number: int, base_url: str, days=None) -> str:

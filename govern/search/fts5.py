@@ -8,7 +8,7 @@ read are in the column `restricted` (index.public_decision): the public searches
 columns; a member or secretariat also searches `restricted` where the permissions let them.
 The terms stay out of the ranking queries, where bm25 would count every document holding a
 common term. `tests/services/test_search_access.py` checks all this against
-permissions.visible_treatment_filter and visible_decision_filter for every meeting state
+policy.visible_treatment_filter and visible_decision_filter for every meeting state
 and role.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
 from govern.models.meetings import MEETING_STATUSES, PUBLISHED_STATUSES
-from govern.permissions import READER_ROLES, _body_ids_with
+from govern.policy import READER_ROLES, body_ids_with, is_admin
 from govern.search.clauses import swap_columns
 from govern.search.index import FACETS, SQLITE_TABLE, SQLITE_TITLES, TEXTS, token
 from govern.search.text import Query
@@ -42,11 +42,11 @@ def access_terms(user) -> tuple[str, str | None] | None:
     """(hidden treatments, where restricted decisions may be read) for the user as FTS5
     expressions; None for an administrator, who sees everything. The mirror image of the
     permission filters."""
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_admin:
+    if is_admin(user):
         return None
     hidden = any_of("meeting_status", [s for s in MEETING_STATUSES if s not in PUBLISHED_STATUSES])
-    readers = _body_ids_with(user, READER_ROLES)
-    secretariat = _body_ids_with(user, {"sekretariat"})
+    readers = body_ids_with(user, READER_ROLES)
+    secretariat = body_ids_with(user, {"sekretariat"})
     see_treatment, see_decision = [], []
     if readers:
         see_treatment.append(f'({any_of("body_id", readers)} AND agenda_shared : "1")')

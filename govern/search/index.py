@@ -206,7 +206,7 @@ def _sqlite_facets(facets: dict) -> dict[str, str]:
 
 def public_decision(facets: dict) -> bool:
     """Whether anyone may read the decision: an external treatment's, or a published
-    meeting's with approved minutes (permissions.visible_decision_filter for the public)."""
+    meeting's with approved minutes (policy.visible_decision_filter for the public)."""
     if facets["meeting_id"] is None:
         return True
     return facets["meeting_status"] in PUBLISHED_STATUSES and facets["minutes_status"] == "godkjent"

@@ -1,6 +1,6 @@
 """The search on PostgreSQL: `search_documents`, filtered and hidden by its own columns.
 
-The permission filters (permissions.visible_treatment_filter, visible_decision_filter) and
+The permission filters (policy.visible_treatment_filter, visible_decision_filter) and
 the register's follow-up filter are reused as they are, rewritten onto the index's columns.
 
 Matches are taken newest first in windows of treatment ids, each sized from how dense the
@@ -34,7 +34,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
-from govern.permissions import visible_decision_filter, visible_treatment_filter
+from govern.policy import visible_decision_filter, visible_treatment_filter
 from govern.search.clauses import swap_columns
 from govern.search.index import PG_TABLE
 from govern.search.text import Query

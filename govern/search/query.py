@@ -22,7 +22,7 @@ from govern.models.bodies import Body
 from govern.models.cases import Treatment, TreatmentInput
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo, MemoSection
-from govern.permissions import can
+from govern.policy import can
 from govern.search import postgres
 from govern.search.fts5 import Fts5Search
 from govern.search.postgres import PgSearch

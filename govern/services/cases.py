@@ -304,7 +304,7 @@ def find_treatments(
 
     Newest first; the treatments of `exclude_case` are left out.
     """
-    from govern.permissions import visible_treatment_filter
+    from govern.policy import visible_treatment_filter
 
     text = " ".join((text or "").split())[:200]
     if not text:
@@ -353,7 +353,7 @@ def find_treatments(
 
 def continued_in(session: Session, user, case: Case) -> list[Case]:
     """The cases that continue this one and have a treatment the user may see."""
-    from govern.permissions import visible_treatment_filter
+    from govern.policy import visible_treatment_filter
 
     seen = (
         select(Treatment.case_id).outerjoin(Treatment.meeting).where(visible_treatment_filter(user))

@@ -63,11 +63,11 @@ def _uids(text: str) -> list[str]:
     return [uid for uid in (text or "").split() if uid]
 
 
-def _itip(meeting, method, attendee, base_url, cancelled_uids=None) -> bytes:
+def _itip(meeting, method, attendee, base_url, cancelled_uids=None, mail_from=None) -> bytes:
     # Imported here: the calendar builders import presentation, which is heavier at start-up.
     from govern.exports.calendar import build_itip
 
-    return build_itip(meeting, method, attendee, base_url, cancelled_uids)
+    return build_itip(meeting, method, attendee, base_url, cancelled_uids, mail_from=mail_from)
 
 
 def _heading(meeting: Meeting) -> str:
@@ -95,7 +95,13 @@ def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: boo
 
 
 def _request(
-    session: Session, meeting: Meeting, person: Person, role: str, base_url: str, changed: bool
+    session: Session,
+    meeting: Meeting,
+    person: Person,
+    role: str,
+    base_url: str,
+    changed: bool,
+    mail_from: str | None,
 ) -> OutgoingMail:
     attendee = Attendee(person.name, person.email, role)
     if changed:
@@ -110,7 +116,7 @@ def _request(
         person.name,
         subject,
         _text(meeting, person.name, opening, base_url),
-        _itip(meeting, "REQUEST", attendee, base_url),
+        _itip(meeting, "REQUEST", attendee, base_url, mail_from=mail_from),
         "REQUEST",
         meeting_id=meeting.id,
     )
@@ -123,6 +129,7 @@ def _cancel(
     base_url: str,
     uids: list[str] | None,
     reason: str,
+    mail_from: str | None,
 ) -> OutgoingMail:
     """CANCEL the given day UIDs (None: the whole meeting) for one invited person."""
     person = invitation.person
@@ -155,14 +162,19 @@ def _cancel(
         person.name,
         subject,
         _text(meeting, person.name, opening, base_url, details),
-        _itip(meeting, "CANCEL", attendee, base_url, uids),
+        _itip(meeting, "CANCEL", attendee, base_url, uids, mail_from),
         "CANCEL",
         meeting_id=meeting.id,
     )
 
 
-def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[OutgoingMail]:
+def sync_invitations(
+    session: Session, meeting: Meeting, base_url: str, *, mail_from: str | None = None
+) -> list[OutgoingMail]:
     """Queue what each person must be sent so their calendar matches the meeting.
+
+    `mail_from` is the configured sender, the calendar's organizer when the body's
+    secretariat has no e-mail address (the caller passes it from the configuration).
 
     Called when the innkalling is sent and after every later change to the meeting or to
     the body's members: REQUEST to whoever has not had the current SEQUENCE and days,
@@ -182,7 +194,7 @@ def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[
     if meeting.status == "avlyst":
         for row in rows:
             if row.status == "invited":
-                queued.append(_cancel(session, meeting, row, base_url, None, "avlyst"))
+                queued.append(_cancel(session, meeting, row, base_url, None, "avlyst", mail_from))
                 row.status, row.sequence = "cancelled", sequence
         session.flush()
         return queued
@@ -191,25 +203,39 @@ def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[
     wanted_ids = {person.id for person in wanted}
     for row in rows:
         if row.status == "invited" and row.person_id not in wanted_ids:
-            queued.append(_cancel(session, meeting, row, base_url, _uids(row.day_uids), "removed"))
+            queued.append(
+                _cancel(session, meeting, row, base_url, _uids(row.day_uids), "removed", mail_from)
+            )
             row.status, row.sequence = "cancelled", sequence
     for person, role in wanted.items():
         row = invitations.get(person.id)
         if row is None or row.status == "cancelled":
-            queued.append(_request(session, meeting, person, role, base_url, changed=False))
+            queued.append(
+                _request(
+                    session, meeting, person, role, base_url, changed=False, mail_from=mail_from
+                )
+            )
         elif row.address != person.email:
             # The old address's calendar drops the meeting; the new one gets it whole.
             sent = _uids(row.day_uids)
-            queued.append(_cancel(session, meeting, row, base_url, sent, "address"))
-            queued.append(_request(session, meeting, person, role, base_url, changed=False))
+            queued.append(_cancel(session, meeting, row, base_url, sent, "address", mail_from))
+            queued.append(
+                _request(
+                    session, meeting, person, role, base_url, changed=False, mail_from=mail_from
+                )
+            )
         else:
             sent_uids = _uids(row.day_uids)
             removed = [uid for uid in sent_uids if uid not in current_uids]
             added = [uid for uid in current_uids if uid not in sent_uids]
             if removed:
-                queued.append(_cancel(session, meeting, row, base_url, removed, "days"))
+                queued.append(_cancel(session, meeting, row, base_url, removed, "days", mail_from))
             if added or row.sequence < sequence:
-                queued.append(_request(session, meeting, person, role, base_url, changed=True))
+                queued.append(
+                    _request(
+                        session, meeting, person, role, base_url, changed=True, mail_from=mail_from
+                    )
+                )
             elif not removed:
                 continue
         if row is None:
@@ -222,7 +248,12 @@ def sync_invitations(session: Session, meeting: Meeting, base_url: str) -> list[
 
 
 def sync_body_invitations(
-    session: Session, body: Body, base_url: str, today: date | None = None
+    session: Session,
+    body: Body,
+    base_url: str,
+    today: date | None = None,
+    *,
+    mail_from: str | None = None,
 ) -> list[OutgoingMail]:
     """After a change of members: bring the invitations of the body's coming meetings up
     to date (a member added gets the invitation, one removed gets a CANCEL)."""
@@ -238,7 +269,7 @@ def sync_body_invitations(
     )
     queued = []
     for meeting in coming:
-        queued += sync_invitations(session, meeting, base_url)
+        queued += sync_invitations(session, meeting, base_url, mail_from=mail_from)
     return queued
 
 

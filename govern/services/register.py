@@ -13,7 +13,7 @@ from govern.models.cases import SAKSTYPER, Treatment
 from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowUp
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.models.people import Person
-from govern.permissions import visible_decision_filter
+from govern.policy import visible_decision_filter
 
 #: Follow-up filter values beyond the four statuses: overdue, and no follow-up at all.
 OVERDUE = "forfalt"

@@ -10,8 +10,8 @@ from govern.extensions import db
 from govern.forms.admin import AccountForm
 from govern.models.accounts import User
 from govern.models.people import Person
-from govern.permissions import require
 from govern.services import accounts, audit
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt, settle
 
 bp = Blueprint("admin", __name__, template_folder="../../templates")

@@ -20,8 +20,8 @@ from govern.extensions import db
 from govern.forms.attachments import AttachmentFileForm, AttachmentForm
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
-from govern.permissions import require
 from govern.services import attachments
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 from govern.views.uploads import (
     keep_or_remove,

@@ -11,9 +11,9 @@ from flask_login import current_user, login_user, logout_user
 from govern.extensions import db
 from govern.forms.auth import ChangePasswordForm, LoginForm, SetPasswordForm
 from govern.models.base import utcnow
-from govern.permissions import NeedLogin
 from govern.services import accounts, login_limits
 from govern.services.errors import GovernError
+from govern.views.guard import require_login
 from govern.views.unit_of_work import attempt, checkpoint, settle
 
 bp = Blueprint("auth", __name__, template_folder="../../templates")
@@ -113,8 +113,7 @@ def set_password(token: str):
 @bp.route("/profile/password", methods=["GET", "POST"])
 def change_password():
     """A new password for the logged-in person: this session goes on, every other one ends."""
-    if not current_user.is_authenticated:
-        raise NeedLogin()
+    require_login()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()

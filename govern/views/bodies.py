@@ -11,7 +11,7 @@ from govern import queries
 from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
-from govern.permissions import can, visible_meeting_filter
+from govern.policy import can, visible_meeting_filter
 from govern.services import followups, reminders
 from govern.views.cycles import wheel_url
 

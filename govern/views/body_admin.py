@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -27,10 +27,11 @@ from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import MINUTES_APPROVAL_LABELS, ROLE_ORDER, Body, Membership
 from govern.models.people import Person
-from govern.permissions import require
 from govern.services import bodies, invitations
 from govern.services.bodies import DEPUTISED_ROLES, period_text
 from govern.timeutil import clock, local, short_date
+from govern.views.guard import require
+from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("body_admin", __name__, template_folder="../../templates")
@@ -64,7 +65,7 @@ def _inviting(body: Body, work: Callable[[], Any]) -> Callable[[], Any]:
         result = work()
         db.session.flush()
         db.session.expire(body, ["memberships"])
-        invitations.sync_body_invitations(db.session, body, current_app.config["BASE_URL"])
+        invitations.sync_body_invitations(db.session, body, **invitation_settings())
         return result
 
     return run

@@ -26,9 +26,10 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
-from govern.permissions import NeedLogin, can, require, visible_meeting_filter
+from govern.policy import can, visible_meeting_filter
 from govern.services import api_tokens
 from govern.services import cycles as cycle_service
+from govern.views.guard import require, require_login
 from govern.views.unit_of_work import attempt, settle
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
@@ -103,8 +104,7 @@ def person_feed(feed_token: str):
 
 
 def _logged_in_person() -> Person:
-    if not current_user.is_authenticated:
-        raise NeedLogin()
+    require_login()
     return current_user.person
 
 

@@ -14,9 +14,10 @@ from govern.forms.cases import NONE, ExternalTreatmentForm, FindTreatmentForm
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
-from govern.permissions import may_link, require, visible_treatments
+from govern.policy import may_link, visible_treatments
 from govern.services import cases as case_service
 from govern.services import change_outcomes
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("cases", __name__, template_folder="../../templates")

@@ -15,10 +15,10 @@ from govern.forms.cycles import NONE, WHEN_PAIRS, CycleForm, EntryForm
 from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry
 from govern.models.people import Person
-from govern.permissions import require
 from govern.services import cycles
 from govern.services.cycle_plan import when_text
 from govern.views.cycles import wheel_url
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("cycle_admin", __name__, template_folder="../../templates")

@@ -24,10 +24,11 @@ from govern.exports.arshjul import build_arshjul
 from govern.exports.docx_common import safe_filename
 from govern.extensions import db
 from govern.models.cycles import Cycle
-from govern.permissions import can, require
+from govern.policy import can
 from govern.services import cycles as cycle_service
 from govern.services.errors import GovernError
 from govern.views.documents import send_document
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 from govern.wheel import Row, build_wheel, year_rows
 

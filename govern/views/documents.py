@@ -21,9 +21,10 @@ from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
 from govern.exports.referat import build_referat
 from govern.extensions import db
 from govern.models.cases import Treatment
-from govern.permissions import can, require, visible_treatments
+from govern.policy import can, visible_treatments
 from govern.presentation import earlier_treatments, history_rows
 from govern.services.attachments import stored_path
+from govern.views.guard import require
 from govern.views.pack_files import meeting_pack_file
 
 bp = Blueprint("documents", __name__, template_folder="../../templates")

@@ -9,7 +9,6 @@ from datetime import time
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -32,9 +31,11 @@ from govern.extensions import db
 from govern.forms.base import set_submitted
 from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
 from govern.models.meetings import Meeting
-from govern.permissions import can, require
+from govern.policy import can
 from govern.services import change_outcomes, invitations, meetings, minutes
 from govern.timeutil import weekday_date
+from govern.views.guard import require
+from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
@@ -140,7 +141,7 @@ def edit_meeting(meeting_id: int):
 
 def _update_meeting(meeting: Meeting, form: MeetingEditForm) -> None:
     meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
-    invitations.sync_invitations(db.session, meeting, current_app.config["BASE_URL"])
+    invitations.sync_invitations(db.session, meeting, **invitation_settings())
 
 
 def _meeting_page(form: MeetingEditForm, meeting: Meeting):
@@ -183,9 +184,7 @@ def change_status(meeting_id: int):
         approved = meetings.change_status(
             db.session, meeting, status, form.version.data, current_user, confirmed=form.confirmed
         )
-        return approved, invitations.sync_invitations(
-            db.session, meeting, current_app.config["BASE_URL"]
-        )
+        return approved, invitations.sync_invitations(db.session, meeting, **invitation_settings())
 
     done = attempt(work, what=STALE_WHAT)
     if done.ok:

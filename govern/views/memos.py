@@ -11,8 +11,8 @@ from govern.forms.base import reset_version
 from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
 from govern.models.cases import Treatment
 from govern.models.memos import FIXED_SECTIONS
-from govern.permissions import require
 from govern.services import memos
+from govern.views.guard import require
 from govern.views.minutes import treatment_or_404, when
 from govern.views.unit_of_work import attempt
 from govern.views.uploads import keep_or_remove, read_upload, remove_when_committed, upload_dir

@@ -28,10 +28,10 @@ from govern.models.meetings import Meeting
 from govern.models.memos import Memo
 from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
-from govern.permissions import require
 from govern.presentation import MEMBER_ROLES
 from govern.services import attendance, change_outcomes, minutes
 from govern.timeutil import clock, local, short_date
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("minutes", __name__, template_folder="../../templates")

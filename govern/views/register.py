@@ -15,8 +15,9 @@ from govern.extensions import db
 from govern.forms.followups import FollowUpForm
 from govern.models.cases import SAKSTYPER, Treatment
 from govern.models.people import Organisation, Person
-from govern.permissions import can, require
+from govern.policy import can
 from govern.services import audit, followups, register
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("register", __name__, template_folder="../../templates")

@@ -11,10 +11,10 @@ from flask_login import current_user
 from govern import queries
 from govern.extensions import db
 from govern.models.bodies import Body
-from govern.permissions import require
 from govern.services import rollover
 from govern.services.meetings import DayInput
 from govern.views.cycles import wheel_url
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 bp = Blueprint("rollover", __name__, template_folder="../../templates")

@@ -2,7 +2,7 @@
 
 The index keeps the meeting's state beside the text and hides by it on its own (on SQLite as
 FTS5 terms written for the search, on PostgreSQL the permission filters rewritten onto its
-columns); here both are held against permissions.visible_treatment_filter and
+columns); here both are held against policy.visible_treatment_filter and
 visible_decision_filter over the models, which the register and the API use.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from govern.extensions import db
 from govern.models.cases import Treatment
 from govern.models.meetings import MEETING_STATUSES, MINUTES_STATUSES, Meeting
-from govern.permissions import visible_decision_filter, visible_treatment_filter
+from govern.policy import visible_decision_filter, visible_treatment_filter
 from govern.search.query import search_page
 from govern.search.text import parse_query
 from govern.services import accounts, bodies

@@ -13,7 +13,6 @@ from govern.extensions import db
 from govern.forms.changes import AreaForm, BudgetForm, PrioritiseForm, ReleaseForm
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.models.meetings import Meeting
-from govern.permissions import require
 from govern.services import change_decisions as decisions
 from govern.services import changes
 from govern.timeutil import short_moment
@@ -27,6 +26,7 @@ from govern.views.changes.common import (
     require_member,
     visible_events,
 )
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 # -- product area ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,9 +12,11 @@ from govern.extensions import db
 from govern.forms.base import choices
 from govern.models.bodies import Body
 from govern.models.meetings import Meeting
-from govern.permissions import READER_ROLES, NeedLogin, can, roles_in
+from govern.policy import is_body_reader
+from govern.policy import visible_events as policy_visible_events
 from govern.services import change_decisions as decisions
 from govern.services import changes
+from govern.views.guard import require_body_reader
 
 bp = Blueprint("changes", __name__, template_folder="../../../templates")
 
@@ -24,27 +28,17 @@ def body_or_404(slug: str) -> Body:
 @bp.app_template_global()
 def may_read_changes(body: Body) -> bool:
     """Members of the endringsråd (and admins) read its product area and change requests."""
-    return can(current_user, "prepare", body) or bool(roles_in(current_user, body) & READER_ROLES)
+    return is_body_reader(current_user, body, on=date.today())
 
 
 def require_member(body: Body) -> None:
     """Members of the body (and admins) read its product area; others are refused."""
-    if may_read_changes(body):
-        return
-    if not current_user.is_authenticated:
-        raise NeedLogin()
-    abort(403)
+    require_body_reader(body)
 
 
 def visible_events(request) -> list:
-    """The request's history as the reader may see it: what a meeting decided shows once
-    the reader may read that meeting's minutes."""
-    return [
-        e
-        for e in request.events
-        if not (e.from_meeting and e.treatment.meeting is not None)
-        or can(current_user, "read_minutes", e.treatment.meeting)
-    ]
+    """The request's history as the reader may see it (policy.visible_events)."""
+    return policy_visible_events(current_user, request.events, on=date.today())
 
 
 def area_or_404(body: Body):

@@ -11,7 +11,6 @@ from govern.forms.base import choices
 from govern.forms.changes import NONE, EscalateForm, OutcomeForm, RequestForm, StatusForm
 from govern.models.changes import ChangeRequest
 from govern.models.people import Organisation
-from govern.permissions import require
 from govern.services import change_decisions as decisions
 from govern.services import change_outcomes, changes
 from govern.views.changes.common import (
@@ -24,6 +23,7 @@ from govern.views.changes.common import (
     require_member,
     visible_events,
 )
+from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
 

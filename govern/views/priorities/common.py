@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.priorities import PrioritisationRound
-from govern.permissions import require
+from govern.views.guard import require
 
 bp = Blueprint("priorities", __name__, template_folder="../../../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,11 +14,11 @@ from govern.forms.priorities import (
     score_grid_form,
 )
 from govern.models.priorities import CRITERIA, CRITERION_LABELS, Measure, PriorityQuestion
-from govern.permissions import require
 from govern.services import priorities, priority_questions
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participant_entry
 from govern.services.priority_scoring import PHASE_NAMES
+from govern.views.guard import require
 from govern.views.priorities.common import bp, round_or_404
 from govern.views.unit_of_work import attempt
 

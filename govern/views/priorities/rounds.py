@@ -22,7 +22,7 @@ from govern.forms.priorities import (
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
-from govern.permissions import can, require
+from govern.policy import can
 from govern.services import priorities
 from govern.services.attachments import UploadInput, add_attachment
 from govern.services.priority_decisions import write_ranking
@@ -30,6 +30,7 @@ from govern.services.priority_import import score_template
 from govern.services.priority_participants import participants
 from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
+from govern.views.guard import require
 from govern.views.priorities.common import XLSX, body_or_404, bp, round_or_404
 from govern.views.unit_of_work import attempt
 from govern.views.uploads import keep_or_remove, meeting_total_limit, upload_dir
