@@ -66,7 +66,7 @@ def add_ten_years(session) -> str:
                 session, body, meetings.MeetingInput(days=days, location="Oslo", status="innkalt")
             )
             for c in range(6):
-                agenda.put_case_on_agenda(
+                agenda.add_case_item(
                     session,
                     meeting,
                     agenda.CaseItemInput(sakstype="Drøfting", title=f"Sak {c + 1} i {year}"),

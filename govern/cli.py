@@ -148,7 +148,9 @@ def send_mail_command(limit: int) -> None:
     from govern.services.mail import MailServerUnreachable, send_queued
 
     try:
-        sent, failed = send_queued(db.session, current_app.config, limit=limit)
+        sent, failed = send_queued(
+            db.session, current_app.config, limit=limit, commit=db.session.commit
+        )
     except MailServerUnreachable as error:
         raise CommandError(
             f"Fikk ikke kontakt med e-posttjeneren ({error.reason}). Sendt: 0, feilet: "

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from govern.services.cycle_plan import STATUS_LABELS, due_text, time_text
+from govern.domain.cycle_plan import STATUS_LABELS, due_text, time_text
 from govern.timeutil import MONTHS, date_span, local, long_date, short_date
 
 SIZE = 600

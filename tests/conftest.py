@@ -24,7 +24,7 @@ from govern import create_app
 from govern.config import normalise_database_url
 from govern.extensions import db
 from govern.models import Body, Person
-from govern.services import agenda, bodies, meetings
+from govern.services import agenda, bodies, meetings, people
 from tests import snapshots
 
 #: The xdist worker ("gw0", "gw1", ...), or "" without xdist.
@@ -226,7 +226,7 @@ def make_body(slug: str = "fagradet", short_name: str = "Fagrådet", **kw) -> Bo
 
 
 def make_person(name: str, organisation: str | None = "Helsedirektoratet", email=None) -> Person:
-    return bodies.create_person(db.session, bodies.PersonInput(name, organisation, email))
+    return people.create_person(db.session, people.PersonInput(name, organisation, email))
 
 
 def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
@@ -237,9 +237,12 @@ def make_meeting(body: Body, *days: date, start=time(10), end=time(16), **kw):
     return meetings.schedule_meeting(db.session, body, data)
 
 
-def add_case(meeting, title: str, sakstype: str = "Drøfting", **kw):
+def add_case(meeting, title: str | None, sakstype: str = "Drøfting", *, case=None, **kw):
+    """A case item at the end of the agenda (a new case, or `case`), built as a record with
+    no audit line, also in a meeting made with its minutes already approved;
+    agenda.add_case_item is the service that checks the rules."""
     data = agenda.CaseItemInput(sakstype=sakstype, title=title, **kw)
-    return agenda.put_case_on_agenda(db.session, meeting, data)
+    return agenda._new_case_item(db.session, meeting, data, case)
 
 
 # -- a real SMTP server on loopback ----------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import g, request
 from govern.api.errors import need_token
 from govern.extensions import db
 from govern.services.api_tokens import authenticate_token
+from govern.views.unit_of_work import checkpoint
 
 
 def load_token_user() -> None:
@@ -26,6 +27,8 @@ def load_token_user() -> None:
     if scheme.lower() != "bearer" or not secret.strip():
         raise need_token("Bruk Authorization: Bearer <API-nøkkel>.")
     user = authenticate_token(db.session, secret.strip())
+    if db.session.dirty:  # the token's last use, kept even when the request only reads
+        checkpoint()
     if user is None:
         raise need_token("API-nøkkelen er ukjent eller trukket tilbake.")
     g._login_user = user

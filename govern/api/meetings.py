@@ -25,8 +25,7 @@ from govern.models.bodies import Body
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.policy import can, visible_meeting_filter, visible_meetings_filter
 from govern.presentation import attachment_refs, treatment_texts
-from govern.services import invitations
-from govern.services import meetings as services
+from govern.services import invitations, meeting_plans, meeting_status
 from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import settle
 
@@ -206,9 +205,9 @@ def get_meeting(meeting_id: int):
     return meeting_detail(readable_meeting(meeting_id))
 
 
-def _rows(days) -> tuple[services.DayRow, ...]:
+def _rows(days) -> tuple[meeting_plans.DayRow, ...]:
     return tuple(
-        services.DayRow(date=d.date, start=d.start, end=d.end, day_id=getattr(d, "id", None))
+        meeting_plans.DayRow(date=d.date, start=d.start, end=d.end, day_id=getattr(d, "id", None))
         for d in days
     )
 
@@ -230,13 +229,13 @@ def create_meeting(slug: str, data: m.MeetingCreate):
     require_api("prepare", body)
     if body.external:
         raise ApiProblem(409, f"{body.short_name} er et eksternt organ; møtene føres ikke her.")
-    plan = services.PlanInput(
+    plan = meeting_plans.PlanInput(
         days=_rows(data.days),
         location=data.location,
         status=data.status,
         agenda_shared=data.agenda_shared,
     )
-    meeting = services.plan_meeting(db.session, body, plan, current_user)
+    meeting = meeting_plans.plan_meeting(db.session, body, plan, current_user)
     invitations.sync_invitations(db.session, meeting, **invitation_settings())
     settle()
     return meeting_detail(readable_meeting(meeting.id))
@@ -255,14 +254,14 @@ def update_meeting(meeting_id: int, data: m.MeetingUpdate):
     """`version` som lest, ellers 409. En dag som fjernes og har punkter, krever
     `move_items_to`. Endrede tider sendes som oppdaterte kalenderinvitasjoner."""
     meeting = prepared_meeting(meeting_id)
-    edit = services.MeetingEdit(
+    edit = meeting_plans.MeetingEdit(
         days=_rows(data.days),
         version=data.version,
         location=data.location,
         agenda_shared=data.agenda_shared,
         move_items_to=data.move_items_to,
     )
-    services.update_meeting(db.session, meeting, edit, current_user)
+    meeting_plans.update_meeting(db.session, meeting, edit, current_user)
     invitations.sync_invitations(db.session, meeting, **invitation_settings())
     settle()
     return meeting_detail(readable_meeting(meeting_id))
@@ -284,7 +283,7 @@ def change_meeting_status(meeting_id: int, data: m.StatusChange):
     godkjenningssaken har et vedtak som godkjenner, godkjennes og låses det forrige referatet
     når møtet merkes som gjennomført. Det må bekreftes med `approve_minutes: true` (ellers 409)."""
     meeting = prepared_meeting(meeting_id)
-    services.change_status(
+    meeting_status.change_status(
         db.session,
         meeting,
         data.status,

@@ -13,7 +13,7 @@ from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Membership
-from govern.services import bodies as services
+from govern.services import memberships
 from govern.views.unit_of_work import settle
 
 TAG = "Medlemskap"
@@ -70,8 +70,8 @@ def create_membership(slug: str, data: s.MembershipCreate):
     """For organets sekretariat og administratorer. Personen må være registrert (se /people)."""
     body = body_or_404(slug)
     require_api("prepare", body)
-    membership = services.add_member(
-        db.session, current_user, body, services.MemberInput(**data.model_dump())
+    membership = memberships.add_member(
+        db.session, current_user, body, memberships.MemberInput(**data.model_dump())
     )
     settle()
     return membership_out(membership)
@@ -90,8 +90,8 @@ def update_membership(membership_id: int, data: s.MembershipUpdate):
     """Rolle, periode og hvem en vara stiller for."""
     membership = get_or_404(Membership, membership_id, "Medlemskapet")
     require_api("prepare", membership.body)
-    services.update_membership(
-        db.session, current_user, membership, services.MembershipUpdate(**data.model_dump())
+    memberships.update_membership(
+        db.session, current_user, membership, memberships.MembershipUpdate(**data.model_dump())
     )
     settle()
     return membership_out(membership)
@@ -109,6 +109,6 @@ def end_membership(membership_id: int):
     """Avslutter medlemskapet med dagen i dag som siste dag (historikken beholdes)."""
     membership = get_or_404(Membership, membership_id, "Medlemskapet")
     require_api("prepare", membership.body)
-    services.end_membership(db.session, current_user, membership, date.today())
+    memberships.end_membership(db.session, current_user, membership, date.today())
     settle()
     return membership_out(membership)

@@ -13,8 +13,7 @@ from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.people import Organisation, Person
-from govern.services import audit
-from govern.services import bodies as services
+from govern.services import audit, people
 from govern.services.edits import update_person as update_person_service
 from govern.views.unit_of_work import settle
 
@@ -74,7 +73,7 @@ def get_person(person_id: int):
 def create_person(data: s.PersonCreate):
     """Bare for administratorer."""
     require_api("admin")
-    person = services.create_person(db.session, services.PersonInput(**data.model_dump()))
+    person = people.create_person(db.session, people.PersonInput(**data.model_dump()))
     audit.record(
         db.session, current_user, "person.create", person, f"{person.label} ble registrert"
     )
@@ -95,8 +94,6 @@ def update_person(person_id: int, data: s.PersonUpdate):
     """Bare for administratorer: navn, organisasjon og e-post."""
     person = get_or_404(Person, person_id, "Personen")
     require_api("admin")
-    update_person_service(
-        db.session, current_user, person, services.PersonInput(**data.model_dump())
-    )
+    update_person_service(db.session, current_user, person, people.PersonInput(**data.model_dump()))
     settle()
     return person_out(person)

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 
+from govern.domain.cycle_plan import Occurrence
 from govern.exports.ical_fold import component_bytes
-from govern.services.cycle_plan import Occurrence
 from govern.text_rules import export_text
 
 #: DTSTAMP when nothing was done to a deadline yet: fixed, so the same plan gives the same bytes.

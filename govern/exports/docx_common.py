@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from govern.exports import docx_template as styles
+from govern.exports import docx_styles as styles
 from govern.exports.docx_package import clean, run, skeleton
 from govern.presentation import paragraphs
 

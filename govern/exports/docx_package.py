@@ -23,7 +23,7 @@ from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from govern.exports import docx_template as styles
+from govern.exports import docx_styles as styles
 from govern.exports.zipfiles import Entry, deflated, write_zip
 from govern.text_rules import export_text
 from govern.timeutil import local

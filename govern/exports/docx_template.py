@@ -9,32 +9,30 @@ missing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt, RGBColor
 
-TEMPLATE_PATH = Path(__file__).with_name("govern-mal.docx")
-#: The template's own date (its core properties and zip entries), so rebuilding it is stable.
-TEMPLATE_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+from govern.exports.docx_package import save_package
+from govern.exports.docx_styles import (
+    ACCENT,
+    BULLET,
+    FACTS_TABLE,
+    FOOTER,
+    HEADER,
+    HEADING_1,
+    HEADING_2,
+    HEADING_3,
+    RULE,
+    SHADE,
+    TABLE,
+    TEMPLATE_DATE,
+    TEMPLATE_PATH,
+)
 
-#: Styles the documents use (Word's built-in names, plus two table styles of govern's own).
-HEADING_1 = "Heading 1"
-HEADING_2 = "Heading 2"
-HEADING_3 = "Heading 3"
-BULLET = "List Bullet"
-TABLE = "Govern tabell"
-FACTS_TABLE = "Govern faktatabell"
-HEADER = "Header"
-FOOTER = "Footer"
-
-ACCENT = RGBColor(0x1F, 0x38, 0x64)
-RULE = "8EAADB"
-SHADE = "DCE6F2"
+__all__ = ["TEMPLATE_PATH", "make_template"]
 
 
 def _table_style(
@@ -122,6 +120,4 @@ def make_template() -> bytes:
     core.author = core.last_modified_by = "govern"
     core.title = "govern – mal for dokumenter"
     core.created = core.modified = TEMPLATE_DATE
-    from govern.exports.docx_package import save_package
-
     return save_package(doc, TEMPLATE_DATE)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.domain.exchange_format import FORMAT, SINGLE_LINE
 from govern.exports.exchange_changes import build_product_areas
 from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
@@ -18,7 +19,6 @@ from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo
 from govern.models.people import Organisation, Person
 from govern.presentation import attachment_refs, treatment_texts
-from govern.services.exchange import FORMAT, SINGLE_LINE
 from govern.text_rules import export_text, has_line_break, one_line
 
 

@@ -13,10 +13,10 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from govern.domain.priority_scoring import CRITERIA, Ranked, Result, points_text
 from govern.exports.docx_common import TWIPS_PER_CM, WordDocument
 from govern.exports.docx_package import run
 from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
-from govern.services.priority_scoring import CRITERIA, Ranked, Result, points_text
 
 RESULT_COLUMNS = (1.1, 6.5, 2.6, 2.2, 1.8, 2.4)
 #: The bar chart: code, 60 half-point steps over 12 cm, the total.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from govern.domain.register import RegisterRow
 from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text, xlsx_row
-from govern.services.register import RegisterRow
 
 HEADERS = (
     "Saksnummer",

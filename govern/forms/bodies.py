@@ -24,7 +24,8 @@ from govern.models.bodies import (
     Body,
     Membership,
 )
-from govern.services.bodies import BodyInput, BodyUpdate, MemberInput, MembershipUpdate
+from govern.services.bodies import BodyInput, BodyUpdate
+from govern.services.memberships import MemberInput, MembershipUpdate
 
 #: The value of "nothing chosen" in the selects that refer to a body or a person by id.
 #: Those selects get their (id, label) choices in the view, as the account form does.

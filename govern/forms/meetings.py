@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from govern.forms.base import GovernForm, version_field
-from govern.services import meetings
+from govern.services import meeting_plans
 
 #: Browsers send 10:00; people who type may write 10.00.
 TIME_FORMATS = ["%H:%M", "%H.%M"]
@@ -42,9 +42,9 @@ class DayRowForm(Form):
     start = time_field("Start")
     end = time_field("Slutt")
 
-    def to_row(self) -> meetings.DayRow:
+    def to_row(self) -> meeting_plans.DayRow:
         day_id = self.day_id.data or ""
-        return meetings.DayRow(
+        return meeting_plans.DayRow(
             date=self.date.data,
             start=self.start.data,
             end=self.end.data,
@@ -62,8 +62,8 @@ class MeetingForm(GovernForm):
     days = FieldList(FormField(DayRowForm), min_entries=MAX_DAYS, max_entries=MAX_DAYS)
     agenda_shared = BooleanField("Del dagsorden med medlemmene")
 
-    def to_input(self) -> meetings.PlanInput:
-        return meetings.PlanInput(
+    def to_input(self) -> meeting_plans.PlanInput:
+        return meeting_plans.PlanInput(
             days=tuple(row.form.to_row() for row in self.days),
             location=self.location.data or "",
             status=self.status.data,
@@ -82,12 +82,12 @@ class MeetingEditForm(GovernForm):
     )
     version = version_field()
 
-    def to_input(self) -> meetings.MeetingEdit:
+    def to_input(self) -> meeting_plans.MeetingEdit:
         try:
             target = date.fromisoformat(self.move_items_to.data or "")
         except ValueError:
             target = None
-        return meetings.MeetingEdit(
+        return meeting_plans.MeetingEdit(
             days=tuple(row.form.to_row() for row in self.days),
             version=self.version.data,
             location=self.location.data or "",

@@ -19,7 +19,8 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from govern.forms.base import GovernForm, choices, version_field
 from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
-from govern.services.minutes import CorrectionInput, MinutesInput, split_inputs
+from govern.services.minutes import MinutesInput, split_inputs
+from govern.services.minutes_corrections import CorrectionInput
 
 #: "Not recorded" is an empty status: the person gets no attendance row.
 STATUS_CHOICES = [

@@ -12,12 +12,12 @@ from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
+from govern.domain.priority_scoring import PHASE_NAMES
 from govern.forms.base import GovernForm, choices, show_refusal
 from govern.models.priorities import CRITERIA, CRITERION_LABELS
 from govern.services.errors import GovernError
 from govern.services.priorities import MeasureInput, RoundInput, parse_value
 from govern.services.priority_questions import TEXT_LIMIT, QuestionInput
-from govern.services.priority_scoring import PHASE_NAMES
 
 #: The value of "nobody chosen" in the select of members.
 NONE = 0

@@ -3,7 +3,7 @@
 A cycle belongs to a body (its meeting-relative deadlines follow that body's meetings) or is
 shared (the national planning cycle). Its entries say *when* in one of five ways (WHEN_KINDS).
 A year's plan is computed from the entries and the body's meetings each time it is shown
-(govern.services.cycle_plan), so a moved meeting moves its deadlines at once; what is kept
+(govern.domain.cycle_plan), so a moved meeting moves its deadlines at once; what is kept
 is only what people did: a DeadlineMark per occurrence (done, and who; reminder sent).
 """
 

@@ -2,7 +2,7 @@
 
 A round belongs to a body. Measures pass two entry gates (fits the goals; maturity phase 2–4
 of five) before participants score them 0–10 on the questions under three equally weighted
-criteria. The arithmetic lives in govern.services.priority_scoring.
+criteria. The arithmetic lives in govern.domain.priority_scoring.
 """
 
 from __future__ import annotations

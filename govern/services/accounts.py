@@ -15,8 +15,8 @@ from govern.models.accounts import PasswordToken, User
 from govern.models.base import utcnow
 from govern.models.people import Person
 from govern.services import audit, login_limits
-from govern.services.bodies import EMAIL_RE
 from govern.services.errors import Conflict, GovernError, InvalidInput
+from govern.services.people import EMAIL_RE
 
 HASHER = PasswordHasher()
 #: Failed logins in a row before the account is locked for LOCK_TIME (see login_limits).

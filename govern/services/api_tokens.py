@@ -63,7 +63,10 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
 
 
 def authenticate_token(session: Session, secret: str, now: datetime | None = None) -> User | None:
-    """The active user behind a token, or None for an unknown, revoked or inactive one."""
+    """The active user behind a token, or None for an unknown, revoked or inactive one.
+
+    Marks the token's last use (at most once a minute) without flushing: the caller commits
+    it, also when the request only reads."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
@@ -72,5 +75,4 @@ def authenticate_token(session: Session, secret: str, now: datetime | None = Non
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
         token.last_used_at = now
-        session.commit()
     return token.user

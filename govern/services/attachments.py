@@ -26,8 +26,9 @@ from govern.models.base import utcnow
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.services import audit
-from govern.services.agenda import add_attachment_reference, lock_meeting
+from govern.services.attachment_numbers import add_attachment_reference
 from govern.services.errors import Conflict, InvalidInput
+from govern.services.meeting_lock import lock_meeting
 from govern.services.meetings import previous_meeting
 from govern.services.minutes import ensure_minutes_open
 from govern.timeutil import date_span

@@ -18,7 +18,8 @@ from govern.presentation import active_members
 from govern.services import audit
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.minutes import ensure_minutes_open, new_revision
+from govern.services.minutes import ensure_minutes_open
+from govern.services.minutes_corrections import new_revision
 
 #: How a status reads in the audit log and on the attendance page.
 STATUS_LABELS = {"present": "til stede", "absent": "ikke til stede", "deputy": "stedfortreder"}

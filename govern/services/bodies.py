@@ -1,12 +1,14 @@
-"""Organisations, people, bodies and memberships."""
+"""Bodies: registering them, their details and whom they escalate to.
+
+People are in services.people, memberships in services.memberships.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,24 +17,13 @@ from govern.models.bodies import (
     BODY_KINDS,
     BODY_STATUSES,
     MINUTES_APPROVAL_RULES,
-    ROLES,
     Body,
-    Membership,
 )
-from govern.models.people import Organisation, Person
 from govern.services import audit
-from govern.services.errors import Conflict, GovernError, InvalidInput, NotFound
-from govern.timeutil import short_date
+from govern.services.errors import Conflict, InvalidInput, NotFound
+from govern.services.people import name_or_none, required_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class PersonInput:
-    name: str
-    organisation: str | None = None
-    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,13 +40,6 @@ class BodyInput:
 
 
 @dataclass(frozen=True)
-class MembershipInput:
-    role: str
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-
-@dataclass(frozen=True)
 class BodyUpdate:
     """What may change on a body once it exists (everything but its address)."""
 
@@ -67,72 +51,6 @@ class BodyUpdate:
     external: bool = False
     escalates_to_id: int | None = None
     minutes_approved_when: str = "held"
-
-
-@dataclass(frozen=True)
-class MemberInput:
-    """A new membership, of a registered person (person_id) or of one registered on the way."""
-
-    role: str
-    person_id: int | None = None
-    new_name: str = ""
-    new_organisation: str = ""
-    new_email: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
-    deputy_for_id: int | None = None
-
-
-@dataclass(frozen=True)
-class MembershipUpdate:
-    """A membership's role, period and (for a vara) whom they stand in for."""
-
-    role: str
-    starts_on: date | None = None
-    ends_on: date | None = None
-    deputy_for_id: int | None = None
-
-
-#: Roles a vara can stand in for.
-DEPUTISED_ROLES = ("leder", "nestleder", "medlem")
-
-
-def _required(value: str | None, label: str, field: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(f"{label} må fylles ut", field=field)
-    if len(value) > limit:
-        raise InvalidInput(f"{label} kan ha høyst {limit} tegn", field=field)
-    return value
-
-
-def get_or_create_organisation(session: Session, name: str) -> Organisation:
-    """The organisation with this name, created if it does not exist."""
-    name = _required(name, "Organisasjonsnavn", "name", 200)
-    found = session.scalar(select(Organisation).where(Organisation.name == name))
-    if found is None:
-        found = Organisation(name=name)
-        session.add(found)
-        session.flush()
-    return found
-
-
-def create_person(session: Session, data: PersonInput) -> Person:
-    """Register a person, optionally with organisation and e-mail."""
-    name = _required(data.name, "Navn", "name", 200)
-    email = (data.email or "").strip().lower() or None
-    if email is not None:
-        if not EMAIL_RE.match(email):
-            raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
-        if session.scalar(select(Person.id).where(func.lower(Person.email) == email)):
-            raise Conflict(f"E-postadressen {email} er allerede registrert", field="email")
-    organisation = (
-        get_or_create_organisation(session, data.organisation) if data.organisation else None
-    )
-    person = Person(name=name, email=email, organisation=organisation)
-    session.add(person)
-    session.flush()
-    return person
 
 
 def _check_approval_rule(rule: str) -> str:
@@ -158,7 +76,7 @@ def _check_kind_and_status(kind: str, status: str) -> None:
 
 def create_body(session: Session, data: BodyInput) -> Body:
     """Create a body (råd or utvalg)."""
-    slug = _required(data.slug, "Kortnavn i adressen", "slug", 80)
+    slug = required_text(data.slug, "Kortnavn i adressen", "slug", 80)
     if not SLUG_RE.match(slug):
         raise InvalidInput(
             "Kortnavnet i adressen kan bare ha små bokstaver a–z, tall og bindestrek", field="slug"
@@ -168,8 +86,8 @@ def create_body(session: Session, data: BodyInput) -> Body:
     _check_kind_and_status(data.kind, data.status)
     body = Body(
         slug=slug,
-        name=_required(data.name, "Navn", "name", 300),
-        short_name=_required(data.short_name, "Kortnavn", "short_name", 120),
+        name=required_text(data.name, "Navn", "name", 300),
+        short_name=required_text(data.short_name, "Kortnavn", "short_name", 120),
         kind=data.kind,
         status=data.status,
         mandate=(data.mandate or "").strip(),
@@ -186,51 +104,6 @@ def set_escalation(body: Body, target: Body | None) -> None:
     if target is not None and target.id == body.id:
         raise InvalidInput("Et organ kan ikke eskalere til seg selv", field="escalates_to")
     body.escalates_to = target
-
-
-def add_membership(
-    session: Session,
-    body: Body,
-    person: Person,
-    data: MembershipInput,
-    deputy_for: Person | None = None,
-) -> Membership:
-    """Give a person a role in a body for a period."""
-    if data.role not in ROLES:
-        raise InvalidInput(
-            f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role"
-        )
-    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise InvalidInput("Perioden slutter før den begynner", field="ends_on")
-    if deputy_for is not None:
-        if data.role != "vara":
-            raise InvalidInput("Bare en vara kan stille for et annet medlem", field="deputy_for")
-        if deputy_for.id == person.id:
-            raise InvalidInput("En person kan ikke være vara for seg selv", field="deputy_for")
-    membership = Membership(
-        body=body,
-        person=person,
-        role=data.role,
-        starts_on=data.starts_on,
-        ends_on=data.ends_on,
-        deputy_for=deputy_for,
-    )
-    session.add(membership)
-    session.flush()
-    return membership
-
-
-# -- the secretariat's workbench: changes made from the pages, each written to the audit log --
-
-
-def period_text(starts_on: date | None, ends_on: date | None) -> str:
-    """'fra 01.01.2026 til 31.12.2027', 'fra 01.01.2026', or 'uten tidsbegrensning'."""
-    parts = []
-    if starts_on:
-        parts.append(f"fra {short_date(starts_on)}")
-    if ends_on:
-        parts.append(f"til {short_date(ends_on)}")
-    return " ".join(parts) or "uten tidsbegrensning"
 
 
 def _escalation_target(session: Session, body: Body, target_id: int | None) -> Body | None:
@@ -278,8 +151,8 @@ def update_body(
     """
     audit.check_version(body, version, "Organet")
     values = {
-        "name": _required(data.name, "Navn", "name", 300),
-        "short_name": _required(data.short_name, "Kortnavn", "short_name", 120),
+        "name": required_text(data.name, "Navn", "name", 300),
+        "short_name": required_text(data.short_name, "Kortnavn", "short_name", 120),
         "kind": data.kind,
         "status": data.status,
         "mandate": (data.mandate or "").strip(),
@@ -291,7 +164,7 @@ def update_body(
     before = body.escalates_to
     changes = audit.diff(body, values)
     if target is not before:
-        changes["escalates_to"] = [_name_or_none(before), _name_or_none(target)]
+        changes["escalates_to"] = [name_or_none(before), name_or_none(target)]
         set_escalation(body, target)
     if not changes:
         return changes
@@ -312,210 +185,3 @@ def update_body(
         changes=changes,
     )
     return changes
-
-
-def _name_or_none(target: Body | Person | None) -> str | None:
-    return target.name if target is not None else None
-
-
-def _person(session: Session, person_id: int | None, field: str) -> Person | None:
-    if person_id is None:
-        return None
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("Personen du valgte, finnes ikke", field=field)
-    return person
-
-
-def _overlaps(a: Membership, starts_on: date | None, ends_on: date | None) -> bool:
-    return (a.starts_on is None or ends_on is None or a.starts_on <= ends_on) and (
-        starts_on is None or a.ends_on is None or starts_on <= a.ends_on
-    )
-
-
-def _check_membership(
-    session: Session,
-    body: Body,
-    person: Person | None,
-    data: MembershipUpdate | MemberInput,
-    deputy_for: Person | None,
-    *,
-    current: Membership | None = None,
-) -> None:
-    """Refuse a membership that breaks the rules; `current` is the one being edited."""
-    if data.role not in ROLES:
-        raise InvalidInput(
-            f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role"
-        )
-    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise InvalidInput(
-            "Perioden slutter før den begynner: til-datoen er før fra-datoen", field="ends_on"
-        )
-    if deputy_for is not None:
-        if data.role != "vara":
-            raise InvalidInput(
-                "Bare en vara kan stille for et annet medlem. Velg rollen vara, eller fjern "
-                "valget under «Vara for».",
-                field="deputy_for",
-            )
-        if person is not None and deputy_for.id == person.id:
-            raise InvalidInput("En person kan ikke være vara for seg selv", field="deputy_for")
-        unchanged = current is not None and current.deputy_for_id == deputy_for.id
-        if not unchanged and not _is_member(session, body, deputy_for):
-            raise InvalidInput(
-                f"{deputy_for.name} er ikke medlem av {body.short_name}; "
-                "en vara kan bare stille for et medlem",
-                field="deputy_for",
-            )
-    if person is None:
-        return
-    same_role = select(Membership).where(
-        Membership.body_id == body.id,
-        Membership.person_id == person.id,
-        Membership.role == data.role,
-    )
-    for other in session.scalars(same_role):
-        if other is not current and _overlaps(other, data.starts_on, data.ends_on):
-            raise Conflict(
-                f"{person.name} har allerede rollen {data.role} i {body.short_name} "
-                f"({period_text(other.starts_on, other.ends_on)}). To medlemskap med samme "
-                "rolle kan ikke overlappe i tid.",
-                field="starts_on",
-            )
-
-
-def _is_member(session: Session, body: Body, person: Person) -> bool:
-    return (
-        session.scalar(
-            select(Membership.id)
-            .where(
-                Membership.body_id == body.id,
-                Membership.person_id == person.id,
-                Membership.role.in_(DEPUTISED_ROLES),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-#: create_person's field names, as the member form calls them.
-_NEW_PERSON_FIELDS = {"name": "new_name", "email": "new_email"}
-
-
-def _register_new_person(session: Session, user: User | None, body: Body, data: MemberInput):
-    name = (data.new_name or "").strip()
-    if name and session.scalar(select(Person.id).where(Person.name == name).limit(1)):
-        raise Conflict(
-            f"Det finnes allerede en person som heter {name}. Velg vedkommende i listen over.",
-            field="new_name",
-        )
-    try:
-        person = create_person(
-            session,
-            PersonInput(name, (data.new_organisation or "").strip() or None, data.new_email),
-        )
-    except GovernError as error:
-        error.field = _NEW_PERSON_FIELDS.get(error.field or "", "new_name")
-        raise
-    audit.record(
-        session, user, "person.create", person, f"{person.label} ble registrert", body=body
-    )
-    return person
-
-
-def add_member(session: Session, user: User | None, body: Body, data: MemberInput) -> Membership:
-    """Give a person a role in a body; a person not yet registered is registered first."""
-    typed_new = any(
-        (value or "").strip() for value in (data.new_name, data.new_organisation, data.new_email)
-    )
-    if data.person_id is not None and typed_new:
-        raise InvalidInput(
-            "Velg en person i listen eller registrer en ny person, ikke begge", field="person_id"
-        )
-    if data.person_id is None and not typed_new:
-        raise InvalidInput(
-            "Velg en person i listen, eller skriv navnet på en ny person", field="person_id"
-        )
-    person = _person(session, data.person_id, "person_id")
-    deputy_for = _person(session, data.deputy_for_id, "deputy_for")
-    _check_membership(session, body, person, data, deputy_for)
-    if person is None:
-        person = _register_new_person(session, user, body, data)
-    membership = add_membership(
-        session,
-        body,
-        person,
-        MembershipInput(data.role, data.starts_on, data.ends_on),
-        deputy_for=deputy_for,
-    )
-    deputy = f" for {deputy_for.name}" if deputy_for else ""
-    audit.record(
-        session,
-        user,
-        "membership.create",
-        membership,
-        f"{person.name} ble {data.role}{deputy} i {body.short_name} "
-        f"({period_text(data.starts_on, data.ends_on)})",
-        body=body,
-    )
-    return membership
-
-
-def update_membership(
-    session: Session, user: User | None, membership: Membership, data: MembershipUpdate
-) -> dict[str, list]:
-    """Change a membership's role, period or whom a vara stands in for; returns the changes."""
-    deputy_for = _person(session, data.deputy_for_id, "deputy_for")
-    body, person = membership.body, membership.person
-    _check_membership(session, body, person, data, deputy_for, current=membership)
-    before = membership.deputy_for
-    changes = audit.diff(
-        membership, {"role": data.role, "starts_on": data.starts_on, "ends_on": data.ends_on}
-    )
-    if deputy_for is not before:
-        changes["deputy_for"] = [_name_or_none(before), _name_or_none(deputy_for)]
-        membership.deputy_for = deputy_for
-    if changes:
-        session.flush()
-        audit.record(
-            session,
-            user,
-            "membership.update",
-            membership,
-            f"Medlemskapet til {person.name} i {body.short_name} ble endret",
-            body=body,
-            changes=changes,
-        )
-    return changes
-
-
-def end_membership(
-    session: Session, user: User | None, membership: Membership, last_day: date
-) -> Membership:
-    """End a membership; `last_day` is its last day (inclusive)."""
-    if membership.starts_on and last_day < membership.starts_on:
-        raise InvalidInput(
-            f"Medlemskapet begynte {short_date(membership.starts_on)} og kan ikke slutte før det",
-            field="ends_on",
-        )
-    if membership.ends_on is not None and membership.ends_on <= last_day:
-        raise InvalidInput(
-            f"Medlemskapet slutter allerede {short_date(membership.ends_on)}. "
-            "Bruk «Rediger» for å forlenge det.",
-            field="ends_on",
-        )
-    changes = audit.diff(membership, {"ends_on": last_day})
-    session.flush()
-    person, body = membership.person, membership.body
-    audit.record(
-        session,
-        user,
-        "membership.end",
-        membership,
-        f"Medlemskapet til {person.name} ({membership.role}) i {body.short_name} ble avsluttet; "
-        f"siste dag {short_date(last_day)}",
-        body=body,
-        changes=changes,
-    )
-    return membership

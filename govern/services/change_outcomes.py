@@ -4,7 +4,7 @@ A meeting's decision about a request is written in the request's history when th
 secretariat records it: an event that names the treatment (the case in that meeting) and the
 status decided, with no status it came from (`ChangeRequestEvent.from_meeting`). The latest
 such event per request and treatment counts. It takes effect when the meeting's minutes are
-approved (services.minutes.approve_previous_minutes calls apply_approved_minutes): the
+approved (services.minutes_locking.approve_previous_minutes calls apply_approved_minutes): the
 request then moves to that status by the rules in services.changes, with a history line
 naming the body, the meeting and the case number. Two kinds of decisions:
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.domain.cycle_plan import Occurrence, occurrences
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.bodies import Body
@@ -21,7 +22,6 @@ from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.meetings import Meeting, MeetingDay
 from govern.models.people import Person
 from govern.services import audit
-from govern.services.cycle_plan import Occurrence, occurrences
 from govern.services.cycle_rules import (
     MAX_OFFSET_DAYS,
     PERIOD_NAMES,

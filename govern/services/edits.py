@@ -9,16 +9,16 @@ from govern.models.accounts import User
 from govern.models.cases import Case
 from govern.models.people import Person
 from govern.services import audit
-from govern.services.bodies import EMAIL_RE, PersonInput, _required, get_or_create_organisation
 from govern.services.cases import CaseInput, check_title, link_case_owners, set_follows
 from govern.services.errors import Conflict, InvalidInput, NotFound
+from govern.services.people import EMAIL_RE, PersonInput, get_or_create_organisation, required_text
 
 
 def update_person(
     session: Session, user: User | None, person: Person, data: PersonInput
 ) -> dict[str, list]:
     """Change a person's name, organisation and e-mail; returns the changes."""
-    name = _required(data.name, "Navn", "name", 200)
+    name = required_text(data.name, "Navn", "name", 200)
     email = (data.email or "").strip().lower() or None
     if email is not None:
         if not EMAIL_RE.match(email):

@@ -12,7 +12,6 @@ docs/exchange-format.md.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -25,11 +24,7 @@ from govern.models.changes import (
 )
 from govern.models.people import Organisation
 from govern.services import changes
-from govern.services.exchange import ExchangeError, Node
-from govern.services.exchange_followups import _treatment
-
-if TYPE_CHECKING:
-    from govern.services.exchange import Importer
+from govern.services.exchange_reader import ExchangeError, ImportContext, Node
 
 AREA_KEYS = {
     "body", "name", "description", "roadmap", "hourly_rate", "releases", "budgets", "requests",
@@ -44,7 +39,7 @@ REQUEST_KEYS = {
 EVENT_KEYS = {"at", "actor", "from", "to", "note", "body", "case_number"}
 
 
-def import_product_areas(importer: Importer, root: Node) -> int:
+def import_product_areas(importer: ImportContext, root: Node) -> int:
     """Create the file's product areas; returns how many."""
     nodes = root.items("product_areas", AREA_KEYS)
     for node in nodes:
@@ -52,9 +47,9 @@ def import_product_areas(importer: Importer, root: Node) -> int:
     return len(nodes)
 
 
-def _area(importer: Importer, node: Node) -> None:
+def _area(importer: ImportContext, node: Node) -> None:
     session = importer.session
-    body = importer._body_ref(node, "body")
+    body = importer.body_ref(node, "body")
     if changes.area_of(session, body) is not None:
         raise ExchangeError(f"{body.slug} har allerede et produktområde", field=node.where("body"))
     data = changes.AreaInput(
@@ -63,10 +58,10 @@ def _area(importer: Importer, node: Node) -> None:
         "\n".join(node.strings("roadmap")),
         node.integer("hourly_rate", 1400),
     )
-    area = importer._call(node, changes.save_area, session, body, data)
+    area = importer.call(node, changes.save_area, session, body, data)
     releases = {}
     for r in node.items("releases", RELEASE_KEYS):
-        release = importer._call(
+        release = importer.call(
             r, changes.add_release, session, area, r.text("name"), r.day("planned")
         )
         release.delivered_on = r.day("delivered", required=False)
@@ -77,7 +72,7 @@ def _area(importer: Importer, node: Node) -> None:
             )
         releases[release.name] = release
     for b in node.items("budgets", BUDGET_KEYS):
-        importer._call(
+        importer.call(
             b, changes.set_budget, session, area, b.integer("year", 0), b.integer("amount_nok", -1)
         )
     seen: set[int] = set()
@@ -97,7 +92,7 @@ def _optional_int(node: Node, key: str) -> int | None:
     return node.integer(key, 0) if node.has(key) else None
 
 
-def _request(importer: Importer, area, releases: dict, node: Node, seen: set[int]) -> None:
+def _request(importer: ImportContext, area, releases: dict, node: Node, seen: set[int]) -> None:
     session = importer.session
     organisation = None
     if node.has("organisation"):
@@ -117,7 +112,7 @@ def _request(importer: Importer, area, releases: dict, node: Node, seen: set[int
         estimate_nok=_optional_int(node, "estimate_nok"),
         submitted_on=node.day("submitted", required=False),
     )
-    request = importer._call(node, changes.create_request, session, area, data)
+    request = importer.call(node, changes.create_request, session, area, data)
     if node.has("number"):
         seq = node.integer("number", 0)
         if seq < 1 or seq in seen:
@@ -154,10 +149,10 @@ def _request(importer: Importer, area, releases: dict, node: Node, seen: set[int
             request.events.append(_event(importer, e))
 
 
-def _escalation(importer: Importer, node: Node) -> Treatment:
+def _escalation(importer: ImportContext, node: Node) -> Treatment:
     ref = Node(node.value["escalation"], node.where("escalation"), {"case", "body"})
-    case = importer._case_ref(ref, "case")
-    body = importer._body_ref(ref, "body")
+    case = importer.case_ref(ref, "case")
+    body = importer.body_ref(ref, "body")
     treatment = importer.session.scalar(
         select(Treatment).where(Treatment.case_id == case.id, Treatment.body_id == body.id)
     )
@@ -166,7 +161,7 @@ def _escalation(importer: Importer, node: Node) -> Treatment:
     return treatment
 
 
-def _event(importer: Importer, node: Node) -> ChangeRequestEvent:
+def _event(importer: ImportContext, node: Node) -> ChangeRequestEvent:
     raw = node.text("at")
     try:
         at = datetime.fromisoformat(raw)
@@ -184,5 +179,5 @@ def _event(importer: Importer, node: Node) -> ChangeRequestEvent:
         to_status=_choice(node, "to", statuses, "") or None,
         note=node.text("note", required=False),
         # The meeting decision it came from: the case number in a body, as in follow_ups.
-        treatment=_treatment(importer, node) if node.has("case_number") else None,
+        treatment=importer.treatment_ref(node) if node.has("case_number") else None,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,10 +17,7 @@ from govern.models.cycles import MEETING_ANCHORS, PERIOD_UNITS, Cycle, CycleEntr
 from govern.models.meetings import Meeting
 from govern.services import cycles
 from govern.services.errors import GovernError
-from govern.services.exchange import ExchangeError, Node
-
-if TYPE_CHECKING:
-    from govern.services.exchange import Importer
+from govern.services.exchange_reader import ExchangeError, ImportContext, Node
 
 CYCLE_KEYS = {"slug", "name", "description", "body", "entries"}
 ENTRY_KEYS = {
@@ -48,7 +44,7 @@ class _Entry:
         self.title = data["title"]
 
 
-def import_cycles(importer: Importer, root: Node) -> int:
+def import_cycles(importer: ImportContext, root: Node) -> int:
     """Create the file's cycles with their entries; returns how many cycles."""
     nodes = root.items("cycles", CYCLE_KEYS)
     for node in nodes:
@@ -56,8 +52,8 @@ def import_cycles(importer: Importer, root: Node) -> int:
     return len(nodes)
 
 
-def _cycle(importer: Importer, node: Node) -> None:
-    body = importer._body_ref(node, "body") if node.has("body") else None
+def _cycle(importer: ImportContext, node: Node) -> None:
+    body = importer.body_ref(node, "body") if node.has("body") else None
     data = cycles.CycleInput(
         name=node.text("name"),
         slug=node.text("slug", required=False),
@@ -66,7 +62,7 @@ def _cycle(importer: Importer, node: Node) -> None:
     entries = [_read_entry(importer, e) for e in node.items("entries", ENTRY_KEYS)]
     by_key = _check_keys(entries)
     order = _dependency_order(entries, by_key)
-    cycle = importer._call(node, cycles.create_cycle, importer.session, data, body)
+    cycle = importer.call(node, cycles.create_cycle, importer.session, data, body)
     created: dict[int, CycleEntry] = {}
     for index in order:
         item = entries[index]
@@ -114,7 +110,7 @@ def _placed(error: GovernError, item: _Entry, cycle: Cycle) -> ExchangeError:
     )
 
 
-def _read_entry(importer: Importer, node: Node) -> _Entry:
+def _read_entry(importer: ImportContext, node: Node) -> _Entry:
     data = {
         "title": node.text("title"),
         "responsible": node.text("responsible", required=False),
@@ -162,7 +158,7 @@ def _read_entry(importer: Importer, node: Node) -> _Entry:
     return _Entry(node, node.text("key", required=False), data, target)
 
 
-def _done(importer: Importer, item: _Entry, entry: CycleEntry, cycle: Cycle) -> None:
+def _done(importer: ImportContext, item: _Entry, entry: CycleEntry, cycle: Cycle) -> None:
     """Occurrences already done: {"occurrence": "2026" or a meeting number, "by", "at"}."""
     for node in item.node.items("done", DONE_KEYS) if item.node.has("done") else []:
         occurrence = node.text("occurrence")
@@ -177,7 +173,7 @@ def _done(importer: Importer, item: _Entry, entry: CycleEntry, cycle: Cycle) -> 
                     field=node.where("occurrence"),
                 )
             key = f"m{meeting.id}"
-        person = importer._person_ref(node, "by", required=False)
+        person = importer.person_ref(node, "by", required=False)
         at = node.text("at")
         try:
             moment = datetime.fromisoformat(at)
@@ -192,7 +188,7 @@ def _done(importer: Importer, item: _Entry, entry: CycleEntry, cycle: Cycle) -> 
         mark.done_at = moment
 
 
-def _meeting_by_number(importer: Importer, cycle: Cycle, number: str) -> Meeting | None:
+def _meeting_by_number(importer: ImportContext, cycle: Cycle, number: str) -> Meeting | None:
     if cycle.body is None or not re.fullmatch(r"\d{1,3}/\d{2}", number):
         return None
     seq, yy = (int(part) for part in number.split("/"))
@@ -235,13 +231,13 @@ def _day(text: str, where: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def _reminder(importer: Importer, node: Node) -> dict:
+def _reminder(importer: ImportContext, node: Node) -> dict:
     if node.value.get("reminder") is None:
         return {}
     reminder = Node(node.value["reminder"], node.where("reminder"), REMINDER_KEYS)
     if "days_before" not in reminder.value:
         raise ExchangeError("mangler", field=reminder.where("days_before"))
-    person = importer._person_ref(reminder, "person", required=False)
+    person = importer.person_ref(reminder, "person", required=False)
     if person is not None and person.id is None:
         importer.session.flush()
     return {

@@ -8,19 +8,13 @@ docs/exchange-format.md.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 
 from govern.models.cases import Treatment
 from govern.models.people import Organisation
 from govern.services import followups
 from govern.services.errors import InvalidInput
-from govern.services.exchange import ExchangeError, Node
-from govern.services.numbering import parse_number
-
-if TYPE_CHECKING:
-    from govern.services.exchange import Importer
+from govern.services.exchange_reader import ImportContext, Node
 
 FOLLOW_UP_KEYS = {
     "body", "case_number", "title", "status", "organisation", "person", "responsible", "due",
@@ -30,7 +24,7 @@ FOLLOW_UP_KEYS = {
 FILE_KEYS = {"due_on": "due", "organisation_id": "organisation", "person_id": "person"}
 
 
-def import_follow_ups(importer: Importer, root: Node) -> int:
+def import_follow_ups(importer: ImportContext, root: Node) -> int:
     """Create the file's follow-ups; returns how many."""
     nodes = root.items("follow_ups", FOLLOW_UP_KEYS)
     for node in nodes:
@@ -38,25 +32,9 @@ def import_follow_ups(importer: Importer, root: Node) -> int:
     return len(nodes)
 
 
-def _treatment(importer: Importer, node: Node) -> Treatment:
-    body = importer._body_ref(node, "body")
-    number = node.text("case_number")
-    seq, yy = importer._call(node, parse_number, number, field="case_number")
-    treatment = importer.session.scalar(
-        select(Treatment).where(
-            Treatment.body_id == body.id, Treatment.seq == seq, Treatment.year == 2000 + yy
-        )
-    )
-    if treatment is None:
-        raise ExchangeError(
-            f"{body.short_name} har ingen sak {number}", field=node.where("case_number")
-        )
-    return treatment
-
-
-def _follow_up(importer: Importer, node: Node) -> None:
-    treatment = _treatment(importer, node)
-    organisation_name = importer._organisation(node, "organisation")
+def _follow_up(importer: ImportContext, node: Node) -> None:
+    treatment = importer.treatment_ref(node)
+    organisation_name = importer.organisation(node, "organisation")
     organisation_id = (
         importer.session.scalar(
             select(Organisation.id).where(Organisation.name == organisation_name)
@@ -64,7 +42,7 @@ def _follow_up(importer: Importer, node: Node) -> None:
         if organisation_name
         else None
     )
-    person = importer._person_ref(node, "person", required=False)
+    person = importer.person_ref(node, "person", required=False)
     data = followups.FollowUpInput(
         status=node.text("status", required=False, default="ikke startet"),
         title=node.text("title", required=False),
@@ -74,10 +52,10 @@ def _follow_up(importer: Importer, node: Node) -> None:
         due_on=node.day("due", required=False),
         notes=node.text("notes", required=False),
     )
-    importer._call(node, _add, importer, treatment, data)
+    importer.call(node, _add, importer, treatment, data)
 
 
-def _add(importer: Importer, treatment: Treatment, data: followups.FollowUpInput) -> None:
+def _add(importer: ImportContext, treatment: Treatment, data: followups.FollowUpInput) -> None:
     try:
         followups.add_follow_up(importer.session, treatment, data)
     except InvalidInput as error:

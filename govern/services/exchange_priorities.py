@@ -8,15 +8,10 @@ govern.services.priorities, so the file meets the pages' rules. See docs/exchang
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from govern.models.priorities import CRITERIA, ROUND_STATUSES
 from govern.services import priorities
-from govern.services.exchange import ExchangeError, Node
+from govern.services.exchange_reader import ExchangeError, ImportContext, Node
 from govern.services.priority_participants import Participant, members, resolve_participant
-
-if TYPE_CHECKING:
-    from govern.services.exchange import Importer
 
 ROUND_KEYS = {"body", "title", "year", "description", "status", "questions", "measures", "scores"}
 QUESTION_KEYS = {"criterion", "text", "patient_benefit"}
@@ -24,7 +19,7 @@ MEASURE_KEYS = {"code", "title", "description", "fits_goals", "phase", "gate_not
 SCORE_KEYS = {"participant", "measure", "values"}
 
 
-def import_rounds(importer: Importer, root: Node) -> int:
+def import_rounds(importer: ImportContext, root: Node) -> int:
     """Create the file's prioritisation rounds; returns how many."""
     nodes = root.items("prioritisation_rounds", ROUND_KEYS)
     for node in nodes:
@@ -32,9 +27,9 @@ def import_rounds(importer: Importer, root: Node) -> int:
     return len(nodes)
 
 
-def _round(importer: Importer, node: Node) -> None:
+def _round(importer: ImportContext, node: Node) -> None:
     session = importer.session
-    body = importer._body_ref(node, "body")
+    body = importer.body_ref(node, "body")
     data = priorities.RoundInput(
         title=node.text("title"),
         year=node.integer("year", 0),
@@ -42,7 +37,7 @@ def _round(importer: Importer, node: Node) -> None:
     )
     questions = node.items("questions", QUESTION_KEYS)
     extra = (_questions(questions),) if questions else ()
-    round_ = importer._call(node, priorities.create_round, session, body, data, *extra)
+    round_ = importer.call(node, priorities.create_round, session, body, data, *extra)
     status = node.text("status", required=False, default="åpen")
     if status not in ROUND_STATUSES:
         raise ExchangeError(
@@ -79,7 +74,7 @@ def _questions(nodes: list[Node]) -> tuple[tuple[str, str, bool], ...]:
     return tuple((n.text("criterion"), n.text("text"), n.flag("patient_benefit")) for n in nodes)
 
 
-def _scores(importer: Importer, round_, nodes: list[Node]) -> None:
+def _scores(importer: ImportContext, round_, nodes: list[Node]) -> None:
     importer.session.flush()
     measures = {m.code: m for m in priorities.passing(round_)}
     questions = {q.label: q for q in round_.questions}

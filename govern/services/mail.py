@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -156,9 +156,17 @@ def _claim(session: Session, mail_id: int, now: datetime) -> OutgoingMail | None
 
 
 def send_queued(
-    session: Session, config: Mapping, now: datetime | None = None, limit: int = 100
+    session: Session,
+    config: Mapping,
+    now: datetime | None = None,
+    limit: int = 100,
+    *,
+    commit: Callable[[], None],
 ) -> SendResult:
-    """Send queued messages that are due, committing after each; returns (sent, failed).
+    """Send queued messages that are due; returns (sent, failed).
+
+    The caller owns the transaction and passes `commit`: it is called once the due messages
+    are chosen and after each message's outcome, so a message sent is never sent twice.
 
     Raises MailServerUnreachable (after recording the failed attempts) when the server could
     not be reached and nothing was sent.
@@ -171,7 +179,7 @@ def send_queued(
         .order_by(OutgoingMail.send_after, OutgoingMail.id)
         .limit(limit)
     ).all()
-    session.commit()
+    commit()
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
     unreachable: BaseException | None = None
@@ -179,7 +187,7 @@ def send_queued(
         for mail_id in ids:
             mail = _claim(session, mail_id, now)
             if mail is None:
-                session.commit()
+                commit()
                 continue
             try:
                 message = build_message(mail, config)
@@ -188,7 +196,7 @@ def send_queued(
                 mail.status, mail.attempts = "failed", mail.attempts + 1
                 mail.last_error = f"{type(error).__name__}: {error}"[:2000]
                 failed += 1
-                session.commit()
+                commit()
                 continue
             try:
                 if unreachable is not None:
@@ -211,7 +219,7 @@ def send_queued(
                 mail.sent_at = utcnow()
                 mail.last_error = None
                 sent += 1
-            session.commit()
+            commit()
     finally:
         if smtp is not None:
             _close(smtp)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from govern.domain import priority_scoring as scoring
 from govern.models.bodies import Body
 from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, PriorityQuestion, Score
 from govern.services import audit
-from govern.services import priority_scoring as scoring
 from govern.services.errors import GovernError, InvalidInput
 from govern.services.priority_participants import Participant, resolve_participant
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from govern.domain import priority_scoring as scoring
 from govern.models.cases import Treatment
 from govern.models.priorities import PrioritisationRound
 from govern.services import audit
-from govern.services import priority_scoring as scoring
 from govern.services.errors import InvalidInput
 from govern.services.minutes import ensure_minutes_open
 from govern.services.priorities import result

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from govern.domain.cycle_plan import Occurrence, due_text, time_text
 from govern.models.base import utcnow
 from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.people import Person
-from govern.services.cycle_plan import Occurrence, due_text, time_text
 from govern.services.cycles import marks_for, plan_between
 from govern.services.mail import queue_mail
 from govern.timeutil import long_date

@@ -14,13 +14,13 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.domain.cycle_plan import Occurrence, occurrences, weeks_in_year
 from govern.holidays import why_not_meet
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.meetings import Meeting, MeetingDay, format_number
 from govern.models.numbering import NumberCounter
 from govern.services import agenda, audit
-from govern.services.cycle_plan import Occurrence, occurrences, weeks_in_year
 from govern.services.cycles import MAX_OFFSET_DAYS, cycles_of, meetings_around
 from govern.services.errors import Conflict, GovernError, InvalidInput
 from govern.services.meetings import DayInput, MeetingInput, previous_meeting, schedule_meeting
@@ -277,8 +277,8 @@ def confirm_year(
     numbered = [(row.position or i + 1, row) for i, row in enumerate(rows)]
     ordered = sorted(numbered, key=lambda r: min(d.date for d in r[1].days))
     created = []
-    savepoint = session.begin_nested()
-    try:
+    # All or none: a refused row undoes the meetings planned before it.
+    with session.begin_nested():
         for n, row in ordered:
             try:
                 meeting = schedule_meeting(
@@ -300,8 +300,4 @@ def confirm_year(
                 body=body,
             )
             created.append(meeting)
-    except Exception:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
     return created

@@ -27,8 +27,8 @@ from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import MINUTES_APPROVAL_LABELS, ROLE_ORDER, Body, Membership
 from govern.models.people import Person
-from govern.services import bodies, invitations
-from govern.services.bodies import DEPUTISED_ROLES, period_text
+from govern.services import bodies, invitations, memberships
+from govern.services.memberships import DEPUTISED_ROLES, period_text
 from govern.timeutil import clock, local, short_date
 from govern.views.guard import require
 from govern.views.settings import invitation_settings
@@ -185,7 +185,8 @@ def members(slug: str):
     if form.validate_on_submit():
         done = attempt(
             _inviting(
-                body, lambda: bodies.add_member(db.session, current_user, body, form.to_input())
+                body,
+                lambda: memberships.add_member(db.session, current_user, body, form.to_input()),
             ),
             form,
             at="person_id",
@@ -240,7 +241,7 @@ def edit_membership(slug: str, membership_id: int):
         done = attempt(
             _inviting(
                 body,
-                lambda: bodies.update_membership(
+                lambda: memberships.update_membership(
                     db.session, current_user, membership, form.to_input()
                 ),
             ),
@@ -269,7 +270,7 @@ def end_membership(slug: str, membership_id: int):
         done = attempt(
             _inviting(
                 body,
-                lambda: bodies.end_membership(db.session, current_user, membership, last_day),
+                lambda: memberships.end_membership(db.session, current_user, membership, last_day),
             ),
             form,
             at="ends_on",

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from govern.domain.cycle_plan import when_text
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.cycles import NONE, WHEN_PAIRS, CycleForm, EntryForm
@@ -16,7 +17,6 @@ from govern.models.bodies import Body, Membership
 from govern.models.cycles import Cycle, CycleEntry
 from govern.models.people import Person
 from govern.services import cycles
-from govern.services.cycle_plan import when_text
 from govern.views.cycles import wheel_url
 from govern.views.guard import require
 from govern.views.unit_of_work import attempt

@@ -32,7 +32,14 @@ from govern.forms.base import set_submitted
 from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
 from govern.models.meetings import Meeting
 from govern.policy import can
-from govern.services import change_outcomes, invitations, meetings, minutes
+from govern.services import (
+    change_outcomes,
+    invitations,
+    meeting_plans,
+    meeting_status,
+    minutes_approval,
+    minutes_locking,
+)
 from govern.timeutil import weekday_date
 from govern.views.guard import require
 from govern.views.settings import invitation_settings
@@ -99,7 +106,8 @@ def new_meeting(slug: str):
         form.days[0].start.data, form.days[0].end.data = time(10), time(16)
     if form.validate_on_submit():
         done = attempt(
-            lambda: meetings.plan_meeting(db.session, body, form.to_input(), current_user), form
+            lambda: meeting_plans.plan_meeting(db.session, body, form.to_input(), current_user),
+            form,
         )
         if not done.ok:
             body = queries.body_by_slug(db.session, slug)
@@ -140,7 +148,7 @@ def edit_meeting(meeting_id: int):
 
 
 def _update_meeting(meeting: Meeting, form: MeetingEditForm) -> None:
-    meetings.update_meeting(db.session, meeting, form.to_input(), current_user)
+    meeting_plans.update_meeting(db.session, meeting, form.to_input(), current_user)
     invitations.sync_invitations(db.session, meeting, **invitation_settings())
 
 
@@ -150,7 +158,8 @@ def _meeting_page(form: MeetingEditForm, meeting: Meeting):
         d.isoformat(): weekday_date(d) for d in dates
     }
     statuses = [
-        (s, meetings.STATUS_ACTIONS[s]) for s in meetings.STATUS_CHANGES.get(meeting.status, ())
+        (s, meeting_status.STATUS_ACTIONS[s])
+        for s in meeting_status.STATUS_CHANGES.get(meeting.status, ())
     ]
     html = render_template(
         "meetings/meeting_form.html",
@@ -170,18 +179,18 @@ def change_status(meeting_id: int):
     form = StatusForm()
     status = form.status.data or ""
     if status == "gjennomført" and not form.confirmed and meeting.status == "innkalt":
-        due = minutes.approval_due(db.session, meeting, held=True)
+        due = minutes_approval.approval_due(db.session, meeting, held=True)
         if due is not None:  # marking it held approves the previous minutes: confirm first
             return render_template(
                 "minutes/confirm_held.html",
                 meeting=meeting,
                 plan=due,
                 form=form,
-                summary=minutes.approval_summary,
+                summary=minutes_locking.approval_summary,
             )
 
     def work():
-        approved = meetings.change_status(
+        approved = meeting_status.change_status(
             db.session, meeting, status, form.version.data, current_user, confirmed=form.confirmed
         )
         return approved, invitations.sync_invitations(db.session, meeting, **invitation_settings())

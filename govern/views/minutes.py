@@ -29,7 +29,14 @@ from govern.models.memos import Memo
 from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES
-from govern.services import attendance, change_outcomes, minutes
+from govern.services import (
+    attendance,
+    change_outcomes,
+    minutes,
+    minutes_approval,
+    minutes_corrections,
+    minutes_locking,
+)
 from govern.timeutil import clock, local, short_date
 from govern.views.guard import require
 from govern.views.unit_of_work import attempt
@@ -223,7 +230,7 @@ def _minutes_form(treatment: Treatment, escalated) -> MinutesForm:
     else:
         decided = change_outcomes.decided_outcome(escalated, treatment)
         form = EscalationMinutesForm(data=EscalationMinutesForm.values_of(treatment, decided))
-    form.approval_item = minutes.is_approval_item(db.session, treatment)
+    form.approval_item = minutes_approval.is_approval_item(db.session, treatment)
     return form
 
 
@@ -284,17 +291,19 @@ def send_minutes(meeting_id: int):
     require("prepare", meeting)
     confirmed = request.form.get("confirm") == "1"
     if not confirmed and meeting.minutes_status == "utkast" and meeting.status == "gjennomført":
-        check = minutes.check_send(db.session, meeting)
+        check = minutes_locking.check_send(db.session, meeting)
         if check.needs_confirmation:
             return render_template(
                 "minutes/confirm_send.html",
                 meeting=meeting,
                 check=check,
-                summary=minutes.approval_summary,
+                summary=minutes_locking.approval_summary,
             )
 
     def work() -> str:
-        approved = minutes.send_minutes(db.session, current_user, meeting, confirmed=confirmed)
+        approved = minutes_locking.send_minutes(
+            db.session, current_user, meeting, confirmed=confirmed
+        )
         sent = "Referatet er sendt til medlemmene."
         return f"{sent} {_approved_message(approved)}" if approved else sent
 
@@ -308,18 +317,18 @@ def approve_minutes(treatment_id: int):
     treatment = treatment_or_404(treatment_id, in_meeting=True)
     require("prepare", treatment.meeting)
     if request.method == "GET":
-        plan = minutes.plan_approval(db.session, treatment.meeting)
+        plan = minutes_approval.plan_approval(db.session, treatment.meeting)
         return render_template(
             "minutes/confirm_approval.html",
             meeting=treatment.meeting,
             treatment=treatment,
-            approval_item=minutes.is_approval_item(db.session, treatment),
+            approval_item=minutes_approval.is_approval_item(db.session, treatment),
             plan=plan,
-            summary=minutes.approval_summary,
+            summary=minutes_locking.approval_summary,
         )
 
     def work() -> str:
-        approved = minutes.approve_previous_minutes(db.session, current_user, treatment)
+        approved = minutes_locking.approve_previous_minutes(db.session, current_user, treatment)
         return _approved_message(approved)
 
     _button(work)
@@ -366,7 +375,7 @@ def corrections(meeting_id: int):
     status = 400 if request.method == "POST" else 200
     if chosen is not None and form.validate_on_submit():
         done = attempt(
-            lambda: minutes.correct_minutes(
+            lambda: minutes_corrections.correct_minutes(
                 db.session, current_user, meeting, chosen, form.to_input()
             ),
             form,

@@ -7,7 +7,7 @@ from datetime import date
 
 from govern.extensions import db
 from govern.models.meetings import Meeting
-from govern.services import minutes
+from govern.services import minutes, minutes_locking
 from tests.api.helpers import assert_problem, bearer, user_with_token
 from tests.conftest import add_case, make_body, make_meeting
 
@@ -26,7 +26,7 @@ def test_godkjenning_vedtak_then_held_with_confirmation(client, session):
     )
     minutes.record_minutes(session, None, case, minutes.MinutesInput(case.version, decision="Ja."))
     first.status = "gjennomført"
-    minutes.send_minutes(session, None, first, confirmed=True)
+    minutes_locking.send_minutes(session, None, first, confirmed=True)
     session.commit()
 
     saved = client.put(

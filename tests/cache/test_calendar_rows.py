@@ -11,7 +11,7 @@ from govern import queries
 from govern.cache import calendar_rows
 from govern.exports.calendar import event_bytes
 from govern.models import AgendaItem, Body, Case, Meeting, MeetingDay
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.exports.test_calendar import events, parse
 

@@ -10,7 +10,7 @@ import pytest
 from govern import queries
 from govern.cache.pages import CSRF_MARK
 from govern.services import accounts
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.views.test_pages import text_of
 

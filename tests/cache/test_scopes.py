@@ -21,8 +21,8 @@ from govern.cache.scopes import (
 from govern.models import AgendaItem, Attendance, Case, Meeting, Person, TreatmentInput
 from govern.models.base import Base
 from govern.services import cycles
-from govern.services.bodies import MembershipInput, add_membership
 from govern.services.cycle_rules import CycleInput, EntryInput
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 
 

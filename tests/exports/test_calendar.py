@@ -107,9 +107,9 @@ TRICKY = "Plan, budsjett; sti C:\\data\\\nNy linje: ÆØÅ æøå – «sitat»\
 def test_user_text_comes_back_exactly_and_adds_no_property(session):
     body = make_body()
     secretary = make_person("Kari Nordmann; «sekretær», Oslo\\Bergen", email="kari@example.no")
-    from govern.services import bodies
+    from govern.services import memberships
 
-    bodies.add_membership(session, body, secretary, bodies.MembershipInput("sekretariat"))
+    memberships.add_membership(session, body, secretary, memberships.MembershipInput("sekretariat"))
     meeting = make_meeting(body, date(2026, 5, 6), location=TRICKY)
     add_case(meeting, TRICKY)
     session.commit()

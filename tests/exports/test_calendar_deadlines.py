@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import icalendar
 import vobject
 
+from govern.domain.cycle_plan import occurrences
 from govern.exports.calendar_deadlines import deadline_chunks, deadline_event
-from govern.services.cycle_plan import occurrences
 
 
 def _entry(id_, title, kind, **kw):

@@ -23,9 +23,10 @@ from govern.extensions import db
 from govern.models import Meeting
 from govern.models.memos import Memo, MemoSection
 from govern.services import accounts, attachments
-from govern.services.agenda import EntryInput, add_agenda_entry, add_attachment_reference
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.agenda import EntryInput, add_agenda_entry
+from govern.services.attachment_numbers import add_attachment_reference
 from govern.services.meetings import record_attendance
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, is_postgres, make_body, make_meeting, make_person
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -67,7 +67,7 @@ def facts(table) -> dict[str, object]:
 
 def login(client, session, email="sek@example.no", role="sekretariat"):
     from govern.models import Body
-    from govern.services.bodies import MembershipInput, add_membership
+    from govern.services.memberships import MembershipInput, add_membership
 
     person = make_person("Sara Sekretær")
     body = session.scalar(select(Body).where(Body.slug == "fagradet"))

@@ -146,8 +146,8 @@ def test_csv_downloads_name_one_charset(app, client, demo):  # noqa: F811
 def test_exchange_export_writes_what_its_import_takes(app, session, demo):  # noqa: F811
     import json
 
+    from govern.domain.exchange_format import SINGLE_LINE
     from govern.exports.exchange import build_exchange, dump_exchange
-    from govern.services.exchange import SINGLE_LINE
     from govern.text_rules import has_line_break
 
     poison(PASTED if is_postgres() else PASTED + "\x00")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from docx import Document
 
+from govern.domain.priority_scoring import Excluded, MeasureSpec, Ranked, Result
 from govern.exports.priority_docx import CHART_HEADING, bar_steps, build_priority_table
 from govern.models import Body, PrioritisationRound
-from govern.services.priority_scoring import Excluded, MeasureSpec, Ranked, Result
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -97,7 +97,7 @@ def test_toppnotat_leaves_out_earlier_treatments_the_reader_may_not_see(client, 
     """A draft meeting earlier in the year (of another body) is not named in a public toppnotat."""
     produktrad = make_body("produktrad", "Produktrådet")
     draft = make_meeting(produktrad, date(2026, 3, 5), status="planlagt")
-    hidden = agenda.put_case_on_agenda(
+    hidden = agenda.add_case_item(
         session, draft, agenda.CaseItemInput(sakstype="Drøfting"), case=h.newer.case
     ).treatment
     hidden.decision = "Hemmelig vedtak i utkastet."

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from govern import presentation
 from govern.models import AuditEntry, Body, Meeting, Treatment
-from govern.services import agenda, meetings
+from govern.services import agenda, attachment_numbers, meeting_plans, meeting_status
 from govern.services.agenda import CaseEdit, CaseItemInput, EntryEdit, EntryInput
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput
-from govern.services.meetings import DayRow, MeetingEdit, PlanInput
+from govern.services.meeting_plans import DayRow, MeetingEdit, PlanInput
 from tests.conftest import add_case, make_body, make_meeting
 from tests.services.test_exchange import approve_demo_january
 
@@ -25,7 +25,7 @@ APRIL = (
 
 
 def plan(session, body, rows=APRIL, **kw) -> Meeting:
-    return meetings.plan_meeting(session, body, PlanInput(days=tuple(rows), **kw))
+    return meeting_plans.plan_meeting(session, body, PlanInput(days=tuple(rows), **kw))
 
 
 def agenda_of(meeting) -> list[tuple[int, str, str]]:
@@ -359,7 +359,9 @@ def test_editing_entries(session, built):
 def test_removing_a_case_deletes_its_treatment_and_never_reuses_its_number(session, built):
     b = item_titled(built, "B")
     treatment_id = b.treatment.id
-    memo = agenda.add_attachment_reference(session, built, b.treatment, "3", "Toppnotat B")
+    memo = attachment_numbers.add_attachment_reference(
+        session, built, b.treatment, "3", "Toppnotat B"
+    )
     assert agenda.remove_item(session, b) == "Sak 6/26"
     assert session.get(Treatment, treatment_id) is None
     assert memo.treatment_id is None  # the Vedlegg stays with the meeting
@@ -451,7 +453,7 @@ def rows_of(meeting) -> list[DayRow]:
 def test_editing_days_and_place(session, built):
     rows = rows_of(built)
     rows[0] = DayRow(rows[0].date, time(9), time(16), rows[0].day_id)
-    changes = meetings.update_meeting(
+    changes = meeting_plans.update_meeting(
         session, built, edit(built, rows, location="Teams", agenda_shared=True)
     )
     assert changes["location"] == ["", "Teams"] and "days" in changes
@@ -465,7 +467,7 @@ def test_moving_the_meeting_a_day_later_keeps_its_agenda(session, built):
         DayRow(date(2026, 4, 30), time(10), time(16), built.days[0].id),
         DayRow(date(2026, 5, 1), time(8), time(14, 30), built.days[1].id),
     ]
-    meetings.update_meeting(session, built, edit(built, rows))
+    meeting_plans.update_meeting(session, built, edit(built, rows))
     session.expire_all()
     meeting = session.get(Meeting, built.id)
     assert [d.date for d in meeting.days] == [date(2026, 4, 30), date(2026, 5, 1)]
@@ -476,11 +478,11 @@ def test_removing_a_day_with_items_is_refused_unless_they_are_moved(session, bui
     rows = rows_of(built)
     rows[1] = DayRow(None, day_id=rows[1].day_id)
     with pytest.raises(Conflict) as error:
-        meetings.update_meeting(session, built, edit(built, rows))
+        meeting_plans.update_meeting(session, built, edit(built, rows))
     assert error.value.field == "days[1].date"
     assert error.value.message.startswith("Dag 2 (30. april 2026) har 2 punkter på dagsordenen.")
     # Nothing was changed by the refusal; with a day to move them to, the day goes.
-    meetings.update_meeting(session, built, edit(built, rows, move_items_to=date(2026, 4, 29)))
+    meeting_plans.update_meeting(session, built, edit(built, rows, move_items_to=date(2026, 4, 29)))
     session.expire_all()
     meeting = session.get(Meeting, built.id)
     assert len(meeting.days) == 1
@@ -489,7 +491,7 @@ def test_removing_a_day_with_items_is_refused_unless_they_are_moved(session, bui
 
 def test_adding_a_day_moves_eventuelt_to_the_new_last_day(session, built):
     rows = [*rows_of(built), DayRow(date(2026, 5, 1), time(9), time(12))]
-    meetings.update_meeting(session, built, edit(built, rows))
+    meeting_plans.update_meeting(session, built, edit(built, rows))
     session.expire_all()
     meeting = session.get(Meeting, built.id)
     assert layout(meeting)[-2:] == [(2, "C"), (3, "Eventuelt")]
@@ -499,26 +501,26 @@ def test_the_first_day_stays_in_the_meetings_year(session, built):
     rows = rows_of(built)
     rows[0] = DayRow(date(2025, 12, 30), time(10), time(16), rows[0].day_id)
     with pytest.raises(InvalidInput, match="første møtedag må være i 2026"):
-        meetings.update_meeting(session, built, edit(built, rows))
+        meeting_plans.update_meeting(session, built, edit(built, rows))
 
 
 def test_a_stale_meeting_edit_is_refused(session, built):
     with pytest.raises(StaleEdit):
-        meetings.update_meeting(
+        meeting_plans.update_meeting(
             session, built, MeetingEdit(days=tuple(rows_of(built)), version=built.version - 1)
         )
 
 
 def test_status_changes(session, april):
-    meetings.change_status(session, april, "innkalt", april.version)
+    meeting_status.change_status(session, april, "innkalt", april.version)
     assert april.status == "innkalt"
     with pytest.raises(InvalidInput, match="«innkalt» kan ikke få status «planlagt»"):
-        meetings.change_status(session, april, "planlagt", april.version)
+        meeting_status.change_status(session, april, "planlagt", april.version)
     with pytest.raises(InvalidInput, match="settes når referatet godkjennes"):
-        meetings.change_status(session, april, "referat godkjent", april.version)
-    meetings.change_status(session, april, "gjennomført", april.version)
+        meeting_status.change_status(session, april, "referat godkjent", april.version)
+    meeting_status.change_status(session, april, "gjennomført", april.version)
     with pytest.raises(InvalidInput, match="«gjennomført» kan ikke få status «avlyst»"):
-        meetings.change_status(session, april, "avlyst", april.version)
+        meeting_status.change_status(session, april, "avlyst", april.version)
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "meeting.status")).all()
     assert entry[0].summary == "Møte 2/26 i Fagrådet: status endret fra planlagt til innkalt"
 

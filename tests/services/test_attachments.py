@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from govern.extensions import db
 from govern.models import Attachment, AuditEntry
-from govern.services import accounts, agenda, attachments
+from govern.services import accounts, attachment_numbers, attachments
 from govern.services.attachments import UploadInput
-from govern.services.bodies import MembershipInput, add_membership
 from govern.services.errors import Conflict, InvalidInput
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.views.test_pages import text_of
 
@@ -252,7 +252,9 @@ def test_a_pdf_that_is_really_text_is_refused_and_nothing_is_stored(
 def test_a_reference_without_a_file_gets_its_file_later(
     client, session, meeting, uploads, secretary
 ):
-    attachment = agenda.add_attachment_reference(session, meeting, None, "2", "Toppnotat")
+    attachment = attachment_numbers.add_attachment_reference(
+        session, meeting, None, "2", "Toppnotat"
+    )
     session.commit()
     assert client.get(f"/attachments/{attachment.id}").status_code == 404
     page = text_of(client.get(f"/meetings/{meeting.id}/attachments"))

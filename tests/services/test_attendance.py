@@ -13,8 +13,8 @@ from govern.presentation import attendance_lists
 from govern.services import attendance
 from govern.services.attendance import AttendanceRow, set_attendance
 from govern.services.audit import StaleEdit
-from govern.services.bodies import MembershipInput, add_membership
 from govern.services.errors import InvalidInput, NotFound
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import make_body, make_meeting, make_person
 
 DAY1, DAY2 = date(2026, 4, 29), date(2026, 4, 30)

@@ -8,16 +8,11 @@ import pytest
 from sqlalchemy import select, update
 
 from govern.models import AuditEntry, Body, Membership, Organisation
-from govern.services import bodies
+from govern.services import bodies, memberships
 from govern.services.audit import StaleEdit
-from govern.services.bodies import (
-    BodyInput,
-    BodyUpdate,
-    MemberInput,
-    MembershipInput,
-    MembershipUpdate,
-)
+from govern.services.bodies import BodyInput, BodyUpdate
 from govern.services.errors import Conflict, InvalidInput
+from govern.services.memberships import MemberInput, MembershipInput, MembershipUpdate
 from tests.conftest import make_body, make_person
 
 
@@ -114,7 +109,7 @@ def test_escalation_may_not_go_in_circles(session):
 
 def test_add_member_registers_a_new_person_and_organisation(session):
     body = make_body()
-    membership = bodies.add_member(
+    membership = memberships.add_member(
         session,
         None,
         body,
@@ -140,44 +135,46 @@ def test_add_member_wants_one_person(session):
     body = make_body()
     kari = make_person("Kari Nordmann")
     with pytest.raises(InvalidInput, match="ikke begge") as both:
-        bodies.add_member(session, None, body, MemberInput("medlem", kari.id, new_name="Ola"))
+        memberships.add_member(session, None, body, MemberInput("medlem", kari.id, new_name="Ola"))
     assert both.value.field == "person_id"
     with pytest.raises(InvalidInput, match="Velg en person i listen, eller skriv navnet"):
-        bodies.add_member(session, None, body, MemberInput("medlem"))
+        memberships.add_member(session, None, body, MemberInput("medlem"))
     with pytest.raises(InvalidInput, match="Navn må fylles ut") as nameless:
-        bodies.add_member(session, None, body, MemberInput("medlem", new_organisation="KS"))
+        memberships.add_member(session, None, body, MemberInput("medlem", new_organisation="KS"))
     assert nameless.value.field == "new_name"
     with pytest.raises(Conflict, match="allerede en person som heter Kari Nordmann") as twin:
-        bodies.add_member(session, None, body, MemberInput("medlem", new_name="Kari Nordmann"))
+        memberships.add_member(session, None, body, MemberInput("medlem", new_name="Kari Nordmann"))
     assert twin.value.field == "new_name"
     with pytest.raises(InvalidInput, match="ikke en gyldig e-postadresse") as email:
-        bodies.add_member(session, None, body, MemberInput("medlem", new_name="O", new_email="x"))
+        memberships.add_member(
+            session, None, body, MemberInput("medlem", new_name="O", new_email="x")
+        )
     assert email.value.field == "new_email"
 
 
 def test_deputy_rules(session):
     body = make_body()
     stine, marthe, outsider = (make_person(n) for n in ("Stine", "Marthe", "Utenfor"))
-    bodies.add_membership(session, body, stine, MembershipInput("medlem"))
+    memberships.add_membership(session, body, stine, MembershipInput("medlem"))
     with pytest.raises(InvalidInput, match="Bare en vara kan stille") as not_vara:
-        bodies.add_member(
+        memberships.add_member(
             session, None, body, MemberInput("medlem", marthe.id, deputy_for_id=stine.id)
         )
     assert not_vara.value.field == "deputy_for"
     with pytest.raises(InvalidInput, match="kan ikke være vara for seg selv"):
-        bodies.add_member(
+        memberships.add_member(
             session, None, body, MemberInput("vara", stine.id, deputy_for_id=stine.id)
         )
     with pytest.raises(InvalidInput, match="Utenfor er ikke medlem av Fagrådet"):
-        bodies.add_member(
+        memberships.add_member(
             session, None, body, MemberInput("vara", marthe.id, deputy_for_id=outsider.id)
         )
-    vara = bodies.add_member(
+    vara = memberships.add_member(
         session, None, body, MemberInput("vara", marthe.id, deputy_for_id=stine.id)
     )
     assert vara.deputy_for is stine
     with pytest.raises(InvalidInput, match="Bare en vara kan stille"):
-        bodies.update_membership(
+        memberships.update_membership(
             session, None, vara, MembershipUpdate("medlem", deputy_for_id=stine.id)
         )
 
@@ -185,35 +182,37 @@ def test_deputy_rules(session):
 def test_the_same_role_may_not_overlap_in_time(session):
     body = make_body()
     kari = make_person("Kari")
-    first = bodies.add_member(
+    first = memberships.add_member(
         session, None, body, MemberInput("medlem", kari.id, ends_on=date(2025, 12, 31))
     )
     with pytest.raises(
         Conflict, match=r"Kari har allerede rollen medlem i Fagrådet \(til 31.12.2025\)"
     ):
-        bodies.add_member(
+        memberships.add_member(
             session, None, body, MemberInput("medlem", kari.id, starts_on=date(2025, 6, 1))
         )
-    later = bodies.add_member(
+    later = memberships.add_member(
         session, None, body, MemberInput("medlem", kari.id, starts_on=date(2026, 1, 1))
     )
-    bodies.add_member(
+    memberships.add_member(
         session, None, body, MemberInput("leder", kari.id, starts_on=date(2025, 6, 1))
     )
     # Editing a membership does not collide with itself, only with the others.
-    bodies.update_membership(
+    memberships.update_membership(
         session, None, first, MembershipUpdate("medlem", date(2024, 1, 1), date(2025, 12, 31))
     )
     with pytest.raises(Conflict):
-        bodies.update_membership(session, None, later, MembershipUpdate("medlem", date(2025, 1, 1)))
+        memberships.update_membership(
+            session, None, later, MembershipUpdate("medlem", date(2025, 1, 1))
+        )
 
 
 def test_update_membership_records_changes(session):
     body = make_body()
     stine, marthe = make_person("Stine"), make_person("Marthe")
-    bodies.add_membership(session, body, stine, MembershipInput("medlem"))
-    membership = bodies.add_member(session, None, body, MemberInput("medlem", marthe.id))
-    changes = bodies.update_membership(
+    memberships.add_membership(session, body, stine, MembershipInput("medlem"))
+    membership = memberships.add_member(session, None, body, MemberInput("medlem", marthe.id))
+    changes = memberships.update_membership(
         session, None, membership, MembershipUpdate("vara", date(2026, 2, 1), None, stine.id)
     )
     assert changes == {
@@ -222,11 +221,11 @@ def test_update_membership_records_changes(session):
         "deputy_for": [None, "Stine"],
     }
     with pytest.raises(InvalidInput, match="Perioden slutter før den begynner"):
-        bodies.update_membership(
+        memberships.update_membership(
             session, None, membership, MembershipUpdate("vara", date(2026, 2, 1), date(2026, 1, 1))
         )
     assert (
-        bodies.update_membership(
+        memberships.update_membership(
             session, None, membership, MembershipUpdate("vara", date(2026, 2, 1), None, stine.id)
         )
         == {}
@@ -236,15 +235,15 @@ def test_update_membership_records_changes(session):
 def test_end_membership(session):
     body = make_body()
     kari = make_person("Kari")
-    membership = bodies.add_member(
+    membership = memberships.add_member(
         session, None, body, MemberInput("medlem", kari.id, starts_on=date(2026, 3, 1))
     )
     with pytest.raises(InvalidInput, match="begynte 01.03.2026 og kan ikke slutte før det"):
-        bodies.end_membership(session, None, membership, date(2026, 2, 28))
-    bodies.end_membership(session, None, membership, date(2026, 6, 30))
+        memberships.end_membership(session, None, membership, date(2026, 2, 28))
+    memberships.end_membership(session, None, membership, date(2026, 6, 30))
     assert session.get(Membership, membership.id).ends_on == date(2026, 6, 30)
     with pytest.raises(InvalidInput, match="slutter allerede 30.06.2026"):
-        bodies.end_membership(session, None, membership, date(2026, 7, 31))
+        memberships.end_membership(session, None, membership, date(2026, 7, 31))
     (entry,) = _log(session, "membership.end")
     assert entry.changes == {"ends_on": [None, "2026-06-30"]}
     assert entry.summary == (

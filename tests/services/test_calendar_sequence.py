@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import icalendar
 
 from govern.exports.calendar import build_itip
-from govern.services import meetings
-from govern.services.meetings import DayRow, MeetingEdit, PlanInput
+from govern.services import meeting_plans, meeting_status
+from govern.services.meeting_plans import DayRow, MeetingEdit, PlanInput
 from tests.conftest import make_body
 
 
@@ -31,7 +31,7 @@ def sequences(meeting, method="REQUEST") -> list[tuple[str, int]]:
 
 def test_sequence_rises_for_time_place_days_and_cancellation_only(session):
     body = make_body()
-    meeting = meetings.plan_meeting(
+    meeting = meeting_plans.plan_meeting(
         session, body, PlanInput(days=(DayRow(date(2026, 5, 6), time(10), time(16)),))
     )
     session.commit()
@@ -40,39 +40,43 @@ def test_sequence_rises_for_time_place_days_and_cancellation_only(session):
     assert meeting.sequence == 0
 
     # Sharing the agenda changes nothing in a calendar.
-    meetings.update_meeting(session, meeting, edit(meeting, rows_of(meeting), agenda_shared=True))
+    meeting_plans.update_meeting(
+        session, meeting, edit(meeting, rows_of(meeting), agenda_shared=True)
+    )
     session.commit()
     assert meeting.sequence == 0
 
     rows = rows_of(meeting)
     rows[0] = DayRow(rows[0].date, time(9), time(16), rows[0].day_id)
-    meetings.update_meeting(session, meeting, edit(meeting, rows))
+    meeting_plans.update_meeting(session, meeting, edit(meeting, rows))
     session.commit()
     sent.append(sequences(meeting))
 
-    meetings.update_meeting(session, meeting, edit(meeting, rows_of(meeting), location="Teams"))
+    meeting_plans.update_meeting(
+        session, meeting, edit(meeting, rows_of(meeting), location="Teams")
+    )
     session.commit()
     sent.append(sequences(meeting))
 
     added = [*rows_of(meeting), DayRow(date(2026, 5, 7), time(8), time(12))]
-    meetings.update_meeting(session, meeting, edit(meeting, added))
+    meeting_plans.update_meeting(session, meeting, edit(meeting, added))
     session.commit()
     second_uid = meeting.days[1].uid
     sent.append(sequences(meeting))
     assert meeting.sequence == 3
 
-    meetings.change_status(session, meeting, "innkalt", meeting.version)
+    meeting_status.change_status(session, meeting, "innkalt", meeting.version)
     session.commit()
     assert meeting.sequence == 3
 
-    meetings.update_meeting(
+    meeting_plans.update_meeting(
         session, meeting, edit(meeting, rows_of(meeting)[:1], move_items_to=date(2026, 5, 6))
     )
     session.commit()
     assert meeting.sequence == 4
     assert [d.uid for d in meeting.days] == [uid]
 
-    meetings.change_status(session, meeting, "avlyst", meeting.version)
+    meeting_status.change_status(session, meeting, "avlyst", meeting.version)
     session.commit()
     cancel = sequences(meeting, "CANCEL")
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from govern.models import Treatment
 from govern.models.audit import AuditEntry
-from govern.services import agenda
 from govern.services.cases import (
     ExternalTreatmentInput,
     add_external_treatment,
@@ -52,9 +51,7 @@ def build_history(session) -> SimpleNamespace:
         april, "Ærlig vurdering av journalløsningen", proposed_decision="Fagrådet anbefaler."
     ).treatment
     draft = make_meeting(fagradet, date(2026, 10, 7), status="planlagt")
-    later = agenda.put_case_on_agenda(
-        session, draft, agenda.CaseItemInput(sakstype="Beslutning"), case=newer.case
-    ).treatment
+    later = add_case(draft, None, "Beslutning", case=newer.case).treatment
     newer.case.follows = older.case
     session.commit()
     return SimpleNamespace(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govern.models import AuditEntry, ChangeRequest
 from govern.services import change_outcomes as outcomes
-from govern.services import changes, minutes
+from govern.services import changes, minutes, minutes_locking
 from govern.services.change_decisions import (
     escalate,
     record_escalation_outcome,
@@ -33,13 +33,13 @@ def approve(session, meeting, on: date):
     for item in meeting.items:
         if item.kind == "case" and not item.treatment.decision:
             write(session, item.treatment)
-    minutes.send_minutes(session, None, meeting, confirmed=True)
+    minutes_locking.send_minutes(session, None, meeting, confirmed=True)
     next_meeting = make_meeting(meeting.body, on)
     approval = add_case(next_meeting, "Godkjenning", sakstype="Godkjenning")
     write(session, approval.treatment, "Referatet er godkjent.")
     # The approving meeting is held; the secretariat confirms the approval.
     next_meeting.status = "gjennomført"
-    assert minutes.approve_previous_minutes(session, None, approval.treatment) == [meeting]
+    assert minutes_locking.approve_previous_minutes(session, None, approval.treatment) == [meeting]
     session.commit()
     return approval.treatment
 
@@ -107,7 +107,7 @@ def test_nothing_changes_before_the_minutes_are_approved(session, ranked):
     treatment = record_prioritisation(session, a.area, meeting, 2026, None)
     meeting.status = "gjennomført"
     write(session, treatment)
-    minutes.send_minutes(session, None, meeting, confirmed=True)
+    minutes_locking.send_minutes(session, None, meeting, confirmed=True)
     session.commit()
     assert a.status == "vurdert" and meeting.minutes_status == "sendt"
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from govern.domain.cycle_plan import period_dates, weeks_in_year
 from govern.holidays import easter_sunday, public_holidays, why_not_meet
 from govern.models.cycles import CycleEntry
-from govern.services import cycles, meetings
-from govern.services.cycle_plan import period_dates, weeks_in_year
+from govern.services import cycles, meeting_plans
 from govern.services.errors import GovernError
 from tests.conftest import make_body, make_meeting, make_person
 
@@ -164,9 +164,9 @@ def test_meeting_deadlines_cross_year_end_move_with_the_meeting_and_stay_done(se
     person = make_person("Siri Sekretær")
     cycles.mark_done(session, entry, f"m{march.id}", person)
     day = march.days[0]
-    row = meetings.DayRow(date(2027, 3, 21), day.start_time, day.end_time, day_id=day.id)
-    meetings.update_meeting(
-        session, march, meetings.MeetingEdit(days=(row,), version=march.version)
+    row = meeting_plans.DayRow(date(2027, 3, 21), day.start_time, day.end_time, day_id=day.id)
+    meeting_plans.update_meeting(
+        session, march, meeting_plans.MeetingEdit(days=(row,), version=march.version)
     )
     moved = {o.title: o for o in cycles.body_year_plan(session, body, 2027, date(2027, 3, 1))}
     submit = moved["Innmelding av saker – møte 2/27"]

@@ -411,21 +411,21 @@ def test_pasted_page_breaks_in_long_texts_become_line_breaks(session):
 def approve_demo_january(session) -> None:
     """The demo's story one step on: meeting 2/26 is held, and its Godkjenning vedtak
     approves (and locks) the minutes of 1/26, as the body's rule says."""
-    from govern.services import meetings, minutes
+    from govern.services import meeting_status, minutes, minutes_approval
 
     second = session.scalar(
         select(Meeting)
         .join(Meeting.body)
         .where(Body.slug == "fagradet", Meeting.year == 2026, Meeting.seq == 2)
     )
-    approval = minutes.approval_item(session, second)
+    approval = minutes_approval.approval_item(session, second)
     minutes.record_minutes(
         session,
         None,
         approval,
         minutes.MinutesInput(approval.version, decision=approval.proposed_decision),
     )
-    approved = meetings.change_status(
+    approved = meeting_status.change_status(
         session, second, "gjennomført", second.version, confirmed=True
     )
     assert [m.number for m in approved] == ["1/26"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govern.exports.exchange import build_exchange
 from govern.models import Body, ChangeRequest, Meeting
-from govern.services import changes, meetings, minutes
+from govern.services import changes, meeting_status, minutes, minutes_locking
 from govern.services.exchange import ExchangeError, import_exchange
 from tests.conftest import add_case, make_meeting
 from tests.services.test_exchange import DEMO
@@ -86,7 +86,7 @@ def test_bad_requests_name_the_place(session, document, mutate, where, message):
 def test_demo_outcome_flows_back_when_the_produktrad_approves_its_minutes(session, demo):
     produktrad = session.scalar(select(Body).where(Body.slug == "produktrad-dips-arena"))
     first = session.scalar(select(Meeting).where(Meeting.body_id == produktrad.id))
-    minutes.send_minutes(session, None, first)
+    minutes_locking.send_minutes(session, None, first)
     second = make_meeting(produktrad, date(2026, 6, 2))
     approval = add_case(second, "Godkjenning", "Godkjenning")
     t = approval.treatment
@@ -94,7 +94,7 @@ def test_demo_outcome_flows_back_when_the_produktrad_approves_its_minutes(sessio
     # Approved when the approving meeting is marked held, as the secretariat confirms.
     waiting = session.scalar(select(ChangeRequest).where(ChangeRequest.seq == 3))
     assert waiting.status != "prioritert"
-    meetings.change_status(session, second, "gjennomført", second.version, confirmed=True)
+    meeting_status.change_status(session, second, "gjennomført", second.version, confirmed=True)
     request = session.scalar(select(ChangeRequest).where(ChangeRequest.seq == 3))
     assert request.status == "prioritert"
     assert request.events[-1].note.startswith("Produktrådet vedtok i sak 3/26, møte 1/26")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from govern.models.audit import AuditEntry
 from govern.models.followups import FollowUp
-from govern.services import bodies
+from govern.services import people
 from govern.services.audit import StaleEdit
 from govern.services.errors import InvalidInput
 from govern.services.followups import (
@@ -57,8 +57,8 @@ def test_bad_values_are_refused_naming_the_field(session, decision, data, field)
 
 
 def test_add_with_organisation_person_and_audit(session, decision):
-    organisation = bodies.get_or_create_organisation(session, "Folkehelseinstituttet")
-    person = bodies.create_person(session, bodies.PersonInput("Kari Nordmann", "Helsedirektoratet"))
+    organisation = people.get_or_create_organisation(session, "Folkehelseinstituttet")
+    person = people.create_person(session, people.PersonInput("Kari Nordmann", "Helsedirektoratet"))
     follow_up = add_follow_up(
         session,
         decision,

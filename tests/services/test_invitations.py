@@ -3,7 +3,7 @@ from datetime import date, time
 import icalendar
 
 from govern.models.mail import MeetingInvitation
-from govern.services import bodies, meetings
+from govern.services import meeting_plans, memberships
 from govern.services.invitations import sync_body_invitations, sync_invitations
 from govern.services.mail import send_queued
 from tests.conftest import make_body, make_meeting, make_person
@@ -14,7 +14,7 @@ DAY1, DAY2 = date(2027, 4, 29), date(2027, 4, 30)
 
 def _member(session, body, name, email, role="medlem", **kw):
     person = make_person(name, email=email)
-    bodies.add_membership(session, body, person, bodies.MembershipInput(role, **kw))
+    memberships.add_membership(session, body, person, memberships.MembershipInput(role, **kw))
     return person
 
 
@@ -31,7 +31,7 @@ def _council(session):
 def _arrived(app, session, smtp_server):
     """Send the queue and return (to, subject, text, method, calendar) per new message."""
     start = len(smtp_server.envelopes)
-    send_queued(session, app.config)
+    send_queued(session, app.config, commit=session.commit)
     out = []
     for message in smtp_server.messages()[start:]:
         text, method, calendar = None, None, None
@@ -142,12 +142,12 @@ def test_removed_day_is_cancelled_and_rest_kept(app, session, smtp_server):
     session.commit()
     _arrived(app, session, smtp_server)
     uid1, uid2 = (d.uid for d in meeting.days)
-    edit = meetings.MeetingEdit(
-        days=(meetings.DayRow(DAY1, time(10), time(16), meeting.days[0].id),),
+    edit = meeting_plans.MeetingEdit(
+        days=(meeting_plans.DayRow(DAY1, time(10), time(16), meeting.days[0].id),),
         version=meeting.version,
         location="Lillehammer",
     )
-    meetings.update_meeting(session, meeting, edit)
+    meeting_plans.update_meeting(session, meeting, edit)
     sync_invitations(session, meeting, BASE)
     session.commit()
     arrived = [m for m in _arrived(app, session, smtp_server) if m[0] == "kari@example.no"]

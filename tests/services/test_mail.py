@@ -28,8 +28,8 @@ def _queue(session, **kw):
 
 def test_queued_mail_arrives_once_with_norwegian_text(app, session, smtp_server):
     mail = _queue(session)
-    assert send_queued(session, app.config) == (1, 0)
-    assert send_queued(session, app.config) == (0, 0)
+    assert send_queued(session, app.config, commit=session.commit) == (1, 0)
+    assert send_queued(session, app.config, commit=session.commit) == (0, 0)
     [message] = smtp_server.messages()
     assert message["Subject"] == "Innkalling: Møte i Fagrådet 2/26"
     assert message["To"].addresses[0].display_name == "Kari Nordmann-Ødegård"
@@ -43,7 +43,7 @@ def test_queued_mail_arrives_once_with_norwegian_text(app, session, smtp_server)
 
 def test_calendar_part_is_an_itip_alternative(app, session, smtp_server):
     _queue(session, calendar=ICS.encode(), method="REQUEST")
-    send_queued(session, app.config)
+    send_queued(session, app.config, commit=session.commit)
     [message] = smtp_server.messages()
     assert message.get_content_type() == "multipart/alternative"
     plain, calendar = message.get_payload()
@@ -61,7 +61,7 @@ def test_smtp_down_loses_nothing_and_retries_later(app, session, smtp_server):
     first, second = _queue(session), _queue(session, to_address="ola@example.no")
     smtp_server.stop()
     with pytest.raises(MailServerUnreachable) as raised:
-        send_queued(session, app.config)
+        send_queued(session, app.config, commit=session.commit)
     assert raised.value.failed == 2
     for mail in (first, second):
         session.refresh(mail)
@@ -70,14 +70,14 @@ def test_smtp_down_loses_nothing_and_retries_later(app, session, smtp_server):
 
     smtp_server.start()
     # Not due yet: the retry waits (1 minute after the first failure).
-    assert send_queued(session, app.config) == (0, 0)
+    assert send_queued(session, app.config, commit=session.commit) == (0, 0)
     later = utcnow() + timedelta(minutes=2)
-    assert send_queued(session, app.config, now=later) == (2, 0)
+    assert send_queued(session, app.config, now=later, commit=session.commit) == (2, 0)
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp_server.messages()) == [
         "kari@example.no",
         "ola@example.no",
     ]
-    assert send_queued(session, app.config, now=later) == (0, 0)
+    assert send_queued(session, app.config, now=later, commit=session.commit) == (0, 0)
     assert len(smtp_server.envelopes) == 2
 
 
@@ -88,20 +88,23 @@ def test_backoff_grows_and_gives_up_after_max_attempts(app, session, smtp_server
     now, waits = utcnow(), []
     for _ in range(3):
         with pytest.raises(MailServerUnreachable):
-            send_queued(session, app.config, now=now)
+            send_queued(session, app.config, now=now, commit=session.commit)
         session.refresh(mail)
         waits.append(mail.send_after - now)
         now = mail.send_after
     assert waits[:2] == [timedelta(minutes=1), timedelta(minutes=5)]
     assert (mail.status, mail.attempts) == ("failed", 3)
     smtp_server.start()
-    assert send_queued(session, app.config, now=now + timedelta(days=1)) == (0, 0)
+    assert send_queued(session, app.config, now=now + timedelta(days=1, commit=session.commit)) == (
+        0,
+        0,
+    )
 
 
 def test_refused_recipient_fails_alone(app, session, smtp_server):
     bad = _queue(session, to_address="ikke en adresse")
     _queue(session, to_address="ola@example.no")
-    assert send_queued(session, app.config) == (1, 1)
+    assert send_queued(session, app.config, commit=session.commit) == (1, 1)
     session.refresh(bad)
     assert bad.status == "failed" and "domain" in bad.last_error
 
@@ -133,7 +136,7 @@ def test_recipient_refused_for_now_is_retried_refused_for_good_is_not(app, sessi
     refused = _queue(session, to_address="nei@example.no")
     later = _queue(session, to_address="senere@example.no")
     _queue(session, to_address="ola@example.no")
-    assert send_queued(session, app.config) == (1, 2)
+    assert send_queued(session, app.config, commit=session.commit) == (1, 2)
     session.refresh(refused)
     session.refresh(later)
     assert (refused.status, refused.attempts) == ("failed", 1)
@@ -149,7 +152,7 @@ def test_line_breaks_saved_in_old_names_and_titles_do_not_stop_the_mail(app, ses
         to_name="Kari\r\nNordmann\x0b",
         subject="Innkalling: Møte i\nFagrådet\r\nBcc: alle@example.no",
     )
-    assert send_queued(session, app.config) == (1, 0)
+    assert send_queued(session, app.config, commit=session.commit) == (1, 0)
     [message] = smtp_server.messages()
     assert message["Subject"] == "Innkalling: Møte i Fagrådet Bcc: alle@example.no"
     assert message["To"].addresses[0].display_name == "Kari Nordmann"

@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 from govern.models import Meeting, Treatment
 from govern.models.audit import AuditEntry
 from govern.models.minutes import MinutesRevision
-from govern.services import minutes
+from govern.services import minutes, minutes_approval, minutes_corrections, minutes_locking
 from govern.services.audit import StaleEdit
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.minutes import CorrectionInput, MinutesInput
+from govern.services.minutes import MinutesInput
+from govern.services.minutes_corrections import CorrectionInput
 from tests.conftest import add_case, make_body, make_meeting
 
 
@@ -104,21 +105,21 @@ def test_held_meeting_needs_a_vedtak_except_eventuelt(session, two_meetings):
 def test_send_only_held_minutes_and_confirm_what_is_missing(session, two_meetings):
     first, t, *_ = two_meetings
     with pytest.raises(InvalidInput, match="når møtet er gjennomført"):
-        minutes.send_minutes(session, None, first)
+        minutes_locking.send_minutes(session, None, first)
     held(first)
     # No attendance and a case without vedtak: sent only when the secretariat confirms.
     with pytest.raises(
         Conflict, match=f"Oppmøtet er ikke registrert; Vedtak mangler i sak {t.number}"
     ):
-        minutes.send_minutes(session, None, first)
+        minutes_locking.send_minutes(session, None, first)
     assert first.minutes_status == "utkast"
     record(session, t)
-    check = minutes.check_send(session, first)
+    check = minutes_locking.check_send(session, first)
     assert check.no_attendance and check.missing_decisions == [] and check.approval is None
-    minutes.send_minutes(session, None, first, confirmed=True)
+    minutes_locking.send_minutes(session, None, first, confirmed=True)
     assert first.minutes_status == "sendt" and first.status == "gjennomført"
     with pytest.raises(Conflict, match="allerede sendt"):
-        minutes.send_minutes(session, None, first, confirmed=True)
+        minutes_locking.send_minutes(session, None, first, confirmed=True)
 
 
 def test_approval_needs_sent_minutes_then_locks_them(session, two_meetings):
@@ -135,11 +136,11 @@ def test_approval_needs_sent_minutes_then_locks_them(session, two_meetings):
     held(second)
     # Not sent yet: the approval is refused, with a clear message.
     with pytest.raises(Conflict, match="ikke sendt til medlemmene ennå"):
-        minutes.approve_previous_minutes(session, None, approval)
+        minutes_locking.approve_previous_minutes(session, None, approval)
     with pytest.raises(InvalidInput, match="godkjenningssaken"):
-        minutes.approve_previous_minutes(session, None, other)
-    minutes.send_minutes(session, None, first, confirmed=True)
-    assert minutes.approve_previous_minutes(session, None, approval) == [first]
+        minutes_locking.approve_previous_minutes(session, None, other)
+    minutes_locking.send_minutes(session, None, first, confirmed=True)
+    assert minutes_locking.approve_previous_minutes(session, None, approval) == [first]
     session.commit()
     assert first.minutes_status == "godkjent" and first.status == "referat godkjent"
     assert first.minutes_approved_by is approval and first.minutes_approved_at is not None
@@ -156,15 +157,15 @@ def test_explicit_approval_and_nothing_to_approve(session, two_meetings):
     first, t, second, approval, _ = two_meetings
     # The approving meeting has not been held: nothing is approved.
     with pytest.raises(Conflict, match="Møte 2/26 har status «innkalt»"):
-        minutes.approve_previous_minutes(session, None, approval)
+        minutes_locking.approve_previous_minutes(session, None, approval)
     held(first)
     record(session, t)
-    minutes.send_minutes(session, None, first, confirmed=True)
+    minutes_locking.send_minutes(session, None, first, confirmed=True)
     held(second)
     record(session, approval, "Godkjent.")
-    assert minutes.approve_previous_minutes(session, None, approval) == [first]
+    assert minutes_locking.approve_previous_minutes(session, None, approval) == [first]
     with pytest.raises(NotFound, match="ikke noe tidligere referat"):
-        minutes.approve_previous_minutes(session, None, approval)
+        minutes_locking.approve_previous_minutes(session, None, approval)
 
 
 def test_the_latest_unapproved_earlier_meeting_is_approved(session, two_meetings):
@@ -173,24 +174,24 @@ def test_the_latest_unapproved_earlier_meeting_is_approved(session, two_meetings
     cancelled = make_meeting(first.body, date(2026, 3, 1), status="avlyst")
     make_meeting(first.body, date(2026, 6, 1))
     assert cancelled.id
-    assert minutes.minutes_awaiting_approval(session, second) is first
+    assert minutes_approval.minutes_awaiting_approval(session, second) is first
 
 
 def _approved(session, two_meetings):
     first, t, second, approval, _ = two_meetings
     held(first)
     record(session, t, "Fagrådet drøftet saken.", ["Innspill A"])
-    minutes.send_minutes(session, None, first, confirmed=True)
+    minutes_locking.send_minutes(session, None, first, confirmed=True)
     held(second)
     record(session, approval, "Godkjent.")
-    minutes.approve_previous_minutes(session, None, approval)
+    minutes_locking.approve_previous_minutes(session, None, approval)
     session.commit()
     return first, t
 
 
 def test_corrections_are_numbered_revisions_with_reason_and_changes(session, two_meetings):
     first, t = _approved(session, two_meetings)
-    revision = minutes.correct_minutes(
+    revision = minutes_corrections.correct_minutes(
         session,
         None,
         first,
@@ -208,7 +209,7 @@ def test_corrections_are_numbered_revisions_with_reason_and_changes(session, two
         }
     ]
     assert t.decision == "Fagrådet anbefaler saken."
-    second = minutes.correct_minutes(
+    second = minutes_corrections.correct_minutes(
         session,
         None,
         first,
@@ -225,12 +226,16 @@ def test_corrections_are_numbered_revisions_with_reason_and_changes(session, two
 def test_corrections_need_a_reason_a_change_and_approved_minutes(session, two_meetings):
     first, t, second, approval, _ = two_meetings
     with pytest.raises(Conflict, match="ikke godkjent ennå"):
-        minutes.correct_minutes(session, None, first, t, CorrectionInput(t.version, "x", "y"))
+        minutes_corrections.correct_minutes(
+            session, None, first, t, CorrectionInput(t.version, "x", "y")
+        )
     first, t = _approved(session, two_meetings)
     with pytest.raises(InvalidInput, match="hvorfor"):
-        minutes.correct_minutes(session, None, first, t, CorrectionInput(t.version, " ", "Nytt"))
+        minutes_corrections.correct_minutes(
+            session, None, first, t, CorrectionInput(t.version, " ", "Nytt")
+        )
     with pytest.raises(InvalidInput, match="Ingenting er endret"):
-        minutes.correct_minutes(
+        minutes_corrections.correct_minutes(
             session,
             None,
             first,
@@ -238,4 +243,6 @@ def test_corrections_need_a_reason_a_change_and_approved_minutes(session, two_me
             CorrectionInput(t.version, "Grunn", t.decision, ("Innspill A",)),
         )
     with pytest.raises(NotFound):
-        minutes.correct_minutes(session, None, first, approval, CorrectionInput(1, "Grunn", "x"))
+        minutes_corrections.correct_minutes(
+            session, None, first, approval, CorrectionInput(1, "Grunn", "x")
+        )

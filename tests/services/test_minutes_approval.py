@@ -16,11 +16,18 @@ from govern.exports.referat import build_referat
 from govern.models import Body, Meeting, Treatment
 from govern.models.minutes import MinutesRevision
 from govern.presentation import attendance_lists, revision_note
-from govern.services import attendance, meetings, minutes
+from govern.services import (
+    attendance,
+    meeting_status,
+    meetings,
+    minutes,
+    minutes_approval,
+    minutes_locking,
+)
 from govern.services.attendance import AttendanceRow
-from govern.services.bodies import MembershipInput, add_membership
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.exchange import import_exchange
+from govern.services.memberships import MembershipInput, add_membership
 from govern.services.minutes import MinutesInput
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.exports.test_documents import facts
@@ -51,11 +58,11 @@ class Series:
         """Meeting i held, every vedtak written, its minutes sent (confirmed)."""
         m = self.meetings[i]
         if m.status == "innkalt":
-            meetings.change_status(session, m, "gjennomført", m.version, confirmed=True)
+            meeting_status.change_status(session, m, "gjennomført", m.version, confirmed=True)
         for t in (self.approvals[i], self.cases[i]):
             if not t.decision:
                 record(session, t)
-        minutes.send_minutes(session, None, m, confirmed=True)
+        minutes_locking.send_minutes(session, None, m, confirmed=True)
         session.commit()
 
 
@@ -73,7 +80,7 @@ def test_a_vedtak_in_a_planned_or_called_meeting_approves_nothing(session, serie
         assert result.approval_due is None
         assert first.minutes_status == "sendt" and first.status == "gjennomført"
     with pytest.raises(Conflict, match="Møte 2/26 har status «innkalt»"):
-        minutes.approve_previous_minutes(session, None, series.approvals[1])
+        minutes_locking.approve_previous_minutes(session, None, series.approvals[1])
 
 
 def test_marking_the_approving_meeting_held_approves_once_confirmed(session, series):
@@ -81,16 +88,16 @@ def test_marking_the_approving_meeting_held_approves_once_confirmed(session, ser
     series.close(session, 0)
     record(session, series.approvals[1], "Fagrådet godkjenner referatet.")
     session.commit()
-    due = minutes.approval_due(session, second, held=True)
+    due = minutes_approval.approval_due(session, second, held=True)
     assert due.meetings == [first] and due.ready
-    assert minutes.approval_summary(due.minutes[0]) == (
+    assert minutes_locking.approval_summary(due.minutes[0]) == (
         "Referatet fra møte 1/26 i Fagrådet (2 saker, 2 vedtak, oppmøte for 0 personer, 0 vedlegg)"
     )
     with pytest.raises(Conflict, match="godkjennes og låses referatet fra møte 1/26"):
-        meetings.change_status(session, second, "gjennomført", second.version)
+        meeting_status.change_status(session, second, "gjennomført", second.version)
     session.rollback()
     assert second.status == "innkalt" and first.minutes_status == "sendt"
-    approved = meetings.change_status(
+    approved = meeting_status.change_status(
         session, second, "gjennomført", second.version, confirmed=True
     )
     session.commit()
@@ -102,14 +109,14 @@ def test_marking_the_approving_meeting_held_approves_once_confirmed(session, ser
         record(session, series.cases[0], "Endret.")
     session.rollback()
     with pytest.raises(Conflict, match="kan ikke lenger endre status"):
-        meetings.change_status(session, first, "avlyst", first.version)
+        meeting_status.change_status(session, first, "avlyst", first.version)
 
 
 def test_without_a_vedtak_marking_held_approves_nothing(session, series):
     first, second, _ = series.meetings
     series.close(session, 0)
-    assert minutes.approval_due(session, second, held=True) is None
-    assert meetings.change_status(session, second, "gjennomført", second.version) == []
+    assert minutes_approval.approval_due(session, second, held=True) is None
+    assert meeting_status.change_status(session, second, "gjennomført", second.version) == []
     assert first.minutes_status == "sendt"
 
 
@@ -119,21 +126,21 @@ def test_the_body_may_approve_when_the_approving_minutes_are_sent(session):
     s.close(session, 0)
     record(session, s.approvals[1], "Godkjent.")
     # Marking 2/26 held approves nothing under this rule.
-    assert meetings.change_status(session, second, "gjennomført", second.version) == []
+    assert meeting_status.change_status(session, second, "gjennomført", second.version) == []
     assert first.minutes_status == "sendt"
-    plan = minutes.plan_approval(session, second)
+    plan = minutes_approval.plan_approval(session, second)
     assert "Send referatet fra møte 2/26 først" in plan.blocked
     record(session, s.cases[1])
-    check = minutes.check_send(session, second)
+    check = minutes_locking.check_send(session, second)
     assert check.approval is not None and check.needs_confirmation
-    assert minutes.send_warnings(check) == [
+    assert minutes_locking.send_warnings(check) == [
         "Oppmøtet er ikke registrert",
         "Referatet fra møte 1/26 i Fagrådet (2 saker, 2 vedtak, oppmøte for 0 personer, "
         "0 vedlegg) godkjennes og låses",
     ]
     with pytest.raises(Conflict, match="Bekreft utsendingen"):
-        minutes.send_minutes(session, None, second)
-    assert minutes.send_minutes(session, None, second, confirmed=True) == [first]
+        minutes_locking.send_minutes(session, None, second)
+    assert minutes_locking.send_minutes(session, None, second, confirmed=True) == [first]
     assert first.minutes_locked and second.minutes_status == "sendt"
 
 
@@ -148,14 +155,16 @@ def test_postponing_is_a_decision_and_a_later_meeting_approves(session, series):
     record(session, series.approvals[1], minutes.POSTPONED_TEXT, postponed=True)
     assert series.approvals[1].minutes_postponed
     # Held without approving; 2/26's own minutes are not blocked.
-    assert meetings.change_status(session, second, "gjennomført", second.version) == []
-    assert "utsetter godkjenningen" in minutes.plan_approval(session, second).blocked
+    assert meeting_status.change_status(session, second, "gjennomført", second.version) == []
+    assert "utsetter godkjenningen" in minutes_approval.plan_approval(session, second).blocked
     series.close(session, 1)
     assert first.minutes_status == second.minutes_status == "sendt"
     # 3/26 approves both: the postponed minutes and the latest ones.
-    assert minutes.minutes_to_approve(session, third) == [first, second]
+    assert minutes_approval.minutes_to_approve(session, third) == [first, second]
     record(session, series.approvals[2], "Fagrådet godkjenner referatene fra 1/26 og 2/26.")
-    approved = meetings.change_status(session, third, "gjennomført", third.version, confirmed=True)
+    approved = meeting_status.change_status(
+        session, third, "gjennomført", third.version, confirmed=True
+    )
     assert approved == [first, second]
     assert first.minutes_locked and second.minutes_locked
     assert first.minutes_approved_by is second.minutes_approved_by is series.approvals[2]
@@ -163,13 +172,13 @@ def test_postponing_is_a_decision_and_a_later_meeting_approves(session, series):
 
 def test_unsent_minutes_block_the_approval_with_a_clear_message(session, series):
     first, second, _ = series.meetings
-    meetings.change_status(session, first, "gjennomført", first.version)
+    meeting_status.change_status(session, first, "gjennomført", first.version)
     record(session, series.approvals[1], "Godkjent.")
-    plan = minutes.plan_approval(session, second, held=True)
+    plan = minutes_approval.plan_approval(session, second, held=True)
     assert "er ikke sendt til medlemmene ennå" in plan.blocked
     # Not ready: marking held goes on without approving (and without a confirmation).
-    assert minutes.approval_due(session, second, held=True) is None
-    assert meetings.change_status(session, second, "gjennomført", second.version) == []
+    assert minutes_approval.approval_due(session, second, held=True) is None
+    assert meeting_status.change_status(session, second, "gjennomført", second.version) == []
 
 
 def _two_day_council(session):

@@ -44,9 +44,7 @@ def test_the_same_case_gets_its_own_number_in_each_body(session):
     add_case(make_meeting(produktrad, date(2026, 3, 1)), "Noe annet")
     item = add_case(make_meeting(fagradet, date(2026, 4, 29)), "Strategisk retning kjernejournal")
     data = agenda.CaseItemInput(sakstype="Beslutning")
-    again = agenda.put_case_on_agenda(
-        session, produktrad.meetings[0], data, case=item.treatment.case
-    )
+    again = agenda.add_case_item(session, produktrad.meetings[0], data, case=item.treatment.case)
     assert item.treatment.number == "1/26"
     assert again.treatment.number == "2/26"
     assert again.treatment.case is item.treatment.case

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from govern.exports.exchange import build_exchange
 from govern.models import Score
-from govern.services import bodies, priorities
-from govern.services.bodies import MembershipInput
+from govern.services import memberships, priorities
 from govern.services.errors import InvalidInput
 from govern.services.exchange import import_exchange
+from govern.services.memberships import MembershipInput
 from govern.services.priorities import FormErrors
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participants, resolve_participant
@@ -30,7 +30,7 @@ def round_(session):
         ("Siv Sekretær", "Helsedirektoratet", "sekretariat", None, None),
     ):
         person = make_person(name, organisation)
-        bodies.add_membership(session, r.body, person, MembershipInput(role, starts, ends))
+        memberships.add_membership(session, r.body, person, MembershipInput(role, starts, ends))
     session.commit()
     return r
 

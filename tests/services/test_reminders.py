@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from govern.models.cycles import DeadlineMark
 from govern.models.mail import OutgoingMail
-from govern.services import cycles, meetings
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services import cycles, meeting_status
 from govern.services.mail import send_queued
+from govern.services.memberships import MembershipInput, add_membership
 from govern.services.reminders import due_reminders, send_reminders
 from tests.conftest import make_body, make_meeting, make_person
 
@@ -94,7 +94,7 @@ def test_no_reminder_when_done(session, fagradet):
 
 def test_no_reminder_for_a_cancelled_meeting(session, fagradet):
     meeting = fagradet["meeting"]
-    meetings.change_status(session, meeting, "avlyst", meeting.version)
+    meeting_status.change_status(session, meeting, "avlyst", meeting.version)
     session.commit()
     assert due_reminders(session, date(2026, 3, 28)) == []
     assert send_reminders(session, date(2026, 3, 28), BASE) == 0
@@ -123,7 +123,7 @@ def test_recipients_are_the_role_today_and_the_named_person(session, fagradet):
 def test_reminder_arrives_by_smtp_in_norwegian(app, session, fagradet, smtp_server):
     assert send_reminders(session, date(2026, 3, 27), BASE) == 2
     session.commit()
-    assert send_queued(session, app.config) == (2, 0)
+    assert send_queued(session, app.config, commit=session.commit) == (2, 0)
     by_address = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages()}
     message = by_address["siv@example.no"]
     assert message["Subject"] == "Påminnelse: Innmelding av saker – møte 1/26 – 1. april 2026"

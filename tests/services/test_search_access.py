@@ -21,9 +21,9 @@ from govern.models.meetings import MEETING_STATUSES, MINUTES_STATUSES, Meeting
 from govern.policy import visible_decision_filter, visible_treatment_filter
 from govern.search.query import search_page
 from govern.search.text import parse_query
-from govern.services import accounts, bodies
-from govern.services.bodies import MembershipInput
+from govern.services import accounts
 from govern.services.cases import ExternalTreatmentInput, register_external_treatment
+from govern.services.memberships import MembershipInput, add_membership
 from govern.services.register import RegisterFilter
 from tests.conftest import add_case, make_body, make_meeting, make_person
 
@@ -42,7 +42,7 @@ def states():
 def user(session, email: str, memberships=(), is_admin=False):
     person = make_person(email.split("@")[0].title(), email=email)
     for body, role in memberships:
-        bodies.add_membership(session, body, person, MembershipInput(role, date(2020, 1, 1)))
+        add_membership(session, body, person, MembershipInput(role, date(2020, 1, 1)))
     return accounts.create_account(session, person, email, is_admin=is_admin, password="x" * 12)
 
 

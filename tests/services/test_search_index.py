@@ -10,14 +10,14 @@ from flask_login import AnonymousUserMixin
 from govern.extensions import db
 from govern.search.query import search_page, search_years
 from govern.search.text import parse_query
-from govern.services import accounts, bodies, meetings
-from govern.services.bodies import MembershipInput
+from govern.services import accounts, meetings, memberships
 from govern.services.cases import (
     ExternalTreatmentInput,
     register_external_treatment,
     update_external_treatment,
 )
 from govern.services.followups import FollowUpInput, add_follow_up
+from govern.services.memberships import MembershipInput
 from govern.services.register import RegisterFilter
 from tests.conftest import add_case, make_body, make_meeting, make_person
 
@@ -58,7 +58,7 @@ def test_a_shared_agenda_is_found_by_the_members_only(session):
     meeting = make_meeting(body, date(2026, 5, 6), status="planlagt")
     add_case(meeting, "Arkivplan")
     person = make_person("Mona Medlem", email="mona@example.no")
-    bodies.add_membership(session, body, person, MembershipInput("medlem", date(2020, 1, 1)))
+    memberships.add_membership(session, body, person, MembershipInput("medlem", date(2020, 1, 1)))
     member = accounts.create_account(session, person, "mona@example.no", password="x" * 12)
     session.commit()
     assert find("arkivplan ", member) == []

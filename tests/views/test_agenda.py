@@ -12,8 +12,8 @@ from sqlalchemy.pool import StaticPool
 from govern import create_app
 from govern.extensions import db
 from govern.models import AuditEntry, Meeting, Treatment
-from govern.services import accounts, agenda
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services import accounts, attachment_numbers
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, base_config, make_body, make_meeting, make_person
 from tests.views.test_pages import _meeting_with_items, count_queries, text_of
 
@@ -82,7 +82,9 @@ def item_titled(meeting, title):
 def test_anonymous_visitors_are_sent_to_login_and_members_are_refused(client, session, body):
     meeting = make_meeting(body, date(2026, 4, 29))
     item = add_case(meeting, "Sak")
-    attachment = agenda.add_attachment_reference(session, meeting, None, "1", "Toppnotat")
+    attachment = attachment_numbers.add_attachment_reference(
+        session, meeting, None, "1", "Toppnotat"
+    )
     session.commit()
     pages = [
         ("get", "/bodies/fagradet/meetings/new"),

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from govern.models import AuditEntry, Body, Membership, Person, User
-from govern.services import accounts, bodies
-from govern.services.bodies import MembershipInput
+from govern.services import accounts, bodies, memberships
+from govern.services.memberships import MembershipInput
 from tests.conftest import make_body, make_person
 from tests.views.test_pages import count_queries, text_of
 
@@ -22,7 +22,7 @@ TODAY = date.today()
 def make_user(session, name, email, *, body=None, role=None, is_admin=False) -> Person:
     person = make_person(name, email=email)
     if role is not None:
-        bodies.add_membership(session, body, person, MembershipInput(role, LONG_AGO))
+        memberships.add_membership(session, body, person, MembershipInput(role, LONG_AGO))
     accounts.create_account(session, person, email, is_admin=is_admin, password=PASSWORD)
     session.commit()
     return person
@@ -348,7 +348,7 @@ def test_secretariat_edits_and_ends_a_membership(client, session, secretary, mem
 def test_a_membership_of_another_body_is_not_found(client, session, secretary):
     other = make_body("annet", "Annet")
     outsider = make_person("Ute")
-    membership = bodies.add_membership(session, other, outsider, MembershipInput("medlem"))
+    membership = memberships.add_membership(session, other, outsider, MembershipInput("medlem"))
     session.commit()
     login(client, "siri@example.no")
     assert client.get(f"/bodies/fagradet/members/{membership.id}/edit").status_code == 404
@@ -389,11 +389,11 @@ def _fill(session, body: Body, n: int) -> None:
         role = "vara" if i % 2 else "medlem"
         deputy = make_person(f"Fast {i}") if role == "vara" else None
         if deputy is not None:
-            bodies.add_membership(session, body, deputy, MembershipInput("medlem"))
-        bodies.add_membership(
+            memberships.add_membership(session, body, deputy, MembershipInput("medlem"))
+        memberships.add_membership(
             session, body, person, MembershipInput(role, LONG_AGO, date(2021, 1, 1)), deputy
         )
-        bodies.add_membership(
+        memberships.add_membership(
             session, body, person, MembershipInput(role, date(2021, 1, 2)), deputy
         )
         user = accounts.create_account(session, person, f"p{i}@{body.slug}.example.no")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from govern.services import accounts
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import make_body, make_meeting, make_person
 from tests.exports.test_calendar import check_lines, events, parse
 from tests.views.test_pages import text_of

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govern.models import Meeting
 from govern.models.mail import OutgoingMail
-from govern.services import bodies
+from govern.services import memberships
 from govern.services.mail import send_queued
 from tests.conftest import make_body, make_meeting, make_person
 from tests.views.test_body_admin import login, make_user
@@ -21,7 +21,7 @@ SOON = date.today() + timedelta(days=30)
 
 def _arrived(app, session, smtp_server) -> list[tuple[str, str, str]]:
     start = len(smtp_server.envelopes)
-    send_queued(session, app.config)
+    send_queued(session, app.config, commit=session.commit)
     return sorted(
         (
             m["To"].addresses[0].addr_spec,
@@ -78,7 +78,7 @@ def test_secretariat_calls_edits_cancels_and_members_change(app, client, session
 def _calendars(app, session, smtp_server, address: str) -> list:
     """The calendar parts that reached one address since the last call, parsed."""
     start = len(smtp_server.envelopes)
-    send_queued(session, app.config)
+    send_queued(session, app.config, commit=session.commit)
     found = []
     for message in smtp_server.messages()[start:]:
         if message["To"].addresses[0].addr_spec != address:
@@ -156,8 +156,8 @@ def test_edit_page_shows_what_was_sent_and_what_was_not(app, client, session, sm
     make_user(session, "Siri Sekretær", "siri@example.no", body=body, role="sekretariat")
     make_user(session, "Kari Medlem", "kari@example.no", body=body, role="medlem")
     make_user(session, "Bo Borte", "bo@example.no", body=body, role="medlem")
-    bodies.add_membership(
-        session, body, make_person("Per Uten E-post"), bodies.MembershipInput("medlem")
+    memberships.add_membership(
+        session, body, make_person("Per Uten E-post"), memberships.MembershipInput("medlem")
     )
     meeting = make_meeting(body, SOON, status="planlagt", location="Oslo")
     session.commit()

@@ -13,10 +13,10 @@ from govern.extensions import db
 from govern.models.base import Base
 from govern.models.meetings import Meeting
 from govern.models.minutes import MinutesRevision
-from govern.services import agenda, attendance, meetings, minutes
+from govern.services import agenda, attendance, meeting_status, minutes, minutes_locking
 from govern.services.attachments import UploadInput, add_attachment
 from govern.services.attendance import AttendanceRow
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.memberships import MembershipInput, add_membership
 from govern.views.agenda import ADD_FORMS
 from tests.api.helpers import assert_problem, bearer, user_with_token
 from tests.conftest import add_case, make_body, make_meeting, make_person
@@ -82,13 +82,13 @@ class Locked:
             minutes.MinutesInput(self.case.version, "Per orienterte.", ("Innspill",), "Vedtatt."),
         )
         first.status = "gjennomført"
-        minutes.send_minutes(session, None, first)
+        minutes_locking.send_minutes(session, None, first)
         second = make_meeting(body, date(2026, 4, 29))
         self.approval = add_case(second, "Godkjenning", sakstype="Godkjenning").treatment
         minutes.record_minutes(
             session, None, self.approval, minutes.MinutesInput(1, decision="Godkjent.")
         )
-        approved = meetings.change_status(
+        approved = meeting_status.change_status(
             session, second, "gjennomført", second.version, confirmed=True
         )
         assert approved == [first]

@@ -14,7 +14,7 @@ from govern.models import Attendance, Case, Meeting, Treatment
 from govern.models.minutes import MinutesRevision
 from govern.services import accounts
 from govern.services.accounts import DEMO_PASSWORD
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id, text_of

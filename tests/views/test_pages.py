@@ -10,9 +10,9 @@ from sqlalchemy import event, select
 
 from govern.extensions import db
 from govern.models import Body, Meeting
-from govern.services import agenda
-from govern.services.bodies import MembershipInput, add_membership
+from govern.services import agenda, attachment_numbers
 from govern.services.meetings import record_attendance
+from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.services.test_exchange import approve_demo_january
 
@@ -166,7 +166,7 @@ def _meeting_with_items(n: int, slug: str) -> int:
         item = add_case(
             meeting, f"Sak {i}", day=1 + i % 2, summary="Tekst", proposed_decision="Forslag"
         )
-        agenda.add_attachment_reference(
+        attachment_numbers.add_attachment_reference(
             db.session, meeting, item.treatment, str(i + 1), f"Vedlegg {i}"
         )
         if i % 3 == 0:

@@ -21,8 +21,14 @@ from govern.models import (
     Score,
 )
 from govern.models.priorities import CRITERIA
-from govern.services import bodies, minutes, priorities, priority_questions
-from govern.services.bodies import MembershipInput
+from govern.services import (
+    memberships,
+    minutes,
+    minutes_locking,
+    priorities,
+    priority_questions,
+)
+from govern.services.memberships import MembershipInput
 from govern.services.minutes import MinutesInput
 from govern.services.priorities import MeasureInput, RoundInput
 from govern.services.priority_questions import QuestionInput
@@ -367,14 +373,14 @@ def test_use_as_decision_refused_when_the_minutes_are_approved(client, session, 
         session, None, treatment, MinutesInput(treatment.version, "", (), "Tatt til orientering.")
     )
     meeting.status = "gjennomført"
-    minutes.send_minutes(session, None, meeting, confirmed=True)
+    minutes_locking.send_minutes(session, None, meeting, confirmed=True)
     nxt = make_meeting(meeting.body, meeting.first_date.replace(month=11))
     approval = add_case(nxt, "Godkjenning av innkalling og referat", sakstype="Godkjenning")
     minutes.record_minutes(
         session, None, approval.treatment, MinutesInput(approval.treatment.version, "", (), "Ja.")
     )
     nxt.status = "gjennomført"  # the approving meeting is held; the approval is confirmed
-    minutes.approve_previous_minutes(session, None, approval.treatment)
+    minutes_locking.approve_previous_minutes(session, None, approval.treatment)
     session.commit()
     assert meeting.minutes_locked
     before = (treatment.version, treatment.decision, treatment.proposed_decision)
@@ -496,7 +502,7 @@ def _a_round(session, slug: str, measures: int, extra_questions: int, meetings: 
             add_case(meeting, f"Sak {i}.{j}")
     for i in range(meetings * 3):
         person = make_person(f"Medlem {slug} {i}", f"Org {i}")
-        bodies.add_membership(session, body, person, MembershipInput("medlem"))
+        memberships.add_membership(session, body, person, MembershipInput("medlem"))
     make_user(session, f"Sekretær {slug}", f"{slug}@example.no", body=body, role="sekretariat")
     session.commit()
     return round_.id

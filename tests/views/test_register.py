@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from govern.extensions import db
 from govern.models.cases import Case
 from govern.models.followups import FollowUp
-from govern.services import bodies, cases
+from govern.services import cases, people
 from govern.services.followups import FollowUpInput, add_follow_up
 from tests.conftest import add_case, make_body, make_meeting
 from tests.views.test_body_admin import login, make_user
@@ -234,7 +234,7 @@ def test_front_page_lists_overdue_follow_ups(client, world, session):
 
 def test_secretariat_adds_edits_and_deletes_a_follow_up(client, world, session):
     login(client, "sek@example.no")
-    org = bodies.get_or_create_organisation(session, "Folkehelseinstituttet")
+    org = people.get_or_create_organisation(session, "Folkehelseinstituttet")
     session.commit()
     url = f"/vedtak/{world['old'].id}"
     response = client.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from govern.domain.priority_scoring import PHASE_NAMES
 from govern.extensions import db
 from govern.forms.priorities import (
     ImportForm,
@@ -17,7 +18,6 @@ from govern.models.priorities import CRITERIA, CRITERION_LABELS, Measure, Priori
 from govern.services import priorities, priority_questions
 from govern.services.priority_import import import_scores
 from govern.services.priority_participants import members, participant_entry
-from govern.services.priority_scoring import PHASE_NAMES
 from govern.views.guard import require
 from govern.views.priorities.common import bp, round_or_404
 from govern.views.unit_of_work import attempt

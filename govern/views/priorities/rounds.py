@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from govern.domain.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.exports.docx_common import safe_filename
 from govern.exports.priority_docx import build_priority_table
 from govern.extensions import db
@@ -28,7 +29,6 @@ from govern.services.attachments import UploadInput, add_attachment
 from govern.services.priority_decisions import write_ranking
 from govern.services.priority_import import score_template
 from govern.services.priority_participants import participants
-from govern.services.priority_scoring import CRITERIA, PHASE_NAMES, points_text
 from govern.views.documents import send_document
 from govern.views.guard import require
 from govern.views.priorities.common import XLSX, body_or_404, bp, round_or_404

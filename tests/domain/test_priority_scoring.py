@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govern.services.priority_scoring import (
+from govern.domain.priority_scoring import (
     MeasureSpec,
     QuestionSpec,
     ScoreSpec,

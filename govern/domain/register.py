@@ -1,0 +1,48 @@
+"""The decision register's read model: what the reader asked for and the rows shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from govern.models.cases import Treatment
+from govern.models.followups import FollowUp
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What the reader asked for; empty values mean "all"."""
+
+    body: str = ""
+    year: int | None = None
+    sakstype: str = ""
+    follow_up: str = ""
+
+    def as_args(self) -> dict[str, str | int]:
+        """The filter as query-string arguments (for links that keep it)."""
+        args = {
+            "organ": self.body,
+            "ar": self.year,
+            "sakstype": self.sakstype,
+            "oppfolging": self.follow_up,
+        }
+        return {k: v for k, v in args.items() if v}
+
+
+@dataclass
+class RegisterRow:
+    """One decision and its follow-ups, in the order they were registered."""
+
+    treatment: Treatment
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+@dataclass
+class RegisterPage:
+    rows: list[RegisterRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
