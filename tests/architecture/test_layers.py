@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "govern"
 MAX_LINES = 450
-#: Packages not yet held to the line limit: the view layer is cut by area separately.
+#: The view layer, cut by area and renamed separately: not yet held to the line limit, and
+#: cycles among its own modules are not yet refused (a cycle reaching outside it is).
 NOT_YET_CUT = ("govern.views", "govern.forms", "govern.api")
 
 

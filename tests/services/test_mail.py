@@ -95,7 +95,7 @@ def test_backoff_grows_and_gives_up_after_max_attempts(app, session, smtp_server
     assert waits[:2] == [timedelta(minutes=1), timedelta(minutes=5)]
     assert (mail.status, mail.attempts) == ("failed", 3)
     smtp_server.start()
-    assert send_queued(session, app.config, now=now + timedelta(days=1, commit=session.commit)) == (
+    assert send_queued(session, app.config, now=now + timedelta(days=1), commit=session.commit) == (
         0,
         0,
     )
