@@ -313,9 +313,10 @@ def main(argv: list[str] | None = None) -> int:
                     writes[name] = writer.writes()
                 hit_rates[name] = hit_rate(before, cache_stats(port, workers), cache)
                 rate = hit_rates[name]["rate"]
+                shown = f"{rate:.2%}" if rate is not None else "none counted"
                 print(
-                    f"{name}: {results[name]['throughput']:.0f} req/s, hit rate "
-                    f"{rate:.2%}" + (f", {writes[name]} writes" if name in writes else ""),
+                    f"{name}: {results[name]['throughput']:.0f} req/s, hit rate {shown}"
+                    + (f", {writes[name]} writes" if name in writes else ""),
                     flush=True,
                 )
 
@@ -332,7 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in results.items():
         print(
             row(name, r, hello)
-            + (f"  hit rate {hit_rates[name]['rate']:.2%}" if name in hit_rates else "")
+            + (
+                f"  hit rate {hit_rates[name]['rate']:.2%}"
+                if hit_rates.get(name, {}).get("rate") is not None
+                else ""
+            )
         )
     ratios = {name: results[name]["throughput"] / hello for name in TARGETS}
     for name, target in TARGETS.items():
