@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, not_, or_, select, union
-from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, not_, or_, select, union
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, load_only
 
 from govern.domain.register import RegisterFilter, RegisterPage, RegisterRow
 from govern.models.bodies import Body
-from govern.models.cases import SAKSTYPER, Treatment
+from govern.models.cases import SAKSTYPER, Case, Treatment
 from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowUp
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.models.people import Person
@@ -94,14 +94,26 @@ def _newest_first() -> tuple:
     )
 
 
-def register_stmt(user, wanted: RegisterFilter, today: date) -> Select:
-    """Select the decisions the user may read, filtered, newest first, relations loaded."""
+def _rows_stmt() -> Select:
+    """Select treatments with what the register's rows show (page, exports, API) loaded, and
+    nothing more: not the presentation, summary, proposed decision or presenter."""
     return (
         _joined(select(Treatment))
-        .where(*_conditions(user, wanted, today))
         .options(
+            load_only(
+                Treatment.id,
+                Treatment.case_id,
+                Treatment.body_id,
+                Treatment.meeting_id,
+                Treatment.year,
+                Treatment.seq,
+                Treatment.sakstype,
+                Treatment.title,
+                Treatment.decision,
+                Treatment.decided_on,
+            ),
             contains_eager(Treatment.body),
-            joinedload(Treatment.case),
+            joinedload(Treatment.case).load_only(Case.id, Case.title),
             contains_eager(Treatment.meeting).selectinload(Meeting.days),
             contains_eager(Treatment.agenda_item.of_type(_AGENDA_ITEM)).contains_eager(
                 _AGENDA_ITEM.day.of_type(_AGENDA_DAY)
@@ -109,6 +121,11 @@ def register_stmt(user, wanted: RegisterFilter, today: date) -> Select:
         )
         .order_by(*_newest_first())
     )
+
+
+def register_stmt(user, wanted: RegisterFilter, today: date) -> Select:
+    """Select the decisions the user may read, filtered, newest first, relations loaded."""
+    return _rows_stmt().where(*_conditions(user, wanted, today))
 
 
 def _follow_up_clause(value: str, today: date):
@@ -127,18 +144,18 @@ def _follow_up_clause(value: str, today: date):
     return exists().where(and_(of_this, FollowUp.status == value))
 
 
-def _counts(session: Session, user, wanted: RegisterFilter, today: date) -> list[int]:
-    """How many decisions the register holds for the user and the filter, and how many of
-    them are dated within each of WINDOWS back from `today` for certain (_surely_from).
-    One query, with only the joins the conditions need."""
-    within = [func.count(case((_surely_from(today - back), Treatment.id))) for back in WINDOWS]
+def _counts(session: Session, conditions: list, today: date) -> list[int]:
+    """How many decisions the register holds under `conditions` (_conditions: the user's and
+    the filter's), and how many of them are dated within each of WINDOWS back from `today`
+    for certain (_surely_from). One query, with only the joins the conditions need."""
     stmt = (
-        select(func.count(Treatment.id), *within)
+        select(func.count(Treatment.id), *_WITHIN)
         .join(Treatment.body)
         .outerjoin(Treatment.meeting)
-        .where(*_conditions(user, wanted, today))
+        .where(*conditions)
     )
-    return list(session.execute(stmt).one())
+    since = {f"since_{i}": today - back for i, back in enumerate(WINDOWS)}
+    return list(session.execute(stmt, since).one())
 
 
 def _surely_from(since: date):
@@ -155,12 +172,16 @@ def _surely_from(since: date):
     )
 
 
+#: The aliases of _maybe_from, made once (making an alias of a mapped class is costly).
+_RECENT_TREATMENT, _RECENT_DAY = aliased(Treatment), aliased(MeetingDay)
+
+
 def _maybe_from(since: date):
     """A WHERE clause over Treatment that holds for every treatment whose decision_date() is
     on or after `since` (and for a few more): its meeting has a day from then on, or it was
     decided then. Both sides use an index, so the clause costs what recent years hold, not
     what all the years hold."""
-    t, day = aliased(Treatment), aliased(MeetingDay)
+    t, day = _RECENT_TREATMENT, _RECENT_DAY
     recent = union(
         select(t.id).where(t.meeting_id.in_(select(day.meeting_id).where(day.date >= since))),
         select(t.id).where(t.decided_on >= since),
@@ -168,8 +189,21 @@ def _maybe_from(since: date):
     return Treatment.id.in_(recent)
 
 
+#: The count of each window of _counts, its first day a bound parameter: built once.
+_WITHIN = [
+    func.count(case((_surely_from(bindparam(f"since_{i}", type_=Date)), Treatment.id)))
+    for i in range(len(WINDOWS))
+]
+
+
 def register_page(
-    session: Session, user, wanted: RegisterFilter, page: int, today: date, per_page=PER_PAGE
+    session: Session,
+    user,
+    wanted: RegisterFilter,
+    page: int,
+    today: date,
+    per_page=PER_PAGE,
+    responsible: bool = True,
 ) -> RegisterPage:
     """One page of the register, in the same number of queries however long it is.
 
@@ -179,11 +213,14 @@ def register_page(
     least as many decisions as the page reaches down to are dated within a window for
     certain, every row of the page is dated within it, and every decision dated within it
     passes _maybe_from. Otherwise the whole register is sorted.
+
+    Without `responsible`, the follow-ups' people and organisations are not loaded with
+    them (the register page shows only their status and due date).
     """
     page = max(1, page)
     offset = (page - 1) * per_page
-    total, *within = _counts(session, user, wanted, today)
     conditions = _conditions(user, wanted, today)
+    total, *within = _counts(session, conditions, today)
     for back, count in zip(WINDOWS, within, strict=True):
         if count >= offset + per_page:
             conditions.append(_maybe_from(today - back))
@@ -195,23 +232,30 @@ def register_page(
         .offset(offset)
         .limit(per_page)
     ).all()
-    treatments = session.scalars(register_stmt(user, wanted, today).where(Treatment.id.in_(ids)))
-    return RegisterPage(_with_follow_ups(session, list(treatments)), total, page, per_page)
+    treatments = session.scalars(_rows_stmt().where(Treatment.id.in_(ids)))
+    return RegisterPage(
+        _with_follow_ups(session, list(treatments), responsible), total, page, per_page
+    )
 
 
-def _with_follow_ups(session: Session, treatments: list[Treatment]) -> list[RegisterRow]:
-    """Rows for the treatments, their follow-ups loaded in one more query."""
+def _with_follow_ups(
+    session: Session, treatments: list[Treatment], responsible: bool = True
+) -> list[RegisterRow]:
+    """Rows for the treatments, their follow-ups loaded in one more query (with who is
+    responsible for them, unless told not to)."""
     rows = {t.id: RegisterRow(t) for t in treatments}
     if rows:
-        found = session.scalars(
+        stmt = (
             select(FollowUp)
             .where(FollowUp.treatment_id.in_(rows))
-            .options(
+            .order_by(FollowUp.due_on.is_(None), FollowUp.due_on, FollowUp.id)
+        )
+        if responsible:
+            stmt = stmt.options(
                 joinedload(FollowUp.organisation),
                 joinedload(FollowUp.person).joinedload(Person.organisation),
             )
-            .order_by(FollowUp.due_on.is_(None), FollowUp.due_on, FollowUp.id)
-        )
+        found = session.scalars(stmt)
         for follow_up in found:
             rows[follow_up.treatment_id].follow_ups.append(follow_up)
     return list(rows.values())

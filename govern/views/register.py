@@ -30,7 +30,9 @@ def index():
     wanted = register.parse_filter(request.args)
     page_no = request.args.get("side", "1")
     page_no = int(page_no) if page_no.isdigit() and 0 < int(page_no) < 100_000 else 1
-    page = register.register_page(db.session, current_user, wanted, page_no, date.today())
+    page = register.register_page(
+        db.session, current_user, wanted, page_no, date.today(), responsible=False
+    )
     return render_template(
         "register/index.html",
         page=page,
