@@ -114,13 +114,15 @@ SESSIONS = textwrap.dedent(
 )
 
 
-def run_workload(mode: str, script: str = WORKLOAD) -> subprocess.CompletedProcess:
+def run_workload(
+    mode: str, script: str = WORKLOAD, timeout: float = 300
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", script, mode],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
 
 
@@ -145,8 +147,13 @@ def test_paused_collection_survives_callbacks_that_store_attributes(script):
 @pytest.mark.parametrize("script", [WORKLOAD, SESSIONS], ids=["plain", "sqlalchemy"])
 def test_the_fault_the_pause_avoids_is_there_on_this_python(script):
     # Without the pause, this Python frees an object's attribute values twice: the process
-    # is killed by a signal (a segfault, or an abort from the allocator).
-    done = run_workload("unguarded", script)
+    # is killed by a signal (a segfault, or an abort from the allocator), or, when the freed
+    # memory is reused in a way that loops, never finishes (seen once in CI: the guarded run
+    # of the same script takes about a second). Either way it does not finish cleanly.
+    try:
+        done = run_workload("unguarded", script, timeout=90)
+    except subprocess.TimeoutExpired:
+        return  # hung on corrupted memory: the fault is there
     assert done.returncode < 0, (done.returncode, done.stderr[-2000:])
 
 
