@@ -275,8 +275,7 @@ def end_membership(slug: str, membership_id: int):
             form,
             at="ends_on",
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash(
                 f"Medlemskapet til {name} er avsluttet; siste dag {short_date(last_day)}.",
                 "success",

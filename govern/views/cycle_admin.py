@@ -194,8 +194,7 @@ def edit_entry(entry_id: int):
             form,
             what="Fristen",
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash(f"Fristen «{entry.title}» er lagret.", "success")
             return redirect(
                 url_for(".edit_cycle", cycle_slug=entry.cycle.slug, _anchor=f"frist-{entry_id}")

@@ -67,8 +67,7 @@ def edit_area(slug: str):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash("Produktområdet er lagret.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
     status = 400 if form.errors else 200
@@ -89,8 +88,7 @@ def add_release(slug: str):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash(f"Utgivelsen {form.name.data} er lagt til.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
     return _area_page(body, area, release_form=form)
@@ -110,8 +108,7 @@ def set_budget(slug: str):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash(f"Budsjettet for {form.year.data} er lagret.", "success")
             return redirect(url_for("changes.product_area", slug=slug))
     return _area_page(body, area, budget_form=form)

@@ -76,8 +76,7 @@ def edit_request(slug: str, request_id: int):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             flash(f"{item.number} er lagret.", "success")
             return redirect(url_for("changes.view_request", slug=slug, request_id=item.id))
     return render_template(
@@ -146,8 +145,7 @@ def set_status(slug: str, request_id: int):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             return _done(item, f"{item.number} er nå {item.status_label.lower()}.")
     return _request_page(item, status_form=form)
 
@@ -194,7 +192,6 @@ def record_outcome(slug: str, request_id: int):
             form,
             what=WHAT,
         )
-        ok, _ = done.ok, done.value
-        if ok:
+        if done.ok:
             return _done(item, f"Produktrådets vedtak er ført på {item.number}.")
     return _request_page(item, outcome_form=form)
