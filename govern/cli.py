@@ -182,6 +182,40 @@ def remind_command(today_text: str | None) -> None:
     click.echo(f"Påminnelser lagt i kø: {count}")
 
 
+@click.command("arkiv")
+@click.argument("meeting_id", type=int)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def arkiv_command(meeting_id: int, folder: Path) -> None:
+    """Write a meeting's archive package (Noark 5 arkivmelding, PDF/A) into FOLDER.
+
+    A new package is recorded when there is none, or when the minutes were corrected since
+    the latest; otherwise the latest is written again."""
+    from flask import current_app
+
+    from govern import queries
+    from govern.exports.pdfa import RenderError
+    from govern.services import archive
+
+    meeting = queries.meeting_documents(db.session, meeting_id)
+    if meeting is None:
+        raise CommandError(f"Møte {meeting_id} finnes ikke.")
+    package = archive.latest_package(db.session, meeting)
+    try:
+        if package is None or archive.needs_new_package(db.session, meeting, package):
+            package = archive.make_package(db.session, meeting, None)
+        files = archive.build_files(
+            db.session, meeting, package, Path(current_app.instance_path), current_app.config
+        )
+        count = archive.write_package(files, folder)
+    except (GovernError, RenderError, OSError) as error:
+        db.session.rollback()
+        raise CommandError(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Arkivpakke {package.number} for {meeting.title}: {count} filer skrevet til {folder}"
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
     for command in (
@@ -192,5 +226,6 @@ def register_cli(app: Flask) -> None:
         docx_template_command,
         send_mail_command,
         remind_command,
+        arkiv_command,
     ):
         app.cli.add_command(command)

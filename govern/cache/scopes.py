@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
+from govern.models.archive import ArchivePackage
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment, TreatmentInput
 from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
@@ -51,7 +52,8 @@ FEED_TABLES = frozenset(
 PAGE_TABLES = FEED_TABLES | frozenset(
     m.__tablename__
     for m in (
-        Attendance, Attachment, MinutesRevision, TreatmentInput, Memo, MemoSection,
+        Attendance, Attachment, MinutesRevision, ArchivePackage, TreatmentInput, Memo,
+        MemoSection,
         Organisation, ProductArea, ChangeRequest, ChangeRequestEvent,
     )
 )  # fmt: skip
@@ -156,7 +158,7 @@ def _direct_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
 
 def _page_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
     """The scopes of rows shown on a body's pages but in no feed."""
-    if isinstance(obj, Attendance | Attachment | MinutesRevision):
+    if isinstance(obj, Attendance | Attachment | MinutesRevision | ArchivePackage):
         lookups.meetings |= _values(obj, "meeting_id") - {None}
         if isinstance(obj, Attachment):
             lookups.treatments |= _values(obj, "treatment_id") - {None}

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from govern.models.accounts import ApiToken, LoginFailure, LoginLock, PasswordToken, User
+from govern.models.archive import ArchivePackage
 from govern.models.audit import AuditEntry
 from govern.models.base import Base
 from govern.models.bodies import Body, Membership
@@ -31,6 +32,7 @@ from govern.models.revision import DataRevision, ScopeRevision
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "ArchivePackage",
     "Attachment",
     "Attendance",
     "AuditEntry",

@@ -18,6 +18,7 @@ def register_views(app: Flask) -> None:
     from govern.views import (
         admin,
         agenda,
+        archive,
         attachments,
         auth,
         bodies,
@@ -45,6 +46,7 @@ def register_views(app: Flask) -> None:
         meetings,
         cases,
         documents,
+        archive,
         agenda,
         attachments,
         minutes,

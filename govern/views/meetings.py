@@ -33,6 +33,7 @@ from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
 from govern.models.meetings import Meeting
 from govern.policy import can
 from govern.services import (
+    archive,
     change_outcomes,
     invitations,
     meeting_plans,
@@ -68,6 +69,9 @@ def _page(meeting_id: int) -> SharedPart:
     a reader who may not read the meeting gets 404 before anything is kept."""
     meeting = queries.meeting_full(db.session, meeting_id) or abort(404)
     require("read", meeting)
+    may_prepare = can(current_user, "prepare", meeting)
+    archived = may_prepare and meeting.minutes_locked
+    packages = archive.packages_of(db.session, meeting) if archived else []
     return render_part(
         "meetings/_page.html",
         meeting.title,
@@ -78,7 +82,10 @@ def _page(meeting_id: int) -> SharedPart:
         days=presentation.agenda_days(meeting),
         attendance=presentation.attendance_lists(meeting),
         show_minutes=can(current_user, "read_minutes", meeting),
-        may_prepare=can(current_user, "prepare", meeting),
+        may_prepare=may_prepare,
+        archive_packages=packages,
+        archive_due=archived
+        and archive.needs_new_package(db.session, meeting, packages[-1] if packages else None),
         change_links=change_outcomes.links_of(
             db.session, [i.treatment_id for i in meeting.items if i.kind == "case"]
         ),
