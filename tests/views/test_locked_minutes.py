@@ -33,6 +33,8 @@ OPEN_AFTER_APPROVAL = {
     "minutes.correct_attendance",
     "register.add_follow_up",
     "api.create_follow_up",
+    # Records an archive package of the approved minutes; changes nothing of the record.
+    "archive.make_package",
 }
 
 
