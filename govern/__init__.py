@@ -11,6 +11,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from govern.config import load_config
 
     load_config(app, test_config)
+    from govern.operations.logs import configure_logging
+
+    configure_logging(app)
 
     from govern.cache import register_listeners as keep_revisions
     from govern.search.index import register_listeners as keep_search_index
@@ -29,4 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from govern.cli import register_cli
 
     register_cli(app)
+    from govern.operations import init_operations
+
+    init_operations(app)
     return app

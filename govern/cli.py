@@ -17,6 +17,11 @@ from govern.services.errors import GovernError
 from govern.services.exchange import import_exchange
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.json"
+#: What a cron job prints when a run of it on another host (or this one) is under way; it
+#: exits 0, since nothing is wrong.
+ANOTHER_RUN = (
+    "En annen kjøring av {job} pågår (her eller på en annen tjener); denne gjør ingenting."
+)
 
 
 class CommandError(click.ClickException):
@@ -145,12 +150,20 @@ def send_mail_command(limit: int) -> None:
     """Send the queued e-mail that is due (run from cron every minute or so)."""
     from flask import current_app
 
+    from govern.operations.job_lock import only_one_run
+
+    with only_one_run(db.engine, "send-mail") as mine:
+        if not mine:
+            click.echo(ANOTHER_RUN.format(job="send-mail"))
+            return
+        _send_mail(current_app.config, limit)
+
+
+def _send_mail(config, limit: int) -> None:
     from govern.services.mail import MailServerUnreachable, send_queued
 
     try:
-        sent, failed = send_queued(
-            db.session, current_app.config, limit=limit, commit=db.session.commit
-        )
+        sent, failed = send_queued(db.session, config, limit=limit, commit=db.session.commit)
     except MailServerUnreachable as error:
         raise CommandError(
             f"Fikk ikke kontakt med e-posttjeneren ({error.reason}). Sendt: 0, feilet: "
@@ -177,8 +190,14 @@ def remind_command(today_text: str | None) -> None:
         raise CommandError(
             f"«{today_text}» er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, f.eks. 2026-04-01"
         ) from None
-    count = send_reminders(db.session, today, current_app.config["BASE_URL"])
-    db.session.commit()
+    from govern.operations.job_lock import only_one_run
+
+    with only_one_run(db.engine, "remind") as mine:
+        if not mine:
+            click.echo(ANOTHER_RUN.format(job="remind"))
+            return
+        count = send_reminders(db.session, today, current_app.config["BASE_URL"])
+        db.session.commit()
     click.echo(f"Påminnelser lagt i kø: {count}")
 
 

@@ -11,6 +11,8 @@ from flask import Flask
 
 DEFAULTS = {
     "SECRET_KEY": None,
+    #: A file holding the session signing key (e.g. a mounted secret); read at start-up.
+    "SECRET_KEY_FILE": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SQLALCHEMY_RECORD_QUERIES": False,
     "TIMEZONE": "Europe/Oslo",
@@ -60,7 +62,7 @@ def _env_value(raw: str):
         return raw
 
 
-def _secret_key(instance_path: Path) -> str:
+def _generated_secret_key(instance_path: Path) -> str:
     """Return a secret key kept in the instance folder, creating it on first use."""
     path = instance_path / "secret_key"
     if path.exists():
@@ -69,6 +71,49 @@ def _secret_key(instance_path: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def load_secret_key(app: Flask) -> None:
+    """Set SECRET_KEY and say where it came from (SECRET_KEY_SOURCE, logged at start-up).
+
+    Every host behind one proxy must sign sessions with the same key: give it in
+    GOVERN_SECRET_KEY or in a file named by GOVERN_SECRET_KEY_FILE. Without either, a key is
+    generated once into instance/secret_key, which is right for one machine only.
+    """
+    config = app.config
+    if config.get("SECRET_KEY"):
+        config["SECRET_KEY_SOURCE"] = "configured (GOVERN_SECRET_KEY or instance/config.py)"
+        return
+    key_file = config.get("SECRET_KEY_FILE")
+    if key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise RuntimeError(
+                f"GOVERN_SECRET_KEY_FILE: kan ikke lese {key_file} ({error.strerror})"
+            ) from None
+        if len(key) < 16:
+            raise RuntimeError(
+                f"GOVERN_SECRET_KEY_FILE: {key_file} må inneholde en nøkkel på minst 16 tegn"
+            )
+        config["SECRET_KEY"] = key
+        config["SECRET_KEY_SOURCE"] = f"file {key_file} (GOVERN_SECRET_KEY_FILE)"
+        return
+    instance = Path(app.instance_path)
+    config["SECRET_KEY"] = _generated_secret_key(instance)
+    config["SECRET_KEY_SOURCE"] = (
+        f"generated for this machine only ({instance / 'secret_key'}); "
+        "with more than one host set GOVERN_SECRET_KEY or GOVERN_SECRET_KEY_FILE"
+    )
+
+
+def engine_options(uri: str, configured: dict) -> dict:
+    """The engine options: on a database server, every pooled connection is tested before
+    use (pool_pre_ping), so a restart or fail-over of PostgreSQL costs no failed request."""
+    options = dict(configured or {})
+    if not uri.startswith("sqlite"):
+        options.setdefault("pool_pre_ping", True)
+    return options
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -88,9 +133,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     check_docx_template(app.config.get("DOCX_TEMPLATE"))
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
+    load_secret_key(app)
 
 
 def check_docx_template(path: str | None) -> None:

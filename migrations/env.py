@@ -88,28 +88,42 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    from govern.operations.job_lock import release_lock, wait_for_lock
+
     with connectable.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # Batch migrations rebuild a table by copying it and dropping the old one; with
-            # foreign keys on, that DROP would cascade and delete the rows that refer to it
-            # (a meeting's days, agenda, treatments). Off during the migration, checked after.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
-        from govern.search.index import is_search_table
+        # Every app server may run `flask db upgrade` as it starts: the first migrates, the
+        # others wait here (PostgreSQL advisory lock), then find the schema at head.
+        wait_for_lock(connection, "migrations")
+        try:
+            _run_migrations(connection, conf_args)
+        finally:
+            if connection.in_transaction():
+                connection.rollback()  # a failed migration's transaction, before the unlock
+            release_lock(connection, "migrations")
 
-        conf_args.setdefault("include_name", lambda name, kind, _parent: not is_search_table(name))
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+def _run_migrations(connection, conf_args):
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch migrations rebuild a table by copying it and dropping the old one; with
+        # foreign keys on, that DROP would cascade and delete the rows that refer to it
+        # (a meeting's days, agenda, treatments). Off during the migration, checked after.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    from govern.search.index import is_search_table
 
-        if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
-            if broken:
-                raise RuntimeError(f"foreign keys broken after migration: {broken[:5]}")
+    conf_args.setdefault("include_name", lambda name, kind, _parent: not is_search_table(name))
+    context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+
+    with context.begin_transaction():
+        context.run_migrations()
+
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"foreign keys broken after migration: {broken[:5]}")
 
 
 if context.is_offline_mode():
