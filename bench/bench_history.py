@@ -8,9 +8,11 @@ command). Logs in to each as the demo's secretariat member (Fagrådet's secretar
 Flask test client and measures, in one process (best and median of N after a warm-up,
 time.perf_counter, and the process's CPU time, which a busy machine disturbs less; the calls
 to the two data sets take turns), the decision register /vedtak and Fagrådet's page
-/bodies/fagradet, and counts the SQL statements of one request. Prints each time and the
-ratio ten years / one year beside the target (≤ 1.2×); the same goes to
-bench/results/history.json (git-ignored). Only prints: nothing here asserts speed.
+/bodies/fagradet, and counts the SQL statements of one request; then the same again on the
+same databases with nothing kept (PAGE_CACHE_SIZE=0: what the first view after a write
+costs). Prints each time and the ratio ten years / one year beside the target (≤ 1.2×); the
+same goes to bench/results/history.json (git-ignored). Only prints: nothing here asserts
+speed.
 
     .venv/bin/python bench/bench_history.py [--repeat 30]
 """
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "history.json"
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BODY_SLUG, demo_app, options, write_results  # noqa: E402
+from bench.common import BODY_SLUG, app_on, demo_app, options, write_results  # noqa: E402
 from bench.history_data import load_history  # noqa: E402
 
 TARGET = 1.2  # ten years / one year
@@ -126,13 +128,42 @@ def main(argv: list[str] | None = None) -> int:
             apps[label], _meeting_id = demo_app(folder, WTF_CSRF_ENABLED=False)
         print("history:", load_history(apps["ten_years"]))
         figures = measure(apps, opts.repeat, opts.warmup)
+        # The same databases with nothing kept: what the first view after a write costs.
+        uncached = {
+            label: app_on(folder, WTF_CSRF_ENABLED=False, PAGE_CACHE_SIZE=0)
+            for label, folder in folders.items()
+        }
+        figures_uncached = measure(uncached, opts.repeat, opts.warmup)
 
+    print("As served (kept parts and pages on):")
+    ratios = report(figures)
+    print("\nNothing kept (PAGE_CACHE_SIZE=0, the first view after a write):")
+    ratios_uncached = report(figures_uncached)
+    write_results(
+        RESULTS,
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "repeat": opts.repeat,
+            "login": LOGIN,
+            "figures": figures,
+            "ratios": ratios,
+            "figures_uncached": figures_uncached,
+            "ratios_uncached": ratios_uncached,
+            "target": TARGET,
+        },
+    )
+    return 0
+
+
+def report(figures: dict) -> dict:
+    """Print each page's figures and its ratio ten years / one year; returns the ratios."""
     print(
         f"{'page':<12} {'data':<10} {'best ms':>9} {'median ms':>10} {'CPU ms':>8} "
         f"{'SQL':>5} {'bytes':>8}"
     )
     for name in PAGES:
-        for label in apps:
+        for label in figures:
             f = figures[label][name]
             print(
                 f"{name:<12} {label:<10} {f['best']:>9.2f} {f['median']:>10.2f} "
@@ -147,19 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{ratios[name]['best']:.2f}× (best), {ratios[name]['cpu_median']:.2f}× (CPU "
             f"median); target ≤ {TARGET}×"
         )
-    write_results(
-        RESULTS,
-        {
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "repeat": opts.repeat,
-            "login": LOGIN,
-            "figures": figures,
-            "ratios": ratios,
-            "target": TARGET,
-        },
-    )
-    return 0
+    return ratios
 
 
 if __name__ == "__main__":

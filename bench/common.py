@@ -46,21 +46,27 @@ def best_of(function: Callable[[], object], repeat: int, warmup: int) -> dict:
     return {"best": min(times), "median": statistics.median(times), "size": len(function())}
 
 
-def demo_app(folder: Path, **config):
-    """An app on a fresh SQLite database in `folder` with the demo loaded, and the id of
-    Fagrådet's meeting 2/26."""
-    from sqlalchemy import select
-
+def app_on(folder: Path, **config):
+    """An app on the SQLite database in `folder` (made by demo_app)."""
     from govern import create_app
-    from govern.cli import prepare_demo_database
-    from govern.extensions import db
-    from govern.models import Body, Meeting
 
     settings = {
         "SECRET_KEY": "bench",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
     }
-    app = create_app(settings | config)
+    return create_app(settings | config)
+
+
+def demo_app(folder: Path, **config):
+    """An app on a fresh SQLite database in `folder` with the demo loaded, and the id of
+    Fagrådet's meeting 2/26."""
+    from sqlalchemy import select
+
+    from govern.cli import prepare_demo_database
+    from govern.extensions import db
+    from govern.models import Body, Meeting
+
+    app = app_on(folder, **config)
     prepare_demo_database(app)
     with app.app_context():
         meeting_id = next(

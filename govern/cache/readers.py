@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from govern.cache.pages import PageCache
 from govern.models.cases import Case, Treatment
 from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
-from govern.policy import READER_ROLES, roles_in
+from govern.policy import READER_ROLES, body_ids_with, is_admin, roles_in
 
 VISITOR = ("visitor",)
 
@@ -103,3 +103,17 @@ def meeting_reader(
     if kind == "reader" and not memos and not changes:
         return VISITOR  # no role here: the visitor's page
     return (kind, memos, changes)
+
+
+def register_reader(user, on: date) -> tuple:
+    """The class of readers who see the same decision register (/vedtak) as `user` on the
+    day: what policy.visible_decision_filter depends on. An administrator sees every
+    decision; anyone else sees by the bodies where they are secretariat and where they read
+    agendas and minutes (none: a visitor's register)."""
+    if is_admin(user):
+        return ("admin",)
+    secretariat = tuple(body_ids_with(user, ("sekretariat",), on))
+    readers = tuple(body_ids_with(user, READER_ROLES, on))
+    if not secretariat and not readers:
+        return VISITOR
+    return ("decisions", secretariat, readers)

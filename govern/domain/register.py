@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from govern.models.cases import Treatment
 from govern.models.followups import FollowUp
@@ -36,9 +38,33 @@ class RegisterRow:
     follow_ups: list[FollowUp] = field(default_factory=list)
 
 
+class FollowUpMark(NamedTuple):
+    """A follow-up as the register page shows it: its status and due date."""
+
+    status: str
+    due_on: date | None
+    overdue: bool
+
+
+class RegisterLine(NamedTuple):
+    """One decision as the register page shows it: plain values, no ORM objects."""
+
+    id: int
+    number: str
+    body: str
+    #: The meeting's number ('2/26'), or None for a treatment outside a meeting.
+    meeting: str | None
+    date: date | None
+    case_id: int
+    title: str
+    sakstype: str
+    decision: str
+    follow_ups: list[FollowUpMark]
+
+
 @dataclass
 class RegisterPage:
-    rows: list[RegisterRow]
+    rows: list[RegisterRow] | list[RegisterLine]
     total: int
     page: int
     per_page: int

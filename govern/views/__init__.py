@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from govern import timeutil
-from govern.presentation import kroner, meeting_dates, paragraphs, revision_note
+from govern.presentation import kroner, meeting_dates, paragraphs, revision_note, text_html
 
 
 def register_views(app: Flask) -> None:
@@ -73,6 +73,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(timeutil.agenda_clock, "clock")
     app.add_template_filter(timeutil.clock, "clock_text")
     app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(text_html, "text_html")
     app.add_template_filter(kroner, "kr")
     app.add_template_filter(revision_note, "revision_note")
     app.add_template_filter(meeting_dates, "meeting_dates")

@@ -10,6 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from govern import queries
+from govern.cache.pages import SharedPart, render_part, shared_part
+from govern.cache.readers import register_reader
+from govern.cache.revision import committed_revision
 from govern.exports.register_table import build_register_csv, build_register_xlsx
 from govern.extensions import db
 from govern.forms.followups import FollowUpForm
@@ -30,12 +33,28 @@ def index():
     wanted = register.parse_filter(request.args)
     page_no = request.args.get("side", "1")
     page_no = int(page_no) if page_no.isdigit() and 0 < int(page_no) < 100_000 else 1
-    page = register.register_page(
-        db.session, current_user, wanted, page_no, date.today(), responsible=False
+    today = date.today()
+    # The revision is read before anything the page shows. Any write may change the
+    # register (it spans the bodies), so the part is kept under the data revision.
+    revision = committed_revision(db.engine)
+    part = shared_part(
+        ("register", wanted, page_no, today),
+        revision,
+        register_reader(current_user, today),
+        lambda: _register_part(wanted, page_no, today),
     )
-    return render_template(
-        "register/index.html",
+    return render_template("register/index.html", part=part)
+
+
+def _register_part(wanted: register.RegisterFilter, page_no: int, today: date) -> SharedPart:
+    """The register's page as the reader's class sees it: the filter, one page of rows."""
+    page = register.register_lines(db.session, current_user, wanted, page_no, today)
+    return render_part(
+        "register/_page.html",
+        "Vedtak",
         page=page,
+        decision_url=_url_prefix("register.decision", "treatment_id"),
+        case_url=_url_prefix("cases.view_case", "case_id"),
         wanted=wanted,
         args=wanted.as_args(),
         bodies=queries.body_list(db.session),
@@ -43,8 +62,17 @@ def index():
         statuses=register.FOLLOW_UP_FILTERS,
         status_labels=register.FILTER_LABELS,
         sakstyper=SAKSTYPER,
-        today=date.today(),
+        today=today,
     )
+
+
+def _url_prefix(endpoint: str, key: str) -> str:
+    """The address of `endpoint` up to its last part, an id: the row's id is appended to it
+    (one url_for per page instead of one per row)."""
+    url = url_for(endpoint, **{key: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"{endpoint} does not end with its {key}: {url}")
+    return url[:-1]
 
 
 @bp.get("/vedtak.csv")
