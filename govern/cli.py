@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -43,32 +44,62 @@ def _load_json(path: Path) -> object:
         raise CommandError(f"{path} er ikke gyldig JSON{where}") from None
 
 
-def _import(document: object) -> str:
-    """Import in one transaction; nothing is kept if anything is wrong."""
+def files_folder(path: Path) -> Path:
+    """The folder of uploaded files beside an exchange file: backup.json → backup-filer/."""
+    return path.with_name(path.stem + "-filer")
+
+
+def _import_files(path: Path | None):
+    """The uploaded files beside the exchange file, when its folder is there."""
+    from flask import current_app
+
+    from govern.services.exchange_files import ImportFiles
+
+    folder = files_folder(path) if path is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+
+    def read(sha256: str) -> bytes | None:
+        found = sorted(p for p in folder.glob(f"{sha256}*") if p.stem == sha256)
+        return found[0].read_bytes() if found else None
+
+    return ImportFiles(read, Path(current_app.instance_path) / "uploads")
+
+
+def _import(document: object, path: Path | None = None) -> str:
+    """Import in one transaction; nothing is kept if anything is wrong (nor any file)."""
+    files = _import_files(path)
     try:
-        result = import_exchange(db.session, document)
+        result = import_exchange(db.session, document, files)
         db.session.commit()
     except GovernError as error:
-        db.session.rollback()
+        _undo(files)
         raise CommandError(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
     except SQLAlchemyError as error:
         # A rule only the database knew about; the services check what they can first.
-        db.session.rollback()
+        _undo(files)
         detail = str(getattr(error, "orig", error)).splitlines()[0]
         raise CommandError(
             f"Importen ble avbrutt, ingenting er lagret.\nDatabasen avviste dataene: {detail}"
         ) from None
     except BaseException:
-        db.session.rollback()
+        _undo(files)
         raise
     return result.summary()
+
+
+def _undo(files) -> None:
+    db.session.rollback()
+    if files is not None:
+        files.remove_written()
 
 
 @click.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 def import_command(path: Path) -> None:
-    """Import bodies, people, meetings and cases from an exchange file (govern/1)."""
-    click.echo(f"Importert: {_import(_load_json(path))}")
+    """Import bodies, people, meetings and cases from an exchange file (govern/1), with the
+    uploaded files from the folder beside it (backup.json: backup-filer/) when it is there."""
+    click.echo(f"Importert: {_import(_load_json(path), path)}")
 
 
 @click.command("export")
@@ -77,12 +108,38 @@ def export_command(path: Path) -> None:
     """Write the whole database to an exchange file (govern/1); '-' writes to stdout."""
     from govern.exports.exchange import build_exchange, dump_exchange
 
-    data = dump_exchange(build_exchange(db.session))
     if str(path) == "-":
+        data = dump_exchange(build_exchange(db.session))
         click.echo(data.decode("utf-8"), nl=False)
-    else:
-        path.write_bytes(data)
-        click.echo(f"Eksportert til {path}")
+        return
+    data = dump_exchange(build_exchange(db.session, files=True))
+    count = _export_files(files_folder(path))
+    path.write_bytes(data)
+    written = f" og {count} opplastede filer til {files_folder(path)}" if count else ""
+    click.echo(f"Eksportert til {path}{written}")
+
+
+def _export_files(folder: Path) -> int:
+    """Write every uploaded file into the folder under its checksum, with SHA256SUMS."""
+    from flask import current_app
+
+    from govern.services.attachments import stored_path
+    from govern.services.exchange_files import exchange_files
+
+    upload_dir = Path(current_app.instance_path) / "uploads"
+    sums = []
+    for name, owner in exchange_files(db.session):
+        source = stored_path(upload_dir, owner)
+        if source is None:
+            raise CommandError(
+                f"Filen {owner.filename} ({owner.stored_name}) mangler i {upload_dir}"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, folder / name)
+        sums.append(f"{owner.sha256}  {name}\n")
+    if sums:
+        (folder / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
+    return len(sums)
 
 
 @click.command("demo")

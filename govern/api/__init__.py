@@ -44,6 +44,7 @@ from govern.api import (  # noqa: E402,F401  (their routes are on bp)
     agenda,
     bodies,
     cases,
+    einnsyn,
     followups,
     meetings,
     memberships,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from govern.domain.exchange_format import FORMAT, SINGLE_LINE
+from govern.domain.exchange_format import FORMAT, SINGLE_LINE, file_entry
 from govern.exports.exchange_changes import build_product_areas
 from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
@@ -79,7 +79,9 @@ def _members(body: Body) -> list[dict[str, Any]]:
     ]
 
 
-def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dict[str, Any]:
+def _agenda_item(
+    item: AgendaItem, day_number: int, keys: dict[int, str], files: bool = False
+) -> dict[str, Any]:
     base = {
         "day": day_number,
         "time": item.start_time.strftime("%H:%M") if item.start_time else None,
@@ -97,19 +99,25 @@ def _agenda_item(item: AgendaItem, day_number: int, keys: dict[int, str]) -> dic
             "title": title,
             "number": t.number,
             **treatment_texts(t),
-            "memo": _memo(t.memo),
+            "memo": _memo(t.memo, files),
             "minutes_postponed": True if t.minutes_postponed else None,
             "attachments": [
-                _compact({**ref, "source": a.source if a.source != "file" else None})
+                _compact(
+                    {
+                        **ref,
+                        "source": a.source if a.source != "file" else None,
+                        "file": file_entry(a) if files else None,
+                    }
+                )
                 for a, ref in zip(t.attachments, attachment_refs(t), strict=True)
             ],
         }
     )
 
 
-def _memo(memo: Memo | None) -> dict[str, Any] | None:
-    """The written memo's texts and free sections; None when nothing is written (an uploaded
-    Word file is not part of the exchange format)."""
+def _memo(memo: Memo | None, files: bool = False) -> dict[str, Any] | None:
+    """The written memo's texts and free sections, and an uploaded Word file that stands in
+    its place when the files travel with the document; None when there is nothing."""
     if memo is None:
         return None
     written = _compact(
@@ -119,12 +127,13 @@ def _memo(memo: Memo | None) -> dict[str, Any] | None:
             "sections": [_compact({"heading": s.heading, "text": s.text}) for s in memo.sections],
             "questions": memo.questions,
             "next_steps": memo.next_steps,
+            "file": file_entry(memo) if files else None,
         }
     )
     return written or None
 
 
-def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
+def _meeting(meeting: Meeting, keys: dict[int, str], files: bool = False) -> dict[str, Any]:
     day_numbers = {day.id: i + 1 for i, day in enumerate(meeting.days)}
     attendance = sorted(meeting.attendance, key=lambda a: a.id)
     return _compact(
@@ -143,7 +152,7 @@ def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
                 }
                 for d in meeting.days
             ],
-            "agenda": [_agenda_item(i, day_numbers[i.day_id], keys) for i in meeting.items],
+            "agenda": [_agenda_item(i, day_numbers[i.day_id], keys, files) for i in meeting.items],
             "attendance": [
                 _compact(
                     {
@@ -159,8 +168,9 @@ def _meeting(meeting: Meeting, keys: dict[int, str]) -> dict[str, Any]:
     )
 
 
-def build_exchange(session: Session) -> dict[str, Any]:
-    """The whole database as an exchange document."""
+def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
+    """The whole database as an exchange document; with `files`, each uploaded file is named
+    by its "file" (name, sha256, size), for the files written beside the document."""
     keys = _case_keys(session)
     organisations = session.scalars(select(Organisation).order_by(Organisation.id))
     people = session.scalars(
@@ -257,7 +267,7 @@ def build_exchange(session: Session) -> dict[str, Any]:
             for t in externals
         ],
         "follow_ups": build_follow_ups(session),
-        "meetings": [_meeting(m, keys) for m in meetings],
+        "meetings": [_meeting(m, keys, files) for m in meetings],
         "product_areas": build_product_areas(session, keys),
         "cycles": build_cycles(session),
         "prioritisation_rounds": build_rounds(session),

@@ -23,9 +23,11 @@ from govern.services import (
     memos,
     people,
 )
+from govern.services.attachments import FILE_TYPES
 from govern.services.errors import InvalidInput, NotFound
 from govern.services.exchange_changes import import_product_areas
 from govern.services.exchange_cycles import import_cycles
+from govern.services.exchange_files import ImportFiles, import_file
 from govern.services.exchange_followups import import_follow_ups
 from govern.services.exchange_priorities import import_rounds
 from govern.services.exchange_reader import (
@@ -45,6 +47,8 @@ TOP_KEYS = {
 
 class Importer(ImportContext):
     """Reads one exchange document into the session, resolving names as it goes."""
+
+    files: ImportFiles | None = None
 
     def run(self, document: Any) -> ImportResult:
         root = Node(document, "", TOP_KEYS)
@@ -244,7 +248,7 @@ class Importer(ImportContext):
         self.result.treatments += 1
         if "memo" in node.value:
             self._memo(item.treatment, Node(node.value["memo"], node.where("memo"), MEMO_KEYS))
-        for attachment in node.items("attachments", {"number", "title", "source"}):
+        for attachment in node.items("attachments", {"number", "title", "source", "file"}):
             source = attachment.text("source", required=False, default="file")
             if source not in ATTACHMENT_SOURCES:
                 raise ExchangeError(
@@ -252,7 +256,7 @@ class Importer(ImportContext):
                     "feltet for en fil",
                     field=attachment.where("source"),
                 )
-            self.call(
+            added = self.call(
                 attachment,
                 attachment_numbers.add_attachment_reference,
                 self.session,
@@ -262,6 +266,8 @@ class Importer(ImportContext):
                 attachment.text("title"),
                 source=source,
             )
+            if attachment.has("file"):
+                import_file(self.files, attachment, added, tuple(FILE_TYPES))
 
     def _memo(self, treatment: Treatment, node: Node) -> None:
         sections = tuple(
@@ -277,19 +283,28 @@ class Importer(ImportContext):
             next_steps=node.text("next_steps", required=False),
         )
         self.call(node, memos.import_memo, self.session, treatment, data)
+        if node.has("file"):
+            import_file(self.files, node, treatment.memo, (".docx",))
 
 
 AGENDA_KEYS = {
     "type", "day", "time", "title", "case", "number", "sakstype", "summary", "proposed_decision",
     "presenter", "presentation", "input", "decision", "memo", "attachments", "minutes_postponed",
 }  # fmt: skip
-MEMO_KEYS = {"purpose", "background", "sections", "questions", "next_steps"}
+MEMO_KEYS = {"purpose", "background", "sections", "questions", "next_steps", "file"}
 
 
-def import_exchange(session: Session, document: Any) -> ImportResult:
-    """Load a parsed exchange document; raises ExchangeError naming the place of bad input."""
+def import_exchange(
+    session: Session, document: Any, files: ImportFiles | None = None
+) -> ImportResult:
+    """Load a parsed exchange document; raises ExchangeError naming the place of bad input.
+
+    `files` gives the uploaded files the document names (exchange_files.py); the caller
+    removes what it stored (files.remove_written) if the import is not committed."""
     try:
-        return Importer(session).run(document)
+        importer = Importer(session)
+        importer.files = files
+        return importer.run(document)
     except NotFound as error:  # pragma: no cover - services raise these only for ids
         raise ExchangeError(error.message, field=error.field) from None
     except InvalidInput as error:

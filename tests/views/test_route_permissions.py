@@ -71,6 +71,7 @@ EXPECTED = {
     "api.list_body_meetings": (PUBLIC, None),
     "api.get_case": (PUBLIC, None),
     "api.get_meeting": (PUBLIC, None),
+    "api.get_einnsyn": (PUBLIC, None),
     "api.list_people": (PUBLIC, None),
     "api.get_person": (PUBLIC, None),
     "api.list_cases": (PUBLIC, None),

@@ -1,0 +1,36 @@
+"""The meeting as eInnsyn's Moetemappe (exports/einnsyn.py): what may be public in the
+public fields; the full title of an exempt case in offentligTittelSensitiv only for readers
+who may see it."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+from govern.api import schemas_einnsyn as e
+from govern.api.meetings import TAG, readable_meeting
+from govern.api.registry import api_operation
+from govern.exports.einnsyn import build_moetemappe, content_public, openness_of
+from govern.policy import can
+
+
+@api_operation(
+    "GET",
+    "/meetings/<int:meeting_id>/einnsyn",
+    tag=TAG,
+    summary="Møtet som eInnsyns Moetemappe",
+    response=e.Moetemappe,
+    errors=(404,),
+)
+def get_einnsyn(meeting_id: int):
+    """Møtet med møtesakene og møtedokumentene slik eInnsyn tar imot dem (`Moetemappe` med
+    `moetesak` og `moetedokument`). Bare det som kan være offentlig står i de offentlige
+    feltene; vedtak og referat når referatet er godkjent."""
+    meeting = readable_meeting(meeting_id)
+    insider = can(current_user, "prepare", meeting)
+    openness = openness_of(meeting, lambda t: insider or content_public(t), meeting.minutes_locked)
+    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    document = e.Moetemappe.model_validate(build_moetemappe(meeting, base, openness))
+    return current_app.response_class(
+        document.model_dump_json(exclude_none=True) + "\n", mimetype="application/json"
+    )
