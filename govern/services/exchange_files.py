@@ -48,7 +48,12 @@ def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
     """(name beside the JSON, owner) of every uploaded file, each checksum once."""
     seen: set[str] = set()
     owners = [
-        *session.scalars(select(Attachment).where(Attachment.stored_name.is_not(None))),
+        # The format holds the Vedlegg of cases on an agenda (not those of no case).
+        *session.scalars(
+            select(Attachment).where(
+                Attachment.stored_name.is_not(None), Attachment.treatment_id.is_not(None)
+            )
+        ),
         *session.scalars(select(Memo).where(Memo.stored_name.is_not(None))),
     ]
     for owner in owners:
