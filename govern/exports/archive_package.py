@@ -29,6 +29,7 @@ from govern.exports import arkivmelding as am
 from govern.exports.docx_common import safe_filename
 from govern.exports.innkalling import build_innkalling
 from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
+from govern.exports.pdfa import pdfa_identification
 from govern.exports.referat import build_referat
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
@@ -48,6 +49,17 @@ FORMATS = {
     ),
 }
 PDFA = ("fmt/477", "PDF/A-2b")
+#: PRONOM ids of the PDF/A variants an uploaded PDF may claim.
+PDFA_PUIDS = {
+    ("1", "A"): "fmt/95",
+    ("1", "B"): "fmt/354",
+    ("2", "A"): "fmt/476",
+    ("2", "B"): "fmt/477",
+    ("2", "U"): "fmt/478",
+    ("3", "A"): "fmt/479",
+    ("3", "B"): "fmt/480",
+    ("3", "U"): "fmt/481",
+}
 #: govern's sakstype → the kodeliste moetesakstype (PS politisk sak, RS referatsak, AN annet).
 CASE_TYPES = {
     "Beslutning": ("PS", "Politisk sak"),
@@ -228,7 +240,9 @@ def _assemble(
             for name, filename, content in d.sources:
                 ext = _extension(name)
                 path = _unique(f"{n:02d}-{_ascii(PurePosixPath(name).stem)}{ext}", used)
-                objects.append(_file(path, safe_filename(_stem(filename)) + ext, content, "P", ext))
+                variant, known = _variant(ext, content)
+                name = safe_filename(_stem(filename)) + ext
+                objects.append(_file(path, name, content, variant, ext, known))
                 if ext == ".docx":
                     pdf_path = _unique(path[: -len(ext)] + ".pdf", used)
                     pdf_name = safe_filename(_stem(filename)) + ".pdf"
@@ -252,6 +266,16 @@ def _assemble(
         messages.append((f"arkivmelding-{n}.xml", message))
         files += [(f.path, f.content) for d in registration.documents for f in d.files]
     return messages + files
+
+
+def _variant(ext: str, content: bytes) -> tuple[str, tuple[str, str] | None]:
+    """An uploaded PDF that says it is PDF/A (part 1-3, in its XMP metadata) is in archive
+    format already; anything else is the production format."""
+    claim = pdfa_identification(content) if ext == ".pdf" else None
+    if claim is None:
+        return "P", None
+    part, conformance = claim
+    return "A", (PDFA_PUIDS.get(claim, "fmt/276"), f"PDF/A-{part}{conformance.lower()}")
 
 
 def _extension(name: str) -> str:

@@ -58,6 +58,11 @@ def word_file(text: str) -> bytes:
 
 
 PDF_VEDLEGG = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+#: A PDF that says in its XMP metadata that it is PDF/A-1a.
+PDF_A_VEDLEGG = (
+    b"%PDF-1.4\n<x:xmpmeta><rdf:Description><pdfaid:part>1</pdfaid:part>"
+    b"<pdfaid:conformance>A</pdfaid:conformance></rdf:Description></x:xmpmeta>\n%%EOF\n"
+)
 
 
 @pytest.fixture
@@ -71,6 +76,7 @@ def january(app, session, demo, tmp_path, pdfa_cache):  # noqa: F811 (the demo f
     for name, content in (
         ("Innspill fra helseforetakene.docx", word_file("Innspill om veiledningen fra HF-ene")),
         ("Notat.pdf", PDF_VEDLEGG),
+        ("Arkivert.pdf", PDF_A_VEDLEGG),
     ):
         data = UploadInput(filename=name, content=content, treatment_id=case.id)
         add_attachment(session, meeting, data, uploads)
@@ -180,6 +186,10 @@ def test_a_word_vedlegg_is_kept_and_rendered_a_pdf_vedlegg_kept_as_it_is(session
     pdf = next(d for t, d in by_title.items() if "Notat" in t)
     (name,) = texts(pdf, "a:dokumentobjekt/a:referanseDokumentfil")
     assert files[name] == PDF_VEDLEGG
+    assert texts(pdf, "a:dokumentobjekt/a:variantformat/m:kode") == ["P"]
+    pdfa = next(d for t, d in by_title.items() if "Arkivert" in t)
+    assert texts(pdfa, "a:dokumentobjekt/a:variantformat/m:kode") == ["A"]
+    assert texts(pdfa, "a:dokumentobjekt/a:format/m:beskrivelse") == ["PDF/A-1a"]
 
 
 def test_the_package_needs_approved_minutes(session, demo):  # noqa: F811
@@ -201,7 +211,9 @@ def test_the_command_writes_pdf_a_whose_text_pdftotext_finds(
     files = {name: (folder / name).read_bytes() for name in written}
     for message in messages(files):
         schema.assertValid(message)
-    pdfs = [n for n in written if n.endswith(".pdf") and files[n] != PDF_VEDLEGG]
+    pdfs = [
+        n for n in written if n.endswith(".pdf") and files[n] not in (PDF_VEDLEGG, PDF_A_VEDLEGG)
+    ]
     assert pdfs
     for name in pdfs:
         assert pdfa_identification(files[name]) == ("2", "B"), name
