@@ -2,6 +2,8 @@
 
 import faulthandler
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("GOVERN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("GOVERN_WORKERS", "2"))
@@ -13,6 +15,32 @@ timeout = 30
 # No control socket in the home directory: nothing outside the project is written, and two
 # servers (the app and the benchmark's baseline) can run side by side.
 control_socket_disable = True
+
+# Prometheus metrics summed over the workers (govern/operations/metrics.py): every worker
+# writes its counts under PROMETHEUS_MULTIPROC_DIR, a folder of this server's own (set it to
+# keep the folder in a known place; it is emptied when the server starts).
+_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="govern-metrics-")
+
+
+def on_starting(server):
+    """Start the metrics from zero: no counts left from an earlier run of the server."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def on_exit(server):
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def child_exit(server, worker):
+    """A worker that exits (restarted, killed) no longer counts in the live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_worker_init(worker):

@@ -24,6 +24,12 @@ DEFAULTS = {
     #: Secure cookies always; otherwise they are Secure whenever the request came over https.
     "SESSION_COOKIE_SECURE": False,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    #: Logs: "text" or "json" (one object a line), and the level of the govern logger.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    #: Who may read /metrics: addresses or networks, and/or a bearer token.
+    "METRICS_ALLOW": ["127.0.0.1", "::1"],
+    "METRICS_TOKEN": None,
     #: Failed logins from one address within LOGIN_WINDOW seconds before it must wait.
     "LOGIN_RATE_LIMIT": 20,
     "LOGIN_WINDOW": 600,

@@ -138,6 +138,8 @@ def _create_sqlite_schema() -> None:
     first = _sqlite_schema is None
     if first:
         db.create_all()
+        with db.engine.begin() as connection:
+            snapshots.stamp_sqlite_head(connection)
     raw = db.engine.raw_connection()
     try:
         if first:

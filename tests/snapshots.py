@@ -147,6 +147,8 @@ class DemoSnapshots:
                 if name == "demo":
                     if not self.postgres:
                         db.create_all()
+                        with db.engine.begin() as connection:
+                            stamp_sqlite_head(connection)
                     import_exchange(db.session, demo_document())
                 else:
                     if self.postgres:
@@ -159,6 +161,18 @@ class DemoSnapshots:
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+def stamp_sqlite_head(connection) -> None:
+    """Record in a schema built by create_all that it is at the migrations' head (it is:
+    tests/test_migrations.py compares the two), as `flask db upgrade` would; /readyz reads it."""
+    from govern.operations.readiness import migration_heads
+
+    connection.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) PRIMARY KEY)"
+    )
+    for head in migration_heads():
+        connection.exec_driver_sql("INSERT INTO alembic_version VALUES (?)", (head,))
 
 
 def _restore_sqlite(engine: Engine, data: bytes) -> None:

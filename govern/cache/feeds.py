@@ -36,7 +36,7 @@ def _calendar_cache() -> PageCache:
     cache = current_app.extensions.get("govern_calendar_cache")
     if cache is None:
         cache = current_app.extensions["govern_calendar_cache"] = PageCache(
-            current_app.config["PAGE_CACHE_SIZE"]
+            current_app.config["PAGE_CACHE_SIZE"], "calendar"
         )
     return cache
 
@@ -51,7 +51,9 @@ def _event_cache() -> PageCache | None:
         return None
     cache = current_app.extensions.get("govern_calendar_events")
     if cache is None:
-        cache = current_app.extensions["govern_calendar_events"] = PageCache(EVENT_CACHE_SIZE)
+        cache = current_app.extensions["govern_calendar_events"] = PageCache(
+            EVENT_CACHE_SIZE, "calendar_events"
+        )
     return cache
 
 

@@ -25,13 +25,16 @@ from markupsafe import Markup
 from govern.cache.revision import committed_revision
 from govern.cache.scopes import body_revision, meeting_revision
 from govern.extensions import db
+from govern.operations.metrics import count_cache_lookup
 
 
 class PageCache:
     """A small thread-safe LRU of rendered pages."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, name: str = "page") -> None:
         self.size = size
+        #: The cache's name in the metrics (hits and misses, govern/operations/metrics.py).
+        self.name = name
         self._items: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -49,7 +52,8 @@ class PageCache:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
-            return value
+        count_cache_lookup(self.name, value is not None)
+        return value
 
     def put(self, key: tuple, value: bytes) -> None:
         with self._lock:
@@ -184,7 +188,7 @@ def _part_cache() -> PageCache:
     cache = current_app.extensions.get("govern_part_cache")
     if cache is None:
         cache = current_app.extensions["govern_part_cache"] = PageCache(
-            current_app.config["PAGE_CACHE_SIZE"]
+            current_app.config["PAGE_CACHE_SIZE"], "page_part"
         )
     return cache
 

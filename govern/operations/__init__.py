@@ -19,8 +19,10 @@ from flask import Flask
 def init_operations(app: Flask) -> None:
     """Request ids and request lines, the metrics' hooks, and the start-up line."""
     from govern.operations.logs import init_request_logs
+    from govern.operations.metrics import init_metrics
 
     init_request_logs(app)
+    init_metrics(app)
     log_start_up(app)
 
 

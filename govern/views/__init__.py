@@ -29,6 +29,7 @@ def register_views(app: Flask) -> None:
         cycle_admin,
         cycles,
         documents,
+        health,
         meetings,
         memos,
         minutes,
@@ -61,6 +62,7 @@ def register_views(app: Flask) -> None:
         register,
         search,
         priorities,
+        health,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -117,6 +117,11 @@ EXPECTED = {
     "api.update_follow_up": (None, None),
     "api.delete_follow_up": (None, None),
     "auth.login": (PUBLIC, None),
+    # For load balancers and monitoring (the test client comes from 127.0.0.1, which may
+    # read the metrics).
+    "health.healthz": (PUBLIC, None),
+    "health.readyz": (PUBLIC, None),
+    "health.metrics_page": (PUBLIC, None),
     "auth.logout": (None, None),
     "auth.set_password": (PUBLIC, None),
     "auth.change_password": (LOGGED_IN, LOGGED_IN),
