@@ -22,7 +22,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from govern.exports import arkivmelding as am
@@ -110,9 +110,14 @@ def _ascii(text: str, limit: int = 60) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", flat).strip("-").lower()[:limit] or "dokument"
 
 
-def exempt_basis(target) -> str | None:
-    """The legal basis an exempt case or Vedlegg carries (None when public)."""
-    return getattr(target, "exempt_basis", None) or None
+def exempt_basis(target, on: date | None = None) -> str | None:
+    """The legal basis an exempt case or Vedlegg carries on the day (None when public, or
+    when a case's exemption has lifted by its date)."""
+    basis = getattr(target, "exempt_basis", None) or None
+    until = getattr(target, "exempt_until", None)
+    if basis and until is not None and (on or date.today()) >= until:
+        return None
+    return basis
 
 
 def build_package(
@@ -169,7 +174,7 @@ def _case(t: Treatment, sources: PackSources) -> tuple[str, dict, list[_Pending]
         pending = _attachment(attachment, sources, "V" if documents else "H")
         if pending is not None:
             documents.append(pending)
-    basis = exempt_basis(t.case)
+    exempt = exempt_basis(t.case)
     fields = {
         "case_type": CASE_TYPES.get(t.sakstype or "", ("AN", "Annet")),
         "case_year": t.year,
@@ -177,19 +182,18 @@ def _case(t: Treatment, sources: PackSources) -> tuple[str, dict, list[_Pending]
         "proposal": t.proposed_decision.strip(),
         "decision": t.decision.strip(),
         "decided_at": t.agenda_item.day.starts_at if t.agenda_item else None,
-        "exempt_basis": basis,
-        "exempt_until": getattr(t.case, "exempt_until", None),
+        # An exempt case, else an item treated in a closed session (its title stays public).
+        "exempt_basis": exempt or getattr(t, "closed_basis", None) or None,
+        "exempt_until": getattr(t.case, "exempt_until", None) if exempt else None,
         "title": f"{t.number} {t.display_title}",
-        "public_title": _public_title(t),
+        "public_title": f"{t.number} {public_title(t.case) if exempt else t.display_title}",
     }
     return key, fields, documents
 
 
-def _public_title(t: Treatment) -> str:
-    if not exempt_basis(t.case):
-        return f"{t.number} {t.display_title}"
-    public = getattr(t.case, "public_title", "") or "Unntatt offentlighet"
-    return f"{t.number} {public}"
+def public_title(case) -> str:
+    """What the public sees of an exempt case's title."""
+    return getattr(case, "public_title", "") or "Unntatt offentlighet"
 
 
 def _attachment(a: Attachment, sources: PackSources, role: str) -> _Pending | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from govern.models.cases import Treatment
@@ -46,9 +46,19 @@ class Openness:
     minutes: bool
 
 
-def content_public(t: Treatment) -> bool:
-    """Whether a case's content may be published: not exempt, not treated in a closed session."""
-    return not getattr(t.case, "exempt_basis", None) and not getattr(t, "closed_basis", None)
+def content_public(t: Treatment, on: date | None = None) -> bool:
+    """Whether a case's content may be published: not exempt on the day (an exemption lifts
+    on its exempt_until), not treated in a closed session."""
+    return not case_exempt(t, on) and not getattr(t, "closed_basis", None)
+
+
+def case_exempt(t: Treatment, on: date | None = None) -> bool:
+    """Whether the case is exempt on the day: its title too is held back (a closed
+    session's item keeps its title)."""
+    until = getattr(t.case, "exempt_until", None)
+    return bool(getattr(t.case, "exempt_basis", None)) and (
+        until is None or (on or date.today()) < until
+    )
 
 
 def attachment_public(a: Attachment) -> bool:
@@ -148,7 +158,7 @@ def public_title(t: Treatment) -> str:
 
 def _moetesak(t: Treatment, meeting: Meeting, base_url: str, openness: Openness) -> dict:
     public = openness.case_public(t)
-    shown = t.display_title if public else public_title(t)
+    shown = t.display_title if public or not case_exempt(t) else public_title(t)
     sensitive = t.display_title if openness.sensitive(t) else shown
     case: dict[str, Any] = {
         "externalId": f"{base_url}/treatments/{t.id}",

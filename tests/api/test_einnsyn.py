@@ -13,7 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from govern.models import Meeting
+from govern.models import Meeting, Treatment
+from govern.services.accounts import DEMO_PASSWORD
 from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id
 
@@ -137,3 +138,41 @@ def test_the_validator_refuses_what_einnsyn_would(client, session, demo):
 def test_a_draft_meeting_is_not_found(client, session, demo):
     mid = meeting_id(session, "endringsrad-rekvirering-provesvar", "1/26")
     assert client.get(f"/api/v1/meetings/{mid}/einnsyn").status_code == 404
+
+
+@pytest.mark.skipif(
+    not hasattr(Treatment, "closed_basis"), reason="the openness fields (issue 17) are not here"
+)
+def test_exempt_content_stays_out_of_the_public_fields(client, session, demo_with_accounts):
+    approve_demo_january(session)
+    mid = meeting_id(session, "fagradet", "1/26")
+    meeting = session.get(Meeting, mid)
+    t = next(i.treatment for i in meeting.items if i.treatment and i.treatment.seq == 3)
+    full = t.display_title
+    t.case.exempt_basis, t.case.public_title = "Offl. § 23 første ledd", "Innspill om veiledning"
+    closed = next(i.treatment for i in meeting.items if i.treatment and i.treatment.seq == 4)
+    closed.closed_basis = "Offl. § 14"
+    session.commit()
+
+    document = moetemappe(client, mid)  # anonymous
+    case = next(c for c in document["moetesak"] if c["moetesakssekvensnummer"] == 3)
+    assert (
+        case["offentligTittel"] == case["offentligTittelSensitiv"] == "3/26 Innspill om veiledning"
+    )
+    assert "innstilling" not in case and "vedtak" not in case
+    assert full not in json.dumps(document, ensure_ascii=False)
+    held = next(c for c in document["moetesak"] if c["moetesakssekvensnummer"] == 4)
+    assert held["offentligTittel"] == f"4/26 {closed.display_title}"
+    assert "innstilling" not in held and "vedtak" not in held
+
+    client.post("/login", data={"email": "sekretariat@example.no", "password": DEMO_PASSWORD})
+    for response in (
+        client.get(f"/api/v1/meetings/{mid}/einnsyn"),
+        client.get(f"/meetings/{mid}/einnsyn.json"),
+    ):
+        secretariat = json.loads(response.data)
+        validate(secretariat, "Moetemappe.Moetemappe")
+        case = next(c for c in secretariat["moetesak"] if c["moetesakssekvensnummer"] == 3)
+        assert case["offentligTittel"] == "3/26 Innspill om veiledning"
+        assert case["offentligTittelSensitiv"] == f"3/26 {full}"
+        assert "innstilling" not in case and "vedtak" not in case

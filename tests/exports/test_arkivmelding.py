@@ -274,3 +274,39 @@ def _correct(session, meeting, t) -> None:
         ),
     )
     session.flush()
+
+
+has_openness = pytest.mark.skipif(
+    not hasattr(Treatment, "closed_basis"), reason="the openness fields (issue 17) are not here"
+)
+
+
+@has_openness
+def test_exempt_items_carry_skjerming_and_their_public_title(session, january, schema):
+    t = next(i.treatment for i in january.items if i.treatment and i.treatment.seq == 3)
+    t.case.exempt_basis = "Offl. § 23 første ledd"
+    t.case.public_title = "Innspill om veiledning"
+    notat = next(a for a in january.attachments if a.filename == "Notat.pdf")
+    notat.exempt_basis = "Offl. § 15 første ledd"
+    closed = next(i.treatment for i in january.items if i.treatment and i.treatment.seq == 4)
+    closed.closed_basis = "Offl. § 14"
+    session.flush()
+    files = package_of(session, january)
+    for message in messages(files):
+        schema.assertValid(message)
+    case = messages(files)[4]
+    reg = case.xpath("a:registrering", namespaces=NS)[0]
+    assert texts(reg, "a:skjerming/a:skjermingshjemmel") == ["Offl. § 23 første ledd"]
+    assert texts(reg, "a:skjerming/a:tilgangsrestriksjon/m:kode") == ["UO"]
+    assert texts(reg, "a:offentligTittel") == ["3/26 Innspill om veiledning"]
+    assert texts(reg, "a:tittel") == [f"3/26 {t.display_title}"]
+    documents = {
+        texts(d, "a:tittel")[0]: d for d in reg.xpath("a:dokumentbeskrivelse", namespaces=NS)
+    }
+    exempt = next(d for title, d in documents.items() if "Notat" in title)
+    assert texts(exempt, "a:skjerming/a:skjermingshjemmel") == ["Offl. § 15 første ledd"]
+    other = messages(files)[5]
+    assert texts(other, "a:registrering/a:skjerming/a:skjermingshjemmel") == ["Offl. § 14"]
+    assert texts(other, "a:registrering/a:offentligTittel") == [f"4/26 {closed.display_title}"]
+    public = messages(files)[2]
+    assert public.xpath("//a:skjerming", namespaces=NS) == []
