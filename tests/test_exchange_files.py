@@ -144,3 +144,15 @@ def test_stdout_export_names_no_files_and_imports_without_them(app, tmp_path, up
     result = run(app, "export", "-")
     assert result.exit_code == 0
     assert '"file"' not in result.output
+
+
+def test_an_import_without_the_folder_of_files_says_so(app, tmp_path, uploads):
+    out = tmp_path / "backup.json"
+    assert run(app, "export", str(out)).exit_code == 0
+    moved = tmp_path / "flyttet.json"
+    out.rename(moved)  # its folder backup-filer/ stays behind under the old name
+    empty_database()
+    result = run(app, "import", str(moved))
+    assert result.exit_code != 0
+    assert "er ikke med: importer fra en fil med mappen med filer ved siden av" in result.output
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0

@@ -310,3 +310,11 @@ def test_exempt_items_carry_skjerming_and_their_public_title(session, january, s
     assert texts(other, "a:registrering/a:offentligTittel") == [f"4/26 {closed.display_title}"]
     public = messages(files)[2]
     assert public.xpath("//a:skjerming", namespaces=NS) == []
+
+
+def test_the_command_refuses_unapproved_minutes_in_norwegian(app, session, demo, tmp_path):  # noqa: F811
+    mid = meeting_id(session, "fagradet", "2/26")
+    result = app.test_cli_runner().invoke(args=["arkiv", str(mid), str(tmp_path / "x")])
+    assert result.exit_code != 0
+    assert "Arkivpakken lages når referatet er godkjent" in result.output
+    assert not (tmp_path / "x").exists()
