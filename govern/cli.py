@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import click
@@ -49,9 +48,17 @@ def files_folder(path: Path) -> Path:
     return path.with_name(path.stem + "-filer")
 
 
+def _file_store():
+    """The store of uploaded files the configuration asks for (services/file_store.py)."""
+    from flask import current_app
+
+    from govern.services.file_store import store_for
+
+    return store_for(current_app.config, current_app.instance_path, db.session)
+
+
 def _import_files(path: Path | None):
     """The uploaded files beside the exchange file, when its folder is there."""
-    from flask import current_app
 
     from govern.services.exchange_files import ImportFiles
 
@@ -63,7 +70,7 @@ def _import_files(path: Path | None):
         found = sorted(p for p in folder.glob(f"{sha256}*") if p.stem == sha256)
         return found[0].read_bytes() if found else None
 
-    return ImportFiles(read, Path(current_app.instance_path) / "uploads")
+    return ImportFiles(read, _file_store())
 
 
 def _import(document: object, path: Path | None = None) -> str:
@@ -121,21 +128,19 @@ def export_command(path: Path) -> None:
 
 def _export_files(folder: Path) -> int:
     """Write every uploaded file into the folder under its checksum, with SHA256SUMS."""
-    from flask import current_app
 
-    from govern.services.attachments import stored_path
+    from govern.services.attachments import read_stored
     from govern.services.exchange_files import exchange_files
 
-    upload_dir = Path(current_app.instance_path) / "uploads"
+    store = _file_store()
     sums = []
     for name, owner in exchange_files(db.session):
-        source = stored_path(upload_dir, owner)
-        if source is None:
-            raise CommandError(
-                f"Filen {owner.filename} ({owner.stored_name}) mangler i {upload_dir}"
-            )
+        content = read_stored(store, owner)
+        if content is None:
+            where = getattr(store, "folder", "databasen")
+            raise CommandError(f"Filen {owner.filename} ({owner.stored_name}) mangler i {where}")
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, folder / name)
+        (folder / name).write_bytes(content)
         sums.append(f"{owner.sha256}  {name}\n")
     if sums:
         (folder / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
@@ -292,6 +297,37 @@ def arkiv_command(meeting_id: int, folder: Path) -> None:
     )
 
 
+@click.command("files-to-database")
+@click.option("--remove", is_flag=True, help="Slett filene i mappen når de er flyttet.")
+def files_to_database_command(remove: bool) -> None:
+    """Move the uploaded files from the folder instance/uploads into the database."""
+    from flask import current_app
+
+    from govern.services.file_store import move_folder_into_database
+
+    folder = Path(current_app.instance_path) / "uploads"
+    copied, present, problems = move_folder_into_database(db.session, folder)
+    if problems:
+        db.session.rollback()
+        raise CommandError(
+            "Ingen filer er flyttet, fordi disse ikke kan leses riktig:\n  " + "\n  ".join(problems)
+        )
+    db.session.commit()
+    removed = 0
+    if remove:
+        from govern.services.file_store import is_stored_name
+
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.is_file() and is_stored_name(path.name):
+                path.unlink()
+                removed += 1
+    click.echo(
+        f"Flyttet til databasen: {copied} filer; {present} var der fra før"
+        + (f"; {removed} slettet fra {folder}" if remove else "")
+        + "."
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
     for command in (
@@ -302,6 +338,7 @@ def register_cli(app: Flask) -> None:
         docx_template_command,
         send_mail_command,
         remind_command,
+        files_to_database_command,
         arkiv_command,
     ):
         app.cli.add_command(command)

@@ -84,6 +84,9 @@ def base_config(**extra) -> dict:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "govern.test",
+        # The tests that put files in place read them from the folder; the database store
+        # (the default on PostgreSQL) has tests of its own (tests/services/test_file_store.py).
+        "FILE_STORAGE": "folder",
     }
     if PG_URL:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(PG_URL)

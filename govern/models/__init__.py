@@ -14,6 +14,7 @@ from govern.models.changes import (
     Release,
 )
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
+from govern.models.files import StoredFile, StoredFileChunk
 from govern.models.followups import FollowUp
 from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
@@ -66,6 +67,8 @@ __all__ = [
     "PriorityQuestion",
     "Score",
     "ScopeRevision",
+    "StoredFile",
+    "StoredFileChunk",
     "ProductArea",
     "Release",
     "Treatment",

@@ -29,8 +29,9 @@ from govern.models.meetings import Meeting
 from govern.models.minutes import MinutesRevision
 from govern.presentation import earlier_treatments, history_rows, revision_note
 from govern.services import audit
-from govern.services.attachments import stored_path
+from govern.services.attachments import read_stored
 from govern.services.errors import Conflict
+from govern.services.file_store import store_for
 
 NOT_APPROVED = "Arkivpakken lages når referatet er godkjent. Referatet fra møte {number} er ikke godkjent ennå."
 #: Who made a package from the command line.
@@ -150,11 +151,10 @@ def build_files(
 ) -> list[tuple[str, bytes]]:
     """The package's files as the app is configured: uploads under the instance folder,
     PDF/A renderings kept in `PDFA_CACHE` (default: the instance folder's pdfa/)."""
-    upload_dir = instance_path / "uploads"
+    store = store_for(config, instance_path, session)
 
     def read_file(owner) -> bytes | None:
-        path = stored_path(upload_dir, owner)
-        return path.read_bytes() if path else None
+        return read_stored(store, owner)
 
     cache = Path(config.get("PDFA_CACHE") or instance_path / "pdfa")
     base = str(config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")

@@ -28,6 +28,7 @@ from govern.models.meetings import Attachment, Meeting
 from govern.services import audit
 from govern.services.attachment_numbers import add_attachment_reference
 from govern.services.errors import Conflict, InvalidInput
+from govern.services.file_store import FileStore, as_store
 from govern.services.meeting_lock import lock_meeting
 from govern.services.meetings import previous_meeting
 from govern.services.minutes import ensure_minutes_open
@@ -196,22 +197,24 @@ def _treatment(session: Session, meeting: Meeting, treatment_id: int | None) -> 
     return treatment
 
 
-def store_file(filename: str, content: bytes, ext: str, upload_dir: Path) -> StoredFile:
-    """Write a checked file under a random name; returns what is recorded about it."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
+def store_file(filename: str, content: bytes, ext: str, upload_dir: FileStore | Path) -> StoredFile:
+    """Write a checked file under a random name into the store (a folder Path means the
+    folder); returns what is recorded about it."""
     stored_name = secrets.token_hex(16) + ext
-    with open(upload_dir / stored_name, "xb") as out:
-        out.write(content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    as_store(upload_dir).save(stored_name, sha256, content)
     return StoredFile(
         filename=_clean_filename(filename),
         stored_name=stored_name,
         content_type=FILE_TYPES[ext].content_type,
         size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=sha256,
     )
 
 
-def _write(attachment: Attachment, name: str, content: bytes, ext: str, upload_dir: Path) -> None:
+def _write(
+    attachment: Attachment, name: str, content: bytes, ext: str, upload_dir: FileStore | Path
+) -> None:
     """Write the checked file under a random name and record it on the attachment."""
     stored = store_file(name, content, ext, upload_dir)
     attachment.stored_name = stored.stored_name
@@ -222,7 +225,9 @@ def _write(attachment: Attachment, name: str, content: bytes, ext: str, upload_d
     attachment.uploaded_at = utcnow()
 
 
-def flush_or_remove(session: Session, stored_name: str | None, upload_dir: Path) -> None:
+def flush_or_remove(
+    session: Session, stored_name: str | None, upload_dir: FileStore | Path
+) -> None:
     """Flush; if the database refuses, remove the file just written and re-raise."""
     try:
         session.flush()
@@ -274,7 +279,7 @@ def add_attachment(
     session: Session,
     meeting: Meeting,
     data: UploadInput,
-    upload_dir: Path,
+    upload_dir: FileStore | Path,
     actor: User | None = None,
     total_limit: int | None = None,
 ) -> Attachment:
@@ -330,7 +335,7 @@ def attach_file(
     attachment: Attachment,
     filename: str,
     content: bytes,
-    upload_dir: Path,
+    upload_dir: FileStore | Path,
     actor: User | None = None,
     total_limit: int | None = None,
 ) -> str | None:
@@ -384,18 +389,21 @@ def delete_attachment(
     return stored_name
 
 
-def remove_file(upload_dir: Path, stored_name: str | None) -> None:
-    """Remove a stored file (a failed or undone upload, a deleted attachment) if it is there."""
-    if stored_name and re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", stored_name):
-        (upload_dir / stored_name).unlink(missing_ok=True)
+def remove_file(upload_dir: FileStore | Path, stored_name: str | None) -> None:
+    """Remove a stored file (a failed or undone upload, a deleted attachment) if it is there
+    (in the database store, content nothing names is collected after the commit)."""
+    as_store(upload_dir).remove(stored_name)
 
 
-def stored_path(upload_dir: Path, owner: Attachment | Any) -> Path | None:
-    """Where an attachment's (or an uploaded memo's) file is on disk, or None without one."""
-    if not owner.stored_name:
-        return None
-    path = upload_dir / owner.stored_name
-    return path if path.is_file() else None
+def stored_path(upload_dir: FileStore | Path, owner: Attachment | Any) -> Path | None:
+    """Where an attachment's (or an uploaded memo's) file is on disk, or None without one
+    (and always with the database store: read it with read_stored)."""
+    return as_store(upload_dir).path(owner)
+
+
+def read_stored(upload_dir: FileStore | Path, owner: Attachment | Any) -> bytes | None:
+    """An attachment's (or an uploaded memo's) file, or None without one."""
+    return as_store(upload_dir).read(owner)
 
 
 def download_name(attachment: Attachment) -> str:

@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -28,6 +27,7 @@ from govern.views.uploads import (
     meeting_total_limit,
     read_upload,
     remove_when_committed,
+    send_stored,
     upload_dir,
 )
 
@@ -146,12 +146,6 @@ def delete_attachment(attachment_id: int):
 def download_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     require("read", attachment.meeting)
-    path = attachments.stored_path(upload_dir(), attachment) or abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachments.download_name(attachment),
-    )
+    response = send_stored(attachment, attachments.download_name(attachment)) or abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

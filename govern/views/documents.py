@@ -23,9 +23,10 @@ from govern.extensions import db
 from govern.models.cases import Treatment
 from govern.policy import can, visible_treatments
 from govern.presentation import earlier_treatments, history_rows
-from govern.services.attachments import stored_path
+from govern.services.attachments import read_stored, stored_path
 from govern.views.guard import require
 from govern.views.pack_files import meeting_pack_file
+from govern.views.uploads import upload_dir
 
 bp = Blueprint("documents", __name__, template_folder="../../templates")
 
@@ -58,12 +59,13 @@ def _meeting(meeting_id: int, load=queries.meeting_documents):
 
 
 def _sources(meeting=None) -> PackSources:
+    store = upload_dir()
+
     def file_path(owner) -> Path | None:
-        return stored_path(Path(current_app.instance_path) / "uploads", owner)
+        return stored_path(store, owner)
 
     def read_file(owner):
-        path = file_path(owner)
-        return path.read_bytes() if path else None
+        return read_stored(store, owner)
 
     def decision_shown(t: Treatment) -> bool:
         return t.meeting is None or can(current_user, "read_minutes", t.meeting)
