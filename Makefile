@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test screenshots install migrate demo bench check-documents check-calendars check-api check-load lint clean
+.PHONY: run test screenshots install migrate demo bench check-documents check-calendars check-api check-load check-hosts lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ check-api: install
 LOAD_SECONDS ?= 60
 check-load: install
 	$(BIN)/python bench/load_documents.py --seconds $(LOAD_SECONDS)
+
+# Two gunicorn servers behind nginx on one PostgreSQL, checked through nginx (see the script):
+# GOVERN_HOSTS_DATABASE_URL names a server where a throw-away database is made, and
+# GOVERN_HOSTS_PG_RESTART is a shell command that restarts that server.
+check-hosts: install
+	$(BIN)/python .ci/check_hosts.py
 
 lint: install
 	$(BIN)/ruff check govern tests bench
