@@ -12,7 +12,11 @@ Roles are per body and come from the person's memberships that are active on the
 - the people behind a case's sakseier/saksbehandler edit its memo;
 - an administrator manages bodies and accounts, and may do everything.
 Visitors who are not logged in see what is published: bodies, called meetings' agendas,
-approved minutes and decisions.
+approved minutes and decisions. A members-only body (Body.members_only) publishes nothing:
+everything of it (meetings, change requests, prioritisation rounds, documents) is read only
+by its members, its secretariat and administrators (may_read_body). What is exempt from
+public access inside a public body (cases, Vedlegg, closed items) is decided in
+govern.openness.
 
 A reader needs only `is_authenticated`, `is_admin`, `person_id` and `person.memberships`
 (each with `role`, `body_id` and `active_on(day)`), so plain objects do in tests.
@@ -23,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select, true
 
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
@@ -92,6 +96,9 @@ def can(reader, action: str, target=None, on: date | None = None) -> bool:
         return True
     body = _body_of(target)
     roles = roles_in(reader, body, on) if (logged_in and body is not None) else set()
+    members_only = body is not None and body.members_only
+    if action in ("read", "read_minutes") and members_only and not roles & READER_ROLES:
+        return False
     match action:
         case "read":
             if isinstance(target, Meeting):
@@ -128,6 +135,18 @@ def is_body_reader(reader, body: Body, on: date | None = None) -> bool:
     return can(reader, "prepare", body, on) or bool(roles_in(reader, body, on) & READER_ROLES)
 
 
+def may_read_body(reader, body: Body, on: date | None = None) -> bool:
+    """Whether the reader may read anything of the body: everybody for a public body; for a
+    members-only body only its members and secretariat (READER_ROLES) and administrators.
+
+    Meetings, change requests, prioritisation rounds, annual cycles and documents of the body
+    follow this (can(reader, "read", ...) asks it first); body_filter is its SQL form.
+    """
+    if not body.members_only or is_admin(reader):
+        return True
+    return bool(roles_in(reader, body, on) & READER_ROLES)
+
+
 def may_edit_cases(reader, on: date | None = None) -> bool:
     """Registering cases and seeing those not yet on any agenda: administrators and anyone in
     a secretariat on the day."""
@@ -150,7 +169,12 @@ def visible_treatments(reader, treatments: list[Treatment], on: date | None = No
     A decision (vedtak) is only shown where the minutes may be read; the page checks that
     per treatment with can(reader, "read_minutes", t.meeting).
     """
-    return [t for t in treatments if t.meeting is None or can(reader, "read", t.meeting, on)]
+    return [
+        t
+        for t in treatments
+        if (t.meeting is None and may_read_body(reader, t.body, on))
+        or (t.meeting is not None and can(reader, "read", t.meeting, on))
+    ]
 
 
 def visible_events(reader, events: Iterable, on: date | None = None) -> list:
@@ -167,10 +191,30 @@ def visible_events(reader, events: Iterable, on: date | None = None) -> list:
 # -- the same questions as SQL, for listings ----------------------------------------------
 
 
+def body_filter(reader, body_id, on: date | None = None):
+    """A WHERE clause saying the body with id `body_id` (a column, e.g. Meeting.body_id or
+    PrioritisationRound.body_id) may be read: the SQL form of may_read_body. Public bodies,
+    and the members-only bodies the reader is a member or secretariat of."""
+    if is_admin(reader):
+        return true()
+    hidden = select(Body.id).where(Body.members_only.is_(True))
+    readers = body_ids_with(reader, READER_ROLES, on)
+    if readers:
+        return or_(body_id.not_in(hidden), body_id.in_(readers))
+    return body_id.not_in(hidden)
+
+
+def visible_bodies_filter(reader, on: date | None = None):
+    """A WHERE clause over Body for the bodies the reader may read (may_read_body)."""
+    return body_filter(reader, Body.id, on)
+
+
 def visible_meeting_filter(reader, body: Body, on: date | None = None):
     """A WHERE clause for the meetings of a body the reader may read (for listings)."""
     if can(reader, "prepare", body, on):
         return true()
+    if not may_read_body(reader, body, on):
+        return false()
     published = Meeting.status.in_(PUBLISHED_STATUSES)
     if roles_in(reader, body, on) & READER_ROLES:
         return or_(published, Meeting.agenda_shared.is_(True))
@@ -182,7 +226,9 @@ def visible_meetings_filter(reader, on: date | None = None):
     across bodies): the SQL form of can(reader, "read", meeting)."""
     if is_admin(reader):
         return true()
-    clauses = [Meeting.status.in_(PUBLISHED_STATUSES)]
+    clauses = [
+        and_(Meeting.status.in_(PUBLISHED_STATUSES), body_filter(reader, Meeting.body_id, on))
+    ]
     readers = body_ids_with(reader, READER_ROLES, on)
     if readers:
         clauses.append(and_(Meeting.body_id.in_(readers), Meeting.agenda_shared.is_(True)))
@@ -199,7 +245,10 @@ def visible_treatment_filter(reader, on: date | None = None):
     may read (published; shared agendas for the body's readers; everything for its
     secretariat). Decisions need visible_decision_filter in addition.
     """
-    return or_(Treatment.meeting_id.is_(None), visible_meetings_filter(reader, on))
+    return or_(
+        and_(Treatment.meeting_id.is_(None), body_filter(reader, Treatment.body_id, on)),
+        visible_meetings_filter(reader, on),
+    )
 
 
 def visible_decision_filter(reader, on: date | None = None):
@@ -213,8 +262,12 @@ def visible_decision_filter(reader, on: date | None = None):
         return true()
     published = Meeting.status.in_(PUBLISHED_STATUSES)
     clauses = [
-        Treatment.meeting_id.is_(None),
-        and_(published, Meeting.minutes_status == "godkjent"),
+        and_(Treatment.meeting_id.is_(None), body_filter(reader, Treatment.body_id, on)),
+        and_(
+            published,
+            Meeting.minutes_status == "godkjent",
+            body_filter(reader, Meeting.body_id, on),
+        ),
     ]
     secretariat = body_ids_with(reader, ("sekretariat",), on)
     readers = body_ids_with(reader, READER_ROLES, on)
@@ -236,7 +289,9 @@ def visible_treatment_exists(reader, on: date | None = None):
     do not join Meeting (an EXISTS on the treatment's meeting)."""
     if is_admin(reader):
         return true()
-    readable = [Meeting.status.in_(PUBLISHED_STATUSES)]
+    readable = [
+        and_(Meeting.status.in_(PUBLISHED_STATUSES), body_filter(reader, Meeting.body_id, on))
+    ]
     secretariat = body_ids_with(reader, ("sekretariat",), on)
     if secretariat:
         readable.append(Meeting.body_id.in_(secretariat))
@@ -244,4 +299,7 @@ def visible_treatment_exists(reader, on: date | None = None):
     if readers:
         readable.append(and_(Meeting.agenda_shared.is_(True), Meeting.body_id.in_(readers)))
     meeting_visible = select(Meeting.id).where(Meeting.id == Treatment.meeting_id, or_(*readable))
-    return or_(Treatment.meeting_id.is_(None), exists(meeting_visible))
+    return and_(
+        body_filter(reader, Treatment.body_id, on),
+        or_(Treatment.meeting_id.is_(None), exists(meeting_visible)),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -138,8 +138,15 @@ def items_by_day(meeting: Meeting) -> list[list[AgendaItem]]:
     return list(lists.values())
 
 
-def agenda_days(meeting: Meeting) -> list[AgendaDay]:
-    """The agenda by day with case numbers, computed times and a warning for a long day."""
+def agenda_days(
+    meeting: Meeting, shown_title: Callable[[Treatment], str] | None = None
+) -> list[AgendaDay]:
+    """The agenda by day with case numbers, computed times and a warning for a long day.
+
+    `shown_title` gives a case item's title for the reader (govern.openness.shown_title
+    with the reader bound): the public title of an exempt case for those who may not see
+    it. Without it every title is the full one.
+    """
     days = []
     for number, (day, items) in enumerate(zip(meeting.days, items_by_day(meeting), strict=True), 1):
         times = day_times(day.start_time, day.end_time, items)
@@ -153,7 +160,11 @@ def agenda_days(meeting: Meeting) -> list[AgendaDay]:
             AgendaRow(
                 item=item,
                 slot=slot,
-                title=item.display_title,
+                title=(
+                    shown_title(item.treatment)
+                    if shown_title is not None and item.treatment is not None
+                    else item.display_title
+                ),
                 number=item.treatment.number if item.treatment else "",
                 sakstype=(item.treatment.sakstype or "") if item.treatment else "",
             )

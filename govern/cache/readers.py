@@ -4,10 +4,12 @@ A class is worked out from the permission rules (govern/policy.py) for what a pa
 shows, never from who the reader is: a visitor, a logged-in reader with no role in the
 body (who sees what a visitor sees), a member of the body (agendas shared with members,
 minutes sent to them), its secretariat (everything, and the forms to run the meeting), an
-administrator. Two rules reach past the body: the memos a reader may edit (they are the
-case's sakseier or saksbehandler) and the endringsråd whose change requests, linked from the
-page, they may open; those ids are part of the class, so readers differ only where the page
-does. What the class needs from the page (who owns each case, which endringsråd its links
+administrator. Three rules reach past the body: the memos a reader may edit (they are the
+case's sakseier or saksbehandler, who also see the case if it is exempt from public access
+or treated in a closed session), the exempt cases a reader sees as a member of another body
+that treats them (govern.openness.may_see_case), and the endringsråd whose change requests,
+linked from the page, they may open; those ids are part of the class, so readers differ
+only where the page does. What the class needs from the page (who owns each case, which endringsråd its links
 lead to) is kept under the page's revision, so a cached page costs no query for it.
 """
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from govern.cache.pages import PageCache
 from govern.models.cases import Case, Treatment
@@ -35,10 +37,13 @@ class MeetingFacts:
     owners: tuple[tuple[int, int | None, int | None], ...]
     #: The bodies of the product areas the page's change-request links lead to.
     linked_areas: frozenset[int]
+    #: (treatment id, the bodies that treat its case) for the page's exempt cases: their
+    #: readers see the case here too.
+    exempt_cases: tuple[tuple[int, frozenset[int]], ...] = ()
 
 
 def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
-    """Read the facts of a meeting's page (two queries)."""
+    """Read the facts of a meeting's page (three queries)."""
     owners = session.execute(
         select(Treatment.id, Case.sakseier_id, Case.saksbehandler_id)
         .join(Case, Treatment.case_id == Case.id)
@@ -55,7 +60,17 @@ def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
     areas = session.scalars(
         select(ProductArea.body_id).where(ProductArea.id.in_(escalated.union(decided)))
     )
-    return MeetingFacts(tuple(tuple(row) for row in owners), frozenset(areas))
+    other = aliased(Treatment)
+    treated: dict[int, set[int]] = {}
+    for treatment_id, body_id in session.execute(
+        select(Treatment.id, other.body_id)
+        .join(Case, Treatment.case_id == Case.id)
+        .join(other, other.case_id == Case.id)
+        .where(Treatment.meeting_id == meeting_id, Case.exempt_basis.is_not(None))
+    ):
+        treated.setdefault(treatment_id, set()).add(body_id)
+    exempt = tuple((t, frozenset(bodies)) for t, bodies in sorted(treated.items()))
+    return MeetingFacts(tuple(tuple(row) for row in owners), frozenset(areas), exempt)
 
 
 @dataclass(frozen=True)
@@ -100,9 +115,12 @@ def meeting_reader(
     }
     changes = tuple(sorted(reads & facts.linked_areas))
     kind = "member" if roles & READER_ROLES else "reader"
-    if kind == "reader" and not memos and not changes:
+    # A member of this body sees every case of its meeting; others see an exempt case
+    # through a body of theirs that treats it.
+    insider = () if kind == "member" else tuple(t for t, b in facts.exempt_cases if b & reads)
+    if kind == "reader" and not memos and not changes and not insider:
         return VISITOR  # no role here: the visitor's page
-    return (kind, memos, changes)
+    return (kind, memos, changes, insider)
 
 
 def register_reader(user, on: date) -> tuple:

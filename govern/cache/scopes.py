@@ -83,6 +83,11 @@ UNSCOPED_TABLES = frozenset(
         "priority_scores",
         "releases",
         "maintenance_budgets",
+        # the list of legal bases: what is exempted keeps its own copy of the text
+        "exemption_bases",
+        # uploaded files' bytes: pages show the attachment rows that name them
+        "stored_files",
+        "stored_file_chunks",
     }
 )
 

@@ -17,6 +17,7 @@ from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo
+from govern.models.openness import DEFAULT_BASES, ExemptionBasis
 from govern.models.people import Organisation, Person
 from govern.presentation import attachment_refs, treatment_texts
 from govern.text_rules import export_text, has_line_break, one_line
@@ -49,6 +50,8 @@ def _case_keys(session: Session) -> dict[int, str]:
             or case.id in external
             or case.id in followed
             or case.follows_id is not None
+            or case.exempt_basis
+            or case.public_title
         )
         if not listed:
             continue
@@ -101,11 +104,13 @@ def _agenda_item(
             **treatment_texts(t),
             "memo": _memo(t.memo, files),
             "minutes_postponed": True if t.minutes_postponed else None,
+            "closed": {"basis": t.closed_basis} if t.closed_basis else None,
             "attachments": [
                 _compact(
                     {
                         **ref,
                         "source": a.source if a.source != "file" else None,
+                        "exempt": {"basis": a.exempt_basis} if a.exempt_basis else None,
                         "file": file_entry(a) if files else None,
                     }
                 )
@@ -113,6 +118,28 @@ def _agenda_item(
             ],
         }
     )
+
+
+def _exempt(case: Case) -> dict[str, Any] | None:
+    if not case.exempt_basis:
+        return None
+    return _compact(
+        {
+            "basis": case.exempt_basis,
+            "until": case.exempt_until.isoformat() if case.exempt_until else None,
+        }
+    )
+
+
+def _bases(session: Session) -> dict[str, Any]:
+    """The administrator's list of legal bases, when it is not the one every installation
+    starts with (so a file from before the list reads back the same)."""
+    rows = session.scalars(
+        select(ExemptionBasis).order_by(ExemptionBasis.position, ExemptionBasis.id)
+    ).all()
+    if [(b.text, b.active) for b in rows] in ([], [(text, True) for text in DEFAULT_BASES]):
+        return {}
+    return {"exemption_bases": [_compact({"basis": b.text, "retired": not b.active}) for b in rows]}
 
 
 def _memo(memo: Memo | None, files: bool = False) -> dict[str, Any] | None:
@@ -210,6 +237,7 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
     )
     return {
         "format": FORMAT,
+        **_bases(session),
         "organisations": [{"name": o.name} for o in organisations],
         "people": [
             _compact(
@@ -235,6 +263,7 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
                         b.minutes_approved_when if b.minutes_approved_when != "held" else None
                     ),
                     "escalates_to": b.escalates_to.slug if b.escalates_to else None,
+                    "members_only": b.members_only,
                     "members": _members(b),
                 }
             )
@@ -248,6 +277,8 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
                     "sakseier": c.sakseier,
                     "saksbehandler": c.saksbehandler,
                     "follows": keys.get(c.follows_id) if c.follows_id else None,
+                    "public_title": c.public_title,
+                    "exempt": _exempt(c),
                 }
             )
             for c in cases

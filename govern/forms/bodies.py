@@ -49,6 +49,10 @@ class BodyForm(GovernForm):
     status = SelectField("Status", choices=list(BODY_STATUSES), default="Etablert")
     mandate = TextAreaField("Mandat", validators=[Length(max=20000)])
     external = BooleanField("Eksternt organ (møtene føres ikke i govern)")
+    members_only = BooleanField(
+        "Bare for medlemmer (ingenting fra organet er offentlig: møter, endringsønsker, "
+        "prioriteringer og dokumenter leses bare av medlemmene og sekretariatet)"
+    )
     minutes_approved_when = SelectField(
         "Forrige referat godkjennes",
         choices=[SelectChoice(k, v) for k, v in MINUTES_APPROVAL_LABELS.items()],
@@ -95,6 +99,7 @@ class EditBodyForm(BodyForm):
             "status": body.status,
             "mandate": body.mandate,
             "external": body.external,
+            "members_only": body.members_only,
             "minutes_approved_when": body.minutes_approved_when,
             "escalates_to": body.escalates_to_id or NONE,
             "version": body.version,

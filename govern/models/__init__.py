@@ -21,6 +21,7 @@ from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, 
 from govern.models.memos import Memo, MemoSection
 from govern.models.minutes import MinutesRevision
 from govern.models.numbering import NumberCounter
+from govern.models.openness import ExemptionBasis
 from govern.models.people import Organisation, Person
 from govern.models.priorities import (
     Measure,
@@ -46,6 +47,7 @@ __all__ = [
     "CycleEntry",
     "DataRevision",
     "DeadlineMark",
+    "ExemptionBasis",
     "FollowUp",
     "LoginFailure",
     "LoginLock",

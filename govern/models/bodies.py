@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govern.models.base import Base, in_check
@@ -66,6 +66,9 @@ class Body(Base):
     minutes_approved_when: Mapped[str] = mapped_column(
         String(20), default="held", server_default="held"
     )
+    #: Nothing of a members-only body is public (its meetings, change requests, prioritisation
+    #: rounds, documents): only its members, its secretariat and administrators read it.
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

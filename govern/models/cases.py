@@ -53,6 +53,14 @@ class Case(Base):
         ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The legal basis (skjermingshjemmel) when the case is exempt from public access
+    #: (unntatt offentlighet); None when it is public. See govern.openness.
+    exempt_basis: Mapped[str | None] = mapped_column(String(300))
+    #: The title shown to readers who may not see the case (the words to hide replaced);
+    #: empty shows "Unntatt offentlighet".
+    public_title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The day the exemption lifts by itself (public from that day on); None: until lifted.
+    exempt_until: Mapped[date | None] = mapped_column(Date)
 
     treatments: Mapped[list[Treatment]] = relationship(
         back_populates="case", cascade="all, delete-orphan", passive_deletes=True
@@ -109,6 +117,9 @@ class Treatment(Base):
     #: On a Godkjenning item: the meeting did not approve the previous minutes (postponed,
     #: "referatet godkjennes ikke / utsettes"); a later meeting approves them.
     minutes_postponed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The legal basis when the item is treated in a closed session (lukket behandling);
+    #: None when the session is open. The public minutes then leave its content out.
+    closed_basis: Mapped[str | None] = mapped_column(String(300))
     #: Meeting date of an external treatment (meeting treatments take the meeting's date).
     decided_on: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

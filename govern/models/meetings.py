@@ -297,6 +297,9 @@ class Attachment(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The legal basis when this Vedlegg is exempt from public access on its own (even on a
+    #: public case); None when it follows its case. See govern.openness.
+    exempt_basis: Mapped[str | None] = mapped_column(String(300))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attachments")
     treatment: Mapped[Treatment | None] = relationship(back_populates="attachments")

@@ -21,6 +21,7 @@ from govern.services import (
     meetings,
     memberships,
     memos,
+    openness,
     people,
 )
 from govern.services.attachments import FILE_TYPES
@@ -41,7 +42,7 @@ TOP_KEYS = {
     "follow_ups",
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
     "cycles", "prioritisation_rounds",
-    "product_areas",
+    "product_areas", "exemption_bases",
 }  # fmt: skip
 
 
@@ -54,6 +55,13 @@ class Importer(ImportContext):
         root = Node(document, "", TOP_KEYS)
         if root.value.get("format") != FORMAT:
             raise ExchangeError(f"skal være «{FORMAT}»", field="format")
+        for node in root.items("exemption_bases", {"basis", "retired"}):
+            self.call(
+                node, openness.ensure_basis, self.session, node.text("basis"),
+                active=not node.flag("retired"),
+            )  # fmt: skip
+        if "exemption_bases" not in root.value:
+            openness.seed_bases(self.session)
         for node in root.items("organisations", {"name"}):
             self.call(node, people.get_or_create_organisation, self.session, node.text("name"))
             self.result.organisations += 1
@@ -62,13 +70,16 @@ class Importer(ImportContext):
         body_nodes = root.items(
             "bodies",
             {"slug", "name", "short_name", "kind", "status", "mandate", "external",
-             "escalates_to", "members", "minutes_approved_when"},
+             "escalates_to", "members", "minutes_approved_when", "members_only"},
         )  # fmt: skip
         for node in body_nodes:
             self._body(node)
         for node in body_nodes:
             self._body_links(node)
-        case_nodes = root.items("cases", {"key", "title", "sakseier", "saksbehandler", "follows"})
+        case_nodes = root.items(
+            "cases",
+            {"key", "title", "sakseier", "saksbehandler", "follows", "public_title", "exempt"},
+        )
         for node in case_nodes:
             self._case(node)
         for node in case_nodes:
@@ -121,7 +132,10 @@ class Importer(ImportContext):
                 "minutes_approved_when", required=False, default="held"
             ),
         )
-        self.bodies[data.slug] = self.call(node, bodies.create_body, self.session, data)
+        body = self.call(node, bodies.create_body, self.session, data)
+        if node.flag("members_only"):
+            self.call(node, openness.set_members_only, self.session, body, True)
+        self.bodies[data.slug] = body
         self.result.bodies += 1
 
     def _body_links(self, node: Node) -> None:
@@ -155,8 +169,23 @@ class Importer(ImportContext):
             sakseier=node.text("sakseier", required=False),
             saksbehandler=node.text("saksbehandler", required=False),
         )
-        self.cases[key] = self.call(node, cases.create_case, self.session, data)
+        case = self.cases[key] = self.call(node, cases.create_case, self.session, data)
         self.result.cases += 1
+        public_title = node.text("public_title", required=False)
+        exempt = exemption(node, "exempt", {"basis", "until"})
+        if exempt is not None:
+            self.call(
+                exempt,
+                openness.mark_case_exempt,
+                self.session,
+                case,
+                exempt.text("basis"),
+                public_title,
+                exempt.day("until", required=False),
+                known_only=False,
+            )
+        elif public_title:
+            case.public_title = public_title
 
     def _external(self, node: Node) -> None:
         data = cases.ExternalTreatmentInput(
@@ -245,10 +274,18 @@ class Importer(ImportContext):
         )
         item = self.call(node, agenda.add_case_item, self.session, meeting, data, case)
         item.treatment.minutes_postponed = node.flag("minutes_postponed")
+        closed = exemption(node, "closed", {"basis"})
+        if closed is not None:
+            self.call(
+                closed, openness.set_item_closed, self.session, item.treatment,
+                closed.text("basis"), known_only=False,
+            )  # fmt: skip
         self.result.treatments += 1
         if "memo" in node.value:
             self._memo(item.treatment, Node(node.value["memo"], node.where("memo"), MEMO_KEYS))
-        for attachment in node.items("attachments", {"number", "title", "source", "file"}):
+        for attachment in node.items(
+            "attachments", {"number", "title", "source", "file", "exempt"}
+        ):
             source = attachment.text("source", required=False, default="file")
             if source not in ATTACHMENT_SOURCES:
                 raise ExchangeError(
@@ -256,6 +293,7 @@ class Importer(ImportContext):
                     "feltet for en fil",
                     field=attachment.where("source"),
                 )
+            exempt = exemption(attachment, "exempt", {"basis"})
             added = self.call(
                 attachment,
                 attachment_numbers.add_attachment_reference,
@@ -268,6 +306,11 @@ class Importer(ImportContext):
             )
             if attachment.has("file"):
                 import_file(self.files, attachment, added, tuple(FILE_TYPES))
+            if exempt is not None:
+                self.call(
+                    exempt, openness.set_attachment_exempt, self.session, added,
+                    exempt.text("basis"), known_only=False,
+                )  # fmt: skip
 
     def _memo(self, treatment: Treatment, node: Node) -> None:
         sections = tuple(
@@ -290,7 +333,26 @@ class Importer(ImportContext):
 AGENDA_KEYS = {
     "type", "day", "time", "title", "case", "number", "sakstype", "summary", "proposed_decision",
     "presenter", "presentation", "input", "decision", "memo", "attachments", "minutes_postponed",
+    "closed",
 }  # fmt: skip
+
+
+def exemption(node: Node, key: str, allowed: set[str]) -> Node | None:
+    """The object under `key` ("exempt" or "closed"), or None when absent; refuses one
+    without a legal basis, naming the place."""
+    if key not in node.value:
+        return None
+    inner = Node(node.value[key], node.where(key), allowed)
+    if not inner.has("basis"):
+        what = "lukket behandling" if key == "closed" else "unntak fra offentlighet"
+        raise ExchangeError(
+            f"mangler hjemmel: {what} krever en skjermingshjemmel, for eksempel "
+            "«Offl. § 23 første ledd»",
+            field=inner.where("basis"),
+        )
+    return inner
+
+
 MEMO_KEYS = {"purpose", "background", "sections", "questions", "next_steps", "file"}
 
 

@@ -33,6 +33,7 @@ def register_views(app: Flask) -> None:
         meetings,
         memos,
         minutes,
+        openness,
         priorities,
         register,
         rollover,
@@ -63,11 +64,14 @@ def register_views(app: Flask) -> None:
         search,
         priorities,
         health,
+        openness,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.register_error_handler(NeedLogin, lambda _error: login_redirect())
     app.add_template_global(_can, "can")
+    app.add_template_global(_shown_title, "shown_title")
+    app.add_template_global(_held_back, "held_back_text")
     app.add_template_filter(timeutil.long_date, "long_date")
     app.add_template_filter(timeutil.short_date, "short_date")
     app.add_template_filter(timeutil.short_moment, "short_moment")
@@ -136,3 +140,21 @@ def _can(action: str, target=None) -> bool:
     from govern.views.guard import allowed
 
     return allowed(action, target)
+
+
+def _shown_title(target) -> str:
+    """The title of a case or treatment as the current user may see it (openness)."""
+    from flask_login import current_user
+
+    from govern.openness import shown_title
+
+    return shown_title(current_user, target)
+
+
+def _held_back(treatment) -> str | None:
+    """What stands instead of a treatment's content for the current user, or None."""
+    from flask_login import current_user
+
+    from govern.openness import held_back_text
+
+    return held_back_text(current_user, treatment)

@@ -3,6 +3,8 @@ upload a file later, delete them, and download one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -19,8 +21,9 @@ from govern.extensions import db
 from govern.forms.attachments import AttachmentFileForm, AttachmentForm
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
+from govern.openness import may_see_attachment
 from govern.services import attachments
-from govern.views.guard import require
+from govern.views.guard import refuse, require
 from govern.views.unit_of_work import attempt
 from govern.views.uploads import (
     keep_or_remove,
@@ -146,6 +149,8 @@ def delete_attachment(attachment_id: int):
 def download_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     require("read", attachment.meeting)
+    if not may_see_attachment(current_user, attachment, on=date.today()):
+        refuse()  # exempt from public access: log in, or 403 for a reader without access
     response = send_stored(attachment, attachments.download_name(attachment)) or abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

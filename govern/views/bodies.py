@@ -11,9 +11,10 @@ from govern import queries
 from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
-from govern.policy import can, visible_meeting_filter
+from govern.policy import can, may_read_body, visible_meeting_filter
 from govern.services import followups, reminders
 from govern.views.cycles import wheel_url
+from govern.views.guard import require
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")
 
@@ -60,13 +61,16 @@ def _wheel_url(row) -> str:
 @bp.get("/bodies")
 @cached_page
 def list_bodies():
-    return render_template("bodies/list.html", bodies=queries.body_list(db.session))
+    bodies = queries.body_list(db.session)
+    readable = {b.id for b in bodies if may_read_body(current_user, b)}
+    return render_template("bodies/list.html", bodies=bodies, readable=readable)
 
 
 @bp.get("/bodies/<slug>")
 @cached_page(args=("ar",), revision=body_page_revision)
 def view_body(slug: str):
     body = queries.body_by_slug(db.session, slug) or abort(404)
+    require("read", body)  # a members-only body is not revealed to others (404)
     members = sorted(body.memberships, key=lambda m: (ROLE_ORDER[m.role], m.id))
     by_role = {role: [m for m in members if m.role == role] for role in ROLE_ORDER}
     shown, other_years, year = _meetings_shown(body, request.args.get("ar", ""))

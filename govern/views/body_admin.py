@@ -27,7 +27,7 @@ from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import MINUTES_APPROVAL_LABELS, ROLE_ORDER, Body, Membership
 from govern.models.people import Person
-from govern.services import bodies, invitations, memberships
+from govern.services import bodies, invitations, memberships, openness
 from govern.services.memberships import DEPUTISED_ROLES, period_text
 from govern.timeutil import clock, local, short_date
 from govern.views.guard import require
@@ -108,13 +108,15 @@ def new_body():
     form = NewBodyForm()
     form.escalates_to.choices = _escalation_choices(None)
     if form.validate_on_submit():
-        done = attempt(
-            lambda: bodies.register_body(
+
+        def register():
+            body = bodies.register_body(
                 db.session, current_user, form.to_input(), form.escalation_id()
-            ),
-            form,
-            at="slug",
-        )
+            )
+            openness.set_members_only(db.session, body, form.members_only.data, current_user)
+            return body
+
+        done = attempt(register, form, at="slug")
         ok, body = done.ok, done.value
         if ok:
             flash(f"Organet {body.short_name} er opprettet.", "success")
@@ -129,13 +131,16 @@ def edit_body(slug: str):
     form = EditBodyForm(data=EditBodyForm.values_of(body))
     form.escalates_to.choices = _escalation_choices(body)
     if form.validate_on_submit():
-        done = attempt(
-            lambda: bodies.update_body(
+
+        def update():
+            changes = bodies.update_body(
                 db.session, current_user, body, form.to_input(), form.version.data
-            ),
-            form,
-            at="name",
-        )
+            )
+            before = body.members_only
+            openness.set_members_only(db.session, body, form.members_only.data, current_user)
+            return changes or before != body.members_only
+
+        done = attempt(update, form, at="name")
         ok, changes = done.ok, done.value
         if ok:
             if changes:
@@ -164,7 +169,7 @@ def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
             continue
         if name == "escalates_to":
             value = body.escalates_to.name if body.escalates_to else "ingen"
-        elif name == "external":
+        elif name in ("external", "members_only"):
             value = "ja" if value else "nei"
         elif name == "minutes_approved_when":
             value = MINUTES_APPROVAL_LABELS.get(value, value)

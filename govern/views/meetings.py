@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from govern import presentation, queries
+from govern import openness, presentation, queries
 from govern.cache.pages import (
     SharedPart,
     cached_page,
@@ -72,6 +72,8 @@ def _page(meeting_id: int) -> SharedPart:
     may_prepare = can(current_user, "prepare", meeting)
     archived = may_prepare and meeting.minutes_locked
     packages = archive.packages_of(db.session, meeting) if archived else []
+    reader = current_user
+    treatments = [i.treatment for i in meeting.items if i.kind == "case"]
     return render_part(
         "meetings/_page.html",
         meeting.title,
@@ -79,7 +81,12 @@ def _page(meeting_id: int) -> SharedPart:
         dates=presentation.meeting_dates(meeting),
         times=presentation.meeting_times(meeting),
         members=presentation.active_members(meeting.body, meeting.first_date),
-        days=presentation.agenda_days(meeting),
+        days=presentation.agenda_days(meeting, lambda t: openness.shown_title(reader, t)),
+        titles={t.id: openness.shown_title(reader, t) for t in treatments},
+        held_back={t.id: openness.held_back_text(reader, t) for t in treatments},
+        hidden_attachments={
+            a.id for a in meeting.attachments if not openness.may_see_attachment(reader, a)
+        },
         attendance=presentation.attendance_lists(meeting),
         show_minutes=can(current_user, "read_minutes", meeting),
         may_prepare=may_prepare,

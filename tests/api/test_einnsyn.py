@@ -104,6 +104,9 @@ def test_the_approved_meeting_validates_with_its_cases_and_documents(client, ses
         assert case["offentligTittel"] == case["offentligTittelSensitiv"]
         assert case["offentligTittel"] == f"{t.number} {t.display_title}"
         assert case["utvalg"] == meeting.body.name
+        if t.closed_basis:  # the demo's 5/26, treated in a closed session: no content
+            assert "innstilling" not in case and "vedtak" not in case
+            continue
         if t.proposed_decision.strip():
             assert case["innstilling"]["tekstInnhold"] == t.proposed_decision.strip()
         if t.decision.strip():

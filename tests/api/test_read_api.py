@@ -46,7 +46,7 @@ def test_meeting_detail_has_days_agenda_and_case_numbers(client, demo, session):
     data = client.get(f"/api/v1/meetings/{meeting_id(session, 'fagradet', '2/26')}").get_json()
     assert data["number"] == "2/26" and len(data["days"]) == 2
     cases = [i for i in data["agenda"] if i["type"] == "case"]
-    assert [c["case_number"] for c in cases] == [f"{n}/26" for n in range(9, 18)]
+    assert [c["case_number"] for c in cases] == [f"{n}/26" for n in range(9, 19)]
     ehds = cases[1]
     assert ehds["sakstype"] == "Drøfting" and ehds["time"] == "10:10" and ehds["day"] == 1
     assert ehds["attachments"] == [

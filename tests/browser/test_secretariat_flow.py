@@ -133,8 +133,8 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     )
     _flash(page, "Møte 3/26 er planlagt.")
     godkjenning = GODKJENNING.format("29. – 30. april 2026")
-    assert _agenda_rows(page, 1) == [["18/26", f"{godkjenning} (10 min)", "10:00", "Godkjenning"]]
-    assert _agenda_rows(page, 2) == [["19/26", "Eventuelt (5 min)", "09:00", "Eventuelt"]]
+    assert _agenda_rows(page, 1) == [["19/26", f"{godkjenning} (10 min)", "10:00", "Godkjenning"]]
+    assert _agenda_rows(page, 2) == [["20/26", "Eventuelt (5 min)", "09:00", "Eventuelt"]]
 
     # A new case on day 1: it takes Eventuelt's number, and Eventuelt the next.
     form = _open_add_form(page, "Ny sak")
@@ -146,7 +146,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     form.get_by_label("Varighet (minutter)").fill("40")
     form.get_by_label("Dag").select_option(label="Dag 1 – Onsdag 16. september 2026")
     form.get_by_role("button", name="Legg til sak").click()
-    _flash(page, "Sak 19/26 er lagt til på dagsordenen.")
+    _flash(page, "Sak 20/26 er lagt til på dagsordenen.")
 
     # Lunsj, put on day 2 first (before Eventuelt) ...
     form = _open_add_form(page, "Pause")
@@ -158,12 +158,12 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     _flash(page, "Pausen er lagt til på dagsordenen.")
     assert _agenda_rows(page, 2) == [
         ["", "Lunsj (30 min)", "09:00", ""],
-        ["20/26", "Eventuelt (5 min)", "09:30", "Eventuelt"],
+        ["21/26", "Eventuelt (5 min)", "09:30", "Eventuelt"],
     ]
 
     # ... an unnumbered sub-point under the case ...
     form = _open_add_form(page, "Underpunkt under en sak")
-    form.get_by_label("Under sak").select_option(label=f"19/26 {CASE}")
+    form.get_by_label("Under sak").select_option(label=f"20/26 {CASE}")
     form.get_by_label("Tekst").fill("Innledning ved Helsedirektoratet")
     form.get_by_label("Varighet (minutter)").fill("10")
     form.get_by_role("button", name="Legg til underpunkt").click()
@@ -173,12 +173,12 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     page.get_by_role("button", name="Flytt til dag 1: Lunsj").click()
     _flash(page, "«Lunsj» er flyttet til dag 1.")
     assert _agenda_rows(page, 1) == [
-        ["18/26", f"{godkjenning} (10 min)", "10:00", "Godkjenning"],
-        ["19/26", f"{CASE} (40 min)", "10:10", "Drøfting"],
+        ["19/26", f"{godkjenning} (10 min)", "10:00", "Godkjenning"],
+        ["20/26", f"{CASE} (40 min)", "10:10", "Drøfting"],
         ["", "Innledning ved Helsedirektoratet (10 min)", "10:50", ""],
         ["", "Lunsj (30 min)", "11:00", ""],
     ]
-    assert _agenda_rows(page, 2) == [["20/26", "Eventuelt (5 min)", "09:00", "Eventuelt"]]
+    assert _agenda_rows(page, 2) == [["21/26", "Eventuelt (5 min)", "09:00", "Eventuelt"]]
     screenshot(page, "agenda-editor.png")  # the page fixture's viewport is 1280 wide
 
     # Innkalling sent, and later the meeting held.
@@ -217,22 +217,22 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     expect(_attendance_row(page, "Sekretariat")).to_contain_text("Siv Ingebrigtsen")
 
     # The referat of the new case: the vedtak starts as the forslag til vedtak.
-    _minutes_link(page, "19/26").click()
-    expect(page.get_by_role("heading", name=f"Referat: sak 19/26 {CASE}")).to_be_visible()
+    _minutes_link(page, "20/26").click()
+    expect(page.get_by_role("heading", name=f"Referat: sak 20/26 {CASE}")).to_be_visible()
     expect(page.get_by_label("Vedtak", exact=True)).to_have_value(PROPOSAL)
     expect(page.get_by_label("Innspill")).to_be_empty()
     page.get_by_label("Innspill").fill("\n".join(INNSPILL))
     page.get_by_label("Vedtak", exact=True).fill(DECISION)
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_url(f"**/meetings/{meeting_id}#sak-19-2026")
-    _flash(page, "Referatet for sak 19/26 er lagret.")
-    case = page.get_by_role("article").filter(has=page.get_by_role("heading", name=f"19/26 {CASE}"))
+    _flash(page, "Referatet for sak 20/26 er lagret.")
+    case = page.get_by_role("article").filter(has=page.get_by_role("heading", name=f"20/26 {CASE}"))
     expect(case.get_by_role("listitem")).to_have_text(INNSPILL)
     expect(case.locator(".decision")).to_have_text(f"Vedtak: {DECISION}")
 
-    # 18/26 (Godkjenning) approves nothing while earlier minutes are unsent: the vedtak is
+    # 19/26 (Godkjenning) approves nothing while earlier minutes are unsent: the vedtak is
     # saved, and 3/26's own minutes can be sent.
-    _record_proposed_decisions(page, ["18/26"])
+    _record_proposed_decisions(page, ["19/26"])
     page.get_by_role("button", name="Referat: send til medlemmene").click()
     _flash(page, "Referatet er sendt til medlemmene.")
     expect(
@@ -265,10 +265,10 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     page.get_by_role("button", name="Send likevel").click()
     _flash(page, "Referatet er sendt til medlemmene.")
 
-    # Someone has 19/26's referat open in another tab while the minutes get approved.
+    # Someone has 20/26's referat open in another tab while the minutes get approved.
     other_tab = page.context.new_page()
     other_tab.goto(f"/meetings/{meeting_id}")
-    _minutes_link(other_tab, "19/26").click()
+    _minutes_link(other_tab, "20/26").click()
     expect(other_tab.get_by_label("Vedtak", exact=True)).to_have_value(DECISION)
 
     # Now 3/26 (held) approves 2/26's minutes with the button on its Godkjenning item.
@@ -282,18 +282,18 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     _flash(page, "Møte 4/26 er planlagt.")
     next_godkjenning = GODKJENNING.format("16. – 17. september 2026")
     assert _agenda_rows(page, 1) == [
-        ["21/26", f"{next_godkjenning} (10 min)", "10:00", "Godkjenning"],
-        ["22/26", "Eventuelt (5 min)", "10:10", "Eventuelt"],
+        ["22/26", f"{next_godkjenning} (10 min)", "10:00", "Godkjenning"],
+        ["23/26", "Eventuelt (5 min)", "10:10", "Eventuelt"],
     ]
     _planning(page).get_by_role("link", name="Møtesiden").click()
     expect(page.get_by_role("link", name="Godkjenn referatet fra forrige møte")).to_have_count(0)
-    _minutes_link(page, "21/26").click()
+    _minutes_link(page, "22/26").click()
     expect(page.get_by_label("Vedtak", exact=True)).to_have_value(
         "Fagrådet godkjenner innkalling og dagsorden. "
         "Fagrådet godkjenner referatet fra møtet 16. – 17. september 2026."
     )
     page.get_by_role("button", name="Lagre").click()
-    _flash(page, "Referatet for sak 21/26 er lagret.")  # planned: nothing approved yet
+    _flash(page, "Referatet for sak 22/26 er lagret.")  # planned: nothing approved yet
     _secretariat(page).get_by_role("link", name="Rediger møte").click()
     _set_status(page, "Send innkalling", "innkalt", "4/26")
     page.get_by_role("button", name="Merk som gjennomført").click()
@@ -316,7 +316,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     other_tab.get_by_role("button", name="Lagre").click()
     expect(other_tab.get_by_role("alert")).to_contain_text("Endringene dine er ikke lagret")
     other_tab.close()
-    _minutes_link(page, "19/26").click()
+    _minutes_link(page, "20/26").click()
     expect(page.get_by_role("status").filter(has_text=LOCKED)).to_be_visible()
     expect(page.get_by_role("button", name="Lagre")).to_have_count(0)
     expect(page.get_by_text(DECISION).first).to_be_visible()

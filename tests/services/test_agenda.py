@@ -554,7 +554,14 @@ def test_the_demo_agenda_keeps_its_times_and_moves_the_theme_day_with_its_progra
     assert moved[0].startswith("Temadag") and moved[1].startswith("Innledning")
     assert moved[4] == "Lunsj" and moved[7].startswith("Avslutning")
     assert moved[-2:] == ["Slutt dag 1", "Middag"]
-    assert [r.title for r in day2.rows] == ["Velkommen til dag 2", "Eventuelt", "Slutt dag 2"]
+    # Day 2 keeps what is not the theme day's: the procurement case, Eventuelt, the end.
+    assert [r.title for r in day2.rows] == [
+        "Velkommen til dag 2",
+        "Tildeling av kontrakt for nasjonal helseanalyseplattform til Nordic Health Analytics AS "
+        "– tilbudt pris 48,6 millioner kroner",
+        "Eventuelt",
+        "Slutt dag 2",
+    ]
 
 
 def test_the_approved_january_meeting_is_locked(session, demo_april):

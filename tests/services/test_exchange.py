@@ -308,7 +308,7 @@ def test_demo_has_fagradet_with_the_seed_meetings(session, demo):
     assert meetings[0].location == "Clarion Hotel Oslo"
     assert meetings[1].location == "Thon Partner Hotel, Kristiansand"
     numbers = [i.treatment.number for m in meetings for i in m.items if i.kind == "case"]
-    assert numbers == [f"{n}/26" for n in range(1, 18)]
+    assert numbers == [f"{n}/26" for n in range(1, 19)]
     ehds = next(i.treatment for i in meetings[1].items if i.treatment and i.treatment.seq == 10)
     assert ehds.display_title == "EHDS på legemiddelområdet i forhold til norsk e-reseptløsning"
     assert ehds.proposed_decision.startswith("Helsedirektoratet tar med seg innspill")
@@ -392,6 +392,7 @@ def test_demo_has_the_toppnotater_of_meeting_2_26(session, demo):
     assert sources == {
         "1": "referat",
         **{str(n): "toppnotat" for n in range(2, 9)},
+        "3A": "file",
         "6A": "file",
     }
     assert cases["9/26"].memo is None

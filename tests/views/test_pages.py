@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from govern.extensions import db
 from govern.models import Body, Meeting
 from govern.services import agenda, attachment_numbers
+from govern.services.accounts import DEMO_PASSWORD
 from govern.services.meetings import record_attendance
 from govern.services.memberships import MembershipInput, add_membership
 from tests.conftest import add_case, make_body, make_meeting, make_person
@@ -50,7 +51,10 @@ def test_body_page_has_mandate_members_by_role_and_meetings(client, demo):
     assert page.index("Møte 2/26") < page.index("Møte 1/26")
 
 
-def test_body_page_of_endringsrad_shows_escalation(client, demo):
+def test_body_page_of_endringsrad_shows_escalation(client, demo_with_accounts):
+    # The endringsråd is members-only: not revealed to visitors, read by its readers.
+    assert client.get("/bodies/endringsrad-medikasjon").status_code == 404
+    client.post("/login", data={"email": "admin@example.no", "password": DEMO_PASSWORD})
     page = text_of(client.get("/bodies/endringsrad-medikasjon"))
     assert "Eskalerer til" in page
     assert "endringsråd" in page

@@ -11,7 +11,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from govern.models import Attachment, Body, Case, Meeting, Membership, Treatment, User
+from govern.models import (
+    Attachment,
+    Body,
+    Case,
+    ExemptionBasis,
+    Meeting,
+    Membership,
+    Treatment,
+    User,
+)
 from govern.services import accounts
 from govern.services.attachments import UploadInput, add_attachment
 from tests.conftest import make_meeting
@@ -147,6 +156,9 @@ EXPECTED = {
     "attachments.attach_file": (None, SECRETARIAT),
     "attachments.delete_attachment": (None, SECRETARIAT),
     "attachments.download_attachment": (PUBLIC, None),
+    "openness.case_access": (SECRETARIAT, SECRETARIAT),
+    "openness.bases": (ADMIN, ADMIN),
+    "openness.change_basis": (None, ADMIN),
     "minutes.meeting_attendance": (SECRETARIAT, SECRETARIAT),
     "minutes.treatment_minutes": (SECRETARIAT, SECRETARIAT),
     "minutes.send_minutes": (None, SECRETARIAT),
@@ -275,6 +287,7 @@ def world(app, session, tmp_path, demo_with_accounts):
         "question_id": priority_round.questions[0].id,
         "person_id": outsider_person.id,
         "token_id": 1,
+        "basis_id": session.scalar(select(ExemptionBasis.id).order_by(ExemptionBasis.id)),
     }
 
 

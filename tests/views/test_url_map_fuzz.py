@@ -45,6 +45,7 @@ REAL = {
     "question_id": ("PriorityQuestion", "id"),
     "user_id": ("User", "id"),
     "token_id": ("ApiToken", "id"),
+    "basis_id": ("ExemptionBasis", "id"),
 }
 FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
 #: Routes that would end the session the rest of the walk needs.
