@@ -18,8 +18,10 @@ from sqlalchemy import func, select, update
 
 from govern.extensions import db
 from govern.models import Attachment, Base, CycleEntry, Meeting, Memo
+from govern.models.files import StoredFile
 from govern.services import memos
-from govern.services.attachments import UploadInput, add_attachment
+from govern.services.attachments import UploadInput, add_attachment, read_stored
+from govern.services.file_store import store_for
 from tests.views.test_pages import meeting_id
 
 PDF = b"%PDF-1.4\n" + os.urandom(4096) + b"\n%%EOF\n"
@@ -45,11 +47,18 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
-@pytest.fixture
-def uploads(app, session, demo, tmp_path):  # noqa: F811 (the demo fixture)
-    """Three Vedlegg and an uploaded toppnotat on Fagrådet's 2/26, under server A."""
+def store(app):
+    """The store the app is configured with (a folder, or the database)."""
+    return store_for(app.config, app.instance_path, db.session)
+
+
+@pytest.fixture(params=["folder", "database"])
+def uploads(request, app, session, demo, tmp_path):  # noqa: F811 (the demo fixture)
+    """Three Vedlegg and an uploaded toppnotat on Fagrådet's 2/26, under server A, in each
+    kind of file store."""
+    app.config["FILE_STORAGE"] = request.param
     app.instance_path = str(tmp_path / "server-a")
-    folder = Path(app.instance_path) / "uploads"
+    folder = store(app)
     mid = meeting_id(session, "fagradet", "2/26")
     meeting = session.get(Meeting, mid)
     cases = [i.treatment for i in meeting.items if i.treatment is not None]
@@ -70,12 +79,12 @@ def empty_database() -> None:
 
 def stored_files(app) -> dict[str, bytes]:
     """Every uploaded file as the database names it: '<Vedlegg n or memo>: name' → bytes."""
-    folder = Path(app.instance_path) / "uploads"
+    files = store(app)
     out = {}
     for a in db.session.scalars(select(Attachment).where(Attachment.stored_name.is_not(None))):
-        out[f"Vedlegg {a.number}: {a.filename}"] = (folder / a.stored_name).read_bytes()
+        out[f"Vedlegg {a.number}: {a.filename}"] = read_stored(files, a)
     for m in db.session.scalars(select(Memo).where(Memo.stored_name.is_not(None))):
-        out[f"Toppnotat {m.treatment.number}: {m.filename}"] = (folder / m.stored_name).read_bytes()
+        out[f"Toppnotat {m.treatment.number}: {m.filename}"] = read_stored(files, m)
     return out
 
 
@@ -134,6 +143,7 @@ def test_a_changed_or_missing_file_stops_the_import_and_nothing_stays(app, tmp_p
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
     uploaded = Path(app.instance_path) / "uploads"
     assert not uploaded.exists() or list(uploaded.iterdir()) == []
+    assert db.session.scalar(select(func.count(StoredFile.sha256))) == 0
 
     victim.unlink()
     result = run(app, "import", str(out))

@@ -20,9 +20,11 @@ from lxml import etree
 from sqlalchemy import select
 
 from govern.exports.pdfa import pdfa_identification, soffice
+from govern.extensions import db
 from govern.models import ArchivePackage, Meeting, Treatment
 from govern.services import archive
-from govern.services.attachments import UploadInput, add_attachment
+from govern.services.attachments import UploadInput, add_attachment, read_stored
+from govern.services.file_store import store_for
 from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id
 
@@ -72,7 +74,7 @@ def january(app, session, demo, tmp_path, pdfa_cache):  # noqa: F811 (the demo f
     app.config["PDFA_CACHE"] = str(pdfa_cache)
     meeting = session.get(Meeting, meeting_id(session, "fagradet", "1/26"))
     case = next(i.treatment for i in meeting.items if i.treatment and i.treatment.seq == 3)
-    uploads = tmp_path / "uploads"
+    uploads = store_for(app.config, app.instance_path, session)
     for name, content in (
         ("Innspill fra helseforetakene.docx", word_file("Innspill om veiledningen fra HF-ene")),
         ("Notat.pdf", PDF_VEDLEGG),
@@ -99,11 +101,8 @@ def package_of(session, meeting, render=fake_render) -> dict[str, bytes]:
 def _reader(meeting):
     from flask import current_app
 
-    def read(owner):
-        path = Path(current_app.instance_path) / "uploads" / (owner.stored_name or "-")
-        return path.read_bytes() if path.is_file() else None
-
-    return read
+    store = store_for(current_app.config, current_app.instance_path, db.session)
+    return lambda owner: read_stored(store, owner)
 
 
 def messages(files: dict[str, bytes]) -> list[etree._Element]:
