@@ -224,7 +224,7 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     page.get_by_label("Innspill").fill("\n".join(INNSPILL))
     page.get_by_label("Vedtak", exact=True).fill(DECISION)
     page.get_by_role("button", name="Lagre").click()
-    page.wait_for_url(f"**/meetings/{meeting_id}#sak-19-2026")
+    page.wait_for_url(f"**/meetings/{meeting_id}#sak-20-2026")
     _flash(page, "Referatet for sak 20/26 er lagret.")
     case = page.get_by_role("article").filter(has=page.get_by_role("heading", name=f"20/26 {CASE}"))
     expect(case.get_by_role("listitem")).to_have_text(INNSPILL)
