@@ -8,10 +8,11 @@ from flask import current_app
 from flask_login import current_user
 
 from govern.api import schemas_einnsyn as e
+from govern.api.errors import ApiProblem
 from govern.api.meetings import TAG, readable_meeting
 from govern.api.registry import api_operation
-from govern.exports.einnsyn import build_moetemappe, content_public, openness_of
-from govern.policy import can
+from govern.exports.einnsyn import MEMBERS_ONLY, build_moetemappe, openness_of
+from govern.openness import may_see_case
 
 
 @api_operation(
@@ -20,15 +21,20 @@ from govern.policy import can
     tag=TAG,
     summary="Møtet som eInnsyns Moetemappe",
     response=e.Moetemappe,
-    errors=(404,),
+    errors=(404, 409),
 )
 def get_einnsyn(meeting_id: int):
     """Møtet med møtesakene og møtedokumentene slik eInnsyn tar imot dem (`Moetemappe` med
     `moetesak` og `moetedokument`). Bare det som kan være offentlig står i de offentlige
-    feltene; vedtak og referat når referatet er godkjent."""
+    feltene; vedtak og referat når referatet er godkjent. Møter i organer som bare er for
+    medlemmene, publiseres ikke (409)."""
     meeting = readable_meeting(meeting_id)
-    insider = can(current_user, "prepare", meeting)
-    openness = openness_of(meeting, lambda t: insider or content_public(t), meeting.minutes_locked)
+    if meeting.body.members_only:
+        raise ApiProblem(409, MEMBERS_ONLY.format(body=meeting.body.short_name))
+    # The full title of an exempt case only for those who may see the case.
+    openness = openness_of(
+        meeting, lambda t: may_see_case(current_user, t.case), meeting.minutes_locked
+    )
     base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
     document = e.Moetemappe.model_validate(build_moetemappe(meeting, base, openness))
     return current_app.response_class(

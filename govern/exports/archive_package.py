@@ -31,8 +31,9 @@ from govern.exports.innkalling import build_innkalling
 from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
 from govern.exports.pdfa import pdfa_identification
 from govern.exports.referat import build_referat
-from govern.models.cases import Treatment
+from govern.models.cases import Case, Treatment
 from govern.models.meetings import Attachment, Meeting
+from govern.openness import is_exempt, public_title
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: File formats by extension: (PRONOM id, description), MIME type.
@@ -110,14 +111,10 @@ def _ascii(text: str, limit: int = 60) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", flat).strip("-").lower()[:limit] or "dokument"
 
 
-def exempt_basis(target, on: date | None = None) -> str | None:
-    """The legal basis an exempt case or Vedlegg carries on the day (None when public, or
-    when a case's exemption has lifted by its date)."""
-    basis = getattr(target, "exempt_basis", None) or None
-    until = getattr(target, "exempt_until", None)
-    if basis and until is not None and (on or date.today()) >= until:
-        return None
-    return basis
+def exempt_basis(case: Case, on: date | None = None) -> str | None:
+    """The legal basis of a case exempt on the day (None when public, or when its exemption
+    has lifted by its date)."""
+    return case.exempt_basis if is_exempt(case, on) else None
 
 
 def build_package(
@@ -183,17 +180,12 @@ def _case(t: Treatment, sources: PackSources) -> tuple[str, dict, list[_Pending]
         "decision": t.decision.strip(),
         "decided_at": t.agenda_item.day.starts_at if t.agenda_item else None,
         # An exempt case, else an item treated in a closed session (its title stays public).
-        "exempt_basis": exempt or getattr(t, "closed_basis", None) or None,
-        "exempt_until": getattr(t.case, "exempt_until", None) if exempt else None,
+        "exempt_basis": exempt or t.closed_basis or None,
+        "exempt_until": t.case.exempt_until if exempt else None,
         "title": f"{t.number} {t.display_title}",
         "public_title": f"{t.number} {public_title(t.case) if exempt else t.display_title}",
     }
     return key, fields, documents
-
-
-def public_title(case) -> str:
-    """What the public sees of an exempt case's title."""
-    return getattr(case, "public_title", "") or "Unntatt offentlighet"
 
 
 def _attachment(a: Attachment, sources: PackSources, role: str) -> _Pending | None:
@@ -202,14 +194,14 @@ def _attachment(a: Attachment, sources: PackSources, role: str) -> _Pending | No
     key = f"vedlegg-{_ascii(a.number)}"
     if a.source == "referat" and sources.previous is not None:
         content = build_referat(sources.previous, sources.template)
-        return _Pending(title, role, [(key + ".docx", title, content)], exempt_basis(a))
+        return _Pending(title, role, [(key + ".docx", title, content)], a.exempt_basis or None)
     if a.source == "file" and a.stored_name:
         content = sources.read_file(a)
         if content is None:
             return None
         ext = PurePosixPath(a.filename or a.stored_name).suffix.lower()
         return _Pending(
-            title, role, [(key + ext, a.filename or title + ext, content)], exempt_basis(a)
+            title, role, [(key + ext, a.filename or title + ext, content)], a.exempt_basis or None
         )
     return None
 

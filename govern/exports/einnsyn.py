@@ -18,8 +18,13 @@ from typing import Any
 
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
+from govern.openness import is_exempt, public_title
 from govern.timeutil import local
 
+#: Why a members-only body's meeting has no eInnsyn document.
+MEMBERS_ONLY = (
+    "{body} er bare for medlemmene; møtene er ikke offentlige og publiseres ikke i eInnsyn."
+)
 #: govern's sakstype → eInnsyn's moetesakstype.
 CASE_TYPES = {
     "Godkjenning": "godkjenning",
@@ -29,7 +34,6 @@ CASE_TYPES = {
     "Drøfting": "moete",
     "Eventuelt": "annet",
 }
-DEFAULT_PUBLIC_TITLE = "Unntatt offentlighet"
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,12 @@ class Openness:
 def content_public(t: Treatment, on: date | None = None) -> bool:
     """Whether a case's content may be published: not exempt on the day (an exemption lifts
     on its exempt_until), not treated in a closed session."""
-    return not case_exempt(t, on) and not getattr(t, "closed_basis", None)
-
-
-def case_exempt(t: Treatment, on: date | None = None) -> bool:
-    """Whether the case is exempt on the day: its title too is held back (a closed
-    session's item keeps its title)."""
-    until = getattr(t.case, "exempt_until", None)
-    return bool(getattr(t.case, "exempt_basis", None)) and (
-        until is None or (on or date.today()) < until
-    )
+    return not is_exempt(t.case, on) and not t.closed_basis
 
 
 def attachment_public(a: Attachment) -> bool:
     """Whether a Vedlegg may be published: not exempt on its own (its case is asked too)."""
-    return not getattr(a, "exempt_basis", None)
+    return not a.exempt_basis
 
 
 def openness_of(
@@ -151,14 +146,10 @@ def _dokumentbeskrivelse(title: str, number: int, role: str, link: str, fmt: str
     }
 
 
-def public_title(t: Treatment) -> str:
-    """The case's title as the public sees it when its content is held back."""
-    return getattr(t.case, "public_title", "") or DEFAULT_PUBLIC_TITLE
-
-
 def _moetesak(t: Treatment, meeting: Meeting, base_url: str, openness: Openness) -> dict:
     public = openness.case_public(t)
-    shown = t.display_title if public or not case_exempt(t) else public_title(t)
+    # An item treated in a closed session keeps its title; an exempt case shows its public one.
+    shown = t.display_title if public or not is_exempt(t.case) else public_title(t.case)
     sensitive = t.display_title if openness.sensitive(t) else shown
     case: dict[str, Any] = {
         "externalId": f"{base_url}/treatments/{t.id}",

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from govern import queries
 from govern.exports.docx_common import safe_filename
-from govern.exports.einnsyn import build_moetemappe
+from govern.exports.einnsyn import MEMBERS_ONLY, build_moetemappe
 from govern.exports.pdfa import RenderError
 from govern.extensions import db
 from govern.services import archive
@@ -66,6 +66,9 @@ def package_zip(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/einnsyn.json")
 def einnsyn_json(meeting_id: int):
     meeting = _prepared(meeting_id)
+    if meeting.body.members_only:
+        flash(MEMBERS_ONLY.format(body=meeting.body.short_name), "error")
+        return redirect(url_for("meetings.view_meeting", meeting_id=meeting.id))
     document = build_moetemappe(meeting, _base_url())
     content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     name = f"eInnsyn – {meeting.body.short_name} {meeting.number}"

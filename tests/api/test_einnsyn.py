@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from govern.models import Meeting, Treatment
+from govern.models import Meeting
 from govern.services.accounts import DEMO_PASSWORD
 from tests.services.test_exchange import approve_demo_january
 from tests.views.test_pages import meeting_id
@@ -143,9 +143,6 @@ def test_a_draft_meeting_is_not_found(client, session, demo):
     assert client.get(f"/api/v1/meetings/{mid}/einnsyn").status_code == 404
 
 
-@pytest.mark.skipif(
-    not hasattr(Treatment, "closed_basis"), reason="the openness fields (issue 17) are not here"
-)
 def test_exempt_content_stays_out_of_the_public_fields(client, session, demo_with_accounts):
     approve_demo_january(session)
     mid = meeting_id(session, "fagradet", "1/26")
@@ -179,3 +176,15 @@ def test_exempt_content_stays_out_of_the_public_fields(client, session, demo_wit
         assert case["offentligTittel"] == "3/26 Innspill om veiledning"
         assert case["offentligTittelSensitiv"] == f"3/26 {full}"
         assert "innstilling" not in case and "vedtak" not in case
+
+
+def test_a_members_only_body_is_not_published(client, session, demo_with_accounts):
+    mid = meeting_id(session, "produktrad-dips-arena", "1/26")
+    assert session.get(Meeting, mid).body.members_only
+    assert client.get(f"/api/v1/meetings/{mid}/einnsyn").status_code == 404  # not readable
+    client.post("/login", data={"email": "admin@example.no", "password": DEMO_PASSWORD})
+    response = client.get(f"/api/v1/meetings/{mid}/einnsyn")
+    assert response.status_code == 409
+    assert "er bare for medlemmene" in response.get_json()["detail"]
+    response = client.get(f"/meetings/{mid}/einnsyn.json", follow_redirects=True)
+    assert "publiseres ikke i eInnsyn" in response.get_data(as_text=True)

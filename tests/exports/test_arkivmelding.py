@@ -275,12 +275,6 @@ def _correct(session, meeting, t) -> None:
     session.flush()
 
 
-has_openness = pytest.mark.skipif(
-    not hasattr(Treatment, "closed_basis"), reason="the openness fields (issue 17) are not here"
-)
-
-
-@has_openness
 def test_exempt_items_carry_skjerming_and_their_public_title(session, january, schema):
     t = next(i.treatment for i in january.items if i.treatment and i.treatment.seq == 3)
     t.case.exempt_basis = "Offl. § 23 første ledd"
