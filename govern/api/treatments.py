@@ -237,9 +237,9 @@ def decision_out(row: register.RegisterRow, today: date) -> d.DecisionOut:
         meeting_number=t.meeting.number if t.meeting else None,
         date=t.date,
         sakstype=t.sakstype,
-        title=t.display_title,
-        decision=t.decision,
-        follow_ups=[follow_up_out(f, today) for f in row.follow_ups],
+        title=row.title,
+        decision=row.held_back or t.decision,
+        follow_ups=[] if row.held_back else [follow_up_out(f, today) for f in row.follow_ups],
         url=url_for("api.get_treatment", treatment_id=t.id, _external=True),
     )
 

@@ -57,8 +57,9 @@ def _event_cache() -> PageCache | None:
     return cache
 
 
-def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
-    """Each meeting's VEVENT bytes, by year and number, with its fingerprint.
+def meeting_events(*where, public: bool) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
+    """Each meeting's VEVENT bytes, by year and number, with its fingerprint: the public
+    version (exempt cases by their public titles) or the internal one, as `public` says.
 
     Events are reused while the rows they are built from, the base URL, the configured
     sender and the day (the organizer is the secretariat member active today) are unchanged;
@@ -72,11 +73,14 @@ def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
         return [
             (
                 calendar_rows.Fingerprint(s.meeting_id, s.first_date, s.updated_at, b""),
-                event_bytes(calendar_rows.calendar_snapshot(s), base_url, mail_from=mail_from),
+                event_bytes(
+                    calendar_rows.calendar_snapshot(s), base_url, mail_from=mail_from, public=public
+                ),
             )
             for s in sources
         ]
-    context = repr((base_url, mail_from, date.today())).encode()
+    # The version is part of the key: a public feed never gets an internal event.
+    context = repr((base_url, mail_from, date.today(), public)).encode()
     revision = committed_revision(db.engine)
     prints = calendar_rows.fingerprints(db.session, *where)
     keys = {p.meeting_id: sha256(p.digest + context).digest() for p in prints}
@@ -87,7 +91,7 @@ def meeting_events(*where) -> list[tuple[calendar_rows.Fingerprint, bytes]]:
         keep = committed_revision(db.engine) == revision
         for source in sources:
             chunk = event_bytes(
-                calendar_rows.calendar_snapshot(source), base_url, mail_from=mail_from
+                calendar_rows.calendar_snapshot(source), base_url, mail_from=mail_from, public=public
             )
             chunks[source.meeting_id] = chunk
             if keep:

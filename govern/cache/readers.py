@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from govern.cache.pages import PageCache
 from govern.models.cases import Case, Treatment
 from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
-from govern.policy import READER_ROLES, body_ids_with, is_admin, roles_in
+from govern.policy import READER_ROLES, body_ids_with, is_admin, is_logged_in, roles_in
 
 VISITOR = ("visitor",)
 
@@ -123,15 +123,35 @@ def meeting_reader(
     return (kind, memos, changes, insider)
 
 
-def register_reader(user, on: date) -> tuple:
+def owned_held_cases(session: Session, user) -> tuple[int, ...]:
+    """The cases the user is sakseier or saksbehandler of whose content may be held back
+    from others (exempt, or treated in a closed session): they see those in full
+    (govern.openness), so they are part of their register class. No query for visitors."""
+    person_id = getattr(user, "person_id", None) if is_logged_in(user) else None
+    if person_id is None:
+        return ()
+    closed = select(Treatment.case_id).where(Treatment.closed_basis.is_not(None))
+    return tuple(
+        session.scalars(
+            select(Case.id)
+            .where(or_(Case.sakseier_id == person_id, Case.saksbehandler_id == person_id))
+            .where(or_(Case.exempt_basis.is_not(None), Case.id.in_(closed)))
+            .order_by(Case.id)
+        )
+    )
+
+
+def register_reader(user, on: date, owned: tuple[int, ...] = ()) -> tuple:
     """The class of readers who see the same decision register (/vedtak) as `user` on the
-    day: what policy.visible_decision_filter depends on. An administrator sees every
-    decision; anyone else sees by the bodies where they are secretariat and where they read
-    agendas and minutes (none: a visitor's register)."""
+    day: what policy.visible_decision_filter and govern.openness depend on. An
+    administrator sees every decision; anyone else sees by the bodies where they are
+    secretariat and where they read agendas and minutes (who see the exempt cases and
+    closed items treated there), and by the `owned` cases whose held-back content they see
+    as owners (owned_held_cases); none: a visitor's register."""
     if is_admin(user):
         return ("admin",)
     secretariat = tuple(body_ids_with(user, ("sekretariat",), on))
     readers = tuple(body_ids_with(user, READER_ROLES, on))
-    if not secretariat and not readers:
+    if not secretariat and not readers and not owned:
         return VISITOR
-    return ("decisions", secretariat, readers)
+    return ("decisions", secretariat, readers) + ((tuple(owned),) if owned else ())

@@ -36,6 +36,19 @@ class RegisterRow:
 
     treatment: Treatment
     follow_ups: list[FollowUp] = field(default_factory=list)
+    #: The title the reader is shown: the public title of an exempt case they may not see.
+    title: str = ""
+    #: What stands instead of the decision when its content is held back from the reader
+    #: ("Unntatt offentlighet, <basis>" or "Lukket behandling, <basis>"), else None.
+    held_back: str | None = None
+
+    def __post_init__(self) -> None:
+        self.title = self.title or self.treatment.display_title
+
+    @property
+    def decision(self) -> str:
+        """The decision as the reader may see it."""
+        return self.held_back or self.treatment.decision.strip()
 
 
 class FollowUpMark(NamedTuple):

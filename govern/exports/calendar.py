@@ -16,7 +16,9 @@ from functools import lru_cache
 import icalendar
 
 from govern.exports.ical_fold import component_bytes
+from govern.models.cases import Treatment
 from govern.models.meetings import Meeting, MeetingDay
+from govern.openness import is_exempt, public_title
 from govern.presentation import agenda_days
 from govern.text_rules import export_text, one_line
 from govern.timeutil import local
@@ -116,11 +118,19 @@ def _event(
     return event
 
 
+def _public_title(treatment: Treatment) -> str:
+    """A case item's title in the public version: the public title of an exempt case."""
+    case = treatment.case
+    return public_title(case) if is_exempt(case) else treatment.display_title
+
+
 def meeting_events(
-    meeting: Meeting, base_url: str, *, mail_from: str | None = None
+    meeting: Meeting, base_url: str, *, mail_from: str | None = None, public: bool = False
 ) -> list[icalendar.Event]:
-    """One VEVENT per meeting day, in day order."""
-    agenda = agenda_days(meeting)  # once per meeting, not once per day
+    """One VEVENT per meeting day, in day order. The public version (`public`) lists an
+    exempt case by its public title (govern.openness); the internal one by its full title."""
+    # Once per meeting, not once per day.
+    agenda = agenda_days(meeting, _public_title if public else None)
     return [
         _event(meeting, day, number, base_url, mail_from, agenda=agenda)
         for number, day in enumerate(meeting.days, 1)
@@ -168,11 +178,13 @@ def _assemble(cal: icalendar.Calendar, events: Iterable[bytes]) -> bytes:
     return component_bytes(cal)[: -len(_END)] + _body(events) + _END
 
 
-def event_bytes(meeting: Meeting, base_url: str, *, mail_from: str | None = None) -> bytes:
-    """The meeting's VEVENTs as folded content lines: the part of a file one meeting makes."""
-    return b"".join(
-        component_bytes(event) for event in meeting_events(meeting, base_url, mail_from=mail_from)
-    )
+def event_bytes(
+    meeting: Meeting, base_url: str, *, mail_from: str | None = None, public: bool = False
+) -> bytes:
+    """The meeting's VEVENTs as folded content lines: the part of a file one meeting makes
+    (the public version with `public`, see meeting_events)."""
+    events = meeting_events(meeting, base_url, mail_from=mail_from, public=public)
+    return b"".join(component_bytes(event) for event in events)
 
 
 def calendar_file(events: Iterable[bytes], *, name: str | None = None) -> bytes:

@@ -41,9 +41,9 @@ def _values(row: RegisterRow) -> tuple:
         t.body.short_name or t.body.name,
         meeting,
         t.date,
-        t.display_title,
+        row.title,
         t.sakstype or "",
-        t.decision.strip(),
+        row.decision,
         follow_up_text(row),
     )
 

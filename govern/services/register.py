@@ -19,6 +19,12 @@ from govern.models.cases import SAKSTYPER, Case, Treatment
 from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowUp
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay, format_number
 from govern.models.people import Person
+from govern.openness import (
+    case_content_filter,
+    closed_text,
+    exemption_text,
+    treatment_content_filter,
+)
 from govern.policy import visible_decision_filter
 
 #: Follow-up filter values beyond the four statuses: overdue, and no follow-up at all.
@@ -117,9 +123,12 @@ def _rows_stmt() -> Select:
                 Treatment.title,
                 Treatment.decision,
                 Treatment.decided_on,
+                Treatment.closed_basis,
             ),
             contains_eager(Treatment.body),
-            joinedload(Treatment.case).load_only(Case.id, Case.title),
+            joinedload(Treatment.case).load_only(
+                Case.id, Case.title, Case.exempt_basis, Case.public_title, Case.exempt_until
+            ),
             contains_eager(Treatment.meeting).selectinload(Meeting.days),
             contains_eager(Treatment.agenda_item.of_type(_AGENDA_ITEM)).contains_eager(
                 _AGENDA_ITEM.day.of_type(_AGENDA_DAY)
@@ -250,8 +259,42 @@ def register_page(
     ids, total = _page_ids(session, user, wanted, page, today, per_page)
     treatments = session.scalars(_rows_stmt().where(Treatment.id.in_(ids)))
     return RegisterPage(
-        _with_follow_ups(session, list(treatments), responsible), total, page, per_page
+        _with_follow_ups(session, user, list(treatments), responsible), total, page, per_page
     )
+
+
+def _held_back(session: Session, user, ids: list[int]) -> tuple[set[int], set[int]]:
+    """Of the treatments `ids`: those whose case the user may see (govern.openness,
+    case_content_filter) and those whose content they may see (treatment_content_filter).
+    One query."""
+    if not ids:
+        return set(), set()
+    found = session.execute(
+        select(
+            Treatment.id,
+            Treatment.case_id.in_(select(Case.id).where(case_content_filter(user))),
+            treatment_content_filter(user),
+        ).where(Treatment.id.in_(ids))
+    )
+    cases, contents = set(), set()
+    for treatment_id, case_seen, content_seen in found:
+        if case_seen:
+            cases.add(treatment_id)
+        if content_seen:
+            contents.add(treatment_id)
+    return cases, contents
+
+
+def _shown(treatment_id: int, title: str, decision: str, facts, seen) -> tuple[str, str]:
+    """(title, decision) of a register line as the reader may see them; `facts` is
+    (exempt_basis, public_title, closed_basis), `seen` what _held_back found."""
+    cases, contents = seen
+    exempt_basis, public, closed_basis = facts
+    if treatment_id not in cases:
+        return public or exemption_text(None), exemption_text(exempt_basis)
+    if treatment_id not in contents:
+        return title, closed_text(closed_basis)
+    return title, decision
 
 
 #: What a line of the register page shows, as plain columns (see register_lines).
@@ -268,6 +311,9 @@ _LINE_COLUMNS = (
     Case.title,
     Treatment.sakstype,
     Treatment.decision,
+    Case.exempt_basis,
+    Case.public_title,
+    Treatment.closed_basis,
 )
 
 
@@ -297,43 +343,54 @@ def register_lines(
         .where(Treatment.id.in_(ids))
         .order_by(*_newest_first())
     )
-    lines = [
-        RegisterLine(
+    seen = _held_back(session, user, ids)
+    lines = []
+    for (
+        tid,
+        seq,
+        year,
+        body,
+        m_seq,
+        m_year,
+        day,
+        case_id,
+        title,
+        case_title,
+        sakstype,
+        decision,
+        *facts,
+    ) in found:
+        title, decision = _shown(tid, title or case_title, decision, facts, seen)
+        line = RegisterLine(
             id=tid,
             number=format_number(seq, year),
             body=body,
             meeting=None if m_seq is None else format_number(m_seq, m_year),
             date=day,
             case_id=case_id,
-            title=title or case_title,
+            title=title,
             sakstype=sakstype or "",
             decision=decision,
             follow_ups=marks[tid],
         )
-        for (
-            tid,
-            seq,
-            year,
-            body,
-            m_seq,
-            m_year,
-            day,
-            case_id,
-            title,
-            case_title,
-            sakstype,
-            decision,
-        ) in found
-    ]
+        lines.append(line)
     return RegisterPage(lines, total, page, per_page)
 
 
 def _with_follow_ups(
-    session: Session, treatments: list[Treatment], responsible: bool = True
+    session: Session, user, treatments: list[Treatment], responsible: bool = True
 ) -> list[RegisterRow]:
-    """Rows for the treatments, their follow-ups loaded in one more query (with who is
-    responsible for them, unless told not to)."""
-    rows = {t.id: RegisterRow(t) for t in treatments}
+    """Rows for the treatments as the user may see them (the public title and "Unntatt
+    offentlighet, <basis>" where content is held back, see govern.openness), their
+    follow-ups loaded in one more query (with who is responsible for them, unless told not
+    to)."""
+    seen = _held_back(session, user, [t.id for t in treatments])
+    rows = {}
+    for t in treatments:
+        facts = (t.case.exempt_basis, t.case.public_title, t.closed_basis)
+        title, decision = _shown(t.id, t.display_title, t.decision.strip(), facts, seen)
+        held_back = None if t.id in seen[1] else decision
+        rows[t.id] = RegisterRow(t, title=title, held_back=held_back)
     if rows:
         stmt = (
             select(FollowUp)
@@ -354,7 +411,7 @@ def _with_follow_ups(
 def register_all(session: Session, user, wanted: RegisterFilter, today: date) -> list[RegisterRow]:
     """Every row of the filtered register (for the exports)."""
     treatments = list(session.scalars(register_stmt(user, wanted, today)))
-    return _with_follow_ups(session, treatments)
+    return _with_follow_ups(session, user, treatments)
 
 
 def register_years(session: Session) -> list[int]:

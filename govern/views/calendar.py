@@ -26,7 +26,15 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
-from govern.policy import can, visible_meeting_filter
+from govern.policy import (
+    READER_ROLES,
+    body_filter,
+    body_ids_with,
+    can,
+    is_admin,
+    may_read_body,
+    visible_meeting_filter,
+)
 from govern.services import api_tokens
 from govern.services import cycles as cycle_service
 from govern.views.guard import require, require_login
@@ -40,20 +48,25 @@ def meeting_ics(meeting_id: int):
     # A visitor not logged in is answered from the cache before any check (like cached
     # pages), and may read published meetings only: the query itself is the check, so a
     # draft answers 404 just as require() would. Logged-in users are checked first.
+    # A members-only body's meetings are not published. The public version lists exempt
+    # cases by their public titles; the body's readers get the internal one.
     variant = viewer_variant()
     where = [Meeting.id == meeting_id]
+    public = True
     if variant is None:
-        require("read", db.session.get(Meeting, meeting_id) or abort(404))
+        meeting = db.session.get(Meeting, meeting_id) or abort(404)
+        require("read", meeting)
+        public = not reads_internal(current_user, meeting.body_id)
     else:
-        where.append(Meeting.status.in_(PUBLISHED_STATUSES))
+        where += [Meeting.status.in_(PUBLISHED_STATUSES), body_filter(None, Meeting.body_id)]
 
     def build():
-        events = meeting_events(*where)
+        events = meeting_events(*where, public=public)
         if not events:
             abort(404)
         return calendar_bytes(events)
 
-    key = ("meeting", meeting_id, variant or "signed-in")
+    key = ("meeting", meeting_id, variant or "signed-in", "public" if public else "internal")
     return send_calendar(key, build, f"mote-{meeting_id}.ics")
 
 
@@ -62,17 +75,23 @@ def body_feed(slug: str):
     body_id, revision = body_revision(db.engine, slug)
     if body_id is None:
         abort(404)
+    # A members-only body publishes nothing: its feed is for its readers (who see the
+    # internal version); a public body's feed is the public version for everybody.
+    body = db.session.get(Body, body_id)
+    public = not body.members_only
+    if not public and not may_read_body(current_user, body):
+        abort(404)
 
     def build():
-        body = db.session.get(Body, body_id)
         where = (Meeting.body_id == body.id, Meeting.status.in_(PUBLISHED_STATUSES))
-        events = meeting_events(*where)
+        events = meeting_events(*where, public=public)
         cycles = cycle_service.cycles_of(db.session, body)
         deadlines = Deadlines(cycles, lambda m: m.status in PUBLISHED_STATUSES)
         name = f"{body.short_name} – møter og frister" if cycles else f"{body.short_name} – møter"
         return calendar_bytes(events, name, deadlines)
 
-    return send_calendar(("body", body_id), build, f"{slug}.ics", revision)
+    key = ("body", body_id, "public" if public else "members")
+    return send_calendar(key, build, f"{slug}.ics", revision)
 
 
 @bp.get("/feeds/<feed_token>.ics")
@@ -88,7 +107,7 @@ def person_feed(feed_token: str):
         events = []
         for body in bodies:
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
-            events += meeting_events(*where)
+            events += meeting_events(*where, public=not reads_internal(reader, body.id))
         events.sort(key=calendar_order)
         cycles = [c for b in bodies for c in cycle_service.cycles_of(db.session, b)]
         if any(m.role == "sekretariat" and m.active_on(date.today()) for m in person.memberships):
@@ -101,6 +120,13 @@ def person_feed(feed_token: str):
     return send_calendar(
         ("person", feed_token), build, "moter.ics", scope_revision(db.session, scopes)
     )
+
+
+def reads_internal(reader, body_id: int) -> bool:
+    """Whether the reader gets the internal version of the body's calendars: administrators
+    and the body's members and secretariat, who see every case treated there
+    (govern.openness.may_see_case); everybody else gets the public version."""
+    return is_admin(reader) or body_id in body_ids_with(reader, READER_ROLES)
 
 
 def _logged_in_person() -> Person:

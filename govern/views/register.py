@@ -11,13 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from govern import queries
 from govern.cache.pages import SharedPart, render_part, shared_part
-from govern.cache.readers import register_reader
+from govern.cache.readers import owned_held_cases, register_reader
 from govern.cache.revision import committed_revision
 from govern.exports.register_table import build_register_csv, build_register_xlsx
 from govern.extensions import db
 from govern.forms.followups import FollowUpForm
 from govern.models.cases import SAKSTYPER, Treatment
 from govern.models.people import Organisation, Person
+from govern.openness import held_back_text, shown_title
 from govern.policy import can
 from govern.services import audit, followups, register
 from govern.views.guard import require
@@ -40,7 +41,7 @@ def index():
     part = shared_part(
         ("register", wanted, page_no, today),
         revision,
-        register_reader(current_user, today),
+        register_reader(current_user, today, owned_held_cases(db.session, current_user)),
         lambda: _register_part(wanted, page_no, today),
     )
     return render_template("register/index.html", part=part)
@@ -122,10 +123,15 @@ def _form(treatment: Treatment, **kw) -> FollowUpForm:
 
 def _page(treatment: Treatment, form: FollowUpForm, editing=None, saved=None):
     status = 400 if form.errors else 200
+    # Where the content is held back from the reader (govern.openness) the page shows the
+    # public title and "Unntatt offentlighet, <basis>", and no follow-ups.
+    held_back = held_back_text(current_user, treatment)
     return render_template(
         "register/decision.html",
         treatment=treatment,
-        follow_ups=followups.follow_ups_of(db.session, treatment),
+        title=shown_title(current_user, treatment),
+        held_back=held_back,
+        follow_ups=[] if held_back else followups.follow_ups_of(db.session, treatment),
         form=form,
         editing=editing,
         saved=saved,
