@@ -131,7 +131,7 @@ def build_package(
             (
                 "innkalling.docx",
                 f"Innkalling og dagsorden – {prefix}",
-                build_innkalling(meeting, sources.template),
+                build_innkalling(meeting, sources.template, sources.version),
             )
         ],
     )
@@ -140,7 +140,7 @@ def build_package(
     for item in meeting.items:
         if item.treatment is not None:
             plan.append(_case(item.treatment, sources))
-    referat = build_referat(meeting, sources.template)
+    referat = build_referat(meeting, sources.template, sources.version)
     title = f"Referat fra møte i {prefix}"
     plan.append(
         (
@@ -161,7 +161,7 @@ def _case(t: Treatment, sources: PackSources) -> tuple[str, dict, list[_Pending]
     key = f"sak-{t.seq}-{t.year % 100:02d}"
     documents = []
     if t.memo is not None and not t.memo.is_empty:
-        name = toppnotat_name(t)
+        name = toppnotat_name(t, sources.version)
         documents.append(
             _Pending(name, "H", [(f"{key}-toppnotat.docx", name, toppnotat_bytes(t, sources))])
         )
@@ -193,7 +193,7 @@ def _attachment(a: Attachment, sources: PackSources, role: str) -> _Pending | No
     title = f"Vedlegg {a.number} – {a.title}"
     key = f"vedlegg-{_ascii(a.number)}"
     if a.source == "referat" and sources.previous is not None:
-        content = build_referat(sources.previous, sources.template)
+        content = build_referat(sources.previous, sources.template, sources.previous_version)
         return _Pending(title, role, [(key + ".docx", title, content)], a.exempt_basis or None)
     if a.source == "file" and a.stored_name:
         content = sources.read_file(a)

@@ -89,13 +89,22 @@ _PLAIN_LOOK = (
 class WordDocument:
     """One document being built from the template; see the module docstring."""
 
-    def __init__(self, template: str | Path | None, header: str, draft: bool = False):
+    def __init__(
+        self,
+        template: str | Path | None,
+        header: str,
+        draft: bool = False,
+        version: str | None = None,
+    ):
         self._skeleton = skeleton(template)
         self._style_ids = self._skeleton.style_ids
         self._body: list[str] = []
         self._header = [self.para((header, False), style=styles.HEADER)]
         if draft:
             self._header.append(self.para(("UTKAST", True), style=styles.HEADER))
+        if version:
+            # "Offentlig versjon" / "Intern versjon – unntatt offentlighet" (exports.versions).
+            self._header.append(self.para((version, False), style=styles.HEADER))
 
     def style_id(self, name: str, fallback: str | None = None) -> str | None:
         """The template's id for a style name (its own, or the fallback's), or None."""

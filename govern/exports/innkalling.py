@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govern.exports.docx_common import WordDocument
+from govern.exports.versions import PUBLIC, Version
 from govern.models.meetings import Meeting
 from govern.presentation import (
     AgendaDay,
@@ -26,10 +27,13 @@ AGENDA_COLUMNS = (1.6, 9.4, 2.5, 3.1)
 CASE_COLUMNS = (1.6, 9.8, 5.2)
 
 
-def build_innkalling(meeting: Meeting, template: str | Path | None = None) -> bytes:
-    """The meeting's innkalling og dagsorden as a .docx."""
+def build_innkalling(
+    meeting: Meeting, template: str | Path | None = None, version: Version = PUBLIC
+) -> bytes:
+    """The meeting's innkalling og dagsorden as a .docx, in the given version (public: what
+    is exempt or closed is held back, see exports.versions)."""
     body = meeting.body
-    word = WordDocument(template, f"{body.name} – Innkalling og dagsorden")
+    word = WordDocument(template, f"{body.name} – Innkalling og dagsorden", version=version.label)
     word.heading(meeting.title)
     members = [m.person.label for m in active_members(body, meeting.first_date)]
     word.facts(
@@ -41,7 +45,11 @@ def build_innkalling(meeting: Meeting, template: str | Path | None = None) -> by
             ("Medlemmer", members),
         ]
     )
-    word.agenda_and_days(agenda_days(meeting), _agenda_table, _day_cases)
+    word.agenda_and_days(
+        agenda_days(meeting, version.title),
+        _agenda_table,
+        lambda w, day: _day_cases(w, day, version),
+    )
     return word.to_bytes(
         f"Innkalling og dagsorden – {meeting.title}",
         body.name,
@@ -73,7 +81,7 @@ def _is_day_end(kind: str, title: str) -> bool:
     return kind == "break" and title.strip().lower().startswith(("slutt", "møteslutt"))
 
 
-def _day_cases(word: WordDocument, day: AgendaDay) -> None:
+def _day_cases(word: WordDocument, day: AgendaDay, version: Version) -> None:
     """One day's cases in detail, between "Start dag n" and "Slutt dag n"."""
     table = word.table(CASE_COLUMNS, ("Sak", day.heading, "Sakstype"))
     table.row("", f"Start dag {day.number}", agenda_clock(day.day.start_time), bold=True)
@@ -81,9 +89,14 @@ def _day_cases(word: WordDocument, day: AgendaDay) -> None:
         if row.kind != "case":
             continue
         t = row.item.treatment
-        table.row(t.number, t.display_title, t.sakstype or "", bold=True)
+        table.row(t.number, version.title(t), t.sakstype or "", bold=True)
+        held = version.held(t)
+        if held:
+            table.row("", [word.para((held, False))])
+            continue
         refs = [
-            word.para((f"Vedlegg {a.number}:", True), (" " + a.title, False)) for a in t.attachments
+            word.para((f"Vedlegg {a.number}:", True), (" " + version.attachment_text(a), False))
+            for a in t.attachments
         ]
         table.row("", word.text_blocks(t.summary), refs)
         if t.proposed_decision:

@@ -1,5 +1,8 @@
 """The meeting pack (sakspapirer): the innkalling, every toppnotat and every uploaded Vedlegg
-in one zip, named and numbered as in the innkalling ("Vedlegg 2 – Toppnotat 10-26 ….docx")."""
+in one zip, named and numbered as in the innkalling ("Vedlegg 2 – Toppnotat 10-26 ….docx").
+
+A pack is of one version (exports.versions): the public pack has the public versions of the
+documents, and neither exempt Vedlegg nor the toppnotat of what is held back."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from govern.exports.docx_common import safe_filename
 from govern.exports.docx_package import zip_time
 from govern.exports.innkalling import build_innkalling
 from govern.exports.referat import build_referat
-from govern.exports.toppnotat import build_toppnotat
+from govern.exports.toppnotat import build_toppnotat, held_back
+from govern.exports.versions import PUBLIC, Version
 from govern.exports.zipfiles import Entry, StoredFile, stored, stored_file, write_zip
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
@@ -33,38 +37,51 @@ class PackSources:
     #: Where an uploaded Vedlegg's file is on disk, so the pack copies it from there instead
     #: of reading it into memory (None: `read_file` is used).
     file_path: Callable[[Attachment], Path | None] | None = None
+    #: The version of every document in the pack (public unless the caller says otherwise).
+    version: Version = PUBLIC
+    #: The version of the previous meeting's referat (a "referat" Vedlegg).
+    previous_version: Version = PUBLIC
 
 
-def toppnotat_name(treatment: Treatment) -> str:
-    """'Toppnotat 10-26 EHDS på legemiddelområdet ….docx' (without the Vedlegg prefix)."""
-    return f"Toppnotat {treatment.number.replace('/', '-')} {treatment.display_title}"
+def toppnotat_name(treatment: Treatment, version: Version = PUBLIC) -> str:
+    """'Toppnotat 10-26 EHDS på legemiddelområdet ….docx' (without the Vedlegg prefix), with
+    the title the version shows."""
+    return f"Toppnotat {treatment.number.replace('/', '-')} {version.title(treatment)}"
 
 
 def toppnotat_bytes(treatment: Treatment, sources: PackSources) -> bytes:
-    """An uploaded toppnotat unchanged, else the one written in govern."""
+    """An uploaded toppnotat unchanged (unless the version holds its content back), else
+    the one written in govern."""
     memo = treatment.memo
-    if memo is not None and memo.uploaded:
+    if memo is not None and memo.uploaded and not held_back(treatment, sources.version):
         uploaded = sources.read_file(memo)
         if uploaded is not None:
             return uploaded
-    return build_toppnotat(treatment, sources.history(treatment), sources.template)
+    return build_toppnotat(treatment, sources.history(treatment), sources.template, sources.version)
 
 
 def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes | Path]]:
     """The pack's files in order: innkalling, the Vedlegg by number, other toppnotater.
 
     An uploaded Vedlegg is its path on disk when `sources.file_path` gives one."""
+    version = sources.version
     innkalling = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
-    entries = [(innkalling.replace("/", "-"), ".docx", build_innkalling(meeting, sources.template))]
+    content = build_innkalling(meeting, sources.template, version)
+    entries = [(innkalling.replace("/", "-"), ".docx", content)]
     covered: set[int] = set()
     for attachment in meeting.attachments:
         prefix = f"Vedlegg {attachment.number} – "
         t = attachment.treatment
+        if not version.shows(attachment):
+            if t is not None:
+                covered.add(t.id)
+            continue
         if attachment.source == "toppnotat" and t is not None:
             covered.add(t.id)
-            entries.append((prefix + toppnotat_name(t), ".docx", toppnotat_bytes(t, sources)))
+            name = prefix + toppnotat_name(t, version)
+            entries.append((name, ".docx", toppnotat_bytes(t, sources)))
         elif attachment.source == "referat" and sources.previous is not None:
-            content = build_referat(sources.previous, sources.template)
+            content = build_referat(sources.previous, sources.template, sources.previous_version)
             entries.append((prefix + attachment.title, ".docx", content))
         elif attachment.stored_name:
             path = sources.file_path(attachment) if sources.file_path else None
@@ -76,7 +93,9 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
         t = item.treatment
         if t is None or t.id in covered or t.memo is None or t.memo.is_empty:
             continue
-        entries.append((toppnotat_name(t), ".docx", toppnotat_bytes(t, sources)))
+        if held_back(t, version):
+            continue
+        entries.append((toppnotat_name(t, version), ".docx", toppnotat_bytes(t, sources)))
     return _unique([(safe_filename(name) + ext, content) for name, ext, content in entries])
 
 

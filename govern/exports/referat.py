@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govern.exports.docx_common import WordDocument
+from govern.exports.versions import PUBLIC, Version
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
 from govern.presentation import (
@@ -30,18 +31,26 @@ NOTHING_UNDER_EVENTUELT = "Det kom ingen saker til eventuelt."
 HELD = ("gjennomført", "referat godkjent")
 
 
-def build_referat(meeting: Meeting, template: str | Path | None = None) -> bytes:
-    """The meeting's referat as a .docx (UTKAST in the header until it is sent)."""
+def build_referat(
+    meeting: Meeting, template: str | Path | None = None, version: Version = PUBLIC
+) -> bytes:
+    """The meeting's referat as a .docx (UTKAST in the header until it is sent), in the
+    given version (public: an exempt case's or a closed item's content is held back)."""
     body = meeting.body
     title = f"Referat fra møte i {body.short_name} {meeting.number}"
     word = WordDocument(
-        template, f"{body.name} – Referat", draft=meeting.minutes_status == "utkast"
+        template,
+        f"{body.name} – Referat",
+        draft=meeting.minutes_status == "utkast",
+        version=version.label,
     )
     word.heading(title)
     word.facts(_header_rows(meeting))
     held = meeting.status in HELD
     word.agenda_and_days(
-        agenda_days(meeting), _agenda_table, lambda w, day: _day_minutes(w, day, held)
+        agenda_days(meeting, version.title),
+        _agenda_table,
+        lambda w, day: _day_minutes(w, day, held, version),
     )
     for revision in meeting.minutes_revisions:
         word.paragraph(revision_note(revision))
@@ -80,13 +89,17 @@ def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
     word.add(table)
 
 
-def _day_minutes(word: WordDocument, day: AgendaDay, held: bool) -> None:
+def _day_minutes(word: WordDocument, day: AgendaDay, held: bool, version: Version) -> None:
     table = word.table(CASE_COLUMNS, ("Sak", day.heading))
     for row in day.rows:
         if row.kind != "case":
             continue
         t = row.item.treatment
-        table.row(t.number, t.display_title, bold=True)
+        table.row(t.number, version.title(t), bold=True)
+        held_back = version.held(t)
+        if held_back:
+            table.row("", [word.para((held_back, False))])
+            continue
         table.row("", _case_minutes(word, t, held))
         if t.decision:
             table.row("", word.labelled_blocks("Vedtak:", t.decision))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govern.exports.docx_common import WordDocument
+from govern.exports.versions import PUBLIC, Version
 from govern.models.cases import Treatment
 from govern.models.memos import FIXED_SECTIONS
 from govern.presentation import HistoryRow
@@ -22,12 +23,18 @@ HISTORY_COLUMNS = (2.5, 3.3, 4.3, 6.5)
 
 
 def build_toppnotat(
-    treatment: Treatment, history: list[HistoryRow], template: str | Path | None = None
+    treatment: Treatment,
+    history: list[HistoryRow],
+    template: str | Path | None = None,
+    version: Version = PUBLIC,
 ) -> bytes:
-    """The treatment's toppnotat as a .docx; `history` is the case's earlier treatments."""
+    """The treatment's toppnotat as a .docx; `history` is the case's earlier treatments as
+    the version shows them. The public version of a toppnotat whose content is held back
+    (an exempt case, a closed item, an exempt toppnotat Vedlegg) has the header block, the
+    public title and "Unntatt offentlighet, <basis>" only."""
     body, case, memo = treatment.body, treatment.case, treatment.memo
     meeting = treatment.meeting
-    word = WordDocument(template, f"{body.name} – Toppnotat")
+    word = WordDocument(template, f"{body.name} – Toppnotat", version=version.label)
     when = treatment.date
     word.facts(
         [
@@ -39,7 +46,15 @@ def build_toppnotat(
             ("Saksbehandler", case.saksbehandler),
         ],
     )
-    word.heading(treatment.display_title)
+    title = version.title(treatment)
+    word.heading(title)
+    held = held_back(treatment, version)
+    if held:
+        word.paragraph(held)
+        stamp = meeting.updated_at if meeting else case.created_at
+        return word.to_bytes(
+            f"Toppnotat {treatment.number} {title}", body.name, case.created_at, stamp
+        )
     sections = [("Forslag til vedtak", treatment.proposed_decision)]
     if memo is not None:
         texts = {key: getattr(memo, key) for key, _ in FIXED_SECTIONS}
@@ -64,9 +79,20 @@ def build_toppnotat(
     if others:
         word.heading("Vedlegg", 2)
         for attachment in others:
-            word.paragraph(f"Vedlegg {attachment.number}: {attachment.title}")
+            word.paragraph(f"Vedlegg {attachment.number}: {version.attachment_text(attachment)}")
     # Stamped with the last change to the memo (or the meeting), so output is reproducible.
     stamp = memo.updated_at if memo is not None else None
     stamp = stamp or (meeting.updated_at if meeting else case.created_at)
-    title = f"Toppnotat {treatment.number} {treatment.display_title}"
-    return word.to_bytes(title, body.name, case.created_at, stamp)
+    return word.to_bytes(f"Toppnotat {treatment.number} {title}", body.name, case.created_at, stamp)
+
+
+def held_back(treatment: Treatment, version: Version) -> str | None:
+    """What stands instead of the toppnotat's content in the version, or None: the
+    treatment's content held back, or its toppnotat Vedlegg exempt on its own."""
+    held = version.held(treatment)
+    if held:
+        return held
+    for attachment in treatment.attachments:
+        if attachment.source == "toppnotat" and not version.shows(attachment):
+            return version.attachment_text(attachment)
+    return None

@@ -21,6 +21,7 @@ from govern.exports.archive_package import PackageInfo, Render, build_package
 from govern.exports.docx_package import zip_time
 from govern.exports.pack import PackSources
 from govern.exports.pdfa import render_pdfa
+from govern.exports.versions import INTERNAL
 from govern.exports.zipfiles import stored, write_zip
 from govern.models.accounts import User
 from govern.models.archive import ArchivePackage
@@ -119,7 +120,10 @@ def archive_sources(
 
     wants_referat = any(a.source == "referat" for a in meeting.attachments)
     previous = queries.previous_meeting(session, meeting) if wants_referat else None
-    return PackSources(read_file, history, previous, template)
+    # The archive keeps the internal version; what is exempt is marked in its metadata.
+    return PackSources(
+        read_file, history, previous, template, version=INTERNAL, previous_version=INTERNAL
+    )
 
 
 def package_files(

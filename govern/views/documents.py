@@ -1,17 +1,21 @@
 """Word documents and the meeting pack for download: innkalling, referat, toppnotat, sakspapirer.
 
-Documents are built on each request from the current data; the same data gives the same
-bytes, so the ETag is a hash of the content and a repeated download can answer 304. The
+Each document is in the version the reader may read (exports.versions: members of the body
+and case owners the internal one, everybody else the public one); `?versjon=offentlig` or
+`?versjon=intern` asks for one explicitly, so the secretariat can download both (the internal
+one only for those who may read it). Documents are built on each request from the current
+data; the same data gives the same bytes, so the ETag is a hash of the content and a repeated download can answer 304. The
 meeting pack is written to a file once per content and sent from there (views.pack_files).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from hashlib import sha256
 from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 
 from govern import queries
@@ -19,6 +23,14 @@ from govern.exports.docx_common import safe_filename
 from govern.exports.innkalling import build_innkalling
 from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
 from govern.exports.referat import build_referat
+from govern.exports.versions import (
+    INTERNAL,
+    PUBLIC,
+    Version,
+    by_name,
+    version_for_meeting,
+    version_for_treatment,
+)
 from govern.extensions import db
 from govern.models.cases import Treatment
 from govern.policy import can, visible_treatments
@@ -58,7 +70,24 @@ def _meeting(meeting_id: int, load=queries.meeting_documents):
     return meeting
 
 
-def _sources(meeting=None) -> PackSources:
+def chosen_version(allowed: Version) -> Version:
+    """The version to send: the one asked for with ?versjon= (the internal one only when the
+    reader may read it, else 403), or the one the reader may read."""
+    asked = request.args.get("versjon")
+    if asked is None:
+        return allowed
+    version = by_name(asked) or abort(404)
+    if version == INTERNAL and allowed != INTERNAL:
+        abort(403)
+    return version
+
+
+def _suffix(version: Version) -> str:
+    """' (offentlig versjon)' in the public version's file name."""
+    return " (offentlig versjon)" if version.public else ""
+
+
+def _sources(meeting=None, version: Version = PUBLIC) -> PackSources:
     store = upload_dir()
 
     def file_path(owner) -> Path | None:
@@ -71,24 +100,31 @@ def _sources(meeting=None) -> PackSources:
         return t.meeting is None or can(current_user, "read_minutes", t.meeting)
 
     def history(treatment):
-        # Treatments of meetings the reader may not see (drafts of another body) stay out.
+        # Treatments of meetings the reader may not see (drafts of another body) stay out;
+        # in the public version an exempt case's title is its public title, without its vedtak.
         earlier = visible_treatments(current_user, earlier_treatments(treatment))
-        return history_rows(earlier, decision_shown)
+        rows = history_rows(earlier, lambda t: decision_shown(t) and not version.held(t))
+        return [replace(row, title=version.title(t)) for row, t in zip(rows, earlier, strict=True)]
 
     # The previous meeting (loaded in full) is needed only for a Vedlegg that is its referat.
     wants_referat = meeting is not None and any(a.source == "referat" for a in meeting.attachments)
     previous = queries.previous_meeting(db.session, meeting) if wants_referat else None
     if previous is not None and not can(current_user, "read_minutes", previous):
         previous = None
+    previous_version = PUBLIC
+    if previous is not None and not version.public:
+        previous_version = version_for_meeting(current_user, previous)
     template = current_app.config.get("DOCX_TEMPLATE")
-    return PackSources(read_file, history, previous, template, file_path)
+    return PackSources(read_file, history, previous, template, file_path, version, previous_version)
 
 
 @bp.get("/meetings/<int:meeting_id>/innkalling.docx")
 def innkalling(meeting_id: int):
     meeting = _meeting(meeting_id, queries.meeting_full)
-    content = build_innkalling(meeting, current_app.config.get("DOCX_TEMPLATE"))
+    version = chosen_version(version_for_meeting(current_user, meeting))
+    content = build_innkalling(meeting, current_app.config.get("DOCX_TEMPLATE"), version)
     name = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
+    name += _suffix(version)
     return send_document(content, safe_filename(name) + ".docx")
 
 
@@ -96,24 +132,29 @@ def innkalling(meeting_id: int):
 def referat(meeting_id: int):
     meeting = _meeting(meeting_id, queries.meeting_full)
     require("read_minutes", meeting)
-    content = build_referat(meeting, current_app.config.get("DOCX_TEMPLATE"))
+    version = chosen_version(version_for_meeting(current_user, meeting))
+    content = build_referat(meeting, current_app.config.get("DOCX_TEMPLATE"), version)
     draft = " (utkast)" if meeting.minutes_status == "utkast" else ""
-    name = f"Referat – {meeting.body.short_name} {meeting.number}{draft}"
+    name = f"Referat – {meeting.body.short_name} {meeting.number}{draft}{_suffix(version)}"
     return send_document(content, safe_filename(name) + ".docx")
 
 
 @bp.get("/meetings/<int:meeting_id>/sakspapirer.zip")
 def meeting_pack(meeting_id: int):
     meeting = _meeting(meeting_id)
-    path, etag = meeting_pack_file(meeting, _sources(meeting))
-    name = f"Sakspapirer – {meeting.body.short_name} {meeting.number}"
+    version = chosen_version(version_for_meeting(current_user, meeting))
+    path, etag = meeting_pack_file(meeting, _sources(meeting, version))
+    name = f"Sakspapirer – {meeting.body.short_name} {meeting.number}{_suffix(version)}"
     return send_document(path, safe_filename(name) + ".zip", "application/zip", etag)
 
 
 @bp.get("/treatments/<int:treatment_id>/toppnotat.docx")
 def toppnotat(treatment_id: int):
     treatment = db.session.get(Treatment, treatment_id) or abort(404)
-    if treatment.meeting is not None and not can(current_user, "edit_memo", treatment):
-        require("read", treatment.meeting)
-    content = toppnotat_bytes(treatment, _sources())
-    return send_document(content, safe_filename(toppnotat_name(treatment)) + ".docx")
+    if not can(current_user, "edit_memo", treatment):
+        # Outside a meeting the body decides (a members-only body's treatment).
+        require("read", treatment.meeting or treatment)
+    version = chosen_version(version_for_treatment(current_user, treatment))
+    content = toppnotat_bytes(treatment, _sources(version=version))
+    name = toppnotat_name(treatment, version) + _suffix(version)
+    return send_document(content, safe_filename(name) + ".docx")
