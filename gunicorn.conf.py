@@ -18,22 +18,25 @@ control_socket_disable = True
 
 # Prometheus metrics summed over the workers (govern/operations/metrics.py): every worker
 # writes its counts under PROMETHEUS_MULTIPROC_DIR, a folder of this server's own (set it to
-# keep the folder in a known place; it is emptied when the server starts).
-_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if _OWN_METRICS_DIR:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="govern-metrics-")
+# keep the folder in a known place; it is emptied when the server starts). The workers are
+# forked after on_starting, so they see what it sets.
+_own_metrics_dir: list[str] = []
 
 
 def on_starting(server):
     """Start the metrics from zero: no counts left from an earlier run of the server."""
-    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="govern-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        _own_metrics_dir.append(folder)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
 
 
 def on_exit(server):
-    if _OWN_METRICS_DIR:
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    for folder in _own_metrics_dir:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def child_exit(server, worker):
