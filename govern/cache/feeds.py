@@ -91,7 +91,10 @@ def meeting_events(*where, public: bool) -> list[tuple[calendar_rows.Fingerprint
         keep = committed_revision(db.engine) == revision
         for source in sources:
             chunk = event_bytes(
-                calendar_rows.calendar_snapshot(source), base_url, mail_from=mail_from, public=public
+                calendar_rows.calendar_snapshot(source),
+                base_url,
+                mail_from=mail_from,
+                public=public,
             )
             chunks[source.meeting_id] = chunk
             if keep:

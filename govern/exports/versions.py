@@ -116,3 +116,35 @@ def version_for_treatment(reader, treatment: Treatment, on: date | None = None) 
     if not all(openness.may_see_attachment(reader, a, on) for a in treatment.attachments):
         return PUBLIC
     return INTERNAL
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """One thing of a meeting the public version holds back, for the secretariat's pages."""
+
+    label: str
+    title: str
+    #: "Unntatt offentlighet, <basis>" or "Lukket behandling, <basis>".
+    text: str
+    #: What the public version shows instead of the title (an exempt case's public title).
+    public_title: str = ""
+
+
+def withheld(meeting: Meeting, on: date | None = None) -> list[Withheld]:
+    """What the public version of the meeting's documents holds back: exempt cases, closed
+    items and exempt Vedlegg, in agenda order."""
+    out = []
+    for item in meeting.items:
+        t = item.treatment
+        if t is None:
+            continue
+        if openness.is_exempt(t.case, on):
+            text = openness.exemption_text(t.case.exempt_basis)
+            out.append(Withheld(t.number, t.display_title, text, openness.public_title(t.case)))
+        if t.closed_basis:
+            out.append(Withheld(t.number, t.display_title, openness.closed_text(t.closed_basis)))
+    for a in meeting.attachments:
+        if a.exempt_basis:
+            text = openness.exemption_text(a.exempt_basis)
+            out.append(Withheld(f"Vedlegg {a.number}", a.title, text))
+    return out

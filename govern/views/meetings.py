@@ -27,6 +27,7 @@ from govern.cache.pages import (
 )
 from govern.cache.readers import meeting_reader
 from govern.cache.scopes import meeting_revision
+from govern.exports.versions import withheld
 from govern.extensions import db
 from govern.forms.base import set_submitted
 from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
@@ -90,6 +91,7 @@ def _page(meeting_id: int) -> SharedPart:
         attendance=presentation.attendance_lists(meeting),
         show_minutes=can(current_user, "read_minutes", meeting),
         may_prepare=may_prepare,
+        withheld=withheld(meeting) if may_prepare else [],
         archive_packages=packages,
         archive_due=archived
         and archive.needs_new_package(db.session, meeting, packages[-1] if packages else None),
@@ -183,6 +185,7 @@ def _meeting_page(form: MeetingEditForm, meeting: Meeting):
         status_form=StatusForm(formdata=None, version=meeting.version),
         statuses=statuses,
         mail=invitations.mail_report(db.session, meeting),
+        withheld=withheld(meeting),
     )
     return html, (409 if form.version.errors else 400) if form.errors else 200
 

@@ -216,3 +216,60 @@ def test_a_members_only_bodys_documents_are_not_for_the_public(client, session):
             log_in(client, who)
         for url in urls:
             assert client.get(url).status_code in (403, 404), (who, url)
+
+
+# -- what carries the documents: e-mail, the secretariat's pages, members-only bodies -------
+
+
+def test_the_invitation_e_mail_links_to_the_meeting_and_holds_no_case_text(session, secret):
+    from govern.models.mail import OutgoingMail
+    from govern.services.invitations import sync_invitations
+
+    meeting = secret.meeting
+    meeting.status = "innkalt"
+    queued = sync_invitations(session, meeting, "https://govern.test")
+    assert queued
+    for mail in session.scalars(select(OutgoingMail)):
+        assert f"https://govern.test/meetings/{meeting.id}" in mail.body
+        assert words(mail.subject + " " + mail.body) & HIDDEN == set()
+        assert PUBLIC_TITLE not in mail.body  # no agenda in the message at all
+
+
+def test_the_secretariat_sees_which_version_it_sends_and_what_is_held_back(client, session, secret):
+    from tests.views.test_pages import text_of
+
+    log_in(client, "sekretariat@example.no")
+    for url in (f"/meetings/{secret.meeting_id}", f"/meetings/{secret.meeting_id}/edit"):
+        page = text_of(client.get(url))
+        assert "Offentlig og intern versjon" in page, url
+        assert f"17/26 {SECRET['title']}: {HELD}" in page
+        assert f"offentlig tittel: «{PUBLIC_TITLE}»" in page
+        html = client.get(url).get_data(as_text=True)
+        assert "innkalling.docx?versjon=offentlig" in html
+        assert "innkalling.docx?versjon=intern" in html
+    # Members and visitors do not get the secretariat's block.
+    log_in(client, "medlem@example.no")
+    assert "Offentlig og intern versjon" not in text_of(
+        client.get(f"/meetings/{secret.meeting_id}")
+    )
+
+
+@pytest.mark.usefixtures("readers")
+def test_members_only_prioritisation_and_change_documents_are_not_for_the_public(client, session):
+    from govern.models.priorities import PrioritisationRound
+
+    rounds = session.scalars(select(PrioritisationRound)).all()
+    assert rounds and all(r.body.slug == "nuit" for r in rounds)
+    rounds[0].body.members_only = True  # NUIT's rounds, as if NUIT were members-only
+    session.commit()
+    assert client.get(f"/prioriteringer/{rounds[0].id}/resultat.docx").status_code == 404
+    log_in(client, OTHER)  # a member of NUIT
+    assert client.get(f"/prioriteringer/{rounds[0].id}/resultat.docx").status_code == 200
+    client.post("/logout")
+    urls = [f"/prioriteringer/{r.id}/resultat.docx" for r in rounds]
+    urls += ["/bodies/endringsrad-medikasjon/endringsonsker.csv"]
+    for who in (None, "medlem@example.no"):
+        if who:
+            log_in(client, who)
+        for url in urls:
+            assert client.get(url).status_code in (302, 403, 404), (who, url)  # 302: log in
