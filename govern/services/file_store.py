@@ -128,8 +128,8 @@ class DatabaseStore:
         return b"".join(chunks) if chunks else None
 
     def stream(self, owner: Any, engine: Engine | None = None) -> Iterator[bytes] | None:
-        """The content chunk by chunk, each read when it is wanted (on a connection of its
-        own, so a response can stream after the request's session is gone)."""
+        """The committed content chunk by chunk, each read when it is wanted (on a connection
+        of its own, so a response can stream after the request's session is gone)."""
         if not owner.stored_name or not owner.sha256:
             return None
         engine = engine or self.session.get_bind()
@@ -141,11 +141,14 @@ class DatabaseStore:
         def chunks() -> Iterator[bytes]:
             with engine.connect() as connection:
                 for number in range(count):
-                    yield connection.scalar(
+                    data = connection.scalar(
                         select(StoredFileChunk.data).where(
                             StoredFileChunk.sha256 == sha256, StoredFileChunk.number == number
                         )
                     )
+                    if data is None:  # removed meanwhile: end the download, not a short file
+                        raise LookupError(f"stored file {sha256} has no chunk {number}")
+                    yield data
 
         return chunks()
 

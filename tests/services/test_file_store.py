@@ -139,6 +139,7 @@ def test_the_service_with_the_database_store(session, meeting):
     added = attachments.add_attachment(session, meeting, UploadInput("a.pdf", content), store)
     assert attachments.read_stored(store, added) == content
     assert attachments.stored_path(store, added) is None
+    session.commit()  # a stream reads on a connection of its own: what is committed
     assert b"".join(store.stream(added)) == content
 
 
