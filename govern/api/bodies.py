@@ -4,6 +4,7 @@ their meetings, case numbers and decisions are the record; set status instead.""
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body, Membership
+from govern.policy import may_read_body
 from govern.services import bodies as services
 from govern.views.unit_of_work import settle
 
@@ -66,7 +68,8 @@ def body_detail(body: Body) -> s.BodyDetail:
 
 def body_or_404(slug: str) -> Body:
     body = queries.body_by_slug(db.session, slug)
-    if body is None:
+    # A members-only body is not revealed to those who may not read it (as its page).
+    if body is None or not may_read_body(current_user, body):
         raise ApiProblem(404, f"Organet «{slug}» finnes ikke.")
     return body
 
@@ -76,6 +79,8 @@ def body_or_404(slug: str) -> Body:
 )
 def list_bodies(query: s.BodyQuery):
     """Alle organer, interne først, etter navn. Filtre: `kind`, `external`."""
+    # Every body is listed, as on /bodies (a members-only body's name is public); what
+    # is in it (members, mandate, meetings) only for its readers (body_or_404).
     stmt = select(Body).order_by(Body.external, Body.name, Body.id)
     if query.kind is not None:
         stmt = stmt.where(Body.kind == query.kind)
@@ -104,8 +109,6 @@ def get_body(slug: str):
 )
 def create_body(data: s.BodyCreate):
     """Bare for administratorer. Adressen (`slug`) kan ikke endres senere."""
-    from flask_login import current_user
-
     require_api("admin")
     fields = data.model_dump(exclude={"escalates_to_id"})
     body = services.register_body(
@@ -126,8 +129,6 @@ def create_body(data: s.BodyCreate):
 )
 def update_body(slug: str, data: s.BodyUpdate):
     """Bare for administratorer. `version` må være den du leste; ellers 409."""
-    from flask_login import current_user
-
     body = body_or_404(slug)
     require_api("admin")
     fields = data.model_dump(exclude={"version"})

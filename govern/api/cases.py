@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from govern import queries
 from govern.api import schemas as s
@@ -19,6 +19,12 @@ from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
+from govern.openness import (
+    DEFAULT_PUBLIC_TITLE,
+    case_content_filter,
+    held_back_text,
+    shown_title,
+)
 from govern.policy import can, may_edit_cases, visible_treatment_exists, visible_treatments
 from govern.presentation import treatment_texts
 from govern.services import edits
@@ -28,19 +34,31 @@ from govern.views.unit_of_work import settle
 TAG = "Saker"
 
 
-def treatment_out(t: Treatment, minutes: bool) -> s.TreatmentOut:
+def shown_texts(t: Treatment, minutes: bool) -> dict:
+    """A treatment's texts as the caller may see them: the minutes' texts blank where the
+    minutes may not be read; where its content is held back (govern.openness) only what
+    stands instead ("Unntatt offentlighet, <basis>", "Lukket behandling, <basis>") as the
+    summary."""
     texts = treatment_texts(t)
+    held = held_back_text(current_user, t)
+    if held is not None:
+        blank = {"proposed_decision": "", "presenter": "", "presentation": "", "decision": ""}
+        return {**texts, **blank, "summary": held, "input": []}
     if not minutes:
         texts.update(presentation="", input=[], decision="")
+    return texts
+
+
+def treatment_out(t: Treatment, minutes: bool) -> s.TreatmentOut:
     return s.TreatmentOut(
         id=t.id,
         case_id=t.case_id,
         body=t.body.slug,
         meeting_id=t.meeting_id,
         case_number=t.number,
-        title=t.display_title,
+        title=shown_title(current_user, t),
         date=t.date,
-        **texts,
+        **shown_texts(t, minutes),
     )
 
 
@@ -48,7 +66,7 @@ def case_summary(case: Case) -> s.CaseSummary:
     return s.CaseSummary(
         id=case.id,
         key=case.key,
-        title=case.title,
+        title=shown_title(current_user, case),
         sakseier=case.sakseier,
         saksbehandler=case.saksbehandler,
         follows_id=case.follows_id,
@@ -94,7 +112,15 @@ def list_cases(query: s.CaseQuery):
     stmt = select(Case).where(or_(treated, untreated))
     if query.q:
         text = query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Case.title.ilike(f"%{text}%", escape="\\"))
+        # The full title only where the caller may see it; else the public title.
+        pattern = f"%{text}%"
+        public = func.coalesce(Case.public_title, DEFAULT_PUBLIC_TITLE)
+        stmt = stmt.where(
+            or_(
+                and_(case_content_filter(current_user), Case.title.ilike(pattern, escape="\\")),
+                and_(Case.exempt_basis.is_not(None), public.ilike(pattern, escape="\\")),
+            )
+        )
     stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc())
     return s.Page[s.CaseSummary](**page_of(stmt, query, case_summary))
 

@@ -22,6 +22,7 @@ from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.followups import CLOSED_STATUSES, FollowUp
 from govern.models.people import Person
+from govern.openness import may_see_treatment, treatment_content_filter
 from govern.policy import visible_decision_filter
 from govern.services import followups as services
 from govern.views.unit_of_work import settle
@@ -45,7 +46,9 @@ def _follow_up(follow_up_id: int) -> FollowUp:
     follow_up = services.follow_up_or_none(db.session, follow_up_id)
     if follow_up is None:
         raise ApiProblem(404, "Oppfølgingen finnes ikke.")
-    decided_treatment(follow_up.treatment_id)
+    treatment = decided_treatment(follow_up.treatment_id)
+    if not may_see_treatment(current_user, treatment):  # held back (govern.openness)
+        raise ApiProblem(404, "Oppfølgingen finnes ikke.")
     return follow_up
 
 
@@ -71,7 +74,7 @@ def list_follow_ups(query: d.FollowUpQuery):
         select(FollowUp)
         .join(FollowUp.treatment)
         .outerjoin(Treatment.meeting)
-        .where(visible_decision_filter(current_user))
+        .where(visible_decision_filter(current_user), treatment_content_filter(current_user))
         .options(
             joinedload(FollowUp.treatment).joinedload(Treatment.body),
             joinedload(FollowUp.organisation),

@@ -17,6 +17,7 @@ from govern import queries
 from govern.api import schemas as s
 from govern.api import schemas_meetings as m
 from govern.api.bodies import body_or_404
+from govern.api.cases import shown_texts
 from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
@@ -24,7 +25,7 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.policy import can, visible_meeting_filter, visible_meetings_filter
-from govern.presentation import attachment_refs, treatment_texts
+from govern.openness import may_see_attachment, shown_title
 from govern.services import invitations, meeting_plans, meeting_status
 from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import settle
@@ -67,22 +68,25 @@ def agenda_item_out(item: AgendaItem, day_number: int, minutes: bool) -> m.Agend
         "day": day_number,
         "time": item.start_time.strftime("%H:%M") if item.start_time else None,
         "duration_minutes": item.duration_minutes,
-        "title": item.display_title,
+        "title": (
+            shown_title(current_user, item.treatment) if item.treatment else item.display_title
+        ),
         "parent_id": item.parent_id,
         "version": item.version,
     }
     t = item.treatment
     if t is not None:
-        texts = treatment_texts(t)
-        if not minutes:
-            texts.update(presentation="", input=[], decision="")
         data.update(
             case_number=t.number,
             case_id=t.case_id,
             treatment_id=t.id,
             treatment_version=t.version,
-            attachments=attachment_refs(t),
-            **texts,
+            attachments=[
+                {"number": a.number, "title": a.title}
+                for a in t.attachments
+                if may_see_attachment(current_user, a)
+            ],
+            **shown_texts(t, minutes),
         )
     return m.AgendaItemOut(**data)
 

@@ -25,6 +25,7 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
+from govern.openness import shown_title
 from govern.policy import can, may_link, visible_treatment_filter
 from govern.services import agenda, change_outcomes, minutes, register
 from govern.services import cases as case_services
@@ -68,7 +69,7 @@ def treatment_detail(t: Treatment) -> d.TreatmentDetail:
         **treatment_out(t, readable).model_dump(),
         version=t.version,
         meeting_number=t.meeting.number if t.meeting else None,
-        case_title=t.case.title,
+        case_title=shown_title(current_user, t.case),
         minutes_readable=readable,
         url=url_for("api.get_treatment", treatment_id=t.id, _external=True),
         follow_ups_url=url_for("api.list_follow_ups", treatment_id=t.id, _external=True),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from govern.models.meetings import MEETING_STATUSES, PUBLISHED_STATUSES
 from govern.policy import READER_ROLES, body_ids_with, is_admin
-from govern.search.clauses import swap_columns
+from govern.search.clauses import excluded_treatments, swap_columns
 from govern.search.index import FACETS, SQLITE_TABLE, SQLITE_TITLES, TEXTS, token
 from govern.search.text import Query
 
@@ -94,6 +94,8 @@ class Fts5Search:
             self.visible = f"({visible}) NOT ({hidden})"
             self.visible_titles = f"({in_title}) NOT ({hidden})"
         self.follow_up = follow_up
+        #: Treatments left out whole (members-only bodies, held-back content), in SQL.
+        self.excluded = excluded_treatments(user)
 
     def _run(self, sql: str, params: tuple):
         """Plain SQL on the session's connection: these few statements run on every search,
@@ -101,12 +103,16 @@ class Fts5Search:
         return self.session.connection().exec_driver_sql(sql, params)
 
     def _newest(self, name: str, expr: str, need: int) -> list[int]:
-        if self.follow_up is not None:
-            # The follow-up filter is a subquery on the row's treatment: SQLAlchemy writes it.
+        if self.follow_up is not None or self.excluded is not None:
+            # The follow-up filter is a subquery on the row's treatment, and so is what is
+            # left out: SQLAlchemy writes them.
             rowid = table(name, column("rowid")).c.rowid
-            follow_up = swap_columns(self.follow_up, {("treatments", "id"): rowid}, name)
-            match = text(f"{name} MATCH :expr").bindparams(expr=expr)
-            stmt = select(rowid).where(match, follow_up).order_by(rowid.desc()).limit(need)
+            where = [text(f"{name} MATCH :expr").bindparams(expr=expr)]
+            if self.follow_up is not None:
+                where.append(swap_columns(self.follow_up, {("treatments", "id"): rowid}, name))
+            if self.excluded is not None:
+                where.append(rowid.not_in(self.excluded))
+            stmt = select(rowid).where(*where).order_by(rowid.desc()).limit(need)
             return list(self.session.scalars(stmt))
         sql = f"SELECT rowid FROM {name} WHERE {name} MATCH ? ORDER BY rowid DESC LIMIT ?"
         return [rowid for (rowid,) in self._run(sql, (expr, need))]

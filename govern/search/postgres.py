@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
 from govern.policy import visible_decision_filter, visible_treatment_filter
-from govern.search.clauses import swap_columns
+from govern.search.clauses import excluded_treatments, swap_columns
 from govern.search.index import PG_TABLE
 from govern.search.text import Query
 
@@ -117,6 +117,9 @@ class PgSearch:
         # A decision the reader may not see must not be what matched (title A, rest C).
         public = func.ts_filter(DOCS.c.document, literal_column("'{a,c}'::\"char\"[]"))
         decision = or_(on_index(visible_decision_filter(user)), public.op("@@")(self.tsq))
+        excluded = excluded_treatments(user)
+        if excluded is not None:  # held back whole (not rewritten: a subquery of its own)
+            visible = and_(visible, _key.not_in(excluded))
         self.visible = and_(matches, visible, decision, *self.filters)
         # A title match is a match, unless a -word is elsewhere in the document.
         whole = [matches] if query.negated else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.api.helpers import bearer, user_with_token
 from tests.views.test_pages import meeting_id
 
 
@@ -15,7 +16,7 @@ def test_bodies_list_is_paginated(client, demo):
     assert len(last["items"]) == 1 and last["next"] is None
 
 
-def test_body_detail(client, demo):
+def test_body_detail(client, session, demo):
     data = client.get("/api/v1/bodies/fagradet").get_json()
     assert data["slug"] == "fagradet" and data["short_name"] == "Fagrådet"
     assert data["kind"] == "fagråd" and data["status"] == "Etablert"
@@ -23,7 +24,10 @@ def test_body_detail(client, demo):
     assert {"medlem", "vara", "sekretariat"} <= roles
     vara = next(m for m in data["members"] if m["role"] == "vara")
     assert vara["deputy_for"] == "Stine Slørdal"
-    medikasjon = client.get("/api/v1/bodies/endringsrad-medikasjon").get_json()
+    # A members-only body is read by its readers and administrators only (as its page).
+    assert client.get("/api/v1/bodies/endringsrad-medikasjon").status_code == 404
+    admin = bearer(user_with_token(session, "Ada Admin", "ada@example.no", is_admin=True))
+    medikasjon = client.get("/api/v1/bodies/endringsrad-medikasjon", headers=admin).get_json()
     assert medikasjon["escalates_to"] == "produktrad-dips-arena"
 
 

@@ -94,3 +94,17 @@ def test_the_register_holds_back_a_closed_items_decision(client, session, reader
             assert CLOSED_WORDS in text and CLOSED not in text
         else:
             assert CLOSED_WORDS not in text and CLOSED in text
+
+
+@pytest.mark.parametrize("who", ["visitor", "member of another body", "member of the body"])
+def test_search_finds_nothing_held_back_from_the_reader(client, session, readers, who):
+    inside = who == "member of the body"
+    if who != "visitor":
+        log_in(client, MEMBER if inside else OTHER)
+    for words in ("Nordic", "Datavekst", "48,6 millioner", "kontrakt -Nordic", "sentrale kodeverk"):
+        page = client.get("/sok", query_string={"q": words}).get_data(as_text=True)
+        found = "17/26" in page or "5/26" in page
+        assert found == (inside and words != "kontrakt -Nordic"), (who, words)
+    # A members-only body's cases are for its readers only.
+    found = client.get("/sok", query_string={"q": "utgivelsesplan"}).get_data(as_text=True)
+    assert "Prioritering av endringsønsker" not in found
