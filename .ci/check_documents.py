@@ -5,7 +5,8 @@
 2. downloads, through the app's own routes (logged in as the demo secretariat, or as the demo
    administrator for bodies the secretariat does not prepare), the innkalling and referat of
    every meeting, the toppnotat of every case on an agenda and every meeting pack
-   (sakspapirer.zip, unpacked: its .docx files are checked too);
+   (sakspapirer.zip, unpacked: its .docx files are checked too), each in its internal and
+   its public version;
 3. validates each .docx against the Office Open XML schema (0 errors required);
 4. renders them all to PDF with LibreOffice in one batch and checks with pdftotext that each
    says what it should (headings, dates, page numbers …).
@@ -43,6 +44,9 @@ DEFAULT_VALIDATOR = ROOT / ".ci" / "node" / "node_modules" / ".bin" / "ooxml-val
 SECRETARIAT = "sekretariat@example.no"
 ADMIN = "admin@example.no"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+#: Every document is checked in both versions (?versjon=): the internal and the public one.
+VERSIONS = ("intern", "offentlig")
 
 #: Text every document of a kind must contain ({number} is the meeting or case number).
 COMMON = {
@@ -306,45 +310,56 @@ def fetch_all(tmp: Path, outdir: Path) -> Run:
             .order_by(Body.slug, Meeting.year, Meeting.seq)
         ).all()
         for meeting in meetings:
-            body = meeting.body.slug
-            # The demo secretariat prepares Fagrådet; the other bodies are checked as admin.
-            who = SECRETARIAT if body == "fagradet" else ADMIN
-            name = f"{meeting.body.short_name} {meeting.number}"
-            base = f"/meetings/{meeting.id}"
-            fetch.docx(
-                who,
-                f"{base}/innkalling.docx",
-                f"{name} innkalling",
-                expected(body, meeting.number, "innkalling"),
-            )
-            fetch.docx(
-                who,
-                f"{base}/referat.docx",
-                f"{name} referat",
-                expected(body, meeting.number, "referat"),
-            )
-            # The pack holds the innkalling and the toppnotat of every case with a written
-            # memo or a toppnotat Vedlegg; an uploaded memo is passed through as it came.
-            inside = {"Innkalling og dagsorden": expected(body, meeting.number, "innkalling")}
-            toppnotat_vedlegg = {
-                a.treatment_id for a in meeting.attachments if a.source == "toppnotat"
-            }
-            for item in meeting.items:
-                treatment = item.treatment
-                if treatment is None:
-                    continue
-                number, memo = treatment.number, treatment.memo
-                texts = [] if memo and memo.uploaded else toppnotat_texts(body, treatment)
-                fetch.docx(
-                    who,
-                    f"/treatments/{treatment.id}/toppnotat.docx",
-                    f"{name} toppnotat {number}",
-                    texts,
-                )
-                if (memo and not memo.is_empty) or treatment.id in toppnotat_vedlegg:
-                    inside[f"Toppnotat {number.replace('/', '-')}"] = texts
-            fetch.pack(who, f"{base}/sakspapirer.zip", f"{name} sakspapirer.zip", inside)
+            for version in VERSIONS:
+                fetch_meeting(fetch, meeting, version)
     return run
+
+
+def fetch_meeting(fetch: Fetcher, meeting, version: str) -> None:
+    """The meeting's innkalling, referat, toppnotater and pack in one version (?versjon=)."""
+    from govern.exports.toppnotat import held_back
+    from govern.exports.versions import INTERNAL_LABEL, PUBLIC, PUBLIC_LABEL
+
+    public = version == "offentlig"
+    label_text = PUBLIC_LABEL if public else INTERNAL_LABEL
+    body = meeting.body.slug
+    # The demo secretariat prepares Fagrådet; the other bodies are checked as admin.
+    who = SECRETARIAT if body == "fagradet" else ADMIN
+    name = f"{meeting.body.short_name} {meeting.number} ({version})"
+    base = f"/meetings/{meeting.id}"
+    query = f"?versjon={version}"
+    innkalling = [*expected(body, meeting.number, "innkalling"), label_text]
+    fetch.docx(who, f"{base}/innkalling.docx{query}", f"{name} innkalling", innkalling)
+    referat = [*expected(body, meeting.number, "referat"), label_text]
+    fetch.docx(who, f"{base}/referat.docx{query}", f"{name} referat", referat)
+    # The pack holds the innkalling and the toppnotat of every case with a written memo or
+    # a toppnotat Vedlegg; an uploaded memo is passed through as it came. The public pack
+    # leaves out the toppnotat of what it holds back (and exempt Vedlegg).
+    inside = {"Innkalling og dagsorden": innkalling}
+    toppnotat_vedlegg = {a.treatment_id for a in meeting.attachments if a.source == "toppnotat"}
+    for item in meeting.items:
+        treatment = item.treatment
+        if treatment is None:
+            continue
+        number, memo = treatment.number, treatment.memo
+        held = held_back(treatment, PUBLIC) if public else None
+        if held:
+            texts = ["Saksnummer", number, held.split(",")[0], "Side 1 av", label_text]
+        elif memo and memo.uploaded:
+            texts = []
+        else:
+            texts = [*toppnotat_texts(body, treatment), label_text]
+        fetch.docx(
+            who,
+            f"/treatments/{treatment.id}/toppnotat.docx{query}",
+            f"{name} toppnotat {number}",
+            texts,
+        )
+        if held:
+            continue
+        if (memo and not memo.is_empty) or treatment.id in toppnotat_vedlegg:
+            inside[f"Toppnotat {number.replace('/', '-')}"] = texts
+    fetch.pack(who, f"{base}/sakspapirer.zip{query}", f"{name} sakspapirer.zip", inside)
 
 
 # --- checking --------------------------------------------------------------------------------

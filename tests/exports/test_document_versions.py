@@ -169,6 +169,18 @@ def test_the_public_meeting_pack_has_public_versions_only(client, session, secre
     assert all(INTERNAL_LABEL in t for n, t in internal.items() if n.endswith(".docx"))
 
 
+def test_another_cases_history_table_shows_the_public_title_to_the_public(client, session, secret):
+    later = treatment(session, "18/26")  # after 17/26 on the same day
+    later.case.follows = secret.case  # continues the exempt case: 17/26 is in its history
+    session.commit()
+    url = f"/treatments/{later.id}/toppnotat.docx"
+    public = fetched(client.get(url))
+    assert PUBLIC_TITLE in public and words(public) & HIDDEN == set()
+    log_in(client, "medlem@example.no")
+    internal = fetched(client.get(url))
+    assert SECRET["title"] in internal and SECRET["decision"] in internal
+
+
 @pytest.mark.usefixtures("readers")
 def test_a_closed_item_is_held_back_in_the_public_referat(client, session):
     approve_demo_january(session)
