@@ -4,7 +4,8 @@ From the demo (January's minutes approved, so the closed item's vedtak is in the
 record), three readers crawl everything reachable: a visitor, a member of another body
 (NUIT) with an API token, and a member of Fagrådet, the body that treats the exempt
 procurement case and the closed item, with an API token. Each follows every same-origin link
-on every page (HTML), downloads every document (.docx read with python-docx, every .zip
+on every page (HTML), and opens the address of every object in the demo, linked or not (a
+reader may type it); it downloads every document (.docx read with python-docx, every .zip
 opened and the .docx in it read, .ics, .csv, .xlsx, .json), searches for every secret word,
 and walks the API from its lists by the `url` fields of what it returns.
 
@@ -36,6 +37,7 @@ import pytest
 from sqlalchemy import select
 
 from govern.models import Body, Case, Meeting, Treatment
+from govern.models.meetings import Attachment
 from govern.models.accounts import User
 from govern.models.changes import ChangeRequest, ProductArea
 from govern.models.priorities import PrioritisationRound
@@ -49,7 +51,7 @@ MEMBER = "medlem@example.no"
 HREF = re.compile(r'(?:href|src|action)="([^"#]*)(?:#[^"]*)?"')
 SKIP = re.compile(r"^/(logout|static/)|\.(png|css|js|ico|svg|pdf|woff2?)$")
 #: What one reader's crawl may fetch at most, and how many query variants of one path.
-MAX_FETCHES, VARIANTS_PER_PATH = 700, 3
+MAX_FETCHES, VARIANTS_PER_PATH = 1000, 3
 #: The app's own addresses (the test client's, and the configured base URL's in the API).
 HOSTS = ("localhost", "govern.test")
 WORD = re.compile(r"\d+,\d+|\w+")
@@ -209,6 +211,45 @@ class Crawl:
         return self.texts
 
 
+def guessed_addresses(session) -> list[str]:
+    """Every address of every object, linked or not: a reader may type them."""
+    found = []
+    for slug in session.scalars(select(Body.slug)):
+        found += [f"/bodies/{slug}{tail}" for tail in BODY_TAILS]
+        found.append(f"/api/v1/bodies/{slug}/meetings")
+    for (meeting,) in session.execute(select(Meeting.id)):
+        found += [f"/meetings/{meeting}{tail}" for tail in MEETING_TAILS]
+        found.append(f"/api/v1/meetings/{meeting}")
+    for treatment in session.scalars(select(Treatment.id)):
+        found += [f"/treatments/{treatment}/toppnotat.docx", f"/api/v1/treatments/{treatment}"]
+        found.append(f"/vedtak/{treatment}")
+    for case in session.scalars(select(Case.id)):
+        found += [f"/cases/{case}", f"/api/v1/cases/{case}"]
+    for attachment in session.scalars(select(Attachment.id)):
+        found.append(f"/attachments/{attachment}")
+    for round_ in session.scalars(select(PrioritisationRound.id)):
+        found += [f"/prioriteringer/{round_}", f"/prioriteringer/{round_}/resultat.docx"]
+    for request, slug in session.execute(
+        select(ChangeRequest.id, Body.slug)
+        .join(ProductArea, ChangeRequest.area_id == ProductArea.id)
+        .join(Body, ProductArea.body_id == Body.id)
+    ):
+        found.append(f"/bodies/{slug}/endringsonsker/{request}")
+    return found
+
+
+BODY_TAILS = (
+    "",
+    "/calendar.ics",
+    "/produktomrade",
+    "/endringsonsker",
+    "/endringsonsker.csv",
+    "/prioriteringer",
+    "/arshjul",
+)
+MEETING_TAILS = ("", ".ics", "/innkalling.docx", "/referat.docx", "/sakspapirer.zip")
+
+
 # -- the test ------------------------------------------------------------------------------
 
 
@@ -250,14 +291,13 @@ def test_nothing_held_back_reaches_a_reader_who_may_not_see_it(client, session, 
         log_in(client, email)
         headers = {"Authorization": f"Bearer {token_for(session, email)}"}
     everything = set().union(*secret_words.values())
-    meetings = session.scalars(select(Meeting.id)).all()
     seeds = ["/", "/vedtak", "/vedtak.csv", "/vedtak.xlsx", "/bodies", "/api/v1/bodies"]
-    seeds += [f"/meetings/{m}" for m in meetings]
     seeds += [f"/sok?q={w}" for w in sorted(everything)]
     seeds += [
         f"/api/v1/{what}?per_page=100"
         for what in ("cases", "treatments", "meetings", "decisions", "follow-ups")
     ]
+    seeds += guessed_addresses(session)
     crawl = Crawl(client, headers, seeds)
     crawl.per_path["/sok"] = -len(everything)  # every secret word is searched for
     texts = crawl.run()
