@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from govern.models import Body, Person
+from govern.models import Body, Person, Treatment
 from govern.models.accounts import User
 from tests.services.test_exchange import approve_demo_january
-from tests.views.test_openness import FULL, OTHER, PUBLIC, log_in, readers  # noqa: F401
+from tests.views.test_openness import FULL, OTHER, OWNER, PUBLIC, log_in, readers  # noqa: F401
 from tests.views.test_pages import meeting_id
 
 MEMBER = "medlem@example.no"
@@ -108,3 +108,16 @@ def test_search_finds_nothing_held_back_from_the_reader(client, session, readers
     # A members-only body's cases are for its readers only.
     found = client.get("/sok", query_string={"q": "utgivelsesplan"}).get_data(as_text=True)
     assert "Prioritering av endringsønsker" not in found
+
+
+def test_a_case_owners_register_is_kept_apart_from_the_visitors(client, session, readers):
+    approve_demo_january(session)
+    closed = session.scalar(select(Treatment).where(Treatment.closed_basis.is_not(None)))
+    owner = session.scalar(select(User).where(User.email == OWNER))
+    closed.case.saksbehandler_id = owner.person_id  # an owner with no role in Fagrådet
+    session.commit()
+    log_in(client, OWNER)
+    assert CLOSED_WORDS in register_texts(client)[0]  # the owner sees it, and it is kept
+    client.post("/logout")
+    page = register_texts(client)[0]
+    assert CLOSED_WORDS not in page and CLOSED in page
