@@ -6,8 +6,8 @@ record), three readers crawl everything reachable: a visitor, a member of anothe
 procurement case and the closed item, with an API token. Each follows every same-origin link
 on every page (HTML), and opens the address of every object in the demo, linked or not (a
 reader may type it); it downloads every document (.docx read with python-docx, every .zip
-opened and the .docx in it read, .ics, .csv, .xlsx, .json), searches for every secret word,
-and walks the API from its lists by the `url` fields of what it returns.
+opened and the .docx in it read, .ics, .csv, .xlsx, .json), searches for every secret word
+of the exempt case (and every fourth of the others), and walks the API from its lists by the `url` fields of what it returns.
 
 The secret words are those of the held-back texts (the exempt case's full title, summary
 and forslag til vedtak; the closed item's summary, innledning, innspill and vedtak; the
@@ -37,9 +37,9 @@ import pytest
 from sqlalchemy import select
 
 from govern.models import Body, Case, Meeting, Treatment
-from govern.models.meetings import Attachment
 from govern.models.accounts import User
 from govern.models.changes import ChangeRequest, ProductArea
+from govern.models.meetings import Attachment
 from govern.models.priorities import PrioritisationRound
 from govern.openness import exemption_text, is_exempt
 from govern.services.api_tokens import create_token
@@ -54,6 +54,8 @@ SKIP = re.compile(r"^/(logout|static/)|\.(png|css|js|ico|svg|pdf|woff2?)$")
 MAX_FETCHES, VARIANTS_PER_PATH = 1000, 3
 #: The app's own addresses (the test client's, and the configured base URL's in the API).
 HOSTS = ("localhost", "govern.test")
+#: Of the closed item's and the members-only bodies' secret words, every so many is searched.
+SEARCH_EVERY = 4
 WORD = re.compile(r"\d+,\d+|\w+")
 
 
@@ -290,16 +292,19 @@ def test_nothing_held_back_reaches_a_reader_who_may_not_see_it(client, session, 
     if email is not None:
         log_in(client, email)
         headers = {"Authorization": f"Bearer {token_for(session, email)}"}
-    everything = set().union(*secret_words.values())
     seeds = ["/", "/vedtak", "/vedtak.csv", "/vedtak.xlsx", "/bodies", "/api/v1/bodies"]
-    seeds += [f"/sok?q={w}" for w in sorted(everything)]
+    # Every word of the exempt case, and a share of the others' (each search is a page).
+    searched = sorted(secret_words["exempt"])
+    for kind in ("closed", "members_only"):
+        searched += sorted(secret_words[kind])[::SEARCH_EVERY]
+    seeds += [f"/sok?q={w}" for w in searched]
     seeds += [
         f"/api/v1/{what}?per_page=100"
         for what in ("cases", "treatments", "meetings", "decisions", "follow-ups")
     ]
     seeds += guessed_addresses(session)
     crawl = Crawl(client, headers, seeds)
-    crawl.per_path["/sok"] = -len(everything)  # every secret word is searched for
+    crawl.per_path["/sok"] = -len(searched)  # the seeds are not variants
     texts = crawl.run()
     assert len([t for t in texts.values() if t]) > 100
 

@@ -24,8 +24,8 @@ from govern.api.registry import api_operation
 from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
-from govern.policy import can, visible_meeting_filter, visible_meetings_filter
 from govern.openness import may_see_attachment, shown_title
+from govern.policy import can, visible_meeting_filter, visible_meetings_filter
 from govern.services import invitations, meeting_plans, meeting_status
 from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import settle

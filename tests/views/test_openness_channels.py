@@ -14,9 +14,12 @@ from sqlalchemy import select
 from govern.models import Body, Person, Treatment
 from govern.models.accounts import User
 from tests.services.test_exchange import approve_demo_january
-from tests.views.test_openness import FULL, OTHER, OWNER, PUBLIC, log_in, readers  # noqa: F401
+from tests.views import test_openness
+from tests.views.test_openness import FULL, OTHER, OWNER, PUBLIC, log_in
 from tests.views.test_pages import meeting_id
 
+#: The fixture with the accounts of a member of another body and of the case's owner.
+readers = test_openness.readers
 MEMBER = "medlem@example.no"
 CLOSED = "Lukket behandling, Offl. § 15 første ledd"
 #: Words of the closed item 5/26's vedtak.
@@ -72,7 +75,9 @@ def test_a_members_only_bodys_calendars_are_for_its_readers(client, session, rea
 
 def register_texts(client) -> tuple[str, str, str]:
     page = client.get("/vedtak").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(client.get("/vedtak.csv").data.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/vedtak.csv").data.decode("utf-8-sig")), delimiter=";")
+    )
     book = openpyxl.load_workbook(io.BytesIO(client.get("/vedtak.xlsx").data))
     cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
     return page, " ".join(" ".join(r) for r in rows), " ".join(cells)
