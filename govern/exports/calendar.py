@@ -238,7 +238,8 @@ def build_itip(
     """An iTIP message (RFC 5546) for one attendee: METHOD:REQUEST or METHOD:CANCEL.
 
     `attendee` has `.name`, `.email` and optionally `.role` (RFC 5545 ROLE, by default
-    REQ-PARTICIPANT). REQUEST carries every day of the meeting. CANCEL
+    REQ-PARTICIPANT). REQUEST carries every day of the meeting, in the public version: an
+    invitation travels by e-mail, so an exempt case is named by its public title. CANCEL
     cancels every day, or only the days whose UIDs are in `cancelled_uids` (days removed
     from the meeting: they are no longer in meeting.days, so they are rebuilt from the
     meeting with only UID and status telling them apart).
@@ -249,7 +250,7 @@ def build_itip(
     cal = _calendar(method)
     events = []
     if method == "REQUEST":
-        events = meeting_events(meeting, base_url, mail_from=mail_from)
+        events = meeting_events(meeting, base_url, mail_from=mail_from, public=True)
     elif cancelled_uids is None:
         events = [
             _event(meeting, day, number, base_url, mail_from, cancelled=True)

@@ -8,6 +8,7 @@ import re
 import zipfile
 from io import BytesIO
 
+import icalendar
 import pytest
 from docx import Document
 from sqlalchemy import select
@@ -245,6 +246,13 @@ def test_the_invitation_e_mail_links_to_the_meeting_and_holds_no_case_text(sessi
         assert f"https://govern.test/meetings/{meeting.id}" in mail.body
         assert words(mail.subject + " " + mail.body) & HIDDEN == set()
         assert PUBLIC_TITLE not in mail.body  # no agenda in the message at all
+        # The invitation's calendar part travels by e-mail too: the public version.
+        event_text = " ".join(
+            str(event.get("description", ""))
+            for event in icalendar.Calendar.from_ical(mail.calendar).walk("VEVENT")
+        )
+        assert PUBLIC_TITLE in event_text
+        assert words(event_text) & HIDDEN == set()
 
 
 def test_the_secretariat_sees_which_version_it_sends_and_what_is_held_back(client, session, secret):
