@@ -68,6 +68,12 @@ def ensure_basis(session: Session, text: str, *, active: bool = True) -> Exempti
     return basis
 
 
+def _basis_text(session: Session, basis: str, known_only: bool) -> str:
+    """The basis a change asks for: one of the list's active bases (a form), or any basis,
+    added to the list when missing (the import)."""
+    return _known_basis(session, basis) if known_only else ensure_basis(session, basis).text
+
+
 def seed_bases(session: Session) -> None:
     """Start an empty list with the bases every installation starts with (DEFAULT_BASES)."""
     if session.scalar(select(ExemptionBasis.id).limit(1)) is None:
@@ -135,7 +141,7 @@ def mark_case_exempt(
     """Exempt a case from public access with a legal basis (from the list unless
     known_only=False, as the import does), a public title and optionally the day the
     exemption lifts. Refuses an exemption without a basis; nothing is changed then."""
-    basis = _known_basis(session, basis) if known_only else ensure_basis(session, basis).text
+    basis = _basis_text(session, basis, known_only)
     public_title = (public_title or "").strip()
     if has_line_break(public_title):
         raise InvalidInput("Den offentlige tittelen kan ikke ha linjeskift.", field="public_title")
@@ -187,7 +193,7 @@ def set_attachment_exempt(
 ) -> None:
     """Exempt a Vedlegg on its own (basis given) or make it follow its case again (None)."""
     if basis is not None:
-        basis = _known_basis(session, basis) if known_only else ensure_basis(session, basis).text
+        basis = _basis_text(session, basis, known_only)
     changes = audit.diff(attachment, {"exempt_basis": basis})
     if not changes:
         return
@@ -217,7 +223,7 @@ def set_item_closed(
     if treatment.meeting_id is None:
         raise InvalidInput("Bare saker på et møte kan behandles for lukkede dører.", field="basis")
     if basis is not None:
-        basis = _known_basis(session, basis) if known_only else ensure_basis(session, basis).text
+        basis = _basis_text(session, basis, known_only)
     changes = audit.diff(treatment, {"closed_basis": basis})
     if not changes:
         return
