@@ -210,6 +210,8 @@ DEMO_ACCOUNTS = (
     ("sekretariat@example.no", "Siv Ingebrigtsen", False),
     ("medlem@example.no", "Jon Gupta", False),
     ("saksbehandler@example.no", "Jon Tysdahl", False),
+    ("medlem2@example.no", "Stine Slørdal", False),
+    ("vara@example.no", "Marthe Kristine Striger Dingen", False),
 )
 
 
