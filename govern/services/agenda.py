@@ -7,7 +7,6 @@ rules every change checks in agenda_items.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -35,12 +34,11 @@ from govern.services.agenda_items import (
     meeting_day,
     next_position,
 )
+from govern.services.agenda_numbers import renumber_agenda
 from govern.services.agenda_order import (
-    anchors,
     apply_order,
     by_day,
     check_not_anchor,
-    flat,
     move_day_items,
     move_item,
     place_item,
@@ -214,9 +212,10 @@ def add_case_item(
 ) -> AgendaItem:
     """Put a new or existing case on the agenda at the end of its day, before Eventuelt.
 
-    While the meeting is only planned (numbers not yet sent out), Eventuelt hands its number
-    to the new case and takes the next one, so the numbers follow the agenda and Eventuelt
-    keeps the last, as in the meeting packs. No number is ever freed or reused.
+    While the meeting is only planned (numbers not yet sent out), the meeting's numbers
+    follow the agenda (agenda_numbers): the new case takes the number of the case after it
+    and Eventuelt keeps the last, as in the meeting packs. Once the innkalling is sent the
+    new case gets the next number and the others keep theirs.
     """
     lock_agenda(session, meeting)
     check_open(meeting)
@@ -226,15 +225,11 @@ def add_case_item(
         check_title(data.title)
     check_duration(data.duration_minutes)
     before = by_day(meeting)
-    last = anchors(flat(before))[1]
-    if meeting.status == "planlagt" and last is not None and not data.number:
-        handed_over = last.treatment.number
-        last.treatment.seq = next_number(session, meeting.body_id, meeting.year, "case")
-        session.flush()
-        data = replace(data, number=handed_over)
     item = _new_case_item(session, meeting, data, case)
     place_item(meeting, before, item, data.day)
     session.flush()
+    if not data.number:
+        renumber_agenda(session, meeting)
     t = item.treatment
     audit.record(
         session,
@@ -368,13 +363,15 @@ def update_entry(
 def remove_item(session: Session, item: AgendaItem, actor: User | None = None) -> str:
     """Take an item off the agenda; a case item takes its treatment and sub-points along.
 
-    The case number is not freed: the counter only goes up. Returns the item's label.
+    Once the innkalling is sent the case number is not freed: the counter only goes up.
+    Before, the meeting's numbers close up behind it (agenda_numbers). Returns the label.
     """
     meeting = item.meeting
     check_open(meeting)
     check_not_anchor(meeting, item)
     label = item_label(item)
     t = item.treatment
+    removed = t.seq if t is not None else None
     what = f"{label} «{t.display_title}»" if t is not None else label
     audit.record(
         session,
@@ -393,4 +390,5 @@ def remove_item(session: Session, item: AgendaItem, actor: User | None = None) -
     session.flush()
     apply_order(meeting, by_day(meeting))
     session.flush()
+    renumber_agenda(session, meeting, removed=removed)
     return label

@@ -20,6 +20,7 @@ from govern.services.agenda_items import (
     item_label,
     meeting_day,
 )
+from govern.services.agenda_numbers import renumber_agenda
 from govern.services.errors import Conflict, InvalidInput
 
 
@@ -182,6 +183,9 @@ def move_item(
     _check_order(flat(before), flat(after))
     apply_order(meeting, after)
     session.flush()
+    numbers = {t: t.number for t in _treatments(meeting)}
+    renumber_agenda(session, meeting)
+    renumbered = {f"Sak {n}": [n, t.number] for t, n in numbers.items() if t.number != n}
     audit.record(
         session,
         actor,
@@ -189,7 +193,12 @@ def move_item(
         item,
         f"{label} {done} på dagsordenen for møte {meeting.number}",
         body=meeting.body,
+        changes=renumbered or None,
     )
+
+
+def _treatments(meeting: Meeting) -> list:
+    return [i.treatment for i in meeting.items if i.treatment is not None]
 
 
 def _move_unit(
@@ -249,6 +258,7 @@ def move_day_items(session: Session, meeting: Meeting, source: MeetingDay, targe
     _insert_at_end(days[index[target.id]], unit, last, target)
     apply_order(meeting, days)
     session.flush()
+    renumber_agenda(session, meeting)
 
 
 def settle_agenda(session: Session, meeting: Meeting) -> None:
@@ -265,3 +275,4 @@ def settle_agenda(session: Session, meeting: Meeting) -> None:
         final.insert(ends[-1] + 1 if ends else len(final), last)
     apply_order(meeting, days)
     session.flush()
+    renumber_agenda(session, meeting)

@@ -3,7 +3,10 @@
 A counter row per (body, year, kind) holds the last number handed out. Taking the next
 number is a single UPDATE … RETURNING, which PostgreSQL serialises on the row lock and
 SQLite on its write lock, so two secretaries never get the same number. Counters only go
-up: a number is never reused, even when the meeting or case that had it is deleted.
+up: a number is never reused, even when the meeting or case that had it is deleted. The one
+exception is a planned meeting whose agenda shrinks before its innkalling is sent: its
+highest number, if it is still the last one handed out (nobody has seen a later one), goes
+back to the counter, so the meeting's provisional numbers stay without gaps.
 """
 
 from __future__ import annotations
@@ -66,3 +69,14 @@ def claim_number(session: Session, body_id: int, year: int, kind: str, value: in
         .execution_options(synchronize_session=False)
     )
     session.execute(stmt)
+
+
+def give_back_number(session: Session, body_id: int, year: int, kind: str, value: int) -> bool:
+    """Take back `value` if it is still the last number handed out; True if it was."""
+    stmt = (
+        _counter_update(body_id, year, kind)
+        .where(NumberCounter.last_value == value)
+        .values(last_value=value - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount == 1

@@ -30,6 +30,7 @@ from govern.forms.base import set_submitted
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.services import agenda
+from govern.services.agenda_numbers import numbers_follow_agenda
 from govern.services.audit import StaleEdit
 from govern.services.errors import InvalidInput
 from govern.timeutil import weekday_date
@@ -223,6 +224,12 @@ def remove_item(item_id: int):
     done = attempt(lambda: agenda.remove_item(db.session, item, current_user), what=STALE_WHAT)
     if done.ok:
         label = done.value
-        kept = " Saksnummeret brukes ikke på nytt." if label.startswith("Sak ") else ""
+        kept = ""
+        if label.startswith("Sak "):
+            kept = (
+                " Sakene etter den har rykket opp ett nummer."
+                if numbers_follow_agenda(meeting)
+                else " Saksnummeret brukes ikke på nytt."
+            )
         flash(f"{label} er fjernet fra dagsordenen.{kept}", "success")
     return _back_to_agenda(meeting.id)

@@ -356,7 +356,10 @@ def test_editing_entries(session, built):
         agenda.update_entry(session, pause, EntryEdit("Pause", pause.version - 1))
 
 
-def test_removing_a_case_deletes_its_treatment_and_never_reuses_its_number(session, built):
+def test_removing_a_case_once_called_deletes_its_treatment_and_never_reuses_its_number(
+    session, built
+):
+    built.status = "innkalt"
     b = item_titled(built, "B")
     treatment_id = b.treatment.id
     memo = attachment_numbers.add_attachment_reference(
@@ -368,7 +371,70 @@ def test_removing_a_case_deletes_its_treatment_and_never_reuses_its_number(sessi
     assert layout(built) == [(1, "A"), (1, "Pause"), (2, "C"), (2, "Eventuelt")]
     item = agenda.add_case_item(session, built, CaseItemInput(sakstype="Drøfting", title="D"))
     numbers = sorted(i.treatment.seq for i in built.items if i.treatment)
-    assert 6 not in numbers and item.treatment.number == "8/26"
+    assert 6 not in numbers and item.treatment.number == "9/26"
+
+
+def test_removing_a_case_before_the_innkalling_closes_up_the_numbers(session, built):
+    b = item_titled(built, "B")
+    treatment_id = b.treatment.id
+    assert agenda.remove_item(session, b) == "Sak 6/26"
+    assert session.get(Treatment, treatment_id) is None
+    # No gap in the meeting: C and Eventuelt move up one number each; the highest number
+    # (8/26) was the last one handed out, so it goes back and the next case gets it.
+    assert [(n, t) for _, n, t in agenda_of(built) if "/" in n][1:] == [
+        ("5/26", "A"),
+        ("6/26", "C"),
+        ("7/26", "Eventuelt"),
+    ]
+    item = agenda.add_case_item(
+        session, built, CaseItemInput(sakstype="Drøfting", title="D", day=2)
+    )
+    assert item.treatment.number == "7/26"
+    assert [n for _, n, _ in agenda_of(built) if "/" in n] == [
+        "4/26",
+        "5/26",
+        "6/26",
+        "7/26",
+        "8/26",
+    ]
+
+
+def test_before_the_innkalling_the_numbers_follow_every_move(session, built):
+    # Godkjenning 4, A 5, Pause, B 6 (b1, b2), C 7 on day 2, Eventuelt 8.
+    agenda.move_item(session, item_titled(built, "B"), "up")  # above the Pause
+    agenda.move_item(session, item_titled(built, "B"), "up")  # above A
+    assert [(n, t) for _, n, t in agenda_of(built) if "/" in n][1:] == [
+        ("5/26", "B"),
+        ("6/26", "A"),
+        ("7/26", "C"),
+        ("8/26", "Eventuelt"),
+    ]
+    agenda.move_item(session, item_titled(built, "B"), to_day=2)
+    assert [t for _, n, t in agenda_of(built) if "/" in n][1:] == ["A", "C", "B", "Eventuelt"]
+    assert [n for _, n, _ in agenda_of(built) if "/" in n] == [
+        "4/26",
+        "5/26",
+        "6/26",
+        "7/26",
+        "8/26",
+    ]
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "agenda.move").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert entry.changes == {
+        "Sak 5/26": ["5/26", "7/26"],
+        "Sak 6/26": ["6/26", "5/26"],
+        "Sak 7/26": ["7/26", "6/26"],
+    }
+    # Once the innkalling is sent the numbers stay where they are.
+    built.status = "innkalt"
+    agenda.move_item(session, item_titled(built, "B"), "up")
+    assert [(n, t) for _, n, t in agenda_of(built) if "/" in n][1:] == [
+        ("5/26", "A"),
+        ("7/26", "B"),
+        ("6/26", "C"),
+        ("8/26", "Eventuelt"),
+    ]
 
 
 def test_approved_minutes_lock_the_agenda(session, built):

@@ -429,16 +429,33 @@ def test_editing_a_break(client, session, meeting):
     assert "Lunsj (30 min)" in agenda_text(client, meeting)
 
 
-def test_removing_a_case_keeps_its_number_used(client, session, meeting):
+def test_removing_a_case_before_the_innkalling_closes_up_the_numbers(client, session, meeting):
     add(client, meeting, "case", title="Trekkes", sakstype="Drøfting", day="1")
     session.expire_all()
+    item = item_titled(planned(session), "Trekkes")
+    response = client.post(f"/agenda-items/{item.id}/delete")
+    page = text_of(client.get(response.location))
+    assert (
+        "Sak 5/26 er fjernet fra dagsordenen. Sakene etter den har rykket opp ett nummer." in page
+    )
+    assert "5/26 Eventuelt" in agenda_text(client, meeting)
+    add(client, meeting, "case", title="Ny", sakstype="Drøfting", day="1")
+    page = agenda_text(client, meeting)
+    assert "5/26 Ny" in page and "6/26 Eventuelt" in page and "7/26" not in page
+
+
+def test_removing_a_case_once_called_keeps_its_number_used(client, session, meeting):
+    add(client, meeting, "case", title="Trekkes", sakstype="Drøfting", day="1")
+    session.expire_all()
+    planned(session).status = "innkalt"
+    session.commit()
     item = item_titled(planned(session), "Trekkes")
     response = client.post(f"/agenda-items/{item.id}/delete")
     page = text_of(client.get(response.location))
     assert "Sak 5/26 er fjernet fra dagsordenen. Saksnummeret brukes ikke på nytt." in page
     add(client, meeting, "case", title="Ny", sakstype="Drøfting", day="1")
     page = agenda_text(client, meeting)
-    assert "6/26 Ny" in page and "7/26 Eventuelt" in page and "5/26" not in page
+    assert "7/26 Ny" in page and "6/26 Eventuelt" in page and "5/26" not in page
     assert session.scalar(select(Treatment.id).where(Treatment.seq == 5)) is None
 
 
