@@ -101,6 +101,8 @@ class StatusForm(GovernForm):
     version = version_field()
     #: Set on the confirmation page: marking the meeting held approves the previous minutes.
     confirm = HiddenField()
+    #: "meeting": back to the meeting page afterwards (else to «Rediger møte»).
+    back = HiddenField()
 
     @property
     def confirmed(self) -> bool:

@@ -94,6 +94,12 @@ def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: boo
     return "\n".join(lines)
 
 
+def innkalling_message(meeting: Meeting, name: str, base_url: str) -> tuple[str, str]:
+    """The subject and text of the innkalling e-mail to one person (shown before sending)."""
+    opening = f"Du er innkalt til {meeting.title}."
+    return f"Innkalling: {_heading(meeting)}", _text(meeting, name, opening, base_url)
+
+
 def _request(
     session: Session,
     meeting: Meeting,

@@ -4,7 +4,7 @@ as have the attachments (attachments.py)."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from flask import (
     Blueprint,
@@ -41,6 +41,7 @@ from govern.services import (
     meeting_status,
     minutes_approval,
     minutes_locking,
+    sending,
 )
 from govern.timeutil import weekday_date
 from govern.views.guard import require
@@ -205,6 +206,13 @@ def change_status(meeting_id: int):
                 form=form,
                 summary=minutes_locking.approval_summary,
             )
+    _set_status(meeting, status, form)
+    back = "meetings.view_meeting" if form.back.data == "meeting" else "meetings.edit_meeting"
+    return redirect(url_for(back, meeting_id=meeting_id))
+
+
+def _set_status(meeting: Meeting, status: str, form: StatusForm) -> None:
+    """Change the status and keep the calendars in step; say what was sent."""
 
     def work():
         approved = meeting_status.change_status(
@@ -229,4 +237,18 @@ def change_status(meeting_id: int):
                 f"Disse har ingen e-postadresse og får ikke invitasjonen: {', '.join(missing)}.",
                 "error",
             )
-    return redirect(url_for("meetings.edit_meeting", meeting_id=meeting_id))
+
+
+@bp.get("/meetings/<int:meeting_id>/send-innkalling")
+def confirm_innkalling(meeting_id: int):
+    """What «Send innkalling» will send, to whom, and what looks wrong, before it is sent."""
+    meeting = prepared_meeting(meeting_id)
+    if meeting.status != "planlagt":
+        return render_template("meetings/confirm_innkalling.html", meeting=meeting, preview=None)
+    preview = sending.innkalling_preview(meeting, invitation_settings()["base_url"], date.today())
+    return render_template(
+        "meetings/confirm_innkalling.html",
+        meeting=meeting,
+        preview=preview,
+        withheld=withheld(meeting),
+    )

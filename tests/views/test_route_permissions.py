@@ -147,6 +147,7 @@ EXPECTED = {
     "meetings.new_meeting": (SECRETARIAT, SECRETARIAT),
     "meetings.edit_meeting": (SECRETARIAT, SECRETARIAT),
     "meetings.change_status": (None, SECRETARIAT),
+    "meetings.confirm_innkalling": (SECRETARIAT, None),
     "agenda.edit_agenda": (SECRETARIAT, None),
     "agenda.add_to_agenda": (None, SECRETARIAT),
     "agenda.edit_item": (SECRETARIAT, SECRETARIAT),

@@ -1,0 +1,119 @@
+"""What sending the innkalling would do, shown before it is done: who gets it, the message,
+the documents, and what looks wrong (past dates, no place, cases without forslag til vedtak,
+exempt cases without a public title, Vedlegg without a file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from govern.models.meetings import Meeting
+from govern.presentation import active_members, meeting_dates
+from govern.services.invitations import INVITED_ROLES, innkalling_message
+
+#: Sakstyper that carry no forslag til vedtak of their own.
+_NO_PROPOSAL = ("Eventuelt",)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    role: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    #: Why the document is not complete yet, or "".
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class InnkallingPreview:
+    recipients: list[Recipient]
+    subject: str
+    text: str
+    documents: list[Document]
+    warnings: list[str]
+
+    @property
+    def reached(self) -> list[Recipient]:
+        return [r for r in self.recipients if r.email]
+
+    @property
+    def unreachable(self) -> list[Recipient]:
+        return [r for r in self.recipients if not r.email]
+
+
+def recipients(meeting: Meeting) -> list[Recipient]:
+    """Members and deputies active on the meeting's first day, each once (first role)."""
+    seen: dict[int, Recipient] = {}
+    on = meeting.first_date or date.today()
+    for m in active_members(meeting.body, on, INVITED_ROLES):
+        if m.person_id not in seen:
+            seen[m.person_id] = Recipient(m.person.label, m.role, m.person.email)
+    return list(seen.values())
+
+
+def documents(meeting: Meeting) -> list[Document]:
+    """The innkalling, the Vedlegg by number and the other toppnotater, as the pack has them."""
+    docs = [Document(f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}")]
+    covered: set[int] = set()
+    for a in meeting.attachments:
+        if a.treatment_id is not None and a.source == "toppnotat":
+            covered.add(a.treatment_id)
+        missing = a.source == "file" and not a.stored_name
+        docs.append(
+            Document(
+                f"Vedlegg {a.number} – {a.title}", "filen er ikke lastet opp" if missing else ""
+            )
+        )
+    for item in meeting.items:
+        t = item.treatment
+        if t is None or t.id in covered or t.sakstype in ("Godkjenning", "Eventuelt"):
+            continue
+        empty = t.memo is None or t.memo.is_empty
+        docs.append(
+            Document(
+                f"Toppnotat {t.number} {t.display_title}",
+                "ikke skrevet ennå (bare oppsummering og forslag til vedtak)" if empty else "",
+            )
+        )
+    return docs
+
+
+def warnings(meeting: Meeting, today: date) -> list[str]:
+    """What the secretariat should look at before the innkalling goes out."""
+    found: list[str] = []
+    if meeting.first_date is not None and meeting.first_date < today:
+        found.append(
+            f"Møtedatoen har passert ({meeting_dates(meeting)}). Sjekk datoene under "
+            "«Rediger møte» før du sender."
+        )
+    if not (meeting.location or "").strip():
+        found.append("Møtet har ikke noe sted. Fyll inn sted under «Rediger møte».")
+    cases = [i.treatment for i in meeting.items if i.kind == "case" and i.treatment is not None]
+    without = [
+        f"{t.number} {t.display_title}"
+        for t in cases
+        if t.sakstype not in _NO_PROPOSAL and not (t.proposed_decision or "").strip()
+    ]
+    if without:
+        found.append("Saker uten forslag til vedtak: " + "; ".join(without) + ".")
+    untitled = [t.number for t in cases if t.case.exempt_basis and not t.case.public_title]
+    if untitled:
+        found.append(
+            "Unntatt offentlighet uten offentlig tittel: sak "
+            + ", ".join(untitled)
+            + ". Den offentlige versjonen viser da ingen tittel."
+        )
+    return found
+
+
+def innkalling_preview(meeting: Meeting, base_url: str, today: date) -> InnkallingPreview:
+    """Everything the confirmation page shows before «Send innkalling»."""
+    subject, text = innkalling_message(meeting, "<navn>", base_url)
+    return InnkallingPreview(
+        recipients(meeting), subject, text, documents(meeting), warnings(meeting, today)
+    )
