@@ -51,7 +51,10 @@ def _when(entry: CycleEntry, keys: dict[int, str]) -> dict[str, Any]:
             when["to"] = entry.period_end
         return when
     if kind == "meeting":
-        return {"meeting": entry.meeting_anchor, "offset_days": entry.offset_days}
+        when = {"meeting": entry.meeting_anchor, "offset_days": entry.offset_days}
+        if entry.completed_by:
+            when["completed_by"] = entry.completed_by
+        return when
     return {"entry": keys[entry.relative_to_id], "offset_days": entry.offset_days}
 
 

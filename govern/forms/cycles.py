@@ -28,6 +28,15 @@ UNIT_CHOICES = choices([("", "– velg –"), *PERIOD_NAMES.items()])
 OFFSET_UNITS = choices([("days", "dager"), ("weeks", "uker")])
 DIRECTIONS = choices([("before", "før"), ("after", "etter")])
 ANCHORS = choices([("each", "hvert møte"), ("next", "neste møte")])
+COMPLETED_BY = choices(
+    [
+        ("", "– bare når noen merker den utført –"),
+        ("innkalling", "når innkallingen sendes"),
+        ("toppnotater", "når toppnotatene er klare"),
+        ("referat_sendt", "når referatet sendes til medlemmene"),
+        ("referat_godkjent", "når referatet godkjennes"),
+    ]
+)
 ROLE_CHOICES = choices([("", "– ingen rolle –"), *((r, r) for r in ROLES)])
 
 #: The fields each way of giving the time reads; the others are ignored, also when invalid.
@@ -35,7 +44,13 @@ KIND_FIELDS = {
     "date": ("day", "month"),
     "span": ("span_day", "span_month", "end_day", "end_month"),
     "period": ("period_unit", "period_start", "period_end"),
-    "meeting": ("meeting_amount", "meeting_unit", "meeting_direction", "meeting_anchor"),
+    "meeting": (
+        "meeting_amount",
+        "meeting_unit",
+        "meeting_direction",
+        "meeting_anchor",
+        "completed_by",
+    ),
     "entry": ("entry_amount", "entry_unit", "entry_direction", "relative_to"),
 }
 
@@ -112,6 +127,7 @@ class EntryForm(GovernForm):
     meeting_unit = SelectField("Enhet", choices=OFFSET_UNITS, default="weeks")
     meeting_direction = SelectField("Før eller etter", choices=DIRECTIONS, default="before")
     meeting_anchor = SelectField("Regnes fra", choices=ANCHORS, default="each")
+    completed_by = SelectField("Utført av seg selv", choices=COMPLETED_BY, default="")
 
     entry_amount = _amount()
     entry_unit = SelectField("Enhet", choices=OFFSET_UNITS, default="weeks")
@@ -174,6 +190,7 @@ class EntryForm(GovernForm):
         elif kind == "meeting":
             values |= _offset_values("meeting", entry.offset_days)
             values["meeting_anchor"] = entry.meeting_anchor
+            values["completed_by"] = entry.completed_by or ""
         else:
             values |= _offset_values("entry", entry.offset_days)
             values["relative_to"] = entry.relative_to_id or NONE
@@ -200,7 +217,10 @@ class EntryForm(GovernForm):
             amount, unit, direction = (self[f"{kind}_{n}"] for n in ("amount", "unit", "direction"))
             time = {"offset_days": _offset(amount.data, unit.data, direction.data)}
             if kind == "meeting":
-                return time | {"meeting_anchor": self.meeting_anchor.data}
+                return time | {
+                    "meeting_anchor": self.meeting_anchor.data,
+                    "completed_by": self.completed_by.data or None,
+                }
             return time | {"relative_to_id": self.relative_to.data or None}
         return {}
 

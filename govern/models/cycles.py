@@ -29,6 +29,13 @@ WHEN_KINDS = ("date", "span", "period", "meeting", "entry")
 PERIOD_UNITS = ("week", "month", "tertial", "quarter", "half", "season")
 #: each: N days before/after each meeting's first day; next: at the next meeting after each.
 MEETING_ANCHORS = ("each", "next")
+#: What the secretariat does that completes a meeting's deadline by itself, in words.
+COMPLETING_ACTIONS = {
+    "innkalling": "når innkallingen sendes",
+    "toppnotater": "når toppnotatene er klare (alle sakene har toppnotat, eller innkallingen sendes)",
+    "referat_sendt": "når referatet sendes til medlemmene",
+    "referat_godkjent": "når referatet godkjennes",
+}
 
 
 class Cycle(Base):
@@ -74,6 +81,10 @@ class CycleEntry(Base):
             name="meeting_anchor",
         ),
         CheckConstraint("relative_to_id IS NULL OR relative_to_id <> id", name="not_self"),
+        CheckConstraint(
+            "completed_by IS NULL OR " + in_check("completed_by", tuple(COMPLETING_ACTIONS)),
+            name="completed_by",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +114,9 @@ class CycleEntry(Base):
     relative_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("cycle_entries.id", ondelete="RESTRICT")
     )
+    #: A meeting deadline that an action completes (COMPLETING_ACTIONS): the innkalling sent,
+    #: the toppnotater ready, the minutes sent or approved.
+    completed_by: Mapped[str | None] = mapped_column(String(20))
 
     #: E-mail a reminder this many days before (None: no reminder) to the body's members of
     #: this role and/or to this person.

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from govern.models.bodies import ROLES
-from govern.models.cycles import MEETING_ANCHORS, PERIOD_UNITS, WHEN_KINDS, Cycle, CycleEntry
+from govern.models.cycles import (
+    COMPLETING_ACTIONS,
+    MEETING_ANCHORS,
+    PERIOD_UNITS,
+    WHEN_KINDS,
+    Cycle,
+    CycleEntry,
+)
 from govern.models.people import Person
 from govern.services.errors import InvalidInput
 from govern.timeutil import MONTHS
@@ -59,6 +66,8 @@ class EntryInput:
     period_end: int | None = None
     offset_days: int | None = None
     meeting_anchor: str | None = None
+    #: An action that completes a meeting deadline by itself (models.cycles.COMPLETING_ACTIONS).
+    completed_by: str | None = None
     relative_to_id: int | None = None
     reminder_days: int | None = None
     reminder_role: str | None = None
@@ -131,6 +140,8 @@ def _check_time(session: Session, cycle: Cycle, data: EntryInput, entry: CycleEn
             )
         if data.meeting_anchor not in MEETING_ANCHORS:
             raise InvalidInput("Velg hvilket møte fristen regnes fra", field="meeting_anchor")
+        if data.completed_by and data.completed_by not in COMPLETING_ACTIONS:
+            raise InvalidInput("Velg en handling fra listen", field="completed_by")
     if kind == "entry":
         _check_relative(session, cycle, data.relative_to_id, entry)
 
@@ -197,6 +208,7 @@ def entry_values(session: Session, cycle: Cycle, data: EntryInput, entry=None) -
         ),
         "offset_days": data.offset_days if kind in ("meeting", "entry") else None,
         "meeting_anchor": data.meeting_anchor if kind == "meeting" else None,
+        "completed_by": (data.completed_by or None) if kind == "meeting" else None,
         "relative_to_id": data.relative_to_id if kind == "entry" else None,
         "reminder_days": data.reminder_days,
         "reminder_role": data.reminder_role if data.reminder_days is not None else None,

@@ -13,7 +13,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from govern.models.cycles import MEETING_ANCHORS, PERIOD_UNITS, Cycle, CycleEntry
+from govern.models.cycles import (
+    COMPLETING_ACTIONS,
+    MEETING_ANCHORS,
+    PERIOD_UNITS,
+    Cycle,
+    CycleEntry,
+)
 from govern.models.meetings import Meeting
 from govern.services import cycles
 from govern.services.errors import GovernError
@@ -30,7 +36,7 @@ WHEN_FORMS = {
     "date": {"date"},
     "span": {"span"},
     "period": {"period", "from", "to"},
-    "meeting": {"meeting", "offset_days"},
+    "meeting": {"meeting", "offset_days", "completed_by"},
     "entry": {"entry", "offset_days"},
 }
 DAY_RE = re.compile(r"^(\d{2})-(\d{2})$")
@@ -91,6 +97,7 @@ FIELD_PLACES = {
     "period_end": "when.to",
     "offset_days": "when.offset_days",
     "meeting_anchor": "when.meeting",
+    "completed_by": "when.completed_by",
     "when_kind": "when",
     "relative_to_id": "when.entry",
     "reminder_days": "reminder.days_before",
@@ -151,6 +158,13 @@ def _read_entry(importer: ImportContext, node: Node) -> _Entry:
                     field=when.where("meeting"),
                 )
             data["meeting_anchor"] = anchor
+            action = when.text("completed_by", required=False) or None
+            if action is not None and action not in COMPLETING_ACTIONS:
+                raise ExchangeError(
+                    f"«{action}» er ukjent; skriv en av {', '.join(COMPLETING_ACTIONS)}",
+                    field=when.where("completed_by"),
+                )
+            data["completed_by"] = action
         else:
             target = when.text("entry")
     data["when_kind"] = kind

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from govern.models.accounts import User
 from govern.models.meetings import Meeting
 from govern.services import audit, minutes, minutes_approval, minutes_locking
+from govern.services.cycle_actions import complete_deadlines
 from govern.services.errors import Conflict, InvalidInput
 
 #: Status changes the planning pages make; "referat godkjent" follows the minutes' approval.
@@ -76,6 +77,9 @@ def change_status(
         body=meeting.body,
         changes=changes,
     )
+    if status == "innkalt":  # the toppnotater go out with it: they are ready by now
+        complete_deadlines(session, meeting, "innkalling", actor)
+        complete_deadlines(session, meeting, "toppnotater", actor)
     if due is None:
         return []
     return minutes_locking.approve_previous_minutes(session, actor, due.treatment)

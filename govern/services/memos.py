@@ -27,6 +27,7 @@ from govern.services.attachments import (
     store_file,
     stored_path,
 )
+from govern.services.cycle_actions import complete_if_toppnotater_ready
 from govern.services.errors import InvalidInput, NotFound
 from govern.services.minutes import ensure_minutes_open
 
@@ -189,6 +190,7 @@ def update_memo(
         body=treatment.body,
         changes=changes,
     )
+    complete_if_toppnotater_ready(session, treatment.meeting, user)
     return changes
 
 
@@ -233,6 +235,7 @@ def upload_memo(
         body=treatment.body,
         changes={"filename": [None, stored.filename]},
     )
+    complete_if_toppnotater_ready(session, treatment.meeting, user)
     return replaced
 
 

@@ -12,6 +12,7 @@ from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
 from govern.services import audit
 from govern.services.change_outcomes import apply_approved_minutes
+from govern.services.cycle_actions import complete_deadlines
 from govern.services.errors import Conflict, InvalidInput, NotFound
 from govern.services.minutes import flush_or_stale, meeting_of
 from govern.services.minutes_approval import (
@@ -85,6 +86,7 @@ def send_minutes(
         body=meeting.body,
         changes=changes,
     )
+    complete_deadlines(session, meeting, "referat_sendt", user)
     if check.approval is None:
         return []
     return approve_previous_minutes(session, user, check.approval.treatment)
@@ -162,5 +164,6 @@ def approve_previous_minutes(
         )
         # What the approved meeting decided about change requests reaches their statuses.
         apply_approved_minutes(session, previous, user)
+        complete_deadlines(session, previous, "referat_godkjent", user)
         approved.append(previous)
     return approved
