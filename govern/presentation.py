@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from govern.markup import to_html
 from govern.models.bodies import ROLES, Body, Membership
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
@@ -210,16 +211,9 @@ def paragraphs(text: str) -> list[dict]:
 
 
 def text_html(text: str) -> Markup:
-    """The HTML of the text_blocks macro (templates/macros.html) without its whitespace, built
-    in Python: for lists of many texts, where the macro's cost per text counts."""
-    parts = []
-    for block in paragraphs(text):
-        if block["kind"] == "ul":
-            items = "".join(f"<li>{escape(item)}</li>" for item in block["items"])
-            parts.append(f"<ul>{items}</ul>")
-        else:
-            parts.append(f"<p>{escape(block['text'])}</p>")
-    return Markup("".join(parts))
+    """Stored text as HTML (the pages' `text_html` filter and `text_blocks` macro): paragraphs,
+    lists and the small markup of `govern.markup`, sanitised."""
+    return to_html(text or "")
 
 
 @dataclass

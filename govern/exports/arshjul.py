@@ -36,7 +36,7 @@ def build_arshjul(
         if not month_rows:
             word.paragraph("Ingen møter eller frister.")
             continue
-        table = word.table(COLUMNS, HEADER, whole_rows=True)
+        table = word.table(COLUMNS, HEADER)
         for row in month_rows:
             table.row(*_cells(row), bold=row.kind == "meeting")
         word.add(table)

@@ -2,10 +2,11 @@
 
 A document is written as WordprocessingML text into the template's skeleton
 (`docx_package`): python-docx's object API costs milliseconds per table row. Builders combine
-the pieces here: `heading`, `paragraph`, `blocks`/`text_blocks` (stored text with paragraphs
-and "- " bullets), `labelled_blocks` ("**Vedtak:** …"), `facts` (the header table) and
-`table` (a grid whose header row repeats on each page). `to_bytes` gives the same bytes for
-the same data.
+the pieces here: `heading`, `paragraph`, `blocks`/`text_blocks` (stored text with its
+structure: paragraphs, sub-headings, lists, links, see `govern.markup` and `docx_markup`),
+`labelled_blocks` ("**Vedtak:** …"), `inputs` (innspill under their headings), `facts` (the
+header table) and `table` (a grid whose header row repeats on each page and keeps with the
+first row; no row splits across pages). `to_bytes` gives the same bytes for the same data.
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ from datetime import datetime
 from pathlib import Path
 
 from govern.exports import docx_styles as styles
+from govern.exports.docx_markup import Links, Writer
+from govern.exports.docx_numbering import Numbering
 from govern.exports.docx_package import clean, run, skeleton
-from govern.presentation import paragraphs
 
 TWIPS_PER_CM = 567
 #: A cell's content: plain text (one paragraph) or ready paragraphs/tables (XML fragments).
 CellContent = str | list[str]
+
+
+def sakstype_column(sakstype: str | None) -> str:
+    """The Sakstype column: empty for Eventuelt, as the seed's agenda and minutes leave it."""
+    return "" if not sakstype or sakstype == "Eventuelt" else sakstype
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
@@ -34,23 +41,29 @@ def safe_filename(name: str, limit: int = 120) -> str:
 
 
 class Table:
-    """A table being written: fixed column widths, optional header row repeated per page."""
+    """A table being written: fixed column widths, optional header row repeated per page;
+    no row splits across pages."""
 
-    def __init__(self, widths: Sequence[float], style_id: str | None, look: str, whole_rows: bool):
+    def __init__(self, widths: Sequence[float], style_id: str | None, look: str):
         self.widths = [round(w * TWIPS_PER_CM) for w in widths]
         self.style_id = style_id
         self.look = look
-        self.whole_rows = whole_rows
         self.rows: list[str] = []
 
-    def row(self, *cells: CellContent, bold: bool = False, header: bool = False) -> None:
-        """Add a row; a missing cell is left empty."""
-        props = ("<w:cantSplit/>" if self.whole_rows else "") + ("<w:tblHeader/>" if header else "")
-        parts = [f"<w:tr>{f'<w:trPr>{props}</w:trPr>' if props else ''}"]
+    def row(
+        self, *cells: CellContent, bold: bool = False, header: bool = False, keep: bool = False
+    ) -> None:
+        """Add a row; a missing cell is left empty. A header row, and a row with `keep` (a
+        case's heading), stays on the page of the row after it."""
+        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        ppr = "<w:pPr><w:keepNext/></w:pPr>" if header or keep else ""
+        parts = [f"<w:tr><w:trPr>{props}</w:trPr>"]
         for i, width in enumerate(self.widths):
             content = cells[i] if i < len(cells) else ""
             if isinstance(content, str):
-                inner = f"<w:p>{run(content, bold)}</w:p>" if content else "<w:p/>"
+                inner = f"<w:p>{ppr}{run(content, bold)}</w:p>" if content else f"<w:p>{ppr}</w:p>"
+                if inner == "<w:p></w:p>":
+                    inner = "<w:p/>"
             else:
                 inner = "".join(content)
                 # Word requires a cell to end with a paragraph (also after a nested table).
@@ -95,9 +108,14 @@ class WordDocument:
         header: str,
         draft: bool = False,
         version: str | None = None,
+        language: str = "nb-NO",
     ):
         self._skeleton = skeleton(template)
         self._style_ids = self._skeleton.style_ids
+        self._language = language
+        self._numbering = Numbering(self._skeleton.abstract_base, self._skeleton.num_base)
+        self._links = Links()
+        self._writer = Writer(self.style_id, self._numbering, self._links)
         self._body: list[str] = []
         self._header = [self.para((header, False), style=styles.HEADER)]
         if draft:
@@ -127,30 +145,25 @@ class WordDocument:
         return self.para(("• " + text, False))
 
     def text_blocks(self, text: str) -> list[str]:
-        """Stored text as paragraphs and bullet lists."""
-        out = []
-        for block in paragraphs(clean(text)):
-            if block["kind"] == "ul":
-                out.extend(self.bullet(item) for item in block["items"])
-            else:
-                out.append(self.para((block["text"], False)))
-        return out
+        """Stored text with its structure: paragraphs, sub-headings, lists, links."""
+        return self._writer.blocks(text)
 
     def labelled_blocks(self, label: str, text: str) -> list[str]:
         """'**Vedtak:** text' in one paragraph, or the label above a longer text."""
-        blocks = paragraphs(clean(text))
-        if len(blocks) == 1 and blocks[0]["kind"] == "p":
-            return [self.para((label, True), (" " + blocks[0]["text"], False))]
-        return [self.para((label, True)), *self.text_blocks(text)]
+        return self._writer.labelled(label, text)
+
+    def inputs(self, texts: list[str], label: str = "Innspill:") -> list[str]:
+        """Innspill as bullets under their headings ("### …" lines), `label` first unless
+        they start with a heading."""
+        return self._writer.inputs(texts, label)
 
     def table(
         self,
         widths: Sequence[float],
         header: Sequence[str] | None = None,
-        whole_rows: bool = False,
     ) -> Table:
         """A grid table (the template's "Govern tabell") with a bold header row."""
-        table = Table(widths, self.style_id(styles.TABLE, "Table Grid"), _GRID_LOOK, whole_rows)
+        table = Table(widths, self.style_id(styles.TABLE, "Table Grid"), _GRID_LOOK)
         if header is not None:
             table.row(*header, bold=True, header=True)
         return table
@@ -160,7 +173,7 @@ class WordDocument:
         if len(names) < 2:
             return [self.para((n, False)) for n in names]
         half = (len(names) + 1) // 2
-        inner = Table((width / 2 - 0.1, width / 2 - 0.1), None, _PLAIN_LOOK, False)
+        inner = Table((width / 2 - 0.1, width / 2 - 0.1), None, _PLAIN_LOOK)
         for left, right in zip(names[:half], [*names[half:], ""], strict=False):
             inner.row(left, right)
         return [inner.xml(), "<w:p/>"]
@@ -188,7 +201,7 @@ class WordDocument:
         """The header table (Møte, Dato, Tid …): labels and values; a list of names is laid out
         in two columns."""
         style = self.style_id(styles.FACTS_TABLE)
-        table = Table(widths, style, _FACTS_LOOK if style else _PLAIN_LOOK, True)
+        table = Table(widths, style, _FACTS_LOOK if style else _PLAIN_LOOK)
         for label, value in rows:
             if isinstance(value, str):
                 table.row([self.para((label, True))], value)
@@ -216,6 +229,9 @@ class WordDocument:
             _cut(clean(author), 255),
             created,
             modified,
+            language=self._language,
+            numbering=self._numbering.nums(),
+            relationships=self._links.relationships(),
         )
 
 

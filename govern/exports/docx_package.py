@@ -22,8 +22,10 @@ from docx.opc.packuri import PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from lxml import etree
 
 from govern.exports import docx_styles as styles
+from govern.exports.docx_numbering import abstract_numbering
 from govern.exports.zipfiles import Entry, deflated, write_zip
 from govern.text_rules import export_text
 from govern.timeutil import local
@@ -72,9 +74,17 @@ class Skeleton:
     document: str
     header: str
     core: str
-    #: The XML of the parts a document changes (the body's and the page header's).
+    #: The parts a document's language, lists and links change.
+    styles: str
+    settings: str
+    numbering: str
+    rels: str
+    #: The XML of the parts a document changes (the body's and the page header's …).
     raw: dict[str, bytes]
     style_ids: dict[str, str]
+    #: The first abstractNumId and numId free for govern's lists (docx_markup.Numbering).
+    abstract_base: int
+    num_base: int
 
     def fill(
         self,
@@ -84,12 +94,24 @@ class Skeleton:
         author: str,
         created: datetime,
         modified: datetime,
+        language: str = "nb-NO",
+        numbering: str = "",
+        relationships: str = "",
     ) -> bytes:
-        """A .docx of this template with the body and page header given (XML fragments)."""
+        """A .docx of this template with the body and page header given (XML fragments), in
+        the language (a tag such as nb-NO, set in the styles), with the w:num elements and
+        relationships the body refers to."""
+        lang = language.encode()
         replaced = {
             self.document: _put(self.raw[self.document], _BODY_MARK, body),
             self.header: _put(self.raw[self.header], _HEADER_MARK, header),
             self.core: _core_xml(title, author, created, modified),
+            self.styles: self.raw[self.styles].replace(_LANG_MARK, lang),
+            self.settings: self.raw[self.settings].replace(_LANG_MARK, lang),
+            self.numbering: self.raw[self.numbering].replace(_NUMS_MARK, numbering.encode("utf-8")),
+            self.rels: self.raw[self.rels].replace(
+                b"</Relationships>", relationships.encode("utf-8") + b"</Relationships>"
+            ),
         }
         entries = [
             deflated(e.name, replaced[e.name]) if e.name in replaced else e for e in self.entries
@@ -99,7 +121,19 @@ class Skeleton:
 
 _BODY_MARK = "GOVERN-BODY-3c1e"
 _HEADER_MARK = "GOVERN-HEADER-3c1e"
+_LANG_MARK = b"GOVERN-LANG-3c1e"
+_NUMS_MARK = b"<!--GOVERN-NUMS-3c1e-->"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: What the documents say made them (docProps/app.xml), instead of the template's values.
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>govern</Application><DocSecurity>0</DocSecurity>"
+    b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    b"</Properties>"
+)
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +146,10 @@ def _skeleton_for(path: str, mtime: float) -> Skeleton:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     body.insert(0, parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{_BODY_MARK}</w:t></w:r></w:p>"))
+    set_language(doc, _LANG_MARK.decode())
+    modern_settings(doc)
+    numbering_part = doc.part.numbering_part  # made when the template has none
+    abstract_base, num_base = _prepare_numbering(numbering_part.element)
     style_ids = _style_ids(doc)
     section = doc.sections[0]
     mark = f"<w:p><w:r><w:t>{_HEADER_MARK}</w:t></w:r></w:p>"
@@ -124,13 +162,24 @@ def _skeleton_for(path: str, mtime: float) -> Skeleton:
     parts = dict(_unzip(save_package(doc, _ZIP_EPOCH)))
     document = doc.part.partname.membername
     header = section.header.part.partname.membername
+    named = {
+        "styles": doc.part._styles_part.partname.membername,
+        "settings": doc.part._settings_part.partname.membername,
+        "numbering": numbering_part.partname.membername,
+        "rels": doc.part.partname.rels_uri.membername,
+    }
+    for name in [n for n in parts if n.endswith("app.xml") and n.startswith("docProps/")]:
+        parts[name] = _APP_XML
     return Skeleton(
         entries=[deflated(name, blob) for name, blob in parts.items()],
         document=document,
         header=header,
         core=core,
-        raw={document: parts[document], header: parts[header]},
+        raw={n: parts[n] for n in (document, header, *named.values())},
         style_ids=style_ids,
+        abstract_base=abstract_base,
+        num_base=num_base,
+        **named,
     )
 
 
@@ -184,6 +233,104 @@ def _page_numbers(style_id: str | None) -> str:
         f'<w:p><w:pPr>{style}<w:jc w:val="right"/></w:pPr>{run("Side ")}{_field("PAGE")}'
         f"{run(' av ')}{_field('NUMPAGES')}</w:p>"
     )
+
+
+def set_language(doc, value: str) -> None:
+    """Every language in the styles (and the theme's) becomes `value`; docDefaults gets one
+    if the template has none. The skeleton sets the marker `fill` replaces by the document's
+    language."""
+    styles_element = doc.styles.element
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
+        styles_element.insert(0, defaults)
+    r_default = defaults.find(qn("w:rPrDefault"))
+    if r_default is None:
+        r_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}/>")
+        defaults.insert(0, r_default)
+    r_pr = r_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+        r_default.append(r_pr)
+    if r_pr.find(qn("w:lang")) is None:
+        r_pr.append(parse_xml(f"<w:lang {nsdecls('w')}/>"))
+    for lang in styles_element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), value)
+    settings = doc.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), value)
+
+
+#: Word 2013 and later: a document without this opens in compatibility mode.
+_COMPAT_URI = "http://schemas.microsoft.com/office/word"
+
+
+def modern_settings(doc) -> None:
+    """compatibilityMode 15 in the settings' w:compat (added where missing)."""
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = parse_xml(f"<w:compat {nsdecls('w')}/>")
+        # w:compat comes after these in CT_Settings' sequence; put it before the first later one.
+        later = [
+            qn(f"w:{t}")
+            for t in (
+                "docVars",
+                "rsids",
+                "attachedSchema",
+                "themeFontLang",
+                "clrSchemeMapping",
+                "doNotIncludeSubdocsInStats",
+                "shapeDefaults",
+                "decimalSymbol",
+                "listSeparator",
+            )
+        ]
+        following = next((c for c in settings if c.tag in later), None)
+        if following is not None:
+            following.addprevious(compat)
+        else:
+            settings.append(compat)
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            compat.remove(setting)
+    compat.append(
+        parse_xml(
+            f'<w:compatSetting {nsdecls("w")} w:name="compatibilityMode" w:uri="{_COMPAT_URI}"'
+            ' w:val="15"/>'
+        )
+    )
+
+
+def _prepare_numbering(numbering) -> tuple[int, int]:
+    """Put govern's list definitions into numbering.xml, and a marker where each document's
+    w:num elements go; the first free abstractNumId and numId."""
+
+    def ids(tag: str, attr: str) -> list[int]:
+        return [int(e.get(qn(attr))) for e in numbering.findall(qn(tag)) if e.get(qn(attr))]
+
+    abstract_base = max(ids("w:abstractNum", "w:abstractNumId"), default=0) + 1
+    num_base = max(ids("w:num", "w:numId"), default=0) + 1
+    fragment = parse_xml(
+        f"<w:numbering {nsdecls('w')}>{abstract_numbering(abstract_base, abstract_base + 1)}"
+        "</w:numbering>"
+    )
+    # CT_Numbering: numPicBullet*, abstractNum*, num*, numIdMacAtCleanup?
+    first_num = numbering.find(qn("w:num"))
+    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
+    for element in list(fragment):
+        if first_num is not None:
+            first_num.addprevious(element)
+        elif cleanup is not None:
+            cleanup.addprevious(element)
+        else:
+            numbering.append(element)
+    mark = etree.Comment(_NUMS_MARK.decode()[4:-3])
+    if cleanup is not None:
+        cleanup.addprevious(mark)
+    else:
+        numbering.append(mark)
+    return abstract_base, num_base
 
 
 def _style_ids(doc) -> dict[str, str]:

@@ -15,7 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt, RGBColor
 
-from govern.exports.docx_package import save_package
+from govern.exports.docx_package import modern_settings, save_package, set_language
 from govern.exports.docx_styles import (
     ACCENT,
     BULLET,
@@ -25,6 +25,7 @@ from govern.exports.docx_styles import (
     HEADING_1,
     HEADING_2,
     HEADING_3,
+    HYPERLINK,
     RULE,
     SHADE,
     TABLE,
@@ -105,6 +106,11 @@ def make_template() -> bytes:
         style = styles[name] if name in styles else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.font.size = Pt(9)
         style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    link = styles.add_style(HYPERLINK, WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True
+    link.unhide_when_used = True
+    link.priority = 99
     styles.element.append(parse_xml(_GRID))
     styles.element.append(parse_xml(_FACTS))
 
@@ -116,6 +122,8 @@ def make_template() -> bytes:
     ):
         for rel_id in [k for k, rel in rels.items() if rel.reltype.endswith(unwanted)]:
             del rels[rel_id]
+    set_language(doc, "nb-NO")
+    modern_settings(doc)
     core = doc.core_properties
     core.author = core.last_modified_by = "govern"
     core.title = "govern – mal for dokumenter"

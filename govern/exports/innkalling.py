@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govern.exports.docx_common import WordDocument
+from govern.exports.docx_common import WordDocument, sakstype_column
 from govern.exports.versions import PUBLIC, Version
 from govern.models.meetings import Meeting
 from govern.presentation import (
@@ -59,7 +59,7 @@ def build_innkalling(
 
 
 def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
-    table = word.table(AGENDA_COLUMNS, ("Sak", "Agenda", "Tidspunkt", "Sakstype"), whole_rows=True)
+    table = word.table(AGENDA_COLUMNS, ("Sak", "Agenda", "Tidspunkt", "Sakstype"))
     for day in days:
         if len(days) > 1:
             table.row("", f"Dag {day.number}", bold=True)
@@ -70,7 +70,7 @@ def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
             if row.kind in ("break", "heading"):
                 table.row("", row.title, at, bold=True)
             else:
-                table.row(row.number, row.title, at, row.sakstype)
+                table.row(row.number, row.title, at, sakstype_column(row.sakstype))
         if not any(_is_day_end(row.kind, row.title) for row in day.rows):
             table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
     word.add(table)
@@ -84,12 +84,13 @@ def _is_day_end(kind: str, title: str) -> bool:
 def _day_cases(word: WordDocument, day: AgendaDay, version: Version) -> None:
     """One day's cases in detail, between "Start dag n" and "Slutt dag n"."""
     table = word.table(CASE_COLUMNS, ("Sak", day.heading, "Sakstype"))
-    table.row("", f"Start dag {day.number}", agenda_clock(day.day.start_time), bold=True)
+    start = agenda_clock(day.day.start_time)
+    table.row("", f"Start dag {day.number}", start, bold=True, keep=True)
     for row in day.rows:
         if row.kind != "case":
             continue
         t = row.item.treatment
-        table.row(t.number, version.title(t), t.sakstype or "", bold=True)
+        table.row(t.number, version.title(t), sakstype_column(t.sakstype), bold=True, keep=True)
         held = version.held(t)
         if held:
             table.row("", [word.para((held, False))])
@@ -98,8 +99,9 @@ def _day_cases(word: WordDocument, day: AgendaDay, version: Version) -> None:
             word.para((f"Vedlegg {a.number}:", True), (" " + version.attachment_text(a), False))
             for a in t.attachments
         ]
-        table.row("", word.text_blocks(t.summary), refs)
-        if t.proposed_decision:
+        if t.summary.strip() or refs:
+            table.row("", word.text_blocks(t.summary), refs)
+        if t.proposed_decision.strip():
             table.row("", word.labelled_blocks("Forslag til vedtak:", t.proposed_decision))
     table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
     word.add(table)

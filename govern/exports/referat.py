@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govern.exports.docx_common import WordDocument
+from govern.exports.docx_common import WordDocument, sakstype_column
 from govern.exports.versions import PUBLIC, Version
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
@@ -79,13 +79,13 @@ def _header_rows(meeting: Meeting) -> list[tuple[str, str | list[str]]]:
 
 
 def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
-    table = word.table(AGENDA_COLUMNS, ("Saksnr.", "Tittel på sak", "Sakstype"), whole_rows=True)
+    table = word.table(AGENDA_COLUMNS, ("Saksnr.", "Tittel på sak", "Sakstype"))
     for day in days:
         if len(days) > 1:
             table.row("", f"Dag {day.number}", bold=True)
         for row in day.rows:
             if row.kind == "case":
-                table.row(row.number, row.title, row.sakstype)
+                table.row(row.number, row.title, sakstype_column(row.sakstype))
     word.add(table)
 
 
@@ -95,13 +95,15 @@ def _day_minutes(word: WordDocument, day: AgendaDay, held: bool, version: Versio
         if row.kind != "case":
             continue
         t = row.item.treatment
-        table.row(t.number, version.title(t), bold=True)
+        table.row(t.number, version.title(t), bold=True, keep=True)
         held_back = version.held(t)
         if held_back:
             table.row("", [word.para((held_back, False))])
             continue
-        table.row("", _case_minutes(word, t, held))
-        if t.decision:
+        told = _case_minutes(word, t, held)
+        if told:
+            table.row("", told)
+        if t.decision.strip():
             table.row("", word.labelled_blocks("Vedtak:", t.decision))
     word.add(table)
 
@@ -116,6 +118,5 @@ def _case_minutes(word: WordDocument, t: Treatment, held: bool) -> list[str]:
         out.append(word.para((f"Innleder: {t.presenter}", False)))
     out += word.text_blocks(told)
     if t.inputs:
-        out.append(word.para(("Innspill:", True)))
-        out += [word.bullet(i.text) for i in t.inputs]
+        out += word.inputs([i.text for i in t.inputs])
     return out

@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from govern import timeutil
+from govern.markup import inputs_html
 from govern.presentation import kroner, meeting_dates, paragraphs, revision_note, text_html
 
 
@@ -80,6 +81,9 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(timeutil.clock, "clock_text")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(text_html, "text_html")
+    app.add_template_filter(
+        lambda rows, label=None: inputs_html([r.text for r in rows], label), "inputs_html"
+    )
     app.add_template_filter(kroner, "kr")
     app.add_template_filter(revision_note, "revision_note")
     app.add_template_filter(meeting_dates, "meeting_dates")
