@@ -147,6 +147,29 @@ def may_read_body(reader, body: Body, on: date | None = None) -> bool:
     return bool(roles_in(reader, body, on) & READER_ROLES)
 
 
+def may_submit_case(
+    reader, body: Body, on: date | None = None, *, owns_cases: bool = False
+) -> bool:
+    """Submitting a case to a body (innmelding): its members and secretariat, administrators,
+    and case owners (sakseier/saksbehandler of some case: `owns_cases`, which the caller
+    looks up) for a body they may read. Never an external body, which govern does not run."""
+    if not is_logged_in(reader) or body.external:
+        return False
+    if reader.is_admin or roles_in(reader, body, on) & READER_ROLES:
+        return True
+    return owns_cases and may_read_body(reader, body, on)
+
+
+def may_read_submission(reader, submission, on: date | None = None) -> bool:
+    """A submitted case is never public: its submitter, the body's secretariat and
+    administrators read it (what is accepted is a case on an agenda, public by its rules)."""
+    if not is_logged_in(reader):
+        return False
+    if reader.is_admin or reader.person_id == submission.submitter_id:
+        return True
+    return "sekretariat" in roles_in(reader, submission.body, on)
+
+
 def may_edit_cases(reader, on: date | None = None) -> bool:
     """Registering cases and seeing those not yet on any agenda: administrators and anyone in
     a secretariat on the day."""

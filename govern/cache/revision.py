@@ -18,6 +18,7 @@ from govern.cache import scopes
 from govern.models.accounts import LoginFailure, LoginLock
 from govern.models.numbering import NumberCounter
 from govern.models.revision import DataRevision, ScopeRevision
+from govern.models.submissions import PageVisit
 
 #: Tables whose changes are bookkeeping, not data a page shows. (The login limits are here
 #: so that a flood of failed logins does not empty every cached page.)
@@ -27,6 +28,8 @@ _BOOKKEEPING = {
     ScopeRevision.__tablename__,
     LoginFailure.__tablename__,
     LoginLock.__tablename__,
+    # when a person last looked at Mine møter: shown to nobody else
+    PageVisit.__tablename__,
 }
 _FLAG = "govern_data_changed"
 

@@ -88,6 +88,11 @@ UNSCOPED_TABLES = frozenset(
         # uploaded files' bytes: pages show the attachment rows that name them
         "stored_files",
         "stored_file_chunks",
+        # submitted cases: shown only on their own pages (the intake list, Mine møter),
+        # never on a cached one; an accepted one is a treatment, scoped as such
+        "case_submissions",
+        "submission_files",
+        "page_visits",
     }
 )
 

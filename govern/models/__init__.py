@@ -30,6 +30,7 @@ from govern.models.priorities import (
     Score,
 )
 from govern.models.revision import DataRevision, ScopeRevision
+from govern.models.submissions import CaseSubmission, PageVisit, SubmissionFile
 
 __all__ = [
     "AgendaItem",
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "Body",
     "Case",
+    "CaseSubmission",
     "ChangeRequest",
     "ChangeRequestEvent",
     "Cycle",
@@ -62,6 +64,7 @@ __all__ = [
     "MinutesRevision",
     "NumberCounter",
     "Organisation",
+    "PageVisit",
     "OutgoingMail",
     "PasswordToken",
     "Person",
@@ -71,6 +74,7 @@ __all__ = [
     "ScopeRevision",
     "StoredFile",
     "StoredFileChunk",
+    "SubmissionFile",
     "ProductArea",
     "Release",
     "Treatment",

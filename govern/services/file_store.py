@@ -28,9 +28,10 @@ from govern.models.base import utcnow
 from govern.models.files import CHUNK_SIZE, StoredFile, StoredFileChunk
 from govern.models.meetings import Attachment
 from govern.models.memos import Memo
+from govern.models.submissions import SubmissionFile
 
 #: Owners of uploaded files: their `sha256` names the content.
-OWNERS = (Attachment, Memo)
+OWNERS = (Attachment, Memo, SubmissionFile)
 #: Writers of files hold this advisory lock shared, the clean-up exclusively (PostgreSQL):
 #: content another transaction is about to name again is never removed under it.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"govern:stored-files").digest()[:8], "big", signed=True)
@@ -180,7 +181,7 @@ def store_for(config: Mapping[str, Any], instance_path: Path | str, session: Ses
 
 
 def collect_garbage(connection: Connection) -> int:
-    """Remove stored content that no Vedlegg or toppnotat names; returns how many. Run in a
+    """Remove stored content that no Vedlegg, toppnotat or submitted file names; returns how many. Run in a
     transaction of its own after a change that stopped naming some (the caller commits)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})

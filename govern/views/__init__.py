@@ -33,12 +33,14 @@ def register_views(app: Flask) -> None:
         health,
         meetings,
         memos,
+        mine,
         minutes,
         openness,
         priorities,
         register,
         rollover,
         search,
+        submissions,
     )
     from govern.views.guard import NeedLogin, login_redirect
     from govern.views.headers import init_headers
@@ -66,6 +68,8 @@ def register_views(app: Flask) -> None:
         priorities,
         health,
         openness,
+        submissions,
+        mine,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

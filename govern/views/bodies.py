@@ -12,22 +12,24 @@ from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
 from govern.policy import can, may_read_body, visible_meeting_filter
-from govern.services import followups, reminders
+from govern.services import followups, reminders, submissions
 from govern.views.cycles import wheel_url
 from govern.views.guard import require
+from govern.views.submissions import may_submit
 
 bp = Blueprint("bodies", __name__, template_folder="../../templates")
 
 
 @bp.get("/")
 def index():
-    """The secretariat's front page: coming and overdue deadlines; others go to /bodies."""
+    """The secretariat's front page: coming and overdue deadlines, submitted cases waiting;
+    other logged-in users go to Mine møter, visitors to /bodies."""
     if not current_user.is_authenticated:
         return redirect(url_for("bodies.list_bodies"))
     today = date.today()
     bodies = _kept_bodies(current_user, today)
     if not bodies and not current_user.is_admin:
-        return redirect(url_for("bodies.list_bodies"))
+        return redirect(url_for("mine.my_meetings_page"))
     page = reminders.front_page(
         db.session, bodies, today, lambda meeting: can(current_user, "read", meeting)
     )
@@ -39,6 +41,7 @@ def index():
         links=links,
         bodies=bodies,
         follow_ups=[(f, (today - f.due_on).days) for f in overdue],
+        submitted=submissions.pending_count(db.session, [b.id for b in bodies]),
     )
 
 
@@ -85,6 +88,7 @@ def view_body(slug: str):
         other_years=other_years,
         year=year,
         may_prepare=can(current_user, "prepare", body),
+        may_submit=may_submit(body),
         product_area=_product_area_links(body),
     )
 

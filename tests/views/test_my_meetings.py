@@ -1,0 +1,114 @@
+"""Mine møter: a member lands on it after logging in and reads the next meetings of his or
+her bodies, what is new since the last visit, and the cases he or she has submitted."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from govern.models import AuditEntry, Meeting, User
+from govern.models.base import utcnow
+from govern.models.submissions import PageVisit
+from govern.services import attachments
+from govern.services.accounts import DEMO_PASSWORD
+from govern.views import submissions as submission_views
+from tests.services.test_attachments import small_pdf
+
+TODAY = date(2026, 4, 20)
+
+
+def _text(response) -> str:
+    text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(text)).replace(" )", ")").replace("( ", "(")
+
+
+def login(client, email: str):
+    return client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+
+
+@pytest.fixture
+def demo(app, session, demo_with_accounts, tmp_path, monkeypatch):
+    app.instance_path = str(tmp_path)
+    monkeypatch.setattr(submission_views, "today", lambda: TODAY)
+
+
+def _meeting(session, number: int) -> Meeting:
+    return session.scalar(
+        select(Meeting).where(Meeting.seq == number, Meeting.year == 2026)
+        .where(Meeting.body.has(slug="fagradet"))
+    )  # fmt: skip
+
+
+def _user(session, email: str) -> User:
+    return session.scalar(select(User).where(User.email == email))
+
+
+def test_a_member_lands_on_mine_moter_and_sees_the_next_meeting(client, session, demo):
+    response = login(client, "medlem@example.no")
+    assert response.headers["Location"] == "/"
+    landing = client.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/mine-moter")
+    page = _text(client.get("/mine-moter"))
+    assert "Neste møter" in page
+    assert "Fagrådet – møte 2/26 29. – 30. april 2026" in page
+    assert "Meld inn en sak til Fagrådet" in page
+    # The secretariat keeps its own front page.
+    client.post("/logout")
+    login(client, "sekretariat@example.no")
+    assert client.get("/").status_code == 200
+
+
+def test_what_is_new_since_the_last_visit(app, client, session, demo):
+    login(client, "medlem@example.no")
+    assert "Ingenting nytt siden sist" in _text(client.get("/mine-moter"))
+    # The secretariat publishes a document and sends the minutes of 1/26 ... (as services do).
+    secretariat = _user(session, "sekretariat@example.no")
+    meeting = _meeting(session, 2)
+    attachments.add_attachment(
+        session,
+        meeting,
+        attachments.UploadInput(filename="Plan.pdf", content=small_pdf(), title="Veikart 2027"),
+        app.instance_path + "/uploads",
+        secretariat,
+    )
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert "Nytt dokument i Fagrådet møte 2/26: Vedlegg" in page and "«Veikart 2027»" in page
+    # Reloading during the same visit shows the same news.
+    assert "«Veikart 2027»" in _text(client.get("/mine-moter"))
+    # Published three hours ago, seen at a visit an hour ago: not new at this visit.
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == "attachment.add")):
+        entry.at = utcnow() - timedelta(hours=3)
+    visit = session.get(PageVisit, (_user(session, "medlem@example.no").id, "mine-moter"))
+    visit.seen_at = utcnow() - timedelta(hours=1)
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert "«Veikart 2027»" not in page and "Ingenting nytt siden sist" in page
+
+
+def test_news_are_only_what_the_member_may_read(app, client, session, demo):
+    """A planned meeting's document is not news to a member who may not read the meeting."""
+    login(client, "medlem@example.no")
+    client.get("/mine-moter")
+    secretariat = _user(session, "sekretariat@example.no")
+    from tests.conftest import make_meeting
+
+    planned = make_meeting(_meeting(session, 2).body, date(2026, 6, 10), status="planlagt")
+    session.commit()
+    attachments.add_attachment(
+        session,
+        planned,
+        attachments.UploadInput(
+            filename="Utkast.pdf", content=small_pdf(), title="Hemmelig utkast"
+        ),
+        app.instance_path + "/uploads",
+        secretariat,
+    )
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert "Hemmelig utkast" not in page
+    assert "møte 3/26" not in page  # a planned meeting is not shown to members
