@@ -72,11 +72,11 @@ def test_secretariat_sees_its_deadlines_overdue_first_in_red(client, world):
     assert "produktrad" not in html
 
 
-def test_member_and_visitor_are_sent_to_the_bodies(client, world):
+def test_member_lands_on_mine_moter_and_visitor_on_the_bodies(client, world):
     assert client.get("/").location.endswith("/bodies")
     login(client, "jon@example.no")
     response = client.get("/")
-    assert response.status_code == 302 and response.location.endswith("/bodies")
+    assert response.status_code == 302 and response.location.endswith("/mine-moter")
 
 
 def test_page_queries_do_not_grow_with_meetings(client, world, session):

@@ -55,6 +55,15 @@ MEMBERS = statuses(302, 403, 200, 403, 200, 200)
 EXPECTED = {
     "bodies.index": (statuses(302, 302, 302, 302, 200, 200), None),
     "bodies.list_bodies": (PUBLIC, None),
+    "mine.my_meetings_page": (LOGGED_IN, None),
+    # Members and secretariat of the body, and case owners, submit cases (the outsider is
+    # a member of another body); the file of the medlem's submission is theirs and the
+    # secretariat's only, never public (404 to everybody else).
+    "submissions.submit": (statuses(302, 403, 200, 200, 200, 200),) * 2,
+    "submissions.intake": (SECRETARIAT, None),
+    "submissions.accept": (None, SECRETARIAT),
+    "submissions.decline": (None, SECRETARIAT),
+    "submissions.download_file": (statuses(404, 404, 200, 404, 200, 200), None),
     "bodies.view_body": (PUBLIC, None),
     "cases.view_case": (PUBLIC, None),
     "cases.find_earlier": (SECRETARIAT, None),
@@ -258,6 +267,7 @@ def world(app, session, tmp_path, demo_with_accounts):
         tmp_path / "uploads",
     )
     draft = make_meeting(fagradet, __import__("datetime").date(2026, 10, 7), status="planlagt")
+    submission = _a_submission(session, fagradet, tmp_path / "uploads", pdf)
     cycle_entry = _a_cycle_entry(session, fagradet)
     session.commit()
     return {
@@ -289,7 +299,29 @@ def world(app, session, tmp_path, demo_with_accounts):
         "person_id": outsider_person.id,
         "token_id": 1,
         "basis_id": session.scalar(select(ExemptionBasis.id).order_by(ExemptionBasis.id)),
+        "submission_id": submission.id,
+        "file_id": submission.files[0].id,
     }
+
+
+def _a_submission(session, body, store, pdf: bytes):
+    """A case the medlem has submitted to the body, with a file."""
+    from datetime import date
+
+    from govern.services import submissions
+
+    person = session.scalar(select(User).where(User.email == EMAILS["medlem"])).person
+    return submissions.submit_case(
+        session,
+        body,
+        person,
+        submissions.SubmissionInput("Innmeldt sak", "Drøfting"),
+        [submissions.FileInput("notat.pdf", pdf)],
+        store,
+        allowed_meetings=[],
+        today=date.today(),
+        base_url="http://govern.test",
+    )
 
 
 def _an_external_treatment(session, case_id) -> int:
