@@ -46,6 +46,8 @@ REAL = {
     "user_id": ("User", "id"),
     "token_id": ("ApiToken", "id"),
     "basis_id": ("ExemptionBasis", "id"),
+    "submission_id": ("CaseSubmission", "id"),
+    "file_id": ("SubmissionFile", "id"),
 }
 FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
 #: Routes that would end the session the rest of the walk needs.
