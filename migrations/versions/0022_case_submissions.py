@@ -1,7 +1,7 @@
 """Submitted cases (innmelding av saker), their files, and the last visit of Mine møter
 
-Revision ID: 0021_case_submissions
-Revises: 0020_openness
+Revision ID: 0022_case_submissions
+Revises: 0021_deadline_actions
 Create Date: 2026-12-07 19:29:33.438770
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0021_case_submissions"
-down_revision = "0020_openness"
+revision = "0022_case_submissions"
+down_revision = "0021_deadline_actions"
 branch_labels = None
 depends_on = None
 
