@@ -12,7 +12,7 @@ from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
 from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
 from govern.policy import can, may_read_body, visible_meeting_filter
-from govern.services import followups, reminders, submissions
+from govern.services import followups, meeting_tasks, reminders, submissions
 from govern.views.cycles import wheel_url
 from govern.views.guard import require
 from govern.views.submissions import may_submit
@@ -42,6 +42,7 @@ def index():
         bodies=bodies,
         follow_ups=[(f, (today - f.due_on).days) for f in overdue],
         submitted=submissions.pending_count(db.session, [b.id for b in bodies]),
+        meetings=meeting_tasks.front_page_meetings(db.session, bodies, today),
     )
 
 
