@@ -11,6 +11,7 @@ from govern import queries
 from govern.extensions import db
 from govern.models.cases import SAKSTYPER
 from govern.search import query as search
+from govern.search.numbers import number_hits
 from govern.search.text import BadQuery, parse_query
 from govern.services import register
 
@@ -24,6 +25,7 @@ def index():
     page_no = request.args.get("side", "1")
     page_no = int(page_no) if page_no.isdigit() and 0 < int(page_no) < 100_000 else 1
     page, error = None, None
+    numbers = number_hits(db.session, current_user, q, date.today()) if q else None
     if q:
         try:
             parsed = parse_query(q)
@@ -37,6 +39,7 @@ def index():
         q=q,
         page=page,
         error=error,
+        numbers=numbers,
         wanted=wanted,
         args={"q": q, **wanted.as_args()},
         bodies=queries.body_list(db.session),
