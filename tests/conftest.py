@@ -74,6 +74,67 @@ def _share_url_rule_builders() -> None:
 _share_url_rule_builders()
 
 
+class _TemplateCodeCache:
+    """Jinja's compiled templates kept in memory for every app of the process.
+
+    Every test makes a new app, whose Jinja environment would parse and compile each template
+    it renders again (tens of milliseconds a template). With this bytecode cache the code is
+    compiled once per process; Jinja checks it against the template's source on every load,
+    so an edited template is compiled anew. (Tests only, like the URL builders above.)
+    """
+
+    def __init__(self) -> None:
+        from jinja2 import BytecodeCache
+
+        codes: dict[str, bytes] = {}
+
+        class Cache(BytecodeCache):
+            def load_bytecode(self, bucket) -> None:
+                if bucket.key in codes:
+                    bucket.bytecode_from_string(codes[bucket.key])
+
+            def dump_bytecode(self, bucket) -> None:
+                codes[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+    def install(self) -> None:
+        from flask import Flask
+
+        create_environment = Flask.create_jinja_environment
+        cache = self.cache
+
+        def create_jinja_environment(app):
+            environment = create_environment(app)
+            environment.bytecode_cache = cache
+            return environment
+
+        Flask.create_jinja_environment = create_jinja_environment
+
+
+_TemplateCodeCache().install()
+
+
+def _cheap_password_hashes() -> None:
+    """Hash and check passwords with argon2id at its lowest cost in tests.
+
+    The production parameters (64 MiB, three passes) cost about 0.2 s of CPU per login, and
+    the suite logs in and creates accounts many hundred times. The hashes are still argon2id,
+    checked the same way; a hash carries its own parameters, so the demo snapshots (built in
+    this process) hold cheap ones. A server a test starts in a subprocess checks them too,
+    and rehashes at the production cost on login.
+    """
+    from argon2 import PasswordHasher
+
+    from govern.services import accounts
+
+    accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts._DUMMY_HASH = accounts.HASHER.hash("govern-no-such-account")
+
+
+_cheap_password_hashes()
+
+
 def is_postgres() -> bool:
     return bool(PG_URL)
 

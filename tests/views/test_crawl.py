@@ -29,8 +29,10 @@ def demo(demo_with_accounts):
     """The demo with its accounts."""
 
 
-def crawl(client) -> dict[str, int]:
-    """Visit the pages reachable from /, breadth first; {url: status} of everything tried."""
+def crawl(client, pages: dict[str, str] | None = None) -> dict[str, int]:
+    """Visit the pages reachable from /, breadth first; {url: status} of everything tried.
+
+    With `pages`, the HTML of every page that answered 200 is kept there by its url."""
     seen: dict[str, int] = {}
     per_path: dict[str, int] = {}
     queue = deque(["/"])
@@ -48,6 +50,8 @@ def crawl(client) -> dict[str, int]:
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         html = response.get_data(as_text=True)
+        if pages is not None:
+            pages[url] = html
         assert '<html lang="nb"' in html, url
         assert re.search(r"<title>[^<]+</title>", html), url
         assert len(re.findall(r"<h1[\s>]", html)) == 1, url
