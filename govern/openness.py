@@ -18,6 +18,11 @@ pack, calendars and feeds, search, the register, the API, e-mail) asks the same 
   body's readers, administrators and the case's owners; the title follows the case
   (may_see_closed_item). may_see_treatment combines the two for a treatment's content.
 
+- A member the secretariat found inhabil in a case (Recusal, status "inhabil") loses, when
+  the body so chooses (Body.recusal_withholds), what he or she sees of that treatment as an
+  insider: for it they are a visitor (is_recused). The case's public content stays
+  public; its exempt content, a closed item's content and exempt Vedlegg are held back.
+
 The SQL forms (case_content_filter, treatment_content_filter, attachment_filter) are WHERE
 clauses for listings, search and the register, the same rules as the functions.
 """
@@ -28,6 +33,7 @@ from datetime import date
 
 from sqlalchemy import and_, or_, select, true
 
+from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.policy import READER_ROLES, body_ids_with, is_admin, is_logged_in
@@ -66,6 +72,40 @@ def public_title(case: Case) -> str:
 # -- the reader's questions ----------------------------------------------------------------
 
 
+def recused_treatment_ids(reader, on: date | None = None) -> frozenset[int]:
+    """The treatments the reader was found inhabil in (whatever the body's setting): read
+    from the reader's person (one query per request), so plain objects do in tests. A
+    recusal holds for its case whatever the day; `on` is taken like everywhere here."""
+    if not is_logged_in(reader):
+        return frozenset()
+    person = getattr(reader, "person", None)
+    return frozenset(
+        r.treatment_id for r in getattr(person, "recusals", None) or () if r.status == "inhabil"
+    )
+
+
+def recused_meeting_ids(reader, on: date | None = None) -> frozenset[int]:
+    """The meetings with a treatment the reader is recused from (is_recused): their
+    calendar events are the public version for the reader."""
+    if not is_logged_in(reader) or is_admin(reader):
+        return frozenset()
+    person = getattr(reader, "person", None)
+    return frozenset(
+        r.treatment.meeting_id
+        for r in getattr(person, "recusals", None) or ()
+        if r.status == "inhabil" and r.treatment.meeting_id and r.treatment.body.recusal_withholds
+    )
+
+
+def is_recused(reader, treatment: Treatment, on: date | None = None) -> bool:
+    """Whether the reader was found inhabil in the treatment and its body withholds the
+    case's internal papers from an inhabil member (Body.recusal_withholds); administrators
+    never are."""
+    if not is_logged_in(reader) or is_admin(reader) or not treatment.body.recusal_withholds:
+        return False
+    return treatment.id in recused_treatment_ids(reader)
+
+
 def _case_of(target) -> Case:
     return target if isinstance(target, Case) else target.case
 
@@ -84,7 +124,7 @@ def is_case_insider(reader, case: Case, on: date | None = None) -> bool:
     if is_admin(reader) or _is_owner(reader, case):
         return True
     readers = set(body_ids_with(reader, READER_ROLES, on))
-    return any(t.body_id in readers for t in case.treatments)
+    return any(t.body_id in readers and not is_recused(reader, t) for t in case.treatments)
 
 
 def may_see_case(reader, case: Case, on: date | None = None) -> bool:
@@ -106,12 +146,17 @@ def may_see_closed_item(reader, treatment: Treatment, on: date | None = None) ->
         return False
     if is_admin(reader) or _is_owner(reader, treatment.case):
         return True
+    if is_recused(reader, treatment):
+        return False
     return treatment.body_id in body_ids_with(reader, READER_ROLES, on)
 
 
 def may_see_treatment(reader, treatment: Treatment, on: date | None = None) -> bool:
     """Whether the reader may see a treatment's content: its case may be seen
-    (may_see_case) and, if it was treated in a closed session, the closed item too."""
+    (may_see_case) and, if it was treated in a closed session, the closed item too. A
+    reader recused from it (is_recused) sees what a visitor sees."""
+    if is_recused(reader, treatment):
+        return may_see_treatment(None, treatment, on)
     return may_see_case(reader, treatment.case, on) and may_see_closed_item(reader, treatment, on)
 
 
@@ -129,6 +174,8 @@ def may_see_attachment(reader, attachment: Attachment, on: date | None = None) -
         return False
     if is_admin(reader) or (treatment is not None and _is_owner(reader, treatment.case)):
         return True
+    if treatment is not None and is_recused(reader, treatment):
+        return False
     return attachment.meeting.body_id in body_ids_with(reader, READER_ROLES, on)
 
 
@@ -136,6 +183,8 @@ def shown_title(reader, target, on: date | None = None) -> str:
     """The title to show the reader of a case or a treatment: the full title (a treatment's
     own title in its body, else the case's) when they may see the case, else its public
     title ("Unntatt offentlighet" when none is written)."""
+    if isinstance(target, Treatment) and is_recused(reader, target):
+        reader = None  # what a visitor sees of a treatment the reader is recused from
     case = _case_of(target)
     if may_see_case(reader, case, on):
         return target.display_title if isinstance(target, Treatment) else case.title
@@ -145,6 +194,8 @@ def shown_title(reader, target, on: date | None = None) -> str:
 def held_back_text(reader, treatment: Treatment, on: date | None = None) -> str | None:
     """What stands instead of a treatment's content for this reader ("Unntatt offentlighet,
     <basis>" or "Lukket behandling, <basis>"), or None when they may see the content."""
+    if is_recused(reader, treatment):
+        reader = None
     if not may_see_case(reader, treatment.case, on):
         return exemption_text(treatment.case.exempt_basis)
     if not may_see_closed_item(reader, treatment, on):
@@ -157,6 +208,19 @@ def held_back_text(reader, treatment: Treatment, on: date | None = None) -> str 
 
 def _person_id(reader) -> int | None:
     return reader.person_id if is_logged_in(reader) else None
+
+
+def recused_filter(reader, on: date | None = None):
+    """A select of the ids of the treatments the reader is recused from (is_recused), or
+    None when there are none (no subquery for everybody else)."""
+    ids = recused_treatment_ids(reader) if not is_admin(reader) else frozenset()
+    if not ids:
+        return None
+    return (
+        select(Treatment.id)
+        .join(Body, Treatment.body_id == Body.id)
+        .where(Treatment.id.in_(sorted(ids)), Body.recusal_withholds.is_(True))
+    )
 
 
 def case_content_filter(reader, on: date | None = None):
@@ -175,6 +239,9 @@ def case_content_filter(reader, on: date | None = None):
     readers = body_ids_with(reader, READER_ROLES, on)
     if readers:
         treated = select(Treatment.case_id).where(Treatment.body_id.in_(readers))
+        recused = recused_filter(reader)
+        if recused is not None:
+            treated = treated.where(Treatment.id.not_in(recused))
         clauses.append(Case.id.in_(treated))
     return or_(*clauses)
 
@@ -196,7 +263,12 @@ def treatment_content_filter(reader, on: date | None = None):
             or_(Case.sakseier_id == person_id, Case.saksbehandler_id == person_id)
         )
         open_item.append(Treatment.case_id.in_(owned))
-    return and_(Treatment.case_id.in_(visible_cases), or_(*open_item))
+    insider = and_(Treatment.case_id.in_(visible_cases), or_(*open_item))
+    recused = recused_filter(reader)
+    if recused is None:
+        return insider
+    # A treatment the reader is recused from: what a visitor sees of it.
+    return or_(and_(Treatment.id.not_in(recused), insider), treatment_content_filter(None, on))
 
 
 def attachment_filter(reader, on: date | None = None):
@@ -212,7 +284,14 @@ def attachment_filter(reader, on: date | None = None):
     readers = body_ids_with(reader, READER_ROLES, on)
     if readers:
         in_body = select(Meeting.id).where(Meeting.body_id.in_(readers))
-        own.append(Attachment.meeting_id.in_(in_body))
+        recused = recused_filter(reader)
+        if recused is None:
+            own.append(Attachment.meeting_id.in_(in_body))
+        else:
+            not_recused = or_(
+                Attachment.treatment_id.is_(None), Attachment.treatment_id.not_in(recused)
+            )
+            own.append(and_(Attachment.meeting_id.in_(in_body), not_recused))
     person_id = _person_id(reader)
     if person_id is not None:
         owned = (

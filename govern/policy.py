@@ -35,7 +35,11 @@ from govern.models.cycles import Cycle, CycleEntry
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 
 READER_ROLES = frozenset({"leder", "nestleder", "medlem", "vara", "observatør", "sekretariat"})
-ACTIONS = frozenset({"read", "read_minutes", "prepare", "edit_memo", "admin"})
+#: The roles of those who sit in the meetings: they declare habilitet and comment on minutes.
+SEATED_ROLES = READER_ROLES - {"sekretariat"}
+ACTIONS = frozenset(
+    {"read", "read_minutes", "prepare", "edit_memo", "admin", "declare_recusal", "comment_minutes"}
+)
 
 
 def is_logged_in(reader) -> bool:
@@ -124,6 +128,12 @@ def can(reader, action: str, target=None, on: date | None = None) -> bool:
             case: Case = target.case
             person_id = reader.person_id if logged_in else None
             return person_id is not None and person_id in (case.sakseier_id, case.saksbehandler_id)
+        case "declare_recusal":
+            # A member (vara, observatør) declares habilitet in a case of a meeting.
+            return bool(roles & SEATED_ROLES) and target.meeting is not None
+        case "comment_minutes":
+            # A member comments on the draft minutes the secretariat sent for comments.
+            return bool(roles & SEATED_ROLES) and target.minutes_status == "sendt"
         case "admin":
             return False
     raise ValueError(f"unknown action {action!r}")

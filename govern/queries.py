@@ -11,6 +11,7 @@ from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.people import Person
+from govern.models.recusals import Recusal
 
 
 def body_list(session: Session) -> list[Body]:
@@ -113,6 +114,7 @@ def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
                 joinedload(Treatment.case),
                 selectinload(Treatment.inputs),
                 selectinload(Treatment.attachments),
+                selectinload(Treatment.recusals).joinedload(Recusal.person),
             ),
             selectinload(Meeting.attendance).options(
                 joinedload(Attendance.person).joinedload(Person.organisation),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from govern.cache.pages import PageCache
 from govern.models.cases import Case, Treatment
 from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
+from govern.openness import recused_treatment_ids
 from govern.policy import READER_ROLES, body_ids_with, is_admin, is_logged_in, roles_in
 
 VISITOR = ("visitor",)
@@ -114,13 +115,15 @@ def meeting_reader(
         m.body_id for m in user.person.memberships if m.role in READER_ROLES and m.active_on(today)
     }
     changes = tuple(sorted(reads & facts.linked_areas))
+    # A member recused from a case of the page sees it as a visitor (govern.openness).
+    recused = tuple(sorted(recused_treatment_ids(user) & {t for t, _, _ in facts.owners}))
     kind = "member" if roles & READER_ROLES else "reader"
     # A member of this body sees every case of its meeting; others see an exempt case
     # through a body of theirs that treats it.
     insider = () if kind == "member" else tuple(t for t, b in facts.exempt_cases if b & reads)
     if kind == "reader" and not memos and not changes and not insider:
         return VISITOR  # no role here: the visitor's page
-    return (kind, memos, changes, insider)
+    return (kind, memos, changes, insider) + ((("recused", recused),) if recused else ())
 
 
 def owned_held_cases(session: Session, user) -> tuple[int, ...]:
@@ -154,4 +157,9 @@ def register_reader(user, on: date, owned: tuple[int, ...] = ()) -> tuple:
     readers = tuple(body_ids_with(user, READER_ROLES, on))
     if not secretariat and not readers and not owned:
         return VISITOR
-    return ("decisions", secretariat, readers) + ((tuple(owned),) if owned else ())
+    recused = tuple(sorted(recused_treatment_ids(user)))
+    return (
+        ("decisions", secretariat, readers)
+        + ((tuple(owned),) if owned else ())
+        + ((("recused", recused),) if recused else ())
+    )

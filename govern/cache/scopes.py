@@ -31,8 +31,9 @@ from govern.models.changes import ChangeRequest, ChangeRequestEvent, ProductArea
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.memos import Memo, MemoSection
-from govern.models.minutes import MinutesRevision
+from govern.models.minutes import MinutesRevision, MinutesSending
 from govern.models.people import Organisation, Person
+from govern.models.recusals import Recusal
 from govern.models.revision import ScopeRevision
 
 ALL = "all"
@@ -53,7 +54,7 @@ PAGE_TABLES = FEED_TABLES | frozenset(
     m.__tablename__
     for m in (
         Attendance, Attachment, MinutesRevision, ArchivePackage, TreatmentInput, Memo,
-        MemoSection,
+        MemoSection, Recusal, MinutesSending,
         Organisation, ProductArea, ChangeRequest, ChangeRequestEvent,
     )
 )  # fmt: skip
@@ -85,6 +86,8 @@ UNSCOPED_TABLES = frozenset(
         "maintenance_budgets",
         # the list of legal bases: what is exempted keeps its own copy of the text
         "exemption_bases",
+        # members' comments on draft minutes: shown on the secretariat's minutes pages only
+        "minutes_comments",
         # uploaded files' bytes: pages show the attachment rows that name them
         "stored_files",
         "stored_file_chunks",
@@ -168,11 +171,11 @@ def _direct_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
 
 def _page_scopes(obj, new: set, deleted: set, lookups: _Lookups) -> set[str]:
     """The scopes of rows shown on a body's pages but in no feed."""
-    if isinstance(obj, Attendance | Attachment | MinutesRevision | ArchivePackage):
+    if isinstance(obj, Attendance | Attachment | MinutesRevision | ArchivePackage | MinutesSending):
         lookups.meetings |= _values(obj, "meeting_id") - {None}
         if isinstance(obj, Attachment):
             lookups.treatments |= _values(obj, "treatment_id") - {None}
-    elif isinstance(obj, TreatmentInput | Memo | ChangeRequestEvent):
+    elif isinstance(obj, TreatmentInput | Memo | ChangeRequestEvent | Recusal):
         lookups.treatments |= _values(obj, "treatment_id") - {None}
     elif isinstance(obj, MemoSection):
         lookups.memos |= _values(obj, "memo_id") - {None}

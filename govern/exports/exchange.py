@@ -28,6 +28,15 @@ def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in (None, "", [], False)}
 
 
+def _quorum(body) -> str | None:
+    """A body's quorum rule as the exchange writes it: left out when it is the usual one of
+    its kind (deciding bodies: more than half), "ingen" for none."""
+    usual = "over_half" if body.kind in ("produktråd", "endringsråd") else ""
+    if body.quorum_rule == usual:
+        return None
+    return body.quorum_rule or "ingen"
+
+
 def _case_keys(session: Session) -> dict[int, str]:
     """Keys for the cases listed under `cases`: those with a key, owners, or several treatments.
 
@@ -264,6 +273,8 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
                     ),
                     "escalates_to": b.escalates_to.slug if b.escalates_to else None,
                     "members_only": b.members_only,
+                    "quorum": _quorum(b),
+                    "recusal_withholds": b.recusal_withholds,
                     "members": _members(b),
                 }
             )

@@ -4,12 +4,15 @@ A header table (Møte, Dato, Tid, Sted, members present in two columns, Ikke til
 "– dag 1" for a partial absence, Stedfortreder, the secretariat's staff), the agenda table
 Saksnr. | Tittel på sak | Sakstype with day rows, then per day and case: what was presented
 and by whom, **Innspill:** as bullets, and **Vedtak:**. A draft says UTKAST in its header.
+Under the header, whether a body with a quorum rule was beslutningsdyktig; under a case's
+title, who left it as inhabil (decided recusals).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from govern.domain.quorum import quorum_of
 from govern.exports.docx_common import WordDocument, sakstype_column
 from govern.exports.versions import PUBLIC, Version
 from govern.models.cases import Treatment
@@ -47,6 +50,9 @@ def build_referat(
     word.heading(title)
     word.facts(_header_rows(meeting))
     held = meeting.status in HELD
+    quorum = quorum_of(meeting) if held else None
+    if quorum is not None:
+        word.paragraph(quorum.sentence)
     word.agenda_and_days(
         agenda_days(meeting, version.title),
         _agenda_table,
@@ -96,6 +102,9 @@ def _day_minutes(word: WordDocument, day: AgendaDay, held: bool, version: Versio
             continue
         t = row.item.treatment
         table.row(t.number, version.title(t), bold=True, keep=True)
+        for recusal in t.recusals:
+            if recusal.status == "inhabil":  # decided by the secretariat
+                table.row("", [word.para((recusal.minutes_sentence, False))])
         held_back = version.held(t)
         if held_back:
             table.row("", [word.para((held_back, False))])

@@ -20,6 +20,7 @@ from govern.models.bodies import (
     BODY_KINDS,
     BODY_STATUSES,
     MINUTES_APPROVAL_LABELS,
+    QUORUM_RULES,
     ROLES,
     Body,
     Membership,
@@ -58,6 +59,14 @@ class BodyForm(GovernForm):
         choices=[SelectChoice(k, v) for k, v in MINUTES_APPROVAL_LABELS.items()],
         default="held",
     )
+    quorum_rule = SelectField(
+        "Beslutningsdyktig når",
+        choices=[SelectChoice(k, v) for k, v in QUORUM_RULES.items()],
+        default="",
+    )
+    recusal_withholds = BooleanField(
+        "Et medlem som er inhabilt i en sak, får ikke tilgang til sakens interne dokumenter"
+    )
     escalates_to = SelectField("Eskalerer til", coerce=int, default=NONE)
 
     def escalation_id(self) -> int | None:
@@ -82,6 +91,8 @@ class NewBodyForm(BodyForm):
             mandate=self.mandate.data or "",
             external=self.external.data,
             minutes_approved_when=self.minutes_approved_when.data,
+            quorum_rule=self.quorum_rule.data,
+            recusal_withholds=bool(self.recusal_withholds.data),
         )
 
 
@@ -101,6 +112,8 @@ class EditBodyForm(BodyForm):
             "external": body.external,
             "members_only": body.members_only,
             "minutes_approved_when": body.minutes_approved_when,
+            "quorum_rule": body.quorum_rule,
+            "recusal_withholds": body.recusal_withholds,
             "escalates_to": body.escalates_to_id or NONE,
             "version": body.version,
         }
@@ -116,6 +129,8 @@ class EditBodyForm(BodyForm):
             external=self.external.data,
             escalates_to_id=self.escalation_id(),
             minutes_approved_when=self.minutes_approved_when.data,
+            quorum_rule=self.quorum_rule.data,
+            recusal_withholds=bool(self.recusal_withholds.data),
         )
 
 

@@ -19,7 +19,7 @@ from govern.models.followups import FollowUp
 from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import AgendaItem, Attachment, Attendance, Meeting, MeetingDay
 from govern.models.memos import Memo, MemoSection
-from govern.models.minutes import MinutesRevision
+from govern.models.minutes import MinutesComment, MinutesRevision, MinutesSending
 from govern.models.numbering import NumberCounter
 from govern.models.openness import ExemptionBasis
 from govern.models.people import Organisation, Person
@@ -29,6 +29,7 @@ from govern.models.priorities import (
     PriorityQuestion,
     Score,
 )
+from govern.models.recusals import Recusal
 from govern.models.revision import DataRevision, ScopeRevision
 from govern.models.submissions import CaseSubmission, PageVisit, SubmissionFile
 
@@ -61,7 +62,9 @@ __all__ = [
     "Memo",
     "MemoSection",
     "Membership",
+    "MinutesComment",
     "MinutesRevision",
+    "MinutesSending",
     "NumberCounter",
     "Organisation",
     "PageVisit",
@@ -76,6 +79,7 @@ __all__ = [
     "StoredFileChunk",
     "SubmissionFile",
     "ProductArea",
+    "Recusal",
     "Release",
     "Treatment",
     "TreatmentInput",

@@ -23,6 +23,14 @@ MINUTES_APPROVAL_LABELS = {
     "held": "Når møtet som godkjenner, er merket som gjennomført",
     "minutes_sent": "Når referatet fra møtet som godkjenner, er sendt til medlemmene",
 }
+#: The quorum rules a deciding body may have ("" is none): of the members with voting right
+#: (leder, nestleder, medlem), how many must be present, a vara counting for the member.
+QUORUM_RULES = {
+    "": "Ingen regel om beslutningsdyktighet",
+    "over_half": "Mer enn halvparten av medlemmene med stemmerett",
+    "half": "Minst halvparten av medlemmene med stemmerett",
+    "two_thirds": "Minst to tredjedeler av medlemmene med stemmerett",
+}
 ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
 #: Order in which roles are listed on a body's page.
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -47,6 +55,7 @@ class Body(Base):
         CheckConstraint(
             "escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"
         ),
+        CheckConstraint(in_check("quorum_rule", tuple(QUORUM_RULES)), name="quorum_rule"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +78,10 @@ class Body(Base):
     #: Nothing of a members-only body is public (its meetings, change requests, prioritisation
     #: rounds, documents): only its members, its secretariat and administrators read it.
     members_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: When the body is beslutningsdyktig (a key of QUORUM_RULES; "" for no rule).
+    quorum_rule: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: A member found inhabil in a case loses access to its internal papers (govern.openness).
+    recusal_withholds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

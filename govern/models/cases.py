@@ -26,6 +26,7 @@ from govern.models.people import Person
 if TYPE_CHECKING:
     from govern.models.meetings import AgendaItem, Attachment, Meeting
     from govern.models.memos import Memo
+    from govern.models.recusals import Recusal
 
 SAKSTYPER = ("Godkjenning", "Orientering", "Drøfting", "Anbefaling", "Beslutning", "Eventuelt")
 
@@ -143,6 +144,12 @@ class Treatment(Base):
     )
     memo: Mapped[Memo | None] = relationship(
         back_populates="treatment", cascade="all, delete-orphan", passive_deletes=True
+    )
+    recusals: Mapped[list[Recusal]] = relationship(
+        back_populates="treatment",
+        order_by="Recusal.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     @property

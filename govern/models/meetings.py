@@ -28,7 +28,7 @@ from govern.timeutil import local
 
 if TYPE_CHECKING:
     from govern.models.cases import Treatment
-    from govern.models.minutes import MinutesRevision
+    from govern.models.minutes import MinutesRevision, MinutesSending
 
 MEETING_STATUSES = ("planlagt", "innkalt", "gjennomført", "referat godkjent", "avlyst")
 #: Statuses in which the agenda is published to everyone.
@@ -118,6 +118,10 @@ class Meeting(Base):
     )
     minutes_revisions: Mapped[list[MinutesRevision]] = relationship(
         order_by="MinutesRevision.number", cascade="all, delete-orphan", passive_deletes=True
+    )
+    #: The minutes as sent to the members: for comments, then the final version.
+    minutes_sendings: Mapped[list[MinutesSending]] = relationship(
+        order_by="MinutesSending.number", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property

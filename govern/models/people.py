@@ -11,6 +11,7 @@ from govern.models.base import Base
 
 if TYPE_CHECKING:
     from govern.models.bodies import Membership
+    from govern.models.recusals import Recusal
 
 
 class Organisation(Base):
@@ -39,6 +40,8 @@ class Person(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", foreign_keys="Membership.person_id"
     )
+    #: The cases the person declared (or was found) inhabil in; govern.openness asks them.
+    recusals: Mapped[list[Recusal]] = relationship(back_populates="person", passive_deletes=True)
 
     @property
     def label(self) -> str:

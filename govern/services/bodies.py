@@ -17,6 +17,7 @@ from govern.models.bodies import (
     BODY_KINDS,
     BODY_STATUSES,
     MINUTES_APPROVAL_RULES,
+    QUORUM_RULES,
     Body,
 )
 from govern.services import audit
@@ -37,6 +38,10 @@ class BodyInput:
     external: bool = False
     #: When a Godkjenning vedtak approves the previous minutes: "held" or "minutes_sent".
     minutes_approved_when: str = "held"
+    #: A key of QUORUM_RULES; None: the usual rule of the kind (deciding bodies: over half).
+    quorum_rule: str | None = None
+    #: An inhabil member loses access to the case's internal papers.
+    recusal_withholds: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class BodyUpdate:
     external: bool = False
     escalates_to_id: int | None = None
     minutes_approved_when: str = "held"
+    #: None keeps what the body has.
+    quorum_rule: str | None = None
+    recusal_withholds: bool | None = None
 
 
 def _check_approval_rule(rule: str) -> str:
@@ -59,6 +67,22 @@ def _check_approval_rule(rule: str) -> str:
             f"Ukjent regel for godkjenning av referat «{rule}»; velg en av "
             f"{', '.join(MINUTES_APPROVAL_RULES)}",
             field="minutes_approved_when",
+        )
+    return rule
+
+
+#: Bodies that decide get a quorum rule unless told otherwise.
+DECIDING_KINDS = ("produktråd", "endringsråd")
+
+
+def _check_quorum_rule(rule: str | None, kind: str) -> str:
+    if rule is None:
+        return "over_half" if kind in DECIDING_KINDS else ""
+    if rule not in QUORUM_RULES:
+        raise InvalidInput(
+            f"Ukjent regel for beslutningsdyktighet «{rule}»; velg en av "
+            f"{', '.join(r for r in QUORUM_RULES if r)} eller ingen",
+            field="quorum_rule",
         )
     return rule
 
@@ -93,6 +117,8 @@ def create_body(session: Session, data: BodyInput) -> Body:
         mandate=(data.mandate or "").strip(),
         external=data.external,
         minutes_approved_when=_check_approval_rule(data.minutes_approved_when),
+        quorum_rule=_check_quorum_rule(data.quorum_rule, data.kind),
+        recusal_withholds=bool(data.recusal_withholds),
     )
     session.add(body)
     session.flush()
@@ -158,6 +184,14 @@ def update_body(
         "mandate": (data.mandate or "").strip(),
         "external": data.external,
         "minutes_approved_when": _check_approval_rule(data.minutes_approved_when),
+        "quorum_rule": (
+            body.quorum_rule
+            if data.quorum_rule is None
+            else _check_quorum_rule(data.quorum_rule, data.kind)
+        ),
+        "recusal_withholds": (
+            body.recusal_withholds if data.recusal_withholds is None else data.recusal_withholds
+        ),
     }
     _check_kind_and_status(data.kind, data.status)
     target = _escalation_target(session, body, data.escalates_to_id)

@@ -70,7 +70,8 @@ class Importer(ImportContext):
         body_nodes = root.items(
             "bodies",
             {"slug", "name", "short_name", "kind", "status", "mandate", "external",
-             "escalates_to", "members", "minutes_approved_when", "members_only"},
+             "escalates_to", "members", "minutes_approved_when", "members_only", "quorum",
+             "recusal_withholds"},
         )  # fmt: skip
         for node in body_nodes:
             self._body(node)
@@ -131,6 +132,8 @@ class Importer(ImportContext):
             minutes_approved_when=node.text(
                 "minutes_approved_when", required=False, default="held"
             ),
+            quorum_rule=_quorum_rule(node),
+            recusal_withholds=node.flag("recusal_withholds"),
         )
         body = self.call(node, bodies.create_body, self.session, data)
         if node.flag("members_only"):
@@ -371,3 +374,11 @@ def import_exchange(
         raise ExchangeError(error.message, field=error.field) from None
     except InvalidInput as error:
         raise ExchangeError(error.message, field=error.field) from None
+
+
+def _quorum_rule(node: Node) -> str | None:
+    """A body's "quorum": absent for the usual rule of its kind, "ingen" for none."""
+    if not node.has("quorum"):
+        return None
+    rule = node.text("quorum")
+    return "" if rule == "ingen" else rule

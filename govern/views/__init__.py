@@ -37,6 +37,7 @@ def register_views(app: Flask) -> None:
         minutes,
         openness,
         priorities,
+        recusals,
         register,
         rollover,
         search,
@@ -70,6 +71,7 @@ def register_views(app: Flask) -> None:
         openness,
         submissions,
         mine,
+        recusals,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -25,7 +25,13 @@ from govern.forms.bodies import (
 )
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
-from govern.models.bodies import MINUTES_APPROVAL_LABELS, ROLE_ORDER, Body, Membership
+from govern.models.bodies import (
+    MINUTES_APPROVAL_LABELS,
+    QUORUM_RULES,
+    ROLE_ORDER,
+    Body,
+    Membership,
+)
 from govern.models.people import Person
 from govern.services import bodies, invitations, memberships, openness
 from govern.services.memberships import DEPUTISED_ROLES, period_text
@@ -169,10 +175,12 @@ def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
             continue
         if name == "escalates_to":
             value = body.escalates_to.name if body.escalates_to else "ingen"
-        elif name in ("external", "members_only"):
+        elif name in ("external", "members_only", "recusal_withholds"):
             value = "ja" if value else "nei"
         elif name == "minutes_approved_when":
             value = MINUTES_APPROVAL_LABELS.get(value, value)
+        elif name == "quorum_rule":
+            value = QUORUM_RULES.get(value, value)
         rows.append((form[name].label.text, value or "–"))
     return rows
 
@@ -300,6 +308,8 @@ FIELD_LABELS = {
     "mandate": "Mandat",
     "external": "Eksternt organ",
     "minutes_approved_when": "Forrige referat godkjennes",
+    "quorum_rule": "Beslutningsdyktig når",
+    "recusal_withholds": "Inhabile medlemmer uten tilgang til sakens interne dokumenter",
     "escalates_to": "Eskalerer til",
     "role": "Rolle",
     "starts_on": "Fra og med",

@@ -26,6 +26,7 @@ from govern.extensions import db
 from govern.models.bodies import Body
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
+from govern.openness import recused_meeting_ids
 from govern.policy import (
     READER_ROLES,
     body_filter,
@@ -56,7 +57,9 @@ def meeting_ics(meeting_id: int):
     if variant is None:
         meeting = db.session.get(Meeting, meeting_id) or abort(404)
         require("read", meeting)
-        public = not reads_internal(current_user, meeting.body_id)
+        public = not reads_internal(current_user, meeting.body_id) or (
+            meeting.id in recused_meeting_ids(current_user)
+        )
     else:
         where += [Meeting.status.in_(PUBLISHED_STATUSES), body_filter(None, Meeting.body_id)]
 
@@ -105,9 +108,15 @@ def person_feed(feed_token: str):
         # What the person would see logged in, without an admin's extra reach.
         reader = SimpleNamespace(is_authenticated=True, is_admin=False, person=person)
         events = []
+        recused = sorted(recused_meeting_ids(reader))
         for body in bodies:
             where = (Meeting.body_id == body.id, visible_meeting_filter(reader, body))
-            events += meeting_events(*where, public=not reads_internal(reader, body.id))
+            if reads_internal(reader, body.id) and recused:
+                # A meeting with a case the person is recused from: the public version.
+                events += meeting_events(*where, Meeting.id.not_in(recused), public=False)
+                events += meeting_events(*where, Meeting.id.in_(recused), public=True)
+            else:
+                events += meeting_events(*where, public=not reads_internal(reader, body.id))
         events.sort(key=calendar_order)
         cycles = [c for b in bodies for c in cycle_service.cycles_of(db.session, b)]
         if any(m.role == "sekretariat" and m.active_on(date.today()) for m in person.memberships):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govern import presentation, queries
+from govern.domain.quorum import quorum_of
 from govern.extensions import db
 from govern.forms.base import reset_version
 from govern.forms.changes import EscalationMinutesForm
@@ -188,6 +189,7 @@ def _attendance_page(meeting: Meeting, form: AttendanceForm, status: int, correc
         locked=locked,
         correcting=correcting,
         recorded=presentation.attendance_lists(meeting),
+        quorum=quorum_of(meeting),
     ), status
 
 

@@ -167,6 +167,12 @@ EXPECTED = {
     "attachments.delete_attachment": (None, SECRETARIAT),
     "attachments.download_attachment": (PUBLIC, None),
     "openness.case_access": (SECRETARIAT, SECRETARIAT),
+    # Habilitet: the body's members declare, the secretariat decides and records.
+    "recusals.treatment_recusals": (MEMBERS, None),
+    "recusals.declare": (None, MEMBERS),
+    "recusals.record": (None, SECRETARIAT),
+    "recusals.decide": (None, SECRETARIAT),
+    "recusals.withdraw": (None, SECRETARIAT),
     "openness.bases": (ADMIN, ADMIN),
     "openness.change_basis": (None, ADMIN),
     "minutes.meeting_attendance": (SECRETARIAT, SECRETARIAT),
@@ -301,6 +307,7 @@ def world(app, session, tmp_path, demo_with_accounts):
         "basis_id": session.scalar(select(ExemptionBasis.id).order_by(ExemptionBasis.id)),
         "submission_id": submission.id,
         "file_id": submission.files[0].id,
+        "recusal_id": _a_recusal(session, ehds),
     }
 
 
@@ -322,6 +329,27 @@ def _a_submission(session, body, store, pdf: bytes):
         today=date.today(),
         base_url="http://govern.test",
     )
+
+
+def _a_recusal(session, treatment) -> int:
+    """Another Fagrådet member's declared inhabilitet in the world's case (not the medlem's
+    own, which he could withdraw)."""
+    from govern.models import Person, Recusal
+
+    other = session.scalar(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.body_id == treatment.body_id,
+            Membership.role == "medlem",
+            Person.name != "Jon Gupta",
+        )
+        .order_by(Person.id)
+    )
+    recusal = Recusal(treatment=treatment, person=other, basis="fvl. § 6 andre ledd")
+    session.add(recusal)
+    session.commit()
+    return recusal.id
 
 
 def _an_external_treatment(session, case_id) -> int:

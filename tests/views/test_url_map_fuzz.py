@@ -48,6 +48,7 @@ REAL = {
     "basis_id": ("ExemptionBasis", "id"),
     "submission_id": ("CaseSubmission", "id"),
     "file_id": ("SubmissionFile", "id"),
+    "recusal_id": ("Recusal", "id"),
 }
 FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
 #: Routes that would end the session the rest of the walk needs.

@@ -1,0 +1,71 @@
+"""Habilitet: a member's recusal (inhabilitet) in one case of a meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govern.models.base import Base, UTCDateTime, in_check, utcnow
+from govern.models.cases import Treatment
+from govern.models.people import Person
+
+#: meldt: declared by the member, not yet decided; inhabil: decided (or recorded) by the
+#: secretariat, the member leaves the case; habil: the secretariat found the member habil.
+RECUSAL_STATUSES = ("meldt", "inhabil", "habil")
+#: The grounds of forvaltningsloven § 6 a member may name (the text the referat quotes).
+RECUSAL_BASES = {
+    "fvl. § 6 første ledd bokstav a": "Part i saken (fvl. § 6 første ledd bokstav a)",
+    "fvl. § 6 første ledd bokstav b": (
+        "I slekt eller svogerskap med en part (fvl. § 6 første ledd bokstav b)"
+    ),
+    "fvl. § 6 første ledd bokstav c": (
+        "Gift, forlovet, samboer eller fosterfamilie med en part (fvl. § 6 første ledd bokstav c)"
+    ),
+    "fvl. § 6 første ledd bokstav d": (
+        "Verge eller fullmektig for en part (fvl. § 6 første ledd bokstav d)"
+    ),
+    "fvl. § 6 første ledd bokstav e": (
+        "Leder, styremedlem eller ledende ansatt hos en part (fvl. § 6 første ledd bokstav e)"
+    ),
+    "fvl. § 6 andre ledd": "Andre særegne forhold (fvl. § 6 andre ledd)",
+}
+
+
+class Recusal(Base):
+    """One person's habilitet in one treatment: declared, then decided by the secretariat."""
+
+    __tablename__ = "recusals"
+    __table_args__ = (
+        UniqueConstraint("treatment_id", "person_id"),
+        CheckConstraint(in_check("status", RECUSAL_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    treatment_id: Mapped[int] = mapped_column(
+        ForeignKey("treatments.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="meldt")
+    #: The legal ground, as the referat quotes it ("fvl. § 6 andre ledd").
+    basis: Mapped[str] = mapped_column(String(300))
+    #: The member's own account of why (not in the referat).
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The secretariat's note on its decision.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    treatment: Mapped[Treatment] = relationship(back_populates="recusals")
+    person: Mapped[Person] = relationship(back_populates="recusals")
+
+    @property
+    def minutes_sentence(self) -> str:
+        """'Jon Gupta fratrådte under behandlingen av saken (inhabil, fvl. § 6 andre ledd).'"""
+        return f"{self.person.name} fratrådte under behandlingen av saken (inhabil, {self.basis})."
+
+    def __repr__(self) -> str:
+        return f"<Recusal {self.person_id} in {self.treatment_id} {self.status}>"
