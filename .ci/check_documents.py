@@ -90,6 +90,10 @@ SPECIFIC = {
         "Innspill:",
         "Vedtak:",
         "Det kom ingen saker til eventuelt.",
+        # Structured text: innspill under headings (6/26), a nested list (7/26).
+        "Generelle tilbakemeldinger fra medlemmene:",
+        "Indikatorer fra helsepersonell- og innbyggerundersøkelsene",
+        "Erfaringer og nærliggende behov rundt PDS prosjektene",
     ],
     ("fagradet", "9/26", "toppnotat"): [
         "Saken har ikke vært til behandling i rådsmodellen tidligere.",
@@ -107,6 +111,15 @@ SPECIFIC = {
         "Utvalg og dato",
         "Tittel på sak",
         "NUFA",
+        "Fagutvalget (NUFA)",
+        "Steg 1 – minimal konverteringsløsning",
+        "Steg 2 – omskrivning av norsk e-resept",
+    ],
+    ("fagradet", "16/26", "toppnotat"): [
+        "Felles forventning til alle innlegg før lunsj:",
+        "Hvilken del av utfordringsbildet blir belyst?",
+        "Hvilket konkret brudd",
+        "Innlegg 0 – Bedre tilgang til helsedata",
     ],
 }
 
@@ -189,6 +202,26 @@ def logged_in(app, email: str):
     return client
 
 
+def word_settings(content: bytes) -> list[str]:
+    """What makes Word treat a built document as Norwegian and current: the language in the
+    styles' docDefaults, no compatibility mode, govern as the application."""
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        app = archive.read("docProps/app.xml").decode("utf-8")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S)
+    if not defaults or not re.search(r'<w:lang w:val="n[bn]-NO"', defaults.group(0)):
+        problems.append("no nb-NO/nn-NO language in the styles' docDefaults")
+    if set(re.findall(r'<w:lang w:val="([^"]+)"', styles)) - {"nb-NO", "nn-NO"}:
+        problems.append("a style has a language other than Norwegian")
+    if not re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings):
+        problems.append("compatibility mode: compatibilityMode is not 15")
+    if "<Application>govern</Application>" not in app:
+        problems.append("docProps/app.xml does not name govern as the application")
+    return problems
+
+
 class Fetcher:
     """Downloads documents into a directory, recording every problem on the run."""
 
@@ -218,7 +251,8 @@ class Fetcher:
     def docx(self, who: str, url: str, label: str, expect: list[str]) -> None:
         content = self.get(who, url, label, DOCX_TYPE)
         if content is not None:
-            self._save(label, content, expect)
+            document = self._save(label, content, expect)
+            document.problems.extend(word_settings(content))
 
     def pack(self, who: str, url: str, label: str, expect_inside: dict[str, list[str]]) -> None:
         """Unpack a meeting pack; its .docx files are checked like the others.

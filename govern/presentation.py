@@ -298,14 +298,16 @@ def _history_key(t: Treatment) -> tuple:
 
 
 def earlier_treatments(treatment: Treatment) -> list[Treatment]:
-    """The case's treatments (its lineage included) before this one, newest first."""
+    """The case's treatments (its lineage included) before this one, newest first; one
+    registered without a date comes after the dated ones of its year, as the seed's toppnotat
+    lists "Fagutvalget (NUFA)" after "Nasjonalt e-helseråd 16.10.2025" for case 26/25."""
     here = _history_key(treatment)
     earlier = [
         t
         for t in treatments_in_order(treatment.case)
         if t is not treatment and _history_key(t) < here
     ]
-    return earlier[::-1]
+    return sorted(earlier, key=lambda t: (t.date or date(t.year, 1, 1), t.year, t.seq))[::-1]
 
 
 def history_rows(treatments: list[Treatment], decision_visible=lambda t: True) -> list[HistoryRow]:
@@ -313,7 +315,8 @@ def history_rows(treatments: list[Treatment], decision_visible=lambda t: True) -
     rows = []
     for t in treatments:
         when = t.date
-        place = f"{t.body.short_name} {short_date(when)}" if when else t.body.short_name
+        # Without a date the body is named in full, as the seed does: "Fagutvalget (NUFA)".
+        place = f"{t.body.short_name} {short_date(when)}" if when else t.body.title
         decision = t.decision if decision_visible(t) else ""
         rows.append(HistoryRow(t.number, place, t.display_title, decision))
     return rows

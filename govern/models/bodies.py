@@ -96,6 +96,8 @@ class Body(Base):
     def title(self) -> str:
         """'Full name (Short name)' as in the documents' header."""
         if self.short_name and self.short_name != self.name:
+            if self.name.endswith(f"({self.short_name})"):
+                return self.name
             return f"{self.name} ({self.short_name})"
         return self.name
 
