@@ -9,6 +9,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from govern.forms.base import GovernForm, SingleLine, version_field
 from govern.forms.meetings import time_field
@@ -60,7 +61,10 @@ class CaseItemForm(GovernForm):
 class ExistingCaseForm(CaseItemForm):
     """Put a case registered before (perhaps treated in another body) on the agenda."""
 
-    case_id = SelectField("Sak", coerce=int, validators=[InputRequired("Velg en sak")])
+    #: Picked through the search above the form (services.case_picker), not from a list.
+    case_id = IntegerField(
+        "Sak", widget=HiddenInput(), validators=[InputRequired("Finn og velg en sak først")]
+    )
     title = TextAreaField("Tittel i dette organet (valgfri)", validators=[TITLE_MAX, SingleLine()])
 
 

@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from govern import presentation
 from govern.extensions import db
@@ -27,9 +26,8 @@ from govern.forms.agenda import (
     PointForm,
 )
 from govern.forms.base import set_submitted
-from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
-from govern.services import agenda
+from govern.services import agenda, case_picker
 from govern.services.agenda_numbers import numbers_follow_agenda
 from govern.services.audit import StaleEdit
 from govern.services.errors import InvalidInput
@@ -61,24 +59,26 @@ def _back_to_agenda(meeting_id: int, item_id: int | None = None):
     return redirect(url_for("agenda.edit_agenda", meeting_id=meeting_id) + anchor)
 
 
-def _existing_cases(meeting: Meeting) -> dict[int, str]:
-    """Cases that may be put on this agenda: every case not on it, by title, with numbers."""
-    on_agenda = {i.treatment.case_id for i in meeting.items if i.treatment}
-    cases = db.session.scalars(
-        select(Case)
-        .options(selectinload(Case.treatments).joinedload(Treatment.body))
-        .order_by(Case.title, Case.id)
-    )
-    choices = {}
-    for case in cases:
-        kinds = {t.sakstype for t in case.treatments}
-        if case.id in on_agenda or (kinds and kinds <= {agenda.GODKJENNING, agenda.EVENTUELT}):
-            continue
-        ordered = sorted(case.treatments, key=lambda t: (t.year, t.seq))
-        numbers = ", ".join(f"{t.body.short_name} {t.number}" for t in ordered)
-        title = case.title if len(case.title) <= 120 else case.title[:119] + "…"
-        choices[case.id] = f"{title} ({numbers or 'ikke behandlet'})"
-    return choices
+def _on_agenda(meeting: Meeting) -> set[int]:
+    return {i.treatment.case_id for i in meeting.items if i.treatment}
+
+
+def _picked(meeting: Meeting, case_id: int | None):
+    """The earlier case picked from the search, with its latest treatment (or None)."""
+    if not case_id or case_id in _on_agenda(meeting):
+        return None
+    found = case_picker.candidates(db.session, [case_id])
+    return found[0] if found else None
+
+
+def _prefill(form: ExistingCaseForm, picked) -> None:
+    """Start the new treatment from the latest one: sakstype, summary, forslag til vedtak."""
+    latest = picked.latest
+    form.case_id.data = picked.case.id
+    if latest.sakstype and latest.sakstype not in (agenda.GODKJENNING, agenda.EVENTUELT):
+        form.sakstype.data = latest.sakstype
+    form.summary.data = latest.summary
+    form.proposed_decision.data = latest.proposed_decision
 
 
 def _choices(form, meeting: Meeting) -> None:
@@ -90,23 +90,27 @@ def _choices(form, meeting: Meeting) -> None:
         form.parent_id.choices = {0: "– velg sak –"} | {
             i.id: f"{i.treatment.number} {i.display_title}"[:140] for i in cases
         }
-    if hasattr(form, "case_id"):
-        form.case_id.choices = {0: "– velg sak –"} | _existing_cases(meeting)
 
 
-def _agenda_page(meeting: Meeting, status: int = 200, **submitted):
+def _agenda_page(meeting: Meeting, status: int = 200, finding=None, pick=None, **submitted):
     forms = {}
     for name, form_class in ADD_FORMS.items():
         forms[name] = submitted.get(name) or form_class(prefix=name, formdata=None)
         _choices(forms[name], meeting)
     if "break" not in submitted:
         forms["break"].title.data = "Pause"
+    existing = forms["existing"]
+    picked = _picked(meeting, existing.case_id.data if "existing" in submitted else pick)
+    if picked is not None and "existing" not in submitted:
+        _prefill(existing, picked)
     html = render_template(
         "agenda/agenda.html",
         meeting=meeting,
         plan=presentation.agenda_days(meeting),
         forms=forms,
-        open_form=next(iter(submitted), None),
+        open_form=next(iter(submitted), None) or ("existing" if finding or picked else None),
+        finding=finding,
+        picked=picked,
         locked=meeting.minutes_locked,
     )
     return html, status
@@ -114,14 +118,26 @@ def _agenda_page(meeting: Meeting, status: int = 200, **submitted):
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
 def edit_agenda(meeting_id: int):
-    return _agenda_page(prepared_meeting(meeting_id))
+    """The agenda; `finn` searches earlier cases, `sak` picks one for the form below it."""
+    meeting = prepared_meeting(meeting_id)
+    finding = None
+    q = (request.args.get("finn") or "").strip()[:200]
+    if q:
+        found = case_picker.find_cases(db.session, current_user, q, _on_agenda(meeting))
+        finding = {"q": q, "found": found}
+    return _agenda_page(meeting, finding=finding, pick=request.args.get("sak", type=int))
 
 
 def _add(meeting: Meeting, what: str, form) -> AgendaItem:
     if what in ("case", "existing"):
-        case = db.session.get(Case, form.case_id.data) if what == "existing" else None
-        if what == "existing" and case is None:
-            raise InvalidInput("Velg en sak", field="case_id")
+        case = None
+        if what == "existing":
+            picked = _picked(meeting, form.case_id.data)
+            if picked is None:
+                raise InvalidInput(
+                    "Finn og velg en sak som ikke står på dagsordenen", field="case_id"
+                )
+            case = picked.case
         return agenda.add_case_item(db.session, meeting, form.to_input(), case, current_user)
     parent = db.session.get(AgendaItem, form.parent_id.data or 0) if what == "point" else None
     return agenda.add_entry(db.session, meeting, form.to_input(what), parent, current_user)

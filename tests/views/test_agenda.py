@@ -312,7 +312,7 @@ def test_an_existing_case_from_another_body_can_be_put_on_the_agenda(client, ses
     other = make_body("nuit", "NUIT")
     earlier = add_case(make_meeting(other, date(2025, 11, 5)), "Pasientoppsummering")
     session.commit()
-    page = text_of(client.get(f"/meetings/{meeting.id}/agenda"))
+    page = text_of(client.get(f"/meetings/{meeting.id}/agenda?finn=Pasientoppsummering"))
     assert "Pasientoppsummering (NUIT 1/25)" in page
     response = add(
         client,
@@ -506,3 +506,67 @@ def test_planning_pages_query_count_does_not_grow_with_the_agenda(client, sessio
                 assert client.get(f"/meetings/{meeting_id}/{page}").status_code == 200
             counts.append(len(statements))
         assert counts[0] == counts[1], (page, counts)
+
+
+def test_an_earlier_case_is_found_by_number_title_or_body_and_prefilled(client, session, meeting):
+    other = make_body("nuit", "NUIT")
+    earlier = add_case(
+        make_meeting(other, date(2025, 11, 5)),
+        "Pasientoppsummering",
+        summary="Første behandling.",
+    )
+    latest = add_case(
+        make_meeting(other, date(2026, 2, 5)),
+        None,
+        sakstype="Anbefaling",
+        case=earlier.treatment.case,
+        summary="NUIT anbefaler løsningen.",
+        proposed_decision="NUIT anbefaler at Fagrådet slutter seg til.",
+    )
+    add_case(make_meeting(other, date(2026, 3, 5)), "Noe helt annet")
+    session.commit()
+    url = f"/meetings/{meeting.id}/agenda"
+    for q in ("pasientopp", "1/26", "NUIT 1/26", "1/26 NUIT", "NUIT pasient"):
+        page = text_of(client.get(url, query_string={"finn": q}))
+        assert "Pasientoppsummering (NUIT 1/25, NUIT 1/26)" in page, q
+        assert "Noe helt annet" not in page, q
+    page = text_of(client.get(url, query_string={"finn": "NUIT"}))
+    assert "Pasientoppsummering (NUIT 1/25, NUIT 1/26)" in page and "Noe helt annet" in page
+    assert "Ingen saker passer «finnes ikke»." in text_of(
+        client.get(url, query_string={"finn": "finnes ikke"})
+    )
+    # The whole list of every case is gone: nothing is listed before a search.
+    assert "Pasientoppsummering" not in text_of(client.get(url))
+
+    html = client.get(url, query_string={"sak": earlier.treatment.case_id}).get_data(as_text=True)
+    assert "Valgt sak: <strong>Pasientoppsummering</strong>" in html
+    assert "hentet fra siste behandling (NUIT 1/26)" in html
+    assert "NUIT anbefaler løsningen.</textarea>" in html
+    assert "NUIT anbefaler at Fagrådet slutter seg til.</textarea>" in html
+    assert '<option selected value="Anbefaling">' in html
+    response = add(
+        client,
+        meeting,
+        "existing",
+        case_id=str(earlier.treatment.case_id),
+        sakstype="Anbefaling",
+        summary="NUIT anbefaler løsningen.",
+        proposed_decision="Fagrådet slutter seg til.",
+        day="1",
+    )
+    assert response.status_code == 302
+    assert "5/26 Pasientoppsummering" in agenda_text(client, meeting)
+    assert latest.treatment.case_id == earlier.treatment.case_id
+    # Once on the agenda it is neither found nor picked again.
+    page = text_of(client.get(url, query_string={"finn": "pasient"}))
+    assert "Ingen saker passer «pasient»." in page
+    again = add(
+        client,
+        meeting,
+        "existing",
+        case_id=str(earlier.treatment.case_id),
+        sakstype="Drøfting",
+        day="1",
+    )
+    assert again.status_code == 400
+    assert "Finn og velg en sak som ikke står på dagsordenen" in text_of(again)
