@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -36,6 +35,7 @@ from govern.models.people import Person
 from govern.services import bodies, invitations, memberships, openness
 from govern.services.memberships import DEPUTISED_ROLES, period_text
 from govern.timeutil import clock, local, short_date
+from govern.views.audit_labels import field_label, shown_value
 from govern.views.guard import require
 from govern.views.settings import invitation_settings
 from govern.views.unit_of_work import attempt
@@ -299,37 +299,6 @@ def end_membership(slug: str, membership_id: int):
 
 # -- the audit log --------------------------------------------------------------------------
 
-#: Field names in the log's changes, as the secretariat knows them.
-FIELD_LABELS = {
-    "name": "Navn",
-    "short_name": "Kortnavn",
-    "kind": "Type",
-    "status": "Status",
-    "mandate": "Mandat",
-    "external": "Eksternt organ",
-    "minutes_approved_when": "Forrige referat godkjennes",
-    "quorum_rule": "Beslutningsdyktig når",
-    "recusal_withholds": "Inhabile medlemmer uten tilgang til sakens interne dokumenter",
-    "escalates_to": "Eskalerer til",
-    "role": "Rolle",
-    "starts_on": "Fra og med",
-    "ends_on": "Til og med",
-    "deputy_for": "Vara for",
-}
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _shown(value: Any) -> str:
-    """A value from the log's changes as the page shows it."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, str) and _ISO_DAY.match(value):
-        return short_date(date.fromisoformat(value))
-    text = str(value)
-    return text if len(text) <= 200 else text[:200] + " …"
-
 
 def _audit_row(entry: AuditEntry) -> dict[str, Any]:
     at = local(entry.at)
@@ -339,7 +308,7 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
         "who": entry.user.person.name if entry.user is not None else "system",
         "summary": entry.summary,
         "changes": [
-            (FIELD_LABELS.get(name, name), _shown(pair[0]), _shown(pair[1]))
+            (field_label(name), shown_value(pair[0]), shown_value(pair[1]))
             for name, pair in changes.items()
             if isinstance(pair, list | tuple) and len(pair) == 2
         ],
