@@ -328,6 +328,51 @@ def files_to_database_command(remove: bool) -> None:
     )
 
 
+@click.command("svar-inn")
+@click.option(
+    "--fil",
+    "path",
+    type=click.Path(exists=True, path_type=Path),
+    help="En mbox-fil eller en Maildir-mappe.",
+)
+@click.option("--imap", "host", help="IMAP-tjener (TLS, port 993).")
+@click.option("--bruker", "user", help="Brukernavn på IMAP-tjeneren.")
+@click.option("--mappe", "folder", default="INBOX", show_default=True, help="IMAP-mappen.")
+def answers_in_command(path: Path | None, host: str | None, user: str | None, folder: str):
+    """Record the calendar replies (iTIP REPLY) in a mailbox as answers to the invitations.
+
+    The IMAP password is read from GOVERN_IMAP_PASSWORD."""
+    import os
+
+    from govern.services.replies import imap_messages, mbox_messages, record_replies
+
+    if bool(path) == bool(host):
+        raise CommandError("Oppgi enten --fil (mbox eller Maildir) eller --imap.")
+    try:
+        if path:
+            messages = mbox_messages(path)
+        else:
+            messages = imap_messages(
+                host, user or "", os.environ.get("GOVERN_IMAP_PASSWORD", ""), folder
+            )
+        count = record_replies(db.session, messages)
+    except (OSError, mailbox_errors()) as error:
+        db.session.rollback()
+        raise CommandError(f"Kunne ikke lese postkassen: {error}") from None
+    db.session.commit()
+    for problem in count.problems:
+        click.echo(f"  {problem}")
+    click.echo(f"Svar registrert: {count.recorded}, ukjente: {count.unknown}")
+
+
+def mailbox_errors() -> tuple[type[Exception], ...]:
+    """What reading a mailbox can fail with besides OSError."""
+    import imaplib
+    import mailbox
+
+    return (imaplib.IMAP4.error, mailbox.Error)
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
     for command in (
@@ -340,5 +385,6 @@ def register_cli(app: Flask) -> None:
         remind_command,
         files_to_database_command,
         arkiv_command,
+        answers_in_command,
     ):
         app.cli.add_command(command)

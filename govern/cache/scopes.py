@@ -96,6 +96,10 @@ UNSCOPED_TABLES = frozenset(
         "case_submissions",
         "submission_files",
         "page_visits",
+        # forfall and answers to invitations: shown on uncached pages (the member's own
+        # answer, the attendance page) only
+        "absences",
+        "meeting_answers",
     }
 )
 

@@ -286,3 +286,58 @@ def _removed_day_event(meeting, uid, by_uid, base_url, mail_from) -> icalendar.E
     event.add("sequence", meeting.sequence or 0)
     event.add("status", "CANCELLED")
     return event
+
+
+def stand_in_uid(day_uid: str, member_id: int) -> str:
+    """The UID of a vara's stand-in event for one day: the day's UID marked with the member
+    stood in for, so it never collides with the invitation the vara may already hold."""
+    local_part, at, domain = day_uid.rpartition("@")
+    if not at:
+        return f"{day_uid}-for-{member_id}"
+    return f"{local_part}-for-{member_id}@{domain}"
+
+
+def build_stand_in_itip(
+    meeting: Meeting,
+    method: str,
+    attendee,
+    base_url: str,
+    *,
+    member_id: int,
+    member_name: str,
+    days: Sequence[int] | None,
+    sequence: int,
+    mail_from: str | None = None,
+) -> bytes:
+    """A vara's own invitation (REQUEST) or its withdrawal (CANCEL) to stand in for a member
+    on the given day numbers (all days when empty): the days' events with their own UIDs
+    (stand_in_uid) and SEQUENCE, "– stiller for <member>" in the summary."""
+    method = method.upper()
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    cal = _calendar(method)
+    chosen = set(days or range(1, len(meeting.days) + 1))
+    events = []
+    for number, event in enumerate(
+        meeting_events(meeting, base_url, mail_from=mail_from, public=True), 1
+    ):
+        if number not in chosen:
+            continue
+        uid = str(event.pop("uid"))
+        summary = str(event.pop("summary"))
+        event.pop("sequence")
+        event.add("uid", stand_in_uid(uid, member_id))
+        event.add("summary", _text(f"{summary} – stiller for {member_name}"))
+        event.add("sequence", sequence)
+        if method == "CANCEL":
+            event.pop("status")
+            event.add("status", "CANCELLED")
+        address = icalendar.vCalAddress(f"mailto:{attendee.email}")
+        address.params["CN"] = _param(attendee.name)
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        if method == "REQUEST":
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "TRUE"
+        event.add("attendee", address)
+        events.append(event)
+    return _assemble(cal, [component_bytes(event) for event in events])

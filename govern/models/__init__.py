@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from govern.models.accounts import ApiToken, LoginFailure, LoginLock, PasswordToken, User
+from govern.models.answers import Absence, MeetingAnswer
 from govern.models.archive import ArchivePackage
 from govern.models.audit import AuditEntry
 from govern.models.base import Base
@@ -34,6 +35,7 @@ from govern.models.revision import DataRevision, ScopeRevision
 from govern.models.submissions import CaseSubmission, PageVisit, SubmissionFile
 
 __all__ = [
+    "Absence",
     "AgendaItem",
     "ApiToken",
     "ArchivePackage",
@@ -57,6 +59,7 @@ __all__ = [
     "MaintenanceBudget",
     "Measure",
     "Meeting",
+    "MeetingAnswer",
     "MeetingDay",
     "MeetingInvitation",
     "Memo",

@@ -14,6 +14,7 @@ from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import Meeting, MeetingDay
 from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES, active_members, meeting_dates, meeting_times
+from govern.services.answers import answer_links
 from govern.services.mail import queue_mail
 
 #: Who is invited: members and deputies (vara), not the secretariat (it organises).
@@ -80,7 +81,14 @@ def _url(meeting: Meeting, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/meetings/{meeting.id}"
 
 
-def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: bool = True) -> str:
+def _text(
+    meeting: Meeting,
+    name: str,
+    opening: str,
+    base_url: str,
+    details: bool = True,
+    links: list[str] | None = None,
+) -> str:
     lines = [f"Hei {name},", "", opening, ""]
     if details:
         lines.append(f"Tid: {meeting_times(meeting)}")
@@ -88,6 +96,8 @@ def _text(meeting: Meeting, name: str, opening: str, base_url: str, details: boo
             lines.append(f"Sted: {meeting.location}")
         lines += ["", f"Dagsorden og sakspapirer: {_url(meeting, base_url)}", ""]
         lines += ["Kalenderinvitasjonen følger med denne e-posten.", ""]
+        if links:
+            lines += [*links, ""]
     else:
         lines += [f"Møtesiden: {_url(meeting, base_url)}", ""]
     lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
@@ -108,20 +118,23 @@ def _request(
     base_url: str,
     changed: bool,
     mail_from: str | None,
+    answer_key: str | None = None,
+    opening: str | None = None,
 ) -> OutgoingMail:
     attendee = Attendee(person.name, person.email, role)
     if changed:
         subject = f"Endret: {_heading(meeting)}"
-        opening = f"{meeting.title} er endret. Slik blir møtet nå:"
+        opening = opening or f"{meeting.title} er endret. Slik blir møtet nå:"
     else:
         subject = f"Innkalling: {_heading(meeting)}"
-        opening = f"Du er innkalt til {meeting.title}."
+        opening = opening or f"Du er innkalt til {meeting.title}."
+    links = answer_links(answer_key, base_url, meeting, person) if answer_key else None
     return queue_mail(
         session,
         person.email,
         person.name,
         subject,
-        _text(meeting, person.name, opening, base_url),
+        _text(meeting, person.name, opening, base_url, links=links),
         _itip(meeting, "REQUEST", attendee, base_url, mail_from=mail_from),
         "REQUEST",
         meeting_id=meeting.id,
@@ -175,12 +188,18 @@ def _cancel(
 
 
 def sync_invitations(
-    session: Session, meeting: Meeting, base_url: str, *, mail_from: str | None = None
+    session: Session,
+    meeting: Meeting,
+    base_url: str,
+    *,
+    mail_from: str | None = None,
+    answer_key: str | None = None,
 ) -> list[OutgoingMail]:
     """Queue what each person must be sent so their calendar matches the meeting.
 
     `mail_from` is the configured sender, the calendar's organizer when the body's
-    secretariat has no e-mail address (the caller passes it from the configuration).
+    secretariat has no e-mail address (the caller passes it from the configuration);
+    `answer_key` signs the "Jeg kommer" / "Jeg kommer ikke" links of each invitation.
 
     Called when the innkalling is sent and after every later change to the meeting or to
     the body's members: REQUEST to whoever has not had the current SEQUENCE and days,
@@ -217,18 +236,14 @@ def sync_invitations(
         row = invitations.get(person.id)
         if row is None or row.status == "cancelled":
             queued.append(
-                _request(
-                    session, meeting, person, role, base_url, changed=False, mail_from=mail_from
-                )
+                _request(session, meeting, person, role, base_url, False, mail_from, answer_key)
             )
         elif row.address != person.email:
             # The old address's calendar drops the meeting; the new one gets it whole.
             sent = _uids(row.day_uids)
             queued.append(_cancel(session, meeting, row, base_url, sent, "address", mail_from))
             queued.append(
-                _request(
-                    session, meeting, person, role, base_url, changed=False, mail_from=mail_from
-                )
+                _request(session, meeting, person, role, base_url, False, mail_from, answer_key)
             )
         else:
             sent_uids = _uids(row.day_uids)
@@ -238,9 +253,7 @@ def sync_invitations(
                 queued.append(_cancel(session, meeting, row, base_url, removed, "days", mail_from))
             if added or row.sequence < sequence:
                 queued.append(
-                    _request(
-                        session, meeting, person, role, base_url, changed=True, mail_from=mail_from
-                    )
+                    _request(session, meeting, person, role, base_url, True, mail_from, answer_key)
                 )
             elif not removed:
                 continue
@@ -260,6 +273,7 @@ def sync_body_invitations(
     today: date | None = None,
     *,
     mail_from: str | None = None,
+    answer_key: str | None = None,
 ) -> list[OutgoingMail]:
     """After a change of members: bring the invitations of the body's coming meetings up
     to date (a member added gets the invitation, one removed gets a CANCEL)."""
@@ -275,8 +289,27 @@ def sync_body_invitations(
     )
     queued = []
     for meeting in coming:
-        queued += sync_invitations(session, meeting, base_url, mail_from=mail_from)
+        queued += sync_invitations(
+            session, meeting, base_url, mail_from=mail_from, answer_key=answer_key
+        )
     return queued
+
+
+def resend_invitation(
+    session: Session,
+    meeting: Meeting,
+    person: Person,
+    base_url: str,
+    opening: str,
+    *,
+    mail_from: str | None = None,
+    answer_key: str | None = None,
+) -> OutgoingMail | None:
+    """The invitation once more to one invited person (a forfall withdrawn), same UIDs."""
+    role = _invited_roles(meeting).get(person)
+    if role is None or meeting.status != "innkalt":
+        return None
+    return _request(session, meeting, person, role, base_url, True, mail_from, answer_key, opening)
 
 
 #: Mail still in the queue after this long is worth a word to the secretariat.

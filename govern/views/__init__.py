@@ -30,6 +30,7 @@ def register_views(app: Flask) -> None:
         cycle_admin,
         cycles,
         documents,
+        forfall,
         health,
         meetings,
         memos,
@@ -72,6 +73,7 @@ def register_views(app: Flask) -> None:
         submissions,
         mine,
         recusals,
+        forfall,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from govern import openness, presentation, queries
+from govern import openness, policy, presentation, queries
 from govern.cache.pages import (
     SharedPart,
     cached_page,
@@ -33,7 +33,9 @@ from govern.forms.base import set_submitted
 from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
 from govern.models.meetings import Meeting
 from govern.policy import can
+from govern.presentation import MEMBER_ROLES
 from govern.services import (
+    answers,
     archive,
     change_outcomes,
     invitations,
@@ -63,7 +65,23 @@ def view_meeting(meeting_id: int):
         abort(404)
     reader = meeting_reader(db.session, current_user, meeting_id, body_id, revision, part_cache())
     part = shared_part(("meeting", meeting_id), revision, reader, lambda: _page(meeting_id))
-    return render_template("meetings/view.html", part=part)
+    return render_template("meetings/view.html", part=part, mine=_my_answer(meeting_id))
+
+
+def _my_answer(meeting_id: int) -> dict | None:
+    """The logged-in member's own answer to a coming meeting (rendered per request, outside
+    the part kept for the reader's class); None for others."""
+    if not current_user.is_authenticated:
+        return None
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != "innkalt":
+        return None
+    if (meeting.last_date or date.min) < date.today():
+        return None
+    if not policy.roles_in(current_user, meeting.body) & {*MEMBER_ROLES, "vara"}:
+        return None
+    given = answers.my_answers(db.session, current_user.person_id, [meeting_id])
+    return {"meeting_id": meeting_id, "answer": given.get(meeting_id)}
 
 
 def _page(meeting_id: int) -> SharedPart:

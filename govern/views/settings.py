@@ -8,4 +8,8 @@ from flask import current_app
 def invitation_settings() -> dict[str, str | None]:
     """Keyword arguments for invitations.sync_*: the site's base URL and the mail sender."""
     config = current_app.config
-    return {"base_url": config["BASE_URL"], "mail_from": config.get("MAIL_FROM")}
+    return {
+        "base_url": config["BASE_URL"],
+        "mail_from": config.get("MAIL_FROM"),
+        "answer_key": config["SECRET_KEY"],
+    }

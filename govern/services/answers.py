@@ -1,0 +1,159 @@
+"""Answers to a meeting's invitation: the signed "Jeg kommer" / "Jeg kommer ikke" links of
+the e-mail, kept per person and day, and what the secretariat and the member see of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.models.answers import Absence, MeetingAnswer
+from govern.models.base import utcnow
+from govern.models.meetings import Meeting, MeetingDay
+from govern.models.people import Person
+from govern.services.errors import Conflict, InvalidInput
+
+#: The two answers a link can carry, and their PARTSTAT.
+LINK_ANSWERS = {"kommer": "ACCEPTED", "kommer-ikke": "DECLINED"}
+#: How an answer reads on the pages.
+ANSWER_LABELS = {"ACCEPTED": "kommer", "DECLINED": "kommer ikke", "TENTATIVE": "kanskje"}
+#: The links are signed for this purpose only: a token of another kind never opens them.
+_SALT = "govern.meeting-answer"
+
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=_SALT)
+
+
+def answer_token(secret: str, meeting_id: int, person_id: int, answer: str) -> str:
+    """A signed token for one person's one answer to one meeting."""
+    if answer not in LINK_ANSWERS:
+        raise ValueError(f"unknown answer {answer!r}")
+    return _serializer(secret).dumps([meeting_id, person_id, answer])
+
+
+def answer_links(secret: str, base_url: str, meeting: Meeting, person: Person) -> list[str]:
+    """The e-mail's lines with the two links, "Jeg kommer" and "Jeg kommer ikke"."""
+    base = base_url.rstrip("/")
+    yes = answer_token(secret, meeting.id, person.id, "kommer")
+    no = answer_token(secret, meeting.id, person.id, "kommer-ikke")
+    return [
+        "Svar på innkallingen (ingen innlogging trengs):",
+        f"Jeg kommer: {base}/svar/{yes}",
+        f"Jeg kommer ikke: {base}/svar/{no}",
+    ]
+
+
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What a valid link says: who answers what to which meeting."""
+
+    meeting: Meeting
+    person: Person
+    answer: str  # "kommer" or "kommer-ikke"
+
+    @property
+    def partstat(self) -> str:
+        return LINK_ANSWERS[self.answer]
+
+
+def read_token(session: Session, secret: str, token: str, today: date) -> LinkAnswer:
+    """The answer a link carries; refused when forged or when the meeting is over."""
+    try:
+        meeting_id, person_id, answer = _serializer(secret).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise InvalidInput(
+            "Lenken er ikke gyldig. Bruk lenken i e-posten slik den er, eller kontakt "
+            "sekretariatet."
+        ) from None
+    meeting = session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
+    person = session.get(Person, person_id) if isinstance(person_id, int) else None
+    if meeting is None or person is None or answer not in LINK_ANSWERS:
+        raise InvalidInput("Lenken er ikke gyldig, eller møtet finnes ikke lenger.")
+    if meeting.status == "avlyst":
+        raise Conflict(f"{meeting.title} er avlyst; det trengs ikke noe svar.")
+    if meeting.last_date is None or meeting.last_date < today or meeting.status != "innkalt":
+        raise Conflict(f"Lenken gjaldt til {meeting.title} var holdt, og er utløpt.")
+    return LinkAnswer(meeting, person, answer)
+
+
+def record_answer(
+    session: Session,
+    meeting: Meeting,
+    person: Person,
+    answer: str,
+    source: str,
+    days: Iterable[MeetingDay] | None = None,
+) -> list[MeetingAnswer]:
+    """Keep `answer` (a PARTSTAT) for the given days (all days of the meeting by default)."""
+    days = list(meeting.days if days is None else days)
+    existing = {
+        row.day_id: row
+        for row in session.scalars(
+            select(MeetingAnswer).where(
+                MeetingAnswer.meeting_id == meeting.id, MeetingAnswer.person_id == person.id
+            )
+        )
+    }
+    rows = []
+    for day in days:
+        row = existing.get(day.id)
+        if row is None:
+            row = MeetingAnswer(meeting_id=meeting.id, day=day, person=person)
+            session.add(row)
+        row.answer, row.source = answer, source
+        row.answered_at = utcnow()
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def forget_answers(session: Session, meeting: Meeting, person: Person, source: str) -> None:
+    """Remove a person's answers of one source (a forfall withdrawn takes its answers along)."""
+    for row in session.scalars(
+        select(MeetingAnswer).where(
+            MeetingAnswer.meeting_id == meeting.id,
+            MeetingAnswer.person_id == person.id,
+            MeetingAnswer.source == source,
+        )
+    ):
+        session.delete(row)
+    session.flush()
+
+
+def answers_by_day(session: Session, meeting: Meeting) -> dict[int, dict[int, MeetingAnswer]]:
+    """{person id: {day number: answer}} for the attendance page."""
+    numbers = {day.id: n for n, day in enumerate(meeting.days, 1)}
+    result: dict[int, dict[int, MeetingAnswer]] = {}
+    for row in session.scalars(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id)):
+        if row.day_id in numbers:
+            result.setdefault(row.person_id, {})[numbers[row.day_id]] = row
+    return result
+
+
+def my_answers(session: Session, person_id: int, meeting_ids: Iterable[int]) -> dict[int, str]:
+    """{meeting id: "forfall" | "kommer" | "kommer ikke" | "kanskje" | "delvis"} for one
+    person, for the meetings he or she has answered (pages like "Mine møter" show it)."""
+    ids = list(meeting_ids)
+    if not ids:
+        return {}
+    result: dict[int, str] = {}
+    for absence in session.scalars(
+        select(Absence).where(Absence.person_id == person_id, Absence.meeting_id.in_(ids))
+    ):
+        result[absence.meeting_id] = "forfall"
+    given: dict[int, set[str]] = {}
+    for row in session.scalars(
+        select(MeetingAnswer).where(
+            MeetingAnswer.person_id == person_id, MeetingAnswer.meeting_id.in_(ids)
+        )
+    ):
+        given.setdefault(row.meeting_id, set()).add(row.answer)
+    for meeting_id, answers in given.items():
+        if meeting_id not in result:
+            result[meeting_id] = ANSWER_LABELS[answers.pop()] if len(answers) == 1 else "delvis"
+    return result

@@ -1,0 +1,332 @@
+"""Forfall: a member who cannot come says so, and a vara is called in with an invitation of
+his or her own; the secretariat sees the chain and may call in another vara."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govern.models.accounts import User
+from govern.models.answers import Absence
+from govern.models.mail import OutgoingMail
+from govern.models.meetings import Meeting
+from govern.models.people import Person
+from govern.presentation import active_members, meeting_times
+from govern.services import audit
+from govern.services.answers import (
+    ANSWER_LABELS,
+    LinkAnswer,
+    answer_links,
+    forget_answers,
+    record_answer,
+)
+from govern.services.attendance import days_text
+from govern.services.errors import Conflict, InvalidInput, NotFound
+from govern.services.invitations import Attendee, invitees, resend_invitation
+from govern.services.mail import queue_mail
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """What the messages need from the configuration (the caller passes it)."""
+
+    base_url: str
+    mail_from: str | None = None
+    answer_key: str | None = None
+
+
+def is_member(meeting: Meeting, person: Person) -> bool:
+    """Whether the person is a member (not vara, not secretariat) on the meeting's first day."""
+    return any(m.person_id == person.id for m in active_members(meeting.body, meeting.first_date))
+
+
+def absences_of(session: Session, meeting: Meeting) -> list[Absence]:
+    """The meeting's forfall, in the order they were reported."""
+    return list(
+        session.scalars(
+            select(Absence).where(Absence.meeting_id == meeting.id).order_by(Absence.id)
+        )
+    )
+
+
+def absence_of(session: Session, meeting: Meeting, person: Person) -> Absence | None:
+    return session.scalar(
+        select(Absence).where(Absence.meeting_id == meeting.id, Absence.person_id == person.id)
+    )
+
+
+def vara_chain(session: Session, meeting: Meeting, member: Person) -> list[Person]:
+    """Who may be called in for a member, in order: the member's own vara(s), then the
+    body's vara list in the order it was registered."""
+    varas = active_members(meeting.body, meeting.first_date, ("vara",))
+    own = [m.person for m in varas if m.deputy_for_id == member.id]
+    rest = [m.person for m in varas if m.deputy_for_id != member.id]
+    chain: list[Person] = []
+    for person in own + rest:
+        if person.id != member.id and person not in chain:
+            chain.append(person)
+    return chain
+
+
+def _busy(session: Session, meeting: Meeting, but: Absence | None = None) -> set[int]:
+    """People already called in for someone, or with a forfall of their own."""
+    busy = set()
+    for absence in absences_of(session, meeting):
+        busy.add(absence.person_id)
+        if absence is not but and absence.substitute_id:
+            busy.add(absence.substitute_id)
+    return busy
+
+
+def _check_open(meeting: Meeting, today: date) -> None:
+    if meeting.status != "innkalt":
+        raise Conflict(
+            f"Det kan bare meldes forfall til et møte det er sendt innkalling til; "
+            f"{meeting.title} er {meeting.status}."
+        )
+    if meeting.last_date is None or meeting.last_date < today:
+        raise Conflict(f"{meeting.title} er holdt; det kan ikke meldes forfall etterpå.")
+
+
+def _check_days(meeting: Meeting, days: Sequence[int], today: date) -> list[int] | None:
+    chosen = sorted(set(days))
+    for number in chosen:
+        if not 1 <= number <= len(meeting.days):
+            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+    for number in chosen:
+        if meeting.days[number - 1].date < today:
+            raise InvalidInput(f"Dag {number} er allerede holdt", field="days")
+    if not chosen:
+        chosen = [n for n, d in enumerate(meeting.days, 1) if d.date >= today]
+    return chosen if len(chosen) < len(meeting.days) else None
+
+
+def report_absence(
+    session: Session,
+    user: User | None,
+    meeting: Meeting,
+    person: Person,
+    days: Sequence[int],
+    note: str,
+    settings: MailSettings,
+    today: date,
+) -> Absence:
+    """Record a member's forfall (the given day numbers, all when empty) and call in the
+    first free vara of the chain. Flushes; the caller commits."""
+    _check_open(meeting, today)
+    if not is_member(meeting, person):
+        raise Conflict(
+            f"{person.name} er ikke medlem av {meeting.body.short_name} og melder "
+            "ikke forfall; svar på innkallingen i stedet."
+        )
+    chosen = _check_days(meeting, days, today)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise InvalidInput("Merknaden kan være høyst 2000 tegn", field="note")
+    absence = absence_of(session, meeting, person)
+    if absence is not None:
+        raise Conflict(
+            "Du har allerede meldt forfall til dette møtet. Trekk det først for å melde på nytt."
+        )
+    absence = Absence(meeting=meeting, person=person, days=chosen, note=note, sequence=0)
+    session.add(absence)
+    session.flush()
+    record_answer(session, meeting, person, "DECLINED", "forfall", _days(meeting, chosen))
+    busy = _busy(session, meeting, absence)
+    free = [p for p in vara_chain(session, meeting, person) if p.id not in busy]
+    if free:
+        _call_in(session, absence, free[0], settings)
+    text = f"{person.name} meldte forfall til {meeting.title}{days_text(chosen)}"
+    if absence.substitute is not None:
+        text += f"; {absence.substitute.name} er kalt inn som vara"
+    audit.record(
+        session,
+        user,
+        "meeting.forfall",
+        meeting,
+        text,
+        body=meeting.body,
+        changes={"forfall": [None, person.name], "vara": [None, _name(absence)]},
+    )
+    return absence
+
+
+def withdraw_absence(
+    session: Session,
+    user: User | None,
+    meeting: Meeting,
+    person: Person,
+    settings: MailSettings,
+    today: date,
+) -> None:
+    """Withdraw a forfall: the vara gets a CANCEL, the member the invitation again."""
+    _check_open(meeting, today)
+    absence = absence_of(session, meeting, person)
+    if absence is None:
+        raise NotFound(f"{person.name} har ikke meldt forfall til {meeting.title}.")
+    vara = _name(absence)
+    if absence.substitute is not None:
+        _release(session, absence, settings)
+    forget_answers(session, meeting, person, "forfall")
+    session.delete(absence)
+    session.flush()
+    resend_invitation(
+        session, meeting, person, settings.base_url,
+        f"Forfallet ditt til {meeting.title} er trukket, og du er innkalt igjen.",
+        mail_from=settings.mail_from, answer_key=settings.answer_key,
+    )  # fmt: skip
+    audit.record(session, user, "meeting.forfall", meeting,
+                 f"{person.name} trakk forfallet til {meeting.title}", body=meeting.body,
+                 changes={"forfall": [person.name, None], "vara": [vara, None]})  # fmt: skip
+
+
+def choose_substitute(
+    session: Session,
+    user: User | None,
+    absence: Absence,
+    vara: Person | None,
+    settings: MailSettings,
+    today: date,
+) -> Absence:
+    """The secretariat calls in another vara (or none) for a forfall."""
+    meeting = absence.meeting
+    _check_open(meeting, today)
+    if vara is not None:
+        if vara not in vara_chain(session, meeting, absence.person):
+            raise InvalidInput(
+                f"{vara.name} er ikke vara i {meeting.body.short_name}", field="vara"
+            )
+        if vara.id in _busy(session, meeting, absence):
+            raise Conflict(
+                f"{vara.name} er allerede kalt inn eller har meldt forfall", field="vara"
+            )
+    if vara == absence.substitute:
+        return absence
+    before = _name(absence)
+    if absence.substitute is not None:
+        _release(session, absence, settings)
+    if vara is not None:
+        _call_in(session, absence, vara, settings)
+    audit.record(session, user, "meeting.forfall", meeting,
+                 f"Vara for {absence.person.name} på {meeting.title}: {_name(absence) or 'ingen'}",
+                 body=meeting.body, changes={"vara": [before, _name(absence)]})  # fmt: skip
+    session.flush()
+    return absence
+
+
+def _name(absence: Absence) -> str | None:
+    return absence.substitute.name if absence.substitute is not None else None
+
+
+def _days(meeting: Meeting, numbers: Sequence[int] | None):
+    return [d for n, d in enumerate(meeting.days, 1) if not numbers or n in numbers]
+
+
+def _stand_in(absence: Absence, method: str, vara: Person, settings: MailSettings) -> bytes:
+    from govern.exports.calendar import build_stand_in_itip
+
+    return build_stand_in_itip(
+        absence.meeting, method, Attendee(vara.name, vara.email or ""), settings.base_url,
+        member_id=absence.person_id, member_name=absence.person.name, days=absence.days,
+        sequence=absence.sequence, mail_from=settings.mail_from,
+    )  # fmt: skip
+
+
+def _call_in(session: Session, absence: Absence, vara: Person, settings: MailSettings) -> None:
+    """Send the vara the invitation to stand in, with the links to confirm."""
+    meeting, member = absence.meeting, absence.person
+    absence.substitute = vara
+    absence.sequence = (absence.sequence or 0) + 1
+    session.flush()
+    if not vara.email:
+        return
+    lines = [
+        f"Hei {vara.name},", "",
+        f"{member.name} har meldt forfall til {meeting.title}{days_text(absence.days)}, "
+        f"og du er kalt inn som vara.", "",
+        f"Tid: {meeting_times(meeting)}",
+    ]  # fmt: skip
+    if meeting.location:
+        lines.append(f"Sted: {meeting.location}")
+    url = f"{settings.base_url.rstrip('/')}/meetings/{meeting.id}"
+    lines += ["", f"Dagsorden og sakspapirer: {url}", ""]
+    if settings.answer_key:
+        lines += ["Bekreft at du kan stille:", *answer_links(
+            settings.answer_key, settings.base_url, meeting, vara)[1:], ""]  # fmt: skip
+    lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
+    queue_mail(
+        session, vara.email, vara.name,
+        f"Innkalling som vara: {meeting.title} – du stiller for {member.name}",
+        "\n".join(lines), _stand_in(absence, "REQUEST", vara, settings), "REQUEST",
+        meeting_id=meeting.id,
+    )  # fmt: skip
+
+
+def _release(session: Session, absence: Absence, settings: MailSettings) -> OutgoingMail | None:
+    """Withdraw the stand-in invitation from the vara called in (a CANCEL)."""
+    meeting, vara = absence.meeting, absence.substitute
+    absence.sequence = (absence.sequence or 0) + 1
+    mail = None
+    if vara is not None and vara.email:
+        body = "\n".join([
+            f"Hei {vara.name},", "",
+            f"Du trenger likevel ikke å stille for {absence.person.name} på {meeting.title}. "
+            "Invitasjonen som vara er trukket tilbake.", "",
+            "Hilsen", f"sekretariatet for {meeting.body.short_name}", "",
+        ])  # fmt: skip
+        mail = queue_mail(
+            session, vara.email, vara.name,
+            f"Trukket tilbake: {meeting.title} – du stiller ikke for {absence.person.name}",
+            body, _stand_in(absence, "CANCEL", vara, settings), "CANCEL", meeting_id=meeting.id,
+        )  # fmt: skip
+    if vara is not None:
+        forget_answers(session, meeting, vara, "lenke")
+    absence.substitute = None
+    session.flush()
+    return mail
+
+
+def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, today: date) -> str:
+    """Keep what an answer link says; returns the message the person is shown.
+
+    A vara called in confirms (or declines) standing in; a member who cannot come has
+    reported forfall, so the vara is called in; "Jeg kommer" after a forfall withdraws it.
+    """
+    meeting, person, coming = link.meeting, link.person, link.answer == "kommer"
+    standing_in = [a for a in absences_of(session, meeting) if a.substitute_id == person.id]
+    if standing_in:
+        days = sorted({n for a in standing_in for n in (a.days or range(1, len(meeting.days) + 1))})
+        record_answer(session, meeting, person, link.partstat, "lenke", _days(meeting, days))
+        names = " og ".join(a.person.name for a in standing_in)
+        audit.record(session, None, "meeting.answer", meeting,
+                     f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» som vara for "
+                     f"{names} på {meeting.title}", body=meeting.body)  # fmt: skip
+        if coming:
+            return f"Takk! Du har bekreftet at du stiller for {names} på {meeting.title}."
+        return (f"Takk for beskjed. Sekretariatet får vite at du ikke kan stille for {names}, "
+                "og finner en annen vara.")  # fmt: skip
+    if person not in invitees(meeting):
+        raise Conflict(f"Du er ikke innkalt til {meeting.title}; kontakt sekretariatet.")
+    absence = absence_of(session, meeting, person)
+    if is_member(meeting, person):
+        if not coming and absence is None:
+            absence = report_absence(session, None, meeting, person, [], "Meldt med lenken i "
+                                     "e-posten", settings, today)  # fmt: skip
+            vara = absence.substitute
+            return f"Forfallet er registrert{f', og {vara.name} er kalt inn som vara' if vara else ''}."
+        if not coming:
+            return "Du har allerede meldt forfall til dette møtet."
+        if absence is not None:
+            withdraw_absence(session, None, meeting, person, settings, today)
+            return f"Forfallet er trukket. Velkommen til {meeting.title}!"
+    record_answer(session, meeting, person, link.partstat, "lenke")
+    audit.record(session, None, "meeting.answer", meeting,
+                 f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» på innkallingen til "
+                 f"{meeting.title}", body=meeting.body)  # fmt: skip
+    if coming:
+        return f"Takk! Svaret ditt er registrert: du kommer til {meeting.title}."
+    return f"Takk! Svaret ditt er registrert: du kommer ikke til {meeting.title}."

@@ -1,0 +1,127 @@
+"""Calendar replies (iTIP METHOD:REPLY, RFC 5546) sent to the organiser's address, read from
+an mbox, a Maildir or an IMAP mailbox, and kept as answers per day (`flask svar-inn`)."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import imaplib
+import mailbox
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+
+import icalendar
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from govern.models.answers import ANSWERS
+from govern.models.meetings import MeetingDay
+from govern.models.people import Person
+from govern.services.answers import record_answer
+
+#: A vara's stand-in event: the day's UID with "-for-<member id>" (exports.calendar).
+_STAND_IN = re.compile(r"^(?P<local>.*)-for-\d+(?P<domain>@[^@]*)?$")
+
+
+@dataclass
+class ReplyCount:
+    """What one run read: answers kept, and calendar parts it could not place."""
+
+    recorded: int = 0
+    unknown: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def mbox_messages(path: str | Path) -> Iterator[Message]:
+    """Every message of an mbox file, or of a Maildir folder."""
+    path = Path(path)
+    box = mailbox.Maildir(path, create=False) if path.is_dir() else mailbox.mbox(path)
+    try:
+        yield from box
+    finally:
+        box.close()
+
+
+def imap_messages(
+    host: str, user: str, password: str, folder: str = "INBOX", *, port: int = 993
+) -> Iterator[Message]:
+    """Every message of an IMAP folder (over TLS), read without marking it seen."""
+    client = imaplib.IMAP4_SSL(host, port)
+    try:
+        client.login(user, password)
+        client.select(folder, readonly=True)
+        _status, data = client.search(None, "ALL")
+        for number in (data[0] or b"").split():
+            _status, parts = client.fetch(number, "(BODY.PEEK[])")
+            for part in parts:
+                if isinstance(part, tuple):
+                    yield email.message_from_bytes(part[1])
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            client.logout()
+
+
+def calendar_parts(message: Message) -> list[bytes]:
+    """The text/calendar parts of a message (and .ics attachments)."""
+    parts = []
+    for part in message.walk():
+        name = (part.get_filename() or "").lower()
+        if part.get_content_type() == "text/calendar" or name.endswith(".ics"):
+            payload = part.get_payload(decode=True)
+            if payload:
+                parts.append(payload)
+    return parts
+
+
+def _day_for(session: Session, uid: str) -> MeetingDay | None:
+    day = session.scalar(select(MeetingDay).where(MeetingDay.uid == uid))
+    if day is None and (match := _STAND_IN.match(uid)):
+        base = match["local"] + (match["domain"] or "")
+        day = session.scalar(select(MeetingDay).where(MeetingDay.uid == base))
+    return day
+
+
+def _person_for(session: Session, address: str) -> Person | None:
+    address = address.removeprefix("mailto:").removeprefix("MAILTO:").strip().lower()
+    return session.scalar(select(Person).where(func.lower(Person.email) == address).limit(1))
+
+
+def record_replies(session: Session, messages: Iterable[Message]) -> ReplyCount:
+    """Keep the PARTSTAT of every iTIP REPLY among the messages; flushes, the caller commits."""
+    count = ReplyCount()
+    for message in messages:
+        for data in calendar_parts(message):
+            try:
+                calendar = icalendar.Calendar.from_ical(data)
+            except ValueError as error:
+                count.unknown += 1
+                count.problems.append(f"Kunne ikke lese kalenderdelen: {error}")
+                continue
+            if str(calendar.get("method", "")).upper() != "REPLY":
+                continue
+            for event in calendar.walk("VEVENT"):
+                _one(session, event, count)
+    return count
+
+
+def _one(session: Session, event, count: ReplyCount) -> None:
+    uid = str(event.get("uid", ""))
+    day = _day_for(session, uid) if uid else None
+    attendees = event.get("attendee")
+    attendees = attendees if isinstance(attendees, list) else [attendees] if attendees else []
+    if day is None or not attendees:
+        count.unknown += 1
+        count.problems.append(f"Ukjent møtedag: {uid or '(uten UID)'}")
+        return
+    for attendee in attendees:
+        partstat = str(attendee.params.get("PARTSTAT", "")).upper()
+        person = _person_for(session, str(attendee))
+        if person is None or partstat not in ANSWERS:
+            count.unknown += 1
+            count.problems.append(f"Ukjent deltaker eller svar: {attendee} {partstat}")
+            continue
+        record_answer(session, day.meeting, person, partstat, "kalender", [day])
+        count.recorded += 1

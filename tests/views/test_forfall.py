@@ -1,0 +1,107 @@
+"""The member's forfall page, the e-mail's answer links (no login), the secretariat's vara."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from govern.models import Membership
+from govern.models.answers import Absence, MeetingAnswer
+from govern.services import answers, memberships
+from govern.services.invitations import sync_invitations
+from govern.services.memberships import MembershipInput
+from tests.conftest import make_body, make_meeting, make_person
+from tests.views.test_body_admin import login, make_user
+from tests.views.test_pages import text_of
+
+SOON = date.today() + timedelta(days=30)
+
+
+@pytest.fixture
+def world(app, session):
+    body = make_body()
+    stine = make_user(session, "Stine Slørdal", "stine@example.no", body=body, role="medlem")
+    marthe = make_user(session, "Marthe Dingen", "marthe@example.no", body=body, role="vara")
+    membership = session.scalar(select(Membership).where(Membership.person_id == marthe.id))
+    membership.deputy_for = stine
+    make_user(session, "Siri Sekretær", "siri@example.no", body=body, role="sekretariat")
+    gro = make_person("Gro Generell", email="gro@example.no")
+    memberships.add_membership(session, body, gro, MembershipInput("vara"))
+    meeting = make_meeting(body, SOON, SOON + timedelta(days=1))
+    past = make_meeting(body, date.today() - timedelta(days=3))
+    sync_invitations(session, meeting, "http://localhost", answer_key=app.config["SECRET_KEY"])
+    session.commit()
+    return {"meeting": meeting, "past": past, "stine": stine, "marthe": marthe, "gro": gro}
+
+
+def test_member_reports_and_withdraws_forfall(client, session, world):
+    meeting = world["meeting"]
+    login(client, "stine@example.no")
+    page = client.get(f"/meetings/{meeting.id}/forfall")
+    assert page.status_code == 200 and "Meld forfall" in text_of(page)
+    response = client.post(f"/meetings/{meeting.id}/forfall", data={"days": ["2"], "note": "Kurs"})
+    assert response.status_code == 302
+    page = text_of(client.get(f"/meetings/{meeting.id}/forfall"))
+    assert "Marthe Dingen er kalt inn som vara" in page and "Kurs" in page
+    absence = session.scalars(select(Absence)).one()
+    assert absence.days == [2] and absence.substitute_id == world["marthe"].id
+    client.post(f"/meetings/{meeting.id}/forfall/trekk")
+    assert session.scalars(select(Absence)).all() == []
+    assert "Meld forfall" in text_of(client.get(f"/meetings/{meeting.id}/forfall"))
+
+
+def test_forfall_on_a_past_meeting_changes_nothing(client, session, world):
+    login(client, "stine@example.no")
+    url = f"/meetings/{world['past'].id}/forfall"
+    assert "bare meldes forfall til kommende møter" in text_of(client.get(url))
+    response = client.post(url, data={"note": "Syk"})
+    assert response.status_code == 409
+    assert "kan ikke meldes forfall etterpå" in text_of(response)
+    assert session.scalars(select(Absence)).all() == []
+
+
+def test_a_vara_is_not_offered_forfall(client, world):
+    login(client, "marthe@example.no")
+    page = text_of(client.get(f"/meetings/{world['meeting'].id}/forfall"))
+    assert "melder ikke forfall" in page
+
+
+def test_answer_link_without_login(app, client, session, world):
+    meeting, gro = world["meeting"], world["gro"]
+    token = answers.answer_token(app.config["SECRET_KEY"], meeting.id, gro.id, "kommer")
+    page = client.get(f"/svar/{token}")
+    assert page.status_code == 200 and "Jeg kommer" in text_of(page)
+    assert session.scalars(select(MeetingAnswer)).all() == []  # a GET records nothing
+    done = client.post(f"/svar/{token}")
+    assert "du kommer til" in text_of(done)
+    assert {a.answer for a in session.scalars(select(MeetingAnswer))} == {"ACCEPTED"}
+
+
+@pytest.mark.parametrize("kind", ["forged", "expired"])
+def test_bad_answer_links_are_refused(app, client, session, world, kind):
+    meeting = world["meeting"] if kind == "forged" else world["past"]
+    token = answers.answer_token(app.config["SECRET_KEY"], meeting.id, world["gro"].id, "kommer")
+    if kind == "forged":
+        token = answers.answer_token("not-the-key", meeting.id, world["gro"].id, "kommer")
+    for response in (client.get(f"/svar/{token}"), client.post(f"/svar/{token}")):
+        assert response.status_code == 400
+        text = text_of(response)
+        assert ("ikke gyldig" in text) if kind == "forged" else ("utløpt" in text)
+    assert session.scalars(select(MeetingAnswer)).all() == []
+
+
+def test_secretariat_calls_in_another_vara(client, session, world):
+    meeting = world["meeting"]
+    login(client, "stine@example.no")
+    client.post(f"/meetings/{meeting.id}/forfall", data={"note": ""})
+    absence = session.scalars(select(Absence)).one()
+    client.post("/logout")
+    login(client, "siri@example.no")
+    response = client.post(
+        f"/meetings/{meeting.id}/forfall/{absence.id}/vara", data={"vara": world["gro"].id}
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Absence, absence.id).substitute_id == world["gro"].id
