@@ -8,9 +8,11 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -24,10 +26,10 @@ from govern.services.minutes_corrections import CorrectionInput
 
 #: "Not recorded" is an empty status: the person gets no attendance row.
 STATUS_CHOICES = [
-    SelectChoice("", "ikke registrert"),
     SelectChoice("present", "til stede"),
     SelectChoice("absent", "ikke til stede"),
     SelectChoice("deputy", "stedfortreder"),
+    SelectChoice("", "ikke registrert"),
 ]
 #: The value of "nobody chosen" in the selects of people.
 NONE = 0
@@ -51,7 +53,8 @@ class AttendanceRowForm(GovernForm):
         csrf = False
 
     person_id = IntegerField(widget=HiddenInput())
-    status = SelectField("Oppmøte", choices=STATUS_CHOICES, default="")
+    #: Quick choices, one click each, rather than a select per row.
+    status = RadioField("Oppmøte", choices=STATUS_CHOICES, default="")
     deputy_for = SelectField("Stiller for", coerce=int, default=NONE)
     days = _day_boxes("Bare disse dagene")
 
@@ -65,26 +68,34 @@ class AttendanceForm(GovernForm):
     )
     new_for = SelectField("Stiller for", coerce=int, default=NONE, validators=[Optional()])
     new_days = _day_boxes("Bare disse dagene")
+    #: "Alle til stede": every row not registered (varas not called in aside) as present.
+    all_present = SubmitField("Alle til stede")
 
     def set_choices(self, members: list[tuple[int, str]], others: list[tuple[int, str]], days: int):
-        """Choices of every select: whom one may stand in for, people to add, the days."""
+        """Choices of every select: whom one may stand in for (never oneself), people to add,
+        the days."""
         deputy_choices = choices([(NONE, "– velg –"), *members])
         day_choices = choices([(n, f"Dag {n}") for n in range(1, days + 1)])
         for entry in self.rows:
-            entry.form.deputy_for.choices = deputy_choices
+            own = entry.form.person_id.data
+            entry.form.deputy_for.choices = [c for c in deputy_choices if c.value != own]
             entry.form.days.choices = day_choices
         self.new_person.choices = choices([(NONE, "– ingen –"), *others])
         self.new_for.choices = deputy_choices
         self.new_days.choices = day_choices
 
-    def to_input(self) -> tuple[list[AttendanceRow], list]:
+    def to_input(self, skip: frozenset[int] = frozenset()) -> tuple[list[AttendanceRow], list]:
         """The rows for the service, and for each the form row its errors belong to.
 
         "Stiller for" only counts for a stedfortreder (a vara's row comes preselected).
+        With "Alle til stede" pressed, rows not registered are present, except the people
+        in `skip` (varas not called in).
         """
         rows, targets = [], []
         for entry in self.rows:
             f = entry.form
+            if not f.status.data and self.all_present.data and f.person_id.data not in skip:
+                f.status.data = "present"
             if not f.status.data:
                 continue
             deputy = f.status.data == "deputy"

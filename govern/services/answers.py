@@ -157,3 +157,16 @@ def my_answers(session: Session, person_id: int, meeting_ids: Iterable[int]) -> 
         if meeting_id not in result:
             result[meeting_id] = ANSWER_LABELS[answers.pop()] if len(answers) == 1 else "delvis"
     return result
+
+
+def answer_texts(session: Session, meeting: Meeting) -> dict[int, str]:
+    """{person id: "kommer" | "dag 1: kommer, dag 2: kommer ikke"} for the attendance page."""
+    texts = {}
+    several = len(meeting.days) > 1
+    for person_id, by_day in answers_by_day(session, meeting).items():
+        labels = {n: ANSWER_LABELS[row.answer] for n, row in sorted(by_day.items())}
+        if several and (len(set(labels.values())) > 1 or len(labels) < len(meeting.days)):
+            texts[person_id] = ", ".join(f"dag {n}: {label}" for n, label in labels.items())
+        else:
+            texts[person_id] = next(iter(labels.values()))
+    return texts

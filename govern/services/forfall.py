@@ -330,3 +330,34 @@ def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, t
     if coming:
         return f"Takk! Svaret ditt er registrert: du kommer til {meeting.title}."
     return f"Takk! Svaret ditt er registrert: du kommer ikke til {meeting.title}."
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the attendance page proposes for one person from the forfall reported."""
+
+    status: str
+    deputy_for_id: int | None
+    days: tuple[int, ...]
+    text: str
+
+
+def attendance_prefill(session: Session, meeting: Meeting) -> dict[int, Prefill]:
+    """{person id: proposal}: a forfall as "ikke til stede", its vara as "stedfortreder"."""
+    proposals: dict[int, Prefill] = {}
+    for absence in absences_of(session, meeting):
+        days = tuple(absence.days or ())
+        member, vara = absence.person, absence.substitute
+        text = f"{member.name} har meldt forfall{days_text(days)}"
+        if vara is not None:
+            text += f", {vara.name} stiller for {member.name}"
+            proposals[vara.id] = Prefill("deputy", member.id, days, text)
+        proposals[member.id] = Prefill("absent", None, days, text)
+    return proposals
+
+
+def free_varas(session: Session, absence: Absence) -> list[Person]:
+    """Whom the secretariat may call in instead: the chain, without those already busy."""
+    busy = _busy(session, absence.meeting, absence)
+    chain = vara_chain(session, absence.meeting, absence.person)
+    return [p for p in chain if p.id not in busy or p.id == absence.substitute_id]

@@ -16,6 +16,7 @@ from govern.domain.quorum import quorum_of
 from govern.extensions import db
 from govern.forms.base import reset_version
 from govern.forms.changes import EscalationMinutesForm
+from govern.forms.forfall import SubstituteForm
 from govern.forms.minutes import (
     NONE,
     AttendanceCorrectionForm,
@@ -31,8 +32,10 @@ from govern.models.minutes import MinutesRevision
 from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES
 from govern.services import (
+    answers,
     attendance,
     change_outcomes,
+    forfall,
     minutes,
     minutes_approval,
     minutes_corrections,
@@ -100,25 +103,13 @@ def when(moment: datetime) -> str:
 def _attendance_form(
     meeting: Meeting, rows: list[attendance.Attendee], kind: type[AttendanceForm] = AttendanceForm
 ) -> AttendanceForm:
-    """The form as posted, or filled from what is recorded (a vara preselects whom they
-    stand in for); with the choices of every select."""
+    """The form as posted, or filled from what is recorded, else from the forfall reported
+    (a vara preselects whom they stand in for); with the choices of every select."""
     if request.method == "POST":
         form = kind()
     else:
-        data = [
-            {
-                "person_id": r.person.id,
-                "status": r.recorded.status if r.recorded else "",
-                "deputy_for": (
-                    r.recorded.deputy_for_id
-                    if r.recorded
-                    else (r.membership.deputy_for_id if r.membership else None)
-                )
-                or NONE,
-                "days": list(r.recorded.days or []) if r.recorded else [],
-            }
-            for r in rows
-        ]
+        proposed = forfall.attendance_prefill(db.session, meeting)
+        data = [_row_data(r, proposed.get(r.person.id)) for r in rows]
         form = kind(
             formdata=None, data={"rows": data, "fingerprint": attendance.fingerprint(meeting)}
         )
@@ -134,6 +125,35 @@ def _attendance_form(
         len(meeting.days),
     )
     return form
+
+
+def _row_data(r: attendance.Attendee, proposal: forfall.Prefill | None) -> dict:
+    """One row as recorded, or as the forfall proposes, or empty."""
+    if r.recorded is None and proposal is not None:
+        return {
+            "person_id": r.person.id,
+            "status": proposal.status,
+            "deputy_for": proposal.deputy_for_id or NONE,
+            "days": list(proposal.days),
+        }
+    recorded = r.recorded
+    return {
+        "person_id": r.person.id,
+        "status": recorded.status if recorded else "",
+        "deputy_for": (
+            recorded.deputy_for_id
+            if recorded
+            else (r.membership.deputy_for_id if r.membership else None)
+        )
+        or NONE,
+        "days": list(recorded.days or []) if recorded else [],
+    }
+
+
+def _not_called(meeting: Meeting, rows: list[attendance.Attendee]) -> frozenset[int]:
+    """Varas who are not standing in for anyone: "Alle til stede" leaves them out."""
+    called = {a.substitute_id for a in forfall.absences_of(db.session, meeting)}
+    return frozenset(r.person.id for r in rows if r.role == "vara" and r.person.id not in called)
 
 
 def _attendance_placer(targets: list) -> Placer:
@@ -152,10 +172,11 @@ def _attendance_placer(targets: list) -> Placer:
 def meeting_attendance(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("prepare", meeting)
-    form = _attendance_form(meeting, attendance.attendees(meeting))
+    people = attendance.attendees(meeting)
+    form = _attendance_form(meeting, people)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        rows, targets = form.to_input()
+        rows, targets = form.to_input(_not_called(meeting, people))
         done = attempt(
             lambda: attendance.set_attendance(
                 db.session, current_user, meeting, rows, form.fingerprint.data
@@ -190,6 +211,11 @@ def _attendance_page(meeting: Meeting, form: AttendanceForm, status: int, correc
         correcting=correcting,
         recorded=presentation.attendance_lists(meeting),
         quorum=quorum_of(meeting),
+        absences=[
+            (a, forfall.free_varas(db.session, a)) for a in forfall.absences_of(db.session, meeting)
+        ],
+        answers=answers.answer_texts(db.session, meeting),
+        vara_form=SubstituteForm(),
     ), status
 
 

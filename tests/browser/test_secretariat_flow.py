@@ -103,6 +103,11 @@ def _minutes_link(page, number: str):
     return page.get_by_role("link", name=f"Før referat – innspill og vedtak i sak {number}")
 
 
+def _attend(page, group: str, choice: str) -> None:
+    """On the attendance page: one of a row's quick choices ("til stede", ...)."""
+    page.get_by_role("radiogroup", name=group).get_by_label(choice, exact=True).check()
+
+
 def _set_status(page, button: str, status: str, number: str) -> None:
     """Press a status button and wait for the new status; «Send innkalling» is a link to a
     confirmation page (recipients, message, documents), confirmed there."""
@@ -197,12 +202,12 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     _secretariat(page).get_by_role("link", name="Oppmøte").click()
     expect(page.get_by_role("heading", name="Oppmøte – Møte i Fagrådet 3/26")).to_be_visible()
     for name in ("Jon Gupta", "Hans Löwe Larsen", "Knut Berglund", "Siv Ingebrigtsen"):
-        page.get_by_label(f"Oppmøte for {name}").select_option(label="til stede")
-    page.get_by_label("Oppmøte for Terje Bremnes").select_option(label="ikke til stede")
+        _attend(page, f"Oppmøte for {name}", "til stede")
+    _attend(page, "Oppmøte for Terje Bremnes", "ikke til stede")
     page.get_by_role("group", name="Dager for Terje Bremnes").get_by_label("Dag 1").check()
-    page.get_by_label("Oppmøte for Stine Slørdal").select_option(label="ikke til stede")
+    _attend(page, "Oppmøte for Stine Slørdal", "ikke til stede")
     vara = "Marthe Kristine Striger Dingen"
-    page.get_by_label(f"Oppmøte for {vara}").select_option(label="stedfortreder")
+    _attend(page, f"Oppmøte for {vara}", "stedfortreder")
     stands_in_for = page.get_by_label(f"Hvem {vara} stiller for")
     expect(stands_in_for.locator("option:checked")).to_have_text(
         "Stine Slørdal, Helse Midt RHF"

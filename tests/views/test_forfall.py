@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -105,3 +106,45 @@ def test_secretariat_calls_in_another_vara(client, session, world):
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Absence, absence.id).substitute_id == world["gro"].id
+
+
+def test_attendance_page_prefilled_from_forfall(client, session, world):
+    meeting, stine, marthe = world["meeting"], world["stine"], world["marthe"]
+    login(client, "stine@example.no")
+    client.post(f"/meetings/{meeting.id}/forfall", data={"days": ["1"], "note": "Kurs"})
+    client.post("/logout")
+    login(client, "siri@example.no")
+    page = client.get(f"/meetings/{meeting.id}/attendance")
+    html = page.get_data(as_text=True)
+    text = text_of(page)
+    assert "Stine Slørdal har meldt forfall – dag 1 («Kurs»)" in text
+    assert "Marthe Dingen stiller for Stine Slørdal (ikke svart ennå)" in text
+    rows = {}
+    for i in range(4):
+        person = re.search(rf'name="rows-{i}-person_id"[^>]*value="(\d+)"', html)
+        checked = re.search(rf'<input checked[^>]*name="rows-{i}-status"[^>]*value="(\w*)"', html)
+        rows[int(person.group(1))] = checked.group(1) if checked else None
+    assert rows[stine.id] == "absent" and rows[marthe.id] == "deputy"
+    # "Stiller for" never offers the person of the row.
+    for i in range(4):
+        person = re.search(rf'name="rows-{i}-person_id"[^>]*value="(\d+)"', html).group(1)
+        select = re.search(rf'<select[^>]*name="rows-{i}-deputy_for".*?</select>', html, re.S)
+        assert f'value="{person}"' not in select.group(0)
+
+
+def test_all_present_for_the_unregistered(client, session, world):
+    meeting, stine, marthe = world["meeting"], world["stine"], world["marthe"]
+    login(client, "siri@example.no")
+    html = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    data = {"fingerprint": re.search(r'name="fingerprint"[^>]*value="(\w*)"', html).group(1)}
+    for i in range(4):
+        person = re.search(rf'name="rows-{i}-person_id"[^>]*value="(\d+)"', html).group(1)
+        data[f"rows-{i}-person_id"] = person
+        data[f"rows-{i}-deputy_for"] = "0"
+    data["new_person"], data["new_for"], data["all_present"] = "0", "0", "Alle til stede"
+    response = client.post(f"/meetings/{meeting.id}/attendance", data=data)
+    assert response.status_code == 302, text_of(response)
+    session.expire_all()
+    recorded = {a.person_id: a.status for a in session.get(type(meeting), meeting.id).attendance}
+    # Everyone not registered is present, but the vara who was not called in.
+    assert recorded[stine.id] == "present" and marthe.id not in recorded

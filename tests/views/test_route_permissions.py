@@ -50,6 +50,8 @@ DRAFT = statuses(404, 404, 404, 404, 200, 200)
 LOGGED_IN = statuses(302, 200, 200, 200, 200, 200)
 #: The body's own members (product area and change requests of an endringsråd).
 MEMBERS = statuses(302, 403, 200, 403, 200, 200)
+#: An answer link signed for something else (the world's token is a password link).
+BAD_LINK = statuses(400, 400, 400, 400, 400, 400)
 
 #: endpoint -> (expected GET statuses or None for POST-only, POST refused for these roles)
 EXPECTED = {
@@ -176,6 +178,12 @@ EXPECTED = {
     "openness.bases": (ADMIN, ADMIN),
     "openness.change_basis": (None, ADMIN),
     "minutes.meeting_attendance": (SECRETARIAT, SECRETARIAT),
+    # A member's own forfall; the secretariat calls in another vara; the e-mail's answer
+    # links need no login (tests/views/test_forfall.py answers with real ones).
+    "forfall.report": (MEMBERS, MEMBERS),
+    "forfall.withdraw": (None, MEMBERS),
+    "forfall.choose_vara": (None, SECRETARIAT),
+    "forfall.answer": (BAD_LINK, None),
     "minutes.treatment_minutes": (SECRETARIAT, SECRETARIAT),
     "minutes.send_minutes": (None, SECRETARIAT),
     "minutes.approve_minutes": (None, SECRETARIAT),
@@ -308,6 +316,7 @@ def world(app, session, tmp_path, demo_with_accounts):
         "submission_id": submission.id,
         "file_id": submission.files[0].id,
         "recusal_id": _a_recusal(session, ehds),
+        "absence_id": 1,
     }
 
 

@@ -49,6 +49,7 @@ REAL = {
     "submission_id": ("CaseSubmission", "id"),
     "file_id": ("SubmissionFile", "id"),
     "recusal_id": ("Recusal", "id"),
+    "absence_id": ("Absence", "id"),
 }
 FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
 #: Routes that would end the session the rest of the walk needs.
