@@ -72,13 +72,13 @@ class AttendanceForm(GovernForm):
     all_present = SubmitField("Alle til stede")
 
     def set_choices(self, members: list[tuple[int, str]], others: list[tuple[int, str]], days: int):
-        """Choices of every select: whom one may stand in for (never oneself), people to add,
-        the days."""
+        """Choices of every select: whom one may stand in for, people to add, the days. (The
+        page does not offer a person to stand in for him- or herself; posted, the service
+        refuses it with its own message.)"""
         deputy_choices = choices([(NONE, "– velg –"), *members])
         day_choices = choices([(n, f"Dag {n}") for n in range(1, days + 1)])
         for entry in self.rows:
-            own = entry.form.person_id.data
-            entry.form.deputy_for.choices = [c for c in deputy_choices if c.value != own]
+            entry.form.deputy_for.choices = deputy_choices
             entry.form.days.choices = day_choices
         self.new_person.choices = choices([(NONE, "– ingen –"), *others])
         self.new_for.choices = deputy_choices

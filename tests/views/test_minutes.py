@@ -35,9 +35,15 @@ def hidden(response, name: str) -> str:
 
 
 def selected(response, name: str) -> str | None:
-    """The selected option's value of a select on the page."""
+    """The selected option's value of a select on the page, or the checked one of a group of
+    radio buttons (the attendance page's quick choices)."""
     page = response.get_data(as_text=True)
     select_html = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>.*?</select>', page, re.S)
+    if select_html is None:
+        radios = re.findall(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+        assert radios, f"no select or radio buttons named {name}"
+        checked = [re.search(r'value="([^"]*)"', r).group(1) for r in radios if " checked" in r]
+        return checked[0] if checked else None
     chosen = re.search(r'<option selected value="([^"]*)"', select_html.group(0))
     return chosen.group(1) if chosen else None
 
