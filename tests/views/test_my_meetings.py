@@ -112,3 +112,27 @@ def test_news_are_only_what_the_member_may_read(app, client, session, demo):
     page = _text(client.get("/mine-moter"))
     assert "Hemmelig utkast" not in page
     assert "møte 3/26" not in page  # a planned meeting is not shown to members
+
+
+def test_innkalling_minutes_sent_and_approved_are_news(client, session, demo):
+    """The audit lines the secretariat's actions write are read as news, in words."""
+    from govern.services import audit
+
+    login(client, "medlem@example.no")
+    client.get("/mine-moter")
+    secretariat = _user(session, "sekretariat@example.no")
+    january, april = _meeting(session, 1), _meeting(session, 2)
+    body = april.body
+    audit.record(session, secretariat, "meeting.status", april, "x", body=body,
+                 changes={"status": ["planlagt", "innkalt"]})  # fmt: skip
+    audit.record(session, secretariat, "minutes.send", january, "x", body=body)
+    audit.record(session, secretariat, "minutes.approve", january, "x", body=body)
+    audit.record(session, secretariat, "meeting.update", april, "x", body=body)
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    news = page.split("Nytt siden sist", 1)[1].split("Saker du har meldt inn", 1)[0]
+    assert "Innkalling og dagsorden sendt: Fagrådet møte 2/26" in news
+    assert "Referatet er sendt til medlemmene: Fagrådet møte 1/26" in news
+    assert "Referatet er godkjent: Fagrådet møte 1/26" in news
+    assert news.index("godkjent") < news.index("sendt til medlemmene")  # newest first
+    assert news.count("Fagrådet møte") == 3
