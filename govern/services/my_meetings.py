@@ -1,6 +1,7 @@
 """ "Mine møter": what a member sees after logging in. The next meetings of his or her bodies,
 what is new since the last visit (documents published, the innkalling sent, minutes sent
-for comment, minutes approved, from the audit log), and the cases he or she has submitted.
+for comment, minutes approved, from the audit log), the draft minutes open for comments
+(merknader) with their deadlines, and the cases he or she has submitted.
 
 The reader's permissions are asked of govern.policy / govern.openness by the caller through
 `may_read` and `may_see` functions, so this module stays free of flask. The last visit is
@@ -23,6 +24,7 @@ from govern.models.audit import AuditEntry
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
+from govern.models.minutes import MinutesSending
 from govern.models.submissions import PageVisit
 from govern.policy import READER_ROLES
 
@@ -36,6 +38,16 @@ MEETINGS_SHOWN = 10
 NEWS_SHOWN = 30
 NEWS_ACTIONS = ("attachment.add", "attachment.file", "meeting.status", "minutes.send",
                 "minutes.approve")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CommentDeadline:
+    """Draft minutes sent for comments (merknader) whose deadline has not passed."""
+
+    meeting: Meeting
+    deadline: date
+    #: How many comments the reader has made on this draft.
+    own_comments: int
 
 
 @dataclass(frozen=True)
@@ -163,3 +175,43 @@ def news_since(
         seen.add(key)
         rows.append(NewsRow(entry.at, text, meeting))
     return rows[:NEWS_SHOWN]
+
+
+def comment_deadlines(
+    session: Session,
+    bodies: Sequence[Body],
+    today: date,
+    person_id: int,
+    may_read_minutes: Callable[[Meeting], bool],
+) -> list[CommentDeadline]:
+    """The bodies' draft minutes open for comments today (the latest sending of a meeting's
+    minutes is for comments, with a deadline not passed), soonest deadline first."""
+    if not bodies:
+        return []
+    sendings = session.scalars(
+        select(MinutesSending)
+        .join(Meeting, Meeting.id == MinutesSending.meeting_id)
+        .where(Meeting.body_id.in_([b.id for b in bodies]), Meeting.minutes_status == "sendt")
+        .options(selectinload(MinutesSending.comments))
+        .order_by(MinutesSending.meeting_id, MinutesSending.number)
+    ).all()
+    latest = {s.meeting_id: s for s in sendings}  # the last of each meeting wins
+    meetings = {
+        m.id: m
+        for m in session.scalars(
+            select(Meeting)
+            .where(Meeting.id.in_(latest))
+            .options(joinedload(Meeting.body), selectinload(Meeting.days))
+        )
+    }
+    rows = []
+    for meeting_id, sending in latest.items():
+        meeting = meetings[meeting_id]
+        if sending.kind != "merknader" or sending.deadline is None or sending.deadline < today:
+            continue
+        if not may_read_minutes(meeting):
+            continue
+        own = sum(1 for c in sending.comments if c.person_id == person_id)
+        rows.append(CommentDeadline(meeting, sending.deadline, own))
+    rows.sort(key=lambda r: (r.deadline, r.meeting.id))
+    return rows

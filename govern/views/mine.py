@@ -56,6 +56,9 @@ def my_meetings_page():
         meetings=my_meetings.next_meetings(db.session, bodies, day, read),
         news=my_meetings.news_since(db.session, bodies, since, read, see, minutes),
         since=since,
+        comments=my_meetings.comment_deadlines(
+            db.session, bodies, day, current_user.person_id, minutes
+        ),
         submitted=submissions.submissions_by(db.session, current_user.person),
         submit_to=_submit_bodies(bodies),
     )

@@ -23,7 +23,7 @@ TODAY = date(2026, 4, 20)
 
 def _text(response) -> str:
     text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return re.sub(r"\s+", " ", html.unescape(text)).replace(" )", ")").replace("( ", "(")
+    return re.sub(r"\s+", " ", html.unescape(text)).replace(" )", ")").replace("( ", "(").replace(" :", ":")
 
 
 def login(client, email: str):
@@ -136,3 +136,29 @@ def test_innkalling_minutes_sent_and_approved_are_news(client, session, demo):
     assert "Referatet er godkjent: Fagrådet møte 1/26" in news
     assert news.index("godkjent") < news.index("sendt til medlemmene")  # newest first
     assert news.count("Fagrådet møte") == 3
+
+
+def test_open_comment_deadlines(client, session, demo):
+    """The draft minutes of 1/26 sent for comments: the deadline, and how many the member gave."""
+    from govern.models import MinutesComment, MinutesSending
+
+    login(client, "medlem@example.no")
+    assert "Ingen referater venter på merknader" in _text(client.get("/mine-moter"))
+    january = _meeting(session, 1)
+    assert january.minutes_status == "sendt"
+    sending = MinutesSending(meeting_id=january.id, number=1, kind="merknader",
+                             deadline=TODAY + timedelta(days=5), recipients=3)  # fmt: skip
+    session.add(sending)
+    session.flush()
+    member = _user(session, "medlem@example.no").person
+    session.add(MinutesComment(sending_id=sending.id, person_id=member.id, text="Rett navnet."))
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert (
+        "Referatet fra Fagrådet møte 1/26: merknader innen 25. april 2026 "
+        "(du har gitt 1 merknad)" in page
+    )
+    # Past its deadline, or followed by the final version, it is not open any more.
+    sending.deadline = TODAY - timedelta(days=1)
+    session.commit()
+    assert "Ingen referater venter på merknader" in _text(client.get("/mine-moter"))
