@@ -14,7 +14,8 @@ from govern.models.base import utcnow
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.openness import may_see_attachment
-from govern.services import my_meetings, submissions
+from govern.services import answers, my_meetings, submissions
+from govern.services.forfall import is_member
 from govern.views import submissions as submission_views
 from govern.views.guard import require_login
 from govern.views.unit_of_work import attempt
@@ -50,10 +51,14 @@ def my_meetings_page():
     read = lambda m: policy.can(current_user, "read", m, day)  # noqa: E731
     minutes = lambda m: policy.can(current_user, "read_minutes", m, day)  # noqa: E731
     see = lambda a: may_see_attachment(current_user, a, day)  # noqa: E731
+    coming = my_meetings.next_meetings(db.session, bodies, day, read)
+    person = current_user.person
     return render_template(
         "mine/my_meetings.html",
         bodies=bodies,
-        meetings=my_meetings.next_meetings(db.session, bodies, day, read),
+        meetings=coming,
+        answers=answers.my_answers(db.session, person.id, [m.id for m in coming]),
+        may_report={m.id for m in coming if m.status == "innkalt" and is_member(m, person)},
         news=my_meetings.news_since(db.session, bodies, since, read, see, minutes),
         since=since,
         comments=my_meetings.comment_deadlines(

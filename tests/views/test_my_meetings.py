@@ -23,7 +23,12 @@ TODAY = date(2026, 4, 20)
 
 def _text(response) -> str:
     text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return re.sub(r"\s+", " ", html.unescape(text)).replace(" )", ")").replace("( ", "(").replace(" :", ":")
+    return (
+        re.sub(r"\s+", " ", html.unescape(text))
+        .replace(" )", ")")
+        .replace("( ", "(")
+        .replace(" :", ":")
+    )
 
 
 def login(client, email: str):
@@ -162,3 +167,25 @@ def test_open_comment_deadlines(client, session, demo):
     sending.deadline = TODAY - timedelta(days=1)
     session.commit()
     assert "Ingen referater venter på merknader" in _text(client.get("/mine-moter"))
+
+
+def test_the_answer_given_to_each_meeting(client, session, demo):
+    """Kommer / forfall, from what the member answered (the invitation's links, a calendar
+    reply, or a forfall), with the link to melde forfall."""
+    from govern.models import Absence
+    from govern.services import answers
+
+    login(client, "medlem@example.no")
+    april = _meeting(session, 2)
+    page = _text(client.get("/mine-moter"))
+    assert "Fagrådet – møte 2/26 29. – 30. april 2026" in page
+    assert "Du har ikke svart · Meld forfall" in page
+    member = _user(session, "medlem@example.no").person
+    answers.record_answer(session, april, member, "ACCEPTED", "lenke")
+    session.commit()
+    assert "Ditt svar: kommer · Meld forfall" in _text(client.get("/mine-moter"))
+    session.add(Absence(meeting_id=april.id, person_id=member.id, note="Syk"))
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert "Du har meldt forfall · Se eller trekk forfallet" in page
+    assert client.get(f"/meetings/{april.id}/forfall").status_code == 200
