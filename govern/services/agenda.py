@@ -42,6 +42,7 @@ from govern.services.agenda_order import (
     move_day_items,
     move_item,
     place_item,
+    possible_moves,
     settle_agenda,
 )
 from govern.services.cases import (
@@ -60,7 +61,8 @@ __all__ = [
     "ENTRY_KINDS", "EVENTUELT", "GODKJENNING",
     "CaseEdit", "CaseItemInput", "EntryEdit", "EntryInput",
     "add_agenda_entry", "add_case_item", "add_entry", "check_open", "godkjenning_texts",
-    "item_label", "move_day_items", "move_item", "open_agenda", "remove_item", "settle_agenda",
+    "item_label", "move_day_items", "move_item", "open_agenda", "possible_moves", "remove_item",
+    "settle_agenda",
     "update_case_item", "update_entry",
 ]  # fmt: skip
 

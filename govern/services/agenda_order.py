@@ -173,10 +173,7 @@ def move_item(
         _insert_at_end(after[to_day - 1], unit, last, meeting.days[to_day - 1])
         done = f"flyttet til dag {to_day}"
     elif direction in ("up", "down"):
-        if span[0] == k:
-            _move_unit(meeting, after, d, span, direction, item)
-        else:
-            _move_within(after[d], k, span, direction, item)
+        _step(meeting, after, d, k, span, direction, item)
         done = "flyttet opp" if direction == "up" else "flyttet ned"
     else:
         raise InvalidInput("Velg hvor punktet skal flyttes", field="direction")
@@ -199,6 +196,35 @@ def move_item(
 
 def _treatments(meeting: Meeting) -> list:
     return [i.treatment for i in meeting.items if i.treatment is not None]
+
+
+def _step(meeting, after, d: int, k: int, span, direction: str, item: AgendaItem) -> None:
+    """One step up or down in `after` (lists per day): a unit, or an item under a case."""
+    if span[0] == k:
+        _move_unit(meeting, after, d, span, direction, item)
+    else:
+        _move_within(after[d], k, span, direction, item)
+
+
+def possible_moves(meeting: Meeting) -> dict[int, set[str]]:
+    """For each item, the steps ("up", "down") move_item would take, so the agenda page
+    offers only those: the same rules, tried on a copy of the order."""
+    before = by_day(meeting)
+    everything = flat(before)
+    found: dict[int, set[str]] = {}
+    for d, items in enumerate(before):
+        for k, item in enumerate(items):
+            span = next(s for s in _spans(items) if s[0] <= k <= s[1])
+            found[item.id] = set()
+            for direction in ("up", "down"):
+                after = [list(day) for day in before]
+                try:
+                    _step(meeting, after, d, k, span, direction, item)
+                    _check_order(everything, flat(after))
+                except (Conflict, InvalidInput):
+                    continue
+                found[item.id].add(direction)
+    return found
 
 
 def _move_unit(

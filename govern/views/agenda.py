@@ -27,7 +27,7 @@ from govern.forms.agenda import (
 )
 from govern.forms.base import set_submitted
 from govern.models.meetings import AgendaItem, Meeting
-from govern.services import agenda, case_picker
+from govern.services import agenda, agenda_order, case_picker
 from govern.services.agenda_numbers import numbers_follow_agenda
 from govern.services.audit import StaleEdit
 from govern.services.errors import InvalidInput
@@ -111,6 +111,7 @@ def _agenda_page(meeting: Meeting, status: int = 200, finding=None, pick=None, *
         open_form=next(iter(submitted), None) or ("existing" if finding or picked else None),
         finding=finding,
         picked=picked,
+        moves=agenda_order.possible_moves(meeting),
         locked=meeting.minutes_locked,
     )
     return html, status

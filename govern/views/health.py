@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +24,12 @@ bp = Blueprint("health", __name__)
 @bp.route("/healthz")
 def healthz():
     return jsonify(status="ok")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every site: the icon, not a 404 in every log."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.route("/readyz")

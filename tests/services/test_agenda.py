@@ -648,3 +648,26 @@ def test_godkjenning_and_eventuelt_cannot_be_removed_and_godkjenning_stays_on_da
         agenda.remove_item(session, item_titled(built, "Eventuelt"))
     with pytest.raises(Conflict, match="skal stå først, på dag 1"):
         agenda.move_item(session, built.items[0], to_day=2)
+
+
+def test_the_page_offers_only_the_moves_that_can_be_made(session, built):
+    moves = agenda.possible_moves(built)
+
+    def of(title):
+        return moves[item_titled(built, title).id]
+
+    godkjenning = next(
+        i for i in built.items if i.treatment and i.treatment.sakstype == "Godkjenning"
+    )
+    assert moves[godkjenning.id] == set()
+    assert of("A") == {"down"}  # nothing goes above Godkjenning
+    assert of("b1") == {"down"} and of("b2") == {"up"}  # sub-points stay under their case
+    assert of("C") == {"up"}  # nothing goes below Eventuelt
+    assert of("Eventuelt") == set()
+    assert of("Pause") == {"up", "down"}
+    # What is offered is what moving does.
+    for item in list(built.items):
+        for direction in ("up", "down"):
+            if direction not in agenda.possible_moves(built)[item.id]:
+                with pytest.raises((Conflict, InvalidInput)):
+                    agenda.move_item(session, item, direction)

@@ -377,7 +377,8 @@ def test_times_are_computed_and_a_long_day_is_flagged(client, session, meeting):
     )
     add(client, meeting, "break", title="Pause", day="1", duration_minutes="70")
     page = agenda_text(client, meeting)
-    assert "5/26 Lang sak (300 min) Flytt opp" in page
+    # Right under Godkjenning it cannot move up: only «Flytt ned» is offered.
+    assert "5/26 Lang sak (300 min) Flytt ned" in page
     assert re.search(r"Lang sak \(300 min\).*?10:10 Drøfting", page)
     assert re.search(r"Pause \(70 min\).*?15:10", page)
     assert "Dagsordenen for dag 1 går til 16.20, etter møteslutt 16.00." in page

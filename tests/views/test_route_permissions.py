@@ -140,6 +140,7 @@ EXPECTED = {
     # For load balancers and monitoring (the test client comes from 127.0.0.1, which may
     # read the metrics).
     "health.healthz": (PUBLIC, None),
+    "health.favicon": (PUBLIC, None),
     "health.readyz": (PUBLIC, None),
     "health.metrics_page": (PUBLIC, None),
     "auth.logout": (None, None),
