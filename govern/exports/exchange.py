@@ -275,6 +275,9 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
                     "members_only": b.members_only,
                     "quorum": _quorum(b),
                     "recusal_withholds": b.recusal_withholds,
+                    "document_language": (
+                        b.document_language if b.document_language != "nb" else None
+                    ),
                     "members": _members(b),
                 }
             )

@@ -33,7 +33,12 @@ def build_innkalling(
     """The meeting's innkalling og dagsorden as a .docx, in the given version (public: what
     is exempt or closed is held back, see exports.versions)."""
     body = meeting.body
-    word = WordDocument(template, f"{body.name} – Innkalling og dagsorden", version=version.label)
+    word = WordDocument(
+        template,
+        f"{body.name} – Innkalling og dagsorden",
+        version=version.label,
+        language=body.language_tag,
+    )
     word.heading(meeting.title)
     members = [m.person.label for m in active_members(body, meeting.first_date)]
     word.facts(

@@ -34,7 +34,7 @@ def build_priority_table(
 ) -> bytes:
     """Heading, method, the ranked table and its bar chart, then the measures left out."""
     body = round_.body
-    word = WordDocument(template, f"{body.name} – Prioritering")
+    word = WordDocument(template, f"{body.name} – Prioritering", language=body.language_tag)
     word.heading(f"Prioritering: {round_.title}")
     word.paragraph(
         f"{body.name}, {round_.year}. Poeng 0–10 per spørsmål; kriteriets poeng er "

@@ -46,6 +46,7 @@ def build_referat(
         f"{body.name} – Referat",
         draft=meeting.minutes_status == "utkast",
         version=version.label,
+        language=body.language_tag,
     )
     word.heading(title)
     word.facts(_header_rows(meeting))

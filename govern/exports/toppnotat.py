@@ -34,7 +34,9 @@ def build_toppnotat(
     public title and "Unntatt offentlighet, <basis>" only."""
     body, case, memo = treatment.body, treatment.case, treatment.memo
     meeting = treatment.meeting
-    word = WordDocument(template, f"{body.name} – Toppnotat", version=version.label)
+    word = WordDocument(
+        template, f"{body.name} – Toppnotat", version=version.label, language=body.language_tag
+    )
     when = treatment.date
     word.facts(
         [

@@ -19,6 +19,7 @@ from govern.forms.base import GovernForm, version_field
 from govern.models.bodies import (
     BODY_KINDS,
     BODY_STATUSES,
+    DOCUMENT_LANGUAGES,
     MINUTES_APPROVAL_LABELS,
     QUORUM_RULES,
     ROLES,
@@ -67,6 +68,11 @@ class BodyForm(GovernForm):
     recusal_withholds = BooleanField(
         "Et medlem som er inhabilt i en sak, får ikke tilgang til sakens interne dokumenter"
     )
+    document_language = SelectField(
+        "Dokumentspråk",
+        choices=[SelectChoice(k, v) for k, v in DOCUMENT_LANGUAGES.items()],
+        default="nb",
+    )
     escalates_to = SelectField("Eskalerer til", coerce=int, default=NONE)
 
     def escalation_id(self) -> int | None:
@@ -93,6 +99,7 @@ class NewBodyForm(BodyForm):
             minutes_approved_when=self.minutes_approved_when.data,
             quorum_rule=self.quorum_rule.data,
             recusal_withholds=bool(self.recusal_withholds.data),
+            document_language=self.document_language.data,
         )
 
 
@@ -114,6 +121,7 @@ class EditBodyForm(BodyForm):
             "minutes_approved_when": body.minutes_approved_when,
             "quorum_rule": body.quorum_rule,
             "recusal_withholds": body.recusal_withholds,
+            "document_language": body.document_language,
             "escalates_to": body.escalates_to_id or NONE,
             "version": body.version,
         }
@@ -131,6 +139,7 @@ class EditBodyForm(BodyForm):
             minutes_approved_when=self.minutes_approved_when.data,
             quorum_rule=self.quorum_rule.data,
             recusal_withholds=bool(self.recusal_withholds.data),
+            document_language=self.document_language.data,
         )
 
 

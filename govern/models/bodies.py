@@ -31,6 +31,10 @@ QUORUM_RULES = {
     "half": "Minst halvparten av medlemmene med stemmerett",
     "two_thirds": "Minst to tredjedeler av medlemmene med stemmerett",
 }
+#: The language a body writes its documents in (innkalling, referat, toppnotat), and the
+#: language tag Word gets for it.
+DOCUMENT_LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk"}
+LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO"}
 ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
 #: Order in which roles are listed on a body's page.
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -56,6 +60,9 @@ class Body(Base):
             "escalates_to_id IS NULL OR escalates_to_id <> id", name="no_self_escalation"
         ),
         CheckConstraint(in_check("quorum_rule", tuple(QUORUM_RULES)), name="quorum_rule"),
+        CheckConstraint(
+            in_check("document_language", tuple(DOCUMENT_LANGUAGES)), name="document_language"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +89,8 @@ class Body(Base):
     quorum_rule: Mapped[str] = mapped_column(String(20), default="", server_default="")
     #: A member found inhabil in a case loses access to its internal papers (govern.openness).
     recusal_withholds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The language of the body's documents: "nb" (bokmål) or "nn" (nynorsk).
+    document_language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
@@ -91,6 +100,11 @@ class Body(Base):
         back_populates="body", cascade="all, delete-orphan", passive_deletes=True
     )
     meetings: Mapped[list[Meeting]] = relationship(back_populates="body", passive_deletes=True)
+
+    @property
+    def language_tag(self) -> str:
+        """The language Word is told the body's documents are in: nb-NO or nn-NO."""
+        return LANGUAGE_TAGS.get(self.document_language or "nb", "nb-NO")
 
     @property
     def title(self) -> str:

@@ -16,6 +16,7 @@ from govern.models.accounts import User
 from govern.models.bodies import (
     BODY_KINDS,
     BODY_STATUSES,
+    DOCUMENT_LANGUAGES,
     MINUTES_APPROVAL_RULES,
     QUORUM_RULES,
     Body,
@@ -42,6 +43,8 @@ class BodyInput:
     quorum_rule: str | None = None
     #: An inhabil member loses access to the case's internal papers.
     recusal_withholds: bool = False
+    #: "nb" (bokmål) or "nn" (nynorsk): the language of the body's documents.
+    document_language: str = "nb"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ class BodyUpdate:
     #: None keeps what the body has.
     quorum_rule: str | None = None
     recusal_withholds: bool | None = None
+    #: None keeps what the body has.
+    document_language: str | None = None
+
+
+def _check_language(language: str) -> str:
+    if language not in DOCUMENT_LANGUAGES:
+        raise InvalidInput(
+            f"Ukjent dokumentspråk «{language}»; velg nb (bokmål) eller nn (nynorsk)",
+            field="document_language",
+        )
+    return language
 
 
 def _check_approval_rule(rule: str) -> str:
@@ -119,6 +133,7 @@ def create_body(session: Session, data: BodyInput) -> Body:
         minutes_approved_when=_check_approval_rule(data.minutes_approved_when),
         quorum_rule=_check_quorum_rule(data.quorum_rule, data.kind),
         recusal_withholds=bool(data.recusal_withholds),
+        document_language=_check_language(data.document_language),
     )
     session.add(body)
     session.flush()
@@ -191,6 +206,11 @@ def update_body(
         ),
         "recusal_withholds": (
             body.recusal_withholds if data.recusal_withholds is None else data.recusal_withholds
+        ),
+        "document_language": (
+            body.document_language
+            if data.document_language is None
+            else _check_language(data.document_language)
         ),
     }
     _check_kind_and_status(data.kind, data.status)

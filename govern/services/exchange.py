@@ -71,7 +71,7 @@ class Importer(ImportContext):
             "bodies",
             {"slug", "name", "short_name", "kind", "status", "mandate", "external",
              "escalates_to", "members", "minutes_approved_when", "members_only", "quorum",
-             "recusal_withholds"},
+             "recusal_withholds", "document_language"},
         )  # fmt: skip
         for node in body_nodes:
             self._body(node)
@@ -134,6 +134,7 @@ class Importer(ImportContext):
             ),
             quorum_rule=_quorum_rule(node),
             recusal_withholds=node.flag("recusal_withholds"),
+            document_language=node.text("document_language", required=False, default="nb"),
         )
         body = self.call(node, bodies.create_body, self.session, data)
         if node.flag("members_only"):

@@ -22,6 +22,7 @@ FIELD_LABELS = {
     "minutes_approved_when": "Forrige referat godkjennes",
     "quorum_rule": "Beslutningsdyktig når",
     "recusal_withholds": "Inhabile medlemmer uten tilgang til sakens interne dokumenter",
+    "document_language": "Dokumentspråk",
     "escalates_to": "Eskalerer til",
     "role": "Rolle",
     "starts_on": "Fra og med",

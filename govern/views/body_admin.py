@@ -25,6 +25,7 @@ from govern.forms.bodies import (
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import (
+    DOCUMENT_LANGUAGES,
     MINUTES_APPROVAL_LABELS,
     QUORUM_RULES,
     ROLE_ORDER,
@@ -181,6 +182,8 @@ def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
             value = MINUTES_APPROVAL_LABELS.get(value, value)
         elif name == "quorum_rule":
             value = QUORUM_RULES.get(value, value)
+        elif name == "document_language":
+            value = DOCUMENT_LANGUAGES.get(value, value)
         rows.append((form[name].label.text, value or "–"))
     return rows
 
