@@ -108,6 +108,7 @@ def meeting_full(session: Session, meeting_id: int) -> Meeting | None:
             ),
             selectinload(Meeting.days),
             selectinload(Meeting.minutes_revisions),
+            selectinload(Meeting.minutes_sendings),
             selectinload(Meeting.items)
             .joinedload(AgendaItem.treatment)
             .options(

@@ -121,7 +121,10 @@ class Meeting(Base):
     )
     #: The minutes as sent to the members: for comments, then the final version.
     minutes_sendings: Mapped[list[MinutesSending]] = relationship(
-        order_by="MinutesSending.number", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="meeting",
+        order_by="MinutesSending.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     @property

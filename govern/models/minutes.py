@@ -24,6 +24,7 @@ from govern.models.people import Person
 
 if TYPE_CHECKING:
     from govern.models.cases import Treatment
+    from govern.models.meetings import Meeting
 
 #: merknader: the draft sent to the members for comments (with a deadline); endelig: the
 #: final version sent after the comments were dealt with.
@@ -79,6 +80,7 @@ class MinutesSending(Base):
     #: How many members the e-mail was queued for.
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes_sendings")
     comments: Mapped[list[MinutesComment]] = relationship(
         back_populates="sending",
         order_by="MinutesComment.id",

@@ -36,6 +36,7 @@ def register_views(app: Flask) -> None:
         memos,
         mine,
         minutes,
+        minutes_comments,
         openness,
         priorities,
         recusals,
@@ -74,6 +75,7 @@ def register_views(app: Flask) -> None:
         mine,
         recusals,
         forfall,
+        minutes_comments,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

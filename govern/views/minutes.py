@@ -6,7 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,10 +47,12 @@ from govern.services import (
     forfall,
     minutes,
     minutes_approval,
+    minutes_comments,
     minutes_corrections,
     minutes_locking,
 )
 from govern.timeutil import clock, local, short_date
+from govern.views import minutes_comments as comments_views
 from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
@@ -304,6 +315,7 @@ def treatment_minutes(treatment_id: int):
         stale=bool(form.version.errors),
         change_links=links,
         refused=status == 409 and treatment.meeting.minutes_locked,
+        comments=minutes_comments.comments_on(db.session, treatment),
     ), status
 
 
@@ -326,14 +338,17 @@ def send_minutes(meeting_id: int):
                 meeting=meeting,
                 check=check,
                 summary=minutes_locking.approval_summary,
+                frist=request.form.get("frist", ""),
             )
 
     def work() -> str:
-        approved = minutes_locking.send_minutes(
-            db.session, current_user, meeting, confirmed=confirmed
-        )
-        sent = "Referatet er sendt til medlemmene."
-        return f"{sent} {_approved_message(approved)}" if approved else sent
+        deadline = comments_views.posted_deadline()
+        done = minutes_comments.send_for_comments(
+            db.session, current_user, meeting, deadline, current_app.config["BASE_URL"],
+            confirmed=confirmed,
+        )  # fmt: skip
+        sent = f"Referatet er sendt til medlemmene. {comments_views.sent_note(done)}"
+        return f"{sent} {_approved_message(done.approved)}" if done.approved else sent
 
     _button(work)
     return redirect(_meeting_url(meeting))

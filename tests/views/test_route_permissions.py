@@ -176,6 +176,12 @@ EXPECTED = {
     "recusals.record": (None, SECRETARIAT),
     "recusals.decide": (None, SECRETARIAT),
     "recusals.withdraw": (None, SECRETARIAT),
+    # Comments on draft minutes: 2/26's minutes are a draft, only the secretariat reads them;
+    # the comment answered is on 1/26's minutes (sent), which the medlem reads.
+    "minutes_comments.comments": (SECRETARIAT, None),
+    "minutes_comments.add_comment": (None, SECRETARIAT),
+    "minutes_comments.answer": (None, SECRETARIAT),
+    "minutes_comments.send_final": (None, SECRETARIAT),
     "openness.bases": (ADMIN, ADMIN),
     "openness.change_basis": (None, ADMIN),
     "minutes.meeting_attendance": (SECRETARIAT, SECRETARIAT),
@@ -318,7 +324,21 @@ def world(app, session, tmp_path, demo_with_accounts):
         "file_id": submission.files[0].id,
         "recusal_id": _a_recusal(session, ehds),
         "absence_id": 1,
+        "comment_id": _a_comment(session, january),
     }
+
+
+def _a_comment(session, meeting) -> int:
+    """A member's comment on the minutes of the world's held meeting (sent for comments)."""
+    from govern.models import MinutesComment, MinutesSending
+
+    person = session.scalar(select(User).where(User.email == EMAILS["medlem"])).person
+    sending = MinutesSending(meeting_id=meeting.id, number=1, kind="merknader")
+    session.add(sending)
+    comment = MinutesComment(sending=sending, person_id=person.id, text="Merknad")
+    session.add(comment)
+    session.commit()
+    return comment.id
 
 
 def _a_submission(session, body, store, pdf: bytes):

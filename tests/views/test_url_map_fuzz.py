@@ -50,6 +50,7 @@ REAL = {
     "file_id": ("SubmissionFile", "id"),
     "recusal_id": ("Recusal", "id"),
     "absence_id": ("Absence", "id"),
+    "comment_id": ("MinutesComment", "id"),
 }
 FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
 #: Routes that would end the session the rest of the walk needs.
