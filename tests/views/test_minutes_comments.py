@@ -56,7 +56,9 @@ def test_send_comment_and_see_it_beside_the_case(
     # To the members and varas at their addresses (Jon Gupta's), not to the secretariat.
     assert "jon.gupta@example.no" in mails and not any("ingebrigtsen" in a for a in mails)
     text = mails["jon.gupta@example.no"].get_body(("plain",)).get_content()
-    assert str(mails["jon.gupta@example.no"]["Subject"]) == f"Referat til merknader: {meeting.title}"
+    assert (
+        str(mails["jon.gupta@example.no"]["Subject"]) == f"Referat til merknader: {meeting.title}"
+    )
     link = f"{app.config['BASE_URL']}/meetings/{meeting.id}/referat/merknader"
     assert link in text and long_date(deadline) in text
 
