@@ -50,7 +50,7 @@ def test_send_comment_and_see_it_beside_the_case(
     assert sent.status_code == 302
     page = text_of(client.get(sent.location))
     assert "Referatet er sendt til medlemmene." in page and "er lagt i kø til" in page
-    assert f"frist {long_date(deadline)}" in page
+    assert f"Frist for merknader: {long_date(deadline)}." in page
     send_queued(session, app.config, commit=session.commit)
     mails = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages()}
     # To the members and varas at their addresses (Jon Gupta's), not to the secretariat.
