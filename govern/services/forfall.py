@@ -12,31 +12,20 @@ from sqlalchemy.orm import Session
 
 from govern.models.accounts import User
 from govern.models.answers import Absence
-from govern.models.mail import OutgoingMail
 from govern.models.meetings import Meeting
 from govern.models.people import Person
-from govern.presentation import active_members, meeting_times
+from govern.presentation import active_members
 from govern.services import audit
 from govern.services.answers import (
     ANSWER_LABELS,
     LinkAnswer,
-    answer_links,
     forget_answers,
     record_answer,
 )
 from govern.services.attendance import days_text
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.invitations import Attendee, invitees, resend_invitation
-from govern.services.mail import queue_mail
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    """What the messages need from the configuration (the caller passes it)."""
-
-    base_url: str
-    mail_from: str | None = None
-    answer_key: str | None = None
+from govern.services.invitations import invitees, resend_invitation
+from govern.services.stand_ins import MailSettings, call_in, release
 
 
 def is_member(meeting: Meeting, person: Person) -> bool:
@@ -139,7 +128,7 @@ def report_absence(
     busy = _busy(session, meeting, absence)
     free = [p for p in vara_chain(session, meeting, person) if p.id not in busy]
     if free:
-        _call_in(session, absence, free[0], settings)
+        call_in(session, absence, free[0], settings)
     text = f"{person.name} meldte forfall til {meeting.title}{days_text(chosen)}"
     if absence.substitute is not None:
         text += f"; {absence.substitute.name} er kalt inn som vara"
@@ -170,7 +159,7 @@ def withdraw_absence(
         raise NotFound(f"{person.name} har ikke meldt forfall til {meeting.title}.")
     vara = _name(absence)
     if absence.substitute is not None:
-        _release(session, absence, settings)
+        release(session, absence, settings)
     forget_answers(session, meeting, person, "forfall")
     session.delete(absence)
     session.flush()
@@ -208,9 +197,9 @@ def choose_substitute(
         return absence
     before = _name(absence)
     if absence.substitute is not None:
-        _release(session, absence, settings)
+        release(session, absence, settings)
     if vara is not None:
-        _call_in(session, absence, vara, settings)
+        call_in(session, absence, vara, settings)
     audit.record(session, user, "meeting.forfall", meeting,
                  f"Vara for {absence.person.name} på {meeting.title}: {_name(absence) or 'ingen'}",
                  body=meeting.body, changes={"vara": [before, _name(absence)]})  # fmt: skip
@@ -224,70 +213,6 @@ def _name(absence: Absence) -> str | None:
 
 def _days(meeting: Meeting, numbers: Sequence[int] | None):
     return [d for n, d in enumerate(meeting.days, 1) if not numbers or n in numbers]
-
-
-def _stand_in(absence: Absence, method: str, vara: Person, settings: MailSettings) -> bytes:
-    from govern.exports.calendar import build_stand_in_itip
-
-    return build_stand_in_itip(
-        absence.meeting, method, Attendee(vara.name, vara.email or ""), settings.base_url,
-        member_id=absence.person_id, member_name=absence.person.name, days=absence.days,
-        sequence=absence.sequence, mail_from=settings.mail_from,
-    )  # fmt: skip
-
-
-def _call_in(session: Session, absence: Absence, vara: Person, settings: MailSettings) -> None:
-    """Send the vara the invitation to stand in, with the links to confirm."""
-    meeting, member = absence.meeting, absence.person
-    absence.substitute = vara
-    absence.sequence = (absence.sequence or 0) + 1
-    session.flush()
-    if not vara.email:
-        return
-    lines = [
-        f"Hei {vara.name},", "",
-        f"{member.name} har meldt forfall til {meeting.title}{days_text(absence.days)}, "
-        f"og du er kalt inn som vara.", "",
-        f"Tid: {meeting_times(meeting)}",
-    ]  # fmt: skip
-    if meeting.location:
-        lines.append(f"Sted: {meeting.location}")
-    url = f"{settings.base_url.rstrip('/')}/meetings/{meeting.id}"
-    lines += ["", f"Dagsorden og sakspapirer: {url}", ""]
-    if settings.answer_key:
-        lines += ["Bekreft at du kan stille:", *answer_links(
-            settings.answer_key, settings.base_url, meeting, vara)[1:], ""]  # fmt: skip
-    lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
-    queue_mail(
-        session, vara.email, vara.name,
-        f"Innkalling som vara: {meeting.title} – du stiller for {member.name}",
-        "\n".join(lines), _stand_in(absence, "REQUEST", vara, settings), "REQUEST",
-        meeting_id=meeting.id,
-    )  # fmt: skip
-
-
-def _release(session: Session, absence: Absence, settings: MailSettings) -> OutgoingMail | None:
-    """Withdraw the stand-in invitation from the vara called in (a CANCEL)."""
-    meeting, vara = absence.meeting, absence.substitute
-    absence.sequence = (absence.sequence or 0) + 1
-    mail = None
-    if vara is not None and vara.email:
-        body = "\n".join([
-            f"Hei {vara.name},", "",
-            f"Du trenger likevel ikke å stille for {absence.person.name} på {meeting.title}. "
-            "Invitasjonen som vara er trukket tilbake.", "",
-            "Hilsen", f"sekretariatet for {meeting.body.short_name}", "",
-        ])  # fmt: skip
-        mail = queue_mail(
-            session, vara.email, vara.name,
-            f"Trukket tilbake: {meeting.title} – du stiller ikke for {absence.person.name}",
-            body, _stand_in(absence, "CANCEL", vara, settings), "CANCEL", meeting_id=meeting.id,
-        )  # fmt: skip
-    if vara is not None:
-        forget_answers(session, meeting, vara, "lenke")
-    absence.substitute = None
-    session.flush()
-    return mail
 
 
 def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, today: date) -> str:

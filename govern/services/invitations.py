@@ -16,6 +16,7 @@ from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES, active_members, meeting_dates, meeting_times
 from govern.services.answers import answer_links
 from govern.services.mail import queue_mail
+from govern.services.stand_ins import MailSettings, follow_meeting
 
 #: Who is invited: members and deputies (vara), not the secretariat (it organises).
 INVITED_ROLES = (*MEMBER_ROLES, "vara")
@@ -216,13 +217,16 @@ def sync_invitations(
     current_uids = [day.uid for day in meeting.days]
     queued: list[OutgoingMail] = []
 
+    # A vara's own invitation to stand in follows the meeting (services/stand_ins.py).
+    settings = MailSettings(base_url, mail_from, answer_key)
     if meeting.status == "avlyst":
         for row in rows:
             if row.status == "invited":
                 queued.append(_cancel(session, meeting, row, base_url, None, "avlyst", mail_from))
                 row.status, row.sequence = "cancelled", sequence
         session.flush()
-        return queued
+        return queued + follow_meeting(session, meeting, settings, changed=True)
+    changed = any(row.status == "invited" and row.sequence < sequence for row in rows)
 
     wanted = _invited_roles(meeting)
     wanted_ids = {person.id for person in wanted}
@@ -263,7 +267,7 @@ def sync_invitations(
         row.address, row.status, row.sequence = person.email, "invited", sequence
         row.day_uids = " ".join(current_uids)
     session.flush()
-    return queued
+    return queued + follow_meeting(session, meeting, settings, changed=changed)
 
 
 def sync_body_invitations(

@@ -190,3 +190,33 @@ def test_link_answers_kept_per_day_and_a_members_no_is_a_forfall(session, counci
     assert answers.my_answers(session, jon.id, [meeting.id]) == {meeting.id: "forfall"}
     by_day = answers.answers_by_day(session, meeting)
     assert {n: a.answer for n, a in by_day[jon.id].items()} == {1: "DECLINED", 2: "DECLINED"}
+
+
+def test_the_varas_invitation_follows_a_changed_and_a_cancelled_meeting(
+    app, session, smtp_server, council
+):
+    meeting, stine = council["meeting"], council["stine"]
+    _arrived(app, session, smtp_server)
+    forfall.report_absence(session, None, meeting, stine, [], "", SETTINGS, TODAY)
+    session.commit()
+    uids = {str(e["UID"]) for e in _arrived(app, session, smtp_server)[0][4].walk("VEVENT")}
+    meeting.location, meeting.sequence = "Bergen", meeting.sequence + 1
+    sync_invitations(session, meeting, BASE, answer_key=KEY)
+    session.commit()
+    arrived = {m[0]: m for m in _arrived(app, session, smtp_server)}
+    _to, subject, text, method, calendar = arrived["marthe@example.no"]
+    assert subject == "Endret: Møte i Fagrådet 1/27 – du stiller for Stine Slørdal"
+    assert method == "REQUEST" and "Sted: Bergen" in text
+    events = calendar.walk("VEVENT")
+    assert {str(e["UID"]) for e in events} == uids
+    assert {int(e["SEQUENCE"]) for e in events} == {2}
+    assert {str(e["LOCATION"]) for e in events} == {"Bergen"}
+    meeting.status, meeting.sequence = "avlyst", meeting.sequence + 1
+    sync_invitations(session, meeting, BASE, answer_key=KEY)
+    session.commit()
+    arrived = {m[0]: m for m in _arrived(app, session, smtp_server)}
+    _to, subject, _text, method, calendar = arrived["marthe@example.no"]
+    assert subject == "Avlyst: Møte i Fagrådet 1/27" and method == "CANCEL"
+    events = calendar.walk("VEVENT")
+    assert {str(e["UID"]) for e in events} == uids
+    assert {(int(e["SEQUENCE"]), str(e["STATUS"])) for e in events} == {(3, "CANCELLED")}
