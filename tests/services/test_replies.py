@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from govern.exports.calendar import stand_in_uid
 from govern.models.answers import MeetingAnswer
-from govern.services import memberships
+from govern.services import memberships, replies
 from govern.services.replies import mbox_messages, record_replies
 from tests.conftest import make_body, make_meeting, make_person
 
@@ -88,3 +88,36 @@ def test_svar_inn_command(app, session, tmp_path):
     result = runner.invoke(args=["svar-inn"])
     assert result.exit_code != 0 and "Oppgi enten --fil" in result.output
     assert _answers(session) == [("Kari", 29, "ACCEPTED", "kalender")]
+
+
+def test_replies_from_an_imap_folder_read_without_marking_them_seen(app, session, monkeypatch):
+    meeting, _kari, _ola = _world(session)
+    raw = _reply([(meeting.days[1].uid, "DECLINED")], "kari@example.no").as_bytes()
+    calls = []
+
+    class FakeImap:
+        def __init__(self, host, port):
+            calls.append(("connect", host, port))
+
+        def login(self, user, password):
+            calls.append(("login", user, password))
+
+        def select(self, folder, readonly=False):
+            calls.append(("select", folder, readonly))
+
+        def search(self, charset, criterion):
+            return "OK", [b"1"]
+
+        def fetch(self, number, what):
+            calls.append(("fetch", what))
+            return "OK", [(b"1 (BODY[] {%d}" % len(raw), raw), b")"]
+
+        def logout(self):
+            calls.append(("logout",))
+
+    monkeypatch.setattr(replies.imaplib, "IMAP4_SSL", FakeImap)
+    count = record_replies(session, replies.imap_messages("imap.test", "sek", "hemmelig"))
+    assert (count.recorded, count.unknown) == (1, 0)
+    assert ("select", "INBOX", True) in calls and ("fetch", "(BODY.PEEK[])") in calls
+    assert calls[-1] == ("logout",)
+    assert _answers(session) == [("Kari", 30, "DECLINED", "kalender")]
