@@ -375,3 +375,36 @@ def smtp_server(app):
     app.config.update(server.config())
     yield server
     server.stop()
+
+
+# -- the order of a parallel run -------------------------------------------------------------
+
+#: Tests of ten seconds and more (crawls and fuzzing of every page or route, servers in
+#: subprocesses). pytest-xdist hands out tests in collection order, after the browser
+#: modules (the largest groups); these come first, the longest first, so that a worker does not start one of
+#: them near the end of a run while the other waits. (Whole modules, or single tests of
+#: modules without module-scoped fixtures.)
+LONG_FIRST = (
+    # The first form fuzz test crawls for the others (tests/views/test_form_fuzz.py): the
+    # other worker has other work meanwhile instead of waiting for the crawl.
+    "tests/views/test_form_fuzz.py::test_every_form_survives_bad_input[hostile]",
+    "tests/views/test_route_permissions.py::test_every_route_for_every_role",
+    "tests/views/test_url_map_fuzz.py",
+    "tests/views/test_form_fuzz.py",
+    "tests/views/test_crawl.py",
+    "tests/test_openness_crawl.py",
+    "tests/operations/test_health_and_metrics.py",
+    "tests/api/test_fuzz.py",
+    "tests/exports/test_arkivmelding.py",
+    "tests/test_migrations.py",
+)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        for place, prefix in enumerate(LONG_FIRST):
+            if item.nodeid.startswith(prefix):
+                return place
+        return len(LONG_FIRST)
+
+    items.sort(key=rank)
