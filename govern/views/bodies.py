@@ -90,6 +90,9 @@ def view_body(slug: str):
         year=year,
         may_prepare=can(current_user, "prepare", body),
         may_submit=may_submit(body),
+        waiting=submissions.pending_count(db.session, [body.id]).get(body.id, 0)
+        if can(current_user, "prepare", body)
+        else 0,
         product_area=_product_area_links(body),
     )
 

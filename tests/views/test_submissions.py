@@ -196,6 +196,7 @@ def test_who_may_submit_and_who_reads_the_intake_list(app, client, session, fagr
     login(client, "sekretariat@example.no")
     front = _text(client.get("/"))
     assert "1 innmeldt sak venter – Fagrådet" in front
+    assert "Innmeldte saker (1 venter)" in _text(client.get("/bodies/fagradet"))
     intake = _text(client.get("/bodies/fagradet/innmeldte-saker"))
     assert TITLE in intake and "Jon Tysdahl" in intake and "1 sak venter på svar" in intake
     assert file_less.files == []
