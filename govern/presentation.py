@@ -78,28 +78,53 @@ def _time(minutes: int | None) -> time | None:
 def day_times(day_start: time, day_end: time, items: Sequence[Any]) -> DayTimes:
     """Start and end of each of a day's items, and whether the day runs past its end.
 
-    Items need start_time, duration_minutes and kind. A start set by hand anchors the items
-    after it; an item without one starts when the item before ends (the first item: at the
-    day's start). After an item without a duration the time is unknown until the next time
-    set by hand; a heading, and a sub-point without a duration (part of its case's time),
-    take no time. A break without a duration is a marker ("Slutt dag 1", "Middag") and does
-    not count towards the end of the agenda.
+    Items need start_time, duration_minutes and kind (and id and parent_id for sub-points).
+    A start set by hand anchors the items after it; an item without one starts when the item
+    before ends (the first item: at the day's start). After an item without a duration the
+    time is unknown until the next time set by hand; a heading, and a sub-point without a
+    duration, take no time. A case's sub-points are scheduled inside the case's time: the
+    first starts with the case, each next one when the one before ends, and what follows the
+    case starts when the case ends (or its sub-points, if they run longer). A break without
+    a duration is a marker ("Slutt dag 1", "Middag") and does not count towards the end of
+    the agenda.
     """
     cursor: int | None = _minutes(day_start)
     runs: int | None = None
     slots = []
+    case = None  # (the case item, when its sub-points go on, when the case ends)
     for item in items:
         by_hand = item.start_time is not None
-        start = _minutes(item.start_time) if by_hand else cursor
         duration = item.duration_minutes
         if duration is None and item.kind in ("heading", "point"):
             duration = 0
-        cursor = start + duration if start is not None and duration is not None else None
-        slots.append(Slot(_time(start), _time(cursor), by_hand))
-        if cursor is not None:
-            runs = cursor if runs is None else max(runs, cursor)
+        inside = (
+            item.kind == "point"
+            and case is not None
+            and getattr(item, "parent_id", None) == getattr(case[0], "id", None)
+        )
+        if inside:
+            parent, point_cursor, case_end = case
+            start = _minutes(item.start_time) if by_hand else point_cursor
+            end = start + duration if start is not None and duration is not None else None
+            case = (parent, end, case_end)
+            cursor = _later(case_end, end)
+        else:
+            start = _minutes(item.start_time) if by_hand else cursor
+            end = start + duration if start is not None and duration is not None else None
+            cursor = end
+            case = (item, start, end) if item.kind == "case" else None
+        slots.append(Slot(_time(start), _time(end), by_hand))
+        if end is not None:
+            runs = end if runs is None else max(runs, end)
     overrun = runs is not None and runs > _minutes(day_end)
     return DayTimes(slots, _time(runs), overrun)
+
+
+def _later(first: int | None, second: int | None) -> int | None:
+    """The later of two moments; None when either is unknown."""
+    if first is None or second is None:
+        return None
+    return max(first, second)
 
 
 @dataclass

@@ -22,6 +22,9 @@ from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.presentation import HistoryRow
 
+#: Sakstyper whose items have no toppnotat (the meeting page offers none).
+NO_TOPPNOTAT = ("Godkjenning", "Eventuelt")
+
 
 @dataclass(frozen=True)
 class PackSources:
@@ -61,7 +64,8 @@ def toppnotat_bytes(treatment: Treatment, sources: PackSources) -> bytes:
 
 
 def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes | Path]]:
-    """The pack's files in order: innkalling, the Vedlegg by number, other toppnotater.
+    """The pack's files in order: innkalling, the Vedlegg by number, the other toppnotater
+    (every case's but Godkjenning's and Eventuelt's, as the meeting page offers them).
 
     An uploaded Vedlegg is its path on disk when `sources.file_path` gives one."""
     version = sources.version
@@ -91,7 +95,9 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
                 entries.append((prefix + attachment.title, ext, content))
     for item in meeting.items:
         t = item.treatment
-        if t is None or t.id in covered or t.memo is None or t.memo.is_empty:
+        # Every toppnotat the meeting page offers: each case but Godkjenning and Eventuelt,
+        # one not written yet built from its summary and forslag til vedtak.
+        if t is None or t.id in covered or t.sakstype in NO_TOPPNOTAT:
             continue
         if held_back(t, version):
             continue

@@ -452,6 +452,29 @@ def entry(start=None, minutes=None, kind="case"):
     return SimpleNamespace(start_time=start, duration_minutes=minutes, kind=kind)
 
 
+def test_sub_points_are_scheduled_inside_their_case_and_what_follows_starts_after_it():
+    theme = SimpleNamespace(id=1, start_time=None, duration_minutes=90, kind="case")
+    items = [
+        entry(minutes=10),
+        theme,
+        SimpleNamespace(id=2, parent_id=1, start_time=None, duration_minutes=30, kind="point"),
+        SimpleNamespace(id=3, parent_id=1, start_time=None, duration_minutes=45, kind="point"),
+        entry(minutes=20),
+    ]
+    times = presentation.day_times(time(10), time(16), items)
+    assert [(s.start, s.end) for s in times.slots] == [
+        (time(10), time(10, 10)),
+        (time(10, 10), time(11, 40)),  # the case: 90 minutes
+        (time(10, 10), time(10, 40)),  # its sub-points within them
+        (time(10, 40), time(11, 25)),
+        (time(11, 40), time(12)),  # the next case when the theme case ends
+    ]
+    # Sub-points that run longer than their case push what follows.
+    items[3].duration_minutes = 80
+    times = presentation.day_times(time(10), time(16), items)
+    assert times.slots[-1].start == time(12) and times.runs_until == time(12, 20)
+
+
 def test_times_follow_durations_and_hand_set_times_anchor_what_follows():
     items = [
         entry(minutes=10),
