@@ -81,6 +81,17 @@ def read_token(session: Session, secret: str, token: str, today: date) -> LinkAn
     return LinkAnswer(meeting, person, answer)
 
 
+def answer_in_person(meeting: Meeting, person: Person, answer: str, today: date) -> LinkAnswer:
+    """The same answer as a link's, given by a person logged in on the meeting's page."""
+    if answer not in LINK_ANSWERS:
+        raise InvalidInput("Velg «Jeg kommer» eller «Jeg kommer ikke».")
+    if meeting.status == "avlyst":
+        raise Conflict(f"{meeting.title} er avlyst; det trengs ikke noe svar.")
+    if meeting.last_date is None or meeting.last_date < today or meeting.status != "innkalt":
+        raise Conflict("Det kan bare svares på innkallingen til kommende møter.")
+    return LinkAnswer(meeting, person, answer)
+
+
 def record_answer(
     session: Session,
     meeting: Meeting,

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from govern import queries
@@ -80,7 +89,31 @@ def _page(meeting: Meeting, person: Person, form: ForfallForm, status: int):
         member=forfall.is_member(meeting, person),
         open=meeting.status == "innkalt" and (meeting.last_date or date.min) >= date.today(),
         withdraw_form=ConfirmForm(),
+        standing_in=[
+            a for a in forfall.absences_of(db.session, meeting) if a.substitute_id == person.id
+        ],
     ), status
+
+
+@bp.post("/meetings/<int:meeting_id>/svar")
+def answer_in_person(meeting_id: int):
+    """«Jeg kommer» / «Jeg kommer ikke» on the page, for whoever is logged in and invited."""
+    meeting = _member_meeting(meeting_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        given = request.form.get("answer", "")
+        done = attempt(
+            lambda: forfall.answer_by_link(
+                db.session,
+                answers.answer_in_person(meeting, current_user.person, given, date.today()),
+                _settings(),
+                date.today(),
+            ),
+            what="Svaret",
+        )
+        if done.ok:
+            flash(done.value, "success")
+    return redirect(url_for("forfall.report", meeting_id=meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/forfall/trekk")

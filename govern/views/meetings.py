@@ -78,10 +78,12 @@ def _my_answer(meeting_id: int) -> dict | None:
         return None
     if (meeting.last_date or date.min) < date.today():
         return None
-    if not policy.roles_in(current_user, meeting.body) & {*MEMBER_ROLES, "vara"}:
+    roles = policy.roles_in(current_user, meeting.body)
+    if not roles & {*MEMBER_ROLES, "vara"}:
         return None
     given = answers.my_answers(db.session, current_user.person_id, [meeting_id])
-    return {"meeting_id": meeting_id, "answer": given.get(meeting_id)}
+    member = bool(roles & set(MEMBER_ROLES))
+    return {"meeting_id": meeting_id, "answer": given.get(meeting_id), "member": member}
 
 
 def _page(meeting_id: int) -> SharedPart:

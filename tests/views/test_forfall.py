@@ -66,7 +66,25 @@ def test_forfall_on_a_past_meeting_changes_nothing(client, session, world):
 def test_a_vara_is_not_offered_forfall(client, world):
     login(client, "marthe@example.no")
     page = text_of(client.get(f"/meetings/{world['meeting'].id}/forfall"))
-    assert "melder ikke forfall" in page
+    assert "Bare medlemmer melder forfall" in page
+
+
+def test_a_vara_called_in_answers_on_the_page(client, session, world):
+    meeting = world["meeting"]
+    login(client, "stine@example.no")
+    client.post(f"/meetings/{meeting.id}/forfall", data={"note": ""})
+    client.post("/logout")
+    login(client, "marthe@example.no")
+    page = text_of(client.get(f"/meetings/{meeting.id}/forfall"))
+    assert "Du er kalt inn som vara for Stine Slørdal." in page
+    client.post(f"/meetings/{meeting.id}/svar", data={"answer": "kommer"})
+    page = text_of(client.get(f"/meetings/{meeting.id}/forfall"))
+    assert "Takk! Du har bekreftet at du stiller for Stine Slørdal" in page
+    assert "Svaret ditt så langt: kommer" in page
+    response = client.post(f"/meetings/{world['past'].id}/svar", data={"answer": "kommer"})
+    assert "bare svares på innkallingen til kommende møter" in text_of(
+        client.get(response.location)
+    )
 
 
 def test_answer_link_without_login(app, client, session, world):

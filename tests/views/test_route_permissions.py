@@ -189,6 +189,7 @@ EXPECTED = {
     # links need no login (tests/views/test_forfall.py answers with real ones).
     "forfall.report": (MEMBERS, MEMBERS),
     "forfall.withdraw": (None, MEMBERS),
+    "forfall.answer_in_person": (None, MEMBERS),
     "forfall.choose_vara": (None, SECRETARIAT),
     "forfall.answer": (BAD_LINK, None),
     "minutes.treatment_minutes": (SECRETARIAT, SECRETARIAT),
