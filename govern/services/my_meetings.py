@@ -37,7 +37,13 @@ FIRST_VISIT_DAYS = 14
 MEETINGS_SHOWN = 10
 NEWS_SHOWN = 30
 NEWS_ACTIONS = ("attachment.add", "attachment.file", "meeting.status", "minutes.send",
-                "minutes.approve")  # fmt: skip
+                "minutes.send_for_comments", "minutes.send_final", "minutes.approve")  # fmt: skip
+#: Sending the minutes, as news.
+MINUTES_NEWS = {
+    "minutes.send": "Referatet er sendt til medlemmene",
+    "minutes.send_for_comments": "Referatet er sendt til medlemmene for merknader",
+    "minutes.send_final": "Den endelige versjonen av referatet er sendt",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,8 @@ class CommentDeadline:
     """Draft minutes sent for comments (merknader) whose deadline has not passed."""
 
     meeting: Meeting
-    deadline: date
+    #: None: the secretariat set no deadline.
+    deadline: date | None
     #: How many comments the reader has made on this draft.
     own_comments: int
 
@@ -113,8 +120,8 @@ def _news_text(entry: AuditEntry, meeting: Meeting, attachment: Attachment | Non
         if new == "avlyst":
             return f"Møtet er avlyst: {label}"
         return None
-    if entry.action == "minutes.send":
-        return f"Referatet er sendt til medlemmene: {label}"
+    if entry.action in MINUTES_NEWS:
+        return f"{MINUTES_NEWS[entry.action]}: {label}"
     return f"Referatet er godkjent: {label}"
 
 
@@ -166,7 +173,7 @@ def news_since(
             continue
         if attachment is not None and not may_see(attachment):
             continue
-        if entry.action == "minutes.send" and not may_read_minutes(meeting):
+        if entry.action in MINUTES_NEWS and not may_read_minutes(meeting):
             continue
         text = _news_text(entry, meeting, attachment)
         key = (entry.action.split(".")[0], entry.entity_id, text)
@@ -184,8 +191,9 @@ def comment_deadlines(
     person_id: int,
     may_read_minutes: Callable[[Meeting], bool],
 ) -> list[CommentDeadline]:
-    """The bodies' draft minutes open for comments today (the latest sending of a meeting's
-    minutes is for comments, with a deadline not passed), soonest deadline first."""
+    """The bodies' draft minutes open for comments today (as minutes_comments.open_round: the
+    latest sending of a meeting's minutes is for comments and its deadline, if any, has not
+    passed), soonest deadline first."""
     if not bodies:
         return []
     sendings = session.scalars(
@@ -207,11 +215,11 @@ def comment_deadlines(
     rows = []
     for meeting_id, sending in latest.items():
         meeting = meetings[meeting_id]
-        if sending.kind != "merknader" or sending.deadline is None or sending.deadline < today:
+        if sending.kind != "merknader" or (sending.deadline and sending.deadline < today):
             continue
         if not may_read_minutes(meeting):
             continue
         own = sum(1 for c in sending.comments if c.person_id == person_id)
         rows.append(CommentDeadline(meeting, sending.deadline, own))
-    rows.sort(key=lambda r: (r.deadline, r.meeting.id))
+    rows.sort(key=lambda r: (r.deadline is None, r.deadline or today, r.meeting.id))
     return rows

@@ -132,6 +132,7 @@ def test_innkalling_minutes_sent_and_approved_are_news(client, session, demo):
                  changes={"status": ["planlagt", "innkalt"]})  # fmt: skip
     audit.record(session, secretariat, "minutes.send", january, "x", body=body)
     audit.record(session, secretariat, "minutes.approve", january, "x", body=body)
+    audit.record(session, secretariat, "minutes.send_for_comments", january, "x", body=body)
     audit.record(session, secretariat, "meeting.update", april, "x", body=body)
     session.commit()
     page = _text(client.get("/mine-moter"))
@@ -139,8 +140,9 @@ def test_innkalling_minutes_sent_and_approved_are_news(client, session, demo):
     assert "Innkalling og dagsorden sendt: Fagrådet møte 2/26" in news
     assert "Referatet er sendt til medlemmene: Fagrådet møte 1/26" in news
     assert "Referatet er godkjent: Fagrådet møte 1/26" in news
-    assert news.index("godkjent") < news.index("sendt til medlemmene")  # newest first
-    assert news.count("Fagrådet møte") == 3
+    assert news.index("godkjent") < news.index("sendt til medlemmene:")  # newest first
+    assert "Referatet er sendt til medlemmene for merknader: Fagrådet møte 1/26" in news
+    assert news.count("Fagrådet møte") == 4
 
 
 def test_open_comment_deadlines(client, session, demo):
@@ -163,6 +165,9 @@ def test_open_comment_deadlines(client, session, demo):
         "Referatet fra Fagrådet møte 1/26: merknader innen 25. april 2026 "
         "(du har gitt 1 merknad)" in page
     )
+    link = f'href="/meetings/{january.id}/referat/merknader"'
+    assert link in client.get("/mine-moter").get_data(as_text=True)
+    assert client.get(f"/meetings/{january.id}/referat/merknader").status_code == 200
     # Past its deadline, or followed by the final version, it is not open any more.
     sending.deadline = TODAY - timedelta(days=1)
     session.commit()
