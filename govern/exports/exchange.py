@@ -114,6 +114,18 @@ def _agenda_item(
             "memo": _memo(t.memo, files),
             "minutes_postponed": True if t.minutes_postponed else None,
             "closed": {"basis": t.closed_basis} if t.closed_basis else None,
+            "recusals": [
+                _compact(
+                    {
+                        "person": r.person.name,
+                        "basis": r.basis,
+                        "reason": r.reason,
+                        "status": r.status if r.status != "inhabil" else None,
+                        "note": r.note,
+                    }
+                )
+                for r in t.recusals
+            ],
             "attachments": [
                 _compact(
                     {

@@ -23,6 +23,7 @@ from govern.services import (
     memos,
     openness,
     people,
+    recusals,
 )
 from govern.services.attachments import FILE_TYPES
 from govern.services.errors import InvalidInput, NotFound
@@ -285,6 +286,14 @@ class Importer(ImportContext):
                 closed.text("basis"), known_only=False,
             )  # fmt: skip
         self.result.treatments += 1
+        for recusal in node.items("recusals", {"person", "basis", "reason", "status", "note"}):
+            self.call(
+                recusal, recusals.import_recusal, self.session, item.treatment,
+                self.person_ref(recusal, "person"), recusal.text("basis"),
+                reason=recusal.text("reason", required=False),
+                status=recusal.text("status", required=False, default="inhabil"),
+                note=recusal.text("note", required=False),
+            )  # fmt: skip
         if "memo" in node.value:
             self._memo(item.treatment, Node(node.value["memo"], node.where("memo"), MEMO_KEYS))
         for attachment in node.items(
@@ -337,7 +346,7 @@ class Importer(ImportContext):
 AGENDA_KEYS = {
     "type", "day", "time", "title", "case", "number", "sakstype", "summary", "proposed_decision",
     "presenter", "presentation", "input", "decision", "memo", "attachments", "minutes_postponed",
-    "closed",
+    "closed", "recusals",
 }  # fmt: skip
 
 

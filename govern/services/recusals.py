@@ -21,7 +21,7 @@ from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
 from govern.models.people import Person
-from govern.models.recusals import RECUSAL_BASES, Recusal
+from govern.models.recusals import RECUSAL_BASES, RECUSAL_STATUSES, Recusal
 from govern.services import audit
 from govern.services.errors import Conflict, InvalidInput, NotFound
 from govern.services.minutes import ensure_minutes_open, meeting_of
@@ -208,3 +208,30 @@ def withdraw_recusal(session: Session, user: User, recusal: Recusal) -> None:
 def decided_recusals(treatment: Treatment) -> list[Recusal]:
     """The members found inhabil in the treatment, as the referat names them."""
     return [r for r in treatment.recusals if r.status == "inhabil"]
+
+
+def import_recusal(
+    session: Session,
+    treatment: Treatment,
+    person: Person,
+    basis: str,
+    *,
+    reason: str = "",
+    status: str = "inhabil",
+    note: str = "",
+) -> Recusal:
+    """A recusal as the exchange format carries it (no audit line: the import is logged)."""
+    basis, reason = _checked(RecusalInput(basis, reason))
+    if status not in RECUSAL_STATUSES:
+        raise InvalidInput(
+            f"«{status}» er ukjent; skriv {', '.join(RECUSAL_STATUSES)}", field="status"
+        )
+    if recusal_of(session, treatment, person) is not None:
+        raise Conflict(f"{person.name} står to ganger under saken", field="person")
+    recusal = Recusal(treatment=treatment, person=person, basis=basis, reason=reason)
+    recusal.status, recusal.note = status, note
+    session.add(recusal)
+    if status != "meldt":
+        recusal.decided_at = utcnow()
+    session.flush()
+    return recusal
