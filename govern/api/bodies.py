@@ -59,6 +59,7 @@ def body_detail(body: Body) -> s.BodyDetail:
         **body_summary(body).model_dump(),
         mandate=body.mandate,
         minutes_approved_when=body.minutes_approved_when,
+        document_language=body.document_language,
         escalates_to=body.escalates_to.slug if body.escalates_to else None,
         escalates_to_id=body.escalates_to_id,
         members=[membership_out(m) for m in sorted(body.memberships, key=lambda m: m.id)],

@@ -18,6 +18,8 @@ BodyStatus = Literal[BODY_STATUSES]  # type: ignore[valid-type]
 #: "held": the previous minutes are approved when the approving meeting is marked held;
 #: "minutes_sent": when its own minutes are sent to the members.
 ApprovalRule = Literal[MINUTES_APPROVAL_RULES]  # type: ignore[valid-type]
+#: The language of a body's documents: "nb" (bokmål) or "nn" (nynorsk).
+DocumentLanguage = Literal["nb", "nn"]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
@@ -140,6 +142,7 @@ class MembershipOut(Response):
 class BodyDetail(BodySummary):
     mandate: str
     minutes_approved_when: str
+    document_language: str
     escalates_to: str | None
     escalates_to_id: int | None
     members: list[MembershipOut]
@@ -156,6 +159,7 @@ class BodyCreate(Request):
     external: bool = False
     escalates_to_id: Id | None = None
     minutes_approved_when: ApprovalRule = "held"
+    document_language: DocumentLanguage = "nb"
 
 
 class BodyUpdate(Request):
@@ -171,6 +175,8 @@ class BodyUpdate(Request):
     escalates_to_id: Id | None = None
     #: Left out: as it is.
     minutes_approved_when: ApprovalRule | None = None
+    #: Left out: as it is.
+    document_language: DocumentLanguage | None = None
 
 
 # -- memberships --

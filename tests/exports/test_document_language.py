@@ -12,6 +12,7 @@ from sqlalchemy import select
 from govern.exports.exchange import build_exchange
 from govern.models import Body
 from govern.services.exchange import ExchangeError, import_exchange
+from tests.api.helpers import assert_problem, bearer, user_with_token
 from tests.exports.test_documents import docx_of, treatment
 from tests.exports.test_structured_text import lang
 from tests.services.test_exchange import approve_demo_january, example
@@ -92,3 +93,23 @@ def test_the_exchange_refuses_another_language(session):
     session.rollback()
     assert caught.value.field.startswith("bodies[0]")
     assert "dokumentspråk" in caught.value.message
+
+
+def test_the_api_reads_and_sets_the_document_language(client, session):
+    admin = user_with_token(session, "Ada Admin", "ada@example.no", is_admin=True)
+    new = {"slug": "nynorsk-rad", "name": "Nynorskrådet", "short_name": "NR", "kind": "annet"}
+    created = client.post(
+        "/api/v1/bodies", json=new | {"document_language": "nn"}, headers=bearer(admin)
+    )
+    assert created.status_code == 201 and created.get_json()["document_language"] == "nn"
+    update = {k: v for k, v in new.items() if k != "slug"} | {
+        "version": created.get_json()["version"]
+    }
+    kept = client.put("/api/v1/bodies/nynorsk-rad", json=update, headers=bearer(admin))
+    assert kept.get_json()["document_language"] == "nn"  # left out: as it is
+    refused = client.put(
+        "/api/v1/bodies/nynorsk-rad",
+        json=update | {"version": kept.get_json()["version"], "document_language": "sv"},
+        headers=bearer(admin),
+    )
+    assert_problem(refused, 422, "document_language")
