@@ -397,6 +397,7 @@ LONG_FIRST = (
     "tests/api/test_fuzz.py",
     "tests/exports/test_arkivmelding.py",
     "tests/test_migrations.py",
+    "tests/browser/test_narrow_screens.py",
 )
 
 
