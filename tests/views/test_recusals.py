@@ -130,3 +130,20 @@ def test_where_the_body_withholds_papers_every_channel_agrees(client, session, d
     session.refresh(person)
     client.post("/logout")
     assert FULL not in ics_text(client.get(f"/feeds/{person.feed_token}.ics"))
+
+
+def test_the_attendance_page_shows_the_quorum_rule_and_the_count(
+    client, session, demo_with_accounts
+):
+    body = session.scalar(select(Body).where(Body.slug == "fagradet"))
+    body.quorum_rule = "over_half"
+    session.commit()
+    january = meeting_id(session, "fagradet", "1/26")
+    log_in(client, SECRETARIAT)
+    page = text_of(client.get(f"/meetings/{january}/attendance"))
+    assert "Beslutningsdyktighet" in page
+    assert "Rådet var beslutningsdyktig (" in page and "krav: mer enn halvparten" in page
+    # A body without a rule shows nothing of it.
+    body.quorum_rule = ""
+    session.commit()
+    assert "Beslutningsdyktighet" not in text_of(client.get(f"/meetings/{january}/attendance"))
