@@ -70,6 +70,35 @@ def _share_url_rule_builders() -> None:
 
     Rule._compile_builder = shared_builder
 
+    # Parsing a rule into its parts (what the matcher walks) is the rest of the cost: it
+    # depends on the rule's text and the map's converters only, so rules alike in those
+    # share the parts (werkzeug's converters keep nothing of their map).
+    compile_rule = Rule.compile
+    parsed: dict = {}
+
+    def shared_compile(self) -> None:
+        url_map = self.map
+        key = (
+            self.rule,
+            self.host if url_map.host_matching else self.subdomain,
+            self.merge_slashes,
+            tuple(url_map.converters.items()),
+        )
+        found = parsed.get(key)
+        if found is None:
+            arguments = set(self.arguments)
+            compile_rule(self)
+            parsed[key] = (self._parts, self._trace, self._converters, self.arguments - arguments)
+            return
+        parts, trace, converters, variables = found
+        self._parts, self._trace = list(parts), list(trace)
+        self._converters = dict(converters)
+        self.arguments |= variables
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
+
+    Rule.compile = shared_compile
+
 
 _share_url_rule_builders()
 
