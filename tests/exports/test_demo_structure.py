@@ -167,3 +167,31 @@ def test_every_document_of_a_meeting_is_norwegian(client, session, demo):
             doc.core_properties.author
             == "Nasjonalt fagråd for digitalisering i helse- og omsorgssektoren"
         )
+
+
+def test_eventuelt_has_no_sakstype_and_the_agenda_header_keeps_with_its_first_row(
+    client, session, demo
+):
+    approve_demo_january(session)
+    doc = docx_of(client.get(f"/meetings/{meeting_id(session, 'fagradet', '1/26')}/referat.docx"))
+    agenda = doc.tables[1]
+    assert rows(agenda)[-1] == ["8/26", "Eventuelt", ""]
+    header = agenda.rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(p.paragraph_format.keep_with_next for c in header.cells for p in c.paragraphs)
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in agenda.rows)
+
+
+def test_a_case_without_summary_or_forslag_gets_no_empty_rows(client, session):
+    from tests.conftest import add_case, make_body, make_meeting
+
+    meeting = make_meeting(make_body())
+    add_case(meeting, "Uten tekst")
+    add_case(meeting, "Med tekst", summary="Kort omtale.", proposed_decision="Tas til orientering.")
+    session.commit()
+    doc = docx_of(client.get(f"/meetings/{meeting.id}/innkalling.docx"))
+    day = rows(doc.tables[-1])
+    at = next(i for i, r in enumerate(day) if r[1] == "Uten tekst")
+    assert day[at + 1][1] == "Med tekst"
+    assert day[at + 2][1] == "Kort omtale."
+    assert day[at + 3][1] == "Forslag til vedtak: Tas til orientering."
