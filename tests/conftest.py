@@ -427,6 +427,7 @@ LONG_FIRST = (
     "tests/exports/test_arkivmelding.py",
     "tests/test_migrations.py",
     "tests/browser/test_narrow_screens.py",
+    "tests/browser/test_meeting_workflow.py",
 )
 
 
