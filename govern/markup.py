@@ -14,6 +14,7 @@ nh3) and the Word documents (`exports.docx_markup`) render.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,7 +97,15 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_MD = _parser()
+#: One parser per thread: linkify-it keeps the state of its last match on the instance.
+_local = threading.local()
+
+
+def _md() -> MarkdownIt:
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _parser()
+    return md
 
 
 def _prepare(text: str) -> str:
@@ -108,15 +117,25 @@ def _prepare(text: str) -> str:
 _MARKUP_HINT = re.compile(r"[*\[\]#\\_]|https?:|mailto:|^[ \t]*(?:[-+•]|\d+[.)])", re.M)
 
 
-@lru_cache(maxsize=4096)
+#: Texts longer than this are parsed every time rather than kept in the caches.
+_CACHED_UP_TO = 20_000
+
+
 def parse(text: str) -> tuple[Block, ...]:
     """The blocks of a stored text (see the module docstring)."""
+    return _parse(text) if len(text or "") > _CACHED_UP_TO else _parse_cached(text)
+
+
+def _parse(text: str) -> tuple[Block, ...]:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if not _MARKUP_HINT.search(text):
         return tuple(_plain_paragraphs(text))
-    tokens = _MD.parse(_prepare(text))
+    tokens = _md().parse(_prepare(text))
     blocks, _ = _blocks(tokens, 0, None)
     return tuple(blocks)
+
+
+_parse_cached = lru_cache(maxsize=4096)(_parse)
 
 
 def _plain_paragraphs(text: str):
@@ -248,10 +267,13 @@ _TAGS = {"p", "h3", "ul", "ol", "li", "em", "strong", "a"}
 _ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 
 
-@lru_cache(maxsize=4096)
 def to_html(text: str) -> Markup:
     """The text as HTML: <p>, <h3>, <ul>/<ol>, <em>, <strong>, <a>, sanitised with nh3.
     Text without markup gives what the pages always showed: <p>…</p> and <ul><li>…</li></ul>."""
+    return _to_html(text) if len(text or "") > _CACHED_UP_TO else _to_html_cached(text)
+
+
+def _to_html(text: str) -> Markup:
     blocks = parse(text or "")
     html = "".join(_block_html(b) for b in blocks)
     if all(isinstance(b, Para) and b.plain for b in blocks):
@@ -269,6 +291,9 @@ def _clean(html: str) -> Markup:
             link_rel="noopener noreferrer",
         )
     )
+
+
+_to_html_cached = lru_cache(maxsize=4096)(_to_html)
 
 
 def _block_html(block: Block) -> str:

@@ -96,3 +96,26 @@ def test_innspill_are_grouped_under_their_headings():
     assert str(inputs_html(["En <b>"], "Innspill:")) == (
         "<p><strong>Innspill:</strong></p><ul><li>En &lt;b&gt;</li></ul>"
     )
+
+
+def test_long_texts_and_threads():
+    import threading
+
+    long = "Avsnitt med *vekt* og https://x.no/a.\n\n" * 800  # over the cache limit
+    assert len(parse(long)) == 800 and parse(long)[0].spans[-2].href == "https://x.no/a"
+    texts = [f"Tekst {i} med https://x{i}.no/a og [lenke](https://y{i}.no)" for i in range(200)]
+    wrong = []
+
+    def work(chunk):
+        for text in chunk:
+            i = text.split()[1]
+            hrefs = [s.href for s in parse(text)[0].spans if s.href]
+            if hrefs != [f"https://x{i}.no/a", f"https://y{i}.no"]:
+                wrong.append(text)
+
+    threads = [threading.Thread(target=work, args=(texts[k::6],)) for k in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
