@@ -13,6 +13,7 @@ from govern.exports.exchange_changes import build_product_areas
 from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
 from govern.exports.exchange_priorities import build_rounds
+from govern.models.answers import Absence, MeetingAnswer
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
@@ -212,6 +213,26 @@ def _meeting(meeting: Meeting, keys: dict[int, str], files: bool = False) -> dic
                 )
                 for a in attendance
             ],
+            "forfall": [
+                _compact(
+                    {
+                        "person": a.person.name,
+                        "days": a.days or None,
+                        "note": a.note or None,
+                        "vara": a.substitute.name if a.substitute else None,
+                    }
+                )
+                for a in meeting.absences
+            ],
+            "answers": [
+                {
+                    "person": r.person.name,
+                    "day": day_numbers[r.day_id],
+                    "answer": r.answer,
+                    "source": r.source,
+                }
+                for r in meeting.answers
+            ],
         }
     )
 
@@ -246,6 +267,9 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
             selectinload(Meeting.body),
             selectinload(Meeting.days),
             selectinload(Meeting.attendance),
+            selectinload(Meeting.absences).selectinload(Absence.person),
+            selectinload(Meeting.absences).selectinload(Absence.substitute),
+            selectinload(Meeting.answers).selectinload(MeetingAnswer.person),
             selectinload(Meeting.items)
             .selectinload(AgendaItem.treatment)
             .options(

@@ -27,6 +27,7 @@ from govern.models.people import Person
 from govern.timeutil import local
 
 if TYPE_CHECKING:
+    from govern.models.answers import Absence, MeetingAnswer
     from govern.models.cases import Treatment
     from govern.models.minutes import MinutesRevision, MinutesSending
 
@@ -119,6 +120,9 @@ class Meeting(Base):
     minutes_revisions: Mapped[list[MinutesRevision]] = relationship(
         order_by="MinutesRevision.number", cascade="all, delete-orphan", passive_deletes=True
     )
+    #: Forfall and answers to the invitation (govern/models/answers.py), read by the exchange.
+    absences: Mapped[list[Absence]] = relationship(order_by="Absence.id", viewonly=True)
+    answers: Mapped[list[MeetingAnswer]] = relationship(order_by="MeetingAnswer.id", viewonly=True)
     #: The minutes as sent to the members: for comments, then the final version.
     minutes_sendings: Mapped[list[MinutesSending]] = relationship(
         back_populates="meeting",

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govern.models.answers import Absence, MeetingAnswer
+from govern.models.answers import ANSWER_SOURCES, ANSWERS, Absence, MeetingAnswer
 from govern.models.base import utcnow
 from govern.models.meetings import Meeting, MeetingDay
 from govern.models.people import Person
@@ -121,6 +121,34 @@ def record_answer(
         rows.append(row)
     session.flush()
     return rows
+
+
+def import_answer(
+    session: Session, meeting: Meeting, person: Person, day: int, answer: str, source: str
+) -> MeetingAnswer:
+    """An answer as the exchange format carries it: day number, PARTSTAT and source."""
+    if not 1 <= day <= len(meeting.days):
+        raise InvalidInput(f"Møtet har ingen dag {day}", field="day")
+    if answer not in ANSWERS:
+        raise InvalidInput(f"«{answer}» er ukjent; skriv {', '.join(ANSWERS)}", field="answer")
+    if source not in ANSWER_SOURCES:
+        raise InvalidInput(
+            f"«{source}» er ukjent; skriv {', '.join(ANSWER_SOURCES)}", field="source"
+        )
+    day_row = meeting.days[day - 1]
+    if any(r.day_id == day_row.id for r in _answers_of(session, meeting, person)):
+        raise InvalidInput(f"{person.name} har to svar for dag {day}", field="day")
+    return record_answer(session, meeting, person, answer, source, [day_row])[0]
+
+
+def _answers_of(session: Session, meeting: Meeting, person: Person) -> list[MeetingAnswer]:
+    return list(
+        session.scalars(
+            select(MeetingAnswer).where(
+                MeetingAnswer.meeting_id == meeting.id, MeetingAnswer.person_id == person.id
+            )
+        )
+    )
 
 
 def forget_answers(session: Session, meeting: Meeting, person: Person, source: str) -> None:

@@ -15,9 +15,11 @@ from govern.models.cases import Treatment
 from govern.models.meetings import ATTACHMENT_SOURCES, Meeting
 from govern.services import (
     agenda,
+    answers,
     attachment_numbers,
     bodies,
     cases,
+    forfall,
     meetings,
     memberships,
     memos,
@@ -95,7 +97,18 @@ class Importer(ImportContext):
             self._external(node)
         for node in root.items(
             "meetings",
-            {"body", "number", "location", "status", "minutes", "days", "agenda", "attendance"},
+            {
+                "body",
+                "number",
+                "location",
+                "status",
+                "minutes",
+                "days",
+                "agenda",
+                "attendance",
+                "forfall",
+                "answers",
+            },  # fmt: skip
         ):
             self._meeting(node)
         import_follow_ups(self, root)
@@ -236,6 +249,18 @@ class Importer(ImportContext):
                 deputy_for=self.person_ref(row, "for", required=False),
                 days=self._day_numbers(row),
             )
+        for row in node.items("forfall", {"person", "days", "note", "vara"}):
+            self.call(
+                row, forfall.import_absence, self.session, meeting,
+                self.person_ref(row, "person"), self._day_numbers(row),
+                row.text("note", required=False), self.person_ref(row, "vara", required=False),
+            )  # fmt: skip
+        for row in node.items("answers", {"person", "day", "answer", "source"}):
+            self.call(
+                row, answers.import_answer, self.session, meeting,
+                self.person_ref(row, "person"), row.integer("day", 1), row.text("answer"),
+                row.text("source", required=False, default="lenke"),
+            )  # fmt: skip
         minutes_status = node.text("minutes", required=False, default="")
         self.call(
             node, meetings.close_imported_minutes, self.session, meeting, status, minutes_status

@@ -286,3 +286,29 @@ def free_varas(session: Session, absence: Absence) -> list[Person]:
     busy = _busy(session, absence.meeting, absence)
     chain = vara_chain(session, absence.meeting, absence.person)
     return [p for p in chain if p.id not in busy or p.id == absence.substitute_id]
+
+
+def import_absence(
+    session: Session,
+    meeting: Meeting,
+    person: Person,
+    days: Sequence[int],
+    note: str,
+    vara: Person | None,
+) -> Absence:
+    """A forfall as the exchange format carries it (no mail, no audit line: the import is
+    logged, and what was sent then was sent)."""
+    for number in days:
+        if not 1 <= number <= len(meeting.days):
+            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+    if absence_of(session, meeting, person) is not None:
+        raise Conflict(f"{person.name} har meldt forfall to ganger", field="person")
+    if vara is not None and vara.id == person.id:
+        raise InvalidInput(f"{person.name} kan ikke stille for seg selv", field="vara")
+    absence = Absence(
+        meeting=meeting, person=person, days=sorted(set(days)) or None, note=note or "",
+        substitute=vara, sequence=1 if vara is not None else 0,
+    )  # fmt: skip
+    session.add(absence)
+    session.flush()
+    return absence
