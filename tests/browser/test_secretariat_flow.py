@@ -180,14 +180,14 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     form.get_by_role("button", name="Legg til underpunkt").click()
     _flash(page, "Underpunktet er lagt til på dagsordenen.")
 
-    # ... and Lunsj moved to day 1, after the case and its sub-point.
+    # ... and Lunsj moved to day 1, after the case (its sub-point runs within the case's time).
     page.get_by_role("button", name="Flytt til dag 1: Lunsj").click()
     _flash(page, "«Lunsj» er flyttet til dag 1.")
     assert _agenda_rows(page, 1) == [
         ["19/26", f"{godkjenning} (10 min)", "10:00", "Godkjenning"],
         ["20/26", f"{CASE} (40 min)", "10:10", "Drøfting"],
-        ["", "Innledning ved Helsedirektoratet (10 min)", "10:50", ""],
-        ["", "Lunsj (30 min)", "11:00", ""],
+        ["", "Innledning ved Helsedirektoratet (10 min)", "10:10", ""],
+        ["", "Lunsj (30 min)", "10:50", ""],
     ]
     assert _agenda_rows(page, 2) == [["21/26", "Eventuelt (5 min)", "09:00", "Eventuelt"]]
     screenshot(page, "agenda-editor.png")  # the page fixture's viewport is 1280 wide
