@@ -414,6 +414,8 @@ def smtp_server(app):
 #: them near the end of a run while the other waits. (Whole modules, or single tests of
 #: modules without module-scoped fixtures.)
 LONG_FIRST = (
+    # A crawl of the site in Chromium per reader, handed out one by one (tests/browser/conftest.py).
+    "tests/browser/test_narrow_screens.py",
     # The first form fuzz test crawls for the others (tests/views/test_form_fuzz.py): the
     # other worker has other work meanwhile instead of waiting for the crawl.
     "tests/views/test_form_fuzz.py::test_every_form_survives_bad_input[hostile]",
@@ -426,7 +428,6 @@ LONG_FIRST = (
     "tests/api/test_fuzz.py",
     "tests/exports/test_arkivmelding.py",
     "tests/test_migrations.py",
-    "tests/browser/test_narrow_screens.py",
     "tests/browser/test_meeting_workflow.py",
 )
 

@@ -45,11 +45,18 @@ def _chromium() -> str | None:
     )
 
 
+#: Modules whose tests are each long enough (a crawl of the site per reader) to be handed out
+#: one by one: kept together they would be the last worker's work long after the other's
+#: ended. Each worker that runs one of them starts the module's server and browser itself.
+SPREAD = {"test_narrow_screens"}
+
+
 def pytest_collection_modifyitems(items) -> None:
-    """Keep each browser test module on one xdist worker (with --dist loadgroup)."""
+    """Keep each browser test module on one xdist worker (with --dist loadgroup), but those
+    in SPREAD."""
     here = Path(__file__).parent
     for item in items:
-        if item.path.parent == here:
+        if item.path.parent == here and item.path.stem not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
