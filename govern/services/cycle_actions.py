@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from govern.models.accounts import User
 from govern.models.base import utcnow
-from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
+from govern.models.cycles import Cycle, CycleEntry
 from govern.models.meetings import Meeting
 from govern.services import audit
+from govern.services.cycles import deadline_mark
 
 #: Sakstyper whose items have no toppnotat.
 _NO_MEMO = ("Godkjenning", "Eventuelt")
@@ -37,14 +38,7 @@ def complete_deadlines(
     key = f"m{meeting.id}"
     done = []
     for entry in entries:
-        mark = session.scalar(
-            select(DeadlineMark).where(
-                DeadlineMark.entry_id == entry.id, DeadlineMark.occurrence == key
-            )
-        )
-        if mark is None:
-            mark = DeadlineMark(entry=entry, occurrence=key)
-            session.add(mark)
+        mark = deadline_mark(session, entry, key)
         if mark.done_at is not None:
             continue
         mark.done_at = utcnow()

@@ -153,7 +153,8 @@ def delete_entry(session: Session, entry: CycleEntry, user: User | None = None) 
 # -- marks ------------------------------------------------------------------------------------
 
 
-def _mark(session: Session, entry: CycleEntry, key: str) -> DeadlineMark:
+def deadline_mark(session: Session, entry: CycleEntry, key: str) -> DeadlineMark:
+    """The mark of one occurrence of an entry (made, not yet done, when it has none)."""
     mark = session.scalar(
         select(DeadlineMark).where(
             DeadlineMark.entry_id == entry.id, DeadlineMark.occurrence == key
@@ -175,7 +176,7 @@ def mark_done(
     session: Session, entry: CycleEntry, key: str, person: Person | None, user: User | None = None
 ) -> DeadlineMark:
     """Mark one occurrence done, by whom; it stays done when its meeting moves."""
-    mark = _mark(session, entry, _check_key(key))
+    mark = deadline_mark(session, entry, _check_key(key))
     if mark.done_at is None:
         mark.done_at, mark.done_by = utcnow(), person
         session.flush()
@@ -191,7 +192,7 @@ def mark_done(
 
 
 def undo_done(session: Session, entry: CycleEntry, key: str, user: User | None = None) -> None:
-    mark = _mark(session, entry, _check_key(key))
+    mark = deadline_mark(session, entry, _check_key(key))
     if mark.done_at is not None:
         mark.done_at, mark.done_by = None, None
         session.flush()
