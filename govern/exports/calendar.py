@@ -341,3 +341,35 @@ def build_stand_in_itip(
         event.add("attendee", address)
         events.append(event)
     return _assemble(cal, [component_bytes(event) for event in events])
+
+
+def build_stand_in_cancel(
+    meeting: Meeting,
+    attendee,
+    base_url: str,
+    day_uids: Sequence[str],
+    *,
+    member_id: int,
+    member_name: str,
+    sequence: int,
+    mail_from: str | None = None,
+) -> bytes:
+    """The CANCEL of a vara's stand-in events for the given days (by the days' own UIDs,
+    also days already removed from the meeting), e.g. when a day of the forfall is removed."""
+    by_uid = {day.uid: (number, day) for number, day in enumerate(meeting.days, 1)}
+    events = []
+    for uid in day_uids:
+        event = _removed_day_event(meeting, uid, by_uid, base_url, mail_from)
+        summary = str(event.pop("summary"))
+        for name in ("uid", "sequence", "status"):
+            event.pop(name)
+        event.add("uid", stand_in_uid(uid, member_id))
+        event.add("summary", _text(f"{summary} – stiller for {member_name}"))
+        event.add("sequence", sequence)
+        event.add("status", "CANCELLED")
+        address = icalendar.vCalAddress(f"mailto:{attendee.email}")
+        address.params["CN"] = _param(attendee.name)
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        event.add("attendee", address)
+        events.append(event)
+    return _assemble(_calendar("CANCEL"), [component_bytes(event) for event in events])

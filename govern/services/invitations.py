@@ -16,7 +16,7 @@ from govern.models.people import Person
 from govern.presentation import MEMBER_ROLES, active_members, meeting_dates, meeting_times
 from govern.services.answers import answer_links
 from govern.services.mail import queue_mail
-from govern.services.stand_ins import MailSettings, follow_meeting
+from govern.services.stand_ins import MailSettings, follow_days, follow_meeting
 
 #: Who is invited: members and deputies (vara), not the secretariat (it organises).
 INVITED_ROLES = (*MEMBER_ROLES, "vara")
@@ -227,6 +227,9 @@ def sync_invitations(
         session.flush()
         return queued + follow_meeting(session, meeting, settings, changed=True)
     changed = any(row.status == "invited" and row.sequence < sequence for row in rows)
+    # Forfall is kept by day number: renumber it before the members' day UIDs are updated.
+    sent = {row.person_id: _uids(row.day_uids) for row in rows if row.status == "invited"}
+    queued += follow_days(session, meeting, sent, settings)
 
     wanted = _invited_roles(meeting)
     wanted_ids = {person.id for person in wanted}

@@ -1,5 +1,5 @@
 """A vara's own invitation to stand in for a member with forfall (its own UIDs and SEQUENCE),
-its withdrawal, and keeping it in step when the meeting changes or is cancelled."""
+its withdrawal, and keeping it in step when the meeting changes, loses a day or is cancelled."""
 
 from __future__ import annotations
 
@@ -138,3 +138,62 @@ def follow_meeting(
             queued.append(_request(session, absence, vara, settings, changed=True))
     session.flush()
     return queued
+
+
+def follow_days(
+    session: Session, meeting: Meeting, sent: dict[int, list[str]], settings: MailSettings
+) -> list[OutgoingMail]:
+    """After the meeting's days changed: each forfall's day numbers follow their days (read
+    by UID from the days its member was last sent, `sent`), the vara's stand-in events of
+    days removed are cancelled, and a forfall left without a day is withdrawn."""
+    current = [day.uid for day in meeting.days]
+    queued: list[OutgoingMail] = []
+    absences = session.scalars(
+        select(Absence).where(Absence.meeting_id == meeting.id).order_by(Absence.id)
+    ).all()
+    for absence in absences:
+        before = sent.get(absence.person_id)
+        if not before or before == current:
+            continue
+        if absence.days:
+            covered = [before[n - 1] for n in absence.days if 0 < n <= len(before)]
+        else:
+            covered = list(before)
+        gone = [uid for uid in covered if uid not in current]
+        if absence.days:
+            absence.days = sorted(current.index(uid) + 1 for uid in covered if uid in current)
+        vara = absence.substitute
+        if gone and vara is not None:
+            absence.sequence = (absence.sequence or 0) + 1
+            if vara.email:
+                queued.append(_cancel_days(session, absence, vara, gone, settings))
+        if absence.days == []:
+            if vara is not None:
+                forget_answers(session, meeting, vara, "lenke")
+            session.delete(absence)
+    session.flush()
+    return queued
+
+
+def _cancel_days(
+    session: Session, absence: Absence, vara: Person, day_uids: list[str], settings: MailSettings
+) -> OutgoingMail:
+    from govern.exports.calendar import build_stand_in_cancel
+
+    meeting, member = absence.meeting, absence.person
+    body = "\n".join([
+        f"Hei {vara.name},", "",
+        f"{'Dagen' if len(day_uids) == 1 else 'Dagene'} du skulle stille for {member.name} på "
+        f"{meeting.title}, er tatt ut av møtet. Invitasjonen som vara gjelder ikke lenger "
+        f"for {'den' if len(day_uids) == 1 else 'dem'}.", "",
+        "Hilsen", f"sekretariatet for {meeting.body.short_name}", "",
+    ])  # fmt: skip
+    itip = build_stand_in_cancel(
+        meeting, _Attendee(vara.name, vara.email or ""), settings.base_url, day_uids,
+        member_id=member.id, member_name=member.name, sequence=absence.sequence,
+        mail_from=settings.mail_from,
+    )  # fmt: skip
+    subject = f"Dag tatt ut: {meeting.title} – du stiller for {member.name}"
+    return queue_mail(
+        session, vara.email, vara.name, subject, body, itip, "CANCEL", meeting_id=meeting.id
+    )

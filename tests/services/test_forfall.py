@@ -1,16 +1,17 @@
 """Forfall, the vara called in with an invitation of his or her own, and the answer links."""
 
-from datetime import date
+from datetime import date, time
 
 import icalendar
 import pytest
 import vobject
 from sqlalchemy import select
 
+from govern.exports.calendar import stand_in_uid
 from govern.models.answers import Absence, MeetingAnswer
 from govern.models.audit import AuditEntry
 from govern.models.mail import OutgoingMail
-from govern.services import answers, forfall, memberships
+from govern.services import answers, forfall, meeting_plans, memberships
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.invitations import sync_invitations
 from govern.services.mail import send_queued
@@ -220,3 +221,56 @@ def test_the_varas_invitation_follows_a_changed_and_a_cancelled_meeting(
     events = calendar.walk("VEVENT")
     assert {str(e["UID"]) for e in events} == uids
     assert {(int(e["SEQUENCE"]), str(e["STATUS"])) for e in events} == {(3, "CANCELLED")}
+
+
+def _keep_day(session, meeting, keep):
+    """The secretariat's edit: the meeting keeps only the day on `keep` (items moved there)."""
+    day = next(d for d in meeting.days if d.date == keep)
+    edit = meeting_plans.MeetingEdit(
+        days=(meeting_plans.DayRow(keep, time(10), time(16), day.id),),
+        version=meeting.version, location=meeting.location, move_items_to=keep,
+    )  # fmt: skip
+    meeting_plans.update_meeting(session, meeting, edit)
+    sync_invitations(session, meeting, BASE, answer_key=KEY)
+    session.commit()
+
+
+def test_a_day_removed_moves_the_forfall_days_with_it(app, session, smtp_server, council):
+    meeting, stine = council["meeting"], council["stine"]
+    _arrived(app, session, smtp_server)
+    forfall.report_absence(session, None, meeting, stine, [2], "", SETTINGS, TODAY)
+    session.commit()
+    invited = _arrived(app, session, smtp_server)[0][4].walk("VEVENT")
+    day2 = next(d for d in meeting.days if d.date == DAY2)
+    assert [str(e["UID"]) for e in invited] == [stand_in_uid(day2.uid, stine.id)]
+    _keep_day(session, meeting, DAY2)  # day 1 goes: the forfall's day 2 is now day 1
+    absence = forfall.absence_of(session, meeting, stine)
+    assert absence.days == [1] and absence.substitute == council["marthe"]
+    arrived = {m[0]: m for m in _arrived(app, session, smtp_server)}
+    _to, subject, _text, method, calendar = arrived["marthe@example.no"]
+    assert method == "REQUEST" and subject.startswith("Endret: ")
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [stand_in_uid(day2.uid, stine.id)]
+
+
+def test_the_day_of_the_forfall_removed_cancels_the_varas_day(app, session, smtp_server, council):
+    meeting, stine, marthe = council["meeting"], council["stine"], council["marthe"]
+    _arrived(app, session, smtp_server)
+    forfall.report_absence(session, None, meeting, stine, [2], "", SETTINGS, TODAY)
+    session.commit()
+    _arrived(app, session, smtp_server)
+    day2_uid = next(d.uid for d in meeting.days if d.date == DAY2)
+    _keep_day(session, meeting, DAY1)  # the only day of the forfall goes
+    assert forfall.absence_of(session, meeting, stine) is None
+    to_marthe = [m for m in _arrived(app, session, smtp_server) if m[0] == marthe.email]
+    # Her own invitation as a vara on the body's list follows the day too; the stand-in is
+    # one message, and nothing asks her to stand in any more.
+    stand_in = [m for m in to_marthe if "stiller for" in m[1]]
+    assert len(stand_in) == 1
+    _to, subject, text, method, calendar = stand_in[0]
+    assert method == "CANCEL"
+    assert subject == "Dag tatt ut: Møte i Fagrådet 1/27 – du stiller for Stine Slørdal"
+    assert "er tatt ut av møtet" in text
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == stand_in_uid(day2_uid, stine.id)
+    assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 2
+    assert "stiller for Stine Slørdal" in str(event["SUMMARY"])
