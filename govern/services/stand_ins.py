@@ -14,6 +14,7 @@ from govern.models.mail import OutgoingMail
 from govern.models.meetings import Meeting
 from govern.models.people import Person
 from govern.presentation import meeting_times
+from govern.services import audit
 from govern.services.answers import answer_links, forget_answers
 from govern.services.attendance import days_text
 from govern.services.mail import queue_mail
@@ -170,6 +171,12 @@ def follow_days(
         if absence.days == []:
             if vara is not None:
                 forget_answers(session, meeting, vara, "lenke")
+            name = absence.person.name
+            audit.record(session, None, "meeting.forfall", meeting,
+                         f"Forfallet til {name} gjaldt bare dager som er tatt ut av "
+                         f"{meeting.title}, og er trukket", body=meeting.body,
+                         changes={"forfall": [name, None],
+                                  "vara": [vara.name if vara else None, None]})  # fmt: skip
             session.delete(absence)
     session.flush()
     return queued

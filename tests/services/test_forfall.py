@@ -261,6 +261,10 @@ def test_the_day_of_the_forfall_removed_cancels_the_varas_day(app, session, smtp
     day2_uid = next(d.uid for d in meeting.days if d.date == DAY2)
     _keep_day(session, meeting, DAY1)  # the only day of the forfall goes
     assert forfall.absence_of(session, meeting, stine) is None
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "meeting.forfall").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert "gjaldt bare dager som er tatt ut" in entry.summary
     to_marthe = [m for m in _arrived(app, session, smtp_server) if m[0] == marthe.email]
     # Her own invitation as a vara on the body's list follows the day too; the stand-in is
     # one message, and nothing asks her to stand in any more.
