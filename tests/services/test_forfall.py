@@ -2,9 +2,7 @@
 
 from datetime import date, time
 
-import icalendar
 import pytest
-import vobject
 from sqlalchemy import select
 
 from govern.exports.calendar import stand_in_uid
@@ -14,8 +12,8 @@ from govern.models.mail import OutgoingMail
 from govern.services import answers, forfall, meeting_plans, memberships
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.invitations import sync_invitations
-from govern.services.mail import send_queued
 from tests.conftest import make_body, make_meeting, make_person
+from tests.mail_messages import arrived as _arrived
 
 BASE = "https://govern.test"
 KEY = "test-secret"
@@ -46,26 +44,6 @@ def council(session):
     sync_invitations(session, meeting, BASE, answer_key=KEY)
     session.commit()
     return {"meeting": meeting, "stine": stine, "jon": jon, "gro": general, "marthe": marthe}
-
-
-def _arrived(app, session, smtp_server):
-    """Send the queue; (to, subject, text, method, calendar) per message that arrived."""
-    start = len(smtp_server.envelopes)
-    send_queued(session, app.config, commit=session.commit)
-    out = []
-    for message in smtp_server.messages()[start:]:
-        text, method, calendar = None, None, None
-        for part in message.walk():
-            if part.get_content_type() == "text/plain":
-                text = part.get_content()
-            elif part.get_content_type() == "text/calendar":
-                method = part.get_param("method")
-                raw = part.get_content()
-                vobject.readOne(raw, validate=True)
-                calendar = icalendar.Calendar.from_ical(raw)
-        out.append((message["To"].addresses[0].addr_spec, str(message["Subject"]), text, method,
-                    calendar))  # fmt: skip
-    return sorted(out, key=lambda m: m[0])
 
 
 def test_invitation_mail_carries_answer_links(app, session, smtp_server, council):

@@ -1,12 +1,10 @@
 from datetime import date, time
 
-import icalendar
-
 from govern.models.mail import MeetingInvitation
 from govern.services import meeting_plans, memberships
 from govern.services.invitations import sync_body_invitations, sync_invitations
-from govern.services.mail import send_queued
 from tests.conftest import make_body, make_meeting, make_person
+from tests.mail_messages import arrived as _arrived
 
 BASE = "https://govern.test"
 DAY1, DAY2 = date(2027, 4, 29), date(2027, 4, 30)
@@ -26,24 +24,6 @@ def _council(session):
     _member(session, body, "Siri Sekretær", "siri@example.no", "sekretariat")
     meeting = make_meeting(body, DAY1, DAY2, location="Lillehammer")
     return body, meeting
-
-
-def _arrived(app, session, smtp_server):
-    """Send the queue and return (to, subject, text, method, calendar) per new message."""
-    start = len(smtp_server.envelopes)
-    send_queued(session, app.config, commit=session.commit)
-    out = []
-    for message in smtp_server.messages()[start:]:
-        text, method, calendar = None, None, None
-        for part in message.walk():
-            if part.get_content_type() == "text/plain":
-                text = part.get_content()
-            elif part.get_content_type() == "text/calendar":
-                method = part.get_param("method")
-                calendar = icalendar.Calendar.from_ical(part.get_content())
-        to = message["To"].addresses[0].addr_spec
-        out.append((to, str(message["Subject"]), text, method, calendar))
-    return sorted(out, key=lambda m: m[0])
 
 
 def _events(calendar):
