@@ -274,20 +274,12 @@ def accept_submission(
         case.sakseier_id = submission.submitter_id
         case.sakseier = submission.submitter.label
     added = _attach_files(session, submission, meeting, treatment, store, actor, total_limit)
-    submission.status = "akseptert"
     submission.treatment = treatment
-    submission.decided_at = utcnow()
-    submission.decided_by_id = actor.person_id if actor is not None else None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "submission.accept",
-        submission,
+    _decide(
+        session, submission, "akseptert", actor, "submission.accept",
         f"Innmeldt sak «{submission.title}» satt på dagsordenen for møte {meeting.number} "
         f"som sak {treatment.number}",
-        body=meeting.body,
-    )
+    )  # fmt: skip
     _tell_submitter(
         session,
         submission,
@@ -346,19 +338,11 @@ def decline_submission(
         )
     if len(reason) > MAX_TEXT:
         raise InvalidInput(f"Begrunnelsen kan ha høyst {MAX_TEXT} tegn", field="reason")
-    submission.status = "avvist"
     submission.decline_reason = reason
-    submission.decided_at = utcnow()
-    submission.decided_by_id = actor.person_id if actor is not None else None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "submission.decline",
-        submission,
+    _decide(
+        session, submission, "avvist", actor, "submission.decline",
         f"Innmeldt sak «{submission.title}» avvist",
-        body=submission.body,
-    )
+    )  # fmt: skip
     _tell_submitter(
         session,
         submission,
@@ -367,6 +351,22 @@ def decline_submission(
         f"Begrunnelse fra sekretariatet:\n{reason}",
     )
     return submission
+
+
+def _decide(
+    session: Session,
+    submission: CaseSubmission,
+    status: str,
+    actor: User | None,
+    action: str,
+    summary: str,
+) -> None:
+    """Record the secretariat's answer to a submission: status, when, by whom, in the log."""
+    submission.status = status
+    submission.decided_at = utcnow()
+    submission.decided_by_id = actor.person_id if actor is not None else None
+    session.flush()
+    audit.record(session, actor, action, submission, summary, body=submission.body)
 
 
 def _tell_submitter(session: Session, submission: CaseSubmission, subject: str, text: str) -> None:
