@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test screenshots install migrate demo bench check-documents check-calendars check-api check-load check-hosts lint clean
+.PHONY: run test screenshots install migrate demo translations bench check-documents check-calendars check-api check-load check-hosts lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install
 # writes into docs/.
 screenshots: install
 	GOVERN_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/browser $(PYTEST_ARGS)
+
+# Brings govern/translations/*/messages.po in step with the texts in the code (new texts
+# come in untranslated, texts no longer used go) and lists what is left to translate.
+translations: install
+	$(FLASK) translations
 
 bench: install
 	$(BIN)/python bench/bench_meeting_page.py

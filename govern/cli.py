@@ -373,6 +373,23 @@ def mailbox_errors() -> tuple[type[Exception], ...]:
     return (imaplib.IMAP4.error, mailbox.Error)
 
 
+@click.command("translations")
+@click.option("--check", is_flag=True, help="Only report what is missing; write nothing.")
+def translations_command(check: bool) -> None:
+    """Bring the catalogs in govern/translations/ in step with the texts in the code."""
+    from govern.i18n_catalog import problems, update_catalogs
+
+    if not check:
+        for path in update_catalogs():
+            click.echo(f"updated {path.relative_to(path.parents[4])}")
+    found = problems()
+    for problem in found:
+        click.echo(problem)
+    if found:
+        raise SystemExit(1)
+    click.echo("The catalogs are complete (nb, nn, en).")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
     for command in (
@@ -386,5 +403,6 @@ def register_cli(app: Flask) -> None:
         files_to_database_command,
         arkiv_command,
         answers_in_command,
+        translations_command,
     ):
         app.cli.add_command(command)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from govern.cache.revision import committed_revision
 from govern.cache.scopes import body_revision, meeting_revision
 from govern.extensions import db
+from govern.i18n import current_language
 from govern.operations.metrics import count_cache_lookup
 
 
@@ -73,12 +74,12 @@ def _cache() -> PageCache:
 
 
 def viewer_variant() -> str | None:
-    """The version of a page the visitor sees: 'public' for visitors not logged in.
+    """The version of a page the visitor sees: 'public-<language>' for visitors not logged in.
 
     Logged-in users see pages shaped by their roles and their name in the header, so their
     pages are rendered each time (None: no caching).
     """
-    return None if current_user.is_authenticated else "public"
+    return None if current_user.is_authenticated else f"public-{current_language()}"
 
 
 def cache_key(args: tuple[str, ...]) -> tuple:
@@ -204,7 +205,7 @@ def shared_part(
     """
     if not current_app.config["PAGE_CACHE_SIZE"]:
         return build().for_this_reader()
-    full_key = (*key, revision, reader)
+    full_key = (*key, revision, reader, current_language())
     part = _part_cache().get(full_key)
     if part is None:
         part = build()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govern.models.base import Base, UTCDateTime, utcnow
+from govern.i18n import LANGUAGES
+from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.people import Person
 
 
@@ -16,6 +17,7 @@ class User(Base):
     """A person's account. Roles come from the person's memberships, per body."""
 
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint(in_check("language", LANGUAGES), name="language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
@@ -30,6 +32,8 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The interface language the person chose (nb, nn, en); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     person: Mapped[Person] = relationship()
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import LANGUAGE_TAGS
 from govern.models.base import Base, in_check
 from govern.models.people import Person
 
@@ -34,7 +35,6 @@ QUORUM_RULES = {
 #: The language a body writes its documents in (innkalling, referat, toppnotat), and the
 #: language tag Word gets for it.
 DOCUMENT_LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk"}
-LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO"}
 ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
 #: Order in which roles are listed on a body's page.
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import LANGUAGES, gettext
 from govern.models.accounts import PasswordToken, User
 from govern.models.base import utcnow
 from govern.models.people import Person
@@ -144,6 +145,14 @@ def change_password(
     login_limits.clear_failures(session, user.email)
     session.flush()
     audit.record(session, user, "account.password", user, "Passordet ble endret")
+    return user
+
+
+def choose_language(user: User, language: str | None) -> User:
+    """The interface language the person chose (None: the browser's)."""
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(gettext("Velg bokmål, nynorsk eller engelsk."), field="language")
+    user.language = language
     return user
 
 

@@ -12,6 +12,9 @@ from govern.presentation import kroner, meeting_dates, paragraphs, revision_note
 
 def register_views(app: Flask) -> None:
     """Register every blueprint and the shared template helpers."""
+    from govern.views.language import init_language
+
+    init_language(app)  # first: everything after it speaks the reader's language
     from govern.views.input_guard import init_input_guard
 
     init_input_guard(app)

@@ -23,6 +23,7 @@ from govern.cache.feeds import (
 from govern.cache.pages import viewer_variant
 from govern.cache.scopes import SHARED, body_revision, body_scope, person_scope, scope_revision
 from govern.extensions import db
+from govern.i18n import gettext, use_language
 from govern.models.bodies import Body
 from govern.models.meetings import PUBLISHED_STATUSES, Meeting
 from govern.models.people import Person
@@ -36,9 +37,10 @@ from govern.policy import (
     may_read_body,
     visible_meeting_filter,
 )
-from govern.services import api_tokens
+from govern.services import accounts, api_tokens
 from govern.services import cycles as cycle_service
 from govern.views.guard import require, require_login
+from govern.views.language import select_language
 from govern.views.unit_of_work import attempt, settle
 
 bp = Blueprint("calendar", __name__, template_folder="../../templates")
@@ -160,6 +162,18 @@ def profile(**api_token_state):
         api_tokens=api_tokens.tokens_of(db.session, current_user),
         **api_token_state,
     )
+
+
+@bp.post("/profile/language")
+def choose_language():
+    """The interface language of the reader's profile ('' follows the browser)."""
+    _logged_in_person()
+    chosen = request.form.get("language") or None
+    done = attempt(lambda: accounts.choose_language(current_user, chosen))
+    if done.ok:
+        with use_language(current_user.language or select_language()):
+            flash(gettext("Språket er lagret."))
+    return redirect(url_for("calendar.profile"))
 
 
 @bp.post("/profile/api-tokens")
