@@ -84,6 +84,8 @@ def init_language(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", i18n.DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    # `{% trans %}` blocks are extracted trimmed (govern/i18n_catalog.py): looked up so too.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
     )
