@@ -49,7 +49,7 @@ from tests.views.test_openness import OTHER, log_in, readers  # noqa: F401
 ROOT = Path(__file__).resolve().parents[1]
 MEMBER = "medlem@example.no"
 HREF = re.compile(r'(?:href|src|action)="([^"#]*)(?:#[^"]*)?"')
-SKIP = re.compile(r"^/(logout|static/)|\.(png|css|js|ico|svg|pdf|woff2?)$")
+SKIP = re.compile(r"^/(logout|static/|sprak/)|\.(png|css|js|ico|svg|pdf|woff2?)$")
 #: What one reader's crawl may fetch at most, and how many query variants of one path.
 MAX_FETCHES, VARIANTS_PER_PATH = 1000, 3
 #: The app's own addresses (the test client's, and the configured base URL's in the API).

@@ -17,7 +17,7 @@ WIDTH = 360
 #: Links that are downloads, feeds or actions, not pages.
 SKIP = re.compile(
     r"\.(docx|zip|ics|xlsx|csv|json|pdf|ico|png)(\?|$)"
-    r"|^/(logout|api/|metrics|feeds/|static/|healthz|readyz)|versjon=|/download|/fil$"
+    r"|^/(logout|api/|metrics|feeds/|static/|healthz|readyz|sprak/)|versjon=|/download|/fil$"
 )
 #: Pages of one kind that are looked at (by their path with the numbers taken out).
 PER_KIND = 2

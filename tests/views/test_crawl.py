@@ -17,8 +17,11 @@ import pytest
 
 from govern.services.accounts import DEMO_PASSWORD
 
-#: Downloads and actions reached by GET that are not pages.
-SKIP = re.compile(r"(\.(docx|ics|csv|xlsx|zip|pdf|json|png|css|js)$)|^/(logout|static/|api/)")
+#: Downloads and actions reached by GET that are not pages (and the language switch, which
+#: would change the language of the rest of the crawl).
+SKIP = re.compile(
+    r"(\.(docx|ics|csv|xlsx|zip|pdf|json|png|css|js)$)|^/(logout|static/|api/|sprak/)"
+)
 HREF = re.compile(r'href="([^"#]*)(?:#[^"]*)?"')
 MAX_PAGES = 400
 VARIANTS_PER_PATH = 3
