@@ -32,10 +32,11 @@ def demo(demo_with_accounts):
     """The demo with its accounts."""
 
 
-def crawl(client, pages: dict[str, str] | None = None) -> dict[str, int]:
+def crawl(client, pages: dict[str, str] | None = None, language: str = "nb") -> dict[str, int]:
     """Visit the pages reachable from /, breadth first; {url: status} of everything tried.
 
-    With `pages`, the HTML of every page that answered 200 is kept there by its url."""
+    With `pages`, the HTML of every page that answered 200 is kept there by its url. Every
+    page must be in `language` (the test client's Accept-Language says which)."""
     seen: dict[str, int] = {}
     per_path: dict[str, int] = {}
     queue = deque(["/"])
@@ -55,7 +56,7 @@ def crawl(client, pages: dict[str, str] | None = None) -> dict[str, int]:
         html = response.get_data(as_text=True)
         if pages is not None:
             pages[url] = html
-        assert '<html lang="nb"' in html, url
+        assert f'<html lang="{language}"' in html, url
         assert re.search(r"<title>[^<]+</title>", html), url
         assert len(re.findall(r"<h1[\s>]", html)) == 1, url
         for href in HREF.findall(html):
