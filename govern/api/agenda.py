@@ -14,6 +14,7 @@ from govern.api.errors import ApiProblem
 from govern.api.meetings import agenda_of, attendance_of, prepared_meeting, readable_meeting
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.cases import Case
 from govern.models.meetings import AgendaItem, Meeting
 from govern.services import agenda as services
@@ -36,7 +37,7 @@ def _item_out(meeting_id: int, item_id: int) -> m.AgendaItemOut:
 def _prepared_item(item_id: int) -> tuple[AgendaItem, Meeting]:
     meeting_id = db.session.scalar(db.select(AgendaItem.meeting_id).where(AgendaItem.id == item_id))
     if meeting_id is None:
-        raise ApiProblem(404, "Punktet finnes ikke.")
+        raise ApiProblem(404, _("Punktet finnes ikke."))
     meeting = prepared_meeting(meeting_id)
     return next(i for i in meeting.items if i.id == item_id), meeting
 
@@ -117,7 +118,7 @@ def add_entry_to_agenda(meeting_id: int, data: m.EntryCreate):
     if data.kind == "point" and data.parent_id is not None:
         parent = db.session.get(AgendaItem, data.parent_id)
         if parent is None:
-            raise _invalid("parent_id", "Punktet underpunktet skal høre til, finnes ikke.")
+            raise _invalid("parent_id", _("Punktet underpunktet skal høre til, finnes ikke."))
     item = services.add_entry(
         db.session,
         meeting,
@@ -149,9 +150,9 @@ def update_agenda_item(item_id: int, data: m.ItemUpdate):
     item, meeting = _prepared_item(item_id)
     if item.treatment is not None:
         if data.sakstype is None:
-            raise _invalid("sakstype", "«sakstype» må fylles ut for en sak.")
+            raise _invalid("sakstype", _("«sakstype» må fylles ut for en sak."))
         if data.treatment_version is None:
-            raise _invalid("treatment_version", "«treatment_version» må fylles ut for en sak.")
+            raise _invalid("treatment_version", _("«treatment_version» må fylles ut for en sak."))
         services.update_case_item(
             db.session,
             item,
@@ -198,7 +199,7 @@ def move_agenda_item(item_id: int, data: m.ItemMove):
     underpunktene med seg. Svarer med hele dagsordenen."""
     item, meeting = _prepared_item(item_id)
     if (data.direction is None) == (data.day is None):
-        raise _invalid("direction", "Oppgi enten «direction» (up/down) eller «day».")
+        raise _invalid("direction", _("Oppgi enten «direction» (up/down) eller «day»."))
     services.move_item(db.session, item, data.direction, data.day, actor=current_user)
     settle()
     return _agenda(meeting.id)

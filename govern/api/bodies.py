@@ -14,6 +14,7 @@ from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Body, Membership
 from govern.policy import may_read_body
 from govern.services import bodies as services
@@ -71,7 +72,7 @@ def body_or_404(slug: str) -> Body:
     body = queries.body_by_slug(db.session, slug)
     # A members-only body is not revealed to those who may not read it (as its page).
     if body is None or not may_read_body(current_user, body):
-        raise ApiProblem(404, f"Organet «{slug}» finnes ikke.")
+        raise ApiProblem(404, _("Organet «%(slug)s» finnes ikke.", slug=slug))
     return body
 
 

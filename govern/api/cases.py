@@ -17,6 +17,7 @@ from govern.api.common import page_of
 from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.openness import (
@@ -88,10 +89,10 @@ def case_detail(case: Case, treatments: list[Treatment]) -> s.CaseDetail:
 def _visible_case(case_id: int) -> tuple[Case, list[Treatment]]:
     case = queries.case_full(db.session, case_id)
     if case is None:
-        raise ApiProblem(404, "Saken finnes ikke.")
+        raise ApiProblem(404, _("Saken finnes ikke."))
     treatments = visible_treatments(current_user, queries.treatments_in_order(case))
     if not treatments and not (case.treatments == [] and may_edit_cases(current_user)):
-        raise ApiProblem(404, "Saken finnes ikke.")
+        raise ApiProblem(404, _("Saken finnes ikke."))
     return case, treatments
 
 
@@ -170,7 +171,7 @@ def create_case(data: s.CaseCreate):
 )
 def update_case(case_id: int, data: s.CaseUpdate):
     """Tittel, sakseier, saksbehandler og saken den viderefører. `version` som lest; ellers 409."""
-    case, _ = _visible_case(case_id)
+    case, _history = _visible_case(case_id)
     if not _may_update(case):
         raise ApiProblem(403)
     fields = data.model_dump(exclude={"follows_id", "version"})
@@ -185,7 +186,7 @@ def _require_case_editor() -> None:
     if not current_user.is_authenticated:
         raise need_token()
     if not may_edit_cases(current_user):
-        raise ApiProblem(403, "Bare sekretariater og administratorer kan registrere saker.")
+        raise ApiProblem(403, _("Bare sekretariater og administratorer kan registrere saker."))
 
 
 def _may_update(case: Case) -> bool:

@@ -12,6 +12,7 @@ from govern import queries
 from govern.api.errors import ApiProblem
 from govern.api.schemas import PageQuery
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.policy import can
 
 
@@ -33,10 +34,11 @@ def page_of(stmt, query: PageQuery, serialize: Callable[[Any], Any]) -> dict[str
     }
 
 
-def get_or_404(model, ident: int, what: str = "Dette"):
+def get_or_404(model, ident: int, detail: str | None = None):
+    """The object, else 404 with `detail` (a translated text: «Personen finnes ikke.»)."""
     obj = db.session.get(model, ident)
     if obj is None:
-        raise ApiProblem(404, f"{what} finnes ikke.")
+        raise ApiProblem(404, detail or _("Dette finnes ikke."))
     return obj
 
 

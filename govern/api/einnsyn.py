@@ -11,7 +11,8 @@ from govern.api import schemas_einnsyn as e
 from govern.api.errors import ApiProblem
 from govern.api.meetings import TAG, readable_meeting
 from govern.api.registry import api_operation
-from govern.exports.einnsyn import MEMBERS_ONLY, build_moetemappe, openness_of
+from govern.exports.einnsyn import build_moetemappe, openness_of
+from govern.i18n import gettext as _
 from govern.openness import may_see_case
 
 
@@ -30,7 +31,14 @@ def get_einnsyn(meeting_id: int):
     medlemmene, publiseres ikke (409)."""
     meeting = readable_meeting(meeting_id)
     if meeting.body.members_only:
-        raise ApiProblem(409, MEMBERS_ONLY.format(body=meeting.body.short_name))
+        raise ApiProblem(
+            409,
+            _(
+                "%(body)s er bare for medlemmene; møtene er ikke offentlige og publiseres ikke "
+                "i eInnsyn.",
+                body=meeting.body.short_name,
+            ),
+        )
     # The full title of an exempt case only for those who may see the case.
     openness = openness_of(
         meeting, lambda t: may_see_case(current_user, t.case), meeting.minutes_locked

@@ -1,43 +1,48 @@
-"""Errors under /api/v1 as application/problem+json (RFC 9457), with a Norwegian detail.
+"""Errors under /api/v1 as application/problem+json (RFC 9457), with a readable detail.
 
 Every error becomes a problem document: {type, title, status, detail, instance}; validation
-errors add `errors: [{field, detail}]` and name the first field in `detail`.
+errors add `errors: [{field, detail}]` and name the first field in `detail`. The texts
+(title, detail, the fields' details) are in the request's language (Accept-Language, else
+bokmål; govern/views/language.py); the field names, codes and the rest never change.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from govern.i18n import LANGUAGES, lazy_gettext, translations
+from govern.i18n import gettext as _
 from govern.services.errors import Conflict, GovernError, InvalidInput, NotFound
 
 TITLES = {
-    400: "Ugyldig forespørsel",
-    401: "Ikke autentisert",
-    403: "Ingen tilgang",
-    404: "Finnes ikke",
-    405: "Metoden er ikke tillatt",
-    406: "Kan ikke levere formatet",
-    409: "Konflikt",
-    413: "For stor forespørsel",
-    415: "Feil innholdstype",
-    422: "Ugyldige data",
-    500: "Noe gikk galt",
+    400: lazy_gettext("Ugyldig forespørsel"),
+    401: lazy_gettext("Ikke autentisert"),
+    403: lazy_gettext("Ingen tilgang"),
+    404: lazy_gettext("Finnes ikke"),
+    405: lazy_gettext("Metoden er ikke tillatt"),
+    406: lazy_gettext("Kan ikke levere formatet"),
+    409: lazy_gettext("Konflikt"),
+    413: lazy_gettext("For stor forespørsel"),
+    415: lazy_gettext("Feil innholdstype"),
+    422: lazy_gettext("Ugyldige data"),
+    500: lazy_gettext("Noe gikk galt"),
 }
 DETAILS = {
-    400: "Forespørselen kunne ikke behandles.",
-    401: "Denne forespørselen krever en API-nøkkel (Authorization: Bearer …).",
-    403: "Du har ikke tilgang til dette.",
-    404: "Vi fant ikke det du spurte etter. Sjekk adressen.",
-    405: "Denne metoden er ikke tillatt på denne adressen.",
-    413: "Forespørselen er for stor.",
-    415: "Innholdet må sendes som JSON (Content-Type: application/json).",
-    500: "Det oppstod en feil hos oss. Prøv igjen om litt.",
+    400: lazy_gettext("Forespørselen kunne ikke behandles."),
+    401: lazy_gettext("Denne forespørselen krever en API-nøkkel (Authorization: Bearer …)."),
+    403: lazy_gettext("Du har ikke tilgang til dette."),
+    404: lazy_gettext("Vi fant ikke det du spurte etter. Sjekk adressen."),
+    405: lazy_gettext("Denne metoden er ikke tillatt på denne adressen."),
+    413: lazy_gettext("Forespørselen er for stor."),
+    415: lazy_gettext("Innholdet må sendes som JSON (Content-Type: application/json)."),
+    500: lazy_gettext("Det oppstod en feil hos oss. Prøv igjen om litt."),
 }
 
 
@@ -54,7 +59,7 @@ class ApiProblem(Exception):
     ) -> None:
         super().__init__(detail)
         self.status = status
-        self.detail = detail or DETAILS.get(status, TITLES.get(status, ""))
+        self.detail = str(detail or DETAILS.get(status, TITLES.get(status, "")))
         self.errors = errors
         self.headers = headers or {}
 
@@ -70,7 +75,7 @@ def problem_response(problem: ApiProblem):
     db.session.rollback()  # nothing of a refused request is saved
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": TITLES.get(problem.status, "Feil"),
+        "title": str(TITLES.get(problem.status) or _("Feil")),
         "status": problem.status,
         "detail": problem.detail,
         "instance": request.path,
@@ -90,43 +95,48 @@ def _field_name(loc: tuple) -> str:
 
 
 _PYDANTIC_DETAILS = {
-    "extra_forbidden": "er ikke et kjent felt",
-    "missing": "må fylles ut",
-    "string_type": "må være en tekst",
-    "int_type": "må være et heltall",
-    "int_parsing": "må være et heltall",
-    "bool_type": "må være true eller false",
-    "bool_parsing": "må være true eller false",
-    "date_type": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "literal_error": "har en ugyldig verdi",
-    "enum": "har en ugyldig verdi",
-    "string_too_long": "er for lang",
-    "string_too_short": "er for kort",
-    "greater_than_equal": "er for liten",
-    "less_than_equal": "er for stor",
-    "greater_than": "er for liten",
-    "less_than": "er for stor",
-    "string_pattern_mismatch": "har feil form",
-    "single_line": "kan ikke ha linjeskift; skriv alt på én linje",
+    "extra_forbidden": lazy_gettext("er ikke et kjent felt"),
+    "missing": lazy_gettext("må fylles ut"),
+    "string_type": lazy_gettext("må være en tekst"),
+    "int_type": lazy_gettext("må være et heltall"),
+    "int_parsing": lazy_gettext("må være et heltall"),
+    "bool_type": lazy_gettext("må være true eller false"),
+    "bool_parsing": lazy_gettext("må være true eller false"),
+    "date_type": lazy_gettext("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_parsing": lazy_gettext("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_from_datetime_parsing": lazy_gettext("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "literal_error": lazy_gettext("har en ugyldig verdi"),
+    "enum": lazy_gettext("har en ugyldig verdi"),
+    "string_too_long": lazy_gettext("er for lang"),
+    "string_too_short": lazy_gettext("er for kort"),
+    "greater_than_equal": lazy_gettext("er for liten"),
+    "less_than_equal": lazy_gettext("er for stor"),
+    "greater_than": lazy_gettext("er for liten"),
+    "less_than": lazy_gettext("er for stor"),
+    "string_pattern_mismatch": lazy_gettext("har feil form"),
+    "single_line": lazy_gettext("kan ikke ha linjeskift; skriv alt på én linje"),
 }
 
 
 def validation_problem(error: ValidationError) -> ApiProblem:
     if any(e["type"] == "json_invalid" for e in error.errors()):
-        return ApiProblem(400, "Innholdet er ikke gyldig JSON.")
+        return ApiProblem(400, _("Innholdet er ikke gyldig JSON."))
     items = []
     for e in error.errors():
         name = _field_name(e["loc"])
-        text = _PYDANTIC_DETAILS.get(e["type"], "har en ugyldig verdi")
+        text = str(_PYDANTIC_DETAILS.get(e["type"]) or _("har en ugyldig verdi"))
         if e["type"] in ("literal_error", "enum") and e.get("ctx", {}).get("expected"):
-            text += f"; gyldige verdier er {e['ctx']['expected']}"
-        items.append({"field": name, "detail": f"«{name}» {text}."})
+            text += _("; gyldige verdier er %(values)s", values=e["ctx"]["expected"])
+        items.append(
+            {"field": name, "detail": _("«%(field)s» %(problem)s.", field=name, problem=text)}
+        )
     detail = (
         items[0]["detail"]
         if len(items) == 1
-        else "Flere felt er ugyldige: " + ", ".join(f"«{i['field']}»" for i in items)
+        else _(
+            "Flere felt er ugyldige: %(fields)s",
+            fields=", ".join(f"«{i['field']}»" for i in items),
+        )
     )
     return ApiProblem(422, detail, errors=items)
 
@@ -157,17 +167,40 @@ def governerror_problem(error: GovernError) -> ApiProblem:
 def http_problem(error: HTTPException):
     """The problem document for an HTTP error raised anywhere under /api/."""
     code = error.code or 500
+    _in_language()
     detail = DETAILS.get(code)
-    if code == 400 and error.description and not error.description.startswith("The browser"):
-        detail = error.description if _looks_norwegian(error.description) else detail
+    description = str(error.description or "")
+    if code == 400 and description and not description.startswith("The browser"):
+        detail = description if _ours(description) else detail
     headers = {}
     if code == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem_response(ApiProblem(code, detail, headers=headers))
 
 
-def _looks_norwegian(text: str) -> bool:
-    return any(ch in text for ch in "æøåÆØÅ«")
+def _ours(text: str) -> bool:
+    """Whether a 400's description is govern's own (any language), not werkzeug's English."""
+    return any(ch in text for ch in "æøåÆØÅ«") or text in _catalog_texts()
+
+
+@cache
+def _catalog_texts() -> frozenset[str]:
+    """Every text of the catalogs, in all three languages."""
+    return frozenset(
+        text
+        for language in LANGUAGES
+        for text in translations(language)._catalog.values()  # msgid -> text
+        if isinstance(text, str)
+    )
+
+
+def _in_language() -> None:
+    """An error raised before the request chose its language (the input guard runs first)
+    is answered in the request's language all the same."""
+    if "language_token" not in g:
+        from govern.views.language import _begin
+
+        _begin()
 
 
 def server_problem():
@@ -186,13 +219,16 @@ def register_error_handlers(bp) -> None:
         IntegrityError,
         lambda _e: problem_response(
             ApiProblem(
-                409, "Endringen kolliderer med data som finnes fra før. Les på nytt og prøv igjen."
+                409,
+                _("Endringen kolliderer med data som finnes fra før. Les på nytt og prøv igjen."),
             )
         ),
     )
     bp.register_error_handler(
         StaleDataError,
         lambda _e: problem_response(
-            ApiProblem(409, "Dette ble endret av noen andre samtidig. Les på nytt og prøv igjen.")
+            ApiProblem(
+                409, _("Dette ble endret av noen andre samtidig. Les på nytt og prøv igjen.")
+            )
         ),
     )

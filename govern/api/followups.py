@@ -18,6 +18,7 @@ from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.api.treatments import decided_treatment, follow_up_out
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.followups import CLOSED_STATUSES, FollowUp
@@ -45,10 +46,10 @@ def _input(data: d.FollowUpIn) -> services.FollowUpInput:
 def _follow_up(follow_up_id: int) -> FollowUp:
     follow_up = services.follow_up_or_none(db.session, follow_up_id)
     if follow_up is None:
-        raise ApiProblem(404, "Oppfølgingen finnes ikke.")
+        raise ApiProblem(404, _("Oppfølgingen finnes ikke."))
     treatment = decided_treatment(follow_up.treatment_id)
     if not may_see_treatment(current_user, treatment):  # held back (govern.openness)
-        raise ApiProblem(404, "Oppfølgingen finnes ikke.")
+        raise ApiProblem(404, _("Oppfølgingen finnes ikke."))
     return follow_up
 
 

@@ -22,6 +22,7 @@ from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.openness import may_see_attachment, shown_title
@@ -127,7 +128,7 @@ def readable_meeting(meeting_id: int) -> Meeting:
     """The meeting with everything loaded, or 404 when missing or not readable (drafts)."""
     meeting = queries.meeting_full(db.session, meeting_id)
     if meeting is None or not can(current_user, "read", meeting):
-        raise ApiProblem(404, "Møtet finnes ikke.")
+        raise ApiProblem(404, _("Møtet finnes ikke."))
     return meeting
 
 
@@ -232,7 +233,9 @@ def create_meeting(slug: str, data: m.MeetingCreate):
     body = body_or_404(slug)
     require_api("prepare", body)
     if body.external:
-        raise ApiProblem(409, f"{body.short_name} er et eksternt organ; møtene føres ikke her.")
+        raise ApiProblem(
+            409, _("%(body)s er et eksternt organ; møtene føres ikke her.", body=body.short_name)
+        )
     plan = meeting_plans.PlanInput(
         days=_rows(data.days),
         location=data.location,
@@ -314,6 +317,8 @@ def delete_meeting(meeting_id: int):
     prepared_meeting(meeting_id)
     raise ApiProblem(
         409,
-        "Møter slettes ikke; nummeret og historikken skal bestå. Avlys møtet i stedet "
-        "(status «avlyst»).",
+        _(
+            "Møter slettes ikke; nummeret og historikken skal bestå. Avlys møtet i stedet "
+            "(status «avlyst»)."
+        ),
     )

@@ -12,6 +12,7 @@ from govern.api.bodies import body_or_404, load_memberships, membership_out
 from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Membership
 from govern.services import memberships
 from govern.views.unit_of_work import settle
@@ -53,7 +54,7 @@ def list_memberships(slug: str, query: s.MembershipQuery):
     errors=(404,),
 )
 def get_membership(membership_id: int):
-    return membership_out(get_or_404(Membership, membership_id, "Medlemskapet"))
+    return membership_out(get_or_404(Membership, membership_id, _("Medlemskapet finnes ikke.")))
 
 
 @api_operation(
@@ -88,7 +89,7 @@ def create_membership(slug: str, data: s.MembershipCreate):
 )
 def update_membership(membership_id: int, data: s.MembershipUpdate):
     """Rolle, periode og hvem en vara stiller for."""
-    membership = get_or_404(Membership, membership_id, "Medlemskapet")
+    membership = get_or_404(Membership, membership_id, _("Medlemskapet finnes ikke."))
     require_api("prepare", membership.body)
     memberships.update_membership(
         db.session, current_user, membership, memberships.MembershipUpdate(**data.model_dump())
@@ -107,7 +108,7 @@ def update_membership(membership_id: int, data: s.MembershipUpdate):
 )
 def end_membership(membership_id: int):
     """Avslutter medlemskapet med dagen i dag som siste dag (historikken beholdes)."""
-    membership = get_or_404(Membership, membership_id, "Medlemskapet")
+    membership = get_or_404(Membership, membership_id, _("Medlemskapet finnes ikke."))
     require_api("prepare", membership.body)
     memberships.end_membership(db.session, current_user, membership, date.today())
     settle()

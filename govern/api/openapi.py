@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from govern.api import schemas as s
 from govern.api.errors import TITLES
 from govern.api.registry import OPERATIONS, Operation, api_operation
+from govern.i18n import DEFAULT_LANGUAGE, use_language
 
 TAG_TEXT = {
     "API": "Om API-et selv.",
@@ -140,7 +141,10 @@ def _responses(op: Operation, ref_of: dict) -> dict[str, Any]:
     problem = {"application/problem+json": {"schema": {"$ref": ref_of[s.Problem]}}}
     for status in op.statuses:
         if status != op.status:
-            responses[str(status)] = {"description": TITLES.get(status, "Feil"), "content": problem}
+            # The document is for developers and stays in bokmål, whatever the reader's language.
+            with use_language(DEFAULT_LANGUAGE):
+                title = str(TITLES.get(status) or "Feil")
+            responses[str(status)] = {"description": title, "content": problem}
     return responses
 
 

@@ -12,6 +12,7 @@ from govern.api import schemas as s
 from govern.api.common import get_or_404, page_of, require_api
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.people import Organisation, Person
 from govern.services import audit, people
 from govern.services.edits import update_person as update_person_service
@@ -57,7 +58,7 @@ def _like(text: str) -> str:
     errors=(404,),
 )
 def get_person(person_id: int):
-    return person_out(get_or_404(Person, person_id, "Personen"))
+    return person_out(get_or_404(Person, person_id, _("Personen finnes ikke.")))
 
 
 @api_operation(
@@ -92,7 +93,7 @@ def create_person(data: s.PersonCreate):
 )
 def update_person(person_id: int, data: s.PersonUpdate):
     """Bare for administratorer: navn, organisasjon og e-post."""
-    person = get_or_404(Person, person_id, "Personen")
+    person = get_or_404(Person, person_id, _("Personen finnes ikke."))
     require_api("admin")
     update_person_service(db.session, current_user, person, people.PersonInput(**data.model_dump()))
     settle()

@@ -27,6 +27,8 @@ from pydantic import BaseModel
 from govern.api.blueprint import bp
 from govern.api.errors import ApiProblem, need_token
 from govern.api.schemas import MAX_INT
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.text_rules import ControlCharacter, clean_json
 
 #: Request bodies larger than this are refused with 413.
@@ -144,11 +146,13 @@ def api_operation(
 def _check_auth(op: Operation) -> None:
     if op.auth == "token" and not g.get("api_token_user"):
         raise need_token(
-            "Endringer gjennom API-et krever en personlig API-nøkkel "
-            "(Authorization: Bearer …). Lag en på profilsiden."
+            _(
+                "Endringer gjennom API-et krever en personlig API-nøkkel "
+                "(Authorization: Bearer …). Lag en på profilsiden."
+            )
         )
     if op.auth == "login" and not current_user.is_authenticated:
-        raise need_token("Logg inn eller bruk en API-nøkkel (Authorization: Bearer …).")
+        raise need_token(_("Logg inn eller bruk en API-nøkkel (Authorization: Bearer …)."))
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -160,28 +164,32 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
     return model.model_validate(values, context={"where": "query"})
 
 
-CONTROL_CHARACTER_DETAIL = (
+CONTROL_CHARACTER_DETAIL = lazy_gettext(
     "Innholdet har et kontrolltegn (for eksempel en NUL-byte) i en tekst eller et feltnavn. "
     "Fjern tegnet og prøv igjen."
 )
+
+
+def _too_large() -> str:
+    return _("Forespørselen er for stor; grensen er %(size)s kB.", size=MAX_BODY // 1024)
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The JSON body as a model: 413 when too large, 415 when not JSON, 400 when malformed."""
     length = request.content_length
     if length is not None and length > MAX_BODY:
-        raise ApiProblem(413, f"Forespørselen er for stor; grensen er {MAX_BODY // 1024} kB.")
+        raise ApiProblem(413, _too_large())
     raw = request.stream.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        raise ApiProblem(413, f"Forespørselen er for stor; grensen er {MAX_BODY // 1024} kB.")
+        raise ApiProblem(413, _too_large())
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        raise ApiProblem(415, "Innholdet må sendes som JSON (Content-Type: application/json).")
+        raise ApiProblem(415, _("Innholdet må sendes som JSON (Content-Type: application/json)."))
     try:
         payload = json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, ValueError):
-        raise ApiProblem(400, "Innholdet er ikke gyldig JSON.") from None
+        raise ApiProblem(400, _("Innholdet er ikke gyldig JSON.")) from None
     if not isinstance(payload, dict):
-        raise ApiProblem(400, "Innholdet må være et JSON-objekt.")
+        raise ApiProblem(400, _("Innholdet må være et JSON-objekt."))
     try:
         cleaned = clean_json(payload)
     except ControlCharacter:

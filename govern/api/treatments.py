@@ -22,6 +22,7 @@ from govern.api.common import page_of, require_api
 from govern.api.errors import ApiProblem, need_token
 from govern.api.registry import api_operation
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.followups import FollowUp
@@ -80,7 +81,7 @@ def readable_treatment(treatment_id: int) -> Treatment:
     """The treatment, or 404 where its meeting may not be read (drafts)."""
     t = queries.treatment_full(db.session, treatment_id)
     if t is None or (t.meeting is not None and not can(current_user, "read", t.meeting)):
-        raise ApiProblem(404, "Behandlingen finnes ikke.")
+        raise ApiProblem(404, _("Behandlingen finnes ikke."))
     return t
 
 
@@ -88,7 +89,7 @@ def decided_treatment(treatment_id: int) -> Treatment:
     """A treatment whose decision the caller may read (as the /vedtak/<id> page)."""
     t = readable_treatment(treatment_id)
     if not minutes_readable(t):
-        raise ApiProblem(404, "Vedtaket finnes ikke eller er ikke offentlig ennå.")
+        raise ApiProblem(404, _("Vedtaket finnes ikke eller er ikke offentlig ennå."))
     return t
 
 
@@ -143,8 +144,10 @@ def _prepared_treatment(treatment_id: int) -> Treatment:
         require_api("prepare", t.body)
         raise ApiProblem(
             409,
-            "Behandlingen er registrert uten møte i govern; endre den under "
-            "/cases/{case_id}/external-treatments.",
+            _(
+                "Behandlingen er registrert uten møte i govern; endre den under "
+                "/cases/{case_id}/external-treatments."
+            ),
         )
     require_api("prepare", t.meeting)
     return t
@@ -212,7 +215,7 @@ def set_decision(treatment_id: int, data: d.DecisionIn):
     else:
         escalated = change_outcomes.links_of(db.session, [t.id]).escalation_of(t)
         if escalated is None:
-            detail = "Saken er ikke et eskalert endringsønske; utelat «change_outcome»."
+            detail = _("Saken er ikke et eskalert endringsønske; utelat «change_outcome».")
             raise ApiProblem(422, detail, errors=[{"field": "change_outcome", "detail": detail}])
         change_outcomes.record_escalated_minutes(
             db.session,
@@ -290,14 +293,16 @@ def _case_history_for_linking(case_id: int) -> tuple[Case, list[Treatment]]:
     if not current_user.is_authenticated:
         raise need_token()
     if not may_link(current_user, history):
-        raise ApiProblem(403, "Bare sekretariatet til et organ i sakens historikk kan gjøre dette.")
+        raise ApiProblem(
+            403, _("Bare sekretariatet til et organ i sakens historikk kan gjøre dette.")
+        )
     return case, history
 
 
 def _external_body(slug: str) -> Body:
     body = db.session.scalar(select(Body).where(Body.slug == slug))
     if body is None:
-        detail = f"Organet «{slug}» finnes ikke."
+        detail = _("Organet «%(slug)s» finnes ikke.", slug=slug)
         raise ApiProblem(422, detail, errors=[{"field": "body", "detail": detail}])
     return body
 
@@ -313,10 +318,10 @@ def _external_input(data: d.ExternalTreatmentIn) -> ExternalTreatmentInput:
 
 
 def _external_of(case_id: int, treatment_id: int) -> Treatment:
-    _, history = _case_history_for_linking(case_id)
+    _case, history = _case_history_for_linking(case_id)
     found = next((t for t in history if t.id == treatment_id and t.meeting_id is None), None)
     if found is None:
-        raise ApiProblem(404, "Saken har ingen slik ekstern behandling.")
+        raise ApiProblem(404, _("Saken har ingen slik ekstern behandling."))
     return found
 
 
@@ -333,7 +338,7 @@ def _external_of(case_id: int, treatment_id: int) -> Treatment:
 def create_external_treatment(case_id: int, data: d.ExternalTreatmentIn):
     """Som «Registrer behandling» på sakssiden: organet må være eksternt, nummeret ledig i
     organet det året, og året må passe med datoen. Tas med i toppnotatets historikk."""
-    case, _ = _case_history_for_linking(case_id)
+    case, _history = _case_history_for_linking(case_id)
     body = _external_body(data.body)
     treatment = case_services.add_external_treatment(
         db.session, case, body, _external_input(data), current_user
