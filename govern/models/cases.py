@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.bodies import Body
 from govern.models.meetings import format_number
@@ -29,6 +30,20 @@ if TYPE_CHECKING:
     from govern.models.recusals import Recusal
 
 SAKSTYPER = ("Godkjenning", "Orientering", "Drøfting", "Anbefaling", "Beslutning", "Eventuelt")
+#: What each sakstype is called in the reader's language (the stored value stays bokmål).
+SAKSTYPE_LABELS = {
+    "Godkjenning": lazy_gettext("Godkjenning"),
+    "Orientering": lazy_gettext("Orientering"),
+    "Drøfting": lazy_gettext("Drøfting"),
+    "Anbefaling": lazy_gettext("Anbefaling"),
+    "Beslutning": lazy_gettext("Beslutning"),
+    "Eventuelt": lazy_gettext("Eventuelt"),
+}
+
+
+def sakstype_label(sakstype: str | None) -> str:
+    """A sakstype as the reader reads it ('' for none)."""
+    return str(SAKSTYPE_LABELS.get(sakstype, sakstype)) if sakstype else ""
 
 
 class Case(Base):
@@ -160,6 +175,10 @@ class Treatment(Base):
     @property
     def display_title(self) -> str:
         return self.title or self.case.title
+
+    @property
+    def sakstype_label(self) -> str:
+        return sakstype_label(self.sakstype)
 
     @property
     def date(self) -> date | None:

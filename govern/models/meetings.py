@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.bodies import Body
 from govern.models.people import Person
@@ -32,6 +34,14 @@ if TYPE_CHECKING:
     from govern.models.minutes import MinutesRevision, MinutesSending
 
 MEETING_STATUSES = ("planlagt", "innkalt", "gjennomført", "referat godkjent", "avlyst")
+#: What each status is called in the reader's language (the stored value stays bokmål).
+MEETING_STATUS_LABELS = {
+    "planlagt": lazy_gettext("planlagt"),
+    "innkalt": lazy_gettext("innkalt"),
+    "gjennomført": lazy_gettext("gjennomført"),
+    "referat godkjent": lazy_gettext("referat godkjent"),
+    "avlyst": lazy_gettext("avlyst"),
+}
 #: Statuses in which the agenda is published to everyone.
 PUBLISHED_STATUSES = ("innkalt", "gjennomført", "referat godkjent", "avlyst")
 #: The referat: draft → sent to members → approved at the next meeting (then locked).
@@ -148,8 +158,13 @@ class Meeting(Base):
 
     @property
     def title(self) -> str:
-        """'Møte i Fagrådet 2/26'."""
-        return f"Møte i {self.body.short_name} {self.number}"
+        """'Møte i Fagrådet 2/26' (in the current language)."""
+        return _("Møte i %(body)s %(number)s", body=self.body.short_name, number=self.number)
+
+    @property
+    def status_label(self) -> str:
+        """The status as the reader reads it ('planlagt', nynorsk 'planlagd', 'planned')."""
+        return str(MEETING_STATUS_LABELS.get(self.status, self.status))
 
     @property
     def first_date(self) -> date | None:
