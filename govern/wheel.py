@@ -18,7 +18,17 @@ from datetime import date
 from html import escape
 
 from govern.domain.cycle_plan import STATUS_LABELS, due_text, time_text
-from govern.timeutil import MONTHS, date_span, local, long_date, short_date
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
+from govern.timeutil import date_span, local, long_date, month_name, short_date
+
+#: A meeting's status as the year's table shows it (the stored value is the key).
+MEETING_STATUS_NAMES = {
+    "planlagt": _l("Planlagt"),
+    "innkalt": _l("Innkalt"),
+    "gjennomført": _l("Gjennomført"),
+    "avlyst": _l("Avlyst"),
+}
 
 SIZE = 600
 CENTRE = SIZE / 2
@@ -64,7 +74,7 @@ class Row:
         """What a mark on the wheel says on hover and to a screen reader."""
         parts = [self.what, self.when]
         if self.responsible:
-            parts.append(f"ansvarlig: {self.responsible}")
+            parts.append(_("ansvarlig: %(name)s", name=self.responsible))
         if self.status_text:
             parts.append(self.status_text)
         return " – ".join(p for p in parts if p)
@@ -79,9 +89,9 @@ def meeting_row(meeting) -> Row:
         starts_on=first,
         ends_on=last,
         when=date_span(first, last),
-        what=f"Møte {meeting.number}",
+        what=_("Møte %(number)s", number=meeting.number),
         status=meeting.status,
-        status_text=meeting.status.capitalize(),
+        status_text=str(MEETING_STATUS_NAMES.get(meeting.status, meeting.status.capitalize())),
         meeting_id=meeting.id,
     )
 
@@ -91,11 +101,15 @@ def occurrence_row(occurrence, today: date) -> Row:
     entry = occurrence.entry
     fuzzy_or_span = occurrence.fuzzy or occurrence.is_span
     when = time_text(occurrence)
-    status_text = STATUS_LABELS[occurrence.status]
+    status_text = str(STATUS_LABELS[occurrence.status])
     if occurrence.status == "utført" and occurrence.done_at is not None:
-        status_text = f"Utført {short_date(local(occurrence.done_at).date())}"
+        done_on = short_date(local(occurrence.done_at).date())
         if occurrence.done_by is not None:
-            status_text += f" av {occurrence.done_by.name}"
+            status_text = _(
+                "Utført %(date)s av %(name)s", date=done_on, name=occurrence.done_by.name
+            )
+        else:
+            status_text = _("Utført %(date)s", date=done_on)
     days = occurrence.days_left(today)
     due = due_text(days) if occurrence.status == "kommende" and days >= 0 else ""
     return Row(
@@ -131,7 +145,7 @@ def rows_by_month(rows: Sequence[Row], year: int) -> list[tuple[str, list[Row]]]
     for row in rows:
         month = row.starts_on.month if row.starts_on.year == year else 1
         months[month - 1].append(row)
-    return [(MONTHS[i].capitalize(), months[i]) for i in range(12)]
+    return [(month_name(i + 1).capitalize(), months[i]) for i in range(12)]
 
 
 # -- geometry ---------------------------------------------------------------------------------
@@ -233,7 +247,7 @@ def _months(year: int) -> list[str]:
     for month in range(1, 13):
         start = _fraction(date(year, month, 1), year)
         end = _fraction(date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1), year)
-        name = MONTHS[month - 1]
+        name = _e(month_name(month))
         parts.append(
             f'<path class="sector sector-{month % 2}" data-month="{month}" '
             f'd="{sector_path(start, end, RING_INNER, RING_OUTER)}"><title>{name}</title></path>'
@@ -252,7 +266,7 @@ def _today(year: int, today: date) -> list[str]:
     middle = (_fraction(today, year) + _fraction(today, year, end_of_day=True)) / 2
     x1, y1 = _point(middle, TODAY_INNER)
     x2, y2 = _point(middle, TODAY_OUTER)
-    label = f"I dag, {long_date(today)}"
+    label = _e(_("I dag, %(date)s", date=long_date(today)))
     return [
         f'<g class="today" role="img" aria-label="{label}"><title>{label}</title>'
         f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}"/></g>'
@@ -261,7 +275,7 @@ def _today(year: int, today: date) -> list[str]:
 
 def build_wheel(rows: Sequence[Row], year: int, today: date, title: str = "") -> str:
     """The year's wheel as an SVG element (well-formed XML)."""
-    heading = _e(title or f"Årshjul {year}")
+    heading = _e(title or _("Årshjul %(year)s", year=year))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="wheel" viewBox="0 0 {SIZE} {SIZE}" '
         f'role="group" aria-label="{heading}"><title>{heading}</title>',

@@ -16,18 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from govern.timeutil import MONTHS, date_span, day_month, long_date
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
+from govern.i18n import ngettext
+from govern.timeutil import date_span, day_month, long_date, month_name
 
-STATUS_LABELS = {"kommende": "Kommende", "forfalt": "Forfalt", "utført": "Utført"}
-UNIT_LABELS = {
-    "week": "uke",
-    "month": "måned",
-    "tertial": "tertial",
-    "quarter": "kvartal",
-    "half": "halvår",
-    "season": "sesong",
+STATUS_LABELS = {
+    "kommende": _l("Kommende"),
+    "forfalt": _l("Forfalt"),
+    "utført": _l("Utført"),
 }
-SEASONS = {1: "våren", 2: "høsten"}
+SEASONS = {1: _l("våren"), 2: _l("høsten")}
 #: Meetings with these statuses have no deadlines.
 IGNORED_MEETING_STATUSES = ("avlyst",)
 
@@ -86,8 +85,10 @@ def time_text(occurrence: Occurrence, *, year: bool = False) -> str:
     if occurrence.fuzzy:
         if not year:
             return occurrence.when
-        glue = " i " if occurrence.when.startswith("uke") else " "
-        return f"{occurrence.when}{glue}{occurrence.starts_on.year}"
+        entry = occurrence.entry
+        if occurrence.base is None and getattr(entry, "period_unit", None) == "week":
+            return _("%(week)s i %(year)s", week=occurrence.when, year=occurrence.starts_on.year)
+        return f"{occurrence.when} {occurrence.starts_on.year}"
     if occurrence.is_span:
         return date_span(occurrence.starts_on, occurrence.ends_on)
     return long_date(occurrence.starts_on)
@@ -96,10 +97,10 @@ def time_text(occurrence: Occurrence, *, year: bool = False) -> str:
 def due_text(days: int) -> str:
     """'i dag', 'i morgen', 'om 5 dager'."""
     if days == 0:
-        return "i dag"
+        return _("i dag")
     if days == 1:
-        return "i morgen"
-    return f"om {days} dager"
+        return _("i morgen")
+    return ngettext("om %(num)s dag", "om %(num)s dager", days)
 
 
 # -- time of one entry -----------------------------------------------------------------------
@@ -142,29 +143,37 @@ def period_label(unit: str, start: int, end: int | None = None) -> str:
     end = end if end and end != start else None
 
     def one(n: int) -> str:
-        if unit == "week":
-            return str(n)
         if unit == "month":
-            return MONTHS[n - 1]
+            return month_name(n)
         if unit == "season":
-            return SEASONS[n]
-        return f"{n}. {UNIT_LABELS[unit]}"
+            return str(SEASONS[n])
+        if unit == "tertial":
+            return _("%(n)s. tertial", n=n)
+        if unit == "quarter":
+            return _("%(n)s. kvartal", n=n)
+        if unit == "half":
+            return _("%(n)s. halvår", n=n)
+        return str(n)
 
     if unit == "week":
-        return f"uke {start}–{end}" if end else f"uke {start}"
+        if end:
+            return _("uke %(first)s–%(last)s", first=start, last=end)
+        return _("uke %(n)s", n=start)
     return f"{one(start)}–{one(end)}" if end else one(start)
 
 
 def offset_label(days: int, anchor: str) -> str:
     """'4 uker før møtet', '2 uker etter leveranseplan', '3 dager før …', 'samme dag som …'."""
     if days == 0:
-        return f"samme dag som {anchor}"
+        return _("samme dag som %(anchor)s", anchor=anchor)
     n = abs(days)
     if n % 7 == 0:
-        amount = f"{n // 7} {'uke' if n == 7 else 'uker'}"
+        amount = ngettext("%(num)s uke", "%(num)s uker", n // 7)
     else:
-        amount = f"{n} {'dag' if n == 1 else 'dager'}"
-    return f"{amount} {'før' if days < 0 else 'etter'} {anchor}"
+        amount = ngettext("%(num)s dag", "%(num)s dager", n)
+    if days < 0:
+        return _("%(amount)s før %(anchor)s", amount=amount, anchor=anchor)
+    return _("%(amount)s etter %(anchor)s", amount=amount, anchor=anchor)
 
 
 def when_text(entry) -> str:
@@ -180,11 +189,11 @@ def when_text(entry) -> str:
     if kind == "meeting":
         if entry.meeting_anchor == "next":
             return (
-                "i neste møte"
+                _("i neste møte")
                 if not entry.offset_days
-                else offset_label(entry.offset_days, "neste møte")
+                else offset_label(entry.offset_days, _("neste møte"))
             )
-        return offset_label(entry.offset_days or 0, "hvert møte")
+        return offset_label(entry.offset_days or 0, _("hvert møte"))
     base = entry.relative_to
     return offset_label(entry.offset_days or 0, base.title if base else "?")
 
@@ -223,15 +232,18 @@ def _meeting_ones(entry, meetings: Sequence[MeetingLike]) -> list[Occurrence]:
             if index + 1 >= len(dated):
                 continue  # the next meeting is not planned yet
             anchor = dated[index + 1]
-            when = when_text(entry).replace("neste møte", f"møte {anchor.number}")
-            if not entry.offset_days:
-                when = f"i møte {anchor.number}"
+            if entry.offset_days:
+                when = offset_label(entry.offset_days, _("møte %(number)s", number=anchor.number))
+            else:
+                when = _("i møte %(number)s", number=anchor.number)
         else:
             anchor = meeting
-            when = offset_label(entry.offset_days or 0, f"møte {meeting.number}")
+            when = offset_label(entry.offset_days or 0, _("møte %(number)s", number=meeting.number))
         day = anchor.first_date + offset
         occurrence = Occurrence(entry, f"m{meeting.id}", day, day, when, False, meeting)
-        occurrence.title = f"{entry.title} – møte {meeting.number}"
+        occurrence.title = _(
+            "%(title)s – møte %(number)s", title=entry.title, number=meeting.number
+        )
         found.append(occurrence)
     return found
 
@@ -243,7 +255,9 @@ def _shifted(entry, base: Occurrence) -> Occurrence:
     occurrence = Occurrence(entry, base.key, first, last, label, base.fuzzy, base.meeting)
     occurrence.base = base
     if base.meeting is not None:
-        occurrence.title = f"{entry.title} – møte {base.meeting.number}"
+        occurrence.title = _(
+            "%(title)s – møte %(number)s", title=entry.title, number=base.meeting.number
+        )
     return occurrence
 
 

@@ -6,8 +6,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from govern.i18n import lazy_gettext as _l
 from govern.models.cases import Treatment
 from govern.models.followups import FollowUp
+
+#: The follow-up statuses as a reader sees them (the stored values are the keys).
+FOLLOW_UP_STATUS_NAMES = {
+    "ikke startet": _l("Ikke startet"),
+    "pågår": _l("Pågår"),
+    "fullført": _l("Fullført"),
+    "bortfalt": _l("Bortfalt"),
+}
+
+
+def follow_up_label(status: str) -> str:
+    """A follow-up status in the current language, in lower case as in a sentence."""
+    name = FOLLOW_UP_STATUS_NAMES.get(status)
+    return str(name).lower() if name is not None else status
 
 
 @dataclass(frozen=True)

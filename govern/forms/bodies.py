@@ -16,13 +16,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from govern.forms.base import GovernForm, version_field
+from govern.i18n import lazy_gettext as _l
 from govern.models.bodies import (
-    BODY_KINDS,
-    BODY_STATUSES,
+    BODY_KIND_NAMES,
+    BODY_STATUS_NAMES,
     DOCUMENT_LANGUAGES,
     MINUTES_APPROVAL_LABELS,
     QUORUM_RULES,
-    ROLES,
+    ROLE_NAMES,
     Body,
     Membership,
 )
@@ -42,38 +43,48 @@ class BodyForm(GovernForm):
     """The fields of a body that both the new and the edit form have."""
 
     name = StringField(
-        "Navn", validators=[DataRequired("Skriv organets fulle navn"), Length(max=300)]
+        _l("Navn"), validators=[DataRequired(_l("Skriv organets fulle navn")), Length(max=300)]
     )
     short_name = StringField(
-        "Kortnavn", validators=[DataRequired("Skriv organets kortnavn"), Length(max=120)]
+        _l("Kortnavn"), validators=[DataRequired(_l("Skriv organets kortnavn")), Length(max=120)]
     )
-    kind = SelectField("Type", choices=list(BODY_KINDS), default="fagråd")
-    status = SelectField("Status", choices=list(BODY_STATUSES), default="Etablert")
-    mandate = TextAreaField("Mandat", validators=[Length(max=20000)])
-    external = BooleanField("Eksternt organ (møtene føres ikke i govern)")
+    kind = SelectField(
+        _l("Type"),
+        choices=[SelectChoice(k, v) for k, v in BODY_KIND_NAMES.items()],
+        default="fagråd",
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(k, v) for k, v in BODY_STATUS_NAMES.items()],
+        default="Etablert",
+    )
+    mandate = TextAreaField(_l("Mandat"), validators=[Length(max=20000)])
+    external = BooleanField(_l("Eksternt organ (møtene føres ikke i govern)"))
     members_only = BooleanField(
-        "Bare for medlemmer (ingenting fra organet er offentlig: møter, endringsønsker, "
-        "prioriteringer og dokumenter leses bare av medlemmene og sekretariatet)"
+        _l(
+            "Bare for medlemmer (ingenting fra organet er offentlig: møter, endringsønsker, "
+            "prioriteringer og dokumenter leses bare av medlemmene og sekretariatet)"
+        )
     )
     minutes_approved_when = SelectField(
-        "Forrige referat godkjennes",
+        _l("Forrige referat godkjennes"),
         choices=[SelectChoice(k, v) for k, v in MINUTES_APPROVAL_LABELS.items()],
         default="held",
     )
     quorum_rule = SelectField(
-        "Beslutningsdyktig når",
+        _l("Beslutningsdyktig når"),
         choices=[SelectChoice(k, v) for k, v in QUORUM_RULES.items()],
         default="",
     )
     recusal_withholds = BooleanField(
-        "Et medlem som er inhabilt i en sak, får ikke tilgang til sakens interne dokumenter"
+        _l("Et medlem som er inhabilt i en sak, får ikke tilgang til sakens interne dokumenter")
     )
     document_language = SelectField(
-        "Dokumentspråk",
+        _l("Dokumentspråk"),
         choices=[SelectChoice(k, v) for k, v in DOCUMENT_LANGUAGES.items()],
         default="nb",
     )
-    escalates_to = SelectField("Eskalerer til", coerce=int, default=NONE)
+    escalates_to = SelectField(_l("Eskalerer til"), coerce=int, default=NONE)
 
     def escalation_id(self) -> int | None:
         """The id of the body chosen to escalate to, or None."""
@@ -82,8 +93,8 @@ class BodyForm(GovernForm):
 
 class NewBodyForm(BodyForm):
     slug = StringField(
-        "Kortnavn i adressen",
-        validators=[DataRequired("Skriv kortnavnet som skal stå i adressen"), Length(max=80)],
+        _l("Kortnavn i adressen"),
+        validators=[DataRequired(_l("Skriv kortnavnet som skal stå i adressen")), Length(max=80)],
     )
 
     def to_input(self) -> BodyInput:
@@ -146,10 +157,12 @@ class EditBodyForm(BodyForm):
 class MembershipForm(GovernForm):
     """A membership's role, period and (for a vara) the member stood in for."""
 
-    role = SelectField("Rolle", choices=list(ROLES), default="medlem")
-    starts_on = DateField("Fra og med", validators=[Optional()])
-    ends_on = DateField("Til og med (siste dag)", validators=[Optional()])
-    deputy_for = SelectField("Vara for", coerce=int, default=NONE)
+    role = SelectField(
+        _l("Rolle"), choices=[SelectChoice(k, v) for k, v in ROLE_NAMES.items()], default="medlem"
+    )
+    starts_on = DateField(_l("Fra og med"), validators=[Optional()])
+    ends_on = DateField(_l("Til og med (siste dag)"), validators=[Optional()])
+    deputy_for = SelectField(_l("Vara for"), coerce=int, default=NONE)
 
     @staticmethod
     def values_of(membership: Membership) -> dict:
@@ -174,11 +187,11 @@ class MembershipForm(GovernForm):
 class MemberForm(MembershipForm):
     """A new member: a registered person from the list, or a new person typed in."""
 
-    person_id = SelectField("Registrert person", coerce=int, default=NONE)
-    new_name = StringField("Navn", validators=[Optional(), Length(max=200)])
-    new_organisation = StringField("Organisasjon", validators=[Optional(), Length(max=200)])
-    new_email = EmailField("E-postadresse", validators=[Optional(), Length(max=254)])
-    starts_on = DateField("Fra og med", validators=[Optional()], default=date.today)
+    person_id = SelectField(_l("Registrert person"), coerce=int, default=NONE)
+    new_name = StringField(_l("Navn"), validators=[Optional(), Length(max=200)])
+    new_organisation = StringField(_l("Organisasjon"), validators=[Optional(), Length(max=200)])
+    new_email = EmailField(_l("E-postadresse"), validators=[Optional(), Length(max=254)])
+    starts_on = DateField(_l("Fra og med"), validators=[Optional()], default=date.today)
 
     def to_input(self) -> MemberInput:
         """The new membership as the service takes it."""
@@ -198,5 +211,5 @@ class EndMembershipForm(GovernForm):
     """The last day of a membership; one such form per row, told apart by a prefix."""
 
     ends_on = DateField(
-        "Siste dag", validators=[InputRequired("Velg siste dag")], default=date.today
+        _l("Siste dag"), validators=[InputRequired(_l("Velg siste dag"))], default=date.today
     )

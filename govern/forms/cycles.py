@@ -3,41 +3,49 @@ five ways (only the chosen way's fields are read, so the form works without Java
 
 from __future__ import annotations
 
+from babel.support import LazyProxy
 from wtforms import Field, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
-from govern.models.bodies import ROLES
+from govern.i18n import lazy_gettext as _l
+from govern.models.bodies import ROLE_NAMES
 from govern.models.cycles import CycleEntry
 from govern.services.cycles import PERIOD_NAMES, CycleInput, EntryInput
-from govern.timeutil import MONTHS
+from govern.timeutil import month_name
 
 #: The value of "nothing chosen" in the selects that refer to something by id.
 NONE = 0
 
 WHEN_PAIRS = [
-    ("date", "Fast dato hvert år"),
-    ("span", "Periode med datoer"),
-    ("period", "Uke, måned, tertial, kvartal, halvår eller sesong"),
-    ("meeting", "Før eller etter møtene"),
-    ("entry", "Før eller etter en annen frist"),
+    ("date", _l("Fast dato hvert år")),
+    ("span", _l("Periode med datoer")),
+    ("period", _l("Uke, måned, tertial, kvartal, halvår eller sesong")),
+    ("meeting", _l("Før eller etter møtene")),
+    ("entry", _l("Før eller etter en annen frist")),
 ]
 WHEN_CHOICES = choices(WHEN_PAIRS)
-MONTH_CHOICES = choices([(NONE, "– velg måned –"), *enumerate(MONTHS, 1)])
-UNIT_CHOICES = choices([("", "– velg –"), *PERIOD_NAMES.items()])
-OFFSET_UNITS = choices([("days", "dager"), ("weeks", "uker")])
-DIRECTIONS = choices([("before", "før"), ("after", "etter")])
-ANCHORS = choices([("each", "hvert møte"), ("next", "neste møte")])
-COMPLETED_BY = choices(
+#: The months by name in the reader's language (looked up when the select is shown).
+MONTH_CHOICES = choices(
     [
-        ("", "– bare når noen merker den utført –"),
-        ("innkalling", "når innkallingen sendes"),
-        ("toppnotater", "når toppnotatene er klare"),
-        ("referat_sendt", "når referatet sendes til medlemmene"),
-        ("referat_godkjent", "når referatet godkjennes"),
+        (NONE, _l("– velg måned –")),
+        *((n, LazyProxy(month_name, n, enable_cache=False)) for n in range(1, 13)),
     ]
 )
-ROLE_CHOICES = choices([("", "– ingen rolle –"), *((r, r) for r in ROLES)])
+UNIT_CHOICES = choices([("", _l("– velg –")), *PERIOD_NAMES.items()])
+OFFSET_UNITS = choices([("days", _l("dager")), ("weeks", _l("uker"))])
+DIRECTIONS = choices([("before", _l("før")), ("after", _l("etter"))])
+ANCHORS = choices([("each", _l("hvert møte")), ("next", _l("neste møte"))])
+COMPLETED_BY = choices(
+    [
+        ("", _l("– bare når noen merker den utført –")),
+        ("innkalling", _l("når innkallingen sendes")),
+        ("toppnotater", _l("når toppnotatene er klare")),
+        ("referat_sendt", _l("når referatet sendes til medlemmene")),
+        ("referat_godkjent", _l("når referatet godkjennes")),
+    ]
+)
+ROLE_CHOICES = choices([("", _l("– ingen rolle –")), *ROLE_NAMES.items()])
 
 #: The fields each way of giving the time reads; the others are ignored, also when invalid.
 KIND_FIELDS = {
@@ -61,10 +69,12 @@ def _day(label: str) -> IntegerField:
 
 def _amount() -> IntegerField:
     return IntegerField(
-        "Hvor lenge",
+        _l("Hvor lenge"),
         validators=[
             Optional(),
-            NumberRange(min=0, message="Skriv et tall fra 0 og opp; velg før eller etter under"),
+            NumberRange(
+                min=0, message=_l("Skriv et tall fra 0 og opp; velg før eller etter under")
+            ),
         ],
     )
 
@@ -90,8 +100,8 @@ def _offset_values(prefix: str, days: int | None) -> dict:
 class CycleForm(GovernForm):
     """A new cycle: its name (the address is made from it) and what it is for."""
 
-    name = StringField("Navn", validators=[Length(max=200)])
-    description = TextAreaField("Beskrivelse", validators=[Length(max=5000)])
+    name = StringField(_l("Navn"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=5000)])
 
     def refusal_field(self, name: str | None) -> Field:
         """The field a service's error belongs next to."""
@@ -105,38 +115,42 @@ class CycleForm(GovernForm):
 class EntryForm(GovernForm):
     """An entry of a cycle; the view fills in the choices that depend on the cycle."""
 
-    title = StringField("Tittel", validators=[Length(max=300)])
-    responsible = StringField("Ansvarlig", validators=[Length(max=200)])
-    recipient = StringField("Til", validators=[Length(max=200)])
-    description = TextAreaField("Beskrivelse", validators=[Length(max=5000)])
-    when_kind = RadioField("Når", choices=WHEN_CHOICES, default="date", validate_choice=False)
+    title = StringField(_l("Tittel"), validators=[Length(max=300)])
+    responsible = StringField(_l("Ansvarlig"), validators=[Length(max=200)])
+    recipient = StringField(_l("Til"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=5000)])
+    when_kind = RadioField(_l("Når"), choices=WHEN_CHOICES, default="date", validate_choice=False)
 
-    day = _day("Dag")
-    month = SelectField("Måned", choices=MONTH_CHOICES, coerce=int, default=NONE)
+    day = _day(_l("Dag"))
+    month = SelectField(_l("Måned"), choices=MONTH_CHOICES, coerce=int, default=NONE)
 
-    span_day = _day("Fra dag")
-    span_month = SelectField("Fra måned", choices=MONTH_CHOICES, coerce=int, default=NONE)
-    end_day = _day("Til dag")
-    end_month = SelectField("Til måned", choices=MONTH_CHOICES, coerce=int, default=NONE)
+    span_day = _day(_l("Fra dag"))
+    span_month = SelectField(_l("Fra måned"), choices=MONTH_CHOICES, coerce=int, default=NONE)
+    end_day = _day(_l("Til dag"))
+    end_month = SelectField(_l("Til måned"), choices=MONTH_CHOICES, coerce=int, default=NONE)
 
-    period_unit = SelectField("Hva slags periode", choices=UNIT_CHOICES, default="")
-    period_start = IntegerField("Fra nummer", validators=[Optional()])
-    period_end = IntegerField("Til nummer", validators=[Optional()])
+    period_unit = SelectField(_l("Hva slags periode"), choices=UNIT_CHOICES, default="")
+    period_start = IntegerField(_l("Fra nummer"), validators=[Optional()])
+    period_end = IntegerField(_l("Til nummer"), validators=[Optional()])
 
     meeting_amount = _amount()
-    meeting_unit = SelectField("Enhet", choices=OFFSET_UNITS, default="weeks")
-    meeting_direction = SelectField("Før eller etter", choices=DIRECTIONS, default="before")
-    meeting_anchor = SelectField("Regnes fra", choices=ANCHORS, default="each")
-    completed_by = SelectField("Utført av seg selv", choices=COMPLETED_BY, default="")
+    meeting_unit = SelectField(_l("Enhet"), choices=OFFSET_UNITS, default="weeks")
+    meeting_direction = SelectField(_l("Før eller etter"), choices=DIRECTIONS, default="before")
+    meeting_anchor = SelectField(_l("Regnes fra"), choices=ANCHORS, default="each")
+    completed_by = SelectField(_l("Utført av seg selv"), choices=COMPLETED_BY, default="")
 
     entry_amount = _amount()
-    entry_unit = SelectField("Enhet", choices=OFFSET_UNITS, default="weeks")
-    entry_direction = SelectField("Før eller etter", choices=DIRECTIONS, default="after")
-    relative_to = SelectField("Regnes fra fristen", coerce=int, default=NONE, validate_choice=False)
+    entry_unit = SelectField(_l("Enhet"), choices=OFFSET_UNITS, default="weeks")
+    entry_direction = SelectField(_l("Før eller etter"), choices=DIRECTIONS, default="after")
+    relative_to = SelectField(
+        _l("Regnes fra fristen"), coerce=int, default=NONE, validate_choice=False
+    )
 
-    reminder_days = IntegerField("Dager før", validators=[Optional()])
-    reminder_role = SelectField("Til alle med rollen", choices=ROLE_CHOICES, default="sekretariat")
-    reminder_person = SelectField("Til personen", coerce=int, default=NONE)
+    reminder_days = IntegerField(_l("Dager før"), validators=[Optional()])
+    reminder_role = SelectField(
+        _l("Til alle med rollen"), choices=ROLE_CHOICES, default="sekretariat"
+    )
+    reminder_person = SelectField(_l("Til personen"), coerce=int, default=NONE)
 
     #: The entry's version when the form was opened; a save on an older one is refused.
     version = version_field()

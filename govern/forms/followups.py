@@ -5,7 +5,10 @@ from __future__ import annotations
 from wtforms import DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from govern.domain.register import FOLLOW_UP_STATUS_NAMES
 from govern.forms.base import GovernForm, choices, version_field
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.models.followups import FOLLOW_UP_STATUSES, FollowUp
 from govern.services.followups import FollowUpInput
 
@@ -16,20 +19,22 @@ NONE = 0
 class FollowUpForm(GovernForm):
     """A follow-up of a decision; the view fills in the organisation and person choices."""
 
-    title = StringField("Hva skal gjøres", validators=[Length(max=2000)])
-    status = SelectField("Status", choices=choices((s, s.capitalize()) for s in FOLLOW_UP_STATUSES))
-    organisation = SelectField("Ansvarlig organisasjon", coerce=int, default=NONE)
-    person = SelectField("Ansvarlig person", coerce=int, default=NONE)
+    title = StringField(_l("Hva skal gjøres"), validators=[Length(max=2000)])
+    status = SelectField(
+        _l("Status"), choices=choices((s, FOLLOW_UP_STATUS_NAMES[s]) for s in FOLLOW_UP_STATUSES)
+    )
+    organisation = SelectField(_l("Ansvarlig organisasjon"), coerce=int, default=NONE)
+    person = SelectField(_l("Ansvarlig person"), coerce=int, default=NONE)
     responsible = StringField(
-        "Annen ansvarlig",
-        validators=[Length(max=300, message="Skriv høyst 300 tegn.")],
+        _l("Annen ansvarlig"),
+        validators=[Length(max=300, message=_l("Skriv høyst 300 tegn."))],
     )
     due_on = DateField(
-        "Frist",
+        _l("Frist"),
         validators=[Optional()],
-        render_kw={"placeholder": "åååå-mm-dd"},
+        render_kw={"placeholder": _l("åååå-mm-dd")},
     )
-    notes = TextAreaField("Notater", validators=[Length(max=10000)])
+    notes = TextAreaField(_l("Notater"), validators=[Length(max=10000)])
     version = version_field()
 
     def refusal_field(self, name: str | None) -> Field:
@@ -40,9 +45,9 @@ class FollowUpForm(GovernForm):
     def set_choices(self, organisations, people) -> FollowUpForm:
         """The organisations and people to choose from."""
         self.organisation.choices = choices(
-            [(NONE, "– ingen –"), *((o.id, o.name) for o in organisations)]
+            [(NONE, _("– ingen –")), *((o.id, o.name) for o in organisations)]
         )
-        self.person.choices = choices([(NONE, "– ingen –"), *((p.id, p.label) for p in people)])
+        self.person.choices = choices([(NONE, _("– ingen –")), *((p.id, p.label) for p in people)])
         return self
 
     @staticmethod

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govern.i18n import LANGUAGE_TAGS
+from govern.i18n import lazy_gettext as _l
 from govern.models.base import Base, in_check
 from govern.models.people import Person
 
@@ -21,31 +22,61 @@ BODY_STATUSES = ("Planlagt", "Under etablering", "Etablert")
 #: is marked held, or when that meeting's own minutes are sent to the members.
 MINUTES_APPROVAL_RULES = ("held", "minutes_sent")
 MINUTES_APPROVAL_LABELS = {
-    "held": "Når møtet som godkjenner, er merket som gjennomført",
-    "minutes_sent": "Når referatet fra møtet som godkjenner, er sendt til medlemmene",
+    "held": _l("Når møtet som godkjenner, er merket som gjennomført"),
+    "minutes_sent": _l("Når referatet fra møtet som godkjenner, er sendt til medlemmene"),
 }
 #: The quorum rules a deciding body may have ("" is none): of the members with voting right
 #: (leder, nestleder, medlem), how many must be present, a vara counting for the member.
 QUORUM_RULES = {
-    "": "Ingen regel om beslutningsdyktighet",
-    "over_half": "Mer enn halvparten av medlemmene med stemmerett",
-    "half": "Minst halvparten av medlemmene med stemmerett",
-    "two_thirds": "Minst to tredjedeler av medlemmene med stemmerett",
+    "": _l("Ingen regel om beslutningsdyktighet"),
+    "over_half": _l("Mer enn halvparten av medlemmene med stemmerett"),
+    "half": _l("Minst halvparten av medlemmene med stemmerett"),
+    "two_thirds": _l("Minst to tredjedeler av medlemmene med stemmerett"),
 }
 #: The language a body writes its documents in (innkalling, referat, toppnotat), and the
 #: language tag Word gets for it.
-DOCUMENT_LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk"}
+DOCUMENT_LANGUAGES = {"nb": _l("Bokmål"), "nn": _l("Nynorsk")}
 ROLES = ("leder", "nestleder", "medlem", "vara", "observatør", "sekretariat")
 #: Order in which roles are listed on a body's page.
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
+#: The roles' headings on a body's page (plural where a role has many).
 ROLE_LABELS = {
-    "leder": "Leder",
-    "nestleder": "Nestleder",
-    "medlem": "Medlemmer",
-    "vara": "Vara",
-    "observatør": "Observatører",
-    "sekretariat": "Sekretariat",
+    "leder": _l("Leder"),
+    "nestleder": _l("Nestleder"),
+    "medlem": _l("Medlemmer"),
+    "vara": _l("Vara"),
+    "observatør": _l("Observatører"),
+    "sekretariat": _l("Sekretariat"),
 }
+#: One role, as a word in a sentence ("lagt til som medlem"); the stored value is the key.
+ROLE_NAMES = {
+    "leder": _l("leder"),
+    "nestleder": _l("nestleder"),
+    "medlem": _l("medlem"),
+    "vara": _l("vara"),
+    "observatør": _l("observatør"),
+    "sekretariat": _l("sekretariat"),
+}
+#: The display names of the stored kinds and statuses of a body.
+BODY_KIND_NAMES = {
+    "fagråd": _l("fagråd"),
+    "produktråd": _l("produktråd"),
+    "endringsråd": _l("endringsråd"),
+    "nasjonalt råd": _l("nasjonalt råd"),
+    "utvalg": _l("utvalg"),
+    "annet": _l("annet"),
+}
+BODY_STATUS_NAMES = {
+    "Planlagt": _l("Planlagt"),
+    "Under etablering": _l("Under etablering"),
+    "Etablert": _l("Etablert"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role's name in the current language (the stored value if it is not known)."""
+    name = ROLE_NAMES.get(role)
+    return str(name) if name is not None else role
 
 
 class Body(Base):

@@ -8,12 +8,14 @@ from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, not_, 
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, load_only
 
 from govern.domain.register import (
+    FOLLOW_UP_STATUS_NAMES,
     FollowUpMark,
     RegisterFilter,
     RegisterLine,
     RegisterPage,
     RegisterRow,
 )
+from govern.i18n import lazy_gettext as _l
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER, Case, Treatment
 from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowUp
@@ -36,9 +38,9 @@ PER_PAGE = 25
 WINDOWS = tuple(timedelta(days=days) for days in (183, 366, 2 * 366, 5 * 366))
 #: How the follow-up filter's values read in the select.
 FILTER_LABELS = {
-    **{s: s.capitalize() for s in FOLLOW_UP_STATUSES},
-    OVERDUE: "Forfalt (frist passert)",
-    NONE: "Uten oppfølging",
+    **FOLLOW_UP_STATUS_NAMES,
+    OVERDUE: _l("Forfalt (frist passert)"),
+    NONE: _l("Uten oppfølging"),
 }
 
 

@@ -22,6 +22,7 @@ from govern.forms.bodies import (
     MembershipForm,
     NewBodyForm,
 )
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import (
@@ -31,6 +32,7 @@ from govern.models.bodies import (
     ROLE_ORDER,
     Body,
     Membership,
+    role_name,
 )
 from govern.models.people import Person
 from govern.services import bodies, invitations, memberships, openness
@@ -85,7 +87,7 @@ def _status(form: GovernForm) -> int:
 def _escalation_choices(body: Body | None) -> list[tuple[int, str]]:
     others = db.session.scalars(select(Body).order_by(Body.name))
     choices = [(b.id, b.title) for b in others if body is None or b.id != body.id]
-    return [(NONE, "– ingen –"), *choices]
+    return [(NONE, _("– ingen –")), *choices]
 
 
 def _deputy_choices(body: Body, membership: Membership | None = None) -> list[tuple[int, str]]:
@@ -96,14 +98,14 @@ def _deputy_choices(body: Body, membership: Membership | None = None) -> list[tu
         if membership.deputy_for is not None:
             people[membership.deputy_for.id] = membership.deputy_for
     ordered = sorted(people.values(), key=lambda p: (p.name, p.id))
-    return [(NONE, "– ingen –"), *((p.id, p.label) for p in ordered)]
+    return [(NONE, _("– ingen –")), *((p.id, p.label) for p in ordered)]
 
 
 def _person_choices() -> list[tuple[int, str]]:
     people = db.session.scalars(
         select(Person).options(joinedload(Person.organisation)).order_by(Person.name, Person.id)
     )
-    return [(NONE, "– ny person (fyll ut under) –"), *((p.id, p.label) for p in people)]
+    return [(NONE, _("– ny person (fyll ut under) –")), *((p.id, p.label) for p in people)]
 
 
 # -- bodies ---------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ def new_body():
         done = attempt(register, form, at="slug")
         ok, body = done.ok, done.value
         if ok:
-            flash(f"Organet {body.short_name} er opprettet.", "success")
+            flash(_("Organet %(body)s er opprettet.", body=body.short_name), "success")
             return redirect(url_for("bodies.view_body", slug=body.slug))
     return render_template("body_admin/body_form.html", form=form, body=None), _status(form)
 
@@ -151,9 +153,9 @@ def edit_body(slug: str):
         ok, changes = done.ok, done.value
         if ok:
             if changes:
-                flash("Endringene er lagret.", "success")
+                flash(_("Endringene er lagret."), "success")
             else:
-                flash("Ingen endringer å lagre.", "info")
+                flash(_("Ingen endringer å lagre."), "info")
             return redirect(url_for("bodies.view_body", slug=slug))
         body = _body_or_404(slug)
     stale = bool(form.version.errors)
@@ -175,15 +177,15 @@ def _saved_values(form: EditBodyForm, body: Body) -> list[tuple[str, str]]:
         if name == "version" or form[name].data == value:
             continue
         if name == "escalates_to":
-            value = body.escalates_to.name if body.escalates_to else "ingen"
+            value = body.escalates_to.name if body.escalates_to else _("ingen")
         elif name in ("external", "members_only", "recusal_withholds"):
-            value = "ja" if value else "nei"
+            value = _("ja") if value else _("nei")
         elif name == "minutes_approved_when":
-            value = MINUTES_APPROVAL_LABELS.get(value, value)
+            value = str(MINUTES_APPROVAL_LABELS.get(value, value))
         elif name == "quorum_rule":
-            value = QUORUM_RULES.get(value, value)
+            value = str(QUORUM_RULES.get(value, value))
         elif name == "document_language":
-            value = DOCUMENT_LANGUAGES.get(value, value)
+            value = str(DOCUMENT_LANGUAGES.get(value, value))
         rows.append((form[name].label.text, value or "–"))
     return rows
 
@@ -209,7 +211,14 @@ def members(slug: str):
         )
         ok, membership = done.ok, done.value
         if ok:
-            flash(f"{membership.person.name} er lagt til som {membership.role}.", "success")
+            flash(
+                _(
+                    "%(name)s er lagt til som %(role)s.",
+                    name=membership.person.name,
+                    role=role_name(membership.role),
+                ),
+                "success",
+            )
             return redirect(url_for("body_admin.members", slug=slug))
     return _members_page(slug, add_form=form)
 
@@ -242,6 +251,7 @@ def _members_page(
         earlier=[m for m in rows if m.ends_on and m.ends_on < today],
         end_forms=end_forms,
         period_text=period_text,
+        role_label=role_name,
     ), (400 if failed else 200)
 
 
@@ -266,7 +276,12 @@ def edit_membership(slug: str, membership_id: int):
         )
         ok, changes = done.ok, done.value
         if ok:
-            flash(f"Medlemskapet til {name} er {'endret' if changes else 'uendret'}.", "success")
+            message = (
+                _("Medlemskapet til %(name)s er endret.", name=name)
+                if changes
+                else _("Medlemskapet til %(name)s er uendret.", name=name)
+            )
+            flash(message, "success")
             return redirect(url_for("body_admin.members", slug=slug))
         body = _body_or_404(slug)
         membership = _membership_or_404(body, membership_id)
@@ -293,7 +308,11 @@ def end_membership(slug: str, membership_id: int):
         )
         if done.ok:
             flash(
-                f"Medlemskapet til {name} er avsluttet; siste dag {short_date(last_day)}.",
+                _(
+                    "Medlemskapet til %(name)s er avsluttet; siste dag %(date)s.",
+                    name=name,
+                    date=short_date(last_day),
+                ),
                 "success",
             )
             return redirect(url_for("body_admin.members", slug=slug))
@@ -307,8 +326,8 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
     at = local(entry.at)
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     return {
-        "at": f"{short_date(at.date())} kl. {clock(at.time())}",
-        "who": entry.user.person.name if entry.user is not None else "system",
+        "at": _("%(date)s kl. %(time)s", date=short_date(at.date()), time=clock(at.time())),
+        "who": entry.user.person.name if entry.user is not None else _("system"),
         "summary": entry.summary,
         "changes": [
             (field_label(name), shown_value(pair[0]), shown_value(pair[1]))

@@ -13,7 +13,9 @@ from govern.domain.cycle_plan import when_text
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.cycles import NONE, WHEN_PAIRS, CycleForm, EntryForm
-from govern.models.bodies import Body, Membership
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
+from govern.models.bodies import Body, Membership, role_name
 from govern.models.cycles import Cycle, CycleEntry
 from govern.models.people import Person
 from govern.services import cycles
@@ -65,9 +67,16 @@ def _reminder_text(entry: CycleEntry) -> str:
     if entry.reminder_days is None:
         return ""
     days = entry.reminder_days
-    when = "samme dag" if days == 0 else f"{days} {'dag' if days == 1 else 'dager'} før"
-    to = [entry.reminder_role or "", entry.reminder_person.name if entry.reminder_person else ""]
-    return f"Påminnelse {when} til {' og '.join(t for t in to if t)}"
+    when = _("samme dag") if days == 0 else ngettext("%(num)s dag før", "%(num)s dager før", days)
+    to = [
+        role_name(entry.reminder_role) if entry.reminder_role else "",
+        entry.reminder_person.name if entry.reminder_person else "",
+    ]
+    return _(
+        "Påminnelse %(when)s til %(to)s",
+        when=when,
+        to=_(" og ").join(t for t in to if t),
+    )
 
 
 def _people(cycle: Cycle, entry: CycleEntry | None) -> list[Person]:
@@ -92,11 +101,11 @@ def _prepare(form: EntryForm, cycle: Cycle, entry: CycleEntry | None) -> EntryFo
         form.when_kind.choices = choices(p for p in WHEN_PAIRS if p[0] != "meeting")
     others = [e for e in cycle.entries if entry is None or e.id != entry.id]
     form.relative_to.choices = choices(
-        [(NONE, "– velg frist –"), *((e.id, e.title) for e in others)]
+        [(NONE, _("– velg frist –")), *((e.id, e.title) for e in others)]
     )
     people = _people(cycle, entry)
     form.reminder_person.choices = choices(
-        [(NONE, "– ingen –"), *((p.id, p.label) for p in people)]
+        [(NONE, _("– ingen –")), *((p.id, p.label) for p in people)]
     )
     return form
 
@@ -125,11 +134,14 @@ def _new_cycle(form: CycleForm, body: Body | None):
         done = attempt(
             lambda: cycles.create_cycle(db.session, form.to_input(), body=body, user=current_user),
             form,
-            what="Fristen",
+            what=_("Fristen"),
         )
         ok, cycle = done.ok, done.value
         if ok:
-            flash(f"Årshjulet «{cycle.name}» er opprettet. Legg til fristene.", "success")
+            flash(
+                _("Årshjulet «%(name)s» er opprettet. Legg til fristene.", name=cycle.name),
+                "success",
+            )
             return redirect(url_for("cycle_admin.edit_cycle", cycle_slug=cycle.slug))
     return render_template("cycle_admin/cycle_form.html", form=form, body=body), _status(form)
 
@@ -138,7 +150,9 @@ def _new_cycle(form: CycleForm, body: Body | None):
 def new_body_cycle(slug: str):
     body = db.session.scalar(select(Body).where(Body.slug == slug)) or abort(404)
     require("prepare", body)
-    return _new_cycle(CycleForm(data={"name": f"Årshjul for {body.short_name}"}), body)
+    return _new_cycle(
+        CycleForm(data={"name": _("Årshjul for %(body)s", body=body.short_name)}), body
+    )
 
 
 @bp.route("/arshjul/nytt", methods=["GET", "POST"])
@@ -169,11 +183,11 @@ def new_entry(cycle_slug: str):
         done = attempt(
             lambda: cycles.add_entry(db.session, cycle, form.to_input(), current_user),
             form,
-            what="Fristen",
+            what=_("Fristen"),
         )
         ok, entry = done.ok, done.value
         if ok:
-            flash(f"Fristen «{entry.title}» er lagt til.", "success")
+            flash(_("Fristen «%(title)s» er lagt til.", title=entry.title), "success")
             return redirect(
                 url_for(".edit_cycle", cycle_slug=cycle_slug, _anchor=f"frist-{entry.id}")
             )
@@ -192,10 +206,10 @@ def edit_entry(entry_id: int):
                 db.session, entry, form.to_input(), form.version.data, current_user
             ),
             form,
-            what="Fristen",
+            what=_("Fristen"),
         )
         if done.ok:
-            flash(f"Fristen «{entry.title}» er lagret.", "success")
+            flash(_("Fristen «%(title)s» er lagret.", title=entry.title), "success")
             return redirect(
                 url_for(".edit_cycle", cycle_slug=entry.cycle.slug, _anchor=f"frist-{entry_id}")
             )
@@ -208,6 +222,6 @@ def delete_entry(entry_id: int):
     entry = _entry_or_404(entry_id)
     require("prepare", entry)
     cycle_slug, title = entry.cycle.slug, entry.title
-    if attempt(lambda: cycles.delete_entry(db.session, entry, current_user), what="Fristen").ok:
-        flash(f"Fristen «{title}» er slettet.", "success")
+    if attempt(lambda: cycles.delete_entry(db.session, entry, current_user), what=_("Fristen")).ok:
+        flash(_("Fristen «%(title)s» er slettet.", title=title), "success")
     return redirect(url_for(".edit_cycle", cycle_slug=cycle_slug))

@@ -23,6 +23,7 @@ from govern import queries
 from govern.exports.arshjul import build_arshjul
 from govern.exports.docx_common import safe_filename
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.cycles import Cycle
 from govern.policy import can
 from govern.services import cycles as cycle_service
@@ -46,11 +47,15 @@ class BadYear(Exception):
 
 @bp.errorhandler(BadYear)
 def _bad_year(error: BadYear):
-    message = (
-        f"«{error.text}» er ikke et gyldig år. Skriv et år mellom {FIRST_YEAR} og {LAST_YEAR}, "
-        "for eksempel ?year=2026."
+    message = _(
+        "«%(text)s» er ikke et gyldig år. Skriv et år mellom %(first)s og %(last)s, "
+        "for eksempel ?year=2026.",
+        text=error.text,
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
     )
-    return render_template("errors/error.html", code=400, title="Ugyldig år", text=message), 400
+    title = _("Ugyldig år")
+    return render_template("errors/error.html", code=400, title=title, text=message), 400
 
 
 def _year() -> int:
@@ -120,7 +125,9 @@ def _links(body, cycles: list[Cycle], year: int) -> dict:
 
 
 def _render(plan: Plan, body=None, cycle=None):
-    wheel = build_wheel(plan.rows, plan.year, plan.today, f"Årshjul {plan.year} – {plan.title}")
+    wheel = build_wheel(
+        plan.rows, plan.year, plan.today, _("Årshjul %(year)s", year=plan.year) + f" – {plan.title}"
+    )
     may_prepare = bool(plan.cycles) and can(current_user, "prepare", plan.cycles[0])
     return render_template(
         "cycles/wheel.html",
@@ -202,8 +209,12 @@ def _change_mark(entry_id: int, done: bool):
         else:
             cycle_service.undo_done(db.session, entry, key, current_user)
 
-    if attempt(work, what="Fristen").ok:
-        flash(f"«{entry.title}» er {'markert som utført' if done else 'ikke lenger utført'}.")
+    if attempt(work, what=_("Fristen")).ok:
+        flash(
+            _("«%(title)s» er markert som utført.", title=entry.title)
+            if done
+            else _("«%(title)s» er ikke lenger utført.", title=entry.title)
+        )
     return redirect(_back_to(entry, request.form.get("year", "")))
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from govern.extensions import db
 from govern.forms.openness import NO_BASIS, BasisForm, CaseAccessForm, basis_choices
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
 from govern.models.openness import ExemptionBasis
 from govern.services import openness
@@ -55,7 +56,7 @@ def _apply_access(t: Treatment, form: CaseAccessForm) -> None:
     else:
         openness.lift_case_exemption(db.session, t.case, current_user)
     if form.closed.data and not form.closed_basis.data:
-        raise InvalidInput("Velg hjemmelen for lukket behandling.", field="closed_basis")
+        raise InvalidInput(_("Velg hjemmelen for lukket behandling."), field="closed_basis")
     openness.set_item_closed(
         db.session, t, form.closed_basis.data if form.closed.data else None, current_user
     )
@@ -74,7 +75,7 @@ def case_access(treatment_id: int):
     if form.validate_on_submit():
         done = attempt(lambda: _apply_access(t, form), form, at="exempt_basis")
         if done.ok:
-            flash(f"Tilgangen til sak {t.number} er lagret.", "success")
+            flash(_("Tilgangen til sak %(number)s er lagret.", number=t.number), "success")
             return redirect(
                 url_for(
                     "meetings.view_meeting",
@@ -110,7 +111,7 @@ def bases():
             lambda: openness.add_basis(db.session, form.text.data, current_user), form, at="text"
         )
         if done.ok:
-            flash(f"«{done.value.text}» er lagt til i listen.", "success")
+            flash(_("«%(text)s» er lagt til i listen.", text=done.value.text), "success")
             return redirect(url_for(".bases"))
     rows = openness.bases(db.session, active_only=False)
     return render_template("openness/bases.html", form=form, rows=rows), 400 if form.errors else 200

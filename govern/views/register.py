@@ -13,9 +13,11 @@ from govern import queries
 from govern.cache.pages import SharedPart, render_part, shared_part
 from govern.cache.readers import owned_held_cases, register_reader
 from govern.cache.revision import committed_revision
+from govern.domain.register import follow_up_label
 from govern.exports.register_table import build_register_csv, build_register_xlsx
 from govern.extensions import db
 from govern.forms.followups import FollowUpForm
+from govern.i18n import gettext as _
 from govern.models.cases import SAKSTYPER, Treatment
 from govern.models.people import Organisation, Person
 from govern.openness import held_back_text, shown_title
@@ -52,7 +54,7 @@ def _register_part(wanted: register.RegisterFilter, page_no: int, today: date) -
     page = register.register_lines(db.session, current_user, wanted, page_no, today)
     return render_part(
         "register/_page.html",
-        "Vedtak",
+        _("Vedtak"),
         page=page,
         decision_url=_url_prefix("register.decision", "treatment_id"),
         case_url=_url_prefix("cases.view_case", "case_id"),
@@ -62,6 +64,7 @@ def _register_part(wanted: register.RegisterFilter, page_no: int, today: date) -
         years=register.register_years(db.session),
         statuses=register.FOLLOW_UP_FILTERS,
         status_labels=register.FILTER_LABELS,
+        follow_up_label=follow_up_label,
         sakstyper=SAKSTYPER,
         today=today,
     )
@@ -137,11 +140,13 @@ def _page(treatment: Treatment, form: FollowUpForm, editing=None, saved=None):
         saved=saved,
         may_edit=can(current_user, "prepare", treatment.body),
         today=date.today(),
+        follow_up_label=follow_up_label,
     ), status
 
 
 #: What a refused stale save is about.
-WHAT = "Oppfølgingen"
+def _what() -> str:
+    return _("Oppfølgingen")
 
 
 @bp.get("/vedtak/<int:treatment_id>")
@@ -160,10 +165,10 @@ def add_follow_up(treatment_id: int):
         and attempt(
             lambda: followups.add_follow_up(db.session, treatment, form.to_input(), current_user),
             form,
-            what=WHAT,
+            what=_what(),
         ).ok
     ):
-        flash("Oppfølgingen er lagt til.", "success")
+        flash(_("Oppfølgingen er lagt til."), "success")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
     return _page(_treatment_or_404(treatment_id), form)
 
@@ -190,10 +195,10 @@ def edit_follow_up(follow_up_id: int):
                 db.session, follow_up, form.to_input(), form.version.data, current_user
             ),
             form,
-            what=WHAT,
+            what=_what(),
         ).ok
     ):
-        flash("Oppfølgingen er lagret.", "success")
+        flash(_("Oppfølgingen er lagret."), "success")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
     follow_up = followups.follow_up_or_none(db.session, follow_up_id) or abort(404)
     stale = bool(form.version.errors)
@@ -210,7 +215,7 @@ def delete_follow_up(follow_up_id: int):
         quiet=True,
     )
     if not done.ok:
-        flash(audit.stale_edit(WHAT).message, "error")
+        flash(audit.stale_edit(_what()).message, "error")
         return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))
-    flash("Oppfølgingen er slettet.", "success")
+    flash(_("Oppfølgingen er slettet."), "success")
     return redirect(url_for(".decision", treatment_id=treatment_id, _anchor="oppfolging"))

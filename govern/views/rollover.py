@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from govern import queries
 from govern.extensions import db
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
 from govern.models.bodies import Body
 from govern.services import rollover
 from govern.services.meetings import DayInput
@@ -66,14 +68,28 @@ def _row_of(index: int, proposal: rollover.Proposal) -> Row:
     return row
 
 
-def _parse(text: str, kind, label: str, errors: list[str]):
+def _parse_error(part: str, text: str) -> str:
+    if part == "date":
+        if text.strip():
+            return _("Ugyldig dato «%(text)s»", text=text)
+        return _("Oppgi dato")
+    if part == "start":
+        if text.strip():
+            return _("Ugyldig starttid «%(text)s»", text=text)
+        return _("Oppgi starttid")
+    if text.strip():
+        return _("Ugyldig sluttid «%(text)s»", text=text)
+    return _("Oppgi sluttid")
+
+
+def _parse(text: str, kind, part: str, errors: list[str]):
     try:
         value = text.strip()
         if kind is time:  # "9.30" as Norwegians write it
             value = value.replace(".", ":").rjust(5, "0")
         return kind.fromisoformat(value)
     except ValueError:
-        errors.append(f"Ugyldig {label} «{text}»" if text.strip() else f"Oppgi {label}")
+        errors.append(_parse_error(part, text))
         return None
 
 
@@ -92,13 +108,13 @@ def _typed_rows() -> list[Row]:
             if not day.date.strip():
                 continue  # an emptied date drops the day
             values = (
-                _parse(day.date, date, "dato", day.errors),
-                _parse(day.start, time, "starttid", day.errors),
-                _parse(day.end, time, "sluttid", day.errors),
+                _parse(day.date, date, "date", day.errors),
+                _parse(day.start, time, "start", day.errors),
+                _parse(day.end, time, "end", day.errors),
             )
             parsed.append(rollover.ProposedDay(*values))
         if row.include and not parsed:
-            row.errors.append("Oppgi minst én dato, eller ta møtet ut av planen")
+            row.errors.append(_("Oppgi minst én dato, eller ta møtet ut av planen"))
         if not row.errors and not any(d.errors for d in days):
             row.proposal = rollover.Proposal(
                 f"p{i + 1}", "", parsed, row.location.strip(), include=row.include
@@ -133,11 +149,15 @@ def plan_year(slug: str):
     require("prepare", body)
     year = _year()
     if year is None:
-        text = (
-            f"«{request.args['year'][:20]}» er ikke et gyldig år. Skriv et år mellom "
-            f"{FIRST_YEAR} og {LAST_YEAR}, for eksempel ?year=2027."
+        text = _(
+            "«%(text)s» er ikke et gyldig år. Skriv et år mellom %(first)s og %(last)s, "
+            "for eksempel ?year=2027.",
+            text=request.args["year"][:20],
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         )
-        return render_template("errors/error.html", code=400, title="Ugyldig år", text=text), 400
+        title = _("Ugyldig år")
+        return render_template("errors/error.html", code=400, title=title, text=text), 400
     if request.method == "GET":
         proposals = rollover.propose_year(db.session, body, year)
         return _page(body, year, [_row_of(i, p) for i, p in enumerate(proposals)], check=False)
@@ -161,6 +181,11 @@ def plan_year(slug: str):
         body = queries.body_by_slug(db.session, slug)
         return _page(body, year, rows, done.error.message)
     created = done.value
-    noun = "møte" if len(created) == 1 else "møter"
-    flash(f"{len(created)} {noun} er planlagt for {year}.", "success")
+    message = ngettext(
+        "%(num)s møte er planlagt for %(year)s.",
+        "%(num)s møter er planlagt for %(year)s.",
+        len(created),
+        year=year,
+    )
+    flash(message, "success")
     return redirect(_body_wheel(body, year))
