@@ -22,6 +22,7 @@ from govern.cache.revision import committed_revision
 from govern.exports.calendar import calendar_file, event_bytes
 from govern.exports.calendar_deadlines import deadline_chunks
 from govern.extensions import db
+from govern.i18n import DEFAULT_LANGUAGE, current_language, use_language
 from govern.models.audit import AuditEntry
 from govern.models.cycles import Cycle
 from govern.models.meetings import Meeting
@@ -122,16 +123,23 @@ def calendar_bytes(
 
 class Deadlines:
     """The annual-cycle deadlines of a feed: from a year ago to the end of next year, minus
-    those tied to meetings the reader may not see."""
+    those tied to meetings the reader may not see. Each cycle's deadlines are worded in its
+    body's document language (bokmål for the shared cycles), as its events are."""
 
     def __init__(self, cycles: list[Cycle], visible: Callable[[Meeting], bool]) -> None:
         today = date.today()
         first, last = date(today.year - 1, 1, 1), date(today.year + 1, 12, 31)
-        found = [
-            o
-            for o in cycle_service.plan_between(db.session, cycles, first, last, today)
-            if o.meeting is None or visible(o.meeting)
-        ]
+        by_language: dict[str, list[Cycle]] = {}
+        for cycle in cycles:
+            language = cycle.body.document_language if cycle.body is not None else None
+            by_language.setdefault(language or DEFAULT_LANGUAGE, []).append(cycle)
+        planned = []
+        for language, group in sorted(by_language.items()):
+            with use_language(language):
+                planned += cycle_service.plan_between(db.session, group, first, last, today)
+        # The order plan_between gives one group, over all of them.
+        planned.sort(key=lambda o: (o.starts_on, o.ends_on, o.title, o.entry.id))
+        found = [o for o in planned if o.meeting is None or visible(o.meeting)]
         base = _base_url().rstrip("/")
 
         def link(occurrence) -> str:
@@ -171,6 +179,9 @@ def send_calendar(
     anything is kept.
     """
     cached = None
+    # The reader's language may word the file's name (X-WR-CALNAME); the events are in
+    # their bodies' languages whoever asks.
+    key = (*key, current_language())
     if current_app.config["PAGE_CACHE_SIZE"]:
         if revision is None:
             key = (*key, committed_revision(db.engine))

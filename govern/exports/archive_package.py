@@ -31,6 +31,8 @@ from govern.exports.innkalling import build_innkalling
 from govern.exports.pack import PackSources, toppnotat_bytes, toppnotat_name
 from govern.exports.pdfa import pdfa_identification
 from govern.exports.referat import build_referat
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.openness import is_exempt, public_title
@@ -120,17 +122,26 @@ def exempt_basis(case: Case, on: date | None = None) -> str | None:
 def build_package(
     meeting: Meeting, sources: PackSources, info: PackageInfo, render: Render
 ) -> list[tuple[str, bytes]]:
-    """The package's files in order: the messages first, then the documents."""
+    """The package's files in order: the messages first, then the documents. Titles are
+    in the body's document language, as the documents are; Noark codes stay as they are."""
+    with use_language(meeting.body.document_language):
+        return _build_package(meeting, sources, info, render)
+
+
+def _build_package(
+    meeting: Meeting, sources: PackSources, info: PackageInfo, render: Render
+) -> list[tuple[str, bytes]]:
     ids = _Ids(info.identity, info.number)
     plan: list[tuple[str, dict, list[_Pending]]] = []
-    prefix = f"{meeting.body.short_name} {meeting.number}"
+    names = {"body": meeting.body.short_name, "number": meeting.number}
+    heading = _("Innkalling og dagsorden – %(body)s %(number)s", **names)
     innkalling = _Pending(
-        f"Innkalling og dagsorden – {prefix}",
+        heading,
         "H",
         [
             (
                 "innkalling.docx",
-                f"Innkalling og dagsorden – {prefix}",
+                heading,
                 build_innkalling(meeting, sources.template, sources.version),
             )
         ],
@@ -141,7 +152,7 @@ def build_package(
         if item.treatment is not None:
             plan.append(_case(item.treatment, sources))
     referat = build_referat(meeting, sources.template, sources.version)
-    title = f"Referat fra møte i {prefix}"
+    title = _("Referat fra møte i %(body)s %(number)s", **names)
     plan.append(
         (
             "referat",
@@ -190,7 +201,7 @@ def _case(t: Treatment, sources: PackSources) -> tuple[str, dict, list[_Pending]
 
 def _attachment(a: Attachment, sources: PackSources, role: str) -> _Pending | None:
     """A Vedlegg as a document: the previous referat, or an uploaded file as it is."""
-    title = f"Vedlegg {a.number} – {a.title}"
+    title = _("Vedlegg %(number)s – %(name)s", number=a.number, name=a.title)
     key = f"vedlegg-{_ascii(a.number)}"
     if a.source == "referat" and sources.previous is not None:
         content = build_referat(sources.previous, sources.template, sources.previous_version)

@@ -4,7 +4,9 @@ One VEVENT per meeting day: its UID is the day's own (made once, never changed),
 SEQUENCE the meeting's, so a calendar that already holds the event updates it in place.
 Times are written as Europe/Oslo wall-clock time with a VTIMEZONE in the file, so the
 time the secretariat typed is the time every calendar shows, also on the days summer time
-starts or ends. Builders are pure: same data, same bytes.
+starts or ends. The texts are in the body's document language, whatever the reader's, and
+SUMMARY, LOCATION and DESCRIPTION say which with a LANGUAGE parameter (RFC 5545 3.2.10:
+nb-NO or nn-NO). Builders are pure: same data, same bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from functools import lru_cache
 import icalendar
 
 from govern.exports.ical_fold import component_bytes
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting, MeetingDay
 from govern.openness import is_exempt, public_title
@@ -40,6 +44,11 @@ def _text(value: str) -> str:
 def _param(value: str) -> str:
     """User text as a parameter value or a name (CN=…, X-WR-CALNAME): on one line."""
     return one_line(export_text(value))
+
+
+def _language(meeting: Meeting) -> dict[str, str]:
+    """The LANGUAGE parameter of the meeting's texts: the body's document language."""
+    return {"LANGUAGE": meeting.body.language_tag}
 
 
 def _meeting_url(meeting: Meeting, base_url: str) -> str:
@@ -100,13 +109,21 @@ def _event(
     event.add("dtstamp", _stamp(meeting))
     event.add("dtstart", local(day.starts_at))
     event.add("dtend", local(day.ends_at))
-    summary = meeting.title
-    if len(meeting.days) > 1:
-        summary += f" – dag {number}/{len(meeting.days)}"
-    event.add("summary", _text(summary))
+    with use_language(meeting.body.document_language):
+        summary = meeting.title
+        if len(meeting.days) > 1:
+            summary = _(
+                "%(meeting)s – dag %(number)s/%(days)s",
+                meeting=summary,
+                number=number,
+                days=len(meeting.days),
+            )
+        description = _description(meeting, number, base_url, agenda)
+    language = _language(meeting)
+    event.add("summary", _text(summary), parameters=language)
     if meeting.location:
-        event.add("location", _text(meeting.location))
-    event.add("description", _description(meeting, number, base_url, agenda))
+        event.add("location", _text(meeting.location), parameters=language)
+    event.add("description", description, parameters=language)
     event.add("url", _meeting_url(meeting, base_url))
     organizer = _organizer(meeting, mail_from)
     if organizer is not None:
@@ -130,7 +147,8 @@ def meeting_events(
     """One VEVENT per meeting day, in day order. The public version (`public`) lists an
     exempt case by its public title (govern.openness); the internal one by its full title."""
     # Once per meeting, not once per day.
-    agenda = agenda_days(meeting, _public_title if public else None)
+    with use_language(meeting.body.document_language):
+        agenda = agenda_days(meeting, _public_title if public else None)
     return [
         _event(meeting, day, number, base_url, mail_from, agenda=agenda)
         for number, day in enumerate(meeting.days, 1)
@@ -279,13 +297,21 @@ def _removed_day_event(meeting, uid, by_uid, base_url, mail_from) -> icalendar.E
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", _stamp(meeting))
-    event.add("summary", _text(meeting.title))
+    with use_language(meeting.body.document_language):
+        summary = meeting.title
+    event.add("summary", _text(summary), parameters=_language(meeting))
     organizer = _organizer(meeting, mail_from)
     if organizer is not None:
         event.add("organizer", organizer)
     event.add("sequence", meeting.sequence or 0)
     event.add("status", "CANCELLED")
     return event
+
+
+def _stand_in_summary(meeting: Meeting, summary: str, member_name: str) -> str:
+    """'Møte i Fagrådet 2/26 – stiller for Kari Nordmann', in the body's document language."""
+    with use_language(meeting.body.document_language):
+        return _text(_("%(summary)s – stiller for %(name)s", summary=summary, name=member_name))
 
 
 def stand_in_uid(day_uid: str, member_id: int) -> str:
@@ -317,6 +343,7 @@ def build_stand_in_itip(
         raise ValueError(f"unsupported iTIP method {method!r}")
     cal = _calendar(method)
     chosen = set(days or range(1, len(meeting.days) + 1))
+    language = _language(meeting)
     events = []
     for number, event in enumerate(
         meeting_events(meeting, base_url, mail_from=mail_from, public=True), 1
@@ -327,7 +354,7 @@ def build_stand_in_itip(
         summary = str(event.pop("summary"))
         event.pop("sequence")
         event.add("uid", stand_in_uid(uid, member_id))
-        event.add("summary", _text(f"{summary} – stiller for {member_name}"))
+        event.add("summary", _stand_in_summary(meeting, summary, member_name), parameters=language)
         event.add("sequence", sequence)
         if method == "CANCEL":
             event.pop("status")
@@ -357,6 +384,7 @@ def build_stand_in_cancel(
     """The CANCEL of a vara's stand-in events for the given days (by the days' own UIDs,
     also days already removed from the meeting), e.g. when a day of the forfall is removed."""
     by_uid = {day.uid: (number, day) for number, day in enumerate(meeting.days, 1)}
+    language = _language(meeting)
     events = []
     for uid in day_uids:
         event = _removed_day_event(meeting, uid, by_uid, base_url, mail_from)
@@ -364,7 +392,7 @@ def build_stand_in_cancel(
         for name in ("uid", "sequence", "status"):
             event.pop(name)
         event.add("uid", stand_in_uid(uid, member_id))
-        event.add("summary", _text(f"{summary} – stiller for {member_name}"))
+        event.add("summary", _stand_in_summary(meeting, summary, member_name), parameters=language)
         event.add("sequence", sequence)
         event.add("status", "CANCELLED")
         address = icalendar.vCalAddress(f"mailto:{attendee.email}")

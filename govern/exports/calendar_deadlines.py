@@ -4,7 +4,8 @@ A deadline is one day; a fuzzy period or a span of dates is an all-day event ove
 (DTEND is the day after the last, as RFC 5545 3.6.1 has it for dates), named by its label
 ("3. kvartal") so no calendar shows a made-up exact date as the deadline. Deadlines do not
 block time (TRANSP:TRANSPARENT). The UID names the entry and the occurrence, never the date,
-so a deadline that moves with its meeting is updated in place.
+so a deadline that moves with its meeting is updated in place. The texts are in the document
+language of the cycle's body (bokmål for the shared cycles), with a LANGUAGE parameter.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import icalendar
 
 from govern.domain.cycle_plan import Occurrence
 from govern.exports.ical_fold import component_bytes
+from govern.i18n import DEFAULT_LANGUAGE, LANGUAGE_TAGS, use_language
+from govern.i18n import gettext as _
 from govern.text_rules import export_text
 
 #: DTSTAMP when nothing was done to a deadline yet: fixed, so the same plan gives the same bytes.
@@ -32,17 +35,17 @@ def _summary(occurrence: Occurrence) -> str:
     if occurrence.fuzzy:
         title = f"{title} ({occurrence.when})"
     if occurrence.done_at is not None:
-        return f"Utført: {title}"
-    return title if occurrence.fuzzy else f"Frist: {title}"
+        return _("Utført: %(title)s", title=title)
+    return title if occurrence.fuzzy else _("Frist: %(title)s", title=title)
 
 
 def _description(occurrence: Occurrence, link: str | None) -> str:
     entry = occurrence.entry
-    lines = [f"Når: {occurrence.when}"]
+    lines = [_("Når: %(when)s", when=occurrence.when)]
     if entry.responsible:
-        lines.append(f"Ansvarlig: {entry.responsible}")
+        lines.append(_("Ansvarlig: %(name)s", name=entry.responsible))
     if entry.recipient:
-        lines.append(f"Til: {entry.recipient}")
+        lines.append(_("Til: %(name)s", name=entry.recipient))
     if entry.description:
         lines += ["", entry.description]
     if link:
@@ -50,19 +53,33 @@ def _description(occurrence: Occurrence, link: str | None) -> str:
     return _text("\n".join(lines))
 
 
+def occurrence_language(occurrence: Occurrence) -> str:
+    """The language of a deadline's texts: its cycle's body's document language, or bokmål
+    for a shared cycle."""
+    cycle = getattr(occurrence.entry, "cycle", None)
+    body = getattr(cycle, "body", None)
+    return getattr(body, "document_language", None) or DEFAULT_LANGUAGE
+
+
 def deadline_event(occurrence: Occurrence, link: str | None = None) -> icalendar.Event:
     """One occurrence of an annual-cycle entry as an all-day VEVENT."""
+    language = occurrence_language(occurrence)
+    with use_language(language):
+        summary = _text(_summary(occurrence))
+        description = _description(occurrence, link)
+        category = _("Årshjul")
+    parameters = {"LANGUAGE": LANGUAGE_TAGS[language]}
     event = icalendar.Event()
     event.add("uid", occurrence.uid)
     stamp = occurrence.done_at or _EPOCH
     event.add("dtstamp", stamp.astimezone(UTC).replace(microsecond=0))
     event.add("dtstart", occurrence.starts_on)
     event.add("dtend", occurrence.ends_on + timedelta(days=1))
-    event.add("summary", _text(_summary(occurrence)))
-    event.add("description", _description(occurrence, link))
+    event.add("summary", summary, parameters=parameters)
+    event.add("description", description, parameters=parameters)
     if link:
         event.add("url", link)
-    event.add("categories", ["Årshjul"])
+    event.add("categories", [category], parameters=parameters)
     event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     return event

@@ -20,15 +20,36 @@ from govern.exports import docx_styles as styles
 from govern.exports.docx_markup import Links, Writer
 from govern.exports.docx_numbering import Numbering
 from govern.exports.docx_package import clean, run, skeleton
+from govern.i18n import gettext as _
+from govern.i18n import lazy_pgettext
 
 TWIPS_PER_CM = 567
 #: A cell's content: plain text (one paragraph) or ready paragraphs/tables (XML fragments).
 CellContent = str | list[str]
 
 
+#: The sakstyper as the documents name them (the stored value is the bokmål name).
+SAKSTYPE_LABELS = {
+    "Beslutning": lazy_pgettext("sakstype", "Beslutning"),
+    "Anbefaling": lazy_pgettext("sakstype", "Anbefaling"),
+    "Godkjenning": lazy_pgettext("sakstype", "Godkjenning"),
+    "Drøfting": lazy_pgettext("sakstype", "Drøfting"),
+    "Orientering": lazy_pgettext("sakstype", "Orientering"),
+    "Eventuelt": lazy_pgettext("sakstype", "Eventuelt"),
+}
+
+
+def sakstype_label(sakstype: str | None) -> str:
+    """A sakstype in the current language ('Tilråding' for Anbefaling in nynorsk)."""
+    if not sakstype:
+        return ""
+    label = SAKSTYPE_LABELS.get(sakstype)
+    return str(label) if label is not None else sakstype
+
+
 def sakstype_column(sakstype: str | None) -> str:
     """The Sakstype column: empty for Eventuelt, as the seed's agenda and minutes leave it."""
-    return "" if not sakstype or sakstype == "Eventuelt" else sakstype
+    return "" if not sakstype or sakstype == "Eventuelt" else sakstype_label(sakstype)
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
@@ -119,7 +140,7 @@ class WordDocument:
         self._body: list[str] = []
         self._header = [self.para((header, False), style=styles.HEADER)]
         if draft:
-            self._header.append(self.para(("UTKAST", True), style=styles.HEADER))
+            self._header.append(self.para((_("UTKAST"), True), style=styles.HEADER))
         if version:
             # "Offentlig versjon" / "Intern versjon – unntatt offentlighet" (exports.versions).
             self._header.append(self.para((version, False), style=styles.HEADER))
@@ -152,10 +173,10 @@ class WordDocument:
         """'**Vedtak:** text' in one paragraph, or the label above a longer text."""
         return self._writer.labelled(label, text)
 
-    def inputs(self, texts: list[str], label: str = "Innspill:") -> list[str]:
-        """Innspill as bullets under their headings ("### …" lines), `label` first unless
-        they start with a heading."""
-        return self._writer.inputs(texts, label)
+    def inputs(self, texts: list[str], label: str | None = None) -> list[str]:
+        """Innspill as bullets under their headings ("### …" lines), `label` ("Innspill:")
+        first unless they start with a heading."""
+        return self._writer.inputs(texts, _("Innspill:") if label is None else label)
 
     def table(
         self,

@@ -27,6 +27,8 @@ from lxml import etree
 from govern.exports import docx_styles as styles
 from govern.exports.docx_numbering import abstract_numbering
 from govern.exports.zipfiles import Entry, deflated, write_zip
+from govern.i18n import current_language
+from govern.i18n import gettext as _
 from govern.text_rules import export_text
 from govern.timeutil import local
 
@@ -136,11 +138,12 @@ _APP_XML = (
 )
 
 
-@lru_cache(maxsize=4)
-def _skeleton_for(path: str, mtime: float) -> Skeleton:
+@lru_cache(maxsize=8)
+def _skeleton_for(path: str, mtime: float, language: str) -> Skeleton:
+    """The skeleton of a template for documents in a language (its footer's words)."""
     doc = Document(BytesIO(_template_bytes(path, mtime)))
     if doc.element.nsmap.get("w") != _W:
-        raise ValueError("Word-malen bruker et uvanlig XML-prefiks for WordprocessingML")
+        raise ValueError(_("Word-malen bruker et uvanlig XML-prefiks for WordprocessingML"))
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -185,7 +188,7 @@ def _skeleton_for(path: str, mtime: float) -> Skeleton:
 
 def skeleton(template: str | Path | None) -> Skeleton:
     target = Path(template) if template else styles.TEMPLATE_PATH
-    return _skeleton_for(str(target), target.stat().st_mtime)
+    return _skeleton_for(str(target), target.stat().st_mtime, current_language())
 
 
 def zip_time(moment: datetime) -> datetime:
@@ -227,11 +230,14 @@ def _unzip(data: bytes):
 
 
 def _page_numbers(style_id: str | None) -> str:
-    """The footer's 'Side X av Y', right-aligned."""
+    """The footer's 'Side X av Y' (in the current language), right-aligned."""
     style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    words = _("Side %(page)s av %(pages)s", page="\x01", pages="\x02")
+    before, rest = words.split("\x01", 1) if "\x01" in words else (words, "")
+    between, after = rest.split("\x02", 1) if "\x02" in rest else (rest, "")
     return (
-        f'<w:p><w:pPr>{style}<w:jc w:val="right"/></w:pPr>{run("Side ")}{_field("PAGE")}'
-        f"{run(' av ')}{_field('NUMPAGES')}</w:p>"
+        f'<w:p><w:pPr>{style}<w:jc w:val="right"/></w:pPr>{run(before)}{_field("PAGE")}'
+        f"{run(between)}{_field('NUMPAGES')}{run(after) if after else ''}</w:p>"
     )
 
 

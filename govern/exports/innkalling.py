@@ -12,6 +12,8 @@ from pathlib import Path
 
 from govern.exports.docx_common import WordDocument, sakstype_column
 from govern.exports.versions import PUBLIC, Version
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.meetings import Meeting
 from govern.presentation import (
     AgendaDay,
@@ -31,11 +33,16 @@ def build_innkalling(
     meeting: Meeting, template: str | Path | None = None, version: Version = PUBLIC
 ) -> bytes:
     """The meeting's innkalling og dagsorden as a .docx, in the given version (public: what
-    is exempt or closed is held back, see exports.versions)."""
+    is exempt or closed is held back, see exports.versions), in the body's document language."""
+    with use_language(meeting.body.document_language):
+        return _build(meeting, template, version)
+
+
+def _build(meeting: Meeting, template: str | Path | None, version: Version) -> bytes:
     body = meeting.body
     word = WordDocument(
         template,
-        f"{body.name} – Innkalling og dagsorden",
+        _("%(body)s – Innkalling og dagsorden", body=body.name),
         version=version.label,
         language=body.language_tag,
     )
@@ -43,11 +50,11 @@ def build_innkalling(
     members = [m.person.label for m in active_members(body, meeting.first_date)]
     word.facts(
         [
-            ("Møte", body.title),
-            ("Dato", meeting_dates(meeting)),
-            ("Tid", meeting_times(meeting)),
-            ("Sted", meeting.location),
-            ("Medlemmer", members),
+            (_("Møte"), body.title),
+            (_("Dato"), meeting_dates(meeting)),
+            (_("Tid"), meeting_times(meeting)),
+            (_("Sted"), meeting.location),
+            (_("Medlemmer"), members),
         ]
     )
     word.agenda_and_days(
@@ -56,7 +63,7 @@ def build_innkalling(
         lambda w, day: _day_cases(w, day, version),
     )
     return word.to_bytes(
-        f"Innkalling og dagsorden – {meeting.title}",
+        _("Innkalling og dagsorden – %(meeting)s", meeting=meeting.title),
         body.name,
         meeting.created_at,
         meeting.updated_at,
@@ -64,10 +71,10 @@ def build_innkalling(
 
 
 def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
-    table = word.table(AGENDA_COLUMNS, ("Sak", "Agenda", "Tidspunkt", "Sakstype"))
+    table = word.table(AGENDA_COLUMNS, (_("Sak"), _("Agenda"), _("Tidspunkt"), _("Sakstype")))
     for day in days:
         if len(days) > 1:
-            table.row("", f"Dag {day.number}", bold=True)
+            table.row("", _("Dag %(number)s", number=day.number), bold=True)
         for row in day.rows:
             # A sub-point's time shows only when set by hand; otherwise it is its case's time.
             shown = row.kind != "point" or row.slot.by_hand
@@ -77,8 +84,12 @@ def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
             else:
                 table.row(row.number, row.title, at, sakstype_column(row.sakstype))
         if not any(_is_day_end(row.kind, row.title) for row in day.rows):
-            table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
+            table.row("", _day_end(day), agenda_clock(day.day.end_time), bold=True)
     word.add(table)
+
+
+def _day_end(day: AgendaDay) -> str:
+    return _("Slutt dag %(number)s", number=day.number)
 
 
 def _is_day_end(kind: str, title: str) -> bool:
@@ -88,9 +99,9 @@ def _is_day_end(kind: str, title: str) -> bool:
 
 def _day_cases(word: WordDocument, day: AgendaDay, version: Version) -> None:
     """One day's cases in detail, between "Start dag n" and "Slutt dag n"."""
-    table = word.table(CASE_COLUMNS, ("Sak", day.heading, "Sakstype"))
+    table = word.table(CASE_COLUMNS, (_("Sak"), day.heading, _("Sakstype")))
     start = agenda_clock(day.day.start_time)
-    table.row("", f"Start dag {day.number}", start, bold=True, keep=True)
+    table.row("", _("Start dag %(number)s", number=day.number), start, bold=True, keep=True)
     for row in day.rows:
         if row.kind != "case":
             continue
@@ -101,12 +112,15 @@ def _day_cases(word: WordDocument, day: AgendaDay, version: Version) -> None:
             table.row("", [word.para((held, False))])
             continue
         refs = [
-            word.para((f"Vedlegg {a.number}:", True), (" " + version.attachment_text(a), False))
+            word.para(
+                (_("Vedlegg %(number)s:", number=a.number), True),
+                (" " + version.attachment_text(a), False),
+            )
             for a in t.attachments
         ]
         if t.summary.strip() or refs:
             table.row("", word.text_blocks(t.summary), refs)
         if t.proposed_decision.strip():
-            table.row("", word.labelled_blocks("Forslag til vedtak:", t.proposed_decision))
-    table.row("", f"Slutt dag {day.number}", agenda_clock(day.day.end_time), bold=True)
+            table.row("", word.labelled_blocks(_("Forslag til vedtak:"), t.proposed_decision))
+    table.row("", _day_end(day), agenda_clock(day.day.end_time), bold=True)
     word.add(table)

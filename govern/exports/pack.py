@@ -18,6 +18,8 @@ from govern.exports.referat import build_referat
 from govern.exports.toppnotat import build_toppnotat, held_back
 from govern.exports.versions import PUBLIC, Version
 from govern.exports.zipfiles import Entry, StoredFile, stored, stored_file, write_zip
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.presentation import HistoryRow
@@ -48,33 +50,49 @@ class PackSources:
 
 def toppnotat_name(treatment: Treatment, version: Version = PUBLIC) -> str:
     """'Toppnotat 10-26 EHDS på legemiddelområdet ….docx' (without the Vedlegg prefix), with
-    the title the version shows."""
-    return f"Toppnotat {treatment.number.replace('/', '-')} {version.title(treatment)}"
+    the title the version shows, in the body's document language."""
+    with use_language(treatment.body.document_language):
+        return _(
+            "Toppnotat %(number)s %(title)s",
+            number=treatment.number.replace("/", "-"),
+            title=version.title(treatment),
+        )
 
 
 def toppnotat_bytes(treatment: Treatment, sources: PackSources) -> bytes:
     """An uploaded toppnotat unchanged (unless the version holds its content back), else
-    the one written in govern."""
+    the one written in govern (its history, dates included, in the body's language too)."""
     memo = treatment.memo
     if memo is not None and memo.uploaded and not held_back(treatment, sources.version):
         uploaded = sources.read_file(memo)
         if uploaded is not None:
             return uploaded
-    return build_toppnotat(treatment, sources.history(treatment), sources.template, sources.version)
+    with use_language(treatment.body.document_language):
+        history = sources.history(treatment)
+    return build_toppnotat(treatment, history, sources.template, sources.version)
 
 
 def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes | Path]]:
     """The pack's files in order: innkalling, the Vedlegg by number, the other toppnotater
     (every case's but Godkjenning's and Eventuelt's, as the meeting page offers them).
 
-    An uploaded Vedlegg is its path on disk when `sources.file_path` gives one."""
+    An uploaded Vedlegg is its path on disk when `sources.file_path` gives one. The names
+    are in the body's document language, as the documents are."""
+    with use_language(meeting.body.document_language):
+        return _pack_entries(meeting, sources)
+
+
+def _pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, bytes | Path]]:
     version = sources.version
-    innkalling = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
+    innkalling = _(
+        "Innkalling og dagsorden – %(body)s %(number)s",
+        body=meeting.body.short_name,
+        number=meeting.number,
+    )
     content = build_innkalling(meeting, sources.template, version)
     entries = [(innkalling.replace("/", "-"), ".docx", content)]
     covered: set[int] = set()
     for attachment in meeting.attachments:
-        prefix = f"Vedlegg {attachment.number} – "
         t = attachment.treatment
         if not version.shows(attachment):
             if t is not None:
@@ -82,17 +100,17 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
             continue
         if attachment.source == "toppnotat" and t is not None:
             covered.add(t.id)
-            name = prefix + toppnotat_name(t, version)
+            name = _vedlegg_name(attachment, toppnotat_name(t, version))
             entries.append((name, ".docx", toppnotat_bytes(t, sources)))
         elif attachment.source == "referat" and sources.previous is not None:
             content = build_referat(sources.previous, sources.template, sources.previous_version)
-            entries.append((prefix + attachment.title, ".docx", content))
+            entries.append((_vedlegg_name(attachment, attachment.title), ".docx", content))
         elif attachment.stored_name:
             path = sources.file_path(attachment) if sources.file_path else None
             content = path if path is not None else sources.read_file(attachment)
             if content is not None:
                 ext = PurePosixPath(attachment.filename or attachment.stored_name).suffix.lower()
-                entries.append((prefix + attachment.title, ext, content))
+                entries.append((_vedlegg_name(attachment, attachment.title), ext, content))
     for item in meeting.items:
         t = item.treatment
         # Every toppnotat the meeting page offers: each case but Godkjenning and Eventuelt,
@@ -103,6 +121,11 @@ def pack_entries(meeting: Meeting, sources: PackSources) -> list[tuple[str, byte
             continue
         entries.append((toppnotat_name(t, version), ".docx", toppnotat_bytes(t, sources)))
     return _unique([(safe_filename(name) + ext, content) for name, ext, content in entries])
+
+
+def _vedlegg_name(attachment: Attachment, name: str) -> str:
+    """'Vedlegg 2 – Toppnotat 10-26 …' (before the extension)."""
+    return _("Vedlegg %(number)s – %(name)s", number=attachment.number, name=name)
 
 
 def pack_archive(

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from govern.i18n import gettext as _
+
 #: LibreOffice's PDF export with PDF/A-2 selected (its JSON filter options, LibreOffice 7.4+).
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 _PART = re.compile(rb"<pdfaid:part>\s*(\d)\s*</pdfaid:part>|pdfaid:part=[\"'](\d)[\"']")
@@ -61,7 +63,7 @@ def render_pdfa(documents: list[bytes], cache: Path, timeout: int = 120) -> list
 def _convert(documents: dict[str, bytes], cache: Path, timeout: int) -> None:
     program = soffice()
     if program is None:
-        raise RenderError("LibreOffice (soffice) er ikke installert; PDF/A kan ikke lages.")
+        raise RenderError(_("LibreOffice (soffice) er ikke installert; PDF/A kan ikke lages."))
     with tempfile.TemporaryDirectory(prefix="govern-pdfa-") as work:
         folder = Path(work)
         sources = []
@@ -87,14 +89,20 @@ def _convert(documents: dict[str, bytes], cache: Path, timeout: int) -> None:
                 command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired:
-            raise RenderError("LibreOffice brukte for lang tid på å lage PDF/A.") from None
+            raise RenderError(_("LibreOffice brukte for lang tid på å lage PDF/A.")) from None
         for key in documents:
             pdf = out / f"{key}.pdf"
             if not pdf.exists():
                 detail = done.stderr.decode(errors="replace").strip()[-200:]
-                raise RenderError(f"LibreOffice laget ingen PDF (kode {done.returncode}): {detail}")
+                raise RenderError(
+                    _(
+                        "LibreOffice laget ingen PDF (kode %(code)s): %(detail)s",
+                        code=done.returncode,
+                        detail=detail,
+                    )
+                )
             if pdfa_identification(pdf.read_bytes()) != ("2", "B"):
-                raise RenderError("LibreOffice laget en PDF uten PDF/A-2b-merking.")
+                raise RenderError(_("LibreOffice laget en PDF uten PDF/A-2b-merking."))
             # Into the cache under a temporary name first: a reader never sees half a file.
             handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
             os.close(handle)

@@ -15,6 +15,8 @@ from pathlib import Path
 from govern.domain.quorum import quorum_of
 from govern.exports.docx_common import WordDocument, sakstype_column
 from govern.exports.versions import PUBLIC, Version
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext, use_language
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
 from govern.presentation import (
@@ -29,7 +31,7 @@ from govern.presentation import (
 
 AGENDA_COLUMNS = (1.8, 11.6, 3.2)
 CASE_COLUMNS = (1.8, 14.8)
-NOTHING_UNDER_EVENTUELT = "Det kom ingen saker til eventuelt."
+NOTHING_UNDER_EVENTUELT = lazy_gettext("Det kom ingen saker til eventuelt.")
 #: Meeting statuses in which the meeting has been held.
 HELD = ("gjennomført", "referat godkjent")
 
@@ -38,12 +40,18 @@ def build_referat(
     meeting: Meeting, template: str | Path | None = None, version: Version = PUBLIC
 ) -> bytes:
     """The meeting's referat as a .docx (UTKAST in the header until it is sent), in the
-    given version (public: an exempt case's or a closed item's content is held back)."""
+    given version (public: an exempt case's or a closed item's content is held back), in
+    the body's document language."""
+    with use_language(meeting.body.document_language):
+        return _build(meeting, template, version)
+
+
+def _build(meeting: Meeting, template: str | Path | None, version: Version) -> bytes:
     body = meeting.body
-    title = f"Referat fra møte i {body.short_name} {meeting.number}"
+    title = _("Referat fra møte i %(body)s %(number)s", body=body.short_name, number=meeting.number)
     word = WordDocument(
         template,
-        f"{body.name} – Referat",
+        _("%(body)s – Referat", body=body.name),
         draft=meeting.minutes_status == "utkast",
         version=version.label,
         language=body.language_tag,
@@ -70,26 +78,26 @@ def _header_rows(meeting: Meeting) -> list[tuple[str, str | list[str]]]:
         m.person.label for m in active_members(meeting.body, meeting.first_date)
     ]
     rows: list[tuple[str, str | list[str]]] = [
-        ("Møte", meeting.body.title),
-        ("Dato", meeting_dates(meeting)),
-        ("Tid", meeting_times(meeting)),
-        ("Sted", meeting.location),
-        ("Medlemmer", present),
+        (_("Møte"), meeting.body.title),
+        (_("Dato"), meeting_dates(meeting)),
+        (_("Tid"), meeting_times(meeting)),
+        (_("Sted"), meeting.location),
+        (_("Medlemmer"), present),
     ]
     if lists.absent:
-        rows.append(("Ikke til stede", lists.absent))
+        rows.append((_("Ikke til stede"), lists.absent))
     if lists.deputies:
-        rows.append(("Stedfortreder", "\n".join(lists.deputies)))
+        rows.append((_("Stedfortreder"), "\n".join(lists.deputies)))
     if lists.staff:
         rows.append((lists.staff_label, "\n".join(lists.staff)))
     return rows
 
 
 def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
-    table = word.table(AGENDA_COLUMNS, ("Saksnr.", "Tittel på sak", "Sakstype"))
+    table = word.table(AGENDA_COLUMNS, (_("Saksnr."), _("Tittel på sak"), _("Sakstype")))
     for day in days:
         if len(days) > 1:
-            table.row("", f"Dag {day.number}", bold=True)
+            table.row("", _("Dag %(number)s", number=day.number), bold=True)
         for row in day.rows:
             if row.kind == "case":
                 table.row(row.number, row.title, sakstype_column(row.sakstype))
@@ -97,7 +105,7 @@ def _agenda_table(word: WordDocument, days: list[AgendaDay]) -> None:
 
 
 def _day_minutes(word: WordDocument, day: AgendaDay, held: bool, version: Version) -> None:
-    table = word.table(CASE_COLUMNS, ("Sak", day.heading))
+    table = word.table(CASE_COLUMNS, (_("Sak"), day.heading))
     for row in day.rows:
         if row.kind != "case":
             continue
@@ -114,7 +122,7 @@ def _day_minutes(word: WordDocument, day: AgendaDay, held: bool, version: Versio
         if told:
             table.row("", told)
         if t.decision.strip():
-            table.row("", word.labelled_blocks("Vedtak:", t.decision))
+            table.row("", word.labelled_blocks(_("Vedtak:"), t.decision))
     word.add(table)
 
 
@@ -122,10 +130,10 @@ def _case_minutes(word: WordDocument, t: Treatment, held: bool) -> list[str]:
     """What was presented and by whom, then the innspill."""
     told = t.presentation or t.summary
     if held and t.sakstype == "Eventuelt" and not (t.presentation or t.inputs or t.decision):
-        told = NOTHING_UNDER_EVENTUELT
+        told = str(NOTHING_UNDER_EVENTUELT)
     out = []
     if t.presenter and t.presenter.split(",")[0].lower() not in told.lower():
-        out.append(word.para((f"Innleder: {t.presenter}", False)))
+        out.append(word.para((_("Innleder: %(name)s", name=t.presenter), False)))
     out += word.text_blocks(told)
     if t.inputs:
         out += word.inputs([i.text for i in t.inputs])

@@ -6,18 +6,25 @@ import io
 from datetime import date
 
 from govern.domain.register import RegisterRow
+from govern.exports.docx_common import sakstype_label
 from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text, xlsx_row
+from govern.i18n import gettext as _
 
-HEADERS = (
-    "Saksnummer",
-    "Organ",
-    "Møte",
-    "Dato",
-    "Sakstittel",
-    "Sakstype",
-    "Vedtak",
-    "Oppfølging (status, ansvarlig, frist)",
-)
+
+def headers() -> tuple[str, ...]:
+    """The column headings in the current language (the reader's)."""
+    return (
+        _("Saksnummer"),
+        _("Organ"),
+        _("Møte"),
+        _("Dato"),
+        _("Sakstittel"),
+        _("Sakstype"),
+        _("Vedtak"),
+        _("Oppfølging (status, ansvarlig, frist)"),
+    )
+
+
 #: Column widths in the .xlsx, in characters.
 WIDTHS = (12, 24, 24, 12, 50, 14, 80, 50)
 
@@ -28,21 +35,24 @@ def follow_up_text(row: RegisterRow) -> str:
     for follow_up in row.follow_ups:
         parts = [follow_up.status, follow_up.responsible_text]
         if follow_up.due_on is not None:
-            parts.append(f"frist {follow_up.due_on:%d.%m.%Y}")
+            parts.append(_("frist %(date)s", date=follow_up.due_on.strftime("%d.%m.%Y")))
         lines.append(", ".join(p for p in parts if p))
     return "\n".join(lines)
 
 
 def _values(row: RegisterRow) -> tuple:
     t = row.treatment
-    meeting = f"Møte {t.meeting.number}" if t.meeting is not None else "Ekstern behandling"
+    if t.meeting is not None:
+        meeting = _("Møte %(number)s", number=t.meeting.number)
+    else:
+        meeting = _("Ekstern behandling")
     return (
         t.number,
         t.body.short_name or t.body.name,
         meeting,
         t.date,
         row.title,
-        t.sakstype or "",
+        sakstype_label(t.sakstype),
         row.decision,
         follow_up_text(row),
     )
@@ -56,7 +66,7 @@ def build_register_csv(rows: list[RegisterRow]) -> bytes:
         cells[3] = f"{cells[3]:%d.%m.%Y}" if isinstance(cells[3], date) else ""
         return cells
 
-    return build_csv(HEADERS, (values(row) for row in rows))
+    return build_csv(headers(), (values(row) for row in rows))
 
 
 def build_register_xlsx(rows: list[RegisterRow]) -> bytes:
@@ -67,8 +77,8 @@ def build_register_xlsx(rows: list[RegisterRow]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Vedtak"
-    sheet.append(HEADERS)
+    sheet.title = _("Vedtak")
+    sheet.append(headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from govern import openness
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.policy import READER_ROLES, is_admin, is_logged_in, roles_in
 
+#: The labels in bokmål (`Version.label` gives them in the current language).
 PUBLIC_LABEL = "Offentlig versjon"
 INTERNAL_LABEL = "Intern versjon – unntatt offentlighet"
 #: The values of the documents' ?versjon= parameter.
@@ -39,7 +41,11 @@ class Version:
 
     @property
     def label(self) -> str:
-        return PUBLIC_LABEL if self.public else INTERNAL_LABEL
+        """'Offentlig versjon' or 'Intern versjon – unntatt offentlighet' (PUBLIC_LABEL,
+        INTERNAL_LABEL) in the current language."""
+        if self.public:
+            return _("Offentlig versjon")
+        return _("Intern versjon – unntatt offentlighet")
 
     def title(self, target) -> str:
         """A case's or a treatment's title in this version (the public title of an exempt
