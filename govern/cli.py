@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from pathlib import Path
 
 import click
@@ -11,36 +13,56 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from govern.extensions import db
+from govern.i18n import DEFAULT_LANGUAGE, current_language, normalise, use_language
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from govern.services.errors import GovernError
 from govern.services.exchange import import_exchange
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.json"
+
+
 #: What a cron job prints when a run of it on another host (or this one) is under way; it
 #: exits 0, since nothing is wrong.
-ANOTHER_RUN = (
-    "En annen kjøring av {job} pågår (her eller på en annen tjener); denne gjør ingenting."
-)
+def another_run(job: str) -> str:
+    return _(
+        "En annen kjøring av %(job)s pågår (her eller på en annen tjener); denne gjør ingenting.",
+        job=job,
+    )
 
 
 class CommandError(click.ClickException):
-    """A command failed for a reason the user can act on; printed in Norwegian."""
+    """A command failed for a reason the user can act on; printed in the command's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.language = current_language()  # shown after the command's language is left
 
     def show(self, file=None) -> None:
-        click.echo(f"Feil: {self.format_message()}", err=True, file=file)
+        with use_language(self.language):
+            message = _("Feil: %(problem)s", problem=self.format_message())
+        click.echo(message, err=True, file=file)
 
 
 def _load_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise CommandError(f"Kan ikke lese {path}: {error.strerror}") from None
+        raise CommandError(
+            _("Kan ikke lese %(path)s: %(reason)s", path=path, reason=error.strerror)
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = (
-            f" (linje {error.lineno}, kolonne {error.colno})" if hasattr(error, "lineno") else ""
-        )
-        raise CommandError(f"{path} er ikke gyldig JSON{where}") from None
+        if hasattr(error, "lineno"):
+            raise CommandError(
+                _(
+                    "%(path)s er ikke gyldig JSON (linje %(line)s, kolonne %(column)s)",
+                    path=path,
+                    line=error.lineno,
+                    column=error.colno,
+                )
+            ) from None
+        raise CommandError(_("%(path)s er ikke gyldig JSON", path=path)) from None
 
 
 def files_folder(path: Path) -> Path:
@@ -81,13 +103,15 @@ def _import(document: object, path: Path | None = None) -> str:
         db.session.commit()
     except GovernError as error:
         _undo(files)
-        raise CommandError(f"Importen ble avbrutt, ingenting er lagret.\n{error}") from None
+        raise CommandError(_("Importen ble avbrutt, ingenting er lagret.") + f"\n{error}") from None
     except SQLAlchemyError as error:
         # A rule only the database knew about; the services check what they can first.
         _undo(files)
         detail = str(getattr(error, "orig", error)).splitlines()[0]
         raise CommandError(
-            f"Importen ble avbrutt, ingenting er lagret.\nDatabasen avviste dataene: {detail}"
+            _("Importen ble avbrutt, ingenting er lagret.")
+            + "\n"
+            + _("Databasen avviste dataene: %(detail)s", detail=detail)
         ) from None
     except BaseException:
         _undo(files)
@@ -106,7 +130,7 @@ def _undo(files) -> None:
 def import_command(path: Path) -> None:
     """Import bodies, people, meetings and cases from an exchange file (govern/1), with the
     uploaded files from the folder beside it (backup.json: backup-filer/) when it is there."""
-    click.echo(f"Importert: {_import(_load_json(path), path)}")
+    click.echo(_("Importert: %(summary)s", summary=_import(_load_json(path), path)))
 
 
 @click.command("export")
@@ -122,8 +146,17 @@ def export_command(path: Path) -> None:
     data = dump_exchange(build_exchange(db.session, files=True))
     count = _export_files(files_folder(path))
     path.write_bytes(data)
-    written = f" og {count} opplastede filer til {files_folder(path)}" if count else ""
-    click.echo(f"Eksportert til {path}{written}")
+    if count:
+        click.echo(
+            _(
+                "Eksportert til %(path)s og %(count)s opplastede filer til %(folder)s",
+                path=path,
+                count=count,
+                folder=files_folder(path),
+            )
+        )
+    else:
+        click.echo(_("Eksportert til %(path)s", path=path))
 
 
 def _export_files(folder: Path) -> int:
@@ -137,8 +170,15 @@ def _export_files(folder: Path) -> int:
     for name, owner in exchange_files(db.session):
         content = read_stored(store, owner)
         if content is None:
-            where = getattr(store, "folder", "databasen")
-            raise CommandError(f"Filen {owner.filename} ({owner.stored_name}) mangler i {where}")
+            where = getattr(store, "folder", None) or _("databasen")
+            raise CommandError(
+                _(
+                    "Filen %(name)s (%(stored)s) mangler i %(where)s",
+                    name=owner.filename,
+                    stored=owner.stored_name,
+                    where=where,
+                )
+            )
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
         sums.append(f"{owner.sha256}  {name}\n")
@@ -151,15 +191,15 @@ def _export_files(folder: Path) -> int:
 def demo_command() -> None:
     """Load the demo data (Fagrådet and the DIPS Arena councils) and the demo accounts."""
     if db.session.scalar(select(Body.id).where(Body.slug == "fagradet")):
-        click.echo("Demodata er allerede lastet.")
+        click.echo(_("Demodata er allerede lastet."))
     elif db.session.scalar(select(Body.id).limit(1)):
-        click.echo("Databasen har allerede egne data; demodata lastes ikke inn i den.")
+        click.echo(_("Databasen har allerede egne data; demodata lastes ikke inn i den."))
         return
     else:
-        click.echo(f"Demodata lastet: {_import(_load_json(DEMO_FILE))}")
+        click.echo(_("Demodata lastet: %(summary)s", summary=_import(_load_json(DEMO_FILE))))
     ensure_demo_accounts(db.session)
     db.session.commit()
-    click.echo(f"Demokontoer (passord «{DEMO_PASSWORD}»):")
+    click.echo(_("Demokontoer (passord «%(password)s»):", password=DEMO_PASSWORD))
     for email, name, _admin in DEMO_ACCOUNTS:
         click.echo(f"  {email:<26} {name}")
 
@@ -171,7 +211,7 @@ def reindex_command() -> None:
 
     count = rebuild_index(db.session.connection())
     db.session.commit()
-    click.echo(f"Søkeindeksen er bygd på nytt: {count} behandlinger.")
+    click.echo(_("Søkeindeksen er bygd på nytt: %(count)s behandlinger.", count=count))
 
 
 def prepare_demo_database(app: Flask) -> None:
@@ -203,64 +243,7 @@ def docx_template_command(path: Path, rebuild: bool) -> None:
 
     content = make_template() if rebuild else template_bytes(current_app.config["DOCX_TEMPLATE"])
     path.write_bytes(content)
-    click.echo(f"Skrev Word-malen til {path}")
-
-
-@click.command("send-mail")
-@click.option("--limit", default=100, show_default=True, help="Høyst så mange e-poster.")
-def send_mail_command(limit: int) -> None:
-    """Send the queued e-mail that is due (run from cron every minute or so)."""
-    from flask import current_app
-
-    from govern.operations.job_lock import only_one_run
-
-    with only_one_run(db.engine, "send-mail") as mine:
-        if not mine:
-            click.echo(ANOTHER_RUN.format(job="send-mail"))
-            return
-        _send_mail(current_app.config, limit)
-
-
-def _send_mail(config, limit: int) -> None:
-    from govern.services.mail import MailServerUnreachable, send_queued
-
-    try:
-        sent, failed = send_queued(db.session, config, limit=limit, commit=db.session.commit)
-    except MailServerUnreachable as error:
-        raise CommandError(
-            f"Fikk ikke kontakt med e-posttjeneren ({error.reason}). Sendt: 0, feilet: "
-            f"{error.failed}; de prøves igjen senere."
-        ) from None
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    click.echo(f"Sendt: {sent}, feilet: {failed}")
-
-
-@click.command("remind")
-@click.option("--today", "today_text", help="Regn som om det er denne dagen (ÅÅÅÅ-MM-DD).")
-def remind_command(today_text: str | None) -> None:
-    """Queue e-mail reminders of the annual cycles' deadlines (run from cron once a day)."""
-    from datetime import date
-
-    from flask import current_app
-
-    from govern.services.reminders import send_reminders
-
-    try:
-        today = date.fromisoformat(today_text) if today_text else date.today()
-    except ValueError:
-        raise CommandError(
-            f"«{today_text}» er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, f.eks. 2026-04-01"
-        ) from None
-    from govern.operations.job_lock import only_one_run
-
-    with only_one_run(db.engine, "remind") as mine:
-        if not mine:
-            click.echo(ANOTHER_RUN.format(job="remind"))
-            return
-        count = send_reminders(db.session, today, current_app.config["BASE_URL"])
-        db.session.commit()
-    click.echo(f"Påminnelser lagt i kø: {count}")
+    click.echo(_("Skrev Word-malen til %(path)s", path=path))
 
 
 @click.command("arkiv")
@@ -279,7 +262,7 @@ def arkiv_command(meeting_id: int, folder: Path) -> None:
 
     meeting = queries.meeting_documents(db.session, meeting_id)
     if meeting is None:
-        raise CommandError(f"Møte {meeting_id} finnes ikke.")
+        raise CommandError(_("Møte %(id)s finnes ikke.", id=meeting_id))
     package = archive.latest_package(db.session, meeting)
     try:
         if package is None or archive.needs_new_package(db.session, meeting, package):
@@ -293,7 +276,13 @@ def arkiv_command(meeting_id: int, folder: Path) -> None:
         raise CommandError(str(error)) from None
     db.session.commit()
     click.echo(
-        f"Arkivpakke {package.number} for {meeting.title}: {count} filer skrevet til {folder}"
+        _(
+            "Arkivpakke %(number)s for %(meeting)s: %(count)s filer skrevet til %(folder)s",
+            number=package.number,
+            meeting=meeting.title,
+            count=count,
+            folder=folder,
+        )
     )
 
 
@@ -310,7 +299,9 @@ def files_to_database_command(remove: bool) -> None:
     if problems:
         db.session.rollback()
         raise CommandError(
-            "Ingen filer er flyttet, fordi disse ikke kan leses riktig:\n  " + "\n  ".join(problems)
+            _("Ingen filer er flyttet, fordi disse ikke kan leses riktig:")
+            + "\n  "
+            + "\n  ".join(problems)
         )
     db.session.commit()
     removed = 0
@@ -321,56 +312,14 @@ def files_to_database_command(remove: bool) -> None:
             if path.is_file() and is_stored_name(path.name):
                 path.unlink()
                 removed += 1
-    click.echo(
-        f"Flyttet til databasen: {copied} filer; {present} var der fra før"
-        + (f"; {removed} slettet fra {folder}" if remove else "")
-        + "."
+    moved = _(
+        "Flyttet til databasen: %(copied)s filer; %(present)s var der fra før",
+        copied=copied,
+        present=present,
     )
-
-
-@click.command("svar-inn")
-@click.option(
-    "--fil",
-    "path",
-    type=click.Path(exists=True, path_type=Path),
-    help="En mbox-fil eller en Maildir-mappe.",
-)
-@click.option("--imap", "host", help="IMAP-tjener (TLS, port 993).")
-@click.option("--bruker", "user", help="Brukernavn på IMAP-tjeneren.")
-@click.option("--mappe", "folder", default="INBOX", show_default=True, help="IMAP-mappen.")
-def answers_in_command(path: Path | None, host: str | None, user: str | None, folder: str):
-    """Record the calendar replies (iTIP REPLY) in a mailbox as answers to the invitations.
-
-    The IMAP password is read from GOVERN_IMAP_PASSWORD."""
-    import os
-
-    from govern.services.replies import imap_messages, mbox_messages, record_replies
-
-    if bool(path) == bool(host):
-        raise CommandError("Oppgi enten --fil (mbox eller Maildir) eller --imap.")
-    try:
-        if path:
-            messages = mbox_messages(path)
-        else:
-            messages = imap_messages(
-                host, user or "", os.environ.get("GOVERN_IMAP_PASSWORD", ""), folder
-            )
-        count = record_replies(db.session, messages)
-    except (OSError, mailbox_errors()) as error:
-        db.session.rollback()
-        raise CommandError(f"Kunne ikke lese postkassen: {error}") from None
-    db.session.commit()
-    for problem in count.problems:
-        click.echo(f"  {problem}")
-    click.echo(f"Svar registrert: {count.recorded}, ukjente: {count.unknown}")
-
-
-def mailbox_errors() -> tuple[type[Exception], ...]:
-    """What reading a mailbox can fail with besides OSError."""
-    import imaplib
-    import mailbox
-
-    return (imaplib.IMAP4.error, mailbox.Error)
+    if remove:
+        moved += _("; %(removed)s slettet fra %(folder)s", removed=removed, folder=folder)
+    click.echo(moved + ".")
 
 
 @click.command("translations")
@@ -390,8 +339,38 @@ def translations_command(check: bool) -> None:
     click.echo("The catalogs are complete (nb, nn, en).")
 
 
+def command_language(config) -> str:
+    """The language the commands print in: GOVERN_LANGUAGE (nb, nn or en), else nynorsk or
+    English when the system's LANGUAGE, LC_ALL, LC_MESSAGES or LANG asks for it, else bokmål."""
+    chosen = normalise(config.get("LANGUAGE"))
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in os.environ.get(name, "").split(":"):
+            chosen = chosen or normalise(tag.split(".")[0])
+    return chosen or DEFAULT_LANGUAGE
+
+
+def _in_language(command: click.Command) -> click.Command:
+    """Run the command's callback in the command language (once, however many apps)."""
+    callback = command.callback
+    if callback is None or getattr(callback, "in_language", False):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        from flask import current_app
+
+        with use_language(command_language(current_app.config)):
+            return callback(*args, **kwargs)
+
+    run.in_language = True  # type: ignore[attr-defined]
+    command.callback = run
+    return command
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app govern`."""
+    from govern.cli_mail import answers_in_command, remind_command, send_mail_command
+
     for command in (
         import_command,
         export_command,
@@ -405,4 +384,4 @@ def register_cli(app: Flask) -> None:
         answers_in_command,
         translations_command,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(_in_language(command))

@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from govern.i18n import gettext as _
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -22,7 +24,7 @@ class Readiness:
     ready: bool
     #: "database" (unreachable) or "migrations" (not at head); None when ready.
     reason: str | None = None
-    #: What is wrong, in Norwegian, for the operator.
+    #: What is wrong, for the operator (in the request's language).
     detail: str | None = None
     revision: str | None = None
 
@@ -51,19 +53,20 @@ def check(engine: Engine) -> Readiness:
                 revisions = set()
     except Exception as error:
         first = str(getattr(error, "orig", error)).strip().splitlines()
-        return Readiness(
-            False,
-            "database",
-            f"Databasen svarer ikke: {first[0] if first else type(error).__name__}",
-        )
+        reason = first[0] if first else type(error).__name__
+        return Readiness(False, "database", _("Databasen svarer ikke: %(reason)s", reason=reason))
     heads = migration_heads()
     revision = ", ".join(sorted(revisions)) or None
     if revisions != heads:
         return Readiness(
             False,
             "migrations",
-            f"Databasen er på migrering {revision or '(ingen)'}, koden på "
-            f"{', '.join(sorted(heads))}: kjør «flask --app govern db upgrade».",
+            _(
+                "Databasen er på migrering %(revision)s, koden på %(heads)s: kjør "
+                "«flask --app govern db upgrade».",
+                revision=revision or _("(ingen)"),
+                heads=", ".join(sorted(heads)),
+            ),
             revision,
         )
     return Readiness(True, revision=revision)

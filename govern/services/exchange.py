@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from govern.domain.exchange_format import FORMAT
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
 from govern.models.meetings import ATTACHMENT_SOURCES, Meeting
 from govern.services import (
@@ -57,7 +58,7 @@ class Importer(ImportContext):
     def run(self, document: Any) -> ImportResult:
         root = Node(document, "", TOP_KEYS)
         if root.value.get("format") != FORMAT:
-            raise ExchangeError(f"skal være «{FORMAT}»", field="format")
+            raise ExchangeError(_("skal være «%(format)s»", format=FORMAT), field="format")
         for node in root.items("exemption_bases", {"basis", "retired"}):
             self.call(
                 node, openness.ensure_basis, self.session, node.text("basis"),
@@ -124,7 +125,7 @@ class Importer(ImportContext):
         name = node.text("name")
         if name in self.people:
             raise ExchangeError(
-                f"personen «{name}» står to ganger i filen", field=node.where("name")
+                _("personen «%(name)s» står to ganger i filen", name=name), field=node.where("name")
             )
         data = people.PersonInput(
             name=name,
@@ -180,7 +181,9 @@ class Importer(ImportContext):
     def _case(self, node: Node) -> None:
         key = node.text("key")
         if key in self.cases:
-            raise ExchangeError(f"saken «{key}» står to ganger i filen", field=node.where("key"))
+            raise ExchangeError(
+                _("saken «%(key)s» står to ganger i filen", key=key), field=node.where("key")
+            )
         data = cases.CaseInput(
             key=key,
             title=node.text("title"),
@@ -233,7 +236,7 @@ class Importer(ImportContext):
         )
         order = [d.date for d in days]
         if order != sorted(order):
-            raise ExchangeError("dagene skal stå i datorekkefølge", field=node.where("days"))
+            raise ExchangeError(_("dagene skal stå i datorekkefølge"), field=node.where("days"))
         meeting = self.call(node, meetings.schedule_meeting, self.session, body, data)
         self.result.meetings += 1
         for item in node.items("agenda", AGENDA_KEYS):
@@ -271,7 +274,7 @@ class Importer(ImportContext):
         for i, n in enumerate(numbers):
             if not isinstance(n, int) or isinstance(n, bool):
                 raise ExchangeError(
-                    "skal være et dagnummer (1, 2 …)", field=f"{node.where('days')}[{i}]"
+                    _("skal være et dagnummer (1, 2 …)"), field=f"{node.where('days')}[{i}]"
                 )
         return numbers
 
@@ -282,13 +285,15 @@ class Importer(ImportContext):
         if kind != "case":
             extra = sorted(set(node.value) - {"type", "day", "time", "title"})
             if extra:
-                raise ExchangeError(f"feltet «{extra[0]}» hører bare til saker", field=node.path)
+                raise ExchangeError(
+                    _("feltet «%(field)s» hører bare til saker", field=extra[0]), field=node.path
+                )
             data = agenda.EntryInput(kind=kind, title=node.text("title"), day=day, start_time=start)
             self.call(node, agenda.add_agenda_entry, self.session, meeting, data)
             return
         case = self.case_ref(node, "case") if node.has("case") else None
         if case is None and not node.has("title"):
-            raise ExchangeError("en sak trenger «case» eller «title»", field=node.path)
+            raise ExchangeError(_("en sak trenger «case» eller «title»"), field=node.path)
         data = agenda.CaseItemInput(
             sakstype=node.text("sakstype"),
             day=day,
@@ -327,8 +332,11 @@ class Importer(ImportContext):
             source = attachment.text("source", required=False, default="file")
             if source not in ATTACHMENT_SOURCES:
                 raise ExchangeError(
-                    f"«{source}» er ukjent; skriv «toppnotat» eller «referat», eller utelat "
-                    "feltet for en fil",
+                    _(
+                        "«%(source)s» er ukjent; skriv «toppnotat» eller «referat», eller utelat "
+                        "feltet for en fil",
+                        source=source,
+                    ),
                     field=attachment.where("source"),
                 )
             exempt = exemption(attachment, "exempt", {"basis"})
@@ -382,10 +390,13 @@ def exemption(node: Node, key: str, allowed: set[str]) -> Node | None:
         return None
     inner = Node(node.value[key], node.where(key), allowed)
     if not inner.has("basis"):
-        what = "lukket behandling" if key == "closed" else "unntak fra offentlighet"
+        what = _("lukket behandling") if key == "closed" else _("unntak fra offentlighet")
         raise ExchangeError(
-            f"mangler hjemmel: {what} krever en skjermingshjemmel, for eksempel "
-            "«Offl. § 23 første ledd»",
+            _(
+                "mangler hjemmel: %(what)s krever en skjermingshjemmel, for eksempel "
+                "«Offl. § 23 første ledd»",
+                what=what,
+            ),
             field=inner.where("basis"),
         )
     return inner

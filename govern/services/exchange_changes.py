@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
 from govern.models.changes import (
     CHANGE_STATUSES,
@@ -51,7 +52,9 @@ def _area(importer: ImportContext, node: Node) -> None:
     session = importer.session
     body = importer.body_ref(node, "body")
     if changes.area_of(session, body) is not None:
-        raise ExchangeError(f"{body.slug} har allerede et produktområde", field=node.where("body"))
+        raise ExchangeError(
+            _("%(body)s har allerede et produktområde", body=body.slug), field=node.where("body")
+        )
     data = changes.AreaInput(
         node.text("name"),
         node.text("description", required=False),
@@ -68,7 +71,8 @@ def _area(importer: ImportContext, node: Node) -> None:
         release.status = r.text("status", required=False, default="planlagt")
         if release.status not in RELEASE_STATUSES:
             raise ExchangeError(
-                f"skal være en av {', '.join(RELEASE_STATUSES)}", field=r.where("status")
+                _("skal være en av %(values)s", values=", ".join(RELEASE_STATUSES)),
+                field=r.where("status"),
             )
         releases[release.name] = release
     for b in node.items("budgets", BUDGET_KEYS):
@@ -84,7 +88,9 @@ def _area(importer: ImportContext, node: Node) -> None:
 def _choice(node: Node, key: str, values, default: str) -> str:
     value = node.text(key, required=False, default=default)
     if value not in values:
-        raise ExchangeError(f"skal være en av {', '.join(values)}", field=node.where(key))
+        raise ExchangeError(
+            _("skal være en av %(values)s", values=", ".join(values)), field=node.where(key)
+        )
     return value
 
 
@@ -99,7 +105,9 @@ def _request(importer: ImportContext, area, releases: dict, node: Node, seen: se
         name = node.text("organisation")
         organisation = session.scalar(select(Organisation).where(Organisation.name == name))
         if organisation is None:
-            raise ExchangeError(f"ukjent organisasjon «{name}»", field=node.where("organisation"))
+            raise ExchangeError(
+                _("ukjent organisasjon «%(name)s»", name=name), field=node.where("organisation")
+            )
     data = changes.RequestInput(
         title=node.text("title"),
         classification=_choice(node, "classification", CLASSIFICATIONS, "utviklet"),
@@ -117,7 +125,7 @@ def _request(importer: ImportContext, area, releases: dict, node: Node, seen: se
         seq = node.integer("number", 0)
         if seq < 1 or seq in seen:
             raise ExchangeError(
-                "skal være et nytt løpenummer (1, 2, …)", field=node.where("number")
+                _("skal være et nytt løpenummer (1, 2, …)"), field=node.where("number")
             )
         request.seq = seq
     seen.add(request.seq)
@@ -129,20 +137,24 @@ def _request(importer: ImportContext, area, releases: dict, node: Node, seen: se
     if node.has("release"):
         name = node.text("release")
         if name not in releases:
-            raise ExchangeError(f"ukjent utgivelse «{name}»", field=node.where("release"))
+            raise ExchangeError(
+                _("ukjent utgivelse «%(name)s»", name=name), field=node.where("release")
+            )
         request.release = releases[name]
     if request.status in ("planlagt", "levert") and request.release is None:
         raise ExchangeError(
-            "et planlagt eller levert ønske må ha en utgivelse", field=node.where("release")
+            _("et planlagt eller levert ønske må ha en utgivelse"), field=node.where("release")
         )
     if request.status == "avvist" and not request.rejection_reason:
         raise ExchangeError(
-            "et avvist ønske må ha en begrunnelse", field=node.where("rejection_reason")
+            _("et avvist ønske må ha en begrunnelse"), field=node.where("rejection_reason")
         )
     if node.has("escalation"):
         request.escalation = _escalation(importer, node)
     elif request.status == "eskalert":
-        raise ExchangeError("et eskalert ønske må ha en eskalering", field=node.where("escalation"))
+        raise ExchangeError(
+            _("et eskalert ønske må ha en eskalering"), field=node.where("escalation")
+        )
     if node.has("events"):
         request.events.clear()
         for e in node.items("events", EVENT_KEYS):
@@ -157,7 +169,9 @@ def _escalation(importer: ImportContext, node: Node) -> Treatment:
         select(Treatment).where(Treatment.case_id == case.id, Treatment.body_id == body.id)
     )
     if treatment is None:
-        raise ExchangeError(f"saken er ikke behandlet i {body.slug}", field=ref.where("case"))
+        raise ExchangeError(
+            _("saken er ikke behandlet i %(body)s", body=body.slug), field=ref.where("case")
+        )
     return treatment
 
 
@@ -167,7 +181,7 @@ def _event(importer: ImportContext, node: Node) -> ChangeRequestEvent:
         at = datetime.fromisoformat(raw)
     except ValueError:
         raise ExchangeError(
-            f"«{raw}» er ikke et gyldig tidspunkt", field=node.where("at")
+            _("«%(value)s» er ikke et gyldig tidspunkt", value=raw), field=node.where("at")
         ) from None
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from govern.i18n import gettext as _
 from govern.models.cycles import (
     COMPLETING_ACTIONS,
     MEETING_ANCHORS,
@@ -112,7 +113,12 @@ def _placed(error: GovernError, item: _Entry, cycle: Cycle) -> ExchangeError:
     if place == "when.date" and item.data["when_kind"] == "span":
         place = "when.span[0]"
     return ExchangeError(
-        f"{error.message} (fristen «{item.title}» i årshjulet «{cycle.name}»)",
+        _(
+            "%(problem)s (fristen «%(entry)s» i årshjulet «%(cycle)s»)",
+            problem=error.message,
+            entry=item.title,
+            cycle=cycle.name,
+        ),
         field=item.node.where(place) if place else item.node.path,
     )
 
@@ -125,7 +131,7 @@ def _read_entry(importer: ImportContext, node: Node) -> _Entry:
         "description": node.text("description", required=False),
     }
     if "when" not in node.value:
-        raise ExchangeError("mangler", field=node.where("when"))
+        raise ExchangeError(_("mangler"), field=node.where("when"))
     kind, when = _when_node(node)
     target = None
     if kind in ("date", "span"):
@@ -140,11 +146,15 @@ def _read_entry(importer: ImportContext, node: Node) -> _Entry:
         unit = when.text("period")
         if unit not in PERIOD_UNITS:
             raise ExchangeError(
-                f"«{unit}» er ukjent; skriv en av {', '.join(PERIOD_UNITS)}",
+                _(
+                    "«%(value)s» er ukjent; skriv en av %(values)s",
+                    value=unit,
+                    values=", ".join(PERIOD_UNITS),
+                ),
                 field=when.where("period"),
             )
         if "from" not in when.value:
-            raise ExchangeError("mangler", field=when.where("from"))
+            raise ExchangeError(_("mangler"), field=when.where("from"))
         data["period_unit"] = unit
         data["period_start"] = when.integer("from", 0)
         data["period_end"] = when.integer("to", 0) if "to" in when.value else None
@@ -154,14 +164,18 @@ def _read_entry(importer: ImportContext, node: Node) -> _Entry:
             anchor = when.text("meeting")
             if anchor not in MEETING_ANCHORS:
                 raise ExchangeError(
-                    "skal være «each» (hvert møte) eller «next» (neste møte)",
+                    _("skal være «each» (hvert møte) eller «next» (neste møte)"),
                     field=when.where("meeting"),
                 )
             data["meeting_anchor"] = anchor
             action = when.text("completed_by", required=False) or None
             if action is not None and action not in COMPLETING_ACTIONS:
                 raise ExchangeError(
-                    f"«{action}» er ukjent; skriv en av {', '.join(COMPLETING_ACTIONS)}",
+                    _(
+                        "«%(value)s» er ukjent; skriv en av %(values)s",
+                        value=action,
+                        values=", ".join(COMPLETING_ACTIONS),
+                    ),
                     field=when.where("completed_by"),
                 )
             data["completed_by"] = action
@@ -182,8 +196,11 @@ def _done(importer: ImportContext, item: _Entry, entry: CycleEntry, cycle: Cycle
             meeting = _meeting_by_number(importer, cycle, occurrence)
             if meeting is None:
                 raise ExchangeError(
-                    f"«{occurrence}» er verken et år (2026) eller et møtenummer i "
-                    f"{cycle.body.short_name if cycle.body else 'årshjulets organ'}",
+                    _(
+                        "«%(value)s» er verken et år (2026) eller et møtenummer i %(body)s",
+                        value=occurrence,
+                        body=cycle.body.short_name if cycle.body else _("årshjulets organ"),
+                    ),
                     field=node.where("occurrence"),
                 )
             key = f"m{meeting.id}"
@@ -193,7 +210,10 @@ def _done(importer: ImportContext, item: _Entry, entry: CycleEntry, cycle: Cycle
             moment = datetime.fromisoformat(at)
         except ValueError:
             raise ExchangeError(
-                f"«{at}» er ikke et tidspunkt (skriv f.eks. 2026-01-07T12:00:00+00:00)",
+                _(
+                    "«%(value)s» er ikke et tidspunkt (skriv f.eks. 2026-01-07T12:00:00+00:00)",
+                    value=at,
+                ),
                 field=node.where("at"),
             ) from None
         if moment.tzinfo is None:
@@ -219,8 +239,12 @@ def _when_node(node: Node) -> tuple[str, Node]:
     raw = node.value["when"]
     forms = [k for k in WHEN_FORMS if isinstance(raw, dict) and k in raw]
     if isinstance(raw, dict) and len(forms) != 1:
-        choices = "«date», «span», «period», «meeting» eller «entry»"
-        message = f"skal ha én av {choices}" if not forms else f"bare én av {choices}"
+        choices = _("«date», «span», «period», «meeting» eller «entry»")
+        message = (
+            _("skal ha én av %(choices)s", choices=choices)
+            if not forms
+            else _("bare én av %(choices)s", choices=choices)
+        )
         raise ExchangeError(message, field=node.where("when"))
     kind = forms[0] if forms else "date"
     return kind, Node(raw, node.where("when"), WHEN_FORMS[kind])
@@ -230,7 +254,7 @@ def _span(when: Node) -> list[str]:
     values = when.strings("span")
     if len(values) != 2:
         raise ExchangeError(
-            'skal være to dager, første og siste (["03-01", "04-15"])',
+            _('skal være to dager, første og siste (["03-01", "04-15"])'),
             field=when.where("span"),
         )
     return values
@@ -240,7 +264,8 @@ def _day(text: str, where: str) -> tuple[int, int]:
     match = DAY_RE.match(text)
     if not match:
         raise ExchangeError(
-            f"«{text}» er ikke en dag i året (skriv MM-DD, f.eks. 02-01)", field=where
+            _("«%(value)s» er ikke en dag i året (skriv MM-DD, f.eks. 02-01)", value=text),
+            field=where,
         )
     return int(match.group(1)), int(match.group(2))
 
@@ -250,7 +275,7 @@ def _reminder(importer: ImportContext, node: Node) -> dict:
         return {}
     reminder = Node(node.value["reminder"], node.where("reminder"), REMINDER_KEYS)
     if "days_before" not in reminder.value:
-        raise ExchangeError("mangler", field=reminder.where("days_before"))
+        raise ExchangeError(_("mangler"), field=reminder.where("days_before"))
     person = importer.person_ref(reminder, "person", required=False)
     if person is not None and person.id is None:
         importer.session.flush()
@@ -268,14 +293,19 @@ def _check_keys(entries: list[_Entry]) -> dict[str, _Entry]:
             continue
         if item.key in by_key:
             raise ExchangeError(
-                f"nøkkelen «{item.key}» står to ganger i årshjulet", field=item.node.where("key")
+                _("nøkkelen «%(key)s» står to ganger i årshjulet", key=item.key),
+                field=item.node.where("key"),
             )
         by_key[item.key] = item
     for item in entries:
         if item.target is not None and item.target not in by_key:
             raise ExchangeError(
-                f"ukjent frist «{item.target}»: ingen frist i årshjulet har denne nøkkelen "
-                f"(fristen «{item.title}»)",
+                _(
+                    "ukjent frist «%(key)s»: ingen frist i årshjulet har denne nøkkelen "
+                    "(fristen «%(entry)s»)",
+                    key=item.target,
+                    entry=item.title,
+                ),
                 field=item.node.where("when.entry"),
             )
     return by_key
@@ -293,10 +323,11 @@ def _dependency_order(entries: list[_Entry], by_key: dict[str, _Entry]) -> list[
             if item in path:
                 ring = path[path.index(item) :] + [item]
                 if len(ring) == 2:
-                    message = "en frist kan ikke regnes fra seg selv"
+                    message = _("en frist kan ikke regnes fra seg selv")
                 else:
-                    message = "fristene regnes fra hverandre i ring: " + " → ".join(
-                        f"«{p.title}»" for p in ring
+                    message = _(
+                        "fristene regnes fra hverandre i ring: %(entries)s",
+                        entries=" → ".join(f"«{p.title}»" for p in ring),
                     )
                 raise ExchangeError(message, field=item.node.where("when.entry"))
             path.append(item)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern.domain.exchange_format import file_name
+from govern.i18n import gettext as _
 from govern.models.base import utcnow
 from govern.models.meetings import Attachment
 from govern.models.memos import Memo
@@ -70,18 +71,30 @@ def import_file(
     name, sha256 = entry.text("name"), entry.text("sha256").lower()
     if files is None:
         raise ExchangeError(
-            f"filen «{name}» er ikke med: importer fra en fil med mappen med filer ved siden av",
+            _(
+                "filen «%(name)s» er ikke med: importer fra en fil med mappen med filer ved "
+                "siden av",
+                name=name,
+            ),
             field=entry.path,
         )
     content = files.read(sha256)
     if content is None:
         raise ExchangeError(
-            f"filen «{name}» ({file_name(sha256, name)}) mangler i mappen med filer",
+            _(
+                "filen «%(name)s» (%(file)s) mangler i mappen med filer",
+                name=name,
+                file=file_name(sha256, name),
+            ),
             field=entry.path,
         )
     if hashlib.sha256(content).hexdigest() != sha256:
         raise ExchangeError(
-            f"filen «{name}» har ikke sjekksummen JSON-filen oppgir; den er endret eller skadet",
+            _(
+                "filen «%(name)s» har ikke sjekksummen JSON-filen oppgir; den er endret eller "
+                "skadet",
+                name=name,
+            ),
             field=entry.path,
         )
     try:

@@ -8,6 +8,7 @@ govern.services.priorities, so the file meets the pages' rules. See docs/exchang
 
 from __future__ import annotations
 
+from govern.i18n import gettext as _
 from govern.models.priorities import CRITERIA, ROUND_STATUSES
 from govern.services import priorities
 from govern.services.exchange_reader import ExchangeError, ImportContext, Node
@@ -41,13 +42,14 @@ def _round(importer: ImportContext, node: Node) -> None:
     status = node.text("status", required=False, default="åpen")
     if status not in ROUND_STATUSES:
         raise ExchangeError(
-            f"skal være {' eller '.join(ROUND_STATUSES)}", field=node.where("status")
+            _("skal være en av %(values)s", values=", ".join(ROUND_STATUSES)),
+            field=node.where("status"),
         )
     for measure_node in node.items("measures", MEASURE_KEYS):
         fits = measure_node.value.get("fits_goals", True)
         if not isinstance(fits, bool):
             raise ExchangeError(
-                "skal være true eller false", field=measure_node.where("fits_goals")
+                _("skal være true eller false"), field=measure_node.where("fits_goals")
             )
         data = priorities.MeasureInput(
             code=measure_node.text("code"),
@@ -70,7 +72,10 @@ def _round(importer: ImportContext, node: Node) -> None:
 def _questions(nodes: list[Node]) -> tuple[tuple[str, str, bool], ...]:
     for node in nodes:
         if node.text("criterion") not in CRITERIA:
-            raise ExchangeError(f"skal være {', '.join(CRITERIA)}", field=node.where("criterion"))
+            raise ExchangeError(
+                _("skal være en av %(values)s", values=", ".join(CRITERIA)),
+                field=node.where("criterion"),
+            )
     return tuple((n.text("criterion"), n.text("text"), n.flag("patient_benefit")) for n in nodes)
 
 
@@ -84,7 +89,7 @@ def _scores(importer: ImportContext, round_, nodes: list[Node]) -> None:
     for node in nodes:
         name = node.text("participant")
         if len(name) > 200:
-            raise ExchangeError("kan ha høyst 200 tegn", field=node.where("participant"))
+            raise ExchangeError(_("kan ha høyst 200 tegn"), field=node.where("participant"))
         # A member's name or "Name, Organisation" links the scores to that member.
         participant = resolve_participant(importer.session, round_, name, people=people)
         name = participant.name
@@ -92,18 +97,19 @@ def _scores(importer: ImportContext, round_, nodes: list[Node]) -> None:
         code = node.text("measure")
         if code not in measures:
             raise ExchangeError(
-                f"ukjent eller ikke godkjent tiltak «{code}»", field=node.where("measure")
+                _("ukjent eller ikke godkjent tiltak «%(code)s»", code=code),
+                field=node.where("measure"),
             )
         raw = node.value.get("values")
         if not isinstance(raw, dict):
             raise ExchangeError(
-                "skal være et objekt med poeng per spørsmål", field=node.where("values")
+                _("skal være et objekt med poeng per spørsmål"), field=node.where("values")
             )
         for label, value in raw.items():
             where = f"{node.where('values')}.{label}"
             if label not in questions:
-                raise ExchangeError("ukjent spørsmål", field=where)
+                raise ExchangeError(_("ukjent spørsmål"), field=where)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
-                raise ExchangeError("skal være et heltall fra 0 til 10", field=where)
+                raise ExchangeError(_("skal være et heltall fra 0 til 10"), field=where)
             values.setdefault(name, {})[(measures[code], questions[label])] = value
     priorities._replace(importer.session, round_, values, who)

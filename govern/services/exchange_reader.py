@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern.domain.exchange_format import SINGLE_LINE
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.people import Organisation, Person
@@ -31,11 +32,15 @@ class Node:
 
     def __init__(self, value: Any, path: str, allowed: set[str]) -> None:
         if not isinstance(value, dict):
-            raise ExchangeError("skal være et objekt ({…})", field=path)
+            raise ExchangeError(_("skal være et objekt ({…})"), field=path)
         unknown = sorted(set(value) - allowed)
         if unknown:
             raise ExchangeError(
-                f"ukjent felt «{unknown[0]}» (tillatt her: {', '.join(sorted(allowed))})",
+                _(
+                    "ukjent felt «%(field)s» (tillatt her: %(allowed)s)",
+                    field=unknown[0],
+                    allowed=", ".join(sorted(allowed)),
+                ),
                 field=path,
             )
         self.value = value
@@ -51,26 +56,26 @@ class Node:
         raw = self.value.get(key)
         if raw is None or raw == "":
             if required:
-                raise ExchangeError("mangler", field=self.where(key))
+                raise ExchangeError(_("mangler"), field=self.where(key))
             return default
         if not isinstance(raw, str):
-            raise ExchangeError("skal være tekst", field=self.where(key))
+            raise ExchangeError(_("skal være tekst"), field=self.where(key))
         if key in SINGLE_LINE and has_line_break(raw):
             raise ExchangeError(
-                "kan ikke ha linjeskift; skriv alt på én linje", field=self.where(key)
+                _("kan ikke ha linjeskift; skriv alt på én linje"), field=self.where(key)
             )
         return clean(raw, self.where(key))
 
     def flag(self, key: str) -> bool:
         raw = self.value.get(key, False)
         if not isinstance(raw, bool):
-            raise ExchangeError("skal være true eller false", field=self.where(key))
+            raise ExchangeError(_("skal være true eller false"), field=self.where(key))
         return raw
 
     def integer(self, key: str, default: int) -> int:
         raw = self.value.get(key, default)
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise ExchangeError("skal være et heltall", field=self.where(key))
+            raise ExchangeError(_("skal være et heltall"), field=self.where(key))
         return raw
 
     def day(self, key: str, *, required: bool = True) -> date | None:
@@ -81,7 +86,8 @@ class Node:
             return date.fromisoformat(raw)
         except ValueError:
             raise ExchangeError(
-                f"«{raw}» er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD)", field=self.where(key)
+                _("«%(value)s» er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD)", value=raw),
+                field=self.where(key),
             ) from None
 
     def clock(self, key: str, *, required: bool = True) -> time | None:
@@ -94,7 +100,8 @@ class Node:
             parsed = None
         if parsed is None or len(raw) != 5:
             raise ExchangeError(
-                f"«{raw}» er ikke et gyldig klokkeslett (skriv TT:MM)", field=self.where(key)
+                _("«%(value)s» er ikke et gyldig klokkeslett (skriv TT:MM)", value=raw),
+                field=self.where(key),
             )
         return parsed
 
@@ -104,14 +111,14 @@ class Node:
     def array(self, key: str) -> list:
         raw = self.value.get(key, [])
         if not isinstance(raw, list):
-            raise ExchangeError("skal være en liste ([…])", field=self.where(key))
+            raise ExchangeError(_("skal være en liste ([…])"), field=self.where(key))
         return raw
 
     def strings(self, key: str) -> list[str]:
         values = self.array(key)
         for i, v in enumerate(values):
             if not isinstance(v, str):
-                raise ExchangeError("skal være tekst", field=f"{self.where(key)}[{i}]")
+                raise ExchangeError(_("skal være tekst"), field=f"{self.where(key)}[{i}]")
         return [clean(v, f"{self.where(key)}[{i}]") for i, v in enumerate(values)]
 
 
@@ -122,7 +129,7 @@ def clean(text: str, where: str) -> str:
         return clean_text(text)
     except ControlCharacter:
         raise ExchangeError(
-            "har et kontrolltegn (for eksempel en NUL-byte) som ikke kan lagres", field=where
+            _("har et kontrolltegn (for eksempel en NUL-byte) som ikke kan lagres"), field=where
         ) from None
 
 
@@ -140,10 +147,17 @@ class ImportResult:
     names: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (
-            f"{self.organisations} organisasjoner, {self.people} personer, {self.bodies} organer, "
-            f"{self.cases} saker, {self.meetings} møter, {self.treatments} behandlinger, "
-            f"{self.cycles} årshjul"
+        return _(
+            "%(organisations)s organisasjoner, %(people)s personer, %(bodies)s organer, "
+            "%(cases)s saker, %(meetings)s møter, %(treatments)s behandlinger, "
+            "%(cycles)s årshjul",
+            organisations=self.organisations,
+            people=self.people,
+            bodies=self.bodies,
+            cases=self.cases,
+            meetings=self.meetings,
+            treatments=self.treatments,
+            cycles=self.cycles,
         )
 
 
@@ -172,7 +186,9 @@ class ImportContext:
         if name and not self.session.scalar(
             select(Organisation.id).where(Organisation.name == name)
         ):
-            raise ExchangeError(f"ukjent organisasjon «{name}»", field=node.where(key))
+            raise ExchangeError(
+                _("ukjent organisasjon «%(name)s»", name=name), field=node.where(key)
+            )
         return name or None
 
     def person_ref(self, node: Node, key: str, *, required: bool = True) -> Person | None:
@@ -185,21 +201,23 @@ class ImportContext:
         if len(found) == 1:
             return found[0]
         if found:
-            raise ExchangeError(f"flere personer heter «{name}»", field=node.where(key))
-        raise ExchangeError(f"ukjent person «{name}»", field=node.where(key))
+            raise ExchangeError(
+                _("flere personer heter «%(name)s»", name=name), field=node.where(key)
+            )
+        raise ExchangeError(_("ukjent person «%(name)s»", name=name), field=node.where(key))
 
     def body_ref(self, node: Node, key: str) -> Body:
         slug = node.text(key)
         body = self.bodies.get(slug) or self.session.scalar(select(Body).where(Body.slug == slug))
         if body is None:
-            raise ExchangeError(f"ukjent organ «{slug}»", field=node.where(key))
+            raise ExchangeError(_("ukjent organ «%(slug)s»", slug=slug), field=node.where(key))
         return body
 
     def case_ref(self, node: Node, key: str) -> Case:
         name = node.text(key)
         case = self.cases.get(name) or self.session.scalar(select(Case).where(Case.key == name))
         if case is None:
-            raise ExchangeError(f"ukjent sak «{name}»", field=node.where(key))
+            raise ExchangeError(_("ukjent sak «%(name)s»", name=name), field=node.where(key))
         return case
 
     def treatment_ref(self, node: Node) -> Treatment:
@@ -214,6 +232,7 @@ class ImportContext:
         )
         if treatment is None:
             raise ExchangeError(
-                f"{body.short_name} har ingen sak {number}", field=node.where("case_number")
+                _("%(body)s har ingen sak %(number)s", body=body.short_name, number=number),
+                field=node.where("case_number"),
             )
         return treatment
