@@ -24,13 +24,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from govern.i18n import current_language, lazy_gettext
+from govern.i18n import gettext as _
+
 CRITERIA = ("måloppnåelse", "kostnader", "nytte")
 PHASE_NAMES = {
-    1: "idé",
-    2: "konsept",
-    3: "planlegging",
-    4: "gjennomføring",
-    5: "gevinstrealisering",
+    1: lazy_gettext("idé"),
+    2: lazy_gettext("konsept"),
+    3: lazy_gettext("planlegging"),
+    4: lazy_gettext("gjennomføring"),
+    5: lazy_gettext("gevinstrealisering"),
 }
 PASSING_PHASES = (2, 3, 4)
 
@@ -79,6 +82,9 @@ class Excluded:
     title: str
     reason: str
     measure_id: int = 0
+    #: The gates' inputs, so the reason can be written again in another language.
+    fits_goals: bool = True
+    phase: int = 2
 
 
 @dataclass
@@ -89,12 +95,13 @@ class Result:
 
 
 def gate_reason(fits_goals: bool, phase: int) -> str | None:
-    """Why a measure fails the entry gates, in Norwegian; None when it passes."""
+    """Why a measure fails the entry gates, in the current language; None when it passes."""
     reasons = []
     if not fits_goals:
-        reasons.append("Passer ikke med målene")
+        reasons.append(_("Passer ikke med målene"))
     if phase not in PASSING_PHASES:
-        reasons.append(f"Er i fase {phase} ({PHASE_NAMES.get(phase, 'ukjent')})")
+        name = PHASE_NAMES.get(phase) or _("ukjent")
+        reasons.append(_("Er i fase %(phase)s (%(name)s)", phase=phase, name=name))
     return "; ".join(reasons) or None
 
 
@@ -139,7 +146,16 @@ def rank(
     for measure in measures:
         reason = gate_reason(measure.fits_goals, measure.phase)
         if reason:
-            result.excluded.append(Excluded(measure.code, measure.title, reason, measure.id))
+            result.excluded.append(
+                Excluded(
+                    measure.code,
+                    measure.title,
+                    reason,
+                    measure.id,
+                    measure.fits_goals,
+                    measure.phase,
+                )
+            )
             continue
         if not by_measure.get(measure.id):
             result.unscored.append(measure)
@@ -164,11 +180,20 @@ def rank(
 
 
 def points_text(value: float) -> str:
-    """24.25 -> '24,3': one decimal, Norwegian comma."""
+    """24.25 -> '24,3': one decimal, Norwegian comma (a point in English)."""
     rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return str(rounded).replace(".", ",")
+    return str(rounded) if current_language() == "en" else str(rounded).replace(".", ",")
 
 
 def ranking_lines(ranked: list[Ranked]) -> list[str]:
     """'1. LM – Videre innføring av pasientens legemiddelliste (24,3 poeng)' …"""
-    return [f"{r.rank}. {r.code} – {r.title} ({points_text(r.total)} poeng)" for r in ranked]
+    return [
+        _(
+            "%(rank)s. %(code)s – %(title)s (%(points)s poeng)",
+            rank=r.rank,
+            code=r.code,
+            title=r.title,
+            points=points_text(r.total),
+        )
+        for r in ranked
+    ]

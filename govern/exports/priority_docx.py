@@ -13,9 +13,11 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from govern.domain.priority_scoring import CRITERIA, Ranked, Result, points_text
+from govern.domain.priority_scoring import CRITERIA, Ranked, Result, gate_reason, points_text
 from govern.exports.docx_common import TWIPS_PER_CM, WordDocument
 from govern.exports.docx_package import run
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext, use_language
 from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
 
 RESULT_COLUMNS = (1.1, 6.5, 2.6, 2.2, 1.8, 2.4)
@@ -23,7 +25,7 @@ RESULT_COLUMNS = (1.1, 6.5, 2.6, 2.2, 1.8, 2.4)
 CHART_STEPS = 60
 CHART_CODE, CHART_BARS, CHART_POINTS = 2.0, 12.0, 2.6
 BAR_FILL = "2A6EBB"
-CHART_HEADING = "Totalpoeng per tiltak (0–30)"
+CHART_HEADING = lazy_gettext("Totalpoeng per tiltak (0–30)")
 
 
 def build_priority_table(
@@ -32,19 +34,37 @@ def build_priority_table(
     participants: Sequence[str] = (),
     template: str | Path | None = None,
 ) -> bytes:
-    """Heading, method, the ranked table and its bar chart, then the measures left out."""
+    """Heading, method, the ranked table and its bar chart, then the measures left out; in
+    the body's document language."""
+    with use_language(round_.body.document_language):
+        return _build(round_, result, participants, template)
+
+
+def _build(round_, result: Result, participants: Sequence[str], template) -> bytes:
     body = round_.body
-    word = WordDocument(template, f"{body.name} – Prioritering", language=body.language_tag)
-    word.heading(f"Prioritering: {round_.title}")
+    word = WordDocument(
+        template, _("%(body)s – Prioritering", body=body.name), language=body.language_tag
+    )
+    word.heading(_("Prioritering: %(round)s", round=round_.title))
     word.paragraph(
-        f"{body.name}, {round_.year}. Poeng 0–10 per spørsmål; kriteriets poeng er "
-        "snittet av spørsmålene, totalen summen av de tre kriteriene (0–30), snitt over "
-        "deltakerne. Ved likt resultat avgjør nytte for pasienter."
+        _(
+            "%(body)s, %(year)s. Poeng 0–10 per spørsmål; kriteriets poeng er snittet av "
+            "spørsmålene, totalen summen av de tre kriteriene (0–30), snitt over deltakerne. "
+            "Ved likt resultat avgjør nytte for pasienter.",
+            body=body.name,
+            year=round_.year,
+        )
     )
     if participants:
-        word.paragraph(f"Deltakere ({len(participants)}): {', '.join(participants)}.")
+        word.paragraph(
+            _(
+                "Deltakere (%(count)s): %(names)s.",
+                count=len(participants),
+                names=", ".join(participants),
+            )
+        )
     if result.ranked:
-        header = ["Nr.", "Tiltak", *(CRITERION_LABELS[c] for c in CRITERIA), "Totalt"]
+        header = [_("Nr."), _("Tiltak"), *(str(CRITERION_LABELS[c]) for c in CRITERIA), _("Totalt")]
         table = word.table(RESULT_COLUMNS, header)
         for row in result.ranked:
             table.row(
@@ -54,18 +74,21 @@ def build_priority_table(
                 points_text(row.total),
             )
         word.add(table)
-        word.heading(CHART_HEADING, 2)
+        word.heading(str(CHART_HEADING), 2)
         word.add(bar_chart(result.ranked))
     else:
-        word.paragraph("Ingen tiltak er scoret ennå.")
+        word.paragraph(_("Ingen tiltak er scoret ennå."))
     if result.excluded:
-        word.heading("Tilfredsstiller ikke inngangskriteriene", 2)
-        word.bullets(f"{item.title} ({item.code}): {item.reason}" for item in result.excluded)
+        word.heading(_("Tilfredsstiller ikke inngangskriteriene"), 2)
+        word.bullets(
+            f"{item.title} ({item.code}): {gate_reason(item.fits_goals, item.phase) or item.reason}"
+            for item in result.excluded
+        )
     if result.unscored:
-        word.heading("Ikke scoret", 2)
+        word.heading(_("Ikke scoret"), 2)
         word.bullets(f"{measure.title} ({measure.code})" for measure in result.unscored)
     stamp = round_.created_at
-    return word.to_bytes(f"Prioritering {round_.title}", body.name, stamp, stamp)
+    return word.to_bytes(_("Prioritering %(round)s", round=round_.title), body.name, stamp, stamp)
 
 
 def bar_steps(total: float) -> int:

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
 from govern.forms.minutes import MinutesForm
+from govern.i18n import lazy_gettext as _l
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.services.changes import AreaInput, RequestInput
 
@@ -34,13 +35,15 @@ class ChangeForm(GovernForm):
 
 class AreaForm(ChangeForm):
     first = "name"
-    name = StringField("Navn på produktområdet", validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField("Beskrivelse", validators=[Optional()])
+    name = StringField(_l("Navn på produktområdet"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[Optional()])
     roadmap = TextAreaField(
-        "Veikart", description="Én linje per punkt: «2026 H1: Tittel»", validators=[Optional()]
+        _l("Veikart"),
+        description=_l("Én linje per punkt: «2026 H1: Tittel»"),
+        validators=[Optional()],
     )
     hourly_rate = IntegerField(
-        "Timepris (kr)", default=1400, validators=[InputRequired(), NumberRange(1, 100_000)]
+        _l("Timepris (kr)"), default=1400, validators=[InputRequired(), NumberRange(1, 100_000)]
     )
 
     def to_input(self) -> AreaInput:
@@ -54,37 +57,39 @@ class AreaForm(ChangeForm):
 
 class ReleaseForm(ChangeForm):
     first = "name"
-    name = StringField("Utgivelse (navn eller versjon)", validators=[InputRequired()])
-    planned_on = DateField("Planlagt dato", validators=[InputRequired()])
+    name = StringField(_l("Utgivelse (navn eller versjon)"), validators=[InputRequired()])
+    planned_on = DateField(_l("Planlagt dato"), validators=[InputRequired()])
 
 
 class BudgetForm(ChangeForm):
     first = "year"
-    year = IntegerField("År", validators=[InputRequired(), NumberRange(2000, 2100)])
-    amount = IntegerField("Vedlikeholdsvederlag (kr)", validators=[InputRequired(), NumberRange(0)])
+    year = IntegerField(_l("År"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    amount = IntegerField(
+        _l("Vedlikeholdsvederlag (kr)"), validators=[InputRequired(), NumberRange(0)]
+    )
 
 
 class RequestForm(ChangeForm):
-    title = StringField("Tittel", validators=[InputRequired(), Length(max=300)])
-    organisation_id = SelectField("Innmeldt av (region/HF)", coerce=int, default=NONE)
-    description = TextAreaField("Beskrivelse", validators=[Optional()])
-    need = TextAreaField("Behov", validators=[Optional()])
+    title = StringField(_l("Tittel"), validators=[InputRequired(), Length(max=300)])
+    organisation_id = SelectField(_l("Innmeldt av (region/HF)"), coerce=int, default=NONE)
+    description = TextAreaField(_l("Beskrivelse"), validators=[Optional()])
+    need = TextAreaField(_l("Behov"), validators=[Optional()])
     classification = SelectField(
-        "Klassifisering", choices=choices(CLASSIFICATION_LABELS.items()), default="utviklet"
+        _l("Klassifisering"), choices=choices(CLASSIFICATION_LABELS.items()), default="utviklet"
     )
-    statutory = BooleanField("Myndighetskrav")
-    estimate_hours = IntegerField("Estimat (timer)", validators=[Optional(), NumberRange(0)])
+    statutory = BooleanField(_l("Myndighetskrav"))
+    estimate_hours = IntegerField(_l("Estimat (timer)"), validators=[Optional(), NumberRange(0)])
     estimate_nok = IntegerField(
-        "Estimat (kr)",
-        description="Kroner teller mot budsjettet; er bare timer oppgitt, brukes timeprisen.",
+        _l("Estimat (kr)"),
+        description=_l("Kroner teller mot budsjettet; er bare timer oppgitt, brukes timeprisen."),
         validators=[Optional(), NumberRange(0)],
     )
-    year = IntegerField("Budsjettår", validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("Budsjettår"), validators=[InputRequired(), NumberRange(2000, 2100)])
     version = version_field()
 
     def set_organisations(self, organisations) -> None:
         self.organisation_id.choices = choices(
-            [(NONE, "– velg –"), *((o.id, o.name) for o in organisations)]
+            [(NONE, _l("– velg –")), *((o.id, o.name) for o in organisations)]
         )
 
     def to_input(self) -> RequestInput:
@@ -104,45 +109,50 @@ class RequestForm(ChangeForm):
 class StatusForm(ChangeForm):
     first = "status"
     status = SelectField(
-        "Ny status",
+        _l("Ny status"),
         choices=choices((k, v) for k, v in STATUS_LABELS.items() if k != "eskalert"),
     )
-    release_id = SelectField("Utgivelse", coerce=int, default=NONE)
-    reason = TextAreaField("Begrunnelse ved avvisning", validators=[Optional()])
-    note = StringField("Merknad", validators=[Optional(), Length(max=500)])
+    release_id = SelectField(_l("Utgivelse"), coerce=int, default=NONE)
+    reason = TextAreaField(_l("Begrunnelse ved avvisning"), validators=[Optional()])
+    note = StringField(_l("Merknad"), validators=[Optional(), Length(max=500)])
 
 
 class EscalateForm(ChangeForm):
     first = "reason"
-    meeting_id = SelectField("Møte i produktrådet", coerce=int, default=NONE)
-    reason = TextAreaField("Hvorfor eskaleres saken?", validators=[Optional()])
+    meeting_id = SelectField(_l("Møte i produktrådet"), coerce=int, default=NONE)
+    reason = TextAreaField(_l("Hvorfor eskaleres saken?"), validators=[Optional()])
 
 
 class OutcomeForm(ChangeForm):
     first = "outcome"
     outcome = SelectField(
-        "Produktrådet vedtok", choices=choices([("prioritert", "Prioritert"), ("avvist", "Avvist")])
+        _l("Produktrådet vedtok"),
+        choices=choices([("prioritert", _l("Prioritert")), ("avvist", _l("Avvist"))]),
     )
-    reason = TextAreaField("Begrunnelse (ved avvisning)", validators=[Optional()])
+    reason = TextAreaField(_l("Begrunnelse (ved avvisning)"), validators=[Optional()])
 
 
 class PrioritiseForm(ChangeForm):
     first = "meeting_id"
-    meeting_id = SelectField("Møte", coerce=int, default=NONE)
+    meeting_id = SelectField(_l("Møte"), coerce=int, default=NONE)
 
 
 class EscalationMinutesForm(MinutesForm):
     """The referat of an escalated change request's case, with the outcome for the request."""
 
     outcome = SelectField(
-        "Utfall for endringsønsket",
+        _l("Utfall for endringsønsket"),
         choices=choices(
-            [("", "– ikke avgjort –"), ("prioritert", "Prioritert"), ("avvist", "Avvist")]
+            [
+                ("", _l("– ikke avgjort –")),
+                ("prioritert", _l("Prioritert")),
+                ("avvist", _l("Avvist")),
+            ]
         ),
         default="",
     )
     outcome_reason = TextAreaField(
-        "Begrunnelse ved avvisning", validators=[Optional(), Length(max=2000)]
+        _l("Begrunnelse ved avvisning"), validators=[Optional(), Length(max=2000)]
     )
 
     @staticmethod

@@ -7,6 +7,7 @@ are the services'. `add_errors` puts a service's messages next to the fields the
 
 from __future__ import annotations
 
+from babel.support import LazyProxy
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
@@ -14,6 +15,8 @@ from wtforms.widgets import HiddenInput
 
 from govern.domain.priority_scoring import PHASE_NAMES
 from govern.forms.base import GovernForm, choices, show_refusal
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.models.priorities import CRITERIA, CRITERION_LABELS
 from govern.services.errors import GovernError
 from govern.services.priorities import MeasureInput, RoundInput, parse_value
@@ -21,7 +24,7 @@ from govern.services.priority_questions import TEXT_LIMIT, QuestionInput
 
 #: The value of "nobody chosen" in the select of members.
 NONE = 0
-PICK_CASE = "Velg en sak på en av organets møter."
+PICK_CASE = _l("Velg en sak på en av organets møter.")
 
 
 class PriorityForm(GovernForm):
@@ -41,6 +44,11 @@ class PriorityForm(GovernForm):
             show_refusal(self, GovernError(message, field=name), at=default)
 
 
+def _phase_label(number: int) -> LazyProxy:
+    """'2 – konsept', in the language of the page it is shown on."""
+    return LazyProxy(lambda: f"{number} – {PHASE_NAMES[number]}", enable_cache=False)
+
+
 def _in_choices(message: str):
     """The chosen value is one of the field's choices (with a message of our own)."""
 
@@ -53,20 +61,20 @@ def _in_choices(message: str):
 
 class RoundForm(PriorityForm):
     title = StringField(
-        "Tittel",
+        _l("Tittel"),
         validators=[
-            InputRequired("Skriv en tittel."),
-            Length(max=300, message="Tittelen kan ha høyst 300 tegn."),
+            InputRequired(_l("Skriv en tittel.")),
+            Length(max=300, message=_l("Tittelen kan ha høyst 300 tegn.")),
         ],
     )
     year = StringField(
-        "År",
+        _l("År"),
         validators=[
-            InputRequired("Skriv året med fire sifre, for eksempel 2026."),
-            Regexp(r"^\s*\d{4}\s*$", message="Skriv året med fire sifre, for eksempel 2026."),
+            InputRequired(_l("Skriv året med fire sifre, for eksempel 2026.")),
+            Regexp(r"^\s*\d{4}\s*$", message=_l("Skriv året med fire sifre, for eksempel 2026.")),
         ],
     )
-    description = TextAreaField("Beskrivelse")
+    description = TextAreaField(_l("Beskrivelse"))
 
     def to_input(self) -> RoundInput:
         return RoundInput(
@@ -75,26 +83,26 @@ class RoundForm(PriorityForm):
 
 
 class MeasureForm(PriorityForm):
-    code = StringField("Kode", description="For eksempel LM, JD-1 eller KI-1.")
+    code = StringField(_l("Kode"), description=_l("For eksempel LM, JD-1 eller KI-1."))
     title = StringField(
-        "Tiltak", validators=[Length(max=400, message="Navnet kan ha høyst 400 tegn.")]
+        _l("Tiltak"), validators=[Length(max=400, message=_l("Navnet kan ha høyst 400 tegn."))]
     )
-    description = TextAreaField("Beskrivelse")
+    description = TextAreaField(_l("Beskrivelse"))
     fits_goals = SelectField(
-        "Bidrar til målbildet og er med i veikartet",
-        choices=choices([("ja", "Ja"), ("nei", "Nei")]),
+        _l("Bidrar til målbildet og er med i veikartet"),
+        choices=choices([("ja", _l("Ja")), ("nei", _l("Nei"))]),
         default="ja",
         validate_choice=False,
-        validators=[AnyOf(["ja", "nei"], message="Velg ja eller nei.")],
+        validators=[AnyOf(["ja", "nei"], message=_l("Velg ja eller nei."))],
     )
     phase = SelectField(
-        "Modenhet (fase)",
-        choices=choices((str(n), f"{n} – {name}") for n, name in PHASE_NAMES.items()),
+        _l("Modenhet (fase)"),
+        choices=choices((str(n), _phase_label(n)) for n in PHASE_NAMES),
         default="2",
         validate_choice=False,
-        validators=[AnyOf([str(n) for n in PHASE_NAMES], message="Velg en fase fra 1 til 5.")],
+        validators=[AnyOf([str(n) for n in PHASE_NAMES], message=_l("Velg en fase fra 1 til 5."))],
     )
-    gate_note = TextAreaField("Vurdering")
+    gate_note = TextAreaField(_l("Vurdering"))
 
     @staticmethod
     def values_of(measure) -> dict:
@@ -123,21 +131,24 @@ class QuestionForm(PriorityForm):
 
     aliases = {"question": "text"}
     criterion = SelectField(
-        "Kriterium",
+        _l("Kriterium"),
         choices=choices((c, CRITERION_LABELS[c]) for c in CRITERIA),
         default="måloppnåelse",
         validate_choice=False,
-        validators=[AnyOf(list(CRITERIA), message="Velg Måloppnåelse, Kostnader eller Nytte.")],
+        validators=[AnyOf(list(CRITERIA), message=_l("Velg Måloppnåelse, Kostnader eller Nytte."))],
     )
     text = TextAreaField(
-        "Spørsmål",
+        _l("Spørsmål"),
         validators=[
-            InputRequired("Skriv spørsmålet."),
-            Length(max=TEXT_LIMIT, message=f"Spørsmålet kan ha høyst {TEXT_LIMIT} tegn."),
+            InputRequired(_l("Skriv spørsmålet.")),
+            Length(
+                max=TEXT_LIMIT,
+                message=_l("Spørsmålet kan ha høyst %(limit)s tegn.", limit=TEXT_LIMIT),
+            ),
         ],
         render_kw={"rows": 2},
     )
-    patient_benefit = BooleanField("Nytte for pasienter: avgjør ved likt resultat")
+    patient_benefit = BooleanField(_l("Nytte for pasienter: avgjør ved likt resultat"))
     #: The wording the form was opened with; a save over someone else's change is refused.
     original = StringField(widget=HiddenInput())
 
@@ -154,16 +165,18 @@ class ScoreGridForm(PriorityForm):
     cell per passing measure and question (added by `score_grid_form`)."""
 
     aliases = {"person_id": "person"}
-    person = SelectField("Medlem", default=str(NONE), validate_choice=False)
+    person = SelectField(_l("Medlem"), default=str(NONE), validate_choice=False)
     participant = StringField(
-        "Ekstern deltaker (navn)",
-        description="For en deltaker som ikke er medlem av organet, for eksempel en fagekspert.",
-        validators=[Length(max=200, message="Navnet kan ha høyst 200 tegn.")],
+        _l("Ekstern deltaker (navn)"),
+        description=_l(
+            "For en deltaker som ikke er medlem av organet, for eksempel en fagekspert."
+        ),
+        validators=[Length(max=200, message=_l("Navnet kan ha høyst 200 tegn."))],
     )
 
     def set_members(self, people) -> None:
         self.person.choices = choices(
-            [(str(NONE), "– velg –"), *((str(p.id), p.label) for p in people)]
+            [(str(NONE), _l("– velg –")), *((str(p.id), p.label) for p in people)]
         )
 
     @property
@@ -173,17 +186,17 @@ class ScoreGridForm(PriorityForm):
 
     def validate_person(self, field) -> None:
         if (field.data or "").strip() and not field.data.strip().isdigit():
-            raise ValidationError("Velg et medlem i listen.")
+            raise ValidationError(_l("Velg et medlem i listen."))
 
     def validate_participant(self, field) -> None:
         typed = (field.data or "").strip()
         if self.person_id and typed:
             raise ValidationError(
-                "Velg et medlem eller skriv navnet på en ekstern deltaker, ikke begge."
+                _("Velg et medlem eller skriv navnet på en ekstern deltaker, ikke begge.")
             )
         if not self.person_id and not typed:
             raise ValidationError(
-                "Skriv deltakerens navn. Et medlem av organet kan velges i listen over."
+                _("Skriv deltakerens navn. Et medlem av organet kan velges i listen over.")
             )
 
     def cells(self) -> dict[str, str]:
@@ -213,17 +226,17 @@ def score_grid_form(measures, questions, field_name, **kwargs) -> ScoreGridForm:
 
 class ImportForm(PriorityForm):
     aliases = {"round": "file"}
-    file = FileField("Fil (.xlsx eller .csv)")
+    file = FileField(_l("Fil (.xlsx eller .csv)"))
 
     def validate_file(self, field) -> None:
         if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError("Velg en fil.")
+            raise ValidationError(_l("Velg en fil."))
 
 
 class StatusForm(PriorityForm):
     status = StringField(
         widget=HiddenInput(),
-        validators=[AnyOf(["åpen", "lukket"], message="Velg åpen eller lukket.")],
+        validators=[AnyOf(["åpen", "lukket"], message=_l("Velg åpen eller lukket."))],
     )
 
 
@@ -231,7 +244,7 @@ class AttachForm(PriorityForm):
     """The result as a Vedlegg of a case on one of the body's meetings (so in its toppnotat)."""
 
     treatment_id = SelectField(
-        "Sak", coerce=str, validate_choice=False, validators=[_in_choices(PICK_CASE)]
+        _l("Sak"), coerce=str, validate_choice=False, validators=[_in_choices(PICK_CASE)]
     )
 
     def set_treatments(self, treatments) -> None:
@@ -245,10 +258,12 @@ class DecisionForm(PriorityForm):
     is "id:version", the version the page was shown with."""
 
     aliases = {"version": "treatment"}
-    treatment = SelectField("Sak", validate_choice=False)
+    treatment = SelectField(_l("Sak"), validate_choice=False)
     field = SelectField(
-        "Skriv inn i",
-        choices=choices([("proposed_decision", "Forslag til vedtak"), ("decision", "Vedtak")]),
+        _l("Skriv inn i"),
+        choices=choices(
+            [("proposed_decision", _l("Forslag til vedtak")), ("decision", _l("Vedtak"))]
+        ),
         default="proposed_decision",
         validate_choice=False,
     )
@@ -259,16 +274,16 @@ class DecisionForm(PriorityForm):
         )
 
     def validate_treatment(self, field) -> None:
-        chosen, _, version = (field.data or "").partition(":")
+        chosen, _sep, version = (field.data or "").partition(":")
         if not chosen.isdigit():
             raise ValidationError(PICK_CASE)
 
     def chosen(self) -> tuple[int, int | None]:
         """(treatment id, the version the page showed) – after validation."""
-        chosen, _, version = self.treatment.data.partition(":")
+        chosen, _sep, version = self.treatment.data.partition(":")
         return int(chosen), int(version) if version.isdigit() else None
 
 
 def _case_label(treatment) -> str:
-    locked = " (referatet er godkjent)" if treatment.meeting.minutes_locked else ""
+    locked = " " + _("(referatet er godkjent)") if treatment.meeting.minutes_locked else ""
     return f"{treatment.number} {treatment.display_title}{locked}"

@@ -16,6 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
@@ -30,23 +32,38 @@ CHANGE_STATUSES = (
     "avvist",
     "eskalert",
 )
+#: The statuses as the pages show them (the stored values stay as they are).
 STATUS_LABELS = {
-    "registrert": "Registrert",
-    "vurdert": "Vurdert",
-    "prioritert": "Prioritert",
-    "planlagt": "Planlagt i utgivelse",
-    "levert": "Levert",
-    "avvist": "Avvist",
-    "eskalert": "Eskalert",
+    "registrert": lazy_gettext("Registrert"),
+    "vurdert": lazy_gettext("Vurdert"),
+    "prioritert": lazy_gettext("Prioritert"),
+    "planlagt": lazy_gettext("Planlagt i utgivelse"),
+    "levert": lazy_gettext("Levert"),
+    "avvist": lazy_gettext("Avvist"),
+    "eskalert": lazy_gettext("Eskalert"),
 }
 CLASSIFICATIONS = ("utviklet", "konfigurasjon")
 CLASSIFICATION_LABELS = {
-    "utviklet": "Utviklet funksjonalitet",
-    "konfigurasjon": "Konfigurasjon/rapport/arbeidsflyt",
+    "utviklet": lazy_gettext("Utviklet funksjonalitet"),
+    "konfigurasjon": lazy_gettext("Konfigurasjon/rapport/arbeidsflyt"),
 }
 RELEASE_STATUSES = ("planlagt", "levert", "utsatt")
+RELEASE_STATUS_LABELS = {
+    "planlagt": lazy_gettext("planlagt"),
+    "levert": lazy_gettext("levert"),
+    "utsatt": lazy_gettext("utsatt"),
+}
 #: Hourly rate used when a request is estimated in hours only (NOK per hour).
 DEFAULT_HOURLY_RATE = 1400
+
+
+def change_status_label(status: str | None) -> str:
+    """A request's status as the reader's language shows it ('' for none)."""
+    return str(STATUS_LABELS[status]) if status in STATUS_LABELS else (status or "")
+
+
+def release_status_label(status: str | None) -> str:
+    return str(RELEASE_STATUS_LABELS[status]) if status in RELEASE_STATUS_LABELS else (status or "")
 
 
 class ProductArea(Base):
@@ -217,11 +234,11 @@ class ChangeRequest(Base):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return change_status_label(self.status)
 
     @property
     def classification_label(self) -> str:
-        return CLASSIFICATION_LABELS[self.classification]
+        return str(CLASSIFICATION_LABELS[self.classification])
 
     def __repr__(self) -> str:
         return f"<ChangeRequest {self.seq} {self.status}>"
@@ -263,10 +280,16 @@ class ChangeRequestEvent(Base):
     def change_label(self) -> str:
         """The change as the history shows it: 'Vurdert → Prioritert', 'Vedtatt: Avvist' …"""
         if self.from_meeting:
-            return f"Vedtatt: {STATUS_LABELS[self.to_status]}" if self.to_status else ""
+            return (
+                _("Vedtatt: %(status)s", status=change_status_label(self.to_status))
+                if self.to_status
+                else ""
+            )
         if self.from_status and self.to_status:
-            return f"{STATUS_LABELS[self.from_status]} → {STATUS_LABELS[self.to_status]}"
-        return STATUS_LABELS[self.to_status] if self.to_status else ""
+            return (
+                f"{change_status_label(self.from_status)} → {change_status_label(self.to_status)}"
+            )
+        return change_status_label(self.to_status)
 
     @property
     def decided_in(self) -> str:
@@ -274,8 +297,14 @@ class ChangeRequestEvent(Base):
         t = self.treatment
         if t is None:
             return ""
-        meeting = f", møte {t.meeting.number}" if t.meeting is not None else ""
-        return f"{t.body.short_name}{meeting}, sak {t.number}"
+        if t.meeting is None:
+            return _("%(body)s, sak %(case)s", body=t.body.short_name, case=t.number)
+        return _(
+            "%(body)s, møte %(meeting)s, sak %(case)s",
+            body=t.body.short_name,
+            meeting=t.meeting.number,
+            case=t.number,
+        )
 
     def __repr__(self) -> str:
         return f"<ChangeRequestEvent {self.from_status}->{self.to_status}>"

@@ -20,14 +20,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.bodies import Body
 from govern.models.people import Person
 
 ROUND_STATUSES = ("åpen", "lukket")
+#: The rounds' statuses as the pages show them (the stored values stay as they are).
+ROUND_STATUS_LABELS = {"åpen": lazy_gettext("åpen"), "lukket": lazy_gettext("lukket")}
 #: The three criteria, equally weighted, in the order they are shown.
 CRITERIA = ("måloppnåelse", "kostnader", "nytte")
-CRITERION_LABELS = {"måloppnåelse": "Måloppnåelse", "kostnader": "Kostnader", "nytte": "Nytte"}
+CRITERION_LABELS = {
+    "måloppnåelse": lazy_gettext("Måloppnåelse"),
+    "kostnader": lazy_gettext("Kostnader"),
+    "nytte": lazy_gettext("Nytte"),
+}
 #: The five phases of the value chain for national e-health solutions; 2–4 pass the gate.
 PHASES = {
     1: "idé",

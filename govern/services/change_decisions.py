@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Case
 from govern.models.changes import ChangeRequest, ProductArea
 from govern.models.meetings import Meeting
@@ -30,15 +32,28 @@ def _kr(amount: int) -> str:
 def prioritisation_text(area: ProductArea, lines, available: int, cut: int | None) -> str:
     """The ranked list as decision text, with running sums and the budget line."""
     rows = [
-        f"Endringsrådet prioriterer endringsønskene for {area.name} i denne rekkefølgen "
-        f"(tilgjengelig budsjett {_kr(available)}):"
+        _(
+            "Endringsrådet prioriterer endringsønskene for %(area)s i denne rekkefølgen "
+            "(tilgjengelig budsjett %(available)s):",
+            area=area.name,
+            available=_kr(available),
+        )
     ]
     for i, line in enumerate(lines):
         if i == cut:
-            rows.append("--- Budsjettet er brukt opp her; ønskene under ligger utenfor rammen ---")
+            rows.append(
+                _("--- Budsjettet er brukt opp her; ønskene under ligger utenfor rammen ---")
+            )
         r = line.request
         rows.append(
-            f"{line.position}. {r.number} {r.title} – {_kr(r.cost_nok)} (sum {_kr(line.running)})"
+            _(
+                "%(position)s. %(number)s %(title)s – %(cost)s (sum %(running)s)",
+                position=line.position,
+                number=r.number,
+                title=r.title,
+                cost=_kr(r.cost_nok),
+                running=_kr(line.running),
+            )
         )
     return "\n".join(rows)
 
@@ -48,27 +63,32 @@ def record_prioritisation(
 ):
     """Put the ranked backlog on the meeting's agenda as a decision, with its case number."""
     if meeting.body_id != area.body_id:
-        raise InvalidInput("Velg et møte i endringsrådet", field="meeting_id")
+        raise InvalidInput(_("Velg et møte i endringsrådet"), field="meeting_id")
     if meeting.status not in OPEN_MEETING_STATUSES:
         raise Conflict(
-            f"Møte {meeting.number} er ikke lenger åpent for nye saker", field="meeting_id"
+            _("Møte %(number)s er ikke lenger åpent for nye saker", number=meeting.number),
+            field="meeting_id",
         )
     plan = backlog(session, area, year)
     if not plan.lines:
-        raise Conflict(f"Ingen endringsønsker å prioritere for {year}", field="meeting_id")
-    text = prioritisation_text(area, plan.lines, plan.available, plan.cut)
-    item = agenda.add_case_item(
-        session,
-        meeting,
-        agenda.CaseItemInput(
+        raise Conflict(
+            _("Ingen endringsønsker å prioritere for %(year)s", year=year), field="meeting_id"
+        )
+    # The case is written in the body's document language, as its toppnotat and referat are.
+    with use_language(area.body.document_language):
+        case = agenda.CaseItemInput(
             sakstype="Beslutning",
-            title=f"Prioritering av endringsønsker {year} – {area.name}",
-            summary=f"Rangert liste over endringsønsker for {area.name}, budsjettår {year}.",
-            proposed_decision=text,
-        ),
-        None,
-        actor,
-    )
+            title=_(
+                "Prioritering av endringsønsker %(year)s – %(area)s", year=year, area=area.name
+            ),
+            summary=_(
+                "Rangert liste over endringsønsker for %(area)s, budsjettår %(year)s.",
+                area=area.name,
+                year=year,
+            ),
+            proposed_decision=prioritisation_text(area, plan.lines, plan.available, plan.cut),
+        )
+    item = agenda.add_case_item(session, meeting, case, None, actor)
     treatment = item.treatment
     for line in plan.lines:
         # Within the budget line the meeting prioritises the request (services.change_outcomes
@@ -109,40 +129,54 @@ def escalate(
     body = request.area.body
     target = body.escalates_to
     if target is None:
-        raise Conflict(f"{body.short_name} har ikke noe organ å eskalere til", field="meeting_id")
+        raise Conflict(
+            _("%(body)s har ikke noe organ å eskalere til", body=body.short_name),
+            field="meeting_id",
+        )
     if request.status in ("levert", "avvist", "eskalert"):
         raise Conflict(
-            f"Et endringsønske som er {request.status_label.lower()}, kan ikke eskaleres",
+            _(
+                "Et endringsønske som er %(status)s, kan ikke eskaleres",
+                status=request.status_label.lower(),
+            ),
             field="status",
         )
     if not reason.strip():
-        raise InvalidInput("Skriv hvorfor saken eskaleres", field="reason")
+        raise InvalidInput(_("Skriv hvorfor saken eskaleres"), field="reason")
     if meeting is None:
         meeting = next_open_meeting(session, target)
         if meeting is None:
             raise Conflict(
-                f"{target.short_name} har ikke noe planlagt møte; legg inn et møte først",
+                _(
+                    "%(body)s har ikke noe planlagt møte; legg inn et møte først",
+                    body=target.short_name,
+                ),
                 field="meeting_id",
             )
     elif meeting.body_id != target.id:
-        raise InvalidInput(f"Velg et møte i {target.short_name}", field="meeting_id")
-    summary = (
-        f"Eskalert fra {body.short_name}: endringsønske {request.number} «{request.title}», "
-        f"estimert {_kr(request.cost_nok)}.\n\nBegrunnelse: {reason.strip()}"
-    )
-    if request.need:
-        summary += f"\n\nBehov: {request.need}"
-    item = agenda.add_case_item(
-        session,
-        meeting,
-        agenda.CaseItemInput(
+        raise InvalidInput(_("Velg et møte i %(body)s", body=target.short_name), field="meeting_id")
+    # The case is written in the target body's document language.
+    with use_language(target.document_language):
+        summary = _(
+            "Eskalert fra %(body)s: endringsønske %(number)s «%(title)s», estimert %(cost)s.",
+            body=body.short_name,
+            number=request.number,
+            title=request.title,
+            cost=_kr(request.cost_nok),
+        )
+        summary += "\n\n" + _("Begrunnelse: %(reason)s", reason=reason.strip())
+        if request.need:
+            summary += "\n\n" + _("Behov: %(need)s", need=request.need)
+        case = agenda.CaseItemInput(
             sakstype="Beslutning",
-            title=f"Eskalert endringsønske {request.number}: {request.title}",
+            title=_(
+                "Eskalert endringsønske %(number)s: %(title)s",
+                number=request.number,
+                title=request.title,
+            ),
             summary=summary,
-        ),
-        None,
-        actor,
-    )
+        )
+    item = agenda.add_case_item(session, meeting, case, None, actor)
     treatment = item.treatment
     treatment.case.key = _case_key(session, body, request)
     old = request.status
@@ -177,9 +211,9 @@ def record_escalation_outcome(
     """The produktråd's decision put on the request by hand: prioritised, or rejected with a
     reason (the fallback when the outcome did not come with the approved minutes)."""
     if request.status != "eskalert" or request.escalation is None:
-        raise Conflict("Endringsønsket er ikke eskalert", field="outcome")
+        raise Conflict(_("Endringsønsket er ikke eskalert"), field="outcome")
     if outcome not in ("prioritert", "avvist"):
-        raise InvalidInput("Velg prioritert eller avvist", field="outcome")
+        raise InvalidInput(_("Velg prioritert eller avvist"), field="outcome")
     treatment = request.escalation
     decided = treatment.decision.strip()
     note = f"{treatment.body.short_name} vedtok i sak {treatment.number}"

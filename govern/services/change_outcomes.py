@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from govern.i18n import DEFAULT_LANGUAGE, use_language
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.cases import Treatment
 from govern.models.changes import STATUS_LABELS, ChangeRequest, ChangeRequestEvent, ProductArea
@@ -127,7 +129,7 @@ def choose_escalation_outcome(
     """Write the produktråd's outcome for an escalated request, to take effect when the
     minutes are approved; an empty outcome withdraws the one chosen before."""
     if request.escalation_id != treatment.id:
-        raise Conflict("Saken er ikke et eskalert endringsønske", field="outcome")
+        raise Conflict(_("Saken er ikke et eskalert endringsønske"), field="outcome")
     outcome = (outcome or "").strip()
     reason = (reason or "").strip() if outcome == "avvist" else ""
     current = decided_outcome(request, treatment)
@@ -136,14 +138,17 @@ def choose_escalation_outcome(
     minutes.ensure_minutes_open(treatment.meeting, field="outcome")
     if request.status != "eskalert":
         raise Conflict(
-            f"{request.number} er ikke lenger eskalert (status: {request.status_label.lower()}); "
-            "utfallet er allerede ført",
+            _(
+                "%(number)s er ikke lenger eskalert (status: %(status)s); utfallet er allerede ført",
+                number=request.number,
+                status=request.status_label.lower(),
+            ),
             field="outcome",
         )
     if outcome and outcome not in OUTCOMES:
-        raise InvalidInput("Velg prioritert eller avvist", field="outcome")
+        raise InvalidInput(_("Velg prioritert eller avvist"), field="outcome")
     if outcome == "avvist" and not reason:
-        raise InvalidInput("Skriv hvorfor endringsønsket avvises", field="outcome_reason")
+        raise InvalidInput(_("Skriv hvorfor endringsønsket avvises"), field="outcome_reason")
     record_event(request, actor, None, outcome or None, reason, treatment)
     session.flush()
     body = treatment.body.short_name
@@ -183,10 +188,12 @@ def apply_approved_minutes(
         list(session.scalars(select(Treatment.id).where(Treatment.meeting_id == meeting.id))),
     )
     changed = []
-    for events in links.decided.values():
-        for event in events:
-            if event.to_status and _apply(session, event, actor):
-                changed.append(event.request)
+    # What is written in the history stays in bokmål, whoever approves the minutes.
+    with use_language(DEFAULT_LANGUAGE):
+        for events in links.decided.values():
+            for event in events:
+                if event.to_status and _apply(session, event, actor):
+                    changed.append(event.request)
     return changed
 
 

@@ -12,6 +12,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.i18n import DEFAULT_LANGUAGE, use_language
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
@@ -87,9 +89,9 @@ def save_area(
 ) -> ProductArea:
     """Create or update the body's product area."""
     if not data.name.strip():
-        raise InvalidInput("Skriv navnet på produktområdet", field="name")
+        raise InvalidInput(_("Skriv navnet på produktområdet"), field="name")
     if data.hourly_rate is None or not 0 < data.hourly_rate <= 100_000:
-        raise InvalidInput("Timeprisen må være mellom 1 og 100 000 kroner", field="hourly_rate")
+        raise InvalidInput(_("Timeprisen må være mellom 1 og 100 000 kroner"), field="hourly_rate")
     area = area_of(session, body) or ProductArea(body=body)
     area.name = data.name.strip()
     area.description = data.description.strip()
@@ -109,13 +111,13 @@ def add_release(
     """Add a release to the release plan."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("Skriv navnet eller versjonen på utgivelsen", field="name")
+        raise InvalidInput(_("Skriv navnet eller versjonen på utgivelsen"), field="name")
     if len(name) > 100:
-        raise InvalidInput("Navnet kan ha høyst 100 tegn", field="name")
+        raise InvalidInput(_("Navnet kan ha høyst 100 tegn"), field="name")
     if planned_on is None:
-        raise InvalidInput("Skriv planlagt dato", field="planned_on")
+        raise InvalidInput(_("Skriv planlagt dato"), field="planned_on")
     if any(r.name == name for r in area.releases):
-        raise Conflict(f"Utgivelsen «{name}» finnes allerede", field="name")
+        raise Conflict(_("Utgivelsen «%(name)s» finnes allerede", name=name), field="name")
     release = Release(area=area, name=name, planned_on=planned_on)
     session.add(release)
     session.flush()
@@ -130,9 +132,9 @@ def set_budget(
 ):
     """Set (or change) the maintenance budget of a year."""
     if year is None or not 2000 <= year <= 2100:
-        raise InvalidInput("Skriv et år mellom 2000 og 2100", field="year")
+        raise InvalidInput(_("Skriv et år mellom 2000 og 2100"), field="year")
     if amount is None or amount < 0:
-        raise InvalidInput("Beløpet må være et helt antall kroner, 0 eller mer", field="amount")
+        raise InvalidInput(_("Beløpet må være et helt antall kroner, 0 eller mer"), field="amount")
     budget = next((b for b in area.budgets if b.year == year), None)
     if budget is None:
         budget = MaintenanceBudget(area=area, year=year, amount_nok=amount)
@@ -147,17 +149,17 @@ def set_budget(
 
 def _check_request(data: RequestInput) -> None:
     if not data.title.strip():
-        raise InvalidInput("Skriv en tittel", field="title")
+        raise InvalidInput(_("Skriv en tittel"), field="title")
     if data.classification not in CLASSIFICATIONS:
-        raise InvalidInput("Velg klassifisering", field="classification")
+        raise InvalidInput(_("Velg klassifisering"), field="classification")
     if data.year is None or not 2000 <= data.year <= 2100:
-        raise InvalidInput("Skriv et budsjettår mellom 2000 og 2100", field="year")
+        raise InvalidInput(_("Skriv et budsjettår mellom 2000 og 2100"), field="year")
     for name, value in (
         ("estimate_hours", data.estimate_hours),
         ("estimate_nok", data.estimate_nok),
     ):
         if value is not None and value < 0:
-            raise InvalidInput("Estimatet kan ikke være negativt", field=name)
+            raise InvalidInput(_("Estimatet kan ikke være negativt"), field=name)
 
 
 def record_event(request: ChangeRequest, actor, old, new, note="", treatment=None) -> None:
@@ -198,7 +200,7 @@ def create_request(
 
 def _apply(session: Session, request: ChangeRequest, data: RequestInput) -> None:
     if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
-        raise InvalidInput("Velg en region eller et helseforetak", field="organisation_id")
+        raise InvalidInput(_("Velg en region eller et helseforetak"), field="organisation_id")
     request.title = data.title.strip()
     request.description = data.description.strip()
     request.need = data.need.strip()
@@ -238,26 +240,29 @@ def set_status(
 ) -> ChangeRequest:
     """Move a request to another status, by the rules in TRANSITIONS."""
     if status not in CHANGE_STATUSES:
-        raise InvalidInput("Velg en gyldig status", field="status")
+        raise InvalidInput(_("Velg en gyldig status"), field="status")
     if status == "eskalert":
-        raise InvalidInput("Bruk «Eskaler til produktrådet» for å eskalere", field="status")
+        raise InvalidInput(_("Bruk «Eskaler til produktrådet» for å eskalere"), field="status")
     old = request.status
     if status not in TRANSITIONS[old]:
         raise Conflict(
-            f"Et endringsønske som er {STATUS_LABELS[old].lower()}, kan ikke settes til "
-            f"{STATUS_LABELS[status].lower()}",
+            _(
+                "Et endringsønske som er %(old)s, kan ikke settes til %(new)s",
+                old=STATUS_LABELS[old].lower(),
+                new=STATUS_LABELS[status].lower(),
+            ),
             field="status",
         )
     if status in ("planlagt", "levert"):
         release = release or request.release
         if release is None:
-            raise InvalidInput("Velg utgivelsen endringen kommer i", field="release_id")
+            raise InvalidInput(_("Velg utgivelsen endringen kommer i"), field="release_id")
         if release.area_id != request.area_id:
-            raise InvalidInput("Utgivelsen hører til et annet produktområde", field="release_id")
+            raise InvalidInput(_("Utgivelsen hører til et annet produktområde"), field="release_id")
         request.release = release
     if status == "avvist":
         if not reason.strip():
-            raise InvalidInput("Skriv hvorfor endringsønsket avvises", field="reason")
+            raise InvalidInput(_("Skriv hvorfor endringsønsket avvises"), field="reason")
         request.rejection_reason = reason.strip()
     elif status == "registrert":
         request.rejection_reason = ""
@@ -267,12 +272,14 @@ def set_status(
     text = note.strip() or (reason.strip() if status == "avvist" else "")
     record_event(request, actor, old, status, text, treatment)
     session.flush()
+    with use_language(DEFAULT_LANGUAGE):  # the log is written in bokmål, whoever reads it
+        summary = f"{request.number}: {STATUS_LABELS[old]} → {STATUS_LABELS[status]}"
     audit.record(
         session,
         actor,
         "change.status",
         request,
-        f"{request.number}: {STATUS_LABELS[old]} → {STATUS_LABELS[status]}",
+        summary,
         body=request.area.body,
     )
     return request
@@ -382,7 +389,7 @@ def backlog(session: Session, area: ProductArea, year: int) -> Backlog:
 def move_request(session: Session, request: ChangeRequest, step: int, actor=None) -> None:
     """Move a request one place up (step -1) or down (+1) in its year's ranked backlog."""
     if request.status not in RANKED:
-        raise Conflict("Bare vurderte, prioriterte og planlagte ønsker rangeres", field="rank")
+        raise Conflict(_("Bare vurderte, prioriterte og planlagte ønsker rangeres"), field="rank")
     rows = ranked(requests_of(session, request.area), request.year)
     i = rows.index(request)
     j = i + step

@@ -15,6 +15,8 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from govern.domain import priority_scoring as scoring
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.bodies import Body
 from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, PriorityQuestion, Score
 from govern.services import audit
@@ -39,7 +41,7 @@ class FormErrors(GovernError):
     """Several errors at once: `errors` maps a field (or 'rad 3') to its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("Skjemaet har feil. Ingenting er lagret.")
+        super().__init__(_("Skjemaet har feil. Ingenting er lagret."))
         self.errors = errors
 
 
@@ -69,16 +71,18 @@ def create_round(
 ) -> PrioritisationRound:
     """A new open round with the given (criterion, text, patients) questions or the model's."""
     if not data.title.strip():
-        raise InvalidInput("Skriv en tittel.", field="title")
+        raise InvalidInput(_("Skriv en tittel."), field="title")
     if not 1970 <= data.year <= 2200:
-        raise InvalidInput("Skriv et år mellom 1970 og 2200.", field="year")
+        raise InvalidInput(_("Skriv et år mellom 1970 og 2200."), field="year")
     round_ = PrioritisationRound(
         body=body, title=data.title.strip(), year=data.year, description=data.description.strip()
     )
     positions = dict.fromkeys(CRITERIA, 0)
     for criterion, text, patients in questions:
         if criterion not in CRITERIA:
-            raise InvalidInput(f"Ukjent kriterium «{criterion}».", field="criterion")
+            raise InvalidInput(
+                _("Ukjent kriterium «%(criterion)s».", criterion=criterion), field="criterion"
+            )
         positions[criterion] += 1
         round_.questions.append(
             PriorityQuestion(
@@ -102,7 +106,7 @@ def create_round(
     return round_
 
 
-CLOSED = "Runden er lukket. Åpne den igjen for å endre tiltak eller poeng."
+CLOSED = lazy_gettext("Runden er lukket. Åpne den igjen for å endre tiltak eller poeng.")
 
 
 def check_open(round_: PrioritisationRound) -> None:
@@ -113,7 +117,7 @@ def check_open(round_: PrioritisationRound) -> None:
 
 def set_status(session: Session, round_: PrioritisationRound, status: str, actor=None) -> None:
     if status not in ("åpen", "lukket"):
-        raise InvalidInput("Velg åpen eller lukket.", field="status")
+        raise InvalidInput(_("Velg åpen eller lukket."), field="status")
     changes = audit.diff(round_, {"status": status})
     session.flush()
     audit.record(
@@ -132,15 +136,15 @@ def _check_measure(round_: PrioritisationRound, data: MeasureInput, measure: Mea
     errors = {}
     code = data.code.strip()
     if not code:
-        errors["code"] = "Skriv en kort kode, for eksempel «LM» eller «JD-1»."
+        errors["code"] = _("Skriv en kort kode, for eksempel «LM» eller «JD-1».")
     elif len(code) > 20:
-        errors["code"] = "Koden kan ha høyst 20 tegn."
+        errors["code"] = _("Koden kan ha høyst 20 tegn.")
     elif any(m.code.lower() == code.lower() and m is not measure for m in round_.measures):
-        errors["code"] = f"Runden har allerede et tiltak med koden «{code}»."
+        errors["code"] = _("Runden har allerede et tiltak med koden «%(code)s».", code=code)
     if not data.title.strip():
-        errors["title"] = "Skriv tiltakets navn."
+        errors["title"] = _("Skriv tiltakets navn.")
     if data.phase not in scoring.PHASE_NAMES:
-        errors["phase"] = "Velg en fase fra 1 til 5."
+        errors["phase"] = _("Velg en fase fra 1 til 5.")
     if errors:
         raise FormErrors(errors)
 
@@ -221,7 +225,7 @@ def parse_value(text: str) -> int | None:
     if text == "":
         return None
     if not text.isdigit() or not 0 <= int(text) <= 10:
-        raise ValueError(f"«{text}» er ikke et helt tall fra 0 til 10.")
+        raise ValueError(_("«%(text)s» er ikke et helt tall fra 0 til 10.", text=text))
     return int(text)
 
 

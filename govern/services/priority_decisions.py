@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from govern.domain import priority_scoring as scoring
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Treatment
 from govern.models.priorities import PrioritisationRound
 from govern.services import audit
@@ -24,13 +26,17 @@ def check_minutes_open(treatment: Treatment, field: str) -> None:
     ensure_minutes_open(
         meeting,
         field="treatment",
-        message=f"Referatet fra møte {meeting.number} er godkjent og låst, så rangeringen kan "
-        f"ikke skrives inn i sak {treatment.number}. Rettelser føres som en ny revisjon av "
-        "referatet.",
+        message=_(
+            "Referatet fra møte %(meeting)s er godkjent og låst, så rangeringen kan ikke skrives "
+            "inn i sak %(case)s. Rettelser føres som en ny revisjon av referatet.",
+            meeting=meeting.number,
+            case=treatment.number,
+        ),
     )
     if field == "decision" and meeting.status == "avlyst":
         raise InvalidInput(
-            f"Møte {meeting.number} er avlyst; det føres ikke vedtak.", field="treatment"
+            _("Møte %(number)s er avlyst; det føres ikke vedtak.", number=meeting.number),
+            field="treatment",
         )
 
 
@@ -44,15 +50,18 @@ def write_ranking(
 ) -> str:
     """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
     if field not in DECISION_FIELDS:
-        raise InvalidInput("Velg forslag til vedtak eller vedtak.", field="field")
+        raise InvalidInput(_("Velg forslag til vedtak eller vedtak."), field="field")
     audit.check_version(treatment, version, "Saken")
     check_minutes_open(treatment, field)
-    lines = scoring.ranking_lines(result(session, round_).ranked)
-    if not lines:
-        raise InvalidInput("Runden har ingen scorede tiltak ennå.", field="field")
-    text = f"Prioritert rekkefølge etter prioriteringsmodellen ({round_.title}):\n\n" + "\n".join(
-        lines
-    )
+    ranked = result(session, round_).ranked
+    if not ranked:
+        raise InvalidInput(_("Runden har ingen scorede tiltak ennå."), field="field")
+    # The case's text is in the body's document language, as its toppnotat and referat are.
+    with use_language(treatment.body.document_language):
+        heading = _(
+            "Prioritert rekkefølge etter prioriteringsmodellen (%(round)s):", round=round_.title
+        )
+        text = heading + "\n\n" + "\n".join(scoring.ranking_lines(ranked))
     changes = audit.diff(treatment, {field: text})
     session.flush()
     audit.record(

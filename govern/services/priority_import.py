@@ -22,6 +22,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.priorities import Measure, PrioritisationRound, PriorityQuestion
 from govern.services import audit
 from govern.services.priorities import FormErrors, _replace, check_open, parse_value, passing
@@ -37,7 +38,7 @@ def _rows(filename: str, content: bytes) -> list[list[str]]:
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception:  # noqa: BLE001 – any unreadable workbook is the same error to the user
-            raise FormErrors({"file": "Filen kan ikke leses som et regneark (.xlsx)."}) from None
+            raise FormErrors({"file": _("Filen kan ikke leses som et regneark (.xlsx).")}) from None
         return [
             ["" if v is None else str(int(v) if isinstance(v, float) and v.is_integer() else v)
              for v in row]
@@ -47,11 +48,11 @@ def _rows(filename: str, content: bytes) -> list[list[str]]:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FormErrors({"file": "CSV-filen må være lagret som UTF-8."}) from None
+            raise FormErrors({"file": _("CSV-filen må være lagret som UTF-8.")}) from None
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
         return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise FormErrors({"file": "Velg en .xlsx- eller .csv-fil."})
+    raise FormErrors({"file": _("Velg en .xlsx- eller .csv-fil.")})
 
 
 def _question_ref(round_: PrioritisationRound, text: str) -> PriorityQuestion | None:
@@ -73,11 +74,11 @@ def import_scores(
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise FormErrors({"file": "Filen er tom."})
+        raise FormErrors({"file": _("Filen er tom.")})
     header = [c.strip().lower() for c in rows[0]]
     if header[:2] != ["deltaker", "tiltak"]:
         raise FormErrors(
-            {"file": "Rad 1: de to første kolonnene skal hete «deltaker» og «tiltak»."}
+            {"file": _("Rad 1: de to første kolonnene skal hete «deltaker» og «tiltak».")}
         )
     measures = {m.code.lower(): m for m in passing(round_)}
     excluded = {m.code.lower() for m in round_.measures} - set(measures)
@@ -92,9 +93,12 @@ def import_scores(
             question = _question_ref(round_, label)
             if question is None:
                 known = ", ".join(q.label for q in round_.questions)
-                errors[f"kolonne {col}"] = (
-                    f"Rad 1, kolonne {col}: «{label}» er ikke et spørsmål i runden "
-                    f"(bruk {known}, eller kolonnene spørsmål og poeng)."
+                errors[f"kolonne {col}"] = _(
+                    "Rad 1, kolonne %(column)s: «%(label)s» er ikke et spørsmål i runden "
+                    "(bruk %(known)s, eller kolonnene spørsmål og poeng).",
+                    column=col,
+                    label=label,
+                    known=known,
                 )
             columns.append(question)  # type: ignore[arg-type]
     for number, row in enumerate(rows[1:], start=2):
@@ -104,13 +108,15 @@ def import_scores(
         name, code = row[0].strip(), row[1].strip()
 
         def fail(message: str, number: int = number) -> None:
-            errors.setdefault(f"rad {number}", f"Rad {number}: {message}")
+            errors.setdefault(
+                f"rad {number}", _("Rad %(row)s: %(error)s", row=number, error=message)
+            )
 
         if not name:
-            fail("mangler deltaker.")
+            fail(_("mangler deltaker."))
             continue
         if len(name) > 200:
-            fail("deltakerens navn kan ha høyst 200 tegn.")
+            fail(_("deltakerens navn kan ha høyst 200 tegn."))
             continue
         # A member's name (or "Name, Organisation") is that member, as in the score grid.
         participant = resolve_participant(session, round_, name, people=people)
@@ -119,9 +125,14 @@ def import_scores(
         measure = measures.get(code.lower())
         if measure is None:
             if code.lower() in excluded:
-                fail(f"tiltaket «{code}» tilfredsstiller ikke inngangskriteriene og scores ikke.")
+                fail(
+                    _(
+                        "tiltaket «%(code)s» tilfredsstiller ikke inngangskriteriene og scores ikke.",
+                        code=code,
+                    )
+                )
             else:
-                fail(f"runden har ikke noe tiltak med koden «{code}».")
+                fail(_("runden har ikke noe tiltak med koden «%(code)s».", code=code))
             continue
         mine = values.setdefault(name, {})
         cells = (
@@ -132,7 +143,7 @@ def import_scores(
         for question, cell in cells:
             if question is None:
                 if long:
-                    fail(f"«{row[2]}» er ikke et spørsmål i runden.")
+                    fail(_("«%(text)s» er ikke et spørsmål i runden.", text=row[2]))
                 continue
             try:
                 value = parse_value(cell)
@@ -141,10 +152,17 @@ def import_scores(
                 continue
             if value is None:
                 if long:
-                    fail("mangler poeng.")
+                    fail(_("mangler poeng."))
                 continue
             if (measure, question) in mine and long:
-                fail(f"{name} har allerede poeng for {measure.code} {question.label}.")
+                fail(
+                    _(
+                        "%(name)s har allerede poeng for %(code)s %(label)s.",
+                        name=name,
+                        code=measure.code,
+                        label=question.label,
+                    )
+                )
                 continue
             mine[(measure, question)] = value
         if len(errors) >= MAX_ERRORS:
@@ -152,7 +170,7 @@ def import_scores(
     if errors:
         raise FormErrors(errors)
     if not values:
-        raise FormErrors({"file": "Filen har ingen poeng."})
+        raise FormErrors({"file": _("Filen har ingen poeng.")})
     count = _replace(session, round_, values, who)
     audit.record(
         session,

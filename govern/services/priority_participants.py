@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.i18n import gettext as _
 from govern.models.bodies import Membership
 from govern.models.people import Person
 from govern.models.priorities import Measure, PrioritisationRound, Score
@@ -74,22 +75,23 @@ def resolve_participant(
     if person_id:
         if name:
             raise InvalidInput(
-                "Velg et medlem eller skriv navnet på en ekstern deltaker, ikke begge.",
+                _("Velg et medlem eller skriv navnet på en ekstern deltaker, ikke begge."),
                 field="participant",
             )
         person = next((p for p in people if p.id == person_id), None)
         if person is None:
             raise InvalidInput(
-                f"Velg et av medlemmene i {round_.body.short_name}.", field="person_id"
+                _("Velg et av medlemmene i %(body)s.", body=round_.body.short_name),
+                field="person_id",
             )
         return _member(person)
     if not name:
         raise InvalidInput(
-            "Skriv deltakerens navn. Et medlem av organet kan velges i listen over.",
+            _("Skriv deltakerens navn. Et medlem av organet kan velges i listen over."),
             field="participant",
         )
     if len(name) > 200:
-        raise InvalidInput("Navnet kan ha høyst 200 tegn.", field="participant")
+        raise InvalidInput(_("Navnet kan ha høyst 200 tegn."), field="participant")
     for person in people:
         if name.casefold() in (person.name.casefold(), person.label.casefold()):
             return _member(person, name)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext, ngettext
 from govern.models.priorities import (
     CRITERIA,
     CRITERION_LABELS,
@@ -26,6 +28,13 @@ from govern.services.errors import Conflict, InvalidInput
 from govern.services.priorities import CLOSED
 
 TEXT_LIMIT = 1000
+#: What a scored question cannot undergo, as the refusal says it.
+ACTIONS = {
+    "edit": lazy_gettext("endres"),
+    "move": lazy_gettext("flyttes"),
+    "renumber": lazy_gettext("få nytt nummer"),
+    "remove": lazy_gettext("fjernes"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,13 +62,19 @@ def _check_open(round_: PrioritisationRound) -> None:
         raise Conflict(CLOSED, field="round")
 
 
-def _check_unscored(session: Session, question: PriorityQuestion, what: str) -> None:
+def _check_unscored(session: Session, question: PriorityQuestion, action: str) -> None:
+    """`action` is a key of ACTIONS."""
     count = score_counts(session, question.round).get(question.id, 0)
     if count:
-        who = "én deltaker" if count == 1 else f"{count} deltakere"
+        who = ngettext("én deltaker", "%(num)s deltakere", count)
         raise Conflict(
-            f"Spørsmål {question.label} har poeng fra {who} og kan ikke {what}. Tøm poengene "
-            "for spørsmålet i poengregistreringen først, eller legg til et nytt spørsmål.",
+            _(
+                "Spørsmål %(label)s har poeng fra %(who)s og kan ikke %(action)s. Tøm poengene "
+                "for spørsmålet i poengregistreringen først, eller legg til et nytt spørsmål.",
+                label=question.label,
+                who=who,
+                action=ACTIONS[action],
+            ),
             field="question",
         )
 
@@ -69,18 +84,21 @@ def _check_text(
 ) -> str:
     text = " ".join((data.text or "").split())
     if not text:
-        raise InvalidInput("Skriv spørsmålet.", field="text")
+        raise InvalidInput(_("Skriv spørsmålet."), field="text")
     if len(text) > TEXT_LIMIT:
-        raise InvalidInput(f"Spørsmålet kan ha høyst {TEXT_LIMIT} tegn.", field="text")
+        raise InvalidInput(
+            _("Spørsmålet kan ha høyst %(limit)s tegn.", limit=TEXT_LIMIT), field="text"
+        )
     for other in round_.questions:
         if other is not question and other.text.casefold() == text.casefold():
             raise InvalidInput(
-                f"Runden har allerede dette spørsmålet ({other.label}).", field="text"
+                _("Runden har allerede dette spørsmålet (%(label)s).", label=other.label),
+                field="text",
             )
     if data.patient_benefit:
         if data.criterion != "nytte":
             raise InvalidInput(
-                "Bare et spørsmål under Nytte kan avgjøre ved likt resultat.",
+                _("Bare et spørsmål under Nytte kan avgjøre ved likt resultat."),
                 field="patient_benefit",
             )
         holder = next(
@@ -88,8 +106,10 @@ def _check_text(
         )
         if holder is not None:
             raise InvalidInput(
-                f"Spørsmål {holder.label} avgjør allerede ved likt resultat. Fjern merket der "
-                "først.",
+                _(
+                    "Spørsmål %(label)s avgjør allerede ved likt resultat. Fjern merket der først.",
+                    label=holder.label,
+                ),
                 field="patient_benefit",
             )
     return text
@@ -101,7 +121,7 @@ def add_question(
     """A new question last under its criterion."""
     _check_open(round_)
     if data.criterion not in CRITERIA:
-        raise InvalidInput("Velg Måloppnåelse, Kostnader eller Nytte.", field="criterion")
+        raise InvalidInput(_("Velg Måloppnåelse, Kostnader eller Nytte."), field="criterion")
     text = _check_text(round_, data)
     siblings = [q for q in round_.questions if q.criterion == data.criterion]
     question = PriorityQuestion(
@@ -141,12 +161,12 @@ def edit_question(
     round_ = question.round
     _check_open(round_)
     if original is not None and original.split() != question.text.split():
-        raise audit.stale_edit("Spørsmålet")
+        raise audit.stale_edit(_("Spørsmålet"))
     data = QuestionInput(question.criterion, data.text, data.patient_benefit)
     text = _check_text(round_, data, question)
     if text == question.text and data.patient_benefit == question.patient_benefit:
         return question
-    _check_unscored(session, question, "endres")
+    _check_unscored(session, question, "edit")
     changes = audit.diff(question, {"text": text, "patient_benefit": data.patient_benefit})
     session.flush()
     audit.record(
@@ -168,22 +188,25 @@ def move_question(
     round_ = question.round
     _check_open(round_)
     if direction not in ("opp", "ned"):
-        raise InvalidInput("Velg opp eller ned.", field="question")
+        raise InvalidInput(_("Velg opp eller ned."), field="question")
     siblings = _siblings(question)
     index = siblings.index(question)
     target = index - 1 if direction == "opp" else index + 1
     if not 0 <= target < len(siblings):
-        where = "øverst" if direction == "opp" else "nederst"
+        message = (
+            _("Spørsmål %(label)s står allerede øverst under %(criterion)s.")
+            if direction == "opp"
+            else _("Spørsmål %(label)s står allerede nederst under %(criterion)s.")
+        )
         raise InvalidInput(
-            f"Spørsmål {question.label} står allerede {where} under "
-            f"{CRITERION_LABELS[question.criterion]}.",
+            message % {"label": question.label, "criterion": CRITERION_LABELS[question.criterion]},
             field="question",
         )
     other = siblings[target]
     # The neighbour's number changes too, so an import file made for the old order would
     # put its scores on the wrong question.
-    _check_unscored(session, question, "flyttes")
-    _check_unscored(session, other, "få nytt nummer")
+    _check_unscored(session, question, "move")
+    _check_unscored(session, other, "renumber")
     label = question.label
     siblings[index], siblings[target] = other, question
     _renumber(session, siblings)
@@ -205,13 +228,16 @@ def remove_question(session: Session, question: PriorityQuestion, actor=None) ->
     siblings = _siblings(question)
     if len(siblings) == 1:
         raise InvalidInput(
-            f"{CRITERION_LABELS[question.criterion]} må ha minst ett spørsmål.",
+            _(
+                "%(criterion)s må ha minst ett spørsmål.",
+                criterion=CRITERION_LABELS[question.criterion],
+            ),
             field="question",
         )
-    _check_unscored(session, question, "fjernes")
+    _check_unscored(session, question, "remove")
     later = siblings[siblings.index(question) + 1 :]
     for other in later:
-        _check_unscored(session, other, "få nytt nummer")
+        _check_unscored(session, other, "renumber")
     label, text = question.label, question.text
     round_.questions.remove(question)
     session.delete(question)

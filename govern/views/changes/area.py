@@ -11,6 +11,8 @@ from flask_login import current_user
 from govern.exports.spreadsheet_cells import build_csv
 from govern.extensions import db
 from govern.forms.changes import AreaForm, BudgetForm, PrioritiseForm, ReleaseForm
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.changes import CLASSIFICATION_LABELS, STATUS_LABELS
 from govern.models.meetings import Meeting
 from govern.services import change_decisions as decisions
@@ -68,7 +70,7 @@ def edit_area(slug: str):
             what=WHAT,
         )
         if done.ok:
-            flash("Produktområdet er lagret.", "success")
+            flash(_("Produktområdet er lagret."), "success")
             return redirect(url_for("changes.product_area", slug=slug))
     status = 400 if form.errors else 200
     return render_template("changes/area_form.html", body=body, area=area, form=form), status
@@ -89,7 +91,7 @@ def add_release(slug: str):
             what=WHAT,
         )
         if done.ok:
-            flash(f"Utgivelsen {form.name.data} er lagt til.", "success")
+            flash(_("Utgivelsen %(name)s er lagt til.", name=form.name.data), "success")
             return redirect(url_for("changes.product_area", slug=slug))
     return _area_page(body, area, release_form=form)
 
@@ -109,7 +111,7 @@ def set_budget(slug: str):
             what=WHAT,
         )
         if done.ok:
-            flash(f"Budsjettet for {form.year.data} er lagret.", "success")
+            flash(_("Budsjettet for %(year)s er lagret.", year=form.year.data), "success")
             return redirect(url_for("changes.product_area", slug=slug))
     return _area_page(body, area, budget_form=form)
 
@@ -176,29 +178,29 @@ def backlog(slug: str):
 
 
 BACKLOG_HEADER = (
-    "Nummer",
-    "Tittel",
-    "Region",
-    "Klassifisering",
-    "Myndighetskrav",
-    "Timer",
-    "Kroner",
-    "Teller mot budsjett (kr)",
-    "Budsjettår",
-    "Status",
-    "Rangering",
-    "Utgivelse",
+    lazy_gettext("Nummer"),
+    lazy_gettext("Tittel"),
+    lazy_gettext("Region"),
+    lazy_gettext("Klassifisering"),
+    lazy_gettext("Myndighetskrav"),
+    lazy_gettext("Timer"),
+    lazy_gettext("Kroner"),
+    lazy_gettext("Teller mot budsjett (kr)"),
+    lazy_gettext("Budsjettår"),
+    lazy_gettext("Status"),
+    lazy_gettext("Rangering"),
+    lazy_gettext("Utgivelse"),
 )
 HISTORY_HEADER = (
-    "Nummer",
-    "Tittel",
-    "Tidspunkt",
-    "Hvem",
-    "Endring",
-    "Merknad",
-    "Organ",
-    "Møte",
-    "Sak",
+    lazy_gettext("Nummer"),
+    lazy_gettext("Tittel"),
+    lazy_gettext("Tidspunkt"),
+    lazy_gettext("Hvem"),
+    lazy_gettext("Endring"),
+    lazy_gettext("Merknad"),
+    lazy_gettext("Organ"),
+    lazy_gettext("Møte"),
+    lazy_gettext("Sak"),
 )
 
 
@@ -221,7 +223,7 @@ def backlog_csv(slug: str):
             r.title,
             r.organisation.name if r.organisation else "",
             r.classification_label,
-            "ja" if r.statutory else "nei",
+            _("ja") if r.statutory else _("nei"),
             r.estimate_hours or "",
             r.estimate_nok or "",
             r.cost_nok,
@@ -232,7 +234,9 @@ def backlog_csv(slug: str):
         )
         for r in _filtered(area, _filters(area))
     )
-    return _csv_response(build_csv(BACKLOG_HEADER, rows), f"endringsonsker-{body.slug}.csv")
+    return _csv_response(
+        build_csv([str(h) for h in BACKLOG_HEADER], rows), f"endringsonsker-{body.slug}.csv"
+    )
 
 
 @bp.get("/bodies/<slug>/endringsonsker/historikk.csv")
@@ -261,7 +265,7 @@ def history_csv(slug: str):
         for e in visible_events(r)
     )
     name = f"endringsonsker-{body.slug}-historikk.csv"
-    return _csv_response(build_csv(HISTORY_HEADER, rows), name)
+    return _csv_response(build_csv([str(h) for h in HISTORY_HEADER], rows), name)
 
 
 @bp.post("/bodies/<slug>/endringsonsker/prioriter")
@@ -274,7 +278,7 @@ def record_prioritisation(slug: str):
     year = _filters(area)["year"]
     meeting = db.session.get(Meeting, form.meeting_id.data or 0) if form.validate() else None
     if meeting is None:
-        form.meeting_id.errors = ["Velg møtet der prioriteringen ble vedtatt"]
+        form.meeting_id.errors = [_("Velg møtet der prioriteringen ble vedtatt")]
         return _backlog_page(body, area, form)
     done = attempt(
         lambda: decisions.record_prioritisation(db.session, area, meeting, year, current_user),
@@ -285,7 +289,11 @@ def record_prioritisation(slug: str):
     if not ok:
         return _backlog_page(body, area, form)
     flash(
-        f"Prioriteringen er registrert som sak {treatment.number} i møte {meeting.number}.",
+        _(
+            "Prioriteringen er registrert som sak %(case)s i møte %(meeting)s.",
+            case=treatment.number,
+            meeting=meeting.number,
+        ),
         "success",
     )
     return redirect(url_for("changes.backlog", slug=slug, year=year))

@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from govern.extensions import db
 from govern.forms.base import choices
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.bodies import Body
+from govern.models.changes import change_status_label, release_status_label
 from govern.models.meetings import Meeting
 from govern.policy import is_body_reader
 from govern.policy import visible_events as policy_visible_events
@@ -31,6 +34,17 @@ def may_read_changes(body: Body) -> bool:
     return is_body_reader(current_user, body, on=date.today())
 
 
+@bp.app_template_global("change_status_label")
+def _change_status_label(status: str | None) -> str:
+    """A change request's status as the reader's language shows it."""
+    return change_status_label(status)
+
+
+@bp.app_template_global("release_status_label")
+def _release_status_label(status: str | None) -> str:
+    return release_status_label(status)
+
+
 def require_member(body: Body) -> None:
     """Members of the body (and admins) read its product area; others are refused."""
     require_body_reader(body)
@@ -46,7 +60,7 @@ def area_or_404(body: Body):
 
 
 #: What a refused stale save is about.
-WHAT = "Endringsønsket"
+WHAT = lazy_gettext("Endringsønsket")
 
 
 def open_meetings(body: Body) -> list[Meeting]:
@@ -60,4 +74,9 @@ def open_meetings(body: Body) -> list[Meeting]:
 
 
 def meeting_choices(meetings: list[Meeting]):
-    return choices([(0, "– velg møte –"), *((m.id, f"Møte {m.number}") for m in meetings)])
+    return choices(
+        [
+            (0, _("– velg møte –")),
+            *((m.id, _("Møte %(number)s", number=m.number)) for m in meetings),
+        ]
+    )

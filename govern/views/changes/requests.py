@@ -9,6 +9,7 @@ from sqlalchemy import select
 from govern.extensions import db
 from govern.forms.base import choices
 from govern.forms.changes import NONE, EscalateForm, OutcomeForm, RequestForm, StatusForm
+from govern.i18n import gettext as _
 from govern.models.changes import ChangeRequest
 from govern.models.people import Organisation
 from govern.services import change_decisions as decisions
@@ -54,7 +55,7 @@ def new_request(slug: str):
         )
         ok, created = done.ok, done.value
         if ok:
-            flash(f"Endringsønske {created.number} er registrert.", "success")
+            flash(_("Endringsønske %(number)s er registrert.", number=created.number), "success")
             return redirect(url_for("changes.view_request", slug=slug, request_id=created.id))
     return render_template(
         "changes/request_form.html", body=body, area=area, form=form, item=None
@@ -77,7 +78,7 @@ def edit_request(slug: str, request_id: int):
             what=WHAT,
         )
         if done.ok:
-            flash(f"{item.number} er lagret.", "success")
+            flash(_("%(number)s er lagret.", number=item.number), "success")
             return redirect(url_for("changes.view_request", slug=slug, request_id=item.id))
     return render_template(
         "changes/request_form.html", body=item.area.body, area=item.area, form=form, item=item
@@ -88,12 +89,12 @@ def _request_page(item, status_form=None, escalate_form=None, outcome_form=None)
     body = item.area.body
     status_form = status_form or StatusForm(formdata=None, status=item.status)
     status_form.release_id.choices = choices(
-        [(NONE, "– ingen –"), *((r.id, r.name) for r in item.area.releases)]
+        [(NONE, _("– ingen –")), *((r.id, r.name) for r in item.area.releases)]
     )
     escalate_form = escalate_form or EscalateForm(formdata=None)
     target = body.escalates_to
     escalate_form.meeting_id.choices = meeting_choices(open_meetings(target) if target else [])
-    escalate_form.meeting_id.choices[0].label = "– neste planlagte møte –"
+    escalate_form.meeting_id.choices[0].label = _("– neste planlagte møte –")
     outcome_form = outcome_form or OutcomeForm(formdata=None)
     forms = (status_form, escalate_form, outcome_form)
     escalation = item.escalation
@@ -146,7 +147,14 @@ def set_status(slug: str, request_id: int):
             what=WHAT,
         )
         if done.ok:
-            return _done(item, f"{item.number} er nå {item.status_label.lower()}.")
+            return _done(
+                item,
+                _(
+                    "%(number)s er nå %(status)s.",
+                    number=item.number,
+                    status=item.status_label.lower(),
+                ),
+            )
     return _request_page(item, status_form=form)
 
 
@@ -175,7 +183,14 @@ def escalate(slug: str, request_id: int):
         )
         ok, treatment = done.ok, done.value
         if ok:
-            return _done(item, f"{item.number} er eskalert som sak {treatment.number}.")
+            return _done(
+                item,
+                _(
+                    "%(number)s er eskalert som sak %(case)s.",
+                    number=item.number,
+                    case=treatment.number,
+                ),
+            )
     return _request_page(item, escalate_form=form)
 
 
@@ -193,5 +208,5 @@ def record_outcome(slug: str, request_id: int):
             what=WHAT,
         )
         if done.ok:
-            return _done(item, f"Produktrådets vedtak er ført på {item.number}.")
+            return _done(item, _("Produktrådets vedtak er ført på %(number)s.", number=item.number))
     return _request_page(item, outcome_form=form)

@@ -8,11 +8,17 @@ from sqlalchemy.orm import selectinload
 
 from govern.extensions import db
 from govern.models.bodies import Body
-from govern.models.priorities import PrioritisationRound
+from govern.models.priorities import ROUND_STATUS_LABELS, PrioritisationRound
 from govern.views.guard import require
 
 bp = Blueprint("priorities", __name__, template_folder="../../../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_template_global()
+def round_status_label(status: str) -> str:
+    """A round's status ('åpen', 'lukket') as the reader's language shows it."""
+    return str(ROUND_STATUS_LABELS.get(status, status))
 
 
 def body_or_404(slug: str) -> Body:

@@ -14,6 +14,7 @@ from govern.forms.priorities import (
     QuestionForm,
     score_grid_form,
 )
+from govern.i18n import gettext as _
 from govern.models.priorities import CRITERIA, CRITERION_LABELS, Measure, PriorityQuestion
 from govern.services import priorities, priority_questions
 from govern.services.priority_import import import_scores
@@ -53,9 +54,9 @@ def edit_measure(round_id: int, measure_id: int | None = None):
 
     if form.validate_on_submit():
         done = attempt(work, form)
-        _, status = done.value, done.status
+        status = done.status
         if status is None:
-            flash("Tiltaket er lagret.", "success")
+            flash(_("Tiltaket er lagret."), "success")
             return _back(round_)
     page = render_template(
         "priorities/measure.html", round=round_, measure=measure, phases=PHASE_NAMES, form=form
@@ -92,7 +93,7 @@ def enter_scores(round_id: int):
         )
         count, status = done.value, done.status
         if status is None:
-            flash(f"{count} poeng er lagret.", "success")
+            flash(_("%(count)s poeng er lagret.", count=count), "success")
             return _back(round_)
     page = render_template(
         "priorities/scores.html",
@@ -118,7 +119,7 @@ def import_page(round_id: int):
         )
         count, status = done.value, done.status
         if status is None:
-            flash(f"{count} poeng er importert.", "success")
+            flash(_("%(count)s poeng er importert.", count=count), "success")
             return _back(round_)
     return render_template("priorities/import.html", round=round_, form=form), status
 
@@ -163,7 +164,7 @@ def questions(round_id: int):
         )
         question, status = done.value, done.status
         if status is None:
-            flash(f"Spørsmål {question.label} er lagt til.", "success")
+            flash(_("Spørsmål %(label)s er lagt til.", label=question.label), "success")
             return _back(round_, "priorities.questions")
         round_ = round_or_404(round_id)
     return _questions_page(round_, form, status)
@@ -190,9 +191,9 @@ def edit_question(round_id: int, question_id: int):
             ),
             form,
         )
-        _, status = done.value, done.status
+        status = done.status
         if status is None:
-            flash(f"Spørsmål {question.label} er lagret.", "success")
+            flash(_("Spørsmål %(label)s er lagret.", label=question.label), "success")
             return _back(round_, "priorities.questions")
         question = _question_or_404(round_, question_id)
     scored = priority_questions.score_counts(db.session, round_).get(question.id, 0)
@@ -229,7 +230,9 @@ def move_question(round_id: int, question_id: int):
     def work(question: PriorityQuestion) -> str:
         label = question.label
         priority_questions.move_question(db.session, question, direction, current_user)
-        return f"Spørsmål {label} er flyttet og heter nå {question.label}."
+        return _(
+            "Spørsmål %(label)s er flyttet og heter nå %(new)s.", label=label, new=question.label
+        )
 
     return _question_button(round_id, question_id, work)
 
@@ -238,6 +241,6 @@ def move_question(round_id: int, question_id: int):
 def remove_question(round_id: int, question_id: int):
     def work(question: PriorityQuestion) -> str:
         label = priority_questions.remove_question(db.session, question, current_user)
-        return f"Spørsmål {label} er fjernet."
+        return _("Spørsmål %(label)s er fjernet.", label=label)
 
     return _question_button(round_id, question_id, work)

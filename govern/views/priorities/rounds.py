@@ -20,6 +20,8 @@ from govern.forms.priorities import (
     RoundForm,
     StatusForm,
 )
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.priorities import CRITERION_LABELS, PrioritisationRound
@@ -54,7 +56,7 @@ def body_rounds(slug: str):
             )
             round_, status = done.value, done.status
             if status is None:
-                flash("Prioriteringsrunden er opprettet.", "success")
+                flash(_("Prioriteringsrunden er opprettet."), "success")
                 return redirect(url_for("priorities.view_round", round_id=round_.id))
     rounds = db.session.scalars(
         select(PrioritisationRound)
@@ -69,7 +71,7 @@ def _bars(ranked) -> Markup:
     """A horizontal bar per measure, 0–30 points, as inline SVG."""
     height = 24 * len(ranked) + 10
     parts = [
-        f'<svg class="priority-bars" role="img" aria-label="Totalpoeng per tiltak" '
+        f'<svg class="priority-bars" role="img" aria-label="{Markup.escape(_("Totalpoeng per tiltak"))}" '
         f'viewBox="0 0 640 {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, row in enumerate(ranked):
@@ -143,10 +145,10 @@ def set_status(round_id: int):
     done = attempt(
         lambda: priorities.set_status(db.session, round_, form.status.data, current_user), form
     )
-    _, status = done.value, done.status
+    status = done.status
     if status is not None:
         return _round_page(round_, status, status_form=form)
-    flash("Runden er lukket." if round_.status == "lukket" else "Runden er åpnet.", "success")
+    flash(_("Runden er lukket.") if round_.status == "lukket" else _("Runden er åpnet."), "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
 
 
@@ -179,6 +181,12 @@ def _chosen_treatment(round_, treatment_id: int) -> Treatment | None:
     return treatment
 
 
+def _document_title(round_: PrioritisationRound) -> str:
+    """The attachment's title, as the body's toppnotat lists it: in its document language."""
+    with use_language(round_.body.document_language):
+        return _("Prioritering: %(round)s", round=round_.title)
+
+
 @bp.post("/prioriteringer/<int:round_id>/vedlegg")
 def attach_result(round_id: int):
     round_ = round_or_404(round_id)
@@ -193,7 +201,7 @@ def attach_result(round_id: int):
     data = UploadInput(
         filename=safe_filename(f"Prioritering {round_.title}") + ".docx",
         content=_result_docx(round_),
-        title=f"Prioritering: {round_.title}",
+        title=_document_title(round_),
         treatment_id=treatment.id,
     )
 
@@ -209,8 +217,12 @@ def attach_result(round_id: int):
         return _round_page(round_, done.status, attach_form=form)
     attachment = done.value
     flash(
-        f"Resultatet er lagt ved sak {treatment.number} som vedlegg {attachment.number}; "
-        "det står under Vedlegg i sakens toppnotat.",
+        _(
+            "Resultatet er lagt ved sak %(case)s som vedlegg %(number)s; det står under "
+            "Vedlegg i sakens toppnotat.",
+            case=treatment.number,
+            number=attachment.number,
+        ),
         "success",
     )
     return redirect(url_for("priorities.view_round", round_id=round_.id))
@@ -235,10 +247,10 @@ def use_as_decision(round_id: int):
         ),
         form,
     )
-    _, status = done.value, done.status
+    status = done.status
     if status is not None:
         # Chosen again at the version saved now: saving once more is a deliberate choice.
         form.treatment.data = f"{treatment.id}:{treatment.version}"
         return _round_page(round_, status, decision_form=form)
-    flash(f"Rangeringen er skrevet inn i sak {treatment.number}.", "success")
+    flash(_("Rangeringen er skrevet inn i sak %(case)s.", case=treatment.number), "success")
     return redirect(url_for("priorities.view_round", round_id=round_.id))
