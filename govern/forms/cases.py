@@ -6,7 +6,8 @@ from wtforms import DateField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from govern.forms.base import GovernForm, choices, version_field
-from govern.models.cases import SAKSTYPER, Treatment
+from govern.i18n import lazy_gettext as _l
+from govern.models.cases import SAKSTYPE_LABELS, SAKSTYPER, Treatment
 from govern.services.cases import ExternalTreatmentInput
 
 #: The value of "any body" / "nothing chosen" in selects.
@@ -20,16 +21,16 @@ class FindTreatmentForm(GovernForm):
         csrf = False
 
     q = StringField(
-        "Saksnummer eller ord fra tittelen",
-        validators=[Length(max=200, message="Skriv høyst 200 tegn.")],
+        _l("Saksnummer eller ord fra tittelen"),
+        validators=[Length(max=200, message=_l("Skriv høyst %(max)s tegn.", max=200))],
         render_kw={"placeholder": "14/25"},
     )
-    body = SelectField("Organ", coerce=int, default=NONE)
+    body = SelectField(_l("Organ"), coerce=int, default=NONE)
 
     def set_choices(self, bodies) -> FindTreatmentForm:
         """The bodies to search in."""
         self.body.choices = choices(
-            [(NONE, "Alle organer"), *((b.id, b.short_name) for b in bodies)]
+            [(NONE, _l("Alle organer")), *((b.id, b.short_name) for b in bodies)]
         )
         return self
 
@@ -37,26 +38,30 @@ class FindTreatmentForm(GovernForm):
 class ExternalTreatmentForm(GovernForm):
     """A treatment in an external body (Nasjonalt e-helseråd, NUIT …), registered by hand."""
 
-    body = SelectField("Eksternt organ", coerce=int, default=NONE)
+    body = SelectField(_l("Eksternt organ"), coerce=int, default=NONE)
     number = StringField(
-        "Saksnummer",
-        validators=[Length(max=20, message="Skriv høyst 20 tegn.")],
+        _l("Saksnummer"),
+        validators=[Length(max=20, message=_l("Skriv høyst %(max)s tegn.", max=20))],
         render_kw={"placeholder": "14/25"},
     )
-    decided_on = DateField("Dato", validators=[Optional()], render_kw={"placeholder": "åååå-mm-dd"})
+    decided_on = DateField(
+        _l("Dato"), validators=[Optional()], render_kw={"placeholder": _l("åååå-mm-dd")}
+    )
     title = StringField(
-        "Tittel i organet", validators=[Length(max=500, message="Skriv høyst 500 tegn.")]
+        _l("Tittel i organet"),
+        validators=[Length(max=500, message=_l("Skriv høyst %(max)s tegn.", max=500))],
     )
     sakstype = SelectField(
-        "Sakstype", choices=choices([("", "– ingen –"), *((s, s) for s in SAKSTYPER)])
+        _l("Sakstype"),
+        choices=choices([("", _l("– ingen –")), *((s, SAKSTYPE_LABELS[s]) for s in SAKSTYPER)]),
     )
-    decision = TextAreaField("Vedtak", validators=[Length(max=20000)])
+    decision = TextAreaField(_l("Vedtak"), validators=[Length(max=20000)])
     version = version_field()
 
     def set_choices(self, bodies) -> ExternalTreatmentForm:
         """The external bodies to choose from."""
         self.body.choices = choices(
-            [(NONE, "– velg organ –"), *((b.id, b.short_name) for b in bodies)]
+            [(NONE, _l("– velg organ –")), *((b.id, b.short_name) for b in bodies)]
         )
         return self
 

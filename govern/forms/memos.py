@@ -7,22 +7,25 @@ from wtforms import FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from govern.forms.base import GovernForm, version_field
+from govern.i18n import lazy_gettext as _l
 from govern.models.cases import Treatment
-from govern.models.memos import FIXED_SECTIONS
+from govern.models.memos import FIXED_SECTIONS, SECTION_LABELS
 from govern.services.memos import HEADING_LIMIT, MemoInput, SectionInput
 
 TEXT_LIMIT = 50_000
 #: How many free sections a memo may have (the seed's longest has nine).
 MAX_SECTIONS = 40
-LABELS = dict(FIXED_SECTIONS)
+LABELS = SECTION_LABELS
 #: The buttons that rearrange the free sections without saving: name and value prefix.
 SECTION_ACTION = "section_action"
 
 
-def _text(label: str) -> TextAreaField:
+def _text(label) -> TextAreaField:
     return TextAreaField(
         label,
-        validators=[Length(max=TEXT_LIMIT, message=f"Teksten kan ha høyst {TEXT_LIMIT} tegn")],
+        validators=[
+            Length(max=TEXT_LIMIT, message=_l("Teksten kan ha høyst %(max)s tegn", max=TEXT_LIMIT))
+        ],
     )
 
 
@@ -33,19 +36,22 @@ class SectionForm(Form):
         locales = ("nb_NO", "nb")
 
     heading = StringField(
-        "Overskrift",
+        _l("Overskrift"),
         validators=[
-            Length(max=HEADING_LIMIT, message=f"Overskriften kan ha høyst {HEADING_LIMIT} tegn")
+            Length(
+                max=HEADING_LIMIT,
+                message=_l("Overskriften kan ha høyst %(max)s tegn", max=HEADING_LIMIT),
+            )
         ],
     )
-    text = _text("Tekst")
+    text = _text(_l("Tekst"))
 
 
 class MemoForm(GovernForm):
     version = version_field()
     memo_version = version_field()
-    summary = _text("Saksbeskrivelse i innkallingen")
-    proposed_decision = _text("Forslag til vedtak")
+    summary = _text(_l("Saksbeskrivelse i innkallingen"))
+    proposed_decision = _text(_l("Forslag til vedtak"))
     purpose = _text(LABELS["purpose"])
     background = _text(LABELS["background"])
     sections = FieldList(FormField(SectionForm), min_entries=1, max_entries=MAX_SECTIONS)
@@ -63,7 +69,7 @@ class MemoForm(GovernForm):
             "proposed_decision": t.proposed_decision,
         }
         if memo is not None:
-            values |= {name: getattr(memo, name) for name, _ in FIXED_SECTIONS}
+            values |= {name: getattr(memo, name) for name, _label in FIXED_SECTIONS}
             values["sections"] = [{"heading": s.heading, "text": s.text} for s in memo.sections]
         return values
 
@@ -88,7 +94,7 @@ class MemoForm(GovernForm):
         'add' (an empty one at the end), 'up-2', 'down-2' or 'remove-2'."""
         data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
         sections = list(data["sections"])
-        verb, _, index = action.partition("-")
+        verb, _sep, index = action.partition("-")
         i = int(index) if index.isdigit() else -1
         if verb == "add" and len(sections) < MAX_SECTIONS:
             sections.append({"heading": "", "text": ""})
@@ -102,4 +108,4 @@ class MemoForm(GovernForm):
 
 
 class MemoUploadForm(GovernForm):
-    file = FileField("Word-fil (.docx, høyst 20 MB)")
+    file = FileField(_l("Word-fil (.docx, høyst 20 MB)"))

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from govern.forms.base import GovernForm, choices, version_field
+from govern.i18n import lazy_gettext as _l
 from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
 from govern.services.minutes import MinutesInput, split_inputs
@@ -26,10 +27,10 @@ from govern.services.minutes_corrections import CorrectionInput
 
 #: "Not recorded" is an empty status: the person gets no attendance row.
 STATUS_CHOICES = [
-    SelectChoice("present", "til stede"),
-    SelectChoice("absent", "ikke til stede"),
-    SelectChoice("deputy", "stedfortreder"),
-    SelectChoice("", "ikke registrert"),
+    SelectChoice("present", _l("til stede")),
+    SelectChoice("absent", _l("ikke til stede")),
+    SelectChoice("deputy", _l("stedfortreder")),
+    SelectChoice("", _l("ikke registrert")),
 ]
 #: The value of "nobody chosen" in the selects of people.
 NONE = 0
@@ -54,9 +55,9 @@ class AttendanceRowForm(GovernForm):
 
     person_id = IntegerField(widget=HiddenInput())
     #: Quick choices, one click each, rather than a select per row.
-    status = RadioField("Oppmøte", choices=STATUS_CHOICES, default="")
-    deputy_for = SelectField("Stiller for", coerce=int, default=NONE)
-    days = _day_boxes("Bare disse dagene")
+    status = RadioField(_l("Oppmøte"), choices=STATUS_CHOICES, default="")
+    deputy_for = SelectField(_l("Stiller for"), coerce=int, default=NONE)
+    days = _day_boxes(_l("Bare disse dagene"))
 
 
 class AttendanceForm(GovernForm):
@@ -64,23 +65,23 @@ class AttendanceForm(GovernForm):
     #: The attendance as it was when the form was opened (see services.attendance.fingerprint).
     fingerprint = HiddenField()
     new_person = SelectField(
-        "Person som ikke er medlem", coerce=int, default=NONE, validators=[Optional()]
+        _l("Person som ikke er medlem"), coerce=int, default=NONE, validators=[Optional()]
     )
-    new_for = SelectField("Stiller for", coerce=int, default=NONE, validators=[Optional()])
-    new_days = _day_boxes("Bare disse dagene")
+    new_for = SelectField(_l("Stiller for"), coerce=int, default=NONE, validators=[Optional()])
+    new_days = _day_boxes(_l("Bare disse dagene"))
     #: "Alle til stede": every row not registered (varas not called in aside) as present.
-    all_present = SubmitField("Alle til stede")
+    all_present = SubmitField(_l("Alle til stede"))
 
     def set_choices(self, members: list[tuple[int, str]], others: list[tuple[int, str]], days: int):
         """Choices of every select: whom one may stand in for, people to add, the days. (The
         page does not offer a person to stand in for him- or herself; posted, the service
         refuses it with its own message.)"""
-        deputy_choices = choices([(NONE, "– velg –"), *members])
-        day_choices = choices([(n, f"Dag {n}") for n in range(1, days + 1)])
+        deputy_choices = choices([(NONE, _l("– velg –")), *members])
+        day_choices = choices([(n, _l("Dag %(n)s", n=n)) for n in range(1, days + 1)])
         for entry in self.rows:
             entry.form.deputy_for.choices = deputy_choices
             entry.form.days.choices = day_choices
-        self.new_person.choices = choices([(NONE, "– ingen –"), *others])
+        self.new_person.choices = choices([(NONE, _l("– ingen –")), *others])
         self.new_for.choices = deputy_choices
         self.new_days.choices = day_choices
 
@@ -130,12 +131,12 @@ class AttendanceForm(GovernForm):
 class MinutesForm(GovernForm):
     version = version_field()
     presentation = TextAreaField(
-        "Hva ble lagt frem, og av hvem", validators=[Length(max=TEXT_LIMIT)]
+        _l("Hva ble lagt frem, og av hvem"), validators=[Length(max=TEXT_LIMIT)]
     )
-    inputs = TextAreaField("Innspill", validators=[Length(max=TEXT_LIMIT)])
-    decision = TextAreaField("Vedtak", validators=[Length(max=TEXT_LIMIT)])
+    inputs = TextAreaField(_l("Innspill"), validators=[Length(max=TEXT_LIMIT)])
+    decision = TextAreaField(_l("Vedtak"), validators=[Length(max=TEXT_LIMIT)])
     #: Only shown (and read) on the meeting's Godkjenning item.
-    postponed = BooleanField("Referatet fra forrige møte godkjennes ikke / utsettes")
+    postponed = BooleanField(_l("Referatet fra forrige møte godkjennes ikke / utsettes"))
     #: Whether this is the Godkjenning item (set by the view, not posted).
     approval_item = False
 
@@ -165,8 +166,8 @@ class CorrectionForm(MinutesForm):
 
     treatment_id = IntegerField(widget=HiddenInput())
     reason = TextAreaField(
-        "Begrunnelse for rettelsen",
-        validators=[DataRequired("Skriv hvorfor referatet rettes"), Length(max=2000)],
+        _l("Begrunnelse for rettelsen"),
+        validators=[DataRequired(_l("Skriv hvorfor referatet rettes")), Length(max=2000)],
     )
 
     @staticmethod
@@ -193,6 +194,6 @@ class AttendanceCorrectionForm(AttendanceForm):
     """The attendance of approved minutes, corrected, with the reason why (a new revision)."""
 
     reason = TextAreaField(
-        "Begrunnelse for rettelsen",
-        validators=[DataRequired("Skriv hvorfor oppmøtet rettes"), Length(max=2000)],
+        _l("Begrunnelse for rettelsen"),
+        validators=[DataRequired(_l("Skriv hvorfor oppmøtet rettes")), Length(max=2000)],
     )

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from govern.forms.base import GovernForm, choices
+from govern.i18n import lazy_gettext as _l
 from govern.models.recusals import RECUSAL_BASES
 from govern.services.recusals import MAX_TEXT, RecusalInput
 
@@ -16,10 +17,10 @@ NONE = 0
 
 def _basis_field() -> SelectField:
     return SelectField(
-        "Grunnlag",
-        choices=choices([("", "Velg grunnlag"), *RECUSAL_BASES.items()]),
+        _l("Grunnlag"),
+        choices=choices([("", _l("Velg grunnlag")), *RECUSAL_BASES.items()]),
         default="",
-        validators=[DataRequired("Velg grunnlaget for inhabiliteten (fvl. § 6)")],
+        validators=[DataRequired(_l("Velg grunnlaget for inhabiliteten (fvl. § 6)"))],
     )
 
 
@@ -27,7 +28,7 @@ class DeclareRecusalForm(GovernForm):
     """The member's own declaration."""
 
     basis = _basis_field()
-    reason = TextAreaField("Begrunnelse", validators=[Optional(), Length(max=MAX_TEXT)])
+    reason = TextAreaField(_l("Begrunnelse"), validators=[Optional(), Length(max=MAX_TEXT)])
 
     def to_input(self) -> RecusalInput:
         return RecusalInput(self.basis.data or "", self.reason.data or "")
@@ -36,7 +37,7 @@ class DeclareRecusalForm(GovernForm):
 class RecordRecusalForm(DeclareRecusalForm):
     """The secretariat records directly that a member is inhabil."""
 
-    person_id = SelectField("Medlem", coerce=int, default=NONE)
+    person_id = SelectField(_l("Medlem"), coerce=int, default=NONE)
 
 
 class DecideRecusalForm(GovernForm):
@@ -44,8 +45,8 @@ class DecideRecusalForm(GovernForm):
 
     recusal_id = IntegerField(widget=HiddenInput())
     decision = RadioField(
-        "Avgjørelse",
-        choices=choices([("inhabil", "Inhabil – fratrer under saken"), ("habil", "Habil")]),
-        validators=[DataRequired("Velg om medlemmet er inhabilt eller habilt")],
+        _l("Avgjørelse"),
+        choices=choices([("inhabil", _l("Inhabil – fratrer under saken")), ("habil", _l("Habil"))]),
+        validators=[DataRequired(_l("Velg om medlemmet er inhabilt eller habilt"))],
     )
-    note = TextAreaField("Merknad", validators=[Optional(), Length(max=MAX_TEXT)])
+    note = TextAreaField(_l("Merknad"), validators=[Optional(), Length(max=MAX_TEXT)])

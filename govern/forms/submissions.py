@@ -8,24 +8,30 @@ from wtforms.validators import DataRequired, Length
 
 from govern.forms.agenda import TITLE_MAX
 from govern.forms.base import GovernForm, SingleLine, choices, version_field
+from govern.i18n import lazy_gettext as _l
+from govern.models.cases import SAKSTYPE_LABELS
 from govern.services.submission_rules import MAX_TEXT, SUBMITTED_SAKSTYPER
 from govern.services.submissions import AcceptInput, FileInput, SubmissionInput
 
-TEXT_MAX = Length(max=MAX_TEXT, message=f"Teksten kan ha høyst {MAX_TEXT} tegn")
+TEXT_MAX = Length(max=MAX_TEXT, message=_l("Teksten kan ha høyst %(max)s tegn", max=MAX_TEXT))
+#: The sakstyper one may ask for, each with its label in the reader's language.
+SAKSTYPE_CHOICES = [(s, SAKSTYPE_LABELS[s]) for s in SUBMITTED_SAKSTYPER]
 
 
 class SubmissionForm(GovernForm):
     """Meld inn en sak."""
 
     title = TextAreaField(
-        "Tittel", validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX, SingleLine()]
+        _l("Tittel"), validators=[DataRequired(_l("Skriv sakens tittel")), TITLE_MAX, SingleLine()]
     )
-    sakstype = SelectField("Ønsket sakstype", choices=list(SUBMITTED_SAKSTYPER), default="Drøfting")
-    summary = TextAreaField("Sammendrag (hva saken gjelder)", validators=[TEXT_MAX])
-    proposed_decision = TextAreaField("Forslag til vedtak", validators=[TEXT_MAX])
-    wanted_meeting_id = SelectField("Ønsket møte", coerce=int, default=0)
+    sakstype = SelectField(
+        _l("Ønsket sakstype"), choices=choices(SAKSTYPE_CHOICES), default="Drøfting"
+    )
+    summary = TextAreaField(_l("Sammendrag (hva saken gjelder)"), validators=[TEXT_MAX])
+    proposed_decision = TextAreaField(_l("Forslag til vedtak"), validators=[TEXT_MAX])
+    wanted_meeting_id = SelectField(_l("Ønsket møte"), coerce=int, default=0)
     files = MultipleFileField(
-        "Vedlegg (PDF, Word, Excel eller PowerPoint, høyst 20 MB hver, 10 filer)"
+        _l("Vedlegg (PDF, Word, Excel eller PowerPoint, høyst 20 MB hver, 10 filer)")
     )
 
     def to_input(self) -> SubmissionInput:
@@ -46,9 +52,11 @@ class SubmissionForm(GovernForm):
 class AcceptForm(GovernForm):
     """Sett på dagsordenen."""
 
-    meeting_id = SelectField("Møte", coerce=int, default=0)
-    sakstype = SelectField("Sakstype", choices=list(SUBMITTED_SAKSTYPER))
-    day = SelectField("Dag", coerce=int, choices=choices((n, f"Dag {n}") for n in range(1, 8)))
+    meeting_id = SelectField(_l("Møte"), coerce=int, default=0)
+    sakstype = SelectField(_l("Sakstype"), choices=choices(SAKSTYPE_CHOICES))
+    day = SelectField(
+        _l("Dag"), coerce=int, choices=choices((n, _l("Dag %(n)s", n=n)) for n in range(1, 8))
+    )
     version = version_field()
 
     def to_input(self) -> AcceptInput:
@@ -64,7 +72,7 @@ class DeclineForm(GovernForm):
     """Avvis med begrunnelse."""
 
     reason = TextAreaField(
-        "Begrunnelse (sendes til innsenderen)",
-        validators=[DataRequired("Skriv hvorfor saken avvises"), TEXT_MAX],
+        _l("Begrunnelse (sendes til innsenderen)"),
+        validators=[DataRequired(_l("Skriv hvorfor saken avvises")), TEXT_MAX],
     )
     version = version_field()

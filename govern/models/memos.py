@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -22,6 +23,14 @@ FIXED_SECTIONS = (
     ("questions", "Spørsmål til drøfting"),
     ("next_steps", "Videre saksprosess"),
 )
+#: The same headings in the reader's language (for pages and forms; FIXED_SECTIONS keeps the
+#: bokmål text, which `gettext` translates wherever a document is made).
+SECTION_LABELS = {
+    "purpose": lazy_gettext("Hensikt med saken"),
+    "background": lazy_gettext("Bakgrunn"),
+    "questions": lazy_gettext("Spørsmål til drøfting"),
+    "next_steps": lazy_gettext("Videre saksprosess"),
+}
 
 
 class Memo(Base):

@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.cases import Treatment
 from govern.models.people import Person
@@ -16,20 +18,35 @@ from govern.models.people import Person
 RECUSAL_STATUSES = ("meldt", "inhabil", "habil")
 #: The grounds of forvaltningsloven § 6 a member may name (the text the referat quotes).
 RECUSAL_BASES = {
-    "fvl. § 6 første ledd bokstav a": "Part i saken (fvl. § 6 første ledd bokstav a)",
-    "fvl. § 6 første ledd bokstav b": (
+    "fvl. § 6 første ledd bokstav a": lazy_gettext("Part i saken (fvl. § 6 første ledd bokstav a)"),
+    "fvl. § 6 første ledd bokstav b": lazy_gettext(
         "I slekt eller svogerskap med en part (fvl. § 6 første ledd bokstav b)"
     ),
-    "fvl. § 6 første ledd bokstav c": (
+    "fvl. § 6 første ledd bokstav c": lazy_gettext(
         "Gift, forlovet, samboer eller fosterfamilie med en part (fvl. § 6 første ledd bokstav c)"
     ),
-    "fvl. § 6 første ledd bokstav d": (
+    "fvl. § 6 første ledd bokstav d": lazy_gettext(
         "Verge eller fullmektig for en part (fvl. § 6 første ledd bokstav d)"
     ),
-    "fvl. § 6 første ledd bokstav e": (
+    "fvl. § 6 første ledd bokstav e": lazy_gettext(
         "Leder, styremedlem eller ledende ansatt hos en part (fvl. § 6 første ledd bokstav e)"
     ),
-    "fvl. § 6 andre ledd": "Andre særegne forhold (fvl. § 6 andre ledd)",
+    "fvl. § 6 andre ledd": lazy_gettext("Andre særegne forhold (fvl. § 6 andre ledd)"),
+}
+#: The ground as the referat and the pages quote it, in the current language (the stored
+#: value is the key, in bokmål).
+BASIS_QUOTES = {
+    "fvl. § 6 første ledd bokstav a": lazy_gettext("fvl. § 6 første ledd bokstav a"),
+    "fvl. § 6 første ledd bokstav b": lazy_gettext("fvl. § 6 første ledd bokstav b"),
+    "fvl. § 6 første ledd bokstav c": lazy_gettext("fvl. § 6 første ledd bokstav c"),
+    "fvl. § 6 første ledd bokstav d": lazy_gettext("fvl. § 6 første ledd bokstav d"),
+    "fvl. § 6 første ledd bokstav e": lazy_gettext("fvl. § 6 første ledd bokstav e"),
+    "fvl. § 6 andre ledd": lazy_gettext("fvl. § 6 andre ledd"),
+}
+STATUS_LABELS = {
+    "meldt": lazy_gettext("Meldt, ikke avgjort"),
+    "inhabil": lazy_gettext("Inhabil"),
+    "habil": lazy_gettext("Habil"),
 }
 
 
@@ -63,9 +80,23 @@ class Recusal(Base):
     person: Mapped[Person] = relationship(back_populates="recusals")
 
     @property
+    def basis_label(self) -> str:
+        """The ground as quoted, in the current language ("fvl. § 6 andre ledd")."""
+        quote = BASIS_QUOTES.get(self.basis)
+        return str(quote) if quote is not None else self.basis
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
     def minutes_sentence(self) -> str:
         """'Jon Gupta fratrådte under behandlingen av saken (inhabil, fvl. § 6 andre ledd).'"""
-        return f"{self.person.name} fratrådte under behandlingen av saken (inhabil, {self.basis})."
+        return _(
+            "%(name)s fratrådte under behandlingen av saken (inhabil, %(basis)s).",
+            name=self.person.name,
+            basis=self.basis_label,
+        )
 
     def __repr__(self) -> str:
         return f"<Recusal {self.person_id} in {self.treatment_id} {self.status}>"

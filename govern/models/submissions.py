@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import lazy_gettext
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
-from govern.models.cases import SAKSTYPER
+from govern.models.cases import SAKSTYPER, sakstype_label
 from govern.models.people import Person
 
 if TYPE_CHECKING:
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 
 #: innmeldt: waiting for the secretariat; akseptert: on an agenda; avvist: declined.
 SUBMISSION_STATUSES = ("innmeldt", "akseptert", "avvist")
-STATUS_LABELS = {"innmeldt": "Til behandling", "akseptert": "Satt på dagsorden", "avvist": "Avvist"}
+STATUS_LABELS = {
+    "innmeldt": lazy_gettext("Til behandling"),
+    "akseptert": lazy_gettext("Satt på dagsorden"),
+    "avvist": lazy_gettext("Avvist"),
+}
 
 
 class CaseSubmission(Base):
@@ -77,7 +82,11 @@ class CaseSubmission(Base):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def sakstype_label(self) -> str:
+        return sakstype_label(self.sakstype)
 
     def __repr__(self) -> str:
         return f"<CaseSubmission {self.id} {self.status} {self.title[:30]!r}>"

@@ -11,6 +11,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.answers import ANSWER_SOURCES, ANSWERS, Absence, MeetingAnswer
 from govern.models.base import utcnow
 from govern.models.meetings import Meeting, MeetingDay
@@ -19,8 +21,26 @@ from govern.services.errors import Conflict, InvalidInput
 
 #: The two answers a link can carry, and their PARTSTAT.
 LINK_ANSWERS = {"kommer": "ACCEPTED", "kommer-ikke": "DECLINED"}
-#: How an answer reads on the pages.
+#: The answer a PARTSTAT stands for (the keys `my_answers` gives; `answer_label` shows them).
 ANSWER_LABELS = {"ACCEPTED": "kommer", "DECLINED": "kommer ikke", "TENTATIVE": "kanskje"}
+#: How each of `my_answers`' answers reads on the pages, in the reader's language.
+_ANSWER_TEXTS = {
+    "forfall": lazy_gettext("forfall"),
+    "kommer": lazy_gettext("kommer"),
+    "kommer ikke": lazy_gettext("kommer ikke"),
+    "kanskje": lazy_gettext("kanskje"),
+    "delvis": lazy_gettext("delvis"),
+}
+
+
+def answer_label(answer: str | None) -> str:
+    """An answer of `my_answers` ("kommer ikke") as the current language writes it."""
+    if answer is None:
+        return ""
+    text = _ANSWER_TEXTS.get(answer)
+    return str(text) if text is not None else answer
+
+
 #: The links are signed for this purpose only: a token of another kind never opens them.
 _SALT = "govern.meeting-answer"
 
@@ -42,9 +62,9 @@ def answer_links(secret: str, base_url: str, meeting: Meeting, person: Person) -
     yes = answer_token(secret, meeting.id, person.id, "kommer")
     no = answer_token(secret, meeting.id, person.id, "kommer-ikke")
     return [
-        "Svar på innkallingen (ingen innlogging trengs):",
-        f"Jeg kommer: {base}/svar/{yes}",
-        f"Jeg kommer ikke: {base}/svar/{no}",
+        _("Svar på innkallingen (ingen innlogging trengs):"),
+        _("Jeg kommer: %(link)s", link=f"{base}/svar/{yes}"),
+        _("Jeg kommer ikke: %(link)s", link=f"{base}/svar/{no}"),
     ]
 
 
@@ -67,28 +87,32 @@ def read_token(session: Session, secret: str, token: str, today: date) -> LinkAn
         meeting_id, person_id, answer = _serializer(secret).loads(token)
     except (BadSignature, ValueError, TypeError):
         raise InvalidInput(
-            "Lenken er ikke gyldig. Bruk lenken i e-posten slik den er, eller kontakt "
-            "sekretariatet."
+            _(
+                "Lenken er ikke gyldig. Bruk lenken i e-posten slik den er, eller kontakt "
+                "sekretariatet."
+            )
         ) from None
     meeting = session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
     person = session.get(Person, person_id) if isinstance(person_id, int) else None
     if meeting is None or person is None or answer not in LINK_ANSWERS:
-        raise InvalidInput("Lenken er ikke gyldig, eller møtet finnes ikke lenger.")
+        raise InvalidInput(_("Lenken er ikke gyldig, eller møtet finnes ikke lenger."))
     if meeting.status == "avlyst":
-        raise Conflict(f"{meeting.title} er avlyst; det trengs ikke noe svar.")
+        raise Conflict(_("%(meeting)s er avlyst; det trengs ikke noe svar.", meeting=meeting.title))
     if meeting.last_date is None or meeting.last_date < today or meeting.status != "innkalt":
-        raise Conflict(f"Lenken gjaldt til {meeting.title} var holdt, og er utløpt.")
+        raise Conflict(
+            _("Lenken gjaldt til %(meeting)s var holdt, og er utløpt.", meeting=meeting.title)
+        )
     return LinkAnswer(meeting, person, answer)
 
 
 def answer_in_person(meeting: Meeting, person: Person, answer: str, today: date) -> LinkAnswer:
     """The same answer as a link's, given by a person logged in on the meeting's page."""
     if answer not in LINK_ANSWERS:
-        raise InvalidInput("Velg «Jeg kommer» eller «Jeg kommer ikke».")
+        raise InvalidInput(_("Velg «Jeg kommer» eller «Jeg kommer ikke»."))
     if meeting.status == "avlyst":
-        raise Conflict(f"{meeting.title} er avlyst; det trengs ikke noe svar.")
+        raise Conflict(_("%(meeting)s er avlyst; det trengs ikke noe svar.", meeting=meeting.title))
     if meeting.last_date is None or meeting.last_date < today or meeting.status != "innkalt":
-        raise Conflict("Det kan bare svares på innkallingen til kommende møter.")
+        raise Conflict(_("Det kan bare svares på innkallingen til kommende møter."))
     return LinkAnswer(meeting, person, answer)
 
 
@@ -128,16 +152,26 @@ def import_answer(
 ) -> MeetingAnswer:
     """An answer as the exchange format carries it: day number, PARTSTAT and source."""
     if not 1 <= day <= len(meeting.days):
-        raise InvalidInput(f"Møtet har ingen dag {day}", field="day")
+        raise InvalidInput(_("Møtet har ingen dag %(day)s", day=day), field="day")
     if answer not in ANSWERS:
-        raise InvalidInput(f"«{answer}» er ukjent; skriv {', '.join(ANSWERS)}", field="answer")
+        raise InvalidInput(
+            _("«%(value)s» er ukjent; skriv %(known)s", value=answer, known=", ".join(ANSWERS)),
+            field="answer",
+        )
     if source not in ANSWER_SOURCES:
         raise InvalidInput(
-            f"«{source}» er ukjent; skriv {', '.join(ANSWER_SOURCES)}", field="source"
+            _(
+                "«%(value)s» er ukjent; skriv %(known)s",
+                value=source,
+                known=", ".join(ANSWER_SOURCES),
+            ),
+            field="source",
         )
     day_row = meeting.days[day - 1]
     if any(r.day_id == day_row.id for r in _answers_of(session, meeting, person)):
-        raise InvalidInput(f"{person.name} har to svar for dag {day}", field="day")
+        raise InvalidInput(
+            _("%(name)s har to svar for dag %(day)s", name=person.name, day=day), field="day"
+        )
     return record_answer(session, meeting, person, answer, source, [day_row])[0]
 
 
@@ -203,9 +237,11 @@ def answer_texts(session: Session, meeting: Meeting) -> dict[int, str]:
     texts = {}
     several = len(meeting.days) > 1
     for person_id, by_day in answers_by_day(session, meeting).items():
-        labels = {n: ANSWER_LABELS[row.answer] for n, row in sorted(by_day.items())}
+        labels = {n: answer_label(ANSWER_LABELS[row.answer]) for n, row in sorted(by_day.items())}
         if several and (len(set(labels.values())) > 1 or len(labels) < len(meeting.days)):
-            texts[person_id] = ", ".join(f"dag {n}: {label}" for n, label in labels.items())
+            texts[person_id] = ", ".join(
+                _("dag %(day)s: %(answer)s", day=n, answer=label) for n, label in labels.items()
+            )
         else:
             texts[person_id] = next(iter(labels.values()))
     return texts

@@ -145,7 +145,7 @@ def register_external_treatment(
     session: Session, case: Case, body: Body, data: ExternalTreatmentInput
 ) -> Treatment:
     """Record that a case was treated in a body whose meetings are not run in govern."""
-    _, year = _external_number(body, data)
+    _number, year = _external_number(body, data)
     seq = reserve_case_number(session, body, year, data.number, "number")
     title = check_title(data.title, "title") if data.title else None
     treatment = Treatment(

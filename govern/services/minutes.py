@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.accounts import User
 from govern.models.cases import Treatment, TreatmentInput
 from govern.models.meetings import Meeting
@@ -34,7 +36,7 @@ from govern.services.minutes_approval import ApprovalPlan, is_approval_item, pla
 
 #: Meeting statuses in which a case is closed: its vedtak must be filled in.
 HELD_STATUSES = ("gjennomført", "referat godkjent")
-LOCKED_MESSAGE = "Referatet er godkjent og låst. Rettelser føres som en ny revisjon."
+LOCKED_MESSAGE = lazy_gettext("Referatet er godkjent og låst. Rettelser føres som en ny revisjon.")
 #: What a Godkjenning vedtak that postpones the approval reads like, to start from.
 POSTPONED_TEXT = "Referatet fra forrige møte godkjennes ikke, og behandles på nytt i neste møte."
 #: Field names of the treatment texts, as the secretariat knows them (log and revisions).
@@ -47,6 +49,21 @@ FIELD_LABELS = {
     "minutes_postponed": "Godkjenning av forrige referat utsatt",
     "attendance": "Oppmøte",
 }
+#: The same names in the reader's language (the revision lists show them).
+_FIELD_TEXTS = {
+    "presentation": lazy_gettext("Hva ble lagt frem"),
+    "inputs": lazy_gettext("Innspill"),
+    "decision": lazy_gettext("Vedtak"),
+    "summary": lazy_gettext("Saksbeskrivelse"),
+    "proposed_decision": lazy_gettext("Forslag til vedtak"),
+    "minutes_postponed": lazy_gettext("Godkjenning av forrige referat utsatt"),
+    "attendance": lazy_gettext("Oppmøte"),
+}
+
+
+def field_labels() -> dict[str, str]:
+    """FIELD_LABELS in the current language."""
+    return {name: str(text) for name, text in _FIELD_TEXTS.items()}
 
 
 def ensure_minutes_open(
@@ -58,7 +75,7 @@ def ensure_minutes_open(
     meeting calls it; a change after approval goes through the correction flow instead.
     """
     if meeting is not None and meeting.minutes_locked:
-        raise Conflict(message or LOCKED_MESSAGE, field=field)
+        raise Conflict(message or str(LOCKED_MESSAGE), field=field)
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,7 @@ def meeting_of(treatment: Treatment) -> Meeting:
     """The treatment's meeting; a case registered without one has no minutes."""
     if treatment.meeting is None:
         raise InvalidInput(
-            "Saken er registrert uten møte; det føres ikke referat for den", field="decision"
+            _("Saken er registrert uten møte; det føres ikke referat for den"), field="decision"
         )
     return treatment.meeting
 
@@ -149,13 +166,13 @@ def record_minutes(
     minutes it may now approve, for the secretariat to confirm.
     """
     meeting = meeting_of(treatment)
-    audit.check_version(treatment, data.version, "Saken")
+    audit.check_version(treatment, data.version, _("Saken"))
     ensure_minutes_open(meeting, field="decision")
     if meeting.status == "avlyst":
-        raise InvalidInput("Møtet er avlyst; det føres ikke referat", field="decision")
+        raise InvalidInput(_("Møtet er avlyst; det føres ikke referat"), field="decision")
     decision = (data.decision or "").strip()
     if not decision and meeting.status in HELD_STATUSES and treatment.sakstype != "Eventuelt":
-        raise InvalidInput("Vedtak må fylles ut når møtet er gjennomført", field="decision")
+        raise InvalidInput(_("Vedtak må fylles ut når møtet er gjennomført"), field="decision")
     postponed = _postponed(session, treatment, data.postponed, decision)
     with session.no_autoflush:
         changes = audit.diff(treatment, {"minutes_postponed": postponed})
@@ -168,7 +185,7 @@ def record_minutes(
             "inputs": tuple(t.strip() for t in data.inputs if t.strip()),
         },
     )
-    flush_or_stale(session, "Saken")
+    flush_or_stale(session, _("Saken"))
     if changes:
         audit.record(
             session,
@@ -192,11 +209,11 @@ def _postponed(session: Session, treatment: Treatment, wanted: bool | None, deci
         return treatment.minutes_postponed
     if wanted and not is_approval_item(session, treatment):
         raise InvalidInput(
-            "Bare godkjenningssaken kan utsette godkjenningen av forrige referat",
+            _("Bare godkjenningssaken kan utsette godkjenningen av forrige referat"),
             field="postponed",
         )
     if wanted and not decision:
         raise InvalidInput(
-            "Skriv vedtaket om at referatet ikke godkjennes eller utsettes", field="decision"
+            _("Skriv vedtaket om at referatet ikke godkjennes eller utsettes"), field="decision"
         )
     return bool(wanted)

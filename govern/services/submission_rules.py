@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER
 from govern.models.meetings import Meeting
@@ -37,25 +39,42 @@ SUBMITTED_SAKSTYPER = tuple(s for s in SAKSTYPER if s not in NOT_SUBMITTED)
 #: Words in the title of the årshjul entry that is the deadline for submitting cases.
 DEADLINE_WORD = "innmelding"
 OPEN_STATUSES = ("planlagt", "innkalt")
+#: How the open statuses read in the lists of meetings (the stored value is bokmål).
+_STATUS_LABELS = {"planlagt": lazy_gettext("planlagt"), "innkalt": lazy_gettext("innkalt")}
+
+
+def status_label(status: str) -> str:
+    """An open meeting's status as the current language writes it."""
+    label = _STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 def meeting_label(meeting: Meeting) -> str:
     """'møte 3/26 (12. mai 2026)'."""
     if meeting.first_date is None:
-        return f"møte {meeting.number}"
-    return f"møte {meeting.number} ({date_span(meeting.first_date, meeting.last_date)})"
+        return _("møte %(number)s", number=meeting.number)
+    return _(
+        "møte %(number)s (%(dates)s)",
+        number=meeting.number,
+        dates=date_span(meeting.first_date, meeting.last_date),
+    )
 
 
 def check_submission_sakstype(sakstype: str | None) -> str:
     if sakstype not in SUBMITTED_SAKSTYPER:
-        raise InvalidInput(f"Velg sakstype: {', '.join(SUBMITTED_SAKSTYPER)}", field="sakstype")
+        raise InvalidInput(
+            _("Velg sakstype: %(choices)s", choices=", ".join(SUBMITTED_SAKSTYPER)),
+            field="sakstype",
+        )
     return sakstype
 
 
 def check_text(text: str | None, field: str, what: str) -> str:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{what} kan ha høyst {MAX_TEXT} tegn", field=field)
+        raise InvalidInput(
+            _("%(what)s kan ha høyst %(max)s tegn", what=what, max=MAX_TEXT), field=field
+        )
     return text
 
 
@@ -64,7 +83,9 @@ def check_files(files: Sequence[Any]) -> list[tuple[Any, str]]:
     each, MAX_FILES and MAX_TOTAL in all); returns (file, extension) pairs."""
     files = [f for f in files if (f.filename or "").strip() or f.content]
     if len(files) > MAX_FILES:
-        raise InvalidInput(f"Du kan sende høyst {MAX_FILES} vedlegg med en sak", field="files")
+        raise InvalidInput(
+            _("Du kan sende høyst %(max)s vedlegg med en sak", max=MAX_FILES), field="files"
+        )
     checked = []
     for upload in files:
         try:
@@ -78,7 +99,8 @@ def check_files(files: Sequence[Any]) -> list[tuple[Any, str]]:
     total = sum(len(f.content) for f in files)
     if total > MAX_TOTAL:
         raise InvalidInput(
-            f"Vedleggene kan til sammen være høyst {MAX_TOTAL // (1024 * 1024)} MB", field="files"
+            _("Vedleggene kan til sammen være høyst %(mb)s MB", mb=MAX_TOTAL // (1024 * 1024)),
+            field="files",
         )
     return checked
 
@@ -105,15 +127,22 @@ def check_deadline(session: Session, body: Body, meeting: Meeting, today: date) 
     """Refuse a meeting whose deadline for submitting cases has passed (or that is held)."""
     if meeting.status not in OPEN_STATUSES or (meeting.last_date or today) < today:
         raise InvalidInput(
-            f"Møte {meeting.number} tar ikke imot flere saker. Velg et annet møte.",
+            _(
+                "Møte %(number)s tar ikke imot flere saker. Velg et annet møte.",
+                number=meeting.number,
+            ),
             field="wanted_meeting_id",
         )
     deadline = intake_deadline(session, body, meeting)
     if deadline is not None and today > deadline:
         raise InvalidInput(
-            f"Fristen for innmelding av saker til møte {meeting.number} var "
-            f"{long_date(deadline)}. Velg et senere møte eller «Første ledige møte»; "
-            "sekretariatet avgjør om saken kan tas med likevel.",
+            _(
+                "Fristen for innmelding av saker til møte %(number)s var %(date)s. Velg et "
+                "senere møte eller «Første ledige møte»; sekretariatet avgjør om saken kan "
+                "tas med likevel.",
+                number=meeting.number,
+                date=long_date(deadline),
+            ),
             field="wanted_meeting_id",
         )
 

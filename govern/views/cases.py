@@ -11,6 +11,7 @@ from govern import queries
 from govern.cache.pages import cached_page
 from govern.extensions import db
 from govern.forms.cases import NONE, ExternalTreatmentForm, FindTreatmentForm
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
@@ -77,7 +78,7 @@ def view_case(case_id: int):
 
 @bp.get("/cases/<int:case_id>/tidligere")
 def find_earlier(case_id: int):
-    case, _ = _linkable(case_id)
+    case, _history_ = _linkable(case_id)
     form = FindTreatmentForm(request.args).set_choices(queries.body_list(db.session))
     found = None
     if form.q.data and form.validate():
@@ -91,21 +92,28 @@ def find_earlier(case_id: int):
 
 @bp.post("/cases/<int:case_id>/kobling")
 def link_case(case_id: int):
-    case, _ = _linkable(case_id)
+    case, _history_ = _linkable(case_id)
     picked = db.session.get(Treatment, request.form.get("treatment_id", type=int) or 0)
     if picked is None or not visible_treatments(current_user, [picked]):
         abort(404)
     if not attempt(lambda: case_service.link_case(db.session, case, picked.case, current_user)).ok:
         return redirect(url_for(".find_earlier", case_id=case_id))
-    flash(f"Saken er koblet til {picked.number} i {picked.body.short_name}.", "success")
+    flash(
+        _(
+            "Saken er koblet til %(number)s i %(body)s.",
+            number=picked.number,
+            body=picked.body.short_name,
+        ),
+        "success",
+    )
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
 
 
 @bp.post("/cases/<int:case_id>/kobling/fjern")
 def unlink_case(case_id: int):
-    case, _ = _linkable(case_id)
+    case, _history_ = _linkable(case_id)
     if attempt(lambda: case_service.unlink_case(db.session, case, current_user)).ok:
-        flash("Koblingen til den tidligere saken er fjernet.", "success")
+        flash(_("Koblingen til den tidligere saken er fjernet."), "success")
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
 
 
@@ -120,10 +128,10 @@ def _external_form(**kw) -> ExternalTreatmentForm:
 def _with_chosen_body(form: ExternalTreatmentForm, work) -> bool:
     """Run the service call with the chosen body; a refusal goes next to its field."""
     if form.body.data == NONE:
-        form.body.errors = [*form.body.errors, "Velg organet saken ble behandlet i."]
+        form.body.errors = [*form.body.errors, _("Velg organet saken ble behandlet i.")]
         return False
     body = db.session.get(Body, form.body.data) or abort(400)
-    return attempt(lambda: work(body), form, what="Behandlingen").ok
+    return attempt(lambda: work(body), form, what=_("Behandlingen")).ok
 
 
 def _form_page(case: Case, form: ExternalTreatmentForm, treatment: Treatment | None = None):
@@ -134,7 +142,7 @@ def _form_page(case: Case, form: ExternalTreatmentForm, treatment: Treatment | N
 
 @bp.route("/cases/<int:case_id>/ekstern", methods=["GET", "POST"])
 def add_external(case_id: int):
-    case, _ = _linkable(case_id)
+    case, _history_ = _linkable(case_id)
     form = _external_form(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         data = form.to_input()
@@ -142,9 +150,9 @@ def add_external(case_id: int):
             db.session, case, body, data, current_user
         )
         if _with_chosen_body(form, work):
-            flash("Behandlingen er registrert.", "success")
+            flash(_("Behandlingen er registrert."), "success")
             return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
-        case, _ = _history(case_id)
+        case, _history_ = _history(case_id)
     return _form_page(case, form)
 
 
@@ -168,7 +176,7 @@ def edit_external(case_id: int, external_id: int):
             db.session, treatment, body, data, current_user, version
         )
         if _with_chosen_body(form, work):
-            flash("Behandlingen er lagret.", "success")
+            flash(_("Behandlingen er lagret."), "success")
             return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))
         case, history = _history(case_id)
     return _form_page(case, form, _external_of(case, history, external_id))
@@ -181,9 +189,9 @@ def delete_external(case_id: int, external_id: int):
     number, body = treatment.number, treatment.body.short_name
     done = attempt(
         lambda: case_service.delete_external_treatment(db.session, treatment, current_user),
-        what="Behandlingen",
+        what=_("Behandlingen"),
     )
     if not done.ok:
         return redirect(url_for(".edit_external", case_id=case_id, external_id=external_id))
-    flash(f"Behandlingen {number} i {body} er slettet.", "success")
+    flash(_("Behandlingen %(number)s i %(body)s er slettet.", number=number, body=body), "success")
     return redirect(url_for(".view_case", case_id=case_id, _anchor="historikk"))

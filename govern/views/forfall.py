@@ -20,6 +20,7 @@ from flask_login import current_user
 from govern import queries
 from govern.extensions import db
 from govern.forms.forfall import ConfirmForm, ForfallForm, SubstituteForm
+from govern.i18n import gettext as _
 from govern.models.answers import Absence
 from govern.models.meetings import Meeting
 from govern.models.people import Person
@@ -59,16 +60,20 @@ def report(meeting_id: int):
             ),
             form,
             at="note",
-            what="Forfallet",
+            what=_("Forfallet"),
         )
         if done.ok:
             vara = done.value.substitute
-            flash(
-                "Forfallet er registrert"
-                + (f", og {vara.name} er kalt inn som vara." if vara else ".")
-                + " Sekretariatet ser det på oppmøtesiden.",
-                "success",
+            message = (
+                _(
+                    "Forfallet er registrert, og %(name)s er kalt inn som vara. "
+                    "Sekretariatet ser det på oppmøtesiden.",
+                    name=vara.name,
+                )
+                if vara
+                else _("Forfallet er registrert. Sekretariatet ser det på oppmøtesiden.")
             )
+            flash(message, "success")
             return redirect(url_for("forfall.report", meeting_id=meeting_id))
         status = done.status
         meeting = _member_meeting(meeting_id)
@@ -86,6 +91,7 @@ def _page(meeting: Meeting, person: Person, form: ForfallForm, status: int):
         form=form,
         absence=absence,
         answer=mine,
+        answer_label=answers.answer_label,
         member=forfall.is_member(meeting, person),
         open=meeting.status == "innkalt" and (meeting.last_date or date.min) >= date.today(),
         withdraw_form=ConfirmForm(),
@@ -109,7 +115,7 @@ def answer_in_person(meeting_id: int):
                 _settings(),
                 date.today(),
             ),
-            what="Svaret",
+            what=_("Svaret"),
         )
         if done.ok:
             flash(done.value, "success")
@@ -125,10 +131,10 @@ def withdraw(meeting_id: int):
             lambda: forfall.withdraw_absence(
                 db.session, current_user, meeting, current_user.person, _settings(), date.today()
             ),
-            what="Forfallet",
+            what=_("Forfallet"),
         )
         if done.ok:
-            flash("Forfallet er trukket, og innkallingen er sendt til deg igjen.", "success")
+            flash(_("Forfallet er trukket, og innkallingen er sendt til deg igjen."), "success")
     return redirect(url_for("forfall.report", meeting_id=meeting_id))
 
 
@@ -149,13 +155,16 @@ def choose_vara(meeting_id: int, absence_id: int):
             lambda: forfall.choose_substitute(
                 db.session, current_user, absence, vara, _settings(), date.today()
             ),
-            what="Forfallet",
+            what=_("Forfallet"),
         )
         if done.ok:
-            name = vara.name if vara else "ingen vara"
-            flash(f"{absence.person.name}: {name} er kalt inn.", "success")
+            name = vara.name if vara else _("ingen vara")
+            flash(
+                _("%(member)s: %(name)s er kalt inn.", member=absence.person.name, name=name),
+                "success",
+            )
     else:
-        flash("Velg en vara fra listen.", "error")
+        flash(_("Velg en vara fra listen."), "error")
     return redirect(url_for("minutes.meeting_attendance", meeting_id=meeting_id))
 
 
@@ -171,7 +180,7 @@ def answer(token: str):
     if form.validate_on_submit():
         done = attempt(
             lambda: forfall.answer_by_link(db.session, link, _settings(), date.today()),
-            what="Svaret",
+            what=_("Svaret"),
         )
         if done.ok:
             return render_template("forfall/answer.html", link=link, done=done.value)

@@ -9,8 +9,9 @@ from flask_login import current_user
 from govern.extensions import db
 from govern.forms.base import reset_version
 from govern.forms.memos import SECTION_ACTION, MemoForm, MemoUploadForm
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
-from govern.models.memos import FIXED_SECTIONS
+from govern.models.memos import SECTION_LABELS
 from govern.services import memos
 from govern.views.guard import require
 from govern.views.minutes import treatment_or_404, when
@@ -33,7 +34,7 @@ def _memo_page(treatment: Treatment, form: MemoForm, status: int, upload_form=No
         treatment=treatment,
         form=form,
         upload_form=upload_form or MemoUploadForm(formdata=None),
-        labels=dict(FIXED_SECTIONS),
+        labels=SECTION_LABELS,
         stale=bool(form.version.errors),
         when=when,
     ), status
@@ -60,7 +61,10 @@ def edit_memo(treatment_id: int):
         )
         status = done.status
         if done.ok:
-            flash("Toppnotatet er lagret." if done.value else "Ingen endringer å lagre.", "success")
+            flash(
+                _("Toppnotatet er lagret.") if done.value else _("Ingen endringer å lagre."),
+                "success",
+            )
             return _after_memo(treatment)
         # A FieldList keeps its rows' errors as validation found them; show a section's.
         rows = [entry.errors for entry in form.sections.entries]
@@ -93,7 +97,14 @@ def upload_memo(treatment_id: int):
             what=memos.WHAT,
         )
         if done.ok:
-            flash(f"Toppnotatet for sak {treatment.number} er nå Word-filen {name}.", "success")
+            flash(
+                _(
+                    "Toppnotatet for sak %(number)s er nå Word-filen %(name)s.",
+                    number=treatment.number,
+                    name=name,
+                ),
+                "success",
+            )
             return _after_memo(treatment)
     treatment = _memo_treatment(treatment_id)
     form = MemoForm(formdata=None, data=MemoForm.values_of(treatment))
@@ -107,11 +118,11 @@ def remove_memo_upload(treatment_id: int):
         lambda: remove_when_committed(
             memos.remove_memo_upload(db.session, current_user, treatment)
         ),
-        what="Dette",
+        what=_("Dette"),
     )
     if done.ok:
         flash(
-            "Den opplastede filen er fjernet. Toppnotatet er igjen det som er skrevet her.",
+            _("Den opplastede filen er fjernet. Toppnotatet er igjen det som er skrevet her."),
             "success",
         )
     return _after_memo(treatment)

@@ -33,6 +33,7 @@ from govern.forms.minutes import (
     CorrectionForm,
     MinutesForm,
 )
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
@@ -97,15 +98,19 @@ def _meeting_url(meeting: Meeting, treatment: Treatment | None = None) -> str:
 
 def _button(work: Callable[[], str]) -> None:
     """Run a button's service call (it returns the message) and flash the outcome."""
-    done = attempt(work, what="Møtet")
+    done = attempt(work, what=_("Møtet"))
     if done.ok:
         flash(done.value, "success")
+
+
+def _named(revision: MinutesRevision) -> dict:
+    return {"number": revision.number, "reason": revision.reason}
 
 
 def when(moment: datetime) -> str:
     """A moment as the revision lists show it: '3. mars kl. 10.00'."""
     at = local(moment)
-    return f"{short_date(at.date())} kl. {clock(at.time())}"
+    return _("%(date)s kl. %(time)s", date=short_date(at.date()), time=clock(at.time()))
 
 
 # -- attendance -----------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def _attendance_placer(targets: list) -> Placer:
     """Service errors name 'rows[i].field'; find that row's field in the form."""
 
     def place(form: AttendanceForm, field: str):
-        index, _, name = (field or "").removeprefix("rows[").partition("].")
+        index, _sep, name = (field or "").removeprefix("rows[").partition("].")
         if name and index.isdigit() and int(index) < len(targets):
             return form.field_for(targets[int(index)], name)
         return form.fingerprint
@@ -194,11 +199,14 @@ def meeting_attendance(meeting_id: int):
             ),
             form,
             at=_attendance_placer(targets),
-            what="Oppmøtet",
+            what=_("Oppmøtet"),
         )
         status = done.status
         if done.ok:
-            flash("Oppmøtet er lagret." if done.value else "Ingen endringer i oppmøtet.", "success")
+            flash(
+                _("Oppmøtet er lagret.") if done.value else _("Ingen endringer i oppmøtet."),
+                "success",
+            )
             return redirect(_meeting_url(meeting))
         meeting = _meeting_or_404(meeting_id)
         if status == 409:
@@ -246,11 +254,12 @@ def correct_attendance(meeting_id: int):
             ),
             form,
             at=lambda f, name: f.reason if name == "reason" else place(f, name),
-            what="Oppmøtet",
+            what=_("Oppmøtet"),
         )
         status, revision = done.status, done.value
         if done.ok:
-            flash(f"Oppmøtet er rettet i revisjon {revision.number}: {revision.reason}", "success")
+            message = _("Oppmøtet er rettet i revisjon %(number)s: %(reason)s", **_named(revision))
+            flash(message, "success")
             return redirect(url_for("minutes.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
         if status == 409:
@@ -299,7 +308,7 @@ def treatment_minutes(treatment_id: int):
         done = attempt(lambda: _record_minutes(treatment, escalated, form), form, at="decision")
         status = done.status
         if done.ok:
-            flash(f"Referatet for sak {treatment.number} er lagret.", "success")
+            flash(_("Referatet for sak %(number)s er lagret.", number=treatment.number), "success")
             if done.value.approval_due is not None:
                 # The vedtak approves the previous minutes: confirm what that locks.
                 return redirect(url_for("minutes.approve_minutes", treatment_id=treatment.id))
@@ -320,9 +329,11 @@ def treatment_minutes(treatment_id: int):
 
 
 def _approved_message(approved: list[Meeting]) -> str:
-    numbers = " og ".join(f"møte {m.number}" for m in approved)
+    numbers = _(" og ").join(_("møte %(number)s", number=m.number) for m in approved)
     body = approved[-1].body.short_name
-    return f"Referatet fra {numbers} i {body} er godkjent og låst."
+    return _(
+        "Referatet fra %(meetings)s i %(body)s er godkjent og låst.", meetings=numbers, body=body
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/send")
@@ -347,7 +358,7 @@ def send_minutes(meeting_id: int):
             db.session, current_user, meeting, deadline, current_app.config["BASE_URL"],
             confirmed=confirmed,
         )  # fmt: skip
-        sent = f"Referatet er sendt til medlemmene. {comments_views.sent_note(done)}"
+        sent = _("Referatet er sendt til medlemmene.") + " " + comments_views.sent_note(done)
         return f"{sent} {_approved_message(done.approved)}" if done.approved else sent
 
     _button(work)
@@ -395,7 +406,7 @@ def _corrections_page(meeting: Meeting, chosen: Treatment | None, form: Correcti
         chosen=chosen,
         form=form,
         revisions=list(revisions),
-        labels=minutes.FIELD_LABELS,
+        labels=minutes.field_labels(),
         when=when,
     ), status
 
@@ -426,7 +437,8 @@ def corrections(meeting_id: int):
         )
         status, revision = done.status, done.value
         if done.ok:
-            flash(f"Referatet er rettet i revisjon {revision.number}: {revision.reason}", "success")
+            message = _("Referatet er rettet i revisjon %(number)s: %(reason)s", **_named(revision))
+            flash(message, "success")
             return redirect(url_for("minutes.corrections", meeting_id=meeting_id))
         meeting = _meeting_or_404(meeting_id)
         chosen = _chosen_case(meeting)

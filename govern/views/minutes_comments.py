@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from govern import openness, queries
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.minutes import MinutesComment
 from govern.services import minutes_comments
 from govern.timeutil import long_date
@@ -34,8 +35,13 @@ def posted_deadline() -> date | None:
 def sent_note(done: minutes_comments.Sent) -> str:
     """What the flash says about the e-mails queued."""
     deadline = done.sending.deadline
-    about = f"lenke og frist for merknader ({long_date(deadline)})" if deadline else "lenke"
-    return f"E-post med {about} er lagt i kø til {done.mails} medlemmer."
+    if deadline:
+        return _(
+            "E-post med lenke og frist for merknader (%(date)s) er lagt i kø til %(count)s medlemmer.",
+            date=long_date(deadline),
+            count=done.mails,
+        )
+    return _("E-post med lenke er lagt i kø til %(count)s medlemmer.", count=done.mails)
 
 
 def _meeting(meeting_id: int):
@@ -85,7 +91,7 @@ def add_comment(meeting_id: int):
         lambda: minutes_comments.add_comment(db.session, current_user, meeting, treatment_id, text)
     )
     if done.ok:
-        flash("Merknaden er sendt til sekretariatet.", "success")
+        flash(_("Merknaden er sendt til sekretariatet."), "success")
         return redirect(url_for("minutes_comments.comments", meeting_id=meeting_id))
     return _page(_meeting(meeting_id), 400, typed={treatment_id or 0: text})
 
@@ -100,7 +106,11 @@ def answer(comment_id: int):
         lambda: minutes_comments.answer_comment(db.session, current_user, comment, status, text)
     )
     if done.ok:
-        flash(f"Merknaden fra {comment.person.name} er {status}.", "success")
+        shown = _("tatt inn") if status == "tatt inn" else _("besvart")
+        flash(
+            _("Merknaden fra %(name)s er %(status)s.", name=comment.person.name, status=shown),
+            "success",
+        )
     if request.form.get("tilbake") == "referat" and comment.treatment_id:
         target = url_for("minutes.treatment_minutes", treatment_id=comment.treatment_id)
     else:
@@ -115,6 +125,9 @@ def send_final(meeting_id: int):
     base_url = current_app.config["BASE_URL"]
     done = attempt(lambda: minutes_comments.send_final(db.session, current_user, meeting, base_url))
     if done.ok:
-        flash(f"Den endelige versjonen av referatet er sendt. {sent_note(done.value)}", "success")
+        flash(
+            _("Den endelige versjonen av referatet er sendt.") + " " + sent_note(done.value),
+            "success",
+        )
         return redirect(url_for("meetings.view_meeting", meeting_id=meeting_id))
     return redirect(url_for("minutes_comments.comments", meeting_id=meeting_id))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from govern.extensions import db
 from govern.forms.recusals import NONE, DecideRecusalForm, DeclareRecusalForm, RecordRecusalForm
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
@@ -56,7 +57,7 @@ def _record_form(treatment: Treatment, form: RecordRecusalForm | None = None):
     form = form or RecordRecusalForm(formdata=None)
     seated = active_members(treatment.body, treatment.meeting.first_date, tuple(SEATED_ROLES))
     people = {m.person.id: m.person for m in seated}
-    form.person_id.choices = [(NONE, "Velg medlem")] + [
+    form.person_id.choices = [(NONE, _("Velg medlem"))] + [
         (p.id, p.label) for p in sorted(people.values(), key=lambda p: (p.name, p.id))
     ]
     return form
@@ -98,7 +99,9 @@ def declare(treatment_id: int):
             at="basis",
         )
         if done.ok:
-            flash(f"Du har meldt deg inhabil i sak {treatment.number}.", "success")
+            flash(
+                _("Du har meldt deg inhabil i sak %(number)s.", number=treatment.number), "success"
+            )
             return redirect(_page_url(treatment))
     return _page(_treatment_or_404(treatment_id), 400, declare=form)
 
@@ -117,7 +120,7 @@ def record(treatment_id: int):
             at="person_id",
         )
         if done.ok:
-            flash(f"{done.value.person.name} er registrert som inhabil.", "success")
+            flash(_("%(name)s er registrert som inhabil.", name=done.value.person.name), "success")
             return redirect(_page_url(treatment))
     return _page(_treatment_or_404(treatment_id), 400, record=form)
 
@@ -138,8 +141,13 @@ def decide(recusal_id: int):
             at="note",
         )
         if done.ok:
-            verdict = "inhabil" if inhabil else "habil"
-            flash(f"{recusal.person.name} er funnet {verdict} i sak {treatment.number}.", "success")
+            names = {"name": recusal.person.name, "number": treatment.number}
+            message = (
+                _("%(name)s er funnet inhabil i sak %(number)s.", **names)
+                if inhabil
+                else _("%(name)s er funnet habil i sak %(number)s.", **names)
+            )
+            flash(message, "success")
             return redirect(_page_url(treatment))
     form.recusal_id.data = recusal_id
     return _page(_treatment_or_404(treatment.id), 400, decide=form)
@@ -153,5 +161,8 @@ def withdraw(recusal_id: int):
         refuse()  # a member withdraws only his or her own
     done = attempt(lambda: recusals.withdraw_recusal(db.session, current_user, recusal))
     if done.ok:
-        flash(f"Habilitetsvurderingen i sak {treatment.number} er trukket.", "success")
+        flash(
+            _("Habilitetsvurderingen i sak %(number)s er trukket.", number=treatment.number),
+            "success",
+        )
     return redirect(_page_url(treatment))

@@ -14,6 +14,7 @@ from govern import policy, queries
 from govern.extensions import db
 from govern.forms.base import choices, reset_version
 from govern.forms.submissions import AcceptForm, DeclineForm, SubmissionForm
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case
 from govern.models.submissions import CaseSubmission, SubmissionFile
@@ -76,15 +77,18 @@ def submit(slug: str):
     form = SubmissionForm()
     rows = rules.meeting_choices(db.session, body, _wanted_meetings(body), today())
     form.wanted_meeting_id.choices = choices(
-        [(0, "Første ledige møte")]
+        [(0, _("Første ledige møte"))]
         + [(m.id, _choice_label(m, deadline, is_open)) for m, deadline, is_open in rows]
     )
     if form.validate_on_submit():
         done = attempt(lambda: _submit(body, form, [m for m, _d, _o in rows]), form)
         if done.ok:
             flash(
-                f"Saken er meldt inn til {body.short_name}. Du får e-post når sekretariatet "
-                "har satt den på dagsordenen eller avvist den.",
+                _(
+                    "Saken er meldt inn til %(body)s. Du får e-post når sekretariatet "
+                    "har satt den på dagsordenen eller avvist den.",
+                    body=body.short_name,
+                ),
                 "success",
             )
             return redirect(url_for("mine.my_meetings_page"))
@@ -97,7 +101,9 @@ def _choice_label(meeting, deadline, is_open) -> str:
     if deadline is None:
         return label
     frist = deadline.strftime("%d.%m.%Y")
-    return f"{label} – frist {frist}" + ("" if is_open else " (fristen er ute)")
+    if is_open:
+        return _("%(meeting)s – frist %(date)s", meeting=label, date=frist)
+    return _("%(meeting)s – frist %(date)s (fristen er ute)", meeting=label, date=frist)
 
 
 def _submit(body: Body, form: SubmissionForm, allowed):
@@ -133,8 +139,11 @@ def _intake_page(body: Body, forms: dict | None = None, status: int = 200):
             meeting_id=s.wanted_meeting_id or (meetings[0].id if meetings else 0),
         )  # fmt: skip
         accept.meeting_id.choices = choices(
-            [(0, "– velg møte –")]
-            + [(m.id, rules.meeting_label(m).capitalize() + f" – {m.status}") for m in meetings]
+            [(0, _("– velg møte –"))]
+            + [
+                (m.id, rules.meeting_label(m).capitalize() + " – " + rules.status_label(m.status))
+                for m in meetings
+            ]
         )
         decline = forms.get(("decline", s.id)) or DeclineForm(
             prefix=f"d{s.id}", formdata=None, version=s.version
@@ -171,11 +180,16 @@ def accept(submission_id: int):
     meetings = rules.coming_meetings(db.session, body, today())
     form.meeting_id.choices = choices([(0, "")] + [(m.id, "") for m in meetings])
     if form.validate_on_submit():
-        done = attempt(lambda: _accept(submission, form), form, what="Den innmeldte saken")
+        done = attempt(lambda: _accept(submission, form), form, what=_("Den innmeldte saken"))
         if done.ok:
             t = done.value.item.treatment
-            flash(f"Saken er satt på dagsordenen for møte {t.meeting.number} som sak {t.number}. "
-                  "Innsenderen får e-post.", "success")  # fmt: skip
+            message = _(
+                "Saken er satt på dagsordenen for møte %(meeting)s som sak %(number)s. "
+                "Innsenderen får e-post.",
+                meeting=t.meeting.number,
+                number=t.number,
+            )
+            flash(message, "success")
             return redirect(url_for("agenda.edit_agenda", meeting_id=t.meeting_id))
         _reset(form, submission_id)
         return _intake_page(body, {("accept", submission_id): form}, done.status)
@@ -206,9 +220,12 @@ def decline(submission_id: int):
         work = lambda: submissions.decline_submission(  # noqa: E731
             db.session, submission, form.reason.data, version=form.version.data, actor=current_user
         )
-        done = attempt(work, form, what="Den innmeldte saken")
+        done = attempt(work, form, what=_("Den innmeldte saken"))
         if done.ok:
-            flash(f"Saken «{submission.title}» er avvist. Innsenderen får e-post.", "success")
+            flash(
+                _("Saken «%(title)s» er avvist. Innsenderen får e-post.", title=submission.title),
+                "success",
+            )
             return redirect(url_for("submissions.intake", slug=body.slug))
         _reset(form, submission_id)
         return _intake_page(body, {("decline", submission_id): form}, done.status)
@@ -223,7 +240,7 @@ def _reset(form, submission_id: int) -> None:
         return
     reset_version(form, current.version)
     if current.status != "innmeldt":
-        flash(" ".join(form.version.errors) or "Saken er allerede besvart.", "error")
+        flash(" ".join(form.version.errors) or _("Saken er allerede besvart."), "error")
 
 
 @bp.get("/innmeldte-saker/filer/<int:file_id>")
