@@ -59,12 +59,12 @@ def answer_token(secret: str, meeting_id: int, person_id: int, answer: str) -> s
 def answer_links(secret: str, base_url: str, meeting: Meeting, person: Person) -> list[str]:
     """The e-mail's lines with the two links, "Jeg kommer" and "Jeg kommer ikke"."""
     base = base_url.rstrip("/")
-    yes = answer_token(secret, meeting.id, person.id, "kommer")
-    no = answer_token(secret, meeting.id, person.id, "kommer-ikke")
+    yes = base + "/svar/" + answer_token(secret, meeting.id, person.id, "kommer")
+    no = base + "/svar/" + answer_token(secret, meeting.id, person.id, "kommer-ikke")
     return [
         _("Svar på innkallingen (ingen innlogging trengs):"),
-        _("Jeg kommer: %(link)s", link=f"{base}/svar/{yes}"),
-        _("Jeg kommer ikke: %(link)s", link=f"{base}/svar/{no}"),
+        _("Jeg kommer: %(link)s", link=yes),
+        _("Jeg kommer ikke: %(link)s", link=no),
     ]
 
 

@@ -35,7 +35,7 @@ def test_attendance_page_in_three_languages(client, secretariat):
     assert "Svar på innkallinga" in nn and "Stiller for (stadfortredar)" in nn
     assert "Namn" in nn and "Stiller for (stedfortreder)" not in nn
     en = text_of(client.get(url, headers=EN))
-    assert "Reply to the notice of meeting" in en and "Attends for (substitute)" in en
+    assert "Attends for (substitute)" in en and "Substitute who is not a member" in en
     assert "Save attendance" in en and "Lagre oppmøtet" not in en
 
 
