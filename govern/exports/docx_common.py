@@ -21,34 +21,16 @@ from govern.exports.docx_markup import Links, Writer
 from govern.exports.docx_numbering import Numbering
 from govern.exports.docx_package import clean, run, skeleton
 from govern.i18n import gettext as _
-from govern.i18n import lazy_pgettext
+from govern.models.cases import sakstype_label
 
 TWIPS_PER_CM = 567
 #: A cell's content: plain text (one paragraph) or ready paragraphs/tables (XML fragments).
 CellContent = str | list[str]
 
 
-#: The sakstyper as the documents name them (the stored value is the bokmål name).
-SAKSTYPE_LABELS = {
-    "Beslutning": lazy_pgettext("sakstype", "Beslutning"),
-    "Anbefaling": lazy_pgettext("sakstype", "Anbefaling"),
-    "Godkjenning": lazy_pgettext("sakstype", "Godkjenning"),
-    "Drøfting": lazy_pgettext("sakstype", "Drøfting"),
-    "Orientering": lazy_pgettext("sakstype", "Orientering"),
-    "Eventuelt": lazy_pgettext("sakstype", "Eventuelt"),
-}
-
-
-def sakstype_label(sakstype: str | None) -> str:
-    """A sakstype in the current language ('Tilråding' for Anbefaling in nynorsk)."""
-    if not sakstype:
-        return ""
-    label = SAKSTYPE_LABELS.get(sakstype)
-    return str(label) if label is not None else sakstype
-
-
 def sakstype_column(sakstype: str | None) -> str:
-    """The Sakstype column: empty for Eventuelt, as the seed's agenda and minutes leave it."""
+    """The Sakstype column (in the current language): empty for Eventuelt, as the seed's
+    agenda and minutes leave it."""
     return "" if not sakstype or sakstype == "Eventuelt" else sakstype_label(sakstype)
 
 

@@ -6,9 +6,9 @@ import io
 from datetime import date
 
 from govern.domain.register import RegisterRow
-from govern.exports.docx_common import sakstype_label
 from govern.exports.spreadsheet_cells import build_csv, xlsx_as_text, xlsx_row
 from govern.i18n import gettext as _
+from govern.models.cases import sakstype_label
 
 
 def headers() -> tuple[str, ...]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govern.exports.docx_common import WordDocument, sakstype_label
+from govern.exports.docx_common import WordDocument
 from govern.exports.versions import PUBLIC, Version
 from govern.i18n import gettext as _
 from govern.i18n import use_language
-from govern.models.cases import Treatment
+from govern.models.cases import Treatment, sakstype_label
 from govern.presentation import HistoryRow
 from govern.timeutil import short_date
 

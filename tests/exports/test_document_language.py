@@ -17,11 +17,12 @@ from sqlalchemy import select
 from govern.domain.cycle_plan import Occurrence
 from govern.exports.arshjul import build_arshjul
 from govern.exports.calendar_deadlines import deadline_event
-from govern.exports.docx_common import sakstype_column, sakstype_label
+from govern.exports.docx_common import sakstype_column
 from govern.exports.exchange import build_exchange
 from govern.exports.versions import Version
 from govern.i18n import use_language
 from govern.models import Body
+from govern.models.cases import sakstype_label
 from govern.services.exchange import ExchangeError, import_exchange
 from tests.api.helpers import assert_problem, bearer, user_with_token
 from tests.exports.test_documents import docx_of, facts, rows, treatment
