@@ -20,7 +20,7 @@ from govern.exports.calendar_deadlines import deadline_event
 from govern.exports.docx_common import sakstype_column
 from govern.exports.exchange import build_exchange
 from govern.exports.versions import Version
-from govern.i18n import use_language
+from govern.i18n import gettext, use_language
 from govern.models import Body
 from govern.models.cases import sakstype_label
 from govern.services.exchange import ExchangeError, import_exchange
@@ -170,7 +170,9 @@ def test_a_nynorsk_bodys_documents_are_in_nynorsk_whatever_the_readers_language(
     assert {r[3] for r in agenda if r[0] in ("14/26", "17/26")} == {"Tilråding"}
     text = _all_text(innkalling)
     assert "omsorgssektoren – Innkalling og dagsorden" in text and "Offentleg versjon" in text
-    assert "Forslag til vedtak:" in text and "Start dag 1" in text and "Side " in text
+    with use_language("nn"):
+        proposal = gettext("Forslag til vedtak")  # «Framlegg til vedtak»
+    assert f"{proposal}:" in text and "Start dag 1" in text and "Side " in text
     for other in ("Medlemmer", "Sted", "Offentlig versjon", "Notice of meeting", "Public"):
         assert other not in text, other
 
@@ -194,7 +196,7 @@ def test_a_nynorsk_bodys_documents_are_in_nynorsk_whatever_the_readers_language(
     ]  # fmt: skip
     assert header["Til"] == "Møte 2/26" and header["Dato"] == "29.04.2026"
     headings = [p.text for p in toppnotat.paragraphs if p.style.name == "Heading 2"]
-    assert "Forslag til vedtak" in headings
+    assert proposal in headings
     assert "Vedtak frå tidlegare handsamingar i rådsmodellen" in headings
     text = _all_text(toppnotat)
     assert "omsorgssektoren – Toppnotat" in text and "Case" not in text
