@@ -119,3 +119,12 @@ def test_the_openapi_document_stays_in_bokmal(client):
     document = client.get("/api/v1/openapi.json", headers={"Accept-Language": "en"}).get_json()
     responses = document["paths"]["/api/v1/people/{person_id}"]["get"]["responses"]
     assert responses["404"]["description"] == "Finnes ikke"
+
+
+def test_the_docs_page_in_english_and_nynorsk(client):
+    english = client.get("/api/v1/docs", headers={"Accept-Language": "en"})
+    text = english.get_data(as_text=True)
+    assert "How to authenticate" in text and "Unknown fields are refused (422)." in text
+    assert "The descriptions of the operations and schemas are in Norwegian (bokmål)." in text
+    nynorsk = client.get("/api/v1/docs", headers={"Accept-Language": "nn"}).get_data(as_text=True)
+    assert "Ukjende felt blir avviste (422)." in nynorsk and "Parametrar" in nynorsk
