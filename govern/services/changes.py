@@ -216,7 +216,7 @@ def update_request(
     session: Session, request: ChangeRequest, data: RequestInput, version: int | None, actor=None
 ) -> ChangeRequest:
     """Change a request's fields (not its status)."""
-    audit.check_version(request, version, "Endringsønsket")
+    audit.check_version(request, version, _("Endringsønsket"))
     _check_request(data)
     _apply(session, request, data)
     record_event(request, actor, None, None, "Opplysningene er endret")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from govern.domain import priority_scoring as scoring
 from govern.i18n import gettext as _
-from govern.i18n import lazy_gettext
+from govern.i18n import lazy_gettext, use_language
 from govern.models.bodies import Body
 from govern.models.priorities import CRITERIA, Measure, PrioritisationRound, PriorityQuestion, Score
 from govern.services import audit
@@ -26,14 +26,14 @@ from govern.services.priority_participants import Participant, resolve_participa
 #: The model's questions per criterion, from its description of the three criteria.
 #: (criterion, text, benefit to patients)
 DEFAULT_QUESTIONS = (
-    ("måloppnåelse", "I hvor stor grad realiserer tiltaket informasjonsbehov i målbildet for helhetlig samhandling?", False),  # noqa: E501
-    ("måloppnåelse", "I hvor stor grad samsvarer tiltaket med sektorens prioriteringer?", False),
-    ("kostnader", "Teknisk kompleksitet: behov for teknisk utvikling eller tilrettelegging nasjonalt og/eller lokalt (10 = lav kostnad)", False),  # noqa: E501
-    ("kostnader", "Organisatorisk kompleksitet: innføringsløp, opplæring og endrede arbeidsprosesser (10 = lav kostnad)", False),  # noqa: E501
-    ("kostnader", "Behov for juridisk og/eller semantisk utvikling (10 = lav kostnad)", False),
-    ("nytte", "Nytte for pasienter og innbyggere, inkludert pårørende: pasientsikkerhet og en enklere hverdag", True),  # noqa: E501
-    ("nytte", "Nytte for helsepersonell: enklere og bedre arbeidshverdag, tryggere beslutningsgrunnlag", False),  # noqa: E501
-    ("nytte", "Indirekte nytte: realiserer sentral infrastruktur for framtidig nytte", False),
+    ("måloppnåelse", lazy_gettext("I hvor stor grad realiserer tiltaket informasjonsbehov i målbildet for helhetlig samhandling?"), False),  # noqa: E501
+    ("måloppnåelse", lazy_gettext("I hvor stor grad samsvarer tiltaket med sektorens prioriteringer?"), False),
+    ("kostnader", lazy_gettext("Teknisk kompleksitet: behov for teknisk utvikling eller tilrettelegging nasjonalt og/eller lokalt (10 = lav kostnad)"), False),  # noqa: E501
+    ("kostnader", lazy_gettext("Organisatorisk kompleksitet: innføringsløp, opplæring og endrede arbeidsprosesser (10 = lav kostnad)"), False),  # noqa: E501
+    ("kostnader", lazy_gettext("Behov for juridisk og/eller semantisk utvikling (10 = lav kostnad)"), False),
+    ("nytte", lazy_gettext("Nytte for pasienter og innbyggere, inkludert pårørende: pasientsikkerhet og en enklere hverdag"), True),  # noqa: E501
+    ("nytte", lazy_gettext("Nytte for helsepersonell: enklere og bedre arbeidshverdag, tryggere beslutningsgrunnlag"), False),  # noqa: E501
+    ("nytte", lazy_gettext("Indirekte nytte: realiserer sentral infrastruktur for framtidig nytte"), False),
 )  # fmt: skip
 
 
@@ -78,6 +78,9 @@ def create_round(
         body=body, title=data.title.strip(), year=data.year, description=data.description.strip()
     )
     positions = dict.fromkeys(CRITERIA, 0)
+    # The model's questions are written in the body's document language, as its papers are.
+    with use_language(body.document_language):
+        questions = tuple((c, str(text), patients) for c, text, patients in questions)
     for criterion, text, patients in questions:
         if criterion not in CRITERIA:
             raise InvalidInput(

@@ -51,7 +51,7 @@ def write_ranking(
     """Write the ranking as numbered lines into the treatment's proposed decision or decision."""
     if field not in DECISION_FIELDS:
         raise InvalidInput(_("Velg forslag til vedtak eller vedtak."), field="field")
-    audit.check_version(treatment, version, "Saken")
+    audit.check_version(treatment, version, _("Saken"))
     check_minutes_open(treatment, field)
     ranked = result(session, round_).ranked
     if not ranked:

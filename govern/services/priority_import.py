@@ -23,7 +23,12 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from govern.i18n import gettext as _
-from govern.models.priorities import Measure, PrioritisationRound, PriorityQuestion
+from govern.models.priorities import (
+    CRITERION_LABELS,
+    Measure,
+    PrioritisationRound,
+    PriorityQuestion,
+)
 from govern.services import audit
 from govern.services.priorities import FormErrors, _replace, check_open, parse_value, passing
 from govern.services.priority_participants import Participant, members, resolve_participant
@@ -192,10 +197,12 @@ def score_template(round_: PrioritisationRound) -> bytes:
     sheet.append(["deltaker", "tiltak", *[export_text(q.label) for q in round_.questions]])
     for measure in passing(round_):
         sheet.append(["", export_text(measure.code)])
-    key = book.create_sheet("Spørsmål")
-    key.append(["kolonne", "kriterium", "spørsmål"])
+    # The key is for the reader, in their language; the score sheet's headers are the format's.
+    key = book.create_sheet(_("Spørsmål"))
+    key.append([_("kolonne"), _("kriterium"), _("spørsmål")])
     for question in round_.questions:
-        key.append([export_text(t) for t in (question.label, question.criterion, question.text)])
+        criterion = str(CRITERION_LABELS[question.criterion])
+        key.append([export_text(t) for t in (question.label, criterion, question.text)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

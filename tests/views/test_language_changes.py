@@ -175,3 +175,30 @@ def test_round_word_file_in_the_bodys_document_language(admin, session):
     nynorsk = texts(EN)
     assert "Oppfyller ikkje inngangskriteria" in nynorsk
     assert "Passar ikkje med måla" in nynorsk and "Er i fase 1 (idé)" in nynorsk
+
+
+def test_new_round_of_a_nynorsk_body_gets_the_questions_in_nynorsk(admin, session):
+    body = session.scalar(select(Body).where(Body.slug == "nuit"))
+    body.document_language = "nn"
+    session.commit()
+    response = admin.post(
+        "/bodies/nuit/prioriteringer", data={"title": "Runde 2027", "year": "2027"}, headers=EN
+    )
+    assert response.status_code == 302
+    page = _page(admin, response.headers["Location"], EN)
+    assert "The prioritisation round has been created." in page
+    assert "I kor stor grad samsvarer tiltaket med prioriteringane i sektoren?" in page
+    assert "Nytte for pasientar og innbyggjarar" in page
+
+
+def test_score_template_key_in_the_readers_language(admin, session):
+    from openpyxl import load_workbook
+
+    round_ = _round(session)
+    response = admin.get(f"/prioriteringer/{round_.id}/poengmal.xlsx", headers=EN)
+    book = load_workbook(io.BytesIO(response.data))
+    assert [c.value for c in next(book.worksheets[0].iter_rows())][:2] == ["deltaker", "tiltak"]
+    key = book["Question"]
+    rows = list(key.iter_rows(values_only=True))
+    assert rows[0] == ("column", "criterion", "question")
+    assert rows[1][:2] == ("M1", "Goal achievement")
