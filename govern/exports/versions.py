@@ -152,5 +152,5 @@ def withheld(meeting: Meeting, on: date | None = None) -> list[Withheld]:
     for a in meeting.attachments:
         if a.exempt_basis:
             text = openness.exemption_text(a.exempt_basis)
-            out.append(Withheld(f"Vedlegg {a.number}", a.title, text))
+            out.append(Withheld(_("Vedlegg %(number)s", number=a.number), a.title, text))
     return out
