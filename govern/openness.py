@@ -33,13 +33,20 @@ from datetime import date
 
 from sqlalchemy import and_, or_, select, true
 
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import Attachment, Meeting
 from govern.policy import READER_ROLES, body_ids_with, is_admin, is_logged_in
 
-#: What a reader who may not see an exempt case's title is shown when no public title is set.
+#: What a reader who may not see an exempt case's title is shown when no public title is set
+#: (in bokmål, as the database and the API keep it; `_default_title` in the reader's).
 DEFAULT_PUBLIC_TITLE = "Unntatt offentlighet"
+
+
+def _default_title() -> str:
+    """DEFAULT_PUBLIC_TITLE in the current language."""
+    return _("Unntatt offentlighet")
 
 
 # -- facts about the objects (no reader) ---------------------------------------------------
@@ -56,17 +63,17 @@ def is_exempt(case: Case, on: date | None = None) -> bool:
 
 def exemption_text(basis: str | None) -> str:
     """'Unntatt offentlighet, Offl. § 23 første ledd': what stands where content is held back."""
-    return f"{DEFAULT_PUBLIC_TITLE}, {basis}" if basis else DEFAULT_PUBLIC_TITLE
+    return _("Unntatt offentlighet, %(basis)s", basis=basis) if basis else _default_title()
 
 
 def closed_text(basis: str | None) -> str:
     """'Lukket behandling, Offl. § 14': what stands where a closed item's content is held back."""
-    return f"Lukket behandling, {basis}" if basis else "Lukket behandling"
+    return _("Lukket behandling, %(basis)s", basis=basis) if basis else _("Lukket behandling")
 
 
 def public_title(case: Case) -> str:
     """The title the public sees of an exempt case: its public title, else the default."""
-    return case.public_title or DEFAULT_PUBLIC_TITLE
+    return case.public_title or _default_title()
 
 
 # -- the reader's questions ----------------------------------------------------------------

@@ -19,16 +19,8 @@ from html import escape
 
 from govern.domain.cycle_plan import STATUS_LABELS, due_text, time_text
 from govern.i18n import gettext as _
-from govern.i18n import lazy_gettext as _l
+from govern.models.meetings import MEETING_STATUS_LABELS
 from govern.timeutil import date_span, local, long_date, month_name, short_date
-
-#: A meeting's status as the year's table shows it (the stored value is the key).
-MEETING_STATUS_NAMES = {
-    "planlagt": _l("Planlagt"),
-    "innkalt": _l("Innkalt"),
-    "gjennomført": _l("Gjennomført"),
-    "avlyst": _l("Avlyst"),
-}
 
 SIZE = 600
 CENTRE = SIZE / 2
@@ -91,7 +83,7 @@ def meeting_row(meeting) -> Row:
         when=date_span(first, last),
         what=_("Møte %(number)s", number=meeting.number),
         status=meeting.status,
-        status_text=str(MEETING_STATUS_NAMES.get(meeting.status, meeting.status.capitalize())),
+        status_text=str(MEETING_STATUS_LABELS.get(meeting.status, meeting.status)).capitalize(),
         meeting_id=meeting.id,
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import (
     BODY_KINDS,
@@ -69,7 +70,10 @@ class BodyUpdate:
 def _check_language(language: str) -> str:
     if language not in DOCUMENT_LANGUAGES:
         raise InvalidInput(
-            f"Ukjent dokumentspråk «{language}»; velg nb (bokmål) eller nn (nynorsk)",
+            _(
+                "Ukjent dokumentspråk «%(language)s»; velg nb (bokmål) eller nn (nynorsk)",
+                language=language,
+            ),
             field="document_language",
         )
     return language
@@ -78,8 +82,11 @@ def _check_language(language: str) -> str:
 def _check_approval_rule(rule: str) -> str:
     if rule not in MINUTES_APPROVAL_RULES:
         raise InvalidInput(
-            f"Ukjent regel for godkjenning av referat «{rule}»; velg en av "
-            f"{', '.join(MINUTES_APPROVAL_RULES)}",
+            _(
+                "Ukjent regel for godkjenning av referat «%(rule)s»; velg en av %(rules)s",
+                rule=rule,
+                rules=", ".join(MINUTES_APPROVAL_RULES),
+            ),
             field="minutes_approved_when",
         )
     return rule
@@ -94,8 +101,12 @@ def _check_quorum_rule(rule: str | None, kind: str) -> str:
         return "over_half" if kind in DECIDING_KINDS else ""
     if rule not in QUORUM_RULES:
         raise InvalidInput(
-            f"Ukjent regel for beslutningsdyktighet «{rule}»; velg en av "
-            f"{', '.join(r for r in QUORUM_RULES if r)} eller ingen",
+            _(
+                "Ukjent regel for beslutningsdyktighet «%(rule)s»; velg en av %(rules)s eller "
+                "ingen",
+                rule=rule,
+                rules=", ".join(r for r in QUORUM_RULES if r),
+            ),
             field="quorum_rule",
         )
     return rule
@@ -104,28 +115,41 @@ def _check_quorum_rule(rule: str | None, kind: str) -> str:
 def _check_kind_and_status(kind: str, status: str) -> None:
     if kind not in BODY_KINDS:
         raise InvalidInput(
-            f"Ukjent type «{kind}»; velg en av {', '.join(BODY_KINDS)}", field="kind"
+            _(
+                "Ukjent type «%(kind)s»; velg en av %(kinds)s",
+                kind=kind,
+                kinds=", ".join(BODY_KINDS),
+            ),
+            field="kind",
         )
     if status not in BODY_STATUSES:
         raise InvalidInput(
-            f"Ukjent status «{status}»; velg en av {', '.join(BODY_STATUSES)}", field="status"
+            _(
+                "Ukjent status «%(status)s»; velg en av %(statuses)s",
+                status=status,
+                statuses=", ".join(BODY_STATUSES),
+            ),
+            field="status",
         )
 
 
 def create_body(session: Session, data: BodyInput) -> Body:
     """Create a body (råd or utvalg)."""
-    slug = required_text(data.slug, "Kortnavn i adressen", "slug", 80)
+    slug = required_text(data.slug, _("Kortnavn i adressen"), "slug", 80)
     if not SLUG_RE.match(slug):
         raise InvalidInput(
-            "Kortnavnet i adressen kan bare ha små bokstaver a–z, tall og bindestrek", field="slug"
+            _("Kortnavnet i adressen kan bare ha små bokstaver a–z, tall og bindestrek"),
+            field="slug",
         )
     if session.scalar(select(Body.id).where(Body.slug == slug)):
-        raise Conflict(f"Det finnes allerede et organ med adressen «{slug}»", field="slug")
+        raise Conflict(
+            _("Det finnes allerede et organ med adressen «%(slug)s»", slug=slug), field="slug"
+        )
     _check_kind_and_status(data.kind, data.status)
     body = Body(
         slug=slug,
-        name=required_text(data.name, "Navn", "name", 300),
-        short_name=required_text(data.short_name, "Kortnavn", "short_name", 120),
+        name=required_text(data.name, _("Navn"), "name", 300),
+        short_name=required_text(data.short_name, _("Kortnavn"), "short_name", 120),
         kind=data.kind,
         status=data.status,
         mandate=(data.mandate or "").strip(),
@@ -143,7 +167,7 @@ def create_body(session: Session, data: BodyInput) -> Body:
 def set_escalation(body: Body, target: Body | None) -> None:
     """Set the body that cases are escalated to from this one."""
     if target is not None and target.id == body.id:
-        raise InvalidInput("Et organ kan ikke eskalere til seg selv", field="escalates_to")
+        raise InvalidInput(_("Et organ kan ikke eskalere til seg selv"), field="escalates_to")
     body.escalates_to = target
 
 
@@ -153,16 +177,20 @@ def _escalation_target(session: Session, body: Body, target_id: int | None) -> B
         return None
     target = session.get(Body, target_id)
     if target is None:
-        raise NotFound("Organet du valgte å eskalere til, finnes ikke", field="escalates_to")
+        raise NotFound(_("Organet du valgte å eskalere til, finnes ikke"), field="escalates_to")
     if target.id == body.id:
-        raise InvalidInput("Et organ kan ikke eskalere til seg selv", field="escalates_to")
+        raise InvalidInput(_("Et organ kan ikke eskalere til seg selv"), field="escalates_to")
     seen = {target.id}
     step = target.escalates_to
     while step is not None and step.id not in seen:
         if step.id == body.id:
             raise InvalidInput(
-                f"{target.short_name} eskalerer allerede videre til {body.short_name}; "
-                "eskaleringen ville gått i ring",
+                _(
+                    "%(target)s eskalerer allerede videre til %(body)s; eskaleringen ville gått "
+                    "i ring",
+                    target=target.short_name,
+                    body=body.short_name,
+                ),
                 field="escalates_to",
             )
         seen.add(step.id)
@@ -190,10 +218,10 @@ def update_body(
 
     Returns the changes ({field: [before, after]}), empty when nothing changed.
     """
-    audit.check_version(body, version, "Organet")
+    audit.check_version(body, version, _("Organet"))
     values = {
-        "name": required_text(data.name, "Navn", "name", 300),
-        "short_name": required_text(data.short_name, "Kortnavn", "short_name", 120),
+        "name": required_text(data.name, _("Navn"), "name", 300),
+        "short_name": required_text(data.short_name, _("Kortnavn"), "short_name", 120),
         "kind": data.kind,
         "status": data.status,
         "mandate": (data.mandate or "").strip(),
@@ -227,7 +255,7 @@ def update_body(
     except StaleDataError:
         # Saved by someone else between our check and our write; the database refused it.
         # Given no version, check_version always refuses, with the usual message.
-        audit.check_version(body, None, "Organet")
+        audit.check_version(body, None, _("Organet"))
         raise
     audit.record(
         session,

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from govern.domain.cycle_plan import Occurrence, occurrences
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.bodies import Body
@@ -59,18 +61,20 @@ __all__ = [
 def create_cycle(
     session: Session, data: CycleInput, body: Body | None = None, user: User | None = None
 ) -> Cycle:
-    name = text(data.name, "Navn", "name", 200, required=True)
+    name = text(data.name, _("Navn"), "name", 200, required=True)
     slug = (data.slug or "").strip() or _slugify(name)
     if not SLUG_RE.match(slug) or len(slug) > 80:
         raise InvalidInput(
-            "Adressen kan bare ha små bokstaver a–z, tall og bindestrek", field="slug"
+            _("Adressen kan bare ha små bokstaver a–z, tall og bindestrek"), field="slug"
         )
     if session.scalar(select(Cycle.id).where(Cycle.slug == slug)):
-        raise Conflict(f"Det finnes allerede et årshjul med adressen «{slug}»", field="slug")
+        raise Conflict(
+            _("Det finnes allerede et årshjul med adressen «%(slug)s»", slug=slug), field="slug"
+        )
     cycle = Cycle(
         name=name,
         slug=slug,
-        description=text(data.description, "Beskrivelse", "description", 5000),
+        description=text(data.description, _("Beskrivelse"), "description", 5000),
         body=body,
     )
     session.add(cycle)
@@ -111,7 +115,7 @@ def update_entry(
     version: int | None,
     user: User | None = None,
 ) -> CycleEntry:
-    audit.check_version(entry, version, "Fristen")
+    audit.check_version(entry, version, _("Fristen"))
     values = entry_values(session, entry.cycle, data, entry)
     changes = audit.diff(entry, values)
     session.flush()
@@ -135,7 +139,12 @@ def delete_entry(session: Session, entry: CycleEntry, user: User | None = None) 
     if dependants:
         names = ", ".join(f"«{t}»" for t in dependants)
         raise Conflict(
-            f"{names} regnes fra denne fristen. Endre eller slett {'den' if len(dependants) == 1 else 'dem'} først.",
+            ngettext(
+                "%(names)s regnes fra denne fristen. Endre eller slett den først.",
+                "%(names)s regnes fra denne fristen. Endre eller slett dem først.",
+                len(dependants),
+                names=names,
+            ),
             field="relative_to_id",
         )
     audit.record(
@@ -168,7 +177,7 @@ def deadline_mark(session: Session, entry: CycleEntry, key: str) -> DeadlineMark
 
 def _check_key(key: str) -> str:
     if not re.fullmatch(r"[ym]\d{1,12}", key or ""):
-        raise NotFound("Fristen finnes ikke")
+        raise NotFound(_("Fristen finnes ikke"))
     return key
 
 
@@ -284,5 +293,5 @@ def body_year_plan(
 def find_entry(session: Session, entry_id: int) -> CycleEntry:
     entry = session.get(CycleEntry, entry_id)
     if entry is None:
-        raise NotFound("Fristen finnes ikke")
+        raise NotFound(_("Fristen finnes ikke"))
     return entry

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowUp
@@ -35,34 +36,40 @@ class FollowUpInput:
 def _checked(session: Session, treatment: Treatment, data: FollowUpInput) -> dict:
     """The values to store, or InvalidInput naming the field."""
     if data.status not in FOLLOW_UP_STATUSES:
-        raise InvalidInput("Velg status: " + ", ".join(FOLLOW_UP_STATUSES) + ".", field="status")
+        raise InvalidInput(
+            _("Velg status: %(statuses)s.", statuses=", ".join(FOLLOW_UP_STATUSES)), field="status"
+        )
     responsible = (data.responsible or "").strip()
     if data.organisation_id is None and data.person_id is None and not responsible:
         raise InvalidInput(
-            "Oppgi hvem som er ansvarlig: en organisasjon, en person eller skriv det inn.",
+            _("Oppgi hvem som er ansvarlig: en organisasjon, en person eller skriv det inn."),
             field="responsible",
         )
     if len(responsible) > 300:
-        raise InvalidInput("Ansvarlig kan være høyst 300 tegn.", field="responsible")
+        raise InvalidInput(_("Ansvarlig kan være høyst 300 tegn."), field="responsible")
     organisation = person = None
     if data.organisation_id is not None:
         organisation = session.get(Organisation, data.organisation_id)
         if organisation is None:
-            raise InvalidInput("Organisasjonen finnes ikke.", field="organisation_id")
+            raise InvalidInput(_("Organisasjonen finnes ikke."), field="organisation_id")
     if data.person_id is not None:
         person = session.get(Person, data.person_id)
         if person is None:
-            raise InvalidInput("Personen finnes ikke.", field="person_id")
+            raise InvalidInput(_("Personen finnes ikke."), field="person_id")
     if data.due_on is not None:
         decided = treatment.date
         if decided is not None and data.due_on < decided:
             raise InvalidInput(
-                f"Fristen kan ikke være før vedtaket ble fattet ({decided:%d.%m.%Y}).",
+                _(
+                    "Fristen kan ikke være før vedtaket ble fattet (%(date)s).",
+                    date=decided.strftime("%d.%m.%Y"),
+                ),
                 field="due_on",
             )
         if data.due_on.year > date.today().year + MAX_YEARS_AHEAD or data.due_on.year < 1900:
             raise InvalidInput(
-                f"Fristen må være innen {MAX_YEARS_AHEAD} år fra i dag.", field="due_on"
+                _("Fristen må være innen %(years)s år fra i dag.", years=MAX_YEARS_AHEAD),
+                field="due_on",
             )
     return {
         "status": data.status,
@@ -114,7 +121,7 @@ def update_follow_up(
     now=None,
 ) -> FollowUp:
     """Change a follow-up; refused if someone else saved it since the form was opened."""
-    audit.check_version(follow_up, version, "Oppfølgingen")
+    audit.check_version(follow_up, version, _("Oppfølgingen"))
     values = _checked(session, follow_up.treatment, data)
     _closing(follow_up, data.status, now)
     organisation, person = values.pop("organisation"), values.pop("person")
@@ -137,7 +144,7 @@ def update_follow_up(
 
 def delete_follow_up(session: Session, follow_up: FollowUp, version: int | None, user=None) -> None:
     """Remove a follow-up; refused if someone else saved it since the page was opened."""
-    audit.check_version(follow_up, version, "Oppfølgingen")
+    audit.check_version(follow_up, version, _("Oppfølgingen"))
     treatment = follow_up.treatment
     audit.record(
         session,

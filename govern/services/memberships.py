@@ -8,11 +8,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import DEFAULT_LANGUAGE, use_language
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import (
     ROLES,
     Body,
     Membership,
+    role_name,
 )
 from govern.models.people import Person
 from govern.services import audit
@@ -65,16 +68,14 @@ def add_membership(
 ) -> Membership:
     """Give a person a role in a body for a period."""
     if data.role not in ROLES:
-        raise InvalidInput(
-            f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role"
-        )
+        raise _unknown_role(data.role)
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise InvalidInput("Perioden slutter før den begynner", field="ends_on")
+        raise InvalidInput(_("Perioden slutter før den begynner"), field="ends_on")
     if deputy_for is not None:
         if data.role != "vara":
-            raise InvalidInput("Bare en vara kan stille for et annet medlem", field="deputy_for")
+            raise InvalidInput(_("Bare en vara kan stille for et annet medlem"), field="deputy_for")
         if deputy_for.id == person.id:
-            raise InvalidInput("En person kan ikke være vara for seg selv", field="deputy_for")
+            raise InvalidInput(_("En person kan ikke være vara for seg selv"), field="deputy_for")
     membership = Membership(
         body=body,
         person=person,
@@ -91,14 +92,28 @@ def add_membership(
 # -- the secretariat's workbench: changes made from the pages, each written to the audit log --
 
 
+def _unknown_role(role: str) -> InvalidInput:
+    return InvalidInput(
+        _("Ukjent rolle «%(role)s»; velg en av %(roles)s", role=role, roles=", ".join(ROLES)),
+        field="role",
+    )
+
+
 def period_text(starts_on: date | None, ends_on: date | None) -> str:
     """'fra 01.01.2026 til 31.12.2027', 'fra 01.01.2026', or 'uten tidsbegrensning'."""
-    parts = []
+    if starts_on and ends_on:
+        return _("fra %(start)s til %(end)s", start=short_date(starts_on), end=short_date(ends_on))
     if starts_on:
-        parts.append(f"fra {short_date(starts_on)}")
+        return _("fra %(date)s", date=short_date(starts_on))
     if ends_on:
-        parts.append(f"til {short_date(ends_on)}")
-    return " ".join(parts) or "uten tidsbegrensning"
+        return _("til %(date)s", date=short_date(ends_on))
+    return _("uten tidsbegrensning")
+
+
+def _logged_period(starts_on: date | None, ends_on: date | None) -> str:
+    """The period as the audit log keeps it (in bokmål, as the log's other texts)."""
+    with use_language(DEFAULT_LANGUAGE):
+        return period_text(starts_on, ends_on)
 
 
 def _person(session: Session, person_id: int | None, field: str) -> Person | None:
@@ -106,7 +121,7 @@ def _person(session: Session, person_id: int | None, field: str) -> Person | Non
         return None
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("Personen du valgte, finnes ikke", field=field)
+        raise NotFound(_("Personen du valgte, finnes ikke"), field=field)
     return person
 
 
@@ -127,27 +142,30 @@ def _check_membership(
 ) -> None:
     """Refuse a membership that breaks the rules; `current` is the one being edited."""
     if data.role not in ROLES:
-        raise InvalidInput(
-            f"Ukjent rolle «{data.role}»; velg en av {', '.join(ROLES)}", field="role"
-        )
+        raise _unknown_role(data.role)
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise InvalidInput(
-            "Perioden slutter før den begynner: til-datoen er før fra-datoen", field="ends_on"
+            _("Perioden slutter før den begynner: til-datoen er før fra-datoen"), field="ends_on"
         )
     if deputy_for is not None:
         if data.role != "vara":
             raise InvalidInput(
-                "Bare en vara kan stille for et annet medlem. Velg rollen vara, eller fjern "
-                "valget under «Vara for».",
+                _(
+                    "Bare en vara kan stille for et annet medlem. Velg rollen vara, eller fjern "
+                    "valget under «Vara for»."
+                ),
                 field="deputy_for",
             )
         if person is not None and deputy_for.id == person.id:
-            raise InvalidInput("En person kan ikke være vara for seg selv", field="deputy_for")
+            raise InvalidInput(_("En person kan ikke være vara for seg selv"), field="deputy_for")
         unchanged = current is not None and current.deputy_for_id == deputy_for.id
         if not unchanged and not _is_member(session, body, deputy_for):
             raise InvalidInput(
-                f"{deputy_for.name} er ikke medlem av {body.short_name}; "
-                "en vara kan bare stille for et medlem",
+                _(
+                    "%(name)s er ikke medlem av %(body)s; en vara kan bare stille for et medlem",
+                    name=deputy_for.name,
+                    body=body.short_name,
+                ),
                 field="deputy_for",
             )
     if person is None:
@@ -160,9 +178,14 @@ def _check_membership(
     for other in session.scalars(same_role):
         if other is not current and _overlaps(other, data.starts_on, data.ends_on):
             raise Conflict(
-                f"{person.name} har allerede rollen {data.role} i {body.short_name} "
-                f"({period_text(other.starts_on, other.ends_on)}). To medlemskap med samme "
-                "rolle kan ikke overlappe i tid.",
+                _(
+                    "%(name)s har allerede rollen %(role)s i %(body)s (%(period)s). To "
+                    "medlemskap med samme rolle kan ikke overlappe i tid.",
+                    name=person.name,
+                    role=role_name(data.role),
+                    body=body.short_name,
+                    period=period_text(other.starts_on, other.ends_on),
+                ),
                 field="starts_on",
             )
 
@@ -190,7 +213,10 @@ def _register_new_person(session: Session, user: User | None, body: Body, data: 
     name = (data.new_name or "").strip()
     if name and session.scalar(select(Person.id).where(Person.name == name).limit(1)):
         raise Conflict(
-            f"Det finnes allerede en person som heter {name}. Velg vedkommende i listen over.",
+            _(
+                "Det finnes allerede en person som heter %(name)s. Velg vedkommende i listen over.",
+                name=name,
+            ),
             field="new_name",
         )
     try:
@@ -214,11 +240,13 @@ def add_member(session: Session, user: User | None, body: Body, data: MemberInpu
     )
     if data.person_id is not None and typed_new:
         raise InvalidInput(
-            "Velg en person i listen eller registrer en ny person, ikke begge", field="person_id"
+            _("Velg en person i listen eller registrer en ny person, ikke begge"),
+            field="person_id",
         )
     if data.person_id is None and not typed_new:
         raise InvalidInput(
-            "Velg en person i listen, eller skriv navnet på en ny person", field="person_id"
+            _("Velg en person i listen, eller skriv navnet på en ny person"),
+            field="person_id",
         )
     person = _person(session, data.person_id, "person_id")
     deputy_for = _person(session, data.deputy_for_id, "deputy_for")
@@ -239,7 +267,7 @@ def add_member(session: Session, user: User | None, body: Body, data: MemberInpu
         "membership.create",
         membership,
         f"{person.name} ble {data.role}{deputy} i {body.short_name} "
-        f"({period_text(data.starts_on, data.ends_on)})",
+        f"({_logged_period(data.starts_on, data.ends_on)})",
         body=body,
     )
     return membership
@@ -279,13 +307,18 @@ def end_membership(
     """End a membership; `last_day` is its last day (inclusive)."""
     if membership.starts_on and last_day < membership.starts_on:
         raise InvalidInput(
-            f"Medlemskapet begynte {short_date(membership.starts_on)} og kan ikke slutte før det",
+            _(
+                "Medlemskapet begynte %(date)s og kan ikke slutte før det",
+                date=short_date(membership.starts_on),
+            ),
             field="ends_on",
         )
     if membership.ends_on is not None and membership.ends_on <= last_day:
         raise InvalidInput(
-            f"Medlemskapet slutter allerede {short_date(membership.ends_on)}. "
-            "Bruk «Rediger» for å forlenge det.",
+            _(
+                "Medlemskapet slutter allerede %(date)s. Bruk «Rediger» for å forlenge det.",
+                date=short_date(membership.ends_on),
+            ),
             field="ends_on",
         )
     changes = audit.diff(membership, {"ends_on": last_day})

@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import DEFAULT_LANGUAGE, use_language
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
@@ -35,12 +37,12 @@ def _clean_basis(text: str | None, field: str = "basis") -> str:
     text = (text or "").strip()
     if not text:
         raise InvalidInput(
-            "Velg en skjermingshjemmel: noe unntas ikke offentlighet uten hjemmel.", field=field
+            _("Velg en skjermingshjemmel: noe unntas ikke offentlighet uten hjemmel."), field=field
         )
     if has_line_break(text):
-        raise InvalidInput("Hjemmelen kan ikke ha linjeskift.", field=field)
+        raise InvalidInput(_("Hjemmelen kan ikke ha linjeskift."), field=field)
     if len(text) > BASIS_MAX:
-        raise InvalidInput(f"Hjemmelen kan være høyst {BASIS_MAX} tegn.", field=field)
+        raise InvalidInput(_("Hjemmelen kan være høyst %(max)s tegn.", max=BASIS_MAX), field=field)
     return text
 
 
@@ -51,7 +53,9 @@ def _known_basis(session: Session, text: str | None, field: str = "basis") -> st
         select(ExemptionBasis).where(ExemptionBasis.text == text, ExemptionBasis.active.is_(True))
     )
     if found is None:
-        raise InvalidInput(f"«{text}» er ikke en av skjermingshjemlene i listen.", field=field)
+        raise InvalidInput(
+            _("«%(text)s» er ikke en av skjermingshjemlene i listen.", text=text), field=field
+        )
     return text
 
 
@@ -86,7 +90,7 @@ def add_basis(session: Session, text: str, user: User | None = None) -> Exemptio
     """Add a basis to the list (the administrator); refuses a duplicate."""
     text = _clean_basis(text, "text")
     if session.scalar(select(ExemptionBasis.id).where(ExemptionBasis.text == text)):
-        raise InvalidInput(f"«{text}» står allerede i listen.", field="text")
+        raise InvalidInput(_("«%(text)s» står allerede i listen.", text=text), field="text")
     basis = ensure_basis(session, text)
     audit.record(session, user, "exemption_basis.add", basis, f"La til skjermingshjemmel «{text}»")
     return basis
@@ -144,22 +148,26 @@ def mark_case_exempt(
     basis = _basis_text(session, basis, known_only)
     public_title = (public_title or "").strip()
     if has_line_break(public_title):
-        raise InvalidInput("Den offentlige tittelen kan ikke ha linjeskift.", field="public_title")
+        raise InvalidInput(
+            _("Den offentlige tittelen kan ikke ha linjeskift."), field="public_title"
+        )
     if until is not None and until <= date.today() and known_only:
         raise InvalidInput(
-            "Datoen unntaket oppheves, må være etter i dag (eller stå tom).", field="until"
+            _("Datoen unntaket oppheves, må være etter i dag (eller stå tom)."), field="until"
         )
     changes = audit.diff(
         case, {"exempt_basis": basis, "public_title": public_title, "exempt_until": until}
     )
     if not changes:
         return
+    with use_language(DEFAULT_LANGUAGE):  # the log is kept in bokmål
+        what = exemption_text(basis)
     audit.record(
         session,
         user,
         "case.exempt",
         case,
-        f"Sak «{case.title}»: {exemption_text(basis)}",
+        f"Sak «{case.title}»: {what}",
         body=_first_body(case),
         changes=changes,
     )
@@ -197,7 +205,8 @@ def set_attachment_exempt(
     changes = audit.diff(attachment, {"exempt_basis": basis})
     if not changes:
         return
-    what = exemption_text(basis) if basis else "offentlig"
+    with use_language(DEFAULT_LANGUAGE):  # the log is kept in bokmål
+        what = exemption_text(basis) if basis else "offentlig"
     audit.record(
         session,
         user,
@@ -221,13 +230,16 @@ def set_item_closed(
     """Treat an agenda item in a closed session with a basis (lukket behandling), or open it
     again (None)."""
     if treatment.meeting_id is None:
-        raise InvalidInput("Bare saker på et møte kan behandles for lukkede dører.", field="basis")
+        raise InvalidInput(
+            _("Bare saker på et møte kan behandles for lukkede dører."), field="basis"
+        )
     if basis is not None:
         basis = _basis_text(session, basis, known_only)
     changes = audit.diff(treatment, {"closed_basis": basis})
     if not changes:
         return
-    what = closed_text(basis) if basis else "åpen behandling"
+    with use_language(DEFAULT_LANGUAGE):  # the log is kept in bokmål
+        what = closed_text(basis) if basis else "åpen behandling"
     audit.record(
         session,
         user,

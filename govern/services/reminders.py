@@ -15,8 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from govern.domain.cycle_plan import Occurrence, due_text, time_text
+from govern.i18n import DEFAULT_LANGUAGE, DOCUMENT_LANGUAGES, ngettext, use_language
+from govern.i18n import gettext as _
 from govern.models.base import utcnow
-from govern.models.bodies import Body, Membership
+from govern.models.bodies import Body, Membership, role_name
 from govern.models.cycles import Cycle, CycleEntry, DeadlineMark
 from govern.models.people import Person
 from govern.services.cycles import marks_for, plan_between
@@ -77,10 +79,12 @@ def relative_text(occurrence: Occurrence, today: date) -> str:
     """'forfalt for 3 dager siden', 'forfalt i går', 'i dag', 'i morgen', 'om 5 dager', 'pågår'."""
     if occurrence.ends_on < today:
         days = (today - occurrence.ends_on).days
-        return "forfalt i går" if days == 1 else f"forfalt for {days} dager siden"
+        if days == 1:
+            return _("forfalt i går")
+        return ngettext("forfalt for %(num)s dag siden", "forfalt for %(num)s dager siden", days)
     days = occurrence.days_left(today)
     if days < 0:
-        return f"pågår, til {long_date(occurrence.ends_on)}"
+        return _("pågår, til %(date)s", date=long_date(occurrence.ends_on))
     return due_text(days)
 
 
@@ -96,7 +100,9 @@ def _row(occurrence: Occurrence, today: date) -> DeadlineRow:
         overdue=occurrence.status == "forfalt",
         body_name=body.short_name if body is not None else cycle.name,
         wheel_label=(
-            f"{body.short_name} – årshjul {year}" if body is not None else f"{cycle.name} {year}"
+            _("%(body)s – årshjul %(year)s", body=body.short_name, year=year)
+            if body is not None
+            else f"{cycle.name} {year}"
         ),
         body_slug=body.slug if body is not None else None,
         cycle_slug=cycle.slug,
@@ -166,16 +172,16 @@ def recipients(occurrence: Occurrence, today: date) -> list[tuple[Person, str]]:
     if entry.reminder_role and body is not None:
         role = entry.reminder_role
         why = (
-            f"du er i sekretariatet for {body.short_name}"
+            _("du er i sekretariatet for %(body)s", body=body.short_name)
             if role == "sekretariat"
-            else f"du er {role} i {body.short_name}"
+            else _("du er %(role)s i %(body)s", role=role_name(role), body=body.short_name)
         )
         for membership in body.memberships:
             if membership.role == entry.reminder_role and membership.active_on(today):
                 found.setdefault(membership.person_id, (membership.person, why))
     person = entry.reminder_person
     if person is not None:
-        found.setdefault(person.id, (person, "du er satt opp til å få påminnelser om fristen"))
+        found.setdefault(person.id, (person, _("du er satt opp til å få påminnelser om fristen")))
     return [(p, why) for p, why in found.values() if p.email]
 
 
@@ -190,35 +196,57 @@ def wheel_link(occurrence: Occurrence, base_url: str) -> str:
 
 
 def reminder_text(occurrence: Occurrence, person: Person, why: str, today: date, base_url: str):
-    """The subject and body of one reminder, in Norwegian."""
+    """The subject and body of one reminder, in the current language (send_reminders makes
+    it in the body's document language)."""
     entry = occurrence.entry
     cycle = entry.cycle
     where = f"{cycle.name} ({cycle.body.short_name})" if cycle.body is not None else cycle.name
     time = time_text(occurrence, year=True)
-    subject = f"Påminnelse: {occurrence.title} – {time}"
+    subject = _("Påminnelse: %(title)s – %(time)s", title=occurrence.title, time=time)
+    when = time if occurrence.when in time else f"{time} ({occurrence.when})"
+    when = f"{when} – {relative_text(occurrence, today)}"
     lines = [
-        f"Hei {person.name},",
+        _("Hei %(name)s,", name=person.name),
         "",
-        f"Dette er en påminnelse om en frist i årshjulet {where}:",
+        _("Dette er en påminnelse om en frist i årshjulet %(where)s:", where=where),
         "",
-        f"Frist: {occurrence.title}",
-        f"{'Periode' if occurrence.fuzzy or occurrence.is_span else 'Dato'}: {time}"
-        + ("" if occurrence.when in time else f" ({occurrence.when})")
-        + f" – {relative_text(occurrence, today)}",
+        _("Frist: %(title)s", title=occurrence.title),
+        _("Periode: %(when)s", when=when)
+        if occurrence.fuzzy or occurrence.is_span
+        else _("Dato: %(when)s", when=when),
     ]
     if entry.responsible:
-        lines.append(f"Ansvarlig: {entry.responsible}")
+        lines.append(_("Ansvarlig: %(name)s", name=entry.responsible))
     if entry.recipient:
-        lines.append(f"Til: {entry.recipient}")
+        lines.append(_("Til: %(name)s", name=entry.recipient))
     if entry.description:
         lines += ["", entry.description.strip()]
     lines += [
         "",
-        f"Se årshjulet: {wheel_link(occurrence, base_url)}",
+        _("Se årshjulet: %(link)s", link=wheel_link(occurrence, base_url)),
         "",
-        f"Du får denne e-posten fordi {why}.",
+        _("Du får denne e-posten fordi %(why)s.", why=why),
     ]
     return subject, "\n".join(lines) + "\n"
+
+
+def _language_of(occurrence: Occurrence) -> str:
+    """The language a reminder is written in: its body's document language (bokmål for a
+    shared cycle)."""
+    body = occurrence.entry.cycle.body
+    language = body.document_language if body is not None else None
+    return language if language in DOCUMENT_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _due_by_language(session: Session, today: date) -> list[tuple[Occurrence, str]]:
+    """The reminders due today, each planned (its dates' and rules' words) in the language
+    it is written in."""
+    due = []
+    for language in DOCUMENT_LANGUAGES:
+        with use_language(language):
+            found = due_reminders(session, today)
+        due += [(o, language) for o in found if _language_of(o) == language]
+    return due
 
 
 def send_reminders(session: Session, today: date, base_url: str) -> int:
@@ -227,13 +255,17 @@ def send_reminders(session: Session, today: date, base_url: str) -> int:
     An occurrence nobody could be told about (no recipient with an address) is not marked,
     so it is sent once somebody has one, while its window lasts.
     """
-    due = due_reminders(session, today)
-    marks = marks_for(session, {o.entry for o in due})
+    due = _due_by_language(session, today)
+    marks = marks_for(session, {o.entry for o, _language in due})
     queued = 0
-    for occurrence in due:
-        people = recipients(occurrence, today)
-        for person, why in people:
-            subject, text = reminder_text(occurrence, person, why, today, base_url)
+    for occurrence, language in due:
+        with use_language(language):
+            people = recipients(occurrence, today)
+            texts = [
+                (person, reminder_text(occurrence, person, why, today, base_url))
+                for person, why in people
+            ]
+        for person, (subject, text) in texts:
             queue_mail(session, person.email, person.name, subject, text)
             queued += 1
         if not people:

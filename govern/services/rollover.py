@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from govern.domain.cycle_plan import Occurrence, occurrences, weeks_in_year
 from govern.holidays import why_not_meet
+from govern.i18n import DEFAULT_LANGUAGE, use_language
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.meetings import Meeting, MeetingDay, format_number
@@ -24,7 +26,7 @@ from govern.services import agenda, audit
 from govern.services.cycles import MAX_OFFSET_DAYS, cycles_of, meetings_around
 from govern.services.errors import Conflict, GovernError, InvalidInput
 from govern.services.meetings import DayInput, MeetingInput, previous_meeting, schedule_meeting
-from govern.timeutil import WEEKDAYS, clock, date_span, long_date
+from govern.timeutil import clock, date_span, long_date, weekday_name
 
 #: Weeks tried, in order, when a meeting falls on a day the body does not meet.
 MOVES = (1, -1, 2, -2, 3, -3, 4, -4)
@@ -72,7 +74,7 @@ class RowInput:
 
 def day_text(day: date) -> str:
     """'torsdag 13. mai 2027' (within a sentence)."""
-    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
+    return f"{weekday_name(day)} {long_date(day)}"
 
 
 def _same_week(day: date, year: int) -> date:
@@ -142,12 +144,23 @@ def propose_year(session: Session, body: Body, year: int) -> list[Proposal]:
                 moved = [d + timedelta(weeks=weeks) for d in dates]
                 if _blocked(moved, taken) is None and moved[0].year == year:
                     to = moved[dates.index(bad)]
-                    warnings.append(f"Flyttet fra {day_text(bad)} ({reason}) til {day_text(to)}.")
+                    warnings.append(
+                        _(
+                            "Flyttet fra %(day)s (%(reason)s) til %(to)s.",
+                            day=day_text(bad),
+                            reason=reason,
+                            to=day_text(to),
+                        )
+                    )
                     dates = moved
                     break
             else:
                 warnings.append(
-                    f"{day_text(bad).capitalize()} faller på {reason}; velg en annen dag."
+                    _(
+                        "%(day)s faller på %(reason)s; velg en annen dag.",
+                        day=day_text(bad).capitalize(),
+                        reason=reason,
+                    )
                 )
         days = [
             ProposedDay(d, old_day.start_time, old_day.end_time)
@@ -172,9 +185,22 @@ def _clashes(proposal: Proposal, planned: list[Meeting], body: Body) -> list[str
         own = {d.date for d in meeting.days}
         when = date_span(meeting.first_date, meeting.last_date)
         if own & days:
-            found.append(f"{body.short_name} har allerede møte {meeting.number} {when}.")
+            found.append(
+                _(
+                    "%(body)s har allerede møte %(number)s %(when)s.",
+                    body=body.short_name,
+                    number=meeting.number,
+                    when=when,
+                )
+            )
         elif weeks & {d.isocalendar()[:2] for d in own}:
-            found.append(f"Samme uke som møte {meeting.number} ({when}), som allerede er planlagt.")
+            found.append(
+                _(
+                    "Samme uke som møte %(number)s (%(when)s), som allerede er planlagt.",
+                    number=meeting.number,
+                    when=when,
+                )
+            )
     return found
 
 
@@ -198,13 +224,21 @@ def check_proposals(session: Session, body: Body, proposals: list[Proposal], yea
             reason = why_not_meet(day.date)
             if reason:
                 text = day_text(day.date).capitalize()
-                proposal.warnings.append(f"{text} faller på {reason}; velg en annen dag.")
+                proposal.warnings.append(
+                    _("%(day)s faller på %(reason)s; velg en annen dag.", day=text, reason=reason)
+                )
             if day.date.year != year:
-                proposal.warnings.append(f"{long_date(day.date)} er ikke i {year}.")
+                proposal.warnings.append(
+                    _("%(date)s er ikke i %(year)s.", date=long_date(day.date), year=year)
+                )
             other = seen.get(day.date)
             if other is not None and other is not proposal:
                 proposal.warnings.append(
-                    f"Møte {other.number} er også foreslått {long_date(day.date)}."
+                    _(
+                        "Møte %(number)s er også foreslått %(date)s.",
+                        number=other.number,
+                        date=long_date(day.date),
+                    )
                 )
             seen[day.date] = proposal
         proposal.warnings += _clashes(proposal, planned, body)
@@ -240,22 +274,40 @@ def _check_rows(session: Session, body: Body, rows: list[RowInput], year: int) -
     for i, row in enumerate(rows):
         n = row.position or i + 1
         if not row.days:
-            raise InvalidInput(f"Møte {n}: oppgi minst én dag", field=f"rows[{n - 1}]")
+            raise InvalidInput(_("Møte %(n)s: oppgi minst én dag", n=n), field=f"rows[{n - 1}]")
         if len({d.date for d in row.days}) < len(row.days):
-            raise InvalidInput(f"Møte {n}: samme dag er oppgitt to ganger", field=f"rows[{n - 1}]")
+            raise InvalidInput(
+                _("Møte %(n)s: samme dag er oppgitt to ganger", n=n), field=f"rows[{n - 1}]"
+            )
         for day in row.days:
             if day.date.year != year:
                 raise InvalidInput(
-                    f"Møte {n}: {long_date(day.date)} er ikke i {year}", field=f"rows[{n - 1}]"
+                    _(
+                        "Møte %(n)s: %(date)s er ikke i %(year)s",
+                        n=n,
+                        date=long_date(day.date),
+                        year=year,
+                    ),
+                    field=f"rows[{n - 1}]",
                 )
             if day.end <= day.start:
                 raise InvalidInput(
-                    f"Møte {n}: slutt ({clock(day.end)}) må være etter start ({clock(day.start)})",
+                    _(
+                        "Møte %(n)s: slutt (%(end)s) må være etter start (%(start)s)",
+                        n=n,
+                        end=clock(day.end),
+                        start=clock(day.start),
+                    ),
                     field=f"rows[{n - 1}]",
                 )
             if day.date in taken:
                 raise Conflict(
-                    f"Møte {n}: {body.short_name} har allerede et møte {long_date(day.date)}",
+                    _(
+                        "Møte %(n)s: %(body)s har allerede et møte %(date)s",
+                        n=n,
+                        body=body.short_name,
+                        date=long_date(day.date),
+                    ),
                     field=f"rows[{n - 1}]",
                 )
             taken.add(day.date)
@@ -270,7 +322,7 @@ def confirm_year(
 ) -> list[Meeting]:
     """Plan the chosen meetings (status planlagt, numbered from 1/yy on): all or none."""
     if not rows:
-        raise InvalidInput("Velg minst ett møte å opprette", field="rows")
+        raise InvalidInput(_("Velg minst ett møte å opprette"), field="rows")
     if year is None:
         year = min(d.date for d in rows[0].days).year if rows[0].days else date.today().year + 1
     _check_rows(session, body, rows, year)
@@ -285,18 +337,20 @@ def confirm_year(
                     session, body, MeetingInput(row.days, row.location, "planlagt")
                 )
             except GovernError as error:
-                raise type(error)(f"Møte {n}: {error.message}", field=f"rows[{n - 1}]") from error
+                message = _("Møte %(n)s: %(message)s", n=n, message=error.message)
+                raise type(error)(message, field=f"rows[{n - 1}]") from error
             agenda.open_agenda(
                 session, meeting, previous_meeting(session, body, meeting.first_date)
             )
             session.flush()
+            with use_language(DEFAULT_LANGUAGE):  # the log is kept in bokmål
+                span = date_span(meeting.first_date, meeting.last_date)
             audit.record(
                 session,
                 user,
                 "meeting.plan",
                 meeting,
-                f"Møte {meeting.number} i {body.short_name} planlagt "
-                f"{date_span(meeting.first_date, meeting.last_date)} (plan for {year})",
+                f"Møte {meeting.number} i {body.short_name} planlagt {span} (plan for {year})",
                 body=body,
             )
             created.append(meeting)

@@ -18,7 +18,7 @@ from govern.exports.register_table import build_register_csv, build_register_xls
 from govern.extensions import db
 from govern.forms.followups import FollowUpForm
 from govern.i18n import gettext as _
-from govern.models.cases import SAKSTYPER, Treatment
+from govern.models.cases import SAKSTYPE_LABELS, SAKSTYPER, Treatment, sakstype_label
 from govern.models.people import Organisation, Person
 from govern.openness import held_back_text, shown_title
 from govern.policy import can
@@ -66,6 +66,8 @@ def _register_part(wanted: register.RegisterFilter, page_no: int, today: date) -
         status_labels=register.FILTER_LABELS,
         follow_up_label=follow_up_label,
         sakstyper=SAKSTYPER,
+        sakstype_labels=SAKSTYPE_LABELS,
+        sakstype_label=sakstype_label,
         today=today,
     )
 

@@ -8,7 +8,9 @@ from datetime import date
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
+from govern.models.people import Person
 from govern.services import cycles
 from govern.timeutil import MONTH_NAMES
 from govern.views import cycles as cycle_views
@@ -142,3 +144,15 @@ def test_the_cycle_admin_and_rollover_pages_in_english(client, session, fagradet
     assert "September" in page
     page = text_of(client.get("/bodies/fagradet/arshjul/ny-plan?year=2027", headers=EN))
     assert "Make the plan for 2027" in page and "Create the meetings" in page
+
+
+def test_a_services_refusal_is_shown_in_the_readers_language(client, session, fagradet):
+    make_user(session, "Ada Admin", "ada@example.no", is_admin=True)
+    login(client, "ada@example.no")
+    ada = session.scalar(select(Person).where(Person.name == "Ada Admin"))
+    data = {"person_id": str(ada.id), "new_name": "Nora Ny", "role": "medlem", "deputy_for": "0"}
+    answer = client.post("/bodies/fagradet/members", data=data, headers=EN)
+    assert answer.status_code == 400
+    assert "Choose a person in the list or register a new person, not both" in text_of(answer)
+    answer = client.post("/bodies/fagradet/members", data=data, headers=NN)
+    assert "Vel ein person i lista eller registrer ein ny person, ikkje begge" in text_of(answer)
