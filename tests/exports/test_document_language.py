@@ -25,6 +25,7 @@ from govern.models import Body
 from govern.models.cases import sakstype_label
 from govern.services.exchange import ExchangeError, import_exchange
 from tests.api.helpers import assert_problem, bearer, user_with_token
+from tests.conftest import make_body, make_meeting
 from tests.exports.test_documents import docx_of, facts, rows, treatment
 from tests.exports.test_structured_text import lang
 from tests.services.test_exchange import approve_demo_january, example
@@ -293,3 +294,34 @@ def test_the_footer_and_labels_follow_the_language_they_are_made_in():
 
 def _english_arshjul() -> bytes:
     return build_arshjul("Fagrådet", 2027, [])
+
+
+def test_a_nynorsk_bodys_feed_words_its_deadlines_in_nynorsk(client, session):
+    from govern.services import cycles
+
+    year = date.today().year
+    fagradet = make_body()
+    fagradet.document_language = "nn"
+    make_meeting(fagradet, date(year, 5, 6))
+    cycle = cycles.create_cycle(session, cycles.CycleInput("Årshjul for Fagrådet"), body=fagradet)
+    cycles.add_entry(
+        session,
+        cycle,
+        cycles.EntryInput("Leveranseplan", "date", month=2, day=1, responsible="NHN"),
+    )
+    session.commit()
+    answer = client.get("/bodies/fagradet/calendar.ics", headers={"Accept-Language": "en"})
+    deadline = next(
+        e
+        for e in icalendar.Calendar.from_ical(answer.data).walk("VEVENT")
+        if str(e["UID"]).startswith("frist-")
+    )
+    assert str(deadline["SUMMARY"]) == "Frist: Leveranseplan"
+    assert "Ansvarleg: NHN" in str(deadline["DESCRIPTION"])
+    assert deadline["DESCRIPTION"].params["LANGUAGE"] == "nn-NO"
+    meeting = next(
+        e
+        for e in icalendar.Calendar.from_ical(answer.data).walk("VEVENT")
+        if not str(e["UID"]).startswith("frist-")
+    )
+    assert meeting["SUMMARY"].params["LANGUAGE"] == "nn-NO"
