@@ -115,7 +115,7 @@ CLOSED = lazy_gettext("Runden er lukket. Åpne den igjen for å endre tiltak ell
 def check_open(round_: PrioritisationRound) -> None:
     """A closed round's measures and scores are the record of its result."""
     if round_.status == "lukket":
-        raise FormErrors({"round": CLOSED})
+        raise FormErrors({"round": str(CLOSED)})
 
 
 def set_status(session: Session, round_: PrioritisationRound, status: str, actor=None) -> None:

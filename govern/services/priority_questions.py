@@ -59,7 +59,7 @@ def score_counts(session: Session, round_: PrioritisationRound) -> dict[int, int
 
 def _check_open(round_: PrioritisationRound) -> None:
     if round_.status == "lukket":
-        raise Conflict(CLOSED, field="round")
+        raise Conflict(str(CLOSED), field="round")
 
 
 def _check_unscored(session: Session, question: PriorityQuestion, action: str) -> None:
