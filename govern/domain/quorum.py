@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.bodies import QUORUM_RULES
 from govern.models.meetings import Meeting
 
@@ -18,10 +20,12 @@ from govern.models.meetings import Meeting
 VOTING_ROLES = ("leder", "nestleder", "medlem")
 #: How the rule reads in the referat's sentence ("krav: mer enn halvparten").
 RULE_WORDS = {
-    "over_half": "mer enn halvparten",
-    "half": "minst halvparten",
-    "two_thirds": "minst to tredjedeler",
+    "over_half": lazy_gettext("mer enn halvparten"),
+    "half": lazy_gettext("minst halvparten"),
+    "two_thirds": lazy_gettext("minst to tredjedeler"),
 }
+#: How the referat names the body, in the language being written.
+SUBJECTS = {"Rådet": lazy_gettext("Rådet"), "Utvalget": lazy_gettext("Utvalget")}
 
 
 def required(rule: str, voting: int) -> int:
@@ -81,10 +85,16 @@ class Quorum:
         if len(set(self.present)) == 1:
             shown = str(self.present[0])
         else:
-            shown = ", ".join(f"dag {i}: {n}" for i, n in enumerate(self.present, 1))
-        return (
-            f"{shown} av {self.voting} medlemmer med stemmerett til stede, vara medregnet; "
-            f"krav: {RULE_WORDS[self.rule]}, det vil si {self.required}"
+            shown = ", ".join(
+                _("dag %(day)s: %(count)s", day=i, count=n) for i, n in enumerate(self.present, 1)
+            )
+        return _(
+            "%(present)s av %(voting)s medlemmer med stemmerett til stede, vara medregnet; "
+            "krav: %(rule)s, det vil si %(required)s",
+            present=shown,
+            voting=self.voting,
+            rule=RULE_WORDS[self.rule],
+            required=self.required,
         )
 
     @property
@@ -92,15 +102,28 @@ class Quorum:
         """'Rådet var beslutningsdyktig (7 av 12 medlemmer med stemmerett til stede, vara
         medregnet; krav: mer enn halvparten, det vil si 7).'"""
         met = self.met_by_day
+        subject = SUBJECTS.get(self.subject, self.subject)
         if all(met):
-            verdict = "var beslutningsdyktig"
-        elif not any(met):
-            verdict = "var ikke beslutningsdyktig"
-        else:
-            yes = " og ".join(str(i) for i, ok in enumerate(met, 1) if ok)
-            no = " og ".join(str(i) for i, ok in enumerate(met, 1) if not ok)
-            verdict = f"var beslutningsdyktig dag {yes}, men ikke dag {no}"
-        return f"{self.subject} {verdict} ({self._counts()})."
+            return _(
+                "%(subject)s var beslutningsdyktig (%(counts)s).",
+                subject=subject,
+                counts=self._counts(),
+            )
+        if not any(met):
+            return _(
+                "%(subject)s var ikke beslutningsdyktig (%(counts)s).",
+                subject=subject,
+                counts=self._counts(),
+            )
+        yes = _(" og ").join(str(i) for i, ok in enumerate(met, 1) if ok)
+        no = _(" og ").join(str(i) for i, ok in enumerate(met, 1) if not ok)
+        return _(
+            "%(subject)s var beslutningsdyktig dag %(yes)s, men ikke dag %(no)s (%(counts)s).",
+            subject=subject,
+            yes=yes,
+            no=no,
+            counts=self._counts(),
+        )
 
 
 def quorum_of(meeting: Meeting) -> Quorum | None:

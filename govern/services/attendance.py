@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.bodies import ROLE_ORDER, ROLES, Membership
 from govern.models.meetings import ATTENDANCE_STATUSES, Attendance, Meeting
@@ -27,6 +28,16 @@ STATUS_LABELS = {"present": "til stede", "absent": "ikke til stede", "deputy": "
 
 def days_text(days: Sequence[int] | None) -> str:
     """' – dag 1' or ' – dag 1 og 2' for a status that holds only some days; '' for all."""
+    if not days:
+        return ""
+    numbers = [str(d) for d in sorted(days)]
+    if len(numbers) == 1:
+        return " – " + _("dag %(days)s", days=numbers[0])
+    return " – " + _("dag %(days)s og %(last)s", days=", ".join(numbers[:-1]), last=numbers[-1])
+
+
+def _days_stored(days: Sequence[int] | None) -> str:
+    """days_text as the attendance's stored record writes it, always in bokmål."""
     if not days:
         return ""
     numbers = [str(d) for d in sorted(days)]
@@ -81,13 +92,14 @@ def fingerprint(meeting: Meeting) -> str:
 
 
 def describe(status: str | None, deputy_for: Person | None, days: Sequence[int] | None) -> str:
-    """'ikke til stede – dag 1', 'stedfortreder for Stine Slørdal', 'ikke registrert'."""
+    """'ikke til stede – dag 1', 'stedfortreder for Stine Slørdal', 'ikke registrert'
+    (in bokmål: the revisions and the audit log keep it as written)."""
     if not status:
         return "ikke registrert"
     text = STATUS_LABELS.get(status, status)
     if status == "deputy" and deputy_for is not None:
         text += f" for {deputy_for.name}"
-    return text + days_text(days)
+    return text + _days_stored(days)
 
 
 def _check_row(
@@ -96,12 +108,14 @@ def _check_row(
     """The row's person, whom they stand in for, and its days; refuse what cannot be."""
     person = session.get(Person, row.person_id) if row.person_id else None
     if person is None:
-        raise NotFound("Personen finnes ikke", field=f"rows[{i}].person")
+        raise NotFound(_("Personen finnes ikke"), field=f"rows[{i}].person")
     if row.status not in ATTENDANCE_STATUSES:
-        raise InvalidInput(f"Ukjent oppmøtestatus «{row.status}»", field=f"rows[{i}].status")
+        raise InvalidInput(
+            _("Ukjent oppmøtestatus «%(status)s»", status=row.status), field=f"rows[{i}].status"
+        )
     if person.id in seen:
         raise InvalidInput(
-            f"{person.name} er oppført to ganger; en person kan bare stå én gang",
+            _("%(name)s er oppført to ganger; en person kan bare stå én gang", name=person.name),
             field=f"rows[{i}].person",
         )
     seen.add(person.id)
@@ -109,22 +123,29 @@ def _check_row(
     if row.deputy_for_id is not None:
         deputy_for = session.get(Person, row.deputy_for_id)
         if deputy_for is None:
-            raise NotFound("Personen det stilles for, finnes ikke", field=f"rows[{i}].deputy_for")
+            raise NotFound(
+                _("Personen det stilles for, finnes ikke"), field=f"rows[{i}].deputy_for"
+            )
     if row.status == "deputy" and deputy_for is None:
         raise InvalidInput(
-            f"Oppgi hvem {person.name} stiller for som stedfortreder",
+            _("Oppgi hvem %(name)s stiller for som stedfortreder", name=person.name),
             field=f"rows[{i}].deputy_for",
         )
     if row.status != "deputy" and deputy_for is not None:
-        raise InvalidInput("Bare en stedfortreder stiller for noen", field=f"rows[{i}].deputy_for")
+        raise InvalidInput(
+            _("Bare en stedfortreder stiller for noen"), field=f"rows[{i}].deputy_for"
+        )
     if deputy_for is not None and deputy_for.id == person.id:
         raise InvalidInput(
-            f"{person.name} kan ikke stille for seg selv", field=f"rows[{i}].deputy_for"
+            _("%(name)s kan ikke stille for seg selv", name=person.name),
+            field=f"rows[{i}].deputy_for",
         )
     days = sorted(set(row.days))
     for number in days:
         if not 1 <= number <= len(meeting.days):
-            raise InvalidInput(f"Møtet har ingen dag {number}", field=f"rows[{i}].days")
+            raise InvalidInput(
+                _("Møtet har ingen dag %(day)s", day=number), field=f"rows[{i}].days"
+            )
     # Every day ticked is the same as none: the status holds for the whole meeting.
     return person, deputy_for, (days if days and len(days) < len(meeting.days) else None)
 
@@ -145,8 +166,11 @@ def set_attendance(
     ensure_minutes_open(
         meeting,
         field="fingerprint",
-        message=f"Referatet fra møte {meeting.number} er godkjent og låst; oppmøtet kan ikke "
-        "endres. Rettelser føres som en ny revisjon av referatet.",
+        message=_(
+            "Referatet fra møte %(number)s er godkjent og låst; oppmøtet kan ikke endres. "
+            "Rettelser føres som en ny revisjon av referatet.",
+            number=meeting.number,
+        ),
     )
     changes = _replace(session, meeting, rows, seen_fingerprint)
     if changes:
@@ -175,15 +199,15 @@ def correct_attendance(
     """Correct the attendance in approved minutes: a new revision of the referat, with why."""
     if not meeting.minutes_locked:
         raise Conflict(
-            "Referatet er ikke godkjent ennå; før oppmøtet direkte på oppmøtesiden",
+            _("Referatet er ikke godkjent ennå; før oppmøtet direkte på oppmøtesiden"),
             field="reason",
         )
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Skriv hvorfor oppmøtet rettes", field="reason")
+        raise InvalidInput(_("Skriv hvorfor oppmøtet rettes"), field="reason")
     changes = _replace(session, meeting, rows, seen_fingerprint)
     if not changes:
-        raise InvalidInput("Ingenting er endret i oppmøtet", field="reason")
+        raise InvalidInput(_("Ingenting er endret i oppmøtet"), field="reason")
     return new_revision(
         session,
         user,
@@ -207,13 +231,15 @@ def _replace(
     """Replace the attendance with `rows`; {person: [before, after]} of what changed."""
     if seen_fingerprint is not None and seen_fingerprint != fingerprint(meeting):
         raise StaleEdit(
-            "Oppmøtet ble endret av noen andre mens du redigerte. Endringene dine er ikke "
-            "lagret; de står under slik du la dem inn. Se over det som nå er lagret, og lagre "
-            "på nytt.",
+            _(
+                "Oppmøtet ble endret av noen andre mens du redigerte. Endringene dine er ikke "
+                "lagret; de står under slik du la dem inn. Se over det som nå er lagret, og "
+                "lagre på nytt."
+            ),
             field="fingerprint",
         )
     if meeting.status == "avlyst":
-        raise InvalidInput("Møtet er avlyst; det registreres ikke oppmøte", field="rows")
+        raise InvalidInput(_("Møtet er avlyst; det registreres ikke oppmøte"), field="rows")
     seen: set[int] = set()
     checked = [_check_row(session, meeting, i, row, seen) for i, row in enumerate(rows)]
     existing = {a.person_id: a for a in meeting.attendance}
@@ -235,8 +261,10 @@ def _replace(
         session.flush()
     except StaleDataError:
         raise StaleEdit(
-            "Oppmøtet ble endret av noen andre samtidig. Endringene dine er ikke lagret; "
-            "prøv igjen.",
+            _(
+                "Oppmøtet ble endret av noen andre samtidig. Endringene dine er ikke lagret; "
+                "prøv igjen."
+            ),
             field="fingerprint",
         ) from None
     return changes

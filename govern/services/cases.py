@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from govern import queries
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER, Case, Treatment
 from govern.models.people import Person
@@ -44,9 +45,9 @@ def check_title(title: str | None, field: str = "title") -> str:
     """A case title: required, at most TITLE_LIMIT characters."""
     title = (title or "").strip()
     if not title:
-        raise InvalidInput("Tittel må fylles ut", field=field)
+        raise InvalidInput(_("Tittel må fylles ut"), field=field)
     if len(title) > TITLE_LIMIT:
-        raise InvalidInput(f"Tittelen kan ha høyst {TITLE_LIMIT} tegn", field=field)
+        raise InvalidInput(_("Tittelen kan ha høyst %(max)s tegn", max=TITLE_LIMIT), field=field)
     return title
 
 
@@ -58,7 +59,12 @@ def check_sakstype(
         return None
     if sakstype not in SAKSTYPER:
         raise InvalidInput(
-            f"Ukjent sakstype «{sakstype or ''}»; velg en av {', '.join(SAKSTYPER)}", field=field
+            _(
+                "Ukjent sakstype «%(value)s»; velg en av %(known)s",
+                value=sakstype or "",
+                known=", ".join(SAKSTYPER),
+            ),
+            field=field,
         )
     return sakstype
 
@@ -68,9 +74,9 @@ def create_case(session: Session, data: CaseInput) -> Case:
     key = (data.key or "").strip() or None
     if key is not None:
         if not KEY_RE.match(key) or len(key) > 120:
-            raise InvalidInput(f"«{key}» er ikke en gyldig saksnøkkel", field="key")
+            raise InvalidInput(_("«%(key)s» er ikke en gyldig saksnøkkel", key=key), field="key")
         if session.scalar(select(Case.id).where(Case.key == key)):
-            raise Conflict(f"Saksnøkkelen «{key}» er allerede i bruk", field="key")
+            raise Conflict(_("Saksnøkkelen «%(key)s» er allerede i bruk", key=key), field="key")
     case = Case(
         key=key,
         title=check_title(data.title),
@@ -104,7 +110,7 @@ def link_case_owners(session: Session, case: Case) -> None:
 def set_follows(case: Case, earlier: Case | None) -> None:
     """Record that a case continues an earlier one (its history then includes the earlier's)."""
     if earlier is not None and case in earlier.lineage():
-        raise InvalidInput("En sak kan ikke videreføre seg selv", field="follows")
+        raise InvalidInput(_("En sak kan ikke videreføre seg selv"), field="follows")
     case.follows = earlier
 
 
@@ -112,14 +118,24 @@ def reserve_case_number(session: Session, body: Body, year: int, number: str, fi
     """Check a case number given by hand and record it; returns its sequence number."""
     seq, yy = parse_number(number, field=field)
     if yy != year % 100:
-        raise InvalidInput(f"Saksnummer {number} passer ikke med året {year}", field=field)
+        raise InvalidInput(
+            _("Saksnummer %(number)s passer ikke med året %(year)s", number=number, year=year),
+            field=field,
+        )
     taken = session.scalar(
         select(Treatment.id).where(
             Treatment.body_id == body.id, Treatment.year == year, Treatment.seq == seq
         )
     )
     if taken:
-        raise Conflict(f"Saksnummer {number} er allerede brukt i {body.short_name}", field=field)
+        raise Conflict(
+            _(
+                "Saksnummer %(number)s er allerede brukt i %(body)s",
+                number=number,
+                body=body.short_name,
+            ),
+            field=field,
+        )
     claim_number(session, body.id, year, "case", seq)
     return seq
 
@@ -129,13 +145,20 @@ def _external_number(body: Body, data: ExternalTreatmentInput) -> tuple[int, int
     and the number's two-digit year must fit the date."""
     if not body.external:
         raise InvalidInput(
-            f"{body.short_name} føres i govern; behandlingen registreres på møtets dagsorden",
+            _(
+                "%(body)s føres i govern; behandlingen registreres på møtets dagsorden",
+                body=body.short_name,
+            ),
             field="body",
         )
     seq, yy = parse_number(data.number, field="number")
     if data.decided_on and data.decided_on.year % 100 != yy:
         raise InvalidInput(
-            f"Saksnummer {data.number} passer ikke med datoen {data.decided_on:%d.%m.%Y}",
+            _(
+                "Saksnummer %(number)s passer ikke med datoen %(date)s",
+                number=data.number,
+                date=data.decided_on.strftime("%d.%m.%Y"),
+            ),
             field="number",
         )
     return seq, data.decided_on.year if data.decided_on else 2000 + yy
@@ -185,8 +208,10 @@ def add_external_treatment(
 def _check_external(treatment: Treatment) -> None:
     if treatment.meeting_id is not None or not treatment.body.external:
         raise InvalidInput(
-            "Bare behandlinger i eksterne organer kan endres her; "
-            "andre behandlinger endres på møtets dagsorden",
+            _(
+                "Bare behandlinger i eksterne organer kan endres her; "
+                "andre behandlinger endres på møtets dagsorden"
+            ),
             field="body",
         )
 
@@ -201,7 +226,7 @@ def update_external_treatment(
 ) -> Treatment:
     """Change an external treatment: the same rules as registering it (body, number, date)."""
     _check_external(treatment)
-    audit.check_version(treatment, version, "Behandlingen")
+    audit.check_version(treatment, version, _("Behandlingen"))
     seq, year = _external_number(body, data)
     if (body.id, year, seq) != (treatment.body_id, treatment.year, treatment.seq):
         reserve_case_number(session, body, year, data.number, "number")
@@ -240,7 +265,7 @@ def delete_external_treatment(session: Session, treatment: Treatment, user) -> N
     _check_external(treatment)
     if session.scalar(select(FollowUp.id).where(FollowUp.treatment_id == treatment.id).limit(1)):
         raise Conflict(
-            "Vedtaket har oppfølging; slett oppfølgingen før behandlingen", field="number"
+            _("Vedtaket har oppfølging; slett oppfølgingen før behandlingen"), field="number"
         )
     audit.record(
         session,

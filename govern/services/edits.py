@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.cases import Case
 from govern.models.people import Person
@@ -18,14 +19,18 @@ def update_person(
     session: Session, user: User | None, person: Person, data: PersonInput
 ) -> dict[str, list]:
     """Change a person's name, organisation and e-mail; returns the changes."""
-    name = required_text(data.name, "Navn", "name", 200)
+    name = required_text(data.name, _("Navn"), "name", 200)
     email = (data.email or "").strip().lower() or None
     if email is not None:
         if not EMAIL_RE.match(email):
-            raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
+            raise InvalidInput(
+                _("«%(email)s» er ikke en gyldig e-postadresse", email=email), field="email"
+            )
         taken = select(Person.id).where(func.lower(Person.email) == email, Person.id != person.id)
         if session.scalar(taken):
-            raise Conflict(f"E-postadressen {email} er allerede registrert", field="email")
+            raise Conflict(
+                _("E-postadressen %(email)s er allerede registrert", email=email), field="email"
+            )
     organisation = (
         get_or_create_organisation(session, data.organisation.strip())
         if (data.organisation or "").strip()
@@ -67,7 +72,7 @@ def update_case(
     version: int | None,
 ) -> dict[str, list]:
     """Change a case's title, owners and the case it continues, unless saved since read."""
-    audit.check_version(case, version, "Saken")
+    audit.check_version(case, version, _("Saken"))
     values = {
         "title": check_title(data.title),
         "sakseier": (data.sakseier or "").strip(),
@@ -92,5 +97,5 @@ def update_case(
 def _case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound("Saken du viste til, finnes ikke", field="follows")
+        raise NotFound(_("Saken du viste til, finnes ikke"), field="follows")
     return case

@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.accounts import User
 from govern.models.answers import Absence
 from govern.models.meetings import Meeting
@@ -74,21 +76,27 @@ def _busy(session: Session, meeting: Meeting, but: Absence | None = None) -> set
 def _check_open(meeting: Meeting, today: date) -> None:
     if meeting.status != "innkalt":
         raise Conflict(
-            f"Det kan bare meldes forfall til et møte det er sendt innkalling til; "
-            f"{meeting.title} er {meeting.status}."
+            _(
+                "Det kan bare meldes forfall til et møte det er sendt innkalling til; "
+                "%(meeting)s er %(status)s.",
+                meeting=meeting.title,
+                status=meeting.status,
+            )
         )
     if meeting.last_date is None or meeting.last_date < today:
-        raise Conflict(f"{meeting.title} er holdt; det kan ikke meldes forfall etterpå.")
+        raise Conflict(
+            _("%(meeting)s er holdt; det kan ikke meldes forfall etterpå.", meeting=meeting.title)
+        )
 
 
 def _check_days(meeting: Meeting, days: Sequence[int], today: date) -> list[int] | None:
     chosen = sorted(set(days))
     for number in chosen:
         if not 1 <= number <= len(meeting.days):
-            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+            raise InvalidInput(_("Møtet har ingen dag %(day)s", day=number), field="days")
     for number in chosen:
         if meeting.days[number - 1].date < today:
-            raise InvalidInput(f"Dag {number} er allerede holdt", field="days")
+            raise InvalidInput(_("Dag %(day)s er allerede holdt", day=number), field="days")
     if not chosen:
         chosen = [n for n, d in enumerate(meeting.days, 1) if d.date >= today]
     return chosen if len(chosen) < len(meeting.days) else None
@@ -109,17 +117,21 @@ def report_absence(
     _check_open(meeting, today)
     if not is_member(meeting, person):
         raise Conflict(
-            f"{person.name} er ikke medlem av {meeting.body.short_name} og melder "
-            "ikke forfall; svar på innkallingen i stedet."
+            _(
+                "%(name)s er ikke medlem av %(body)s og melder ikke forfall; svar på "
+                "innkallingen i stedet.",
+                name=person.name,
+                body=meeting.body.short_name,
+            )
         )
     chosen = _check_days(meeting, days, today)
     note = (note or "").strip()
     if len(note) > 2000:
-        raise InvalidInput("Merknaden kan være høyst 2000 tegn", field="note")
+        raise InvalidInput(_("Merknaden kan være høyst 2000 tegn"), field="note")
     absence = absence_of(session, meeting, person)
     if absence is not None:
         raise Conflict(
-            "Du har allerede meldt forfall til dette møtet. Trekk det først for å melde på nytt."
+            _("Du har allerede meldt forfall til dette møtet. Trekk det først for å melde på nytt.")
         )
     absence = Absence(meeting=meeting, person=person, days=chosen, note=note, sequence=0)
     session.add(absence)
@@ -156,16 +168,24 @@ def withdraw_absence(
     _check_open(meeting, today)
     absence = absence_of(session, meeting, person)
     if absence is None:
-        raise NotFound(f"{person.name} har ikke meldt forfall til {meeting.title}.")
+        raise NotFound(
+            _(
+                "%(name)s har ikke meldt forfall til %(meeting)s.",
+                name=person.name,
+                meeting=meeting.title,
+            )
+        )
     vara = _name(absence)
     if absence.substitute is not None:
         release(session, absence, settings)
     forget_answers(session, meeting, person, "forfall")
     session.delete(absence)
     session.flush()
+    with use_language(meeting.body.document_language):
+        note = _("Forfallet ditt til %(meeting)s er trukket, og du er innkalt igjen.",
+                 meeting=meeting.title)  # fmt: skip
     resend_invitation(
-        session, meeting, person, settings.base_url,
-        f"Forfallet ditt til {meeting.title} er trukket, og du er innkalt igjen.",
+        session, meeting, person, settings.base_url, note,
         mail_from=settings.mail_from, answer_key=settings.answer_key,
     )  # fmt: skip
     audit.record(session, user, "meeting.forfall", meeting,
@@ -187,11 +207,13 @@ def choose_substitute(
     if vara is not None:
         if vara not in vara_chain(session, meeting, absence.person):
             raise InvalidInput(
-                f"{vara.name} er ikke vara i {meeting.body.short_name}", field="vara"
+                _("%(name)s er ikke vara i %(body)s", name=vara.name, body=meeting.body.short_name),
+                field="vara",
             )
         if vara.id in _busy(session, meeting, absence):
             raise Conflict(
-                f"{vara.name} er allerede kalt inn eller har meldt forfall", field="vara"
+                _("%(name)s er allerede kalt inn eller har meldt forfall", name=vara.name),
+                field="vara",
             )
     if vara == absence.substitute:
         return absence
@@ -230,31 +252,43 @@ def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, t
         audit.record(session, None, "meeting.answer", meeting,
                      f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» som vara for "
                      f"{names} på {meeting.title}", body=meeting.body)  # fmt: skip
+        shown = _(" og ").join(a.person.name for a in standing_in)
         if coming:
-            return f"Takk! Du har bekreftet at du stiller for {names} på {meeting.title}."
-        return (f"Takk for beskjed. Sekretariatet får vite at du ikke kan stille for {names}, "
-                "og finner en annen vara.")  # fmt: skip
+            return _("Takk! Du har bekreftet at du stiller for %(names)s på %(meeting)s.",
+                     names=shown, meeting=meeting.title)  # fmt: skip
+        return _("Takk for beskjed. Sekretariatet får vite at du ikke kan stille for "
+                 "%(names)s, og finner en annen vara.", names=shown)  # fmt: skip
     if person not in invitees(meeting):
-        raise Conflict(f"Du er ikke innkalt til {meeting.title}; kontakt sekretariatet.")
+        raise Conflict(
+            _("Du er ikke innkalt til %(meeting)s; kontakt sekretariatet.", meeting=meeting.title)
+        )
     absence = absence_of(session, meeting, person)
     if is_member(meeting, person):
         if not coming and absence is None:
             absence = report_absence(session, None, meeting, person, [], "Meldt med lenken i "
                                      "e-posten", settings, today)  # fmt: skip
             vara = absence.substitute
-            return f"Forfallet er registrert{f', og {vara.name} er kalt inn som vara' if vara else ''}."
+            if vara is not None:
+                return _(
+                    "Forfallet er registrert, og %(name)s er kalt inn som vara.", name=vara.name
+                )
+            return _("Forfallet er registrert.")
         if not coming:
-            return "Du har allerede meldt forfall til dette møtet."
+            return _("Du har allerede meldt forfall til dette møtet.")
         if absence is not None:
             withdraw_absence(session, None, meeting, person, settings, today)
-            return f"Forfallet er trukket. Velkommen til {meeting.title}!"
+            return _("Forfallet er trukket. Velkommen til %(meeting)s!", meeting=meeting.title)
     record_answer(session, meeting, person, link.partstat, "lenke")
     audit.record(session, None, "meeting.answer", meeting,
                  f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» på innkallingen til "
                  f"{meeting.title}", body=meeting.body)  # fmt: skip
     if coming:
-        return f"Takk! Svaret ditt er registrert: du kommer til {meeting.title}."
-    return f"Takk! Svaret ditt er registrert: du kommer ikke til {meeting.title}."
+        return _(
+            "Takk! Svaret ditt er registrert: du kommer til %(meeting)s.", meeting=meeting.title
+        )
+    return _(
+        "Takk! Svaret ditt er registrert: du kommer ikke til %(meeting)s.", meeting=meeting.title
+    )
 
 
 @dataclass(frozen=True)
@@ -273,9 +307,9 @@ def attendance_prefill(session: Session, meeting: Meeting) -> dict[int, Prefill]
     for absence in absences_of(session, meeting):
         days = tuple(absence.days or ())
         member, vara = absence.person, absence.substitute
-        text = f"{member.name} har meldt forfall{days_text(days)}"
+        text = _("%(name)s har meldt forfall", name=member.name) + days_text(days)
         if vara is not None:
-            text += f", {vara.name} stiller for {member.name}"
+            text += ", " + _("%(deputy)s stiller for %(name)s", deputy=vara.name, name=member.name)
             proposals[vara.id] = Prefill("deputy", member.id, days, text)
         proposals[member.id] = Prefill("absent", None, days, text)
     return proposals
@@ -300,11 +334,13 @@ def import_absence(
     logged, and what was sent then was sent)."""
     for number in days:
         if not 1 <= number <= len(meeting.days):
-            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+            raise InvalidInput(_("Møtet har ingen dag %(day)s", day=number), field="days")
     if absence_of(session, meeting, person) is not None:
-        raise Conflict(f"{person.name} har meldt forfall to ganger", field="person")
+        raise Conflict(_("%(name)s har meldt forfall to ganger", name=person.name), field="person")
     if vara is not None and vara.id == person.id:
-        raise InvalidInput(f"{person.name} kan ikke stille for seg selv", field="vara")
+        raise InvalidInput(
+            _("%(name)s kan ikke stille for seg selv", name=person.name), field="vara"
+        )
     absence = Absence(
         meeting=meeting, person=person, days=sorted(set(days)) or None, note=note or "",
         substitute=vara, sequence=1 if vara is not None else 0,

@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -32,7 +34,7 @@ from govern.services.errors import InvalidInput, NotFound
 from govern.services.minutes import ensure_minutes_open
 
 #: What a memo is called in the refusal of a stale edit ("Toppnotatet ble endret av …").
-WHAT = "Toppnotatet"
+WHAT = lazy_gettext("Toppnotatet")
 HEADING_LIMIT = 300
 #: The memo's own texts (the fixed sections) and the treatment's texts saved with it.
 MEMO_FIELDS = ("purpose", "background", "questions", "next_steps")
@@ -96,12 +98,13 @@ def _sections(data: MemoInput) -> list[tuple[str, str]]:
             continue
         if not heading:
             raise InvalidInput(
-                "Skriv en overskrift for avsnittet, eller tøm teksten for å fjerne avsnittet",
+                _("Skriv en overskrift for avsnittet, eller tøm teksten for å fjerne avsnittet"),
                 field=f"sections[{i}].heading",
             )
         if len(heading) > HEADING_LIMIT:
             raise InvalidInput(
-                f"Overskriften kan ha høyst {HEADING_LIMIT} tegn", field=f"sections[{i}].heading"
+                _("Overskriften kan ha høyst %(max)s tegn", max=HEADING_LIMIT),
+                field=f"sections[{i}].heading",
             )
         kept.append((heading, text))
     return kept
@@ -168,7 +171,7 @@ def update_memo(
     saksprosess. Returns what changed ({field: [before, after]}); nothing changed is no save.
     """
     _check_open(treatment, "summary")
-    audit.check_version(treatment, data.version, "Saken")
+    audit.check_version(treatment, data.version, _("Saken"))
     # No flush on the way (loading the memo or its sections would flush): the one flush at
     # the end is where a lost update shows, and is turned into the usual refusal there.
     with session.no_autoflush:
@@ -246,7 +249,8 @@ def remove_memo_upload(session: Session, user: User | None, treatment: Treatment
     memo = treatment.memo
     if memo is None or not memo.uploaded:
         raise NotFound(
-            f"Sak {treatment.number} har ikke noe opplastet toppnotat å fjerne", field="file"
+            _("Sak %(number)s har ikke noe opplastet toppnotat å fjerne", number=treatment.number),
+            field="file",
         )
     stored_name, filename = memo.stored_name, memo.filename
     memo.filename = memo.stored_name = memo.size = memo.sha256 = memo.uploaded_at = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 
@@ -134,27 +135,35 @@ def _approval_refusal(
 ) -> str:
     """Why this meeting cannot approve earlier minutes now (Norwegian), or ""."""
     if meeting.minutes_locked:
-        return f"Referatet fra møte {meeting.number} er selv godkjent og låst."
+        return _("Referatet fra møte %(number)s er selv godkjent og låst.", number=meeting.number)
     if meeting.status != "gjennomført" and not (held and meeting.status == "innkalt"):
-        return (
+        return _(
             "Referatet fra forrige møte godkjennes når møtet som godkjenner det, er gjennomført. "
-            f"Møte {meeting.number} har status «{meeting.status}»."
+            "Møte %(number)s har status «%(status)s».",
+            number=meeting.number,
+            status=meeting.status,
         )
     if not treatment.decision:
-        return f"Vedtaket i sak {treatment.number} (godkjenningssaken) er ikke ført ennå."
+        return _(
+            "Vedtaket i sak %(number)s (godkjenningssaken) er ikke ført ennå.",
+            number=treatment.number,
+        )
     if treatment.minutes_postponed:
-        return (
-            f"Vedtaket i sak {treatment.number} utsetter godkjenningen av forrige referat; "
-            "det godkjennes i et senere møte."
+        return _(
+            "Vedtaket i sak %(number)s utsetter godkjenningen av forrige referat; "
+            "det godkjennes i et senere møte.",
+            number=treatment.number,
         )
     if (
         meeting.body.minutes_approved_when == "minutes_sent"
         and meeting.minutes_status != "sendt"
         and not sending
     ):
-        return (
-            f"{meeting.body.short_name} godkjenner forrige referat når referatet fra møtet som "
-            f"godkjenner, er sendt til medlemmene. Send referatet fra møte {meeting.number} først."
+        return _(
+            "%(body)s godkjenner forrige referat når referatet fra møtet som godkjenner, er "
+            "sendt til medlemmene. Send referatet fra møte %(number)s først.",
+            body=meeting.body.short_name,
+            number=meeting.number,
         )
     return ""
 
@@ -178,10 +187,11 @@ def plan_approval(
     if not plan.blocked:
         unsent = [m for m in earlier if m.minutes_status == "utkast"]
         if unsent:
-            plan.blocked = (
-                f"Referatet fra møte {unsent[-1].number} i {unsent[-1].body.short_name} er ikke "
-                "sendt til medlemmene ennå, og kan ikke godkjennes før det er sendt. Send "
-                "referatet først."
+            plan.blocked = _(
+                "Referatet fra møte %(number)s i %(body)s er ikke sendt til medlemmene ennå, og "
+                "kan ikke godkjennes før det er sendt. Send referatet først.",
+                number=unsent[-1].number,
+                body=unsent[-1].body.short_name,
             )
     return plan
 

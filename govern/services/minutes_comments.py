@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from govern import policy
+from govern.i18n import gettext as _
+from govern.i18n import ngettext, use_language
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -60,12 +62,13 @@ def comment_url(meeting: Meeting, base_url: str) -> str:
 
 def check_deadline(deadline: date | None, today: date) -> date:
     if deadline is None:
-        raise InvalidInput("Skriv fristen for merknader som en dato", field="deadline")
+        raise InvalidInput(_("Skriv fristen for merknader som en dato"), field="deadline")
     if deadline < today:
-        raise InvalidInput("Fristen for merknader kan ikke være passert", field="deadline")
+        raise InvalidInput(_("Fristen for merknader kan ikke være passert"), field="deadline")
     if deadline > today + timedelta(days=MAX_DAYS):
         raise InvalidInput(
-            f"Fristen for merknader kan være høyst {MAX_DAYS} dager frem i tid", field="deadline"
+            _("Fristen for merknader kan være høyst %(days)s dager frem i tid", days=MAX_DAYS),
+            field="deadline",
         )
     return deadline
 
@@ -97,16 +100,17 @@ def _new_sending(session: Session, meeting: Meeting, user, kind: str, deadline, 
 
 
 def _mail_members(session: Session, meeting: Meeting, subject: str, lines: list[str]) -> int:
+    """Queue the e-mail to every member and vara (made in the body's document language)."""
     people = invitees(meeting)
     for person in people:
         text = "\n".join(
             [
-                f"Hei {person.name},",
+                _("Hei %(name)s,", name=person.name),
                 "",
                 *lines,
                 "",
-                "Hilsen",
-                f"sekretariatet for {meeting.body.short_name}",
+                _("Hilsen"),
+                _("sekretariatet for %(body)s", body=meeting.body.short_name),
                 "",
             ]
         )
@@ -128,19 +132,16 @@ def send_for_comments(
     today = today or date.today()
     deadline = check_deadline(deadline, today)
     approved = send_minutes(session, user, meeting, confirmed=confirmed)
-    subject = f"Referat til merknader: {meeting.title}"
-    mails = _mail_members(
-        session,
-        meeting,
-        subject,
-        [
-            f"Utkastet til referat fra {meeting.title} er klart.",
-            f"Gi eventuelle merknader per sak innen {long_date(deadline)}:",
+    with use_language(meeting.body.document_language):
+        subject = _("Referat til merknader: %(meeting)s", meeting=meeting.title)
+        lines = [
+            _("Utkastet til referat fra %(meeting)s er klart.", meeting=meeting.title),
+            _("Gi eventuelle merknader per sak innen %(date)s:", date=long_date(deadline)),
             comment_url(meeting, base_url),
             "",
-            "Referatet godkjennes i neste møte.",
-        ],
-    )
+            _("Referatet godkjennes i neste møte."),
+        ]
+        mails = _mail_members(session, meeting, subject, lines)
     sending = _new_sending(session, meeting, user, "merknader", deadline, mails)
     audit.record(
         session,
@@ -166,20 +167,20 @@ def add_comment(
     """A member's comment on a case of the draft minutes (or on the whole, treatment None)."""
     today = today or date.today()
     if not policy.can(user, "comment_minutes", meeting) or user.person is None:
-        raise InvalidInput("Bare medlemmene kan gi merknader til referatet", field="text")
+        raise InvalidInput(_("Bare medlemmene kan gi merknader til referatet"), field="text")
     sending = open_round(meeting, today)
     if sending is None:
-        raise Conflict("Referatet er ikke åpent for merknader nå", field="text")
+        raise Conflict(_("Referatet er ikke åpent for merknader nå"), field="text")
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Skriv merknaden", field="text")
+        raise InvalidInput(_("Skriv merknaden"), field="text")
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Merknaden kan ha høyst {MAX_TEXT} tegn", field="text")
+        raise InvalidInput(_("Merknaden kan ha høyst %(max)s tegn", max=MAX_TEXT), field="text")
     treatment = None
     if treatment_id:
         treatment = session.get(Treatment, treatment_id)
         if treatment is None or treatment.meeting_id != meeting.id:
-            raise NotFound("Saken finnes ikke i dette møtet", field="text")
+            raise NotFound(_("Saken finnes ikke i dette møtet"), field="text")
     comment = MinutesComment(
         sending=sending, treatment=treatment, person=user.person, text=text, status="ny"
     )
@@ -204,12 +205,12 @@ def answer_comment(
     meeting = comment.sending.meeting
     ensure_minutes_open(meeting, field="answer")
     if status not in ("tatt inn", "besvart"):
-        raise InvalidInput("Velg om merknaden er tatt inn eller besvart", field="status")
+        raise InvalidInput(_("Velg om merknaden er tatt inn eller besvart"), field="status")
     answer = (answer or "").strip()
     if status == "besvart" and not answer:
-        raise InvalidInput("Skriv svaret til medlemmet", field="answer")
+        raise InvalidInput(_("Skriv svaret til medlemmet"), field="answer")
     if len(answer) > MAX_TEXT:
-        raise InvalidInput(f"Svaret kan ha høyst {MAX_TEXT} tegn", field="answer")
+        raise InvalidInput(_("Svaret kan ha høyst %(max)s tegn", max=MAX_TEXT), field="answer")
     changes = audit.diff(comment, {"status": status, "answer": answer})
     comment.answered_at = utcnow()
     comment.answered_by_id = user.id if user is not None and user.is_authenticated else None
@@ -230,32 +231,44 @@ def send_final(session: Session, user: User | None, meeting: Meeting, base_url: 
     """Send the final version of the minutes once every comment is dealt with."""
     sending = latest_sending(meeting)
     if meeting.minutes_status != "sendt" or sending is None:
-        raise Conflict("Referatet er ikke sendt til merknader", field="minutes_status")
+        raise Conflict(_("Referatet er ikke sendt til merknader"), field="minutes_status")
     if sending.kind == "endelig":
-        raise Conflict("Den endelige versjonen er allerede sendt", field="minutes_status")
+        raise Conflict(_("Den endelige versjonen er allerede sendt"), field="minutes_status")
     waiting = [c for c in sending.comments if c.status == "ny"]
     if waiting:
-        count = "1 merknad er" if len(waiting) == 1 else f"{len(waiting)} merknader er"
         raise Conflict(
-            f"{count} ikke behandlet ennå; ta dem inn eller svar på dem først",
+            ngettext(
+                "%(num)s merknad er ikke behandlet ennå; ta dem inn eller svar på dem først",
+                "%(num)s merknader er ikke behandlet ennå; ta dem inn eller svar på dem først",
+                len(waiting),
+            ),
             field="minutes_status",
         )
-    subject = f"Endelig referat: {meeting.title}"
-    url = f"{base_url.rstrip('/')}/meetings/{meeting.id}"
+    url = base_url.rstrip("/") + f"/meetings/{meeting.id}"
     taken = sum(c.status == "tatt inn" for c in sending.comments)
-    mails = _mail_members(
-        session,
-        meeting,
-        subject,
-        [
-            f"Den endelige versjonen av referatet fra {meeting.title} er klar"
-            + (f"; {taken} merknader er tatt inn." if taken else "."),
-            f"Referatet: {url}/referat.docx",
-            f"Møtesiden: {url}",
+    with use_language(meeting.body.document_language):
+        subject = _("Endelig referat: %(meeting)s", meeting=meeting.title)
+        ready = (
+            _(
+                "Den endelige versjonen av referatet fra %(meeting)s er klar; "
+                "%(taken)s merknader er tatt inn.",
+                meeting=meeting.title,
+                taken=taken,
+            )
+            if taken
+            else _(
+                "Den endelige versjonen av referatet fra %(meeting)s er klar.",
+                meeting=meeting.title,
+            )
+        )
+        lines = [
+            ready,
+            _("Referatet: %(link)s", link=url + "/referat.docx"),
+            _("Møtesiden: %(link)s", link=url),
             "",
-            "Referatet godkjennes i neste møte.",
-        ],
-    )
+            _("Referatet godkjennes i neste møte."),
+        ]
+        mails = _mail_members(session, meeting, subject, lines)
     final = _new_sending(session, meeting, user, "endelig", None, mails)
     audit.record(
         session,

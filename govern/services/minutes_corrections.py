@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -38,17 +39,17 @@ def correct_minutes(
     """Correct a case in approved minutes: apply the change and write it as a new revision."""
     if not meeting.minutes_locked:
         raise Conflict(
-            "Referatet er ikke godkjent ennå; før endringene direkte på saken", field="reason"
+            _("Referatet er ikke godkjent ennå; før endringene direkte på saken"), field="reason"
         )
     if treatment.meeting_id != meeting.id:
-        raise NotFound("Saken hører ikke til dette møtet", field="treatment")
-    audit.check_version(treatment, data.version, "Saken")
+        raise NotFound(_("Saken hører ikke til dette møtet"), field="treatment")
+    audit.check_version(treatment, data.version, _("Saken"))
     reason = (data.reason or "").strip()
     if not reason:
-        raise InvalidInput("Skriv hvorfor referatet rettes", field="reason")
+        raise InvalidInput(_("Skriv hvorfor referatet rettes"), field="reason")
     decision = (data.decision or "").strip()
     if not decision and treatment.sakstype != "Eventuelt":
-        raise InvalidInput("Vedtak må fylles ut når møtet er gjennomført", field="decision")
+        raise InvalidInput(_("Vedtak må fylles ut når møtet er gjennomført"), field="decision")
     changes = apply_texts(
         session,
         treatment,
@@ -60,7 +61,7 @@ def correct_minutes(
     )
     if not changes:
         raise InvalidInput(
-            "Ingenting er endret; skriv den rettede teksten før du lagrer", field="decision"
+            _("Ingenting er endret; skriv den rettede teksten før du lagrer"), field="decision"
         )
     return new_revision(
         session,
@@ -105,7 +106,7 @@ def new_revision(
     # Touching the meeting makes two corrections saved at once collide on its version
     # instead of on the revision number.
     meeting.updated_at = utcnow()
-    flush_or_stale(session, "Referatet")
+    flush_or_stale(session, _("Referatet"))
     audit.record(
         session,
         user,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -63,20 +65,21 @@ def send_minutes(
     whose minutes were approved.
     """
     if meeting.minutes_status == "sendt":
-        raise Conflict("Referatet er allerede sendt til medlemmene", field="minutes_status")
+        raise Conflict(_("Referatet er allerede sendt til medlemmene"), field="minutes_status")
     if meeting.minutes_status == "godkjent":
-        raise Conflict("Referatet er allerede godkjent", field="minutes_status")
+        raise Conflict(_("Referatet er allerede godkjent"), field="minutes_status")
     if meeting.status != "gjennomført":
         raise InvalidInput(
-            "Referatet kan sendes til medlemmene når møtet er gjennomført", field="status"
+            _("Referatet kan sendes til medlemmene når møtet er gjennomført"), field="status"
         )
     check = check_send(session, meeting)
     if check.needs_confirmation and not confirmed:
         raise Conflict(
-            "Bekreft utsendingen: " + "; ".join(send_warnings(check)), field="minutes_status"
+            _("Bekreft utsendingen: %(warnings)s", warnings="; ".join(send_warnings(check))),
+            field="minutes_status",
         )
     changes = audit.diff(meeting, {"minutes_status": "sendt"})
-    flush_or_stale(session, "Møtet")
+    flush_or_stale(session, _("Møtet"))
     audit.record(
         session,
         user,
@@ -96,11 +99,16 @@ def send_warnings(check: SendCheck) -> list[str]:
     """What the send confirmation says is missing or will be locked (Norwegian)."""
     out = []
     if check.no_attendance:
-        out.append("Oppmøtet er ikke registrert")
+        out.append(_("Oppmøtet er ikke registrert"))
     if check.missing_decisions:
-        out.append(f"Vedtak mangler i sak {', '.join(check.missing_decisions)}")
+        out.append(
+            _("Vedtak mangler i sak %(numbers)s", numbers=", ".join(check.missing_decisions))
+        )
     if check.approval is not None:
-        out += [f"{approval_summary(m)} godkjennes og låses" for m in check.approval.minutes]
+        out += [
+            _("%(minutes)s godkjennes og låses", minutes=approval_summary(m))
+            for m in check.approval.minutes
+        ]
     return out
 
 
@@ -109,14 +117,21 @@ def approval_summary(locked: LockedMinutes) -> str:
     3 vedlegg)'."""
     m = locked.meeting
 
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
-
-    return (
-        f"Referatet fra møte {m.number} i {m.body.short_name} ("
-        f"{count(locked.cases, 'sak', 'saker')}, {count(locked.decisions, 'vedtak', 'vedtak')}, "
-        f"oppmøte for {count(locked.attendance, 'person', 'personer')}, "
-        f"{count(locked.attachments, 'vedlegg', 'vedlegg')})"
+    counts = ", ".join(
+        (
+            ngettext("%(num)s sak", "%(num)s saker", locked.cases),
+            ngettext("%(num)s vedtak", "%(num)s vedtak", locked.decisions),
+            ngettext(
+                "oppmøte for %(num)s person", "oppmøte for %(num)s personer", locked.attendance
+            ),
+            ngettext("%(num)s vedlegg", "%(num)s vedlegg", locked.attachments),
+        )
+    )
+    return _(
+        "Referatet fra møte %(number)s i %(body)s (%(counts)s)",
+        number=m.number,
+        body=m.body.short_name,
+        counts=counts,
     )
 
 
@@ -134,14 +149,19 @@ def approve_previous_minutes(
     meeting = meeting_of(treatment)
     if not is_approval_item(session, treatment):
         raise InvalidInput(
-            "Referatet fra forrige møte godkjennes under godkjenningssaken (den første saken "
-            "med sakstype Godkjenning) i neste møte",
+            _(
+                "Referatet fra forrige møte godkjennes under godkjenningssaken (den første saken "
+                "med sakstype Godkjenning) i neste møte"
+            ),
             field="decision",
         )
     plan = plan_approval(session, meeting)
     if plan is None:
         raise NotFound(
-            f"{meeting.body.short_name} har ikke noe tidligere referat som venter på godkjenning",
+            _(
+                "%(body)s har ikke noe tidligere referat som venter på godkjenning",
+                body=meeting.body.short_name,
+            ),
             field="decision",
         )
     if plan.blocked:
@@ -152,7 +172,7 @@ def approve_previous_minutes(
         previous.minutes_approved_by = treatment
         previous.minutes_approved_at = utcnow()
         changes["minutes_approved_by"] = [None, f"{treatment.number} ({meeting.title})"]
-        flush_or_stale(session, "Møtet")
+        flush_or_stale(session, _("Møtet"))
         audit.record(
             session,
             user,

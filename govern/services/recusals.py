@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern import policy
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -26,7 +28,7 @@ from govern.services import audit
 from govern.services.errors import Conflict, InvalidInput, NotFound
 from govern.services.minutes import ensure_minutes_open, meeting_of
 
-LOCKED = "Referatet er godkjent og låst; habiliteten i saken kan ikke endres lenger."
+LOCKED = lazy_gettext("Referatet er godkjent og låst; habiliteten i saken kan ikke endres lenger.")
 #: The longest reason or note kept.
 MAX_TEXT = 4000
 
@@ -42,18 +44,20 @@ class RecusalInput:
 def _checked(data: RecusalInput) -> tuple[str, str]:
     basis = (data.basis or "").strip()
     if basis not in RECUSAL_BASES:
-        raise InvalidInput("Velg grunnlaget for inhabiliteten (fvl. § 6)", field="basis")
+        raise InvalidInput(_("Velg grunnlaget for inhabiliteten (fvl. § 6)"), field="basis")
     reason = (data.reason or "").strip()
     if len(reason) > MAX_TEXT:
-        raise InvalidInput(f"Begrunnelsen kan ha høyst {MAX_TEXT} tegn", field="reason")
+        raise InvalidInput(
+            _("Begrunnelsen kan ha høyst %(max)s tegn", max=MAX_TEXT), field="reason"
+        )
     return basis, reason
 
 
 def _open(treatment: Treatment, field: str = "basis") -> None:
     meeting = meeting_of(treatment)
-    ensure_minutes_open(meeting, field=field, message=LOCKED)
+    ensure_minutes_open(meeting, field=field, message=str(LOCKED))
     if meeting.status == "avlyst":
-        raise InvalidInput("Møtet er avlyst", field=field)
+        raise InvalidInput(_("Møtet er avlyst"), field=field)
 
 
 def _where(treatment: Treatment) -> str:
@@ -83,7 +87,7 @@ def declare_recusal(
     """The member declares himself or herself inhabil in the case (status "meldt")."""
     if not policy.can(user, "declare_recusal", treatment) or user.person is None:
         raise InvalidInput(
-            "Bare medlemmer av organet kan melde seg inhabile i saken", field="basis"
+            _("Bare medlemmer av organet kan melde seg inhabile i saken"), field="basis"
         )
     _open(treatment)
     basis, reason = _checked(data)
@@ -91,7 +95,8 @@ def declare_recusal(
     recusal = recusal_of(session, treatment, person)
     if recusal is not None and recusal.status == "inhabil":
         raise Conflict(
-            f"Du er allerede registrert som inhabil i sak {treatment.number}", field="basis"
+            _("Du er allerede registrert som inhabil i sak %(number)s", number=treatment.number),
+            field="basis",
         )
     if recusal is None:
         recusal = Recusal(treatment=treatment, person=person)
@@ -120,7 +125,7 @@ def decide_recusal(
     _open(treatment, "note")
     note = (note or "").strip()
     if len(note) > MAX_TEXT:
-        raise InvalidInput(f"Merknaden kan ha høyst {MAX_TEXT} tegn", field="note")
+        raise InvalidInput(_("Merknaden kan ha høyst %(max)s tegn", max=MAX_TEXT), field="note")
     status = "inhabil" if inhabil else "habil"
     changes = audit.diff(recusal, {"status": status, "note": note})
     recusal.decided_at = utcnow()
@@ -146,10 +151,14 @@ def record_recusal(
     _open(treatment)
     person = session.get(Person, person_id) if person_id else None
     if person is None:
-        raise NotFound("Velg medlemmet som er inhabilt", field="person_id")
+        raise NotFound(_("Velg medlemmet som er inhabilt"), field="person_id")
     if not _seated(treatment, person):
         raise InvalidInput(
-            f"{person.name} er ikke medlem av {treatment.body.short_name} på møtedagen",
+            _(
+                "%(name)s er ikke medlem av %(body)s på møtedagen",
+                name=person.name,
+                body=treatment.body.short_name,
+            ),
             field="person_id",
         )
     basis, reason = _checked(data)
@@ -160,7 +169,11 @@ def record_recusal(
         session.add(recusal)
     elif recusal.status == "inhabil":
         raise Conflict(
-            f"{person.name} er allerede registrert som inhabil i sak {treatment.number}",
+            _(
+                "%(name)s er allerede registrert som inhabil i sak %(number)s",
+                name=person.name,
+                number=treatment.number,
+            ),
             field="person_id",
         )
     recusal.status, recusal.basis, recusal.reason = "inhabil", basis, reason
@@ -186,7 +199,7 @@ def withdraw_recusal(session: Session, user: User, recusal: Recusal) -> None:
     own = user.person_id is not None and user.person_id == recusal.person_id
     if not secretariat and not (own and recusal.status == "meldt"):
         raise Conflict(
-            "Sekretariatet har allerede avgjort habiliteten; ta kontakt med sekretariatet",
+            _("Sekretariatet har allerede avgjort habiliteten; ta kontakt med sekretariatet"),
             field="basis",
         )
     _open(treatment)
@@ -224,10 +237,15 @@ def import_recusal(
     basis, reason = _checked(RecusalInput(basis, reason))
     if status not in RECUSAL_STATUSES:
         raise InvalidInput(
-            f"«{status}» er ukjent; skriv {', '.join(RECUSAL_STATUSES)}", field="status"
+            _(
+                "«%(value)s» er ukjent; skriv %(known)s",
+                value=status,
+                known=", ".join(RECUSAL_STATUSES),
+            ),
+            field="status",
         )
     if recusal_of(session, treatment, person) is not None:
-        raise Conflict(f"{person.name} står to ganger under saken", field="person")
+        raise Conflict(_("%(name)s står to ganger under saken", name=person.name), field="person")
     recusal = Recusal(treatment=treatment, person=person, basis=basis, reason=reason)
     recusal.status, recusal.note = status, note
     session.add(recusal)

@@ -17,6 +17,7 @@ import icalendar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.answers import ANSWERS
 from govern.models.meetings import MeetingDay
 from govern.models.people import Person
@@ -98,7 +99,7 @@ def record_replies(session: Session, messages: Iterable[Message]) -> ReplyCount:
                 calendar = icalendar.Calendar.from_ical(data)
             except ValueError as error:
                 count.unknown += 1
-                count.problems.append(f"Kunne ikke lese kalenderdelen: {error}")
+                count.problems.append(_("Kunne ikke lese kalenderdelen: %(error)s", error=error))
                 continue
             if str(calendar.get("method", "")).upper() != "REPLY":
                 continue
@@ -114,14 +115,16 @@ def _one(session: Session, event, count: ReplyCount) -> None:
     attendees = attendees if isinstance(attendees, list) else [attendees] if attendees else []
     if day is None or not attendees:
         count.unknown += 1
-        count.problems.append(f"Ukjent møtedag: {uid or '(uten UID)'}")
+        count.problems.append(_("Ukjent møtedag: %(uid)s", uid=uid or _("(uten UID)")))
         return
     for attendee in attendees:
         partstat = str(attendee.params.get("PARTSTAT", "")).upper()
         person = _person_for(session, str(attendee))
         if person is None or partstat not in ANSWERS:
             count.unknown += 1
-            count.problems.append(f"Ukjent deltaker eller svar: {attendee} {partstat}")
+            count.problems.append(
+                _("Ukjent deltaker eller svar: %(who)s %(answer)s", who=attendee, answer=partstat)
+            )
             continue
         record_answer(session, day.meeting, person, partstat, "kalender", [day])
         count.recorded += 1

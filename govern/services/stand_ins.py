@@ -9,6 +9,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import ngettext, use_language
 from govern.models.answers import Absence
 from govern.models.mail import OutgoingMail
 from govern.models.meetings import Meeting
@@ -52,30 +54,50 @@ def call_in(session: Session, absence: Absence, vara: Person, settings: MailSett
 def _request(
     session: Session, absence: Absence, vara: Person, settings: MailSettings, changed=False
 ) -> OutgoingMail:
-    """The vara's own invitation (a REQUEST), with the links to confirm."""
+    """The vara's own invitation (a REQUEST), with the links to confirm, in the body's
+    document language."""
     meeting, member = absence.meeting, absence.person
-    opening = (
-        f"{meeting.title}, der du stiller for {member.name}, er endret. Slik blir møtet nå:"
-        if changed
-        else f"{member.name} har meldt forfall til {meeting.title}{days_text(absence.days)}, "
-        "og du er kalt inn som vara."
-    )
-    lines = [f"Hei {vara.name},", "", opening, "", f"Tid: {meeting_times(meeting)}"]
-    if meeting.location:
-        lines.append(f"Sted: {meeting.location}")
-    url = f"{settings.base_url.rstrip('/')}/meetings/{meeting.id}"
-    lines += ["", f"Dagsorden og sakspapirer: {url}", ""]
-    if settings.answer_key:
-        lines += ["Bekreft at du kan stille:", *answer_links(
-            settings.answer_key, settings.base_url, meeting, vara)[1:], ""]  # fmt: skip
-    lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
-    subject = "Endret" if changed else "Innkalling som vara"
+    with use_language(meeting.body.document_language):
+        names = {"meeting": meeting.title, "member": member.name}
+        opening = (
+            _("%(meeting)s, der du stiller for %(member)s, er endret. Slik blir møtet nå:", **names)
+            if changed
+            else _(
+                "%(member)s har meldt forfall til %(meeting)s%(days)s, og du er kalt inn som vara.",
+                days=days_text(absence.days),
+                **names,
+            )
+        )
+        lines = [_("Hei %(name)s,", name=vara.name), "", opening, ""]
+        lines.append(_("Tid: %(times)s", times=meeting_times(meeting)))
+        if meeting.location:
+            lines.append(_("Sted: %(place)s", place=meeting.location))
+        url = settings.base_url.rstrip("/") + f"/meetings/{meeting.id}"
+        lines += ["", _("Dagsorden og sakspapirer: %(link)s", link=url), ""]
+        if settings.answer_key:
+            links = answer_links(settings.answer_key, settings.base_url, meeting, vara)[1:]
+            lines += [_("Bekreft at du kan stille:"), *links, ""]
+        lines += _closing(meeting)
+        subject = (
+            _("Endret: %(meeting)s – du stiller for %(member)s", **names)
+            if changed
+            else _("Innkalling som vara: %(meeting)s – du stiller for %(member)s", **names)
+        )
+        itip = _stand_in(absence, "REQUEST", vara, settings)
     return queue_mail(
-        session, vara.email, vara.name,
-        f"{subject}: {meeting.title} – du stiller for {member.name}",
-        "\n".join(lines), _stand_in(absence, "REQUEST", vara, settings), "REQUEST",
+        session, vara.email, vara.name, subject, "\n".join(lines), itip, "REQUEST",
         meeting_id=meeting.id,
     )  # fmt: skip
+
+
+def _cancelled(meeting: Meeting) -> str:
+    with use_language(meeting.body.document_language):
+        return _("%(meeting)s er avlyst.", meeting=meeting.title)
+
+
+def _closing(meeting: Meeting) -> list[str]:
+    """The e-mails' last lines: greetings from the body's secretariat."""
+    return [_("Hilsen"), _("sekretariatet for %(body)s", body=meeting.body.short_name), ""]
 
 
 def release(
@@ -86,21 +108,24 @@ def release(
     absence.sequence = (absence.sequence or 0) + 1
     mail = None
     if vara is not None and vara.email:
-        body = "\n".join([
-            f"Hei {vara.name},", "",
-            reason or f"Du trenger likevel ikke å stille for {absence.person.name} på "
-            f"{meeting.title}.", "Invitasjonen som vara er trukket tilbake.", "",
-            "Hilsen", f"sekretariatet for {meeting.body.short_name}", "",
-        ])  # fmt: skip
-        subject = (
-            f"Avlyst: {meeting.title}"
-            if meeting.status == "avlyst"
-            else f"Trukket tilbake: {meeting.title} – du stiller ikke for {absence.person.name}"
-        )
+        with use_language(meeting.body.document_language):
+            names = {"meeting": meeting.title, "member": absence.person.name}
+            body = "\n".join([
+                _("Hei %(name)s,", name=vara.name), "",
+                str(reason) if reason else _(
+                    "Du trenger likevel ikke å stille for %(member)s på %(meeting)s.", **names
+                ),
+                _("Invitasjonen som vara er trukket tilbake."), "", *_closing(meeting),
+            ])  # fmt: skip
+            subject = (
+                _("Avlyst: %(meeting)s", **names)
+                if meeting.status == "avlyst"
+                else _("Trukket tilbake: %(meeting)s – du stiller ikke for %(member)s", **names)
+            )
+            itip = _stand_in(absence, "CANCEL", vara, settings)
         mail = queue_mail(
-            session, vara.email, vara.name, subject,
-            body, _stand_in(absence, "CANCEL", vara, settings), "CANCEL", meeting_id=meeting.id,
-        )  # fmt: skip
+            session, vara.email, vara.name, subject, body, itip, "CANCEL", meeting_id=meeting.id
+        )
     if vara is not None:
         forget_answers(session, meeting, vara, "lenke")
     absence.substitute = None
@@ -132,7 +157,7 @@ def follow_meeting(
     for absence in _called_in(session, meeting):
         vara = absence.substitute
         if meeting.status == "avlyst":
-            mail = release(session, absence, settings, reason=f"{meeting.title} er avlyst.")
+            mail = release(session, absence, settings, reason=_cancelled(meeting))
             queued += [mail] if mail else []
         elif changed and vara is not None and vara.email:
             absence.sequence = (absence.sequence or 0) + 1
@@ -188,19 +213,24 @@ def _cancel_days(
     from govern.exports.calendar import build_stand_in_cancel
 
     meeting, member = absence.meeting, absence.person
-    body = "\n".join([
-        f"Hei {vara.name},", "",
-        f"{'Dagen' if len(day_uids) == 1 else 'Dagene'} du skulle stille for {member.name} på "
-        f"{meeting.title}, er tatt ut av møtet. Invitasjonen som vara gjelder ikke lenger "
-        f"for {'den' if len(day_uids) == 1 else 'dem'}.", "",
-        "Hilsen", f"sekretariatet for {meeting.body.short_name}", "",
-    ])  # fmt: skip
-    itip = build_stand_in_cancel(
-        meeting, _Attendee(vara.name, vara.email or ""), settings.base_url, day_uids,
-        member_id=member.id, member_name=member.name, sequence=absence.sequence,
-        mail_from=settings.mail_from,
-    )  # fmt: skip
-    subject = f"Dag tatt ut: {meeting.title} – du stiller for {member.name}"
+    with use_language(meeting.body.document_language):
+        names = {"meeting": meeting.title, "member": member.name}
+        body = "\n".join([
+            _("Hei %(name)s,", name=vara.name), "",
+            ngettext(
+                "Dagen du skulle stille for %(member)s på %(meeting)s, er tatt ut av møtet. "
+                "Invitasjonen som vara gjelder ikke lenger for den.",
+                "Dagene du skulle stille for %(member)s på %(meeting)s, er tatt ut av møtet. "
+                "Invitasjonen som vara gjelder ikke lenger for dem.",
+                len(day_uids), **names,
+            ), "", *_closing(meeting),
+        ])  # fmt: skip
+        itip = build_stand_in_cancel(
+            meeting, _Attendee(vara.name, vara.email or ""), settings.base_url, day_uids,
+            member_id=member.id, member_name=member.name, sequence=absence.sequence,
+            mail_from=settings.mail_from,
+        )  # fmt: skip
+        subject = _("Dag tatt ut: %(meeting)s – du stiller for %(member)s", **names)
     return queue_mail(
         session, vara.email, vara.name, subject, body, itip, "CANCEL", meeting_id=meeting.id
     )

@@ -22,9 +22,12 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.bodies import Body
+from govern.models.cases import sakstype_label
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.models.people import Person
 from govern.models.submissions import CaseSubmission, SubmissionFile
@@ -111,15 +114,15 @@ def submit_case(
     may ask for (the body's coming meetings they may read)."""
     title = check_title(data.title)
     if has_line_break(title):
-        raise InvalidInput("Tittelen må stå på én linje", field="title")
+        raise InvalidInput(_("Tittelen må stå på én linje"), field="title")
     sakstype = check_submission_sakstype(data.sakstype)
-    summary = check_text(data.summary, "summary", "Sammendraget")
-    proposal = check_text(data.proposed_decision, "proposed_decision", "Forslag til vedtak")
+    summary = check_text(data.summary, "summary", _("Sammendraget"))
+    proposal = check_text(data.proposed_decision, "proposed_decision", _("Forslag til vedtak"))
     meeting = None
     if data.wanted_meeting_id:
         meeting = next((m for m in allowed_meetings if m.id == data.wanted_meeting_id), None)
         if meeting is None or meeting.body_id != body.id:
-            raise InvalidInput("Velg et av møtene i listen", field="wanted_meeting_id")
+            raise InvalidInput(_("Velg et av møtene i listen"), field="wanted_meeting_id")
         check_deadline(session, body, meeting, today)
     checked = check_files(files)
     submission = CaseSubmission(
@@ -162,18 +165,31 @@ def submit_case(
         body=body,
     )
     link = _url(base_url, f"/bodies/{body.slug}/innmeldte-saker")
-    wanted = meeting_label(meeting) if meeting else "første ledige møte"
-    for person in _secretariat(body, today):
-        queue_mail(
-            session,
-            person.email,
-            person.name,
-            f"Ny sak meldt inn til {body.short_name}: {title}",
-            f"Hei {person.name},\n\n{submitter.name} har meldt inn en sak til "
-            f"{body.short_name}:\n\n{title}\nØnsket sakstype: {sakstype}\n"
-            f"Ønsket møte: {wanted}\nVedlegg: {len(checked)}\n\n"
-            f"Se innmeldte saker og sett saken på dagsordenen eller avvis den:\n{link}\n",
-        )
+    with use_language(body.document_language):
+        wanted = meeting_label(meeting) if meeting else _("første ledige møte")
+        subject = _("Ny sak meldt inn til %(body)s: %(title)s", body=body.short_name, title=title)
+        for person in _secretariat(body, today):
+            text = "\n".join(
+                [
+                    _("Hei %(name)s,", name=person.name),
+                    "",
+                    _(
+                        "%(who)s har meldt inn en sak til %(body)s:",
+                        who=submitter.name,
+                        body=body.short_name,
+                    ),
+                    "",
+                    title,
+                    _("Ønsket sakstype: %(sakstype)s", sakstype=sakstype_label(sakstype)),
+                    _("Ønsket møte: %(meeting)s", meeting=wanted),
+                    _("Vedlegg: %(count)s", count=len(checked)),
+                    "",
+                    _("Se innmeldte saker og sett saken på dagsordenen eller avvis den:"),
+                    link,
+                    "",
+                ]
+            )
+            queue_mail(session, person.email, person.name, subject, text)
     return submission
 
 
@@ -231,8 +247,11 @@ def submissions_by(session: Session, person: Person) -> list[CaseSubmission]:
 
 def _check_waiting(submission: CaseSubmission, version: int | None) -> None:
     if submission.status != "innmeldt":
-        raise Conflict(f"Saken er allerede {submission.status_label.lower()}.", field="version")
-    audit.check_version(submission, version, "Den innmeldte saken")
+        raise Conflict(
+            _("Saken er allerede %(status)s.", status=submission.status_label.lower()),
+            field="version",
+        )
+    audit.check_version(submission, version, _("Den innmeldte saken"))
 
 
 def accept_submission(
@@ -250,10 +269,14 @@ def accept_submission(
     _check_waiting(submission, data.version)
     meeting = session.get(Meeting, data.meeting_id) if data.meeting_id else None
     if meeting is None or meeting.body_id != submission.body_id:
-        raise InvalidInput("Velg et av organets møter", field="meeting_id")
+        raise InvalidInput(_("Velg et av organets møter"), field="meeting_id")
     if meeting.status not in ("planlagt", "innkalt"):
         raise InvalidInput(
-            f"Møte {meeting.number} er {meeting.status}; velg et møte som ikke er holdt",
+            _(
+                "Møte %(number)s er %(status)s; velg et møte som ikke er holdt",
+                number=meeting.number,
+                status=meeting.status,
+            ),
             field="meeting_id",
         )
     item = agenda.add_case_item(
@@ -280,19 +303,24 @@ def accept_submission(
         f"Innmeldt sak «{submission.title}» satt på dagsordenen for møte {meeting.number} "
         f"som sak {treatment.number}",
     )  # fmt: skip
-    _tell_submitter(
-        session,
-        submission,
-        f"Saken din er satt på dagsordenen: {treatment.number} {submission.title}",
-        f"{meeting.body.short_name} har satt saken du meldte inn på dagsordenen for "
-        f"{meeting_label(meeting)}, som sak {treatment.number} ({data.sakstype}).\n\n"
-        f"Møtesiden: {_url(base_url, f'/meetings/{meeting.id}')}"
-        + (
-            "\n(Dagsordenen blir kjent når innkallingen er sendt.)"
-            if not meeting.is_published
-            else ""
-        ),
-    )
+    with use_language(meeting.body.document_language):
+        text = _(
+            "%(body)s har satt saken du meldte inn på dagsordenen for %(meeting)s, som sak "
+            "%(number)s (%(sakstype)s).",
+            body=meeting.body.short_name,
+            meeting=meeting_label(meeting),
+            number=treatment.number,
+            sakstype=sakstype_label(data.sakstype),
+        )
+        text += "\n\n" + _("Møtesiden: %(link)s", link=_url(base_url, f"/meetings/{meeting.id}"))
+        if not meeting.is_published:
+            text += "\n" + _("(Dagsordenen blir kjent når innkallingen er sendt.)")
+        subject = _(
+            "Saken din er satt på dagsordenen: %(number)s %(title)s",
+            number=treatment.number,
+            title=submission.title,
+        )
+        _tell_submitter(session, submission, subject, text)
     return Accepted(item, added)
 
 
@@ -334,22 +362,27 @@ def decline_submission(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
-            "Skriv hvorfor saken avvises; innsenderen får begrunnelsen", field="reason"
+            _("Skriv hvorfor saken avvises; innsenderen får begrunnelsen"), field="reason"
         )
     if len(reason) > MAX_TEXT:
-        raise InvalidInput(f"Begrunnelsen kan ha høyst {MAX_TEXT} tegn", field="reason")
+        raise InvalidInput(
+            _("Begrunnelsen kan ha høyst %(max)s tegn", max=MAX_TEXT), field="reason"
+        )
     submission.decline_reason = reason
     _decide(
         session, submission, "avvist", actor, "submission.decline",
         f"Innmeldt sak «{submission.title}» avvist",
     )  # fmt: skip
-    _tell_submitter(
-        session,
-        submission,
-        f"Saken du meldte inn er ikke satt på dagsordenen: {submission.title}",
-        f"{submission.body.short_name} har ikke satt saken du meldte inn på dagsordenen.\n\n"
-        f"Begrunnelse fra sekretariatet:\n{reason}",
-    )
+    with use_language(submission.body.document_language):
+        subject = _(
+            "Saken du meldte inn er ikke satt på dagsordenen: %(title)s", title=submission.title
+        )
+        text = _(
+            "%(body)s har ikke satt saken du meldte inn på dagsordenen.",
+            body=submission.body.short_name,
+        )
+        text += "\n\n" + _("Begrunnelse fra sekretariatet:") + "\n" + reason
+        _tell_submitter(session, submission, subject, text)
     return submission
 
 
@@ -378,8 +411,10 @@ def _tell_submitter(session: Session, submission: CaseSubmission, subject: str, 
         person.email,
         person.name,
         subject,
-        f"Hei {person.name},\n\n{text}\n\nSaken du meldte inn "
-        f"{short_date(local(submission.created_at).date())}:\n{submission.title}\n",
+        _("Hei %(name)s,", name=person.name)
+        + f"\n\n{text}\n\n"
+        + _("Saken du meldte inn %(date)s:", date=short_date(local(submission.created_at).date()))
+        + f"\n{submission.title}\n",
     )
 
 
