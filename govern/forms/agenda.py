@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import (
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -13,18 +14,19 @@ from wtforms.widgets import HiddenInput
 
 from govern.forms.base import GovernForm, SingleLine, version_field
 from govern.forms.meetings import time_field
-from govern.models.cases import SAKSTYPER
+from govern.i18n import lazy_gettext as _l
+from govern.models.cases import SAKSTYPE_LABELS, SAKSTYPER
 from govern.services import agenda
 
-TITLE_MAX = Length(max=500, message="Tittelen kan ha høyst 500 tegn")
+TITLE_MAX = Length(max=500, message=_l("Tittelen kan ha høyst 500 tegn"))
 
 
 def _duration() -> IntegerField:
     return IntegerField(
-        "Varighet (minutter)",
+        _l("Varighet (minutter)"),
         validators=[
             Optional(),
-            NumberRange(0, 24 * 60, message="Varigheten må være mellom 0 og 1440 minutter"),
+            NumberRange(0, 24 * 60, message=_l("Varigheten må være mellom 0 og 1440 minutter")),
         ],
     )
 
@@ -33,17 +35,21 @@ class CaseItemForm(GovernForm):
     """Put a new case on the agenda."""
 
     title = TextAreaField(
-        "Tittel", validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX, SingleLine()]
+        _l("Tittel"), validators=[DataRequired(_l("Skriv sakens tittel")), TITLE_MAX, SingleLine()]
     )
-    sakstype = SelectField("Sakstype", choices=list(SAKSTYPER), default="Drøfting")
-    summary = TextAreaField("Sammendrag")
-    proposed_decision = TextAreaField("Forslag til vedtak")
+    sakstype = SelectField(
+        _l("Sakstype"),
+        choices=[SelectChoice(s, SAKSTYPE_LABELS[s]) for s in SAKSTYPER],
+        default="Drøfting",
+    )
+    summary = TextAreaField(_l("Sammendrag"))
+    proposed_decision = TextAreaField(_l("Forslag til vedtak"))
     presenter = StringField(
-        "Innleder", validators=[Length(max=300, message="Innleder kan ha høyst 300 tegn")]
+        _l("Innleder"), validators=[Length(max=300, message=_l("Innleder kan ha høyst 300 tegn"))]
     )
     duration_minutes = _duration()
-    day = SelectField("Dag", coerce=int)
-    start_time = time_field("Starttid (valgfri)")
+    day = SelectField(_l("Dag"), coerce=int)
+    start_time = time_field(_l("Starttid (valgfri)"))
 
     def to_input(self) -> agenda.CaseItemInput:
         return agenda.CaseItemInput(
@@ -63,18 +69,20 @@ class ExistingCaseForm(CaseItemForm):
 
     #: Picked through the search above the form (services.case_picker), not from a list.
     case_id = IntegerField(
-        "Sak", widget=HiddenInput(), validators=[InputRequired("Finn og velg en sak først")]
+        _l("Sak"), widget=HiddenInput(), validators=[InputRequired(_l("Finn og velg en sak først"))]
     )
-    title = TextAreaField("Tittel i dette organet (valgfri)", validators=[TITLE_MAX, SingleLine()])
+    title = TextAreaField(
+        _l("Tittel i dette organet (valgfri)"), validators=[TITLE_MAX, SingleLine()]
+    )
 
 
 class EntryForm(GovernForm):
     """A break ("Lunsj", "Pause") or a heading."""
 
-    title = StringField("Tekst", validators=[DataRequired("Skriv teksten"), TITLE_MAX])
+    title = StringField(_l("Tekst"), validators=[DataRequired(_l("Skriv teksten")), TITLE_MAX])
     duration_minutes = _duration()
-    day = SelectField("Dag", coerce=int)
-    start_time = time_field("Starttid (valgfri)")
+    day = SelectField(_l("Dag"), coerce=int)
+    start_time = time_field(_l("Starttid (valgfri)"))
 
     def to_input(self, kind: str) -> agenda.EntryInput:
         return agenda.EntryInput(
@@ -89,7 +97,7 @@ class EntryForm(GovernForm):
 class PointForm(EntryForm):
     """An unnumbered sub-point under a case item."""
 
-    parent_id = SelectField("Under sak", coerce=int)
+    parent_id = SelectField(_l("Under sak"), coerce=int)
     day = None
 
     def to_input(self, kind: str = "point") -> agenda.EntryInput:
@@ -103,15 +111,15 @@ class PointForm(EntryForm):
 
 class CaseEditForm(GovernForm):
     title = TextAreaField(
-        "Tittel i dette organet",
-        validators=[DataRequired("Skriv sakens tittel"), TITLE_MAX, SingleLine()],
+        _l("Tittel i dette organet"),
+        validators=[DataRequired(_l("Skriv sakens tittel")), TITLE_MAX, SingleLine()],
     )
     sakstype = CaseItemForm.sakstype
-    summary = TextAreaField("Sammendrag")
-    proposed_decision = TextAreaField("Forslag til vedtak")
+    summary = TextAreaField(_l("Sammendrag"))
+    proposed_decision = TextAreaField(_l("Forslag til vedtak"))
     presenter = CaseItemForm.presenter
     duration_minutes = _duration()
-    start_time = time_field("Starttid (tom: følger punktet før)")
+    start_time = time_field(_l("Starttid (tom: følger punktet før)"))
     item_version = version_field()
     treatment_version = version_field()
 
@@ -130,9 +138,9 @@ class CaseEditForm(GovernForm):
 
 
 class EntryEditForm(GovernForm):
-    title = StringField("Tekst", validators=[DataRequired("Skriv teksten"), TITLE_MAX])
+    title = StringField(_l("Tekst"), validators=[DataRequired(_l("Skriv teksten")), TITLE_MAX])
     duration_minutes = _duration()
-    start_time = time_field("Starttid (tom: følger punktet før)")
+    start_time = time_field(_l("Starttid (tom: følger punktet før)"))
     version = version_field()
 
     def to_input(self) -> agenda.EntryEdit:

@@ -13,21 +13,22 @@ from wtforms.validators import Length
 
 from govern.forms.agenda import TITLE_MAX
 from govern.forms.base import GovernForm
+from govern.i18n import lazy_gettext as _l
 from govern.services.attachments import SOURCE_LABELS, UploadInput
 
 
 class AttachmentForm(GovernForm):
     source = RadioField(
-        "Dokument",
+        _l("Dokument"),
         choices=[SelectChoice(value, label) for value, label in SOURCE_LABELS.items()],
         default="file",
     )
-    file = FileField("Fil (PDF, Word, Excel eller PowerPoint, høyst 20 MB)")
-    title = StringField("Tittel", validators=[TITLE_MAX])
+    file = FileField(_l("Fil (PDF, Word, Excel eller PowerPoint, høyst 20 MB)"))
+    title = StringField(_l("Tittel"), validators=[TITLE_MAX])
     number = StringField(
-        "Vedleggsnummer", validators=[Length(max=8, message="Skriv f.eks. 6 eller 6A")]
+        _l("Vedleggsnummer"), validators=[Length(max=8, message=_l("Skriv f.eks. 6 eller 6A"))]
     )
-    treatment_id = SelectField("Hører til sak", coerce=int, default=0)
+    treatment_id = SelectField(_l("Hører til sak"), coerce=int, default=0)
 
     def to_input(self, content: bytes) -> UploadInput:
         return UploadInput(
@@ -41,4 +42,4 @@ class AttachmentForm(GovernForm):
 
 
 class AttachmentFileForm(GovernForm):
-    file = FileField("Fil")
+    file = FileField(_l("Fil"))

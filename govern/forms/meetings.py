@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    SelectChoice,
     SelectField,
     StringField,
     TimeField,
@@ -18,12 +19,17 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from govern.forms.base import GovernForm, version_field
+from govern.i18n import lazy_gettext as _l
 from govern.services import meeting_plans
 
 #: Browsers send 10:00; people who type may write 10.00.
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 MAX_DAYS = 4
-STATUS_LABELS = {"planlagt": "Planlagt", "innkalt": "Innkalt", "gjennomført": "Gjennomført"}
+STATUS_LABELS = {
+    "planlagt": _l("Planlagt"),
+    "innkalt": _l("Innkalt"),
+    "gjennomført": _l("Gjennomført"),
+}
 
 
 def time_field(label: str) -> TimeField:
@@ -38,9 +44,9 @@ class DayRowForm(Form):
         locales = ("nb_NO", "nb")
 
     day_id = HiddenField()
-    date = DateField("Dato", validators=[Optional()])
-    start = time_field("Start")
-    end = time_field("Slutt")
+    date = DateField(_l("Dato"), validators=[Optional()])
+    start = time_field(_l("Start"))
+    end = time_field(_l("Slutt"))
 
     def to_row(self) -> meeting_plans.DayRow:
         day_id = self.day_id.data or ""
@@ -56,11 +62,15 @@ class MeetingForm(GovernForm):
     """Plan a meeting."""
 
     location = StringField(
-        "Sted", validators=[Length(max=300, message="Stedet kan ha høyst 300 tegn")]
+        _l("Sted"), validators=[Length(max=300, message=_l("Stedet kan ha høyst 300 tegn"))]
     )
-    status = SelectField("Status", choices=STATUS_LABELS, default="planlagt")
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()],
+        default="planlagt",
+    )
     days = FieldList(FormField(DayRowForm), min_entries=MAX_DAYS, max_entries=MAX_DAYS)
-    agenda_shared = BooleanField("Del dagsorden med medlemmene")
+    agenda_shared = BooleanField(_l("Del dagsorden med medlemmene"))
 
     def to_input(self) -> meeting_plans.PlanInput:
         return meeting_plans.PlanInput(
@@ -76,9 +86,9 @@ class MeetingEditForm(GovernForm):
 
     location = MeetingForm.location
     days = FieldList(FormField(DayRowForm), min_entries=MAX_DAYS, max_entries=MAX_DAYS)
-    agenda_shared = BooleanField("Del dagsorden med medlemmene")
+    agenda_shared = BooleanField(_l("Del dagsorden med medlemmene"))
     move_items_to = SelectField(
-        "Flytt punktene fra en dag som fjernes til", choices={}, validate_choice=False
+        _l("Flytt punktene fra en dag som fjernes til"), choices={}, validate_choice=False
     )
     version = version_field()
 

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.accounts import User
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment, TreatmentInput
@@ -27,6 +29,7 @@ from govern.services.agenda_items import (
     CaseItemInput,
     EntryEdit,
     EntryInput,
+    audit_label,
     check_duration,
     check_open,
     entry_title,
@@ -75,7 +78,7 @@ def _new_case_item(
     day = meeting_day(meeting, data.day)
     sakstype = check_sakstype(data.sakstype)
     if len(data.presenter) > 300:
-        raise InvalidInput("Innleder kan ha høyst 300 tegn", field="presenter")
+        raise InvalidInput(_("Innleder kan ha høyst 300 tegn"), field="presenter")
     position = next_position(session, meeting)
     if case is None:
         case = create_case(session, CaseInput(title=check_title(data.title)))
@@ -125,10 +128,10 @@ def add_agenda_entry(session: Session, meeting: Meeting, data: EntryInput) -> Ag
     agenda, in the order given: the import's way, where the file sets the order. The
     secretariat's pages and the API use add_entry, which places the item and audits it."""
     if data.kind not in ("break", "heading", "point"):
-        raise InvalidInput(f"Ukjent type punkt «{data.kind}»", field="kind")
+        raise InvalidInput(_("Ukjent type punkt «%(kind)s»", kind=data.kind), field="kind")
     title = (data.title or "").strip()
     if not title:
-        raise InvalidInput("Teksten må fylles ut", field="title")
+        raise InvalidInput(_("Teksten må fylles ut"), field="title")
     parent = None
     if data.kind == "point":
         parent = session.scalar(
@@ -138,7 +141,7 @@ def add_agenda_entry(session: Session, meeting: Meeting, data: EntryInput) -> Ag
             .limit(1)
         )
         if parent is None:
-            raise InvalidInput("Et underpunkt må stå etter en sak", field="kind")
+            raise InvalidInput(_("Et underpunkt må stå etter en sak"), field="kind")
     return _new_entry(session, meeting, data, title, meeting_day(meeting, data.day), parent)
 
 
@@ -167,19 +170,37 @@ def _new_entry(
 
 
 def godkjenning_texts(body: Body, previous: Meeting | None) -> tuple[str, str]:
-    """Title and forslag til vedtak of the Godkjenning item that opens every agenda."""
+    """Title and forslag til vedtak of the Godkjenning item that opens every agenda, in the
+    body's document language (they are printed in its innkalling and referat)."""
     short = body.short_name
-    if previous is None or not previous.days:
+    with use_language(body.document_language):
+        if previous is None or not previous.days:
+            return (
+                _(
+                    "Godkjenning av innkalling og dagsorden, samt godkjenning av referatet fra "
+                    "forrige møte"
+                ),
+                _(
+                    "%(body)s godkjenner innkalling og dagsorden. %(body)s godkjenner referatet "
+                    "fra forrige møte.",
+                    body=short,
+                ),
+            )
+        span = date_span(previous.first_date, previous.last_date)
         return (
-            "Godkjenning av innkalling og dagsorden, samt godkjenning av referatet fra forrige møte",
-            f"{short} godkjenner innkalling og dagsorden. "
-            f"{short} godkjenner referatet fra forrige møte.",
+            _(
+                "Godkjenning av innkalling og dagsorden, samt godkjenning av referatet fra "
+                "%(body)s %(dates)s",
+                body=short,
+                dates=span,
+            ),
+            _(
+                "%(body)s godkjenner innkalling og dagsorden. %(body)s godkjenner referatet fra "
+                "møtet %(dates)s.",
+                body=short,
+                dates=span,
+            ),
         )
-    span = date_span(previous.first_date, previous.last_date)
-    return (
-        f"Godkjenning av innkalling og dagsorden, samt godkjenning av referatet fra {short} {span}",
-        f"{short} godkjenner innkalling og dagsorden. {short} godkjenner referatet fra møtet {span}.",
-    )
 
 
 def open_agenda(
@@ -256,14 +277,16 @@ def add_entry(
     lock_agenda(session, meeting)
     check_open(meeting)
     if data.kind not in ENTRY_KINDS:
-        raise InvalidInput(f"Ukjent type punkt «{data.kind}»", field="kind")
+        raise InvalidInput(_("Ukjent type punkt «%(kind)s»", kind=data.kind), field="kind")
     title = entry_title(data.title)
     check_duration(data.duration_minutes)
     if data.kind == "point":
         if parent is None:
-            raise InvalidInput("Velg saken underpunktet hører til", field="parent_id")
+            raise InvalidInput(_("Velg saken underpunktet hører til"), field="parent_id")
         if parent.meeting_id != meeting.id or parent.kind != "case":
-            raise InvalidInput("Et underpunkt må høre til en sak på dagsordenen", field="parent_id")
+            raise InvalidInput(
+                _("Et underpunkt må høre til en sak på dagsordenen"), field="parent_id"
+            )
         day = parent.day
     else:
         parent, day = None, meeting_day(meeting, data.day)
@@ -292,11 +315,11 @@ def update_case_item(
     """
     meeting, t = item.meeting, item.treatment
     check_open(meeting)
-    audit.check_version(t, data.treatment_version, "Saken")
-    audit.check_version(item, data.item_version, "Punktet på dagsordenen")
+    audit.check_version(t, data.treatment_version, _("Saken"))
+    audit.check_version(item, data.item_version, _("Punktet på dagsordenen"))
     title = check_title(data.title)
     if len(data.presenter.strip()) > 300:
-        raise InvalidInput("Innleder kan ha høyst 300 tegn", field="presenter")
+        raise InvalidInput(_("Innleder kan ha høyst 300 tegn"), field="presenter")
     changes: dict[str, Any] = {}
     if len(t.case.treatments) == 1:
         changes.update({f"case.{k}": v for k, v in audit.diff(t.case, {"title": title}).items()})
@@ -340,7 +363,7 @@ def update_entry(
     """Change the text and timing of a break, heading or sub-point."""
     meeting = item.meeting
     check_open(meeting)
-    audit.check_version(item, data.version, "Punktet")
+    audit.check_version(item, data.version, _("Punktet"))
     values = {
         "title": entry_title(data.title),
         "duration_minutes": check_duration(data.duration_minutes),
@@ -374,7 +397,7 @@ def remove_item(session: Session, item: AgendaItem, actor: User | None = None) -
     label = item_label(item)
     t = item.treatment
     removed = t.seq if t is not None else None
-    what = f"{label} «{t.display_title}»" if t is not None else label
+    what = audit_label(item) + (f" «{t.display_title}»" if t is not None else "")
     audit.record(
         session,
         actor,

@@ -9,6 +9,8 @@ from datetime import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.presentation import MAX_MINUTES
 from govern.services.errors import InvalidInput
@@ -78,7 +80,13 @@ def meeting_day(meeting: Meeting, number: int) -> MeetingDay:
     """Day `number` (1, 2 …) of the meeting, or a refusal naming how many days it has."""
     if not 1 <= number <= len(meeting.days):
         raise InvalidInput(
-            f"Møtet har {len(meeting.days)} dag(er); dag {number} finnes ikke", field="day"
+            ngettext(
+                "Møtet har %(num)s dag; dag %(number)s finnes ikke",
+                "Møtet har %(num)s dager; dag %(number)s finnes ikke",
+                len(meeting.days),
+                number=number,
+            ),
+            field="day",
         )
     return meeting.days[number - 1]
 
@@ -93,18 +101,25 @@ def next_position(session: Session, meeting: Meeting) -> int:
 
 def check_open(meeting: Meeting, what: str = "dagsordenen") -> None:
     """Refuse changes once the meeting's minutes are approved (and so locked)."""
-    ensure_minutes_open(
-        meeting,
-        field="meeting",
-        message=f"Referatet fra møte {meeting.number} er godkjent; {what} kan ikke lenger endres",
-    )
+    if what == "møtet":
+        message = _(
+            "Referatet fra møte %(number)s er godkjent; møtet kan ikke lenger endres",
+            number=meeting.number,
+        )
+    else:
+        message = _(
+            "Referatet fra møte %(number)s er godkjent; dagsordenen kan ikke lenger endres",
+            number=meeting.number,
+        )
+    ensure_minutes_open(meeting, field="meeting", message=message)
 
 
 def check_duration(minutes: int | None) -> int | None:
     """Refuse a duration outside 0 … MAX_MINUTES; returns it."""
     if minutes is not None and not 0 <= minutes <= MAX_MINUTES:
         raise InvalidInput(
-            f"Varigheten må være mellom 0 og {MAX_MINUTES} minutter", field="duration_minutes"
+            _("Varigheten må være mellom 0 og %(max)s minutter", max=MAX_MINUTES),
+            field="duration_minutes",
         )
     return minutes
 
@@ -113,14 +128,21 @@ def entry_title(title: str | None) -> str:
     """The stripped text of an item, refused when empty or too long."""
     title = (title or "").strip()
     if not title:
-        raise InvalidInput("Teksten må fylles ut", field="title")
+        raise InvalidInput(_("Teksten må fylles ut"), field="title")
     if len(title) > TEXT_LIMIT:
-        raise InvalidInput(f"Teksten kan ha høyst {TEXT_LIMIT} tegn", field="title")
+        raise InvalidInput(_("Teksten kan ha høyst %(max)s tegn", max=TEXT_LIMIT), field="title")
     return title
 
 
 def item_label(item: AgendaItem) -> str:
-    """'Sak 9/26' or '«Lunsj»', as messages and the audit log name an item."""
+    """'Sak 9/26' or '«Lunsj»', as messages name an item (in the reader's language)."""
+    if item.treatment is not None:
+        return _("Sak %(number)s", number=item.treatment.number)
+    return f"«{item.title}»"
+
+
+def audit_label(item: AgendaItem) -> str:
+    """'Sak 9/26' or '«Lunsj»', as the Endringslogg names an item (always bokmål)."""
     if item.treatment is not None:
         return f"Sak {item.treatment.number}"
     return f"«{item.title}»"

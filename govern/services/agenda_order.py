@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay
 from govern.presentation import items_by_day
@@ -16,6 +17,7 @@ from govern.services import audit
 from govern.services.agenda_items import (
     EVENTUELT,
     GODKJENNING,
+    audit_label,
     check_open,
     item_label,
     meeting_day,
@@ -46,11 +48,11 @@ def check_not_anchor(meeting: Meeting, item: AgendaItem) -> None:
     first, last = anchors(flat(by_day(meeting)))
     if item is first:
         raise Conflict(
-            "Godkjenning av innkalling og dagsorden hører til hvert møte og kan ikke fjernes",
+            _("Godkjenning av innkalling og dagsorden hører til hvert møte og kan ikke fjernes"),
             field="item",
         )
     if item is last:
-        raise Conflict("Eventuelt hører til hvert møte og kan ikke fjernes", field="item")
+        raise Conflict(_("Eventuelt hører til hvert møte og kan ikke fjernes"), field="item")
 
 
 def _spans(day: list[AgendaItem]) -> list[tuple[int, int]]:
@@ -85,12 +87,15 @@ def _check_order(before: list[AgendaItem], after: list[AgendaItem]) -> None:
     first, last = anchors(before)
     if first is not None and not _above(after, first) <= _above(before, first):
         raise Conflict(
-            "Godkjenning av innkalling og dagsorden skal stå først; ingenting kan flyttes over den",
+            _(
+                "Godkjenning av innkalling og dagsorden skal stå først; ingenting kan flyttes "
+                "over den"
+            ),
             field="position",
         )
     if last is not None and not _below(after, last) <= _below(before, last):
         raise Conflict(
-            "Eventuelt skal være siste sak; bare pauser og avslutning kan stå under den",
+            _("Eventuelt skal være siste sak; bare pauser og avslutning kan stå under den"),
             field="position",
         )
 
@@ -153,20 +158,24 @@ def move_item(
     check_open(meeting)
     if to_day is not None and item is anchors(flat(by_day(meeting)))[0]:
         raise Conflict(
-            "Godkjenning av innkalling og dagsorden skal stå først, på dag 1", field="day"
+            _("Godkjenning av innkalling og dagsorden skal stå først, på dag 1"), field="day"
         )
     before = by_day(meeting)
     after = [list(d) for d in before]
     d = next(n for n, items in enumerate(after) if item in items)
     k = after[d].index(item)
     span = next(s for s in _spans(after[d]) if s[0] <= k <= s[1])
-    label = item_label(item)
+    label, logged = item_label(item), audit_label(item)
     if to_day is not None:
         meeting_day(meeting, to_day)
         if item.kind == "point":
-            raise InvalidInput("Et underpunkt følger saken sin; flytt saken i stedet", field="day")
+            raise InvalidInput(
+                _("Et underpunkt følger saken sin; flytt saken i stedet"), field="day"
+            )
         if to_day == d + 1:
-            raise InvalidInput(f"{label} står allerede på dag {to_day}", field="day")
+            raise InvalidInput(
+                _("%(item)s står allerede på dag %(day)s", item=label, day=to_day), field="day"
+            )
         unit = after[d][span[0] : span[1] + 1]
         del after[d][span[0] : span[1] + 1]
         last = anchors(flat(before))[1]
@@ -176,7 +185,7 @@ def move_item(
         _step(meeting, after, d, k, span, direction, item)
         done = "flyttet opp" if direction == "up" else "flyttet ned"
     else:
-        raise InvalidInput("Velg hvor punktet skal flyttes", field="direction")
+        raise InvalidInput(_("Velg hvor punktet skal flyttes"), field="direction")
     _check_order(flat(before), flat(after))
     apply_order(meeting, after)
     session.flush()
@@ -188,7 +197,7 @@ def move_item(
         actor,
         "agenda.move",
         item,
-        f"{label} {done} på dagsordenen for møte {meeting.number}",
+        f"{logged} {done} på dagsordenen for møte {meeting.number}",
         body=meeting.body,
         changes=renumbered or None,
     )
@@ -242,7 +251,7 @@ def _move_unit(
     label = item_label(item)
     if direction == "up" and s == 0:
         if item.kind == "point" or d == 0:
-            raise Conflict(f"{label} står allerede øverst", field="direction")
+            raise Conflict(_("%(item)s står allerede øverst", item=label), field="direction")
         del day[s : e + 1]
         _insert_at_end(days[d - 1], unit, None, meeting.days[d - 1])
     elif direction == "up":
@@ -250,7 +259,7 @@ def _move_unit(
         day[ps : e + 1] = unit + day[ps:s]
     elif e == len(day) - 1:
         if item.kind == "point" or d == len(days) - 1:
-            raise Conflict(f"{label} står allerede nederst", field="direction")
+            raise Conflict(_("%(item)s står allerede nederst", item=label), field="direction")
         del day[s : e + 1]
         days[d + 1][0:0] = unit
     else:
@@ -265,12 +274,16 @@ def _move_within(
     label = item_label(item)
     if direction == "up":
         if k - 1 == span[0] and item.kind == "point":
-            raise Conflict(f"{label} står allerede øverst under saken sin", field="direction")
+            raise Conflict(
+                _("%(item)s står allerede øverst under saken sin", item=label), field="direction"
+            )
         day[k - 1], day[k] = day[k], day[k - 1]
         return
     following = day[k + 1] if k + 1 < len(day) else None
     if following is None or (item.kind == "point" and following.kind == "case"):
-        raise Conflict(f"{label} står allerede nederst under saken sin", field="direction")
+        raise Conflict(
+            _("%(item)s står allerede nederst under saken sin", item=label), field="direction"
+        )
     day[k], day[k + 1] = following, day[k]
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import ngettext
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.bodies import Body
@@ -56,21 +58,26 @@ def _filled_rows(rows: tuple[DayRow, ...]) -> list[tuple[int, DayRow]]:
     no date twice."""
     filled = [(i, r) for i, r in enumerate(rows) if r.date is not None]
     if not filled:
-        raise InvalidInput("Oppgi minst én møtedag", field="days[0].date")
+        raise InvalidInput(_("Oppgi minst én møtedag"), field="days[0].date")
     seen: set[date] = set()
     for i, row in filled:
         if row.start is None:
-            raise InvalidInput("Oppgi når møtet starter", field=f"days[{i}].start")
+            raise InvalidInput(_("Oppgi når møtet starter"), field=f"days[{i}].start")
         if row.end is None:
-            raise InvalidInput("Oppgi når møtet slutter", field=f"days[{i}].end")
+            raise InvalidInput(_("Oppgi når møtet slutter"), field=f"days[{i}].end")
         if row.end <= row.start:
             raise InvalidInput(
-                f"Slutt ({clock(row.end)}) må være etter start ({clock(row.start)})",
+                _(
+                    "Slutt (%(end)s) må være etter start (%(start)s)",
+                    end=clock(row.end),
+                    start=clock(row.start),
+                ),
                 field=f"days[{i}].end",
             )
         if row.date in seen:
             raise InvalidInput(
-                f"{long_date(row.date)} er oppgitt to ganger", field=f"days[{i}].date"
+                _("%(date)s er oppgitt to ganger", date=long_date(row.date)),
+                field=f"days[{i}].date",
             )
         seen.add(row.date)
     return filled
@@ -91,7 +98,11 @@ def _check_free(
     for i, row in rows:
         if row.date in taken:
             raise Conflict(
-                f"{body.short_name} har allerede et møte {long_date(row.date)}",
+                _(
+                    "%(body)s har allerede et møte %(date)s",
+                    body=body.short_name,
+                    date=long_date(row.date),
+                ),
                 field=f"days[{i}].date",
             )
 
@@ -99,7 +110,7 @@ def _check_free(
 def _check_location(location: str) -> str:
     location = (location or "").strip()
     if len(location) > 300:
-        raise InvalidInput("Stedet kan ha høyst 300 tegn", field="location")
+        raise InvalidInput(_("Stedet kan ha høyst 300 tegn"), field="location")
     return location
 
 
@@ -109,7 +120,9 @@ def plan_meeting(
     """Plan a meeting from the secretariat's form: its number is allocated, and its agenda
     opens with Godkjenning (of the previous meeting's minutes) and closes with Eventuelt."""
     if data.status not in PLAN_STATUSES:
-        raise InvalidInput(f"Et nytt møte kan ikke ha status «{data.status}»", field="status")
+        raise InvalidInput(
+            _("Et nytt møte kan ikke ha status «%(status)s»", status=data.status), field="status"
+        )
     rows = _filled_rows(data.days)
     _check_free(session, body, rows)
     meeting = schedule_meeting(
@@ -149,15 +162,19 @@ def update_meeting(
     day of the meeting to move them to. The first day must stay in the meeting's year, which
     its numbers belong to.
     """
-    audit.check_version(meeting, data.version, "Møtet")
+    audit.check_version(meeting, data.version, _("Møtet"))
     agenda.check_open(meeting, "møtet")
     rows = _filled_rows(data.days)
     location = _check_location(data.location)
     i, first = min(rows, key=lambda r: r[1].date)
     if first.date.year != meeting.year:
         raise InvalidInput(
-            f"Møte {meeting.number} hører til {meeting.year}; første møtedag må være i "
-            f"{meeting.year}. Planlegg et nytt møte for et annet år.",
+            _(
+                "Møte %(number)s hører til %(year)s; første møtedag må være i %(year)s. "
+                "Planlegg et nytt møte for et annet år.",
+                number=meeting.number,
+                year=meeting.year,
+            ),
             field=f"days[{i}].date",
         )
     _check_free(session, meeting.body, rows, meeting)
@@ -167,7 +184,7 @@ def update_meeting(
     plan: list[tuple[int, DayRow, MeetingDay | None]] = []
     for i, row in rows:
         if row.day_id is not None and row.day_id not in existing:
-            raise InvalidInput("Ukjent møtedag; last siden på nytt", field=f"days[{i}].date")
+            raise InvalidInput(_("Ukjent møtedag; last siden på nytt"), field=f"days[{i}].date")
         day = existing.get(row.day_id) if row.day_id is not None else None
         if day is None and row.date in by_date and by_date[row.date].id not in claimed:
             day = by_date[row.date]  # a removed day typed in again: keep it
@@ -181,9 +198,15 @@ def update_meeting(
         count = sum(1 for item in meeting.items if item.day_id == day.id)
         row = next((n for n, r in enumerate(data.days) if r.day_id == day.id), 0)
         raise Conflict(
-            f"Dag {meeting.day_number(day)} ({long_date(day.date)}) har {count} "
-            f"{'punkt' if count == 1 else 'punkter'} på dagsordenen. Velg en dag å flytte "
-            "dem til, eller flytt dem på dagsordenen først.",
+            ngettext(
+                "Dag %(day)s (%(date)s) har %(num)s punkt på dagsordenen. Velg en dag å flytte "
+                "det til, eller flytt det på dagsordenen først.",
+                "Dag %(day)s (%(date)s) har %(num)s punkter på dagsordenen. Velg en dag å flytte "
+                "dem til, eller flytt dem på dagsordenen først.",
+                count,
+                day=meeting.day_number(day),
+                date=long_date(day.date),
+            ),
             field=f"days[{row}].date" if target_date is None else "move_items_to",
         )
     before = {
@@ -198,7 +221,7 @@ def update_meeting(
         day.date = date(1900, 1, 1) + timedelta(days=day.id % 36000)
     session.flush()
     new_days = []
-    for _, row, day in plan:
+    for _i, row, day in plan:
         if day is None:
             day = MeetingDay(meeting=meeting, date=row.date)
             session.add(day)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.accounts import User
-from govern.models.meetings import Meeting
+from govern.models.meetings import MEETING_STATUS_LABELS, Meeting
 from govern.services import audit, minutes, minutes_approval, minutes_locking
 from govern.services.cycle_actions import complete_deadlines
 from govern.services.errors import Conflict, InvalidInput
@@ -13,9 +15,9 @@ from govern.services.errors import Conflict, InvalidInput
 #: Status changes the planning pages make; "referat godkjent" follows the minutes' approval.
 STATUS_CHANGES = {"planlagt": ("innkalt", "avlyst"), "innkalt": ("gjennomført", "avlyst")}
 STATUS_ACTIONS = {
-    "innkalt": "Send innkalling",
-    "gjennomført": "Merk som gjennomført",
-    "avlyst": "Avlys møtet",
+    "innkalt": lazy_gettext("Send innkalling"),
+    "gjennomført": lazy_gettext("Merk som gjennomført"),
+    "avlyst": lazy_gettext("Avlys møtet"),
 }
 
 
@@ -34,21 +36,28 @@ def change_status(
     this meeting's Godkjenning vedtak approves them, marking it held approves and locks
     them: only when `confirmed`. Returns the meetings whose minutes were approved.
     """
-    audit.check_version(meeting, version, "Møtet")
+    audit.check_version(meeting, version, _("Møtet"))
     minutes.ensure_minutes_open(
         meeting,
         field="status",
-        message=f"Referatet fra møte {meeting.number} er godkjent og låst; møtet kan ikke "
-        "lenger endre status.",
+        message=_(
+            "Referatet fra møte %(number)s er godkjent og låst; møtet kan ikke lenger endre "
+            "status.",
+            number=meeting.number,
+        ),
     )
     if status == "referat godkjent":
         raise InvalidInput(
-            "Status «referat godkjent» settes når referatet godkjennes i neste møte",
+            _("Status «referat godkjent» settes når referatet godkjennes i neste møte"),
             field="status",
         )
     if status not in STATUS_CHANGES.get(meeting.status, ()):
         raise InvalidInput(
-            f"Et møte med status «{meeting.status}» kan ikke få status «{status}»",
+            _(
+                "Et møte med status «%(old)s» kan ikke få status «%(new)s»",
+                old=meeting.status_label,
+                new=str(MEETING_STATUS_LABELS.get(status, status)),
+            ),
             field="status",
         )
     due = (
@@ -59,8 +68,11 @@ def change_status(
     if due is not None and not confirmed:
         locked = "; ".join(minutes_locking.approval_summary(m) for m in due.minutes)
         raise Conflict(
-            f"Når møtet merkes som gjennomført, godkjennes og låses {locked[0].lower()}"
-            f"{locked[1:]}. Bekreft godkjenningen før møtet merkes som gjennomført.",
+            _(
+                "Når møtet merkes som gjennomført, godkjennes og låses %(minutes)s. Bekreft "
+                "godkjenningen før møtet merkes som gjennomført.",
+                minutes=locked[0].lower() + locked[1:],
+            ),
             field="status",
         )
     old = meeting.status

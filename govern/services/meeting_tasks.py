@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Meeting
@@ -54,12 +55,12 @@ def coming_tasks(meeting: Meeting) -> list[Task]:
     """What a meeting to come still needs before it is held."""
     tasks = []
     if meeting.status == "planlagt" and not meeting.agenda_shared:
-        tasks.append(Task("Dagsordenen er ikke delt med medlemmene", "agenda"))
+        tasks.append(Task(_("Dagsordenen er ikke delt med medlemmene"), "agenda"))
     missing = _missing_memos(meeting)
     if missing:
-        tasks.append(Task(f"Toppnotat mangler: sak {', '.join(missing)}", "memos"))
+        tasks.append(Task(_("Toppnotat mangler: sak %(cases)s", cases=", ".join(missing)), "memos"))
     if meeting.status == "planlagt":
-        tasks.append(Task("Innkallingen er ikke sendt", "innkalling"))
+        tasks.append(Task(_("Innkallingen er ikke sendt"), "innkalling"))
     return tasks
 
 
@@ -67,15 +68,15 @@ def past_tasks(meeting: Meeting) -> list[Task]:
     """What a meeting that has taken place still needs before it is closed."""
     tasks = []
     if meeting.status == "planlagt":
-        tasks.append(Task("Innkallingen ble aldri sendt", "innkalling"))
+        tasks.append(Task(_("Innkallingen ble aldri sendt"), "innkalling"))
     if meeting.status in ("planlagt", "innkalt"):
-        tasks.append(Task("Ikke merket som gjennomført", "held"))
+        tasks.append(Task(_("Ikke merket som gjennomført"), "held"))
     if not meeting.attendance:
-        tasks.append(Task("Oppmøtet er ikke registrert", "attendance"))
+        tasks.append(Task(_("Oppmøtet er ikke registrert"), "attendance"))
     if meeting.minutes_status == "utkast":
-        tasks.append(Task("Referatet er ikke sendt", "minutes"))
+        tasks.append(Task(_("Referatet er ikke sendt"), "minutes"))
     elif meeting.minutes_status == "sendt":
-        tasks.append(Task("Referatet er sendt, ikke godkjent", "approval"))
+        tasks.append(Task(_("Referatet er sendt, ikke godkjent"), "approval"))
     return tasks
 
 

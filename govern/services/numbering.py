@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.numbering import NumberCounter
 from govern.services.errors import InvalidInput
 
@@ -27,7 +28,9 @@ def parse_number(text: str, *, field: str | None = None) -> tuple[int, int]:
     """'9/26' -> (9, 26): the sequence number and the two-digit year."""
     match = NUMBER_RE.match(text or "")
     if not match or int(match.group(1)) < 1:
-        raise InvalidInput(f"«{text}» er ikke et gyldig nummer (skriv f.eks. 9/26)", field=field)
+        raise InvalidInput(
+            _("«%(text)s» er ikke et gyldig nummer (skriv f.eks. 9/26)", text=text), field=field
+        )
     return int(match.group(1)), int(match.group(2))
 
 

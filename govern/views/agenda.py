@@ -26,6 +26,8 @@ from govern.forms.agenda import (
     PointForm,
 )
 from govern.forms.base import set_submitted
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.meetings import AgendaItem, Meeting
 from govern.services import agenda, agenda_order, case_picker
 from govern.services.agenda_numbers import numbers_follow_agenda
@@ -38,7 +40,7 @@ from govern.views.unit_of_work import attempt
 bp = Blueprint("agenda", __name__, template_folder="../../templates")
 
 #: What a lost update the database refused is about (someone saved between our check and ours).
-STALE_WHAT = "Dette"
+STALE_WHAT = lazy_gettext("Dette")
 ADD_FORMS = {
     "case": CaseItemForm,
     "existing": ExistingCaseForm,
@@ -84,10 +86,12 @@ def _prefill(form: ExistingCaseForm, picked) -> None:
 def _choices(form, meeting: Meeting) -> None:
     if getattr(form, "day", None) is not None:
         days = enumerate(meeting.days, 1)
-        form.day.choices = {n: f"Dag {n} – {weekday_date(d.date)}" for n, d in days}
+        form.day.choices = {
+            n: _("Dag %(number)s – %(date)s", number=n, date=weekday_date(d.date)) for n, d in days
+        }
     if hasattr(form, "parent_id"):
         cases = [i for i in meeting.items if i.kind == "case"]
-        form.parent_id.choices = {0: "– velg sak –"} | {
+        form.parent_id.choices = {0: _("– velg sak –")} | {
             i.id: f"{i.treatment.number} {i.display_title}"[:140] for i in cases
         }
 
@@ -98,7 +102,7 @@ def _agenda_page(meeting: Meeting, status: int = 200, finding=None, pick=None, *
         forms[name] = submitted.get(name) or form_class(prefix=name, formdata=None)
         _choices(forms[name], meeting)
     if "break" not in submitted:
-        forms["break"].title.data = "Pause"
+        forms["break"].title.data = _("Pause")
     existing = forms["existing"]
     picked = _picked(meeting, existing.case_id.data if "existing" in submitted else pick)
     if picked is not None and "existing" not in submitted:
@@ -136,7 +140,7 @@ def _add(meeting: Meeting, what: str, form) -> AgendaItem:
             picked = _picked(meeting, form.case_id.data)
             if picked is None:
                 raise InvalidInput(
-                    "Finn og velg en sak som ikke står på dagsordenen", field="case_id"
+                    _("Finn og velg en sak som ikke står på dagsordenen"), field="case_id"
                 )
             case = picked.case
         return agenda.add_case_item(db.session, meeting, form.to_input(), case, current_user)
@@ -157,8 +161,7 @@ def add_to_agenda(meeting_id: int, what: str):
             meeting = prepared_meeting(meeting_id)
         else:
             item = done.value
-            label = agenda.item_label(item) if item.treatment else agenda.ENTRY_KINDS[item.kind]
-            flash(f"{label} er lagt til på dagsordenen.", "success")
+            flash(_added_message(item), "success")
             return _back_to_agenda(meeting_id, item.id)
     return _agenda_page(meeting, 400, **{what: form})
 
@@ -174,13 +177,25 @@ def move_item(item_id: int):
         what=STALE_WHAT,
     )
     if done.ok:
-        where = (
-            f"til dag {to_day}"
-            if to_day
-            else {"up": "opp", "down": "ned"}[request.form["direction"]]
-        )
-        flash(f"{agenda.item_label(item)} er flyttet {where}.", "success")
+        label = agenda.item_label(item)
+        if to_day:
+            message = _("%(item)s er flyttet til dag %(day)s.", item=label, day=to_day)
+        elif request.form["direction"] == "up":
+            message = _("%(item)s er flyttet opp.", item=label)
+        else:
+            message = _("%(item)s er flyttet ned.", item=label)
+        flash(message, "success")
     return _back_to_agenda(meeting.id, item_id)
+
+
+def _added_message(item: AgendaItem) -> str:
+    if item.treatment is not None:
+        return _("%(item)s er lagt til på dagsordenen.", item=agenda.item_label(item))
+    return {
+        "break": _("Pausen er lagt til på dagsordenen."),
+        "heading": _("Overskriften er lagt til på dagsordenen."),
+        "point": _("Underpunktet er lagt til på dagsordenen."),
+    }[item.kind]
 
 
 def _item_form(item: AgendaItem, formdata: bool = True):
@@ -215,7 +230,7 @@ def edit_item(item_id: int):
             item, meeting = _item(item_id)
             _refresh_versions(form, item)
         else:
-            flash(f"{agenda.item_label(item)} er lagret.", "success")
+            flash(_("%(item)s er lagret.", item=agenda.item_label(item)), "success")
             return _back_to_agenda(meeting.id, item_id)
     saved = _item_form(item, formdata=False) if stale else None
     shared = item.treatment is not None and len(item.treatment.case.treatments) > 1
@@ -238,15 +253,15 @@ def _refresh_versions(form, item: AgendaItem) -> None:
 @bp.post("/agenda-items/<int:item_id>/delete")
 def remove_item(item_id: int):
     item, meeting = _item(item_id)
+    is_case = item.treatment is not None
     done = attempt(lambda: agenda.remove_item(db.session, item, current_user), what=STALE_WHAT)
     if done.ok:
-        label = done.value
-        kept = ""
-        if label.startswith("Sak "):
-            kept = (
-                " Sakene etter den har rykket opp ett nummer."
+        message = _("%(item)s er fjernet fra dagsordenen.", item=done.value)
+        if is_case:
+            message += " " + (
+                _("Sakene etter den har rykket opp ett nummer.")
                 if numbers_follow_agenda(meeting)
-                else " Saksnummeret brukes ikke på nytt."
+                else _("Saksnummeret brukes ikke på nytt.")
             )
-        flash(f"{label} er fjernet fra dagsordenen.{kept}", "success")
+        flash(message, "success")
     return _back_to_agenda(meeting.id)

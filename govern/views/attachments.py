@@ -19,6 +19,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from govern.extensions import db
 from govern.forms.attachments import AttachmentFileForm, AttachmentForm
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext
 from govern.models.cases import Treatment
 from govern.models.meetings import AgendaItem, Attachment, Meeting
 from govern.openness import may_see_attachment
@@ -37,7 +39,7 @@ from govern.views.uploads import (
 bp = Blueprint("attachments", __name__, template_folder="../../templates")
 
 #: What a lost update the database refused is about (someone saved between our check and ours).
-STALE_WHAT = "Dette"
+STALE_WHAT = lazy_gettext("Dette")
 
 
 def _attachments_meeting(meeting_id: int) -> Meeting:
@@ -58,13 +60,21 @@ def _attachments_meeting(meeting_id: int) -> Meeting:
 
 
 def _added_message(attachment: Attachment) -> str:
+    number = attachment.number
     if attachment.source == "toppnotat":
-        return f"Vedlegg {attachment.number} er toppnotatet for sak {attachment.treatment.number}."
+        return _(
+            "Vedlegg %(number)s er toppnotatet for sak %(case)s.",
+            number=number,
+            case=attachment.treatment.number,
+        )
     if attachment.source == "referat":
-        return f"Vedlegg {attachment.number} er referatet fra forrige møte."
+        return _("Vedlegg %(number)s er referatet fra forrige møte.", number=number)
     if attachment.stored_name is None:
-        return f"Vedlegg {attachment.number} er lagt til uten fil. Last opp filen når den er klar."
-    return f"Vedlegg {attachment.number} er lastet opp."
+        return _(
+            "Vedlegg %(number)s er lagt til uten fil. Last opp filen når den er klar.",
+            number=number,
+        )
+    return _("Vedlegg %(number)s er lastet opp.", number=number)
 
 
 def _add_attachment(meeting: Meeting, form: AttachmentForm) -> Attachment:
@@ -80,7 +90,7 @@ def _add_attachment(meeting: Meeting, form: AttachmentForm) -> Attachment:
 def meeting_attachments(meeting_id: int):
     meeting = _attachments_meeting(meeting_id)
     form = AttachmentForm()
-    form.treatment_id.choices = {0: "Ingen sak"} | {
+    form.treatment_id.choices = {0: _("Ingen sak")} | {
         i.treatment.id: f"{i.treatment.number} {i.display_title}"[:140]
         for i in meeting.items
         if i.treatment
@@ -123,9 +133,9 @@ def attach_file(attachment_id: int):
 
     done = attempt(work, quiet=True, what=STALE_WHAT)
     if not done.ok:
-        flash(f"Vedlegg {number}: {done.error.message}", "error")
+        flash(_("Vedlegg %(number)s: %(error)s", number=number, error=done.error.message), "error")
     else:
-        flash(f"Filen til vedlegg {attachment.number} er lastet opp.", "success")
+        flash(_("Filen til vedlegg %(number)s er lastet opp.", number=attachment.number), "success")
     return redirect(url_for("attachments.meeting_attachments", meeting_id=meeting_id))
 
 
@@ -141,7 +151,7 @@ def delete_attachment(attachment_id: int):
         what=STALE_WHAT,
     )
     if done.ok:
-        flash(f"Vedlegg {number} er slettet.", "success")
+        flash(_("Vedlegg %(number)s er slettet.", number=number), "success")
     return redirect(url_for("attachments.meeting_attachments", meeting_id=meeting_id))
 
 

@@ -31,6 +31,8 @@ from govern.exports.versions import withheld
 from govern.extensions import db
 from govern.forms.base import set_submitted
 from govern.forms.meetings import MeetingEditForm, MeetingForm, StatusForm
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext, ngettext
 from govern.models.meetings import Meeting
 from govern.policy import can
 from govern.presentation import MEMBER_ROLES
@@ -53,7 +55,7 @@ from govern.views.unit_of_work import attempt
 bp = Blueprint("meetings", __name__, template_folder="../../templates")
 
 #: What a lost update the database refused is about (someone saved between our check and ours).
-STALE_WHAT = "Dette"
+STALE_WHAT = lazy_gettext("Dette")
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -150,7 +152,10 @@ def new_meeting(slug: str):
             body = queries.body_by_slug(db.session, slug)
         else:
             meeting = done.value
-            flash(f"Møte {meeting.number} er planlagt. Bygg dagsordenen under.", "success")
+            flash(
+                _("Møte %(number)s er planlagt. Bygg dagsordenen under.", number=meeting.number),
+                "success",
+            )
             return redirect(url_for("agenda.edit_agenda", meeting_id=meeting.id))
     html = render_template("meetings/meeting_form.html", form=form, body=body, meeting=None)
     return html, 400 if form.errors else 200
@@ -179,7 +184,7 @@ def edit_meeting(meeting_id: int):
             meeting = prepared_meeting(meeting_id)
             set_submitted(form.version, meeting.version)
         else:
-            flash(f"Møte {meeting.number} er lagret.", "success")
+            flash(_("Møte %(number)s er lagret.", number=meeting.number), "success")
             return redirect(url_for("meetings.view_meeting", meeting_id=meeting_id))
     return _meeting_page(form, meeting)
 
@@ -191,11 +196,11 @@ def _update_meeting(meeting: Meeting, form: MeetingEditForm) -> None:
 
 def _meeting_page(form: MeetingEditForm, meeting: Meeting):
     dates = sorted({row.date.data for row in form.days if row.date.data})
-    form.move_items_to.choices = {"": "Ikke flytt – avvis endringen"} | {
+    form.move_items_to.choices = {"": _("Ikke flytt – avvis endringen")} | {
         d.isoformat(): weekday_date(d) for d in dates
     }
     statuses = [
-        (s, meeting_status.STATUS_ACTIONS[s])
+        (s, str(meeting_status.STATUS_ACTIONS[s]))
         for s in meeting_status.STATUS_CHANGES.get(meeting.status, ())
     ]
     html = render_template(
@@ -243,18 +248,34 @@ def _set_status(meeting: Meeting, status: str, form: StatusForm) -> None:
     done = attempt(work, what=STALE_WHAT)
     if done.ok:
         approved, sent = done.value
-        people = f"{len(sent)} {'person' if len(sent) == 1 else 'personer'}"
-        note = f" E-post med kalenderinvitasjon går til {people}." if sent else ""
-        flash(f"Møte {meeting.number} har nå status «{meeting.status}».{note}", "success")
+        message = _(
+            "Møte %(number)s har nå status «%(status)s».",
+            number=meeting.number,
+            status=meeting.status_label,
+        )
+        if sent:
+            message += " " + ngettext(
+                "E-post med kalenderinvitasjon går til %(num)s person.",
+                "E-post med kalenderinvitasjon går til %(num)s personer.",
+                len(sent),
+            )
+        flash(message, "success")
         for m in approved:
             flash(
-                f"Referatet fra møte {m.number} i {m.body.short_name} er godkjent og låst.",
+                _(
+                    "Referatet fra møte %(number)s i %(body)s er godkjent og låst.",
+                    number=m.number,
+                    body=m.body.short_name,
+                ),
                 "success",
             )
         missing = invitations.mail_report(db.session, meeting).without_address
         if sent and missing:
             flash(
-                f"Disse har ingen e-postadresse og får ikke invitasjonen: {', '.join(missing)}.",
+                _(
+                    "Disse har ingen e-postadresse og får ikke invitasjonen: %(names)s.",
+                    names=", ".join(missing),
+                ),
                 "error",
             )
 
