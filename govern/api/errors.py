@@ -200,10 +200,14 @@ def _in_language() -> None:
     if "language_token" not in g:
         from govern.views.language import _begin
 
-        _begin()
+        try:
+            _begin()
+        except Exception:  # the reader's profile cannot be read (database down): bokmål
+            g.pop("language_token", None)
 
 
 def server_problem():
+    _in_language()
     return problem_response(ApiProblem(500))
 
 
