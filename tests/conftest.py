@@ -177,6 +177,8 @@ def base_config(**extra) -> dict:
         # The tests that put files in place read them from the folder; the database store
         # (the default on PostgreSQL) has tests of its own (tests/services/test_file_store.py).
         "FILE_STORAGE": "folder",
+        # The commands print in bokmål whatever the machine's LANG (govern.cli.command_language).
+        "LANGUAGE": "nb",
     }
     if PG_URL:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(PG_URL)
