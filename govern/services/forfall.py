@@ -80,7 +80,7 @@ def _check_open(meeting: Meeting, today: date) -> None:
                 "Det kan bare meldes forfall til et møte det er sendt innkalling til; "
                 "%(meeting)s er %(status)s.",
                 meeting=meeting.title,
-                status=meeting.status,
+                status=meeting.status_label,
             )
         )
     if meeting.last_date is None or meeting.last_date < today:

@@ -141,7 +141,7 @@ def _approval_refusal(
             "Referatet fra forrige møte godkjennes når møtet som godkjenner det, er gjennomført. "
             "Møte %(number)s har status «%(status)s».",
             number=meeting.number,
-            status=meeting.status,
+            status=meeting.status_label,
         )
     if not treatment.decision:
         return _(

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from govern.i18n import gettext as _
-from govern.i18n import lazy_gettext
 from govern.models.bodies import Body
 from govern.models.cases import SAKSTYPER
 from govern.models.meetings import Meeting
@@ -39,14 +38,6 @@ SUBMITTED_SAKSTYPER = tuple(s for s in SAKSTYPER if s not in NOT_SUBMITTED)
 #: Words in the title of the årshjul entry that is the deadline for submitting cases.
 DEADLINE_WORD = "innmelding"
 OPEN_STATUSES = ("planlagt", "innkalt")
-#: How the open statuses read in the lists of meetings (the stored value is bokmål).
-_STATUS_LABELS = {"planlagt": lazy_gettext("planlagt"), "innkalt": lazy_gettext("innkalt")}
-
-
-def status_label(status: str) -> str:
-    """An open meeting's status as the current language writes it."""
-    label = _STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
 
 
 def meeting_label(meeting: Meeting) -> str:

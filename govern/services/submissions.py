@@ -275,7 +275,7 @@ def accept_submission(
             _(
                 "Møte %(number)s er %(status)s; velg et møte som ikke er holdt",
                 number=meeting.number,
-                status=meeting.status,
+                status=meeting.status_label,
             ),
             field="meeting_id",
         )
@@ -332,7 +332,9 @@ def _attach_files(session, submission, meeting, treatment, store, actor, total_l
         for file in submission.files:
             content = attachments.read_stored(store, file)
             if content is None:
-                raise Conflict(f"Filen «{file.filename}» finnes ikke lenger", field="meeting_id")
+                raise Conflict(
+                    _("Filen «%(name)s» finnes ikke lenger", name=file.filename), field="meeting_id"
+                )
             upload = attachments.UploadInput(
                 filename=file.filename,
                 content=content,

@@ -141,7 +141,7 @@ def _intake_page(body: Body, forms: dict | None = None, status: int = 200):
         accept.meeting_id.choices = choices(
             [(0, _("– velg møte –"))]
             + [
-                (m.id, rules.meeting_label(m).capitalize() + " – " + rules.status_label(m.status))
+                (m.id, rules.meeting_label(m).capitalize() + " – " + m.status_label)
                 for m in meetings
             ]
         )
