@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from govern.i18n import lazy_gettext as _l
 from govern.models.base import Base, UTCDateTime, in_check, utcnow
 from govern.models.people import Person
 
@@ -31,10 +32,12 @@ PERIOD_UNITS = ("week", "month", "tertial", "quarter", "half", "season")
 MEETING_ANCHORS = ("each", "next")
 #: What the secretariat does that completes a meeting's deadline by itself, in words.
 COMPLETING_ACTIONS = {
-    "innkalling": "når innkallingen sendes",
-    "toppnotater": "når toppnotatene er klare (alle sakene har toppnotat, eller innkallingen sendes)",
-    "referat_sendt": "når referatet sendes til medlemmene",
-    "referat_godkjent": "når referatet godkjennes",
+    "innkalling": _l("når innkallingen sendes"),
+    "toppnotater": _l(
+        "når toppnotatene er klare (alle sakene har toppnotat, eller innkallingen sendes)"
+    ),
+    "referat_sendt": _l("når referatet sendes til medlemmene"),
+    "referat_godkjent": _l("når referatet godkjennes"),
 }
 
 

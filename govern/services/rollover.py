@@ -95,7 +95,7 @@ def _blocked(dates: list[date], taken: set[date]) -> tuple[date, str] | None:
         if reason:
             return day, reason
         if day in taken:
-            return day, "et annet møte"
+            return day, _("et annet møte")
     return None
 
 

@@ -178,7 +178,9 @@ def _docx(plan: Plan):
     content = build_arshjul(
         plan.title, plan.year, plan.rows, current_app.config.get("DOCX_TEMPLATE")
     )
-    return send_document(content, safe_filename(f"Årshjul {plan.year} – {plan.title}") + ".docx")
+    return send_document(
+        content, safe_filename(_("Årshjul %(year)s", year=plan.year) + f" – {plan.title}") + ".docx"
+    )
 
 
 @bp.get("/bodies/<slug>/arshjul.docx")
