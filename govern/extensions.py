@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from govern.i18n import gettext
 from govern.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -22,10 +23,21 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Logg inn for å se denne siden."
+LOGIN_MESSAGE = "Logg inn for å se denne siden."
+login_manager.login_message = LOGIN_MESSAGE
 login_manager.login_message_category = "info"
 #: A stolen session cookie used from elsewhere is refused.
 login_manager.session_protection = "strong"
+
+
+def _localize(message: str) -> str:
+    """Flask-Login's messages in the reader's language (it has only the one above)."""
+    if message == LOGIN_MESSAGE:
+        return gettext("Logg inn for å se denne siden.")
+    return message
+
+
+login_manager.localize_callback = _localize
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
 from markupsafe import Markup
 
+from govern.i18n import gettext as _
 from govern.markup import to_html
 from govern.models.bodies import ROLES, Body, Membership
 from govern.models.cases import Treatment
@@ -178,9 +179,11 @@ def agenda_days(
         times = day_times(day.start_time, day.end_time, items)
         warning = None
         if times.overrun:
-            warning = (
-                f"Dagsordenen for dag {number} går til {clock(times.runs_until)}, "
-                f"etter møteslutt {clock(day.end_time)}."
+            warning = _(
+                "Dagsordenen for dag %(day)s går til %(until)s, etter møteslutt %(end)s.",
+                day=number,
+                until=clock(times.runs_until),
+                end=clock(day.end_time),
             )
         rows = [
             AgendaRow(
@@ -250,7 +253,7 @@ class AttendanceLists:
     deputies: list[str]
     staff: list[str]
     #: The staff's organisation when they share one ("Helsedirektoratet"), else "Sekretariat".
-    staff_label: str = "Sekretariat"
+    staff_label: str = field(default_factory=lambda: _("Sekretariat"))
 
     def __bool__(self) -> bool:
         return bool(self.present or self.absent or self.deputies or self.staff)
@@ -261,8 +264,10 @@ def _days_suffix(days: list[int] | None) -> str:
     if not days:
         return ""
     numbers = [str(d) for d in sorted(days)]
-    joined = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " og " + numbers[-1]
-    return f" – dag {joined}"
+    if len(numbers) == 1:
+        return " – " + _("dag %(day)s", day=numbers[0])
+    joined = _("%(first)s og %(last)s", first=", ".join(numbers[:-1]), last=numbers[-1])
+    return " – " + _("dag %(days)s", days=joined)
 
 
 def _absent_days(a, day_count: int) -> list[int] | None:
@@ -291,7 +296,8 @@ def attendance_lists(meeting: Meeting) -> AttendanceLists:
         staff = order.get(a.person_id, (0, ""))[1] == "sekretariat"
         absent_days = _absent_days(a, len(meeting.days))
         if a.status == "deputy":
-            lists.deputies.append(f"{label}, stiller for {a.deputy_for.name}{_days_suffix(a.days)}")
+            deputy = _("%(name)s, stiller for %(member)s", name=label, member=a.deputy_for.name)
+            lists.deputies.append(deputy + _days_suffix(a.days))
         elif absent_days is not None:
             # "Ikke til stede – dag 2" however it was entered: absent on day 2, or present
             # only on day 1 (as the seed's referat writes a partial absence).
@@ -359,8 +365,10 @@ def revision_note(revision) -> str:
     """'Rettet i revisjon 2: reason (sak 9/26; oppmøte)', for the meeting page and referat."""
     changes = [c for c in revision.changes or [] if c]
     cases = sorted({c["treatment"] for c in changes if c.get("treatment")})
-    what = [f"sak {', '.join(cases)}"] if cases else []
+    what = [_("sak %(numbers)s", numbers=", ".join(cases))] if cases else []
     if any(c.get("field") == "attendance" for c in changes):
-        what.append("oppmøte")
-    note = f"Rettet i revisjon {revision.number}: {revision.reason}"
+        what.append(_("oppmøte"))
+    note = _(
+        "Rettet i revisjon %(number)s: %(reason)s", number=revision.number, reason=revision.reason
+    )
     return note + (f" ({'; '.join(what)})" if what else "")

@@ -6,12 +6,15 @@ from wtforms import BooleanField, EmailField, SelectField
 from wtforms.validators import DataRequired, Length
 
 from govern.forms.base import GovernForm
+from govern.i18n import lazy_gettext as _l
 
 
 class AccountForm(GovernForm):
-    person_id = SelectField("Person", coerce=int, validators=[DataRequired("Velg en person")])
-    email = EmailField(
-        "E-postadresse (brukes ved innlogging)",
-        validators=[DataRequired("Skriv e-postadressen"), Length(max=254)],
+    person_id = SelectField(
+        _l("Person"), coerce=int, validators=[DataRequired(_l("Velg en person"))]
     )
-    is_admin = BooleanField("Administrator (forvalter organer og kontoer)")
+    email = EmailField(
+        _l("E-postadresse (brukes ved innlogging)"),
+        validators=[DataRequired(_l("Skriv e-postadressen")), Length(max=254)],
+    )
+    is_admin = BooleanField(_l("Administrator (forvalter organer og kontoer)"))

@@ -6,36 +6,38 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from govern.forms.base import GovernForm
+from govern.i18n import lazy_gettext as _l
 
 
 class LoginForm(GovernForm):
     email = EmailField(
-        "E-postadresse", validators=[DataRequired("Skriv e-postadressen din"), Length(max=254)]
+        _l("E-postadresse"),
+        validators=[DataRequired(_l("Skriv e-postadressen din")), Length(max=254)],
     )
     password = PasswordField(
-        "Passord", validators=[DataRequired("Skriv passordet ditt"), Length(max=200)]
+        _l("Passord"), validators=[DataRequired(_l("Skriv passordet ditt")), Length(max=200)]
     )
 
 
 class SetPasswordForm(GovernForm):
     password = PasswordField(
-        "Nytt passord",
+        _l("Nytt passord"),
         validators=[
-            DataRequired("Skriv et passord"),
-            Length(min=10, max=200, message="Passordet må ha mellom 10 og 200 tegn"),
+            DataRequired(_l("Skriv et passord")),
+            Length(min=10, max=200, message=_l("Passordet må ha mellom 10 og 200 tegn")),
         ],
     )
     confirm = PasswordField(
-        "Gjenta passordet",
+        _l("Gjenta passordet"),
         validators=[
-            DataRequired("Gjenta passordet"),
-            EqualTo("password", "Passordene er ikke like"),
+            DataRequired(_l("Gjenta passordet")),
+            EqualTo("password", _l("Passordene er ikke like")),
         ],
     )
 
 
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(
-        "Passordet du har nå",
-        validators=[DataRequired("Skriv passordet du har nå"), Length(max=200)],
+        _l("Passordet du har nå"),
+        validators=[DataRequired(_l("Skriv passordet du har nå")), Length(max=200)],
     )

@@ -1,5 +1,6 @@
-"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in bokmål, and the
-one mapping of a service's refusal to a form field or a flash (`show_refusal`)."""
+"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in the reader's
+language, and the one mapping of a service's refusal to a form field or a flash
+(`show_refusal`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from govern.forms.builtin_messages import builtin_translations
+from govern.i18n import gettext as _
 from govern.services.errors import GovernError
 from govern.text_rules import has_line_break
 
@@ -21,16 +24,12 @@ Placement = str | Callable[[FlaskForm, str | None], Field | None] | None
 
 
 class GovernForm(FlaskForm):
-    """All forms derive from this, so built-in validation messages are Norwegian."""
+    """All forms derive from this, so built-in validation messages follow the reader's language."""
 
     class Meta:
-        locales = ("nb_NO", "nb")
-
         def get_translations(self, form):
-            # WTForms ships bokmål translations; Flask-WTF's own i18n hook would need Babel.
-            from wtforms.meta import DefaultMeta
-
-            return DefaultMeta.get_translations(self, form)
+            # WTForms' messages in the reader's language (govern.forms.builtin_messages).
+            return builtin_translations()
 
     def validate(self, extra_validators=None) -> bool:
         """Validate as usual; then every single-line field (see `is_single_line`), nested
@@ -109,8 +108,8 @@ class SingleLine:
 
 
 def single_line_message(field: Field) -> str:
-    """The Norwegian message for a line break in a single-line field."""
-    return f"«{field.label.text}» kan ikke ha linjeskift. Skriv alt på én linje."
+    """The message for a line break in a single-line field."""
+    return _("«%(label)s» kan ikke ha linjeskift. Skriv alt på én linje.", label=field.label.text)
 
 
 def is_single_line(field: Field) -> bool:

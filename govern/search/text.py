@@ -15,6 +15,8 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 from markupsafe import Markup, escape
 
+from govern.i18n import gettext as _
+
 WORD = re.compile(r"\w+")
 #: Longer queries are cut: nobody types more, and the database should not parse it.
 MAX_QUERY = 200
@@ -127,7 +129,7 @@ def parse_query(raw: str) -> Query:
             query.groups.append([term])
         join_next = False
     if not query.groups:
-        raise BadQuery("Skriv minst ett ord å søke etter.")
+        raise BadQuery(_("Skriv minst ett ord å søke etter."))
     last = query.groups[-1]
     typing = raw and not raw[-1].isspace() and raw.rstrip()[-1] != '"'
     if typing and len(last) == 1 and len(last[0].words) == 1 and len(query.groups) > 0:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govern.i18n import LANGUAGES, gettext
+from govern.i18n import gettext as _
 from govern.models.accounts import PasswordToken, User
 from govern.models.base import utcnow
 from govern.models.people import Person
@@ -42,9 +43,11 @@ def hash_password(password: str) -> str:
 def check_password_rules(password: str, field: str = "password") -> None:
     """Refuse passwords that are too short or too long."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn", field=field)
+        raise InvalidInput(
+            _("Passordet må ha minst %(count)s tegn", count=MIN_PASSWORD_LENGTH), field=field
+        )
     if len(password) > 200:
-        raise InvalidInput("Passordet kan ha høyst 200 tegn", field=field)
+        raise InvalidInput(_("Passordet kan ha høyst %(count)s tegn", count=200), field=field)
 
 
 def create_account(
@@ -58,11 +61,13 @@ def create_account(
     """Give a person an account; without a password they set one from a one-time link."""
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email):
-        raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
+        raise InvalidInput(
+            _("«%(email)s» er ikke en gyldig e-postadresse", email=email), field="email"
+        )
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise Conflict(f"Det finnes allerede en konto for {email}", field="email")
+        raise Conflict(_("Det finnes allerede en konto for %(email)s", email=email), field="email")
     if session.scalar(select(User.id).where(User.person_id == person.id)):
-        raise Conflict(f"{person.name} har allerede en konto", field="person")
+        raise Conflict(_("%(name)s har allerede en konto", name=person.name), field="person")
     user = User(person=person, email=email, is_admin=is_admin)
     if password is not None:
         check_password_rules(password)
@@ -106,7 +111,7 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     now = now or utcnow()
     row = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _digest(token)))
     if row is None or row.used_at is not None or row.expires_at <= now:
-        raise InvalidInput("Lenken er ugyldig, brukt eller utløpt. Be om en ny.", field="token")
+        raise InvalidInput(_("Lenken er ugyldig, brukt eller utløpt. Be om en ny."), field="token")
     return row.user
 
 
@@ -134,11 +139,13 @@ def change_password(
     """
     now = now or utcnow()
     if login_limits.locked_until(session, user.email, now) is not None:
-        raise InvalidInput("For mange mislykkede forsøk. Vent litt og prøv igjen.", field="current")
+        raise InvalidInput(
+            _("For mange mislykkede forsøk. Vent litt og prøv igjen."), field="current"
+        )
     if not _verify(user.password_hash or _DUMMY_HASH, current):
         login_limits.note_failure(session, user.email, now)
         session.flush()
-        raise InvalidInput("Feil passord", field="current")
+        raise InvalidInput(_("Feil passord"), field="current")
     check_password_rules(password)
     user.password_hash = hash_password(password)
     user.end_sessions()
@@ -182,7 +189,12 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     until = login_limits.locked_until(session, email, now)
     if until is not None:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise LoginFailed(f"For mange mislykkede forsøk. Kontoen er låst i {minutes} minutter til.")
+        raise LoginFailed(
+            _(
+                "For mange mislykkede forsøk. Kontoen er låst i %(minutes)s minutter til.",
+                minutes=minutes,
+            )
+        )
     user = None
     if EMAIL_RE.match(email) and email.isprintable():  # nothing else can be an account
         user = session.scalar(select(User).where(func.lower(User.email) == email))
@@ -194,9 +206,9 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     if user is None:
         login_limits.note_failure(session, email, now)
         session.flush()
-        raise LoginFailed("Feil e-postadresse eller passord")
+        raise LoginFailed(_("Feil e-postadresse eller passord"))
     if not user.active:
-        raise LoginFailed("Kontoen er deaktivert")
+        raise LoginFailed(_("Kontoen er deaktivert"))
     login_limits.clear_failures(session, email)
     user.last_login_at = now
     if HASHER.check_needs_rehash(user.password_hash):

@@ -9,6 +9,7 @@ from hashlib import sha256
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.accounts import ApiToken, User
 from govern.models.base import utcnow
 from govern.services import audit
@@ -29,9 +30,9 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     """A new token for the user; returns it and the secret, which is never stored."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("Gi nøkkelen et navn, så du kjenner den igjen", field="name")
+        raise InvalidInput(_("Gi nøkkelen et navn, så du kjenner den igjen"), field="name")
     if len(name) > 100:
-        raise InvalidInput("Navnet kan ha høyst 100 tegn", field="name")
+        raise InvalidInput(_("Navnet kan ha høyst %(count)s tegn", count=100), field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name, token_hash=_digest(secret), prefix=secret[:PREFIX_LENGTH]
@@ -52,7 +53,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; it stops working at once."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("API-nøkkelen finnes ikke")
+        raise NotFound(_("API-nøkkelen finnes ikke"))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

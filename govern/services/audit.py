@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import Body
@@ -16,12 +18,38 @@ class StaleEdit(Conflict):
     """Someone else saved the same thing after this form was opened."""
 
 
+#: What callers call the thing edited ("Saken ble endret av noen andre …"), so the catalogs
+#: hold them; `stale_edit` shows them in the reader's language.
+WHAT = (
+    _l("Dette"),
+    _l("Saken"),
+    _l("Møtet"),
+    _l("Fristen"),
+    _l("Forfallet"),
+    _l("Svaret"),
+    _l("Oppmøtet"),
+    _l("Spørsmålet"),
+    _l("Punktet"),
+    _l("Punktet på dagsordenen"),
+    _l("Endringsønsket"),
+    _l("Organet"),
+    _l("Behandlingen"),
+    _l("Den innmeldte saken"),
+    _l("Oppfølgingen"),
+    _l("Toppnotatet"),
+)
+
+
 def stale_edit(what: str = "Dette") -> StaleEdit:
     """The one refusal of an edit someone else saved first, whether the form's version
-    was old or the database refused the update."""
+    was old or the database refused the update. `what` is one of WHAT (in bokmål, or
+    already translated)."""
     return StaleEdit(
-        f"{what} ble endret av noen andre mens du redigerte. Endringene dine er ikke "
-        "lagret; de står under slik du skrev dem. Se over den nye versjonen og lagre på nytt.",
+        _(
+            "%(what)s ble endret av noen andre mens du redigerte. Endringene dine er ikke "
+            "lagret; de står under slik du skrev dem. Se over den nye versjonen og lagre på nytt.",
+            what=_(str(what)),
+        ),
         field="version",
     )
 

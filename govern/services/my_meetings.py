@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.models.accounts import User
 from govern.models.audit import AuditEntry
 from govern.models.bodies import Body
@@ -40,9 +42,9 @@ NEWS_ACTIONS = ("attachment.add", "attachment.file", "meeting.status", "minutes.
                 "minutes.send_for_comments", "minutes.send_final", "minutes.approve")  # fmt: skip
 #: Sending the minutes, as news.
 MINUTES_NEWS = {
-    "minutes.send": "Referatet er sendt til medlemmene",
-    "minutes.send_for_comments": "Referatet er sendt til medlemmene for merknader",
-    "minutes.send_final": "Den endelige versjonen av referatet er sendt",
+    "minutes.send": _l("Referatet er sendt til medlemmene: %(meeting)s"),
+    "minutes.send_for_comments": _l("Referatet er sendt til medlemmene for merknader: %(meeting)s"),
+    "minutes.send_final": _l("Den endelige versjonen av referatet er sendt: %(meeting)s"),
 }
 
 
@@ -110,19 +112,24 @@ def next_meetings(
 
 
 def _news_text(entry: AuditEntry, meeting: Meeting, attachment: Attachment | None) -> str | None:
-    label = f"{meeting.body.short_name} møte {meeting.number}"
+    label = _("%(body)s møte %(number)s", body=meeting.body.short_name, number=meeting.number)
     if attachment is not None:
-        return f"Nytt dokument i {label}: Vedlegg {attachment.number} «{attachment.title}»"
+        return _(
+            "Nytt dokument i %(meeting)s: Vedlegg %(number)s «%(title)s»",
+            meeting=label,
+            number=attachment.number,
+            title=attachment.title,
+        )
     if entry.action == "meeting.status":
         new = ((entry.changes or {}).get("status") or [None, None])[1]
         if new == "innkalt":
-            return f"Innkalling og dagsorden sendt: {label}"
+            return _("Innkalling og dagsorden sendt: %(meeting)s", meeting=label)
         if new == "avlyst":
-            return f"Møtet er avlyst: {label}"
+            return _("Møtet er avlyst: %(meeting)s", meeting=label)
         return None
     if entry.action in MINUTES_NEWS:
-        return f"{MINUTES_NEWS[entry.action]}: {label}"
-    return f"Referatet er godkjent: {label}"
+        return MINUTES_NEWS[entry.action] % {"meeting": label}
+    return _("Referatet er godkjent: %(meeting)s", meeting=label)
 
 
 def news_since(

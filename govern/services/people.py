@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.models.bodies import (
     Body,
 )
@@ -15,6 +17,8 @@ from govern.models.people import Organisation, Person
 from govern.services.errors import Conflict, InvalidInput
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The labels callers give `required_text`, so the catalogs hold them (shown translated).
+FIELD_NAMES = (_l("Navn"), _l("Kortnavn"), _l("Kortnavn i adressen"), _l("Organisasjonsnavn"))
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,13 @@ class PersonInput:
 def required_text(value: str | None, label: str, field: str, limit: int) -> str:
     """The stripped text, refused when empty or longer than `limit`."""
     value = (value or "").strip()
+    label = _(str(label))  # one of FIELD_NAMES (or already translated)
     if not value:
-        raise InvalidInput(f"{label} må fylles ut", field=field)
+        raise InvalidInput(_("%(label)s må fylles ut", label=label), field=field)
     if len(value) > limit:
-        raise InvalidInput(f"{label} kan ha høyst {limit} tegn", field=field)
+        raise InvalidInput(
+            _("%(label)s kan ha høyst %(limit)s tegn", label=label, limit=limit), field=field
+        )
     return value
 
 
@@ -51,9 +58,13 @@ def create_person(session: Session, data: PersonInput) -> Person:
     email = (data.email or "").strip().lower() or None
     if email is not None:
         if not EMAIL_RE.match(email):
-            raise InvalidInput(f"«{email}» er ikke en gyldig e-postadresse", field="email")
+            raise InvalidInput(
+                _("«%(email)s» er ikke en gyldig e-postadresse", email=email), field="email"
+            )
         if session.scalar(select(Person.id).where(func.lower(Person.email) == email)):
-            raise Conflict(f"E-postadressen {email} er allerede registrert", field="email")
+            raise Conflict(
+                _("E-postadressen %(email)s er allerede registrert", email=email), field="email"
+            )
     organisation = (
         get_or_create_organisation(session, data.organisation) if data.organisation else None
     )

@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from govern import timeutil
+from govern.i18n import lazy_gettext as _l
 from govern.markup import inputs_html
 from govern.presentation import kroner, meeting_dates, paragraphs, revision_note, text_html
 
@@ -110,14 +111,14 @@ def register_views(app: Flask) -> None:
 
 ERROR_TEXT = {
     400: (
-        "Ugyldig forespørsel",
-        "Forespørselen kunne ikke behandles. Last siden på nytt og prøv igjen.",
+        _l("Ugyldig forespørsel"),
+        _l("Forespørselen kunne ikke behandles. Last siden på nytt og prøv igjen."),
     ),
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden."),
-    404: ("Siden finnes ikke", "Vi fant ikke det du lette etter. Sjekk adressen."),
-    405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
-    413: ("For stor fil", "Filen er for stor."),
-    500: ("Noe gikk galt", "Det oppstod en feil hos oss. Prøv igjen om litt."),
+    403: (_l("Ingen tilgang"), _l("Du har ikke tilgang til denne siden.")),
+    404: (_l("Siden finnes ikke"), _l("Vi fant ikke det du lette etter. Sjekk adressen.")),
+    405: (_l("Ikke tillatt"), _l("Denne handlingen er ikke tillatt her.")),
+    413: (_l("For stor fil"), _l("Filen er for stor.")),
+    500: (_l("Noe gikk galt"), _l("Det oppstod en feil hos oss. Prøv igjen om litt.")),
 }
 
 
@@ -126,7 +127,10 @@ def _http_error(error: HTTPException):
 
     code = error.code or 500
     title, text = ERROR_TEXT.get(code, (error.name, ""))
-    if code == 400 and any(ch in (error.description or "") for ch in "æøåÆØÅ«"):
+    if code == 400 and (
+        getattr(error, "for_reader", False)
+        or any(ch in (error.description or "") for ch in "æøåÆØÅ«")
+    ):
         text = error.description  # a reason written for the user, e.g. by the input guard
     if request.path.startswith("/api/"):
         from govern.api.errors import http_problem

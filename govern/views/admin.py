@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from govern.extensions import db
 from govern.forms.admin import AccountForm
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.people import Person
 from govern.services import accounts, audit
@@ -44,7 +45,7 @@ def _create_account(form: AccountForm):
 def new_account():
     require("admin")
     form = AccountForm()
-    form.person_id.choices = [(0, "– velg –"), *_people_without_account()]
+    form.person_id.choices = [(0, _("– velg –")), *_people_without_account()]
     if form.validate_on_submit():
         done = attempt(lambda: _create_account(form), form, at="email")
         if done.ok:
@@ -72,7 +73,7 @@ def toggle_active(user_id: int):
     require("admin")
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
-        flash("Du kan ikke deaktivere din egen konto.", "error")
+        flash(_("Du kan ikke deaktivere din egen konto."), "error")
         return redirect(url_for("admin.list_accounts"))
     accounts.set_active(db.session, user, not user.active)
     state = "aktivert" if user.active else "deaktivert"
@@ -80,5 +81,8 @@ def toggle_active(user_id: int):
         db.session, current_user, "account.active", user, f"Kontoen til {user.person.name} {state}"
     )
     settle()
-    flash(f"Kontoen til {user.person.name} er {state}.", "success")
+    if user.active:
+        flash(_("Kontoen til %(name)s er aktivert.", name=user.person.name), "success")
+    else:
+        flash(_("Kontoen til %(name)s er deaktivert.", name=user.person.name), "success")
     return redirect(url_for("admin.list_accounts"))

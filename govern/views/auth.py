@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from govern.extensions import db
 from govern.forms.auth import ChangePasswordForm, LoginForm, SetPasswordForm
+from govern.i18n import gettext as _
 from govern.models.base import utcnow
 from govern.services import accounts, login_limits
 from govern.services.errors import GovernError
@@ -51,7 +52,9 @@ def _try_login(form: LoginForm):
     ):
         login_limits.forget_attempt(db.session, started)
         checkpoint()
-        form.password.errors.append("For mange mislykkede forsøk herfra. Vent litt og prøv igjen.")
+        form.password.errors.append(
+            _("For mange mislykkede forsøk herfra. Vent litt og prøv igjen.")
+        )
         return None
     done = attempt(
         lambda: accounts.authenticate(db.session, form.email.data, form.password.data, now),
@@ -73,7 +76,7 @@ def login():
         user = _try_login(form)
         if user is not None:
             login_user(user)
-            flash(f"Du er logget inn som {user.person.name}.", "success")
+            flash(_("Du er logget inn som %(name)s.", name=user.person.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -85,7 +88,7 @@ def logout():
         accounts.end_sessions(db.session, current_user)
         settle()
     logout_user()
-    flash("Du er logget ut.", "success")
+    flash(_("Du er logget ut."), "success")
     return redirect(url_for("bodies.list_bodies"))
 
 
@@ -105,7 +108,7 @@ def set_password(token: str):
         if done.ok:
             if current_user.is_authenticated:
                 logout_user()
-            flash("Passordet er lagret. Logg inn med det nye passordet.", "success")
+            flash(_("Passordet er lagret. Logg inn med det nye passordet."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user)
 
@@ -127,6 +130,6 @@ def change_password():
         )
         if done.ok:
             login_user(user)  # under the account's new session token
-            flash("Passordet er endret. Du er logget ut alle andre steder.", "success")
+            flash(_("Passordet er endret. Du er logget ut alle andre steder."), "success")
             return redirect(url_for("calendar.profile"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200

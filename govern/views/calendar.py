@@ -92,7 +92,12 @@ def body_feed(slug: str):
         events = meeting_events(*where, public=public)
         cycles = cycle_service.cycles_of(db.session, body)
         deadlines = Deadlines(cycles, lambda m: m.status in PUBLISHED_STATUSES)
-        name = f"{body.short_name} – møter og frister" if cycles else f"{body.short_name} – møter"
+        with use_language(body.document_language):
+            name = (
+                gettext("%(body)s – møter og frister", body=body.short_name)
+                if cycles
+                else gettext("%(body)s – møter", body=body.short_name)
+            )
         return calendar_bytes(events, name, deadlines)
 
     key = ("body", body_id, "public" if public else "members")
@@ -124,7 +129,11 @@ def person_feed(feed_token: str):
         if any(m.role == "sekretariat" and m.active_on(date.today()) for m in person.memberships):
             cycles += cycle_service.cycles_of(db.session, None)  # the secretariats keep these
         deadlines = Deadlines(cycles, lambda m: can(reader, "read", m))
-        return calendar_bytes(events, f"Møter og frister – {person.name}", deadlines)
+        # In the bodies' document language when they share one (the events are in theirs).
+        languages = {b.document_language for b in bodies}
+        with use_language(languages.pop() if len(languages) == 1 else None):
+            name = gettext("Møter og frister – %(name)s", name=person.name)
+        return calendar_bytes(events, name, deadlines)
 
     # Keyed by the token: a new token is a write, so the old one's file is never served.
     scopes = [person_scope(person.id), SHARED, *(body_scope(b.id) for b in bodies)]
@@ -192,7 +201,11 @@ def revoke_api_token(token_id: int):
     _logged_in_person()
     done = attempt(lambda: api_tokens.revoke_token(db.session, current_user, token_id), quiet=True)
     token = done.value if done.ok else abort(404)
-    flash(f"API-nøkkelen «{token.name}» er trukket tilbake og virker ikke lenger.")
+    flash(
+        gettext(
+            "API-nøkkelen «%(name)s» er trukket tilbake og virker ikke lenger.", name=token.name
+        )
+    )
     return redirect(url_for("calendar.profile"))
 
 
@@ -203,8 +216,8 @@ def new_feed_token():
     person.feed_token = secrets.token_urlsafe(32)
     settle()
     flash(
-        "Ny kalenderlenke er laget. Den gamle virker ikke lenger."
+        gettext("Ny kalenderlenke er laget. Den gamle virker ikke lenger.")
         if had_token
-        else "Kalenderlenken er laget."
+        else gettext("Kalenderlenken er laget.")
     )
     return redirect(url_for("calendar.profile"))

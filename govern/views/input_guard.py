@@ -17,12 +17,14 @@ break with a message at the field (see govern.forms.base). JSON bodies go throug
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, g, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
 
+from govern.i18n import lazy_gettext, set_language
 from govern.text_rules import FORBIDDEN_IN_TEXT, ControlCharacter, clean_name, clean_text
 
-MESSAGE = (
+MESSAGE = lazy_gettext(
     "Forespørselen inneholder et kontrolltegn (for eksempel en NUL-byte) som ikke kan "
     "brukes i adresser, skjemaer eller filnavn. Fjern tegnet og prøv igjen."
 )
@@ -41,7 +43,22 @@ def refuse_control_characters() -> None:
         if request.mimetype in FORM_TYPES and not request.path.startswith("/api/"):
             _clean_form()
     except ControlCharacter:
-        abort(400, description=MESSAGE)
+        # Refused before the reader's language was chosen (govern.views.language): choose it
+        # now, so the error page speaks it (the language's teardown resets it as usual).
+        from govern.views.language import select_language
+
+        g.language_token = set_language(select_language())
+        raise ControlCharacterRequest() from None
+
+
+class ControlCharacterRequest(BadRequest):
+    """The 400 of the guard; its description is written for the reader, in the reader's
+    language (the error page shows it)."""
+
+    for_reader = True
+
+    def __init__(self) -> None:
+        super().__init__(description=str(MESSAGE))
 
 
 def _clean_form() -> None:

@@ -75,7 +75,7 @@ def attempt(
     form=None,
     *,
     at: str | Callable | None = None,
-    what: str = "Saken",
+    what: str | None = None,
     keep: bool = False,
     quiet: bool = False,
 ) -> Outcome[T]:
@@ -93,7 +93,7 @@ def attempt(
         value = work()
         db.session.flush()
     except (GovernError, StaleDataError) as error:
-        refusal = error if isinstance(error, GovernError) else stale_edit(what)
+        refusal = error if isinstance(error, GovernError) else stale_edit(what or "Saken")
         checkpoint() if keep else rollback()
         if not quiet:
             show_refusal(form, refusal, at=at)
