@@ -7,92 +7,94 @@ import re
 from datetime import date
 from typing import Any
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
 from govern.timeutil import short_date
 
 #: A changed field's name in the log, as the page that changes it calls it.
 FIELD_LABELS = {
     # bodies and memberships
-    "name": "Navn",
-    "short_name": "Kortnavn",
-    "kind": "Type",
-    "status": "Status",
-    "mandate": "Mandat",
-    "external": "Eksternt organ",
-    "members_only": "Bare for medlemmer",
-    "minutes_approved_when": "Forrige referat godkjennes",
-    "quorum_rule": "Beslutningsdyktig når",
-    "recusal_withholds": "Inhabile medlemmer uten tilgang til sakens interne dokumenter",
-    "document_language": "Dokumentspråk",
-    "escalates_to": "Eskalerer til",
-    "role": "Rolle",
-    "starts_on": "Fra og med",
-    "ends_on": "Til og med",
-    "deputy_for": "Vara for",
-    "email": "E-post",
-    "organisation": "Organisasjon",
-    "active": "Aktiv",
+    "name": _l("Navn"),
+    "short_name": _l("Kortnavn"),
+    "kind": _l("Type"),
+    "status": _l("Status"),
+    "mandate": _l("Mandat"),
+    "external": _l("Eksternt organ"),
+    "members_only": _l("Bare for medlemmer"),
+    "minutes_approved_when": _l("Forrige referat godkjennes"),
+    "quorum_rule": _l("Beslutningsdyktig når"),
+    "recusal_withholds": _l("Inhabile medlemmer uten tilgang til sakens interne dokumenter"),
+    "document_language": _l("Dokumentspråk"),
+    "escalates_to": _l("Eskalerer til"),
+    "role": _l("Rolle"),
+    "starts_on": _l("Fra og med"),
+    "ends_on": _l("Til og med"),
+    "deputy_for": _l("Vara for"),
+    "email": _l("E-post"),
+    "organisation": _l("Organisasjon"),
+    "active": _l("Aktiv"),
     # meetings
-    "location": "Sted",
-    "days": "Møtedager",
-    "agenda_shared": "Del dagsorden med medlemmene",
-    "minutes_status": "Referat",
-    "minutes_approved_by": "Referatet godkjent i",
-    "minutes_postponed": "Godkjenning av forrige referat utsatt",
-    "attendance": "Oppmøte",
+    "location": _l("Sted"),
+    "days": _l("Møtedager"),
+    "agenda_shared": _l("Del dagsorden med medlemmene"),
+    "minutes_status": _l("Referat"),
+    "minutes_approved_by": _l("Referatet godkjent i"),
+    "minutes_postponed": _l("Godkjenning av forrige referat utsatt"),
+    "attendance": _l("Oppmøte"),
     # the agenda and the cases
-    "title": "Tittel",
-    "sakstype": "Sakstype",
-    "summary": "Sammendrag",
-    "proposed_decision": "Forslag til vedtak",
-    "presenter": "Innleder",
-    "duration_minutes": "Varighet (minutter)",
-    "start_time": "Starttid",
-    "number": "Saksnummer",
-    "seq": "Nummer",
-    "year": "År",
-    "follows": "Fortsetter saken",
-    "follows_id": "Fortsetter saken",
-    "body_id": "Organ",
+    "title": _l("Tittel"),
+    "sakstype": _l("Sakstype"),
+    "summary": _l("Sammendrag"),
+    "proposed_decision": _l("Forslag til vedtak"),
+    "presenter": _l("Innleder"),
+    "duration_minutes": _l("Varighet (minutter)"),
+    "start_time": _l("Starttid"),
+    "number": _l("Saksnummer"),
+    "seq": _l("Nummer"),
+    "year": _l("År"),
+    "follows": _l("Fortsetter saken"),
+    "follows_id": _l("Fortsetter saken"),
+    "body_id": _l("Organ"),
     # the minutes
-    "presentation": "Hva ble lagt frem",
-    "inputs": "Innspill",
-    "decision": "Vedtak",
-    "change_outcome": "Endringsønsket",
+    "presentation": _l("Hva ble lagt frem"),
+    "inputs": _l("Innspill"),
+    "decision": _l("Vedtak"),
+    "change_outcome": _l("Endringsønsket"),
     # the toppnotat
-    "purpose": "Hensikt med saken",
-    "background": "Bakgrunn",
-    "questions": "Spørsmål til drøfting",
-    "next_steps": "Videre saksprosess",
-    "sections": "Avsnitt",
+    "purpose": _l("Hensikt med saken"),
+    "background": _l("Bakgrunn"),
+    "questions": _l("Spørsmål til drøfting"),
+    "next_steps": _l("Videre saksprosess"),
+    "sections": _l("Avsnitt"),
     # openness
-    "exempt_basis": "Unntatt offentlighet, hjemmel",
-    "exempt_until": "Unntatt til og med",
-    "public_title": "Offentlig tittel",
-    "closed_basis": "Lukket behandling, hjemmel",
+    "exempt_basis": _l("Unntatt offentlighet, hjemmel"),
+    "exempt_until": _l("Unntatt til og med"),
+    "public_title": _l("Offentlig tittel"),
+    "closed_basis": _l("Lukket behandling, hjemmel"),
     # Vedlegg
-    "source": "Vedlegget er",
-    "filename": "Fil",
-    "file": "Fil",
-    "note": "Merknad",
-    "text": "Tekst",
+    "source": _l("Vedlegget er"),
+    "filename": _l("Fil"),
+    "file": _l("Fil"),
+    "note": _l("Merknad"),
+    "text": _l("Tekst"),
     # follow-ups and deadlines
-    "responsible": "Ansvarlig",
-    "due_on": "Frist",
-    "description": "Beskrivelse",
-    "recipient": "Til",
-    "completed_by": "Utført av seg selv",
+    "responsible": _l("Ansvarlig"),
+    "due_on": _l("Frist"),
+    "description": _l("Beskrivelse"),
+    "recipient": _l("Til"),
+    "completed_by": _l("Utført av seg selv"),
 }
 
 #: Stored values the pages show in other words.
 VALUE_LABELS = {
-    "present": "til stede",
-    "absent": "ikke til stede",
-    "deputy": "stedfortreder",
-    "file": "opplastet fil",
-    "toppnotat": "toppnotatet for saken",
-    "referat": "referat fra forrige møte",
-    "each": "hvert møte",
-    "next": "neste møte",
+    "present": _l("til stede"),
+    "absent": _l("ikke til stede"),
+    "deputy": _l("stedfortreder"),
+    "file": _l("opplastet fil"),
+    "toppnotat": _l("toppnotatet for saken"),
+    "referat": _l("referat fra forrige møte"),
+    "each": _l("hvert møte"),
+    "next": _l("neste møte"),
 }
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -103,9 +105,9 @@ def field_label(name: str) -> str:
     """'minutes_status' -> 'Referat'; 'case.title' -> 'Sakens tittel'; unknown: plain words."""
     if name.startswith("case."):
         inner = field_label(name[5:])
-        return f"Sakens {inner[0].lower()}{inner[1:]}"
+        return _("Sakens %(field)s", field=inner[0].lower() + inner[1:])
     if name in FIELD_LABELS:
-        return FIELD_LABELS[name]
+        return str(FIELD_LABELS[name])
     if "_" in name or name.islower():
         words = name.replace(".", " ").replace("_", " ")
         return words[:1].upper() + words[1:]
@@ -117,7 +119,7 @@ def shown_value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nei"
+        return _("ja") if value else _("nei")
     if isinstance(value, list):
         return "; ".join(shown_value(v) for v in value)
     if isinstance(value, str):
@@ -126,6 +128,6 @@ def shown_value(value: Any) -> str:
         clock = _CLOCK.match(value)
         if clock:
             return f"{clock[1]}.{clock[2]}"
-        value = VALUE_LABELS.get(value, value)
+        value = str(VALUE_LABELS.get(value, value))
     text = str(value)
     return text if len(text) <= 200 else text[:200] + " …"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from govern.extensions import db
+from govern.i18n import gettext as _
 from govern.models.mail import OutgoingMail
 from govern.operations import metrics, readiness
 
@@ -62,5 +63,5 @@ def _mail_queue() -> tuple[int, float] | None:
 @bp.route("/metrics")
 def metrics_page():
     if not metrics.may_read_metrics():
-        return Response("Ingen tilgang til målingene.\n", 403, content_type="text/plain")
+        return Response(_("Ingen tilgang til målingene.") + "\n", 403, content_type="text/plain")
     return metrics.render(_mail_queue())

@@ -16,6 +16,7 @@ from govern.i18n import use_language
 from govern.services.accounts import DEMO_PASSWORD
 from govern.services.audit import stale_edit
 from govern.views import submissions as submission_views
+from govern.views.audit_labels import field_label, shown_value
 
 NN = {"Accept-Language": "nn"}
 EN = {"Accept-Language": "en-GB,en;q=0.8"}
@@ -181,3 +182,14 @@ def test_refusals_and_messages_outside_a_request_follow_the_language(app):
     with app.test_request_context(headers=EN), use_language("en"):
         form = LoginForm(meta={"csrf": False}, data={"email": "", "password": ""})
         assert form.email.label.text == "Email address"
+
+
+def test_the_change_logs_words_follow_the_language(app):
+    with use_language("en"):
+        assert field_label("case.title") == "Case title"
+        assert field_label("due_on") == "Deadline"
+        assert shown_value(True) == "yes" and shown_value("absent") == "not present"
+    with use_language("nn"):
+        assert field_label("location") == "Stad"
+        assert shown_value(False) == "nei" and shown_value("present") == "til stades"
+    assert field_label("case.title") == "Sakens tittel" and shown_value("present") == "til stede"
