@@ -13,6 +13,7 @@ from govern.extensions import db
 from govern.models.base import utcnow
 from govern.models.bodies import Body
 from govern.models.cases import Case, Treatment
+from govern.models.meetings import MEETING_STATUS_LABELS
 from govern.openness import may_see_attachment
 from govern.services import answers, my_meetings, submissions
 from govern.services.forfall import is_member
@@ -66,4 +67,5 @@ def my_meetings_page():
         ),
         submitted=submissions.submissions_by(db.session, current_user.person),
         submit_to=_submit_bodies(bodies),
+        meeting_status_labels=MEETING_STATUS_LABELS,
     )

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from govern import queries
 from govern.extensions import db
-from govern.models.cases import SAKSTYPER
+from govern.models.cases import SAKSTYPE_LABELS, SAKSTYPER
+from govern.models.meetings import MEETING_STATUS_LABELS
 from govern.search import query as search
 from govern.search.numbers import number_hits
 from govern.search.text import BadQuery, parse_query
@@ -47,4 +48,6 @@ def index():
         statuses=register.FOLLOW_UP_FILTERS,
         status_labels=register.FILTER_LABELS,
         sakstyper=SAKSTYPER,
+        sakstype_labels=SAKSTYPE_LABELS,
+        meeting_status_labels=MEETING_STATUS_LABELS,
     ), (400 if error else 200)
