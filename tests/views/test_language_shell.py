@@ -100,7 +100,7 @@ def test_the_input_guards_message_follows_the_language(app, client):
     answer = client.get("/sok", query_string={"q": "a\x00b"}, headers=EN)
     assert answer.status_code == 400
     page = _text(answer)
-    assert "Invalid request" in page and "The request contains a control character" in page
+    assert "Bad request" in page and "The request contains a control character" in page
     page = _text(client.get("/sok", query_string={"q": "a\x00b"}, headers=NN))
     assert "Førespurnaden inneheld eit kontrollteikn" in page
 
@@ -122,7 +122,7 @@ def test_the_search_page(app, client, demo):
 
 def test_the_list_of_bodies_and_the_secretariats_front_page(app, client, demo_with_accounts):
     page = _text(client.get("/bodies", headers=EN))
-    assert "Councils and committees" in page and "expert council" in page
+    assert "Councils and committees" in page and "advisory council" in page
     assert "Established" in page
     page = _text(client.get("/bodies", headers=NN))
     assert "Råd og utval" in page
