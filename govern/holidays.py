@@ -11,6 +11,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext as _l
+
 #: ISO weeks of the summer holiday.
 SUMMER_WEEKS = range(27, 32)
 
@@ -32,28 +35,30 @@ def easter_sunday(year: int) -> date:
 
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> dict[date, str]:
-    """The public holidays of a year, by date."""
+    """The public holidays of a year, by date (names in the language current when read)."""
     easter = easter_sunday(year)
     moving = {
-        -3: "skjærtorsdag",
-        -2: "langfredag",
-        0: "første påskedag",
-        1: "andre påskedag",
-        39: "Kristi himmelfartsdag",
-        49: "første pinsedag",
-        50: "andre pinsedag",
+        -3: _l("skjærtorsdag"),
+        -2: _l("langfredag"),
+        0: _l("første påskedag"),
+        1: _l("andre påskedag"),
+        39: _l("Kristi himmelfartsdag"),
+        49: _l("første pinsedag"),
+        50: _l("andre pinsedag"),
     }
     fixed = {
-        date(year, 1, 1): "første nyttårsdag",
-        date(year, 5, 1): "offentlig høytidsdag 1. mai",
-        date(year, 5, 17): "grunnlovsdagen 17. mai",
-        date(year, 12, 25): "første juledag",
-        date(year, 12, 26): "andre juledag",
+        date(year, 1, 1): _l("første nyttårsdag"),
+        date(year, 5, 1): _l("offentlig høytidsdag 1. mai"),
+        date(year, 5, 17): _l("grunnlovsdagen 17. mai"),
+        date(year, 12, 25): _l("første juledag"),
+        date(year, 12, 26): _l("andre juledag"),
     }
     days = {easter + timedelta(days=offset): name for offset, name in moving.items()}
     for day, name in fixed.items():
         # Two on one day (andre pinsedag on 17 May 2027) are named together.
-        days[day] = f"{name} og {days[day]}" if day in days else name
+        days[day] = (
+            _l("%(first)s og %(second)s", first=name, second=days[day]) if day in days else name
+        )
     return dict(sorted(days.items()))
 
 
@@ -61,16 +66,16 @@ def why_not_meet(day: date) -> str | None:
     """Why a council would not meet on a day ('Kristi himmelfartsdag', 'sommerferien'),
     or None for an ordinary working day."""
     if day.weekday() >= 5:
-        return "lørdag" if day.weekday() == 5 else "søndag"
+        return _("lørdag") if day.weekday() == 5 else _("søndag")
     holiday = public_holidays(day.year).get(day)
     if holiday:
-        return holiday
+        return str(holiday)
     if (day.month, day.day) == (12, 24):
-        return "julaften"
+        return _("julaften")
     if (day.month, day.day) == (12, 31):
-        return "nyttårsaften"
+        return _("nyttårsaften")
     if 0 < (easter_sunday(day.year) - day).days <= 6:
-        return "påskeuken"
+        return _("påskeuken")
     if day.isocalendar().week in SUMMER_WEEKS:
-        return "sommerferien"
+        return _("sommerferien")
     return None

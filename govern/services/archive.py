@@ -23,6 +23,7 @@ from govern.exports.pack import PackSources
 from govern.exports.pdfa import render_pdfa
 from govern.exports.versions import INTERNAL
 from govern.exports.zipfiles import stored, write_zip
+from govern.i18n import gettext as _
 from govern.models.accounts import User
 from govern.models.archive import ArchivePackage
 from govern.models.cases import Treatment
@@ -34,7 +35,6 @@ from govern.services.attachments import read_stored
 from govern.services.errors import Conflict
 from govern.services.file_store import store_for
 
-NOT_APPROVED = "Arkivpakken lages når referatet er godkjent. Referatet fra møte {number} er ikke godkjent ennå."
 #: Who made a package from the command line.
 COMMAND_LINE = "kommandolinjen"
 
@@ -74,7 +74,13 @@ def needs_new_package(session: Session, meeting: Meeting, latest: ArchivePackage
 def make_package(session: Session, meeting: Meeting, user: User | None) -> ArchivePackage:
     """Record a new package of the meeting; refused unless its minutes are approved."""
     if not meeting.minutes_locked:
-        raise Conflict(NOT_APPROVED.format(number=meeting.number))
+        raise Conflict(
+            _(
+                "Arkivpakken lages når referatet er godkjent. Referatet fra møte %(number)s er "
+                "ikke godkjent ennå.",
+                number=meeting.number,
+            )
+        )
     latest = latest_package(session, meeting)
     number = (latest.number if latest else 0) + 1
     revision = minutes_revision(session, meeting)

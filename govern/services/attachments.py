@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import lazy_gettext, use_language
 from govern.models.accounts import User
 from govern.models.base import utcnow
 from govern.models.cases import Treatment
@@ -70,9 +72,9 @@ FILE_TYPES = {
 }
 #: Where a Vedlegg's document comes from, as the secretariat chooses it.
 SOURCE_LABELS = {
-    "file": "Opplastet fil eller referanse",
-    "toppnotat": "Toppnotatet for saken",
-    "referat": "Referat fra forrige møte",
+    "file": lazy_gettext("Opplastet fil eller referanse"),
+    "toppnotat": lazy_gettext("Toppnotatet for saken"),
+    "referat": lazy_gettext("Referat fra forrige møte"),
 }
 
 
@@ -125,21 +127,27 @@ def _clean_filename(filename: str) -> str:
 def _kinds(allowed: tuple[str, ...]) -> str:
     """'PDF, Word (.docx), Excel (.xlsx) og PowerPoint (.pptx)'."""
     names = [FILE_TYPES[ext].name(ext) for ext in allowed]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return _("%(some)s og %(last)s", some=", ".join(names[:-1]), last=names[-1])
 
 
 def check_file(filename: str, content: bytes, allowed: tuple[str, ...] = tuple(FILE_TYPES)) -> str:
     """Check an uploaded file by its content; returns its extension (one of `allowed`)."""
     name = _clean_filename(filename)
     if not name:
-        raise InvalidInput("Velg en fil å laste opp", field="file")
+        raise InvalidInput(_("Velg en fil å laste opp"), field="file")
     ext = PurePosixPath(name).suffix.lower()
     if ext not in allowed:
-        raise InvalidInput(f"Bare {_kinds(allowed)} kan lastes opp", field="file")
+        raise InvalidInput(_("Bare %(kinds)s kan lastes opp", kinds=_kinds(allowed)), field="file")
     if len(content) > MAX_SIZE:
-        raise InvalidInput(f"Filen er større enn {MAX_SIZE // (1024 * 1024)} MB", field="file")
+        raise InvalidInput(
+            _("Filen er større enn %(size)s MB", size=MAX_SIZE // (1024 * 1024)), field="file"
+        )
     if detect_type(content) != ext:
-        raise InvalidInput(f"Filen er ikke en gyldig {FILE_TYPES[ext].label}-fil", field="file")
+        raise InvalidInput(
+            _("Filen er ikke en gyldig %(kind)s-fil", kind=FILE_TYPES[ext].label), field="file"
+        )
     return ext
 
 
@@ -181,9 +189,15 @@ def check_meeting_total(
     )
     if used + adding > limit:
         raise InvalidInput(
-            f"Vedleggene til møte {meeting.number} kan til sammen være høyst "
-            f"{_megabytes(limit)}. Med denne filen ({_megabytes(adding)}) ville de blitt "
-            f"{_megabytes(used + adding)}. Slett eller bytt ut et vedlegg først.",
+            _(
+                "Vedleggene til møte %(number)s kan til sammen være høyst %(limit)s. Med denne "
+                "filen (%(adding)s) ville de blitt %(total)s. Slett eller bytt ut et vedlegg "
+                "først.",
+                number=meeting.number,
+                limit=_megabytes(limit),
+                adding=_megabytes(adding),
+                total=_megabytes(used + adding),
+            ),
             field="file",
         )
 
@@ -193,7 +207,7 @@ def _treatment(session: Session, meeting: Meeting, treatment_id: int | None) -> 
         return None
     treatment = session.get(Treatment, treatment_id)
     if treatment is None or treatment.meeting_id != meeting.id:
-        raise InvalidInput("Velg en sak på dette møtets dagsorden", field="treatment_id")
+        raise InvalidInput(_("Velg en sak på dette møtets dagsorden"), field="treatment_id")
     return treatment
 
 
@@ -245,8 +259,10 @@ def _previous_meeting(session: Session, meeting: Meeting) -> Meeting:
     )
     if previous is None:
         raise InvalidInput(
-            f"{meeting.body.short_name} har ikke noe tidligere møte, så det finnes ikke noe "
-            "referat å legge ved",
+            _(
+                "%(body)s har ikke noe tidligere møte, så det finnes ikke noe referat å legge ved",
+                body=meeting.body.short_name,
+            ),
             field="source",
         )
     return previous
@@ -258,11 +274,15 @@ def _default_title(
     """The title when none is typed: the file's name, 'Toppnotat <case>', or
     'Referat Fagrådet 21. – 22. januar 2026' for the previous meeting's minutes."""
     if source == "toppnotat":
-        return f"Toppnotat {treatment.display_title}" if treatment is not None else ""
+        if treatment is None:
+            return ""
+        with use_language(meeting.body.document_language):
+            return _("Toppnotat %(title)s", title=treatment.display_title)
     if source == "referat":
         previous = _previous_meeting(session, meeting)
-        span = date_span(previous.first_date, previous.last_date)
-        return f"Referat {meeting.body.short_name} {span}"
+        with use_language(meeting.body.document_language):
+            span = date_span(previous.first_date, previous.last_date)
+            return _("Referat %(body)s %(dates)s", body=meeting.body.short_name, dates=span)
     return PurePosixPath(_clean_filename(filename)).stem
 
 
@@ -271,7 +291,10 @@ def _check_open(meeting: Meeting, field: str) -> None:
     ensure_minutes_open(
         meeting,
         field=field,
-        message=f"Referatet fra møte {meeting.number} er godkjent og låst; vedleggene endres ikke.",
+        message=_(
+            "Referatet fra møte %(number)s er godkjent og låst; vedleggene endres ikke.",
+            number=meeting.number,
+        ),
     )
 
 
@@ -290,11 +313,14 @@ def add_attachment(
     _check_open(meeting, "file")
     source = data.source or "file"
     if source not in SOURCE_LABELS:
-        raise InvalidInput("Velg hvor dokumentet kommer fra", field="source")
+        raise InvalidInput(_("Velg hvor dokumentet kommer fra"), field="source")
     has_file = bool(_clean_filename(data.filename))
     if has_file and source != "file":
         raise InvalidInput(
-            f"{SOURCE_LABELS[source]} lages av govern. Ikke velg noen fil for dette vedlegget.",
+            _(
+                "%(source)s lages av govern. Ikke velg noen fil for dette vedlegget.",
+                source=SOURCE_LABELS[source],
+            ),
             field="file",
         )
     ext = check_file(data.filename, data.content) if has_file else None
@@ -308,10 +334,11 @@ def add_attachment(
     )
     if source == "file" and not has_file and not title:
         raise InvalidInput(
-            "Velg en fil å laste opp, eller skriv en tittel for et vedlegg uten fil", field="file"
+            _("Velg en fil å laste opp, eller skriv en tittel for et vedlegg uten fil"),
+            field="file",
         )
     if len(title) > TITLE_LIMIT:
-        raise InvalidInput(f"Tittelen kan ha høyst {TITLE_LIMIT} tegn", field="title")
+        raise InvalidInput(_("Tittelen kan ha høyst %(max)s tegn", max=TITLE_LIMIT), field="title")
     number = (data.number or "").strip() or str(next_attachment_number(session, meeting))
     attachment = add_attachment_reference(session, meeting, treatment, number, title, source=source)
     if ext is not None:
@@ -345,8 +372,11 @@ def attach_file(
     _check_open(attachment.meeting, "file")
     if attachment.source != "file":
         raise Conflict(
-            f"Vedlegg {attachment.number} er {SOURCE_LABELS[attachment.source].lower()}, som "
-            "govern lager; det får ingen opplastet fil",
+            _(
+                "Vedlegg %(number)s er %(source)s, som govern lager; det får ingen opplastet fil",
+                number=attachment.number,
+                source=str(SOURCE_LABELS[attachment.source]).lower(),
+            ),
             field="file",
         )
     ext = check_file(filename, content)
@@ -411,4 +441,4 @@ def download_name(attachment: Attachment) -> str:
     ext = PurePosixPath(attachment.stored_name or attachment.filename or "").suffix.lower()
     title = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", attachment.title)
     title = re.sub(r"\s+", " ", title).strip()[:150]
-    return f"Vedlegg {attachment.number} – {title}{ext}"
+    return _("Vedlegg %(number)s – %(title)s", number=attachment.number, title=title) + ext

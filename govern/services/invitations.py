@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.bodies import Body
 from govern.models.mail import MeetingInvitation, OutgoingMail
 from govern.models.meetings import Meeting, MeetingDay
@@ -90,25 +92,29 @@ def _text(
     details: bool = True,
     links: list[str] | None = None,
 ) -> str:
-    lines = [f"Hei {name},", "", opening, ""]
+    lines = [_("Hei %(name)s,", name=name), "", opening, ""]
     if details:
-        lines.append(f"Tid: {meeting_times(meeting)}")
+        lines.append(_("Tid: %(times)s", times=meeting_times(meeting)))
         if meeting.location:
-            lines.append(f"Sted: {meeting.location}")
-        lines += ["", f"Dagsorden og sakspapirer: {_url(meeting, base_url)}", ""]
-        lines += ["Kalenderinvitasjonen følger med denne e-posten.", ""]
+            lines.append(_("Sted: %(place)s", place=meeting.location))
+        url = _url(meeting, base_url)
+        lines += ["", _("Dagsorden og sakspapirer: %(url)s", url=url), ""]
+        lines += [_("Kalenderinvitasjonen følger med denne e-posten."), ""]
         if links:
             lines += [*links, ""]
     else:
-        lines += [f"Møtesiden: {_url(meeting, base_url)}", ""]
-    lines += ["Hilsen", f"sekretariatet for {meeting.body.short_name}", ""]
+        lines += [_("Møtesiden: %(url)s", url=_url(meeting, base_url)), ""]
+    lines += [_("Hilsen"), _("sekretariatet for %(body)s", body=meeting.body.short_name), ""]
     return "\n".join(lines)
 
 
 def innkalling_message(meeting: Meeting, name: str, base_url: str) -> tuple[str, str]:
-    """The subject and text of the innkalling e-mail to one person (shown before sending)."""
-    opening = f"Du er innkalt til {meeting.title}."
-    return f"Innkalling: {_heading(meeting)}", _text(meeting, name, opening, base_url)
+    """The subject and text of the innkalling e-mail to one person (shown before sending),
+    in the body's document language."""
+    with use_language(meeting.body.document_language):
+        opening = _("Du er innkalt til %(meeting)s.", meeting=meeting.title)
+        subject = _("Innkalling: %(meeting)s", meeting=_heading(meeting))
+        return subject, _text(meeting, name, opening, base_url)
 
 
 def _request(
@@ -123,20 +129,25 @@ def _request(
     opening: str | None = None,
 ) -> OutgoingMail:
     attendee = Attendee(person.name, person.email, role)
-    if changed:
-        subject = f"Endret: {_heading(meeting)}"
-        opening = opening or f"{meeting.title} er endret. Slik blir møtet nå:"
-    else:
-        subject = f"Innkalling: {_heading(meeting)}"
-        opening = opening or f"Du er innkalt til {meeting.title}."
-    links = answer_links(answer_key, base_url, meeting, person) if answer_key else None
+    with use_language(meeting.body.document_language):
+        if changed:
+            subject = _("Endret: %(meeting)s", meeting=_heading(meeting))
+            opening = opening or _(
+                "%(meeting)s er endret. Slik blir møtet nå:", meeting=meeting.title
+            )
+        else:
+            subject = _("Innkalling: %(meeting)s", meeting=_heading(meeting))
+            opening = opening or _("Du er innkalt til %(meeting)s.", meeting=meeting.title)
+        links = answer_links(answer_key, base_url, meeting, person) if answer_key else None
+        text = _text(meeting, person.name, opening, base_url, links=links)
+        itip = _itip(meeting, "REQUEST", attendee, base_url, mail_from=mail_from)
     return queue_mail(
         session,
         person.email,
         person.name,
         subject,
-        _text(meeting, person.name, opening, base_url, links=links),
-        _itip(meeting, "REQUEST", attendee, base_url, mail_from=mail_from),
+        text,
+        itip,
         "REQUEST",
         meeting_id=meeting.id,
     )
@@ -154,37 +165,50 @@ def _cancel(
     """CANCEL the given day UIDs (None: the whole meeting) for one invited person."""
     person = invitation.person
     attendee = Attendee(person.name, invitation.address)
-    if reason == "avlyst":
-        subject = f"Avlyst: {_heading(meeting)}"
-        opening = f"{meeting.title} er avlyst."
-        details = False
-    elif reason == "removed":
-        subject = f"Trukket tilbake: {_heading(meeting)}"
-        opening = (
-            f"Du er ikke lenger med i {meeting.body.short_name}, og innkallingen til "
-            f"{meeting.title} er trukket tilbake."
-        )
-        details = False
-    elif reason == "address":
-        subject = f"Trukket tilbake: {_heading(meeting)}"
-        opening = (
-            f"Innkallingen til {meeting.title} sendes nå til en annen e-postadresse "
-            f"({person.email}), og er trukket tilbake fra denne."
-        )
-        details = False
-    else:
-        subject = f"Endret: {_heading(meeting)}"
-        opening = f"{meeting.title} har færre møtedager enn før. Slik blir møtet nå:"
-        details = True
+    with use_language(meeting.body.document_language):
+        subject, opening, details = _cancel_words(meeting, person, reason)
+        text = _text(meeting, person.name, opening, base_url, details)
+        itip = _itip(meeting, "CANCEL", attendee, base_url, uids, mail_from)
     return queue_mail(
         session,
         invitation.address,
         person.name,
         subject,
-        _text(meeting, person.name, opening, base_url, details),
-        _itip(meeting, "CANCEL", attendee, base_url, uids, mail_from),
+        text,
+        itip,
         "CANCEL",
         meeting_id=meeting.id,
+    )
+
+
+def _cancel_words(meeting: Meeting, person: Person, reason: str) -> tuple[str, str, bool]:
+    """Subject, opening line and whether the meeting's details follow, of a CANCEL."""
+    heading, title = _heading(meeting), meeting.title
+    if reason == "avlyst":
+        return (
+            _("Avlyst: %(meeting)s", meeting=heading),
+            _("%(meeting)s er avlyst.", meeting=title),
+            False,
+        )
+    if reason == "removed":
+        opening = _(
+            "Du er ikke lenger med i %(body)s, og innkallingen til %(meeting)s er trukket tilbake.",
+            body=meeting.body.short_name,
+            meeting=title,
+        )
+        return _("Trukket tilbake: %(meeting)s", meeting=heading), opening, False
+    if reason == "address":
+        opening = _(
+            "Innkallingen til %(meeting)s sendes nå til en annen e-postadresse (%(address)s), "
+            "og er trukket tilbake fra denne.",
+            meeting=title,
+            address=person.email,
+        )
+        return _("Trukket tilbake: %(meeting)s", meeting=heading), opening, False
+    return (
+        _("Endret: %(meeting)s", meeting=heading),
+        _("%(meeting)s har færre møtedager enn før. Slik blir møtet nå:", meeting=title),
+        True,
     )
 
 
@@ -339,8 +363,8 @@ class MailLine:
     def reason(self) -> str:
         """Why a message could not be sent, in words the secretariat can act on."""
         if self.error and self.error.startswith("SMTPRecipientsRefused"):
-            return "E-posttjeneren avviste adressen."
-        return "E-posttjeneren kunne ikke ta imot meldingen."
+            return _("E-posttjeneren avviste adressen.")
+        return _("E-posttjeneren kunne ikke ta imot meldingen.")
 
 
 @dataclass(frozen=True)

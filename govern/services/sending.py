@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from govern.i18n import gettext as _
+from govern.i18n import use_language
+from govern.models.bodies import ROLE_NAMES
 from govern.models.meetings import Meeting
 from govern.presentation import active_members, meeting_dates
 from govern.services.invitations import INVITED_ROLES, innkalling_message
@@ -52,34 +55,39 @@ def recipients(meeting: Meeting) -> list[Recipient]:
     on = meeting.first_date or date.today()
     for m in active_members(meeting.body, on, INVITED_ROLES):
         if m.person_id not in seen:
-            seen[m.person_id] = Recipient(m.person.label, m.role, m.person.email)
+            role = str(ROLE_NAMES.get(m.role, m.role))
+            seen[m.person_id] = Recipient(m.person.label, role, m.person.email)
     return list(seen.values())
 
 
 def documents(meeting: Meeting) -> list[Document]:
-    """The innkalling, the Vedlegg by number and the other toppnotater, as the pack has them."""
-    docs = [Document(f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}")]
+    """The innkalling, the Vedlegg by number and the other toppnotater, as the pack has them
+    (their names in the body's document language, what is missing in the reader's)."""
+    language = meeting.body.document_language
+    with use_language(language):
+        name = _(
+            "Innkalling og dagsorden – %(body)s %(number)s",
+            body=meeting.body.short_name,
+            number=meeting.number,
+        )
+    docs = [Document(name)]
     covered: set[int] = set()
     for a in meeting.attachments:
         if a.treatment_id is not None and a.source == "toppnotat":
             covered.add(a.treatment_id)
         missing = a.source == "file" and not a.stored_name
-        docs.append(
-            Document(
-                f"Vedlegg {a.number} – {a.title}", "filen er ikke lastet opp" if missing else ""
-            )
-        )
+        with use_language(language):
+            name = _("Vedlegg %(number)s – %(title)s", number=a.number, title=a.title)
+        docs.append(Document(name, _("filen er ikke lastet opp") if missing else ""))
     for item in meeting.items:
         t = item.treatment
         if t is None or t.id in covered or t.sakstype in ("Godkjenning", "Eventuelt"):
             continue
         empty = t.memo is None or t.memo.is_empty
-        docs.append(
-            Document(
-                f"Toppnotat {t.number} {t.display_title}",
-                "ikke skrevet ennå (bare oppsummering og forslag til vedtak)" if empty else "",
-            )
-        )
+        with use_language(language):
+            name = _("Toppnotat %(number)s %(title)s", number=t.number, title=t.display_title)
+        problem = _("ikke skrevet ennå (bare oppsummering og forslag til vedtak)")
+        docs.append(Document(name, problem if empty else ""))
     return docs
 
 
@@ -88,11 +96,14 @@ def warnings(meeting: Meeting, today: date) -> list[str]:
     found: list[str] = []
     if meeting.first_date is not None and meeting.first_date < today:
         found.append(
-            f"Møtedatoen har passert ({meeting_dates(meeting)}). Sjekk datoene under "
-            "«Rediger møte» før du sender."
+            _(
+                "Møtedatoen har passert (%(dates)s). Sjekk datoene under «Rediger møte» før du "
+                "sender.",
+                dates=meeting_dates(meeting),
+            )
         )
     if not (meeting.location or "").strip():
-        found.append("Møtet har ikke noe sted. Fyll inn sted under «Rediger møte».")
+        found.append(_("Møtet har ikke noe sted. Fyll inn sted under «Rediger møte»."))
     cases = [i.treatment for i in meeting.items if i.kind == "case" and i.treatment is not None]
     without = [
         f"{t.number} {t.display_title}"
@@ -100,20 +111,22 @@ def warnings(meeting: Meeting, today: date) -> list[str]:
         if t.sakstype not in _NO_PROPOSAL and not (t.proposed_decision or "").strip()
     ]
     if without:
-        found.append("Saker uten forslag til vedtak: " + "; ".join(without) + ".")
+        found.append(_("Saker uten forslag til vedtak: %(cases)s.", cases="; ".join(without)))
     untitled = [t.number for t in cases if t.case.exempt_basis and not t.case.public_title]
     if untitled:
         found.append(
-            "Unntatt offentlighet uten offentlig tittel: sak "
-            + ", ".join(untitled)
-            + ". Den offentlige versjonen viser da ingen tittel."
+            _(
+                "Unntatt offentlighet uten offentlig tittel: sak %(cases)s. Den offentlige "
+                "versjonen viser da ingen tittel.",
+                cases=", ".join(untitled),
+            )
         )
     return found
 
 
 def innkalling_preview(meeting: Meeting, base_url: str, today: date) -> InnkallingPreview:
     """Everything the confirmation page shows before «Send innkalling»."""
-    subject, text = innkalling_message(meeting, "<navn>", base_url)
+    subject, text = innkalling_message(meeting, "<" + _("navn") + ">", base_url)
     return InnkallingPreview(
         recipients(meeting), subject, text, documents(meeting), warnings(meeting, today)
     )

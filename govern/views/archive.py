@@ -19,6 +19,8 @@ from govern.exports.docx_common import safe_filename
 from govern.exports.einnsyn import MEMBERS_ONLY, build_moetemappe
 from govern.exports.pdfa import RenderError
 from govern.extensions import db
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.services import archive
 from govern.views.documents import send_document
 from govern.views.guard import require
@@ -36,10 +38,13 @@ def _prepared(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/arkivpakke")
 def make_package(meeting_id: int):
     meeting = _prepared(meeting_id)
-    done = attempt(lambda: archive.make_package(db.session, meeting, current_user), what="Møtet")
+    done = attempt(lambda: archive.make_package(db.session, meeting, current_user), what=_("Møtet"))
     if done.ok:
         flash(
-            f"Arkivpakke {done.value.number} er laget. Last den ned og send den til arkivet.",
+            _(
+                "Arkivpakke %(number)s er laget. Last den ned og send den til arkivet.",
+                number=done.value.number,
+            ),
             "success",
         )
     return redirect(url_for("meetings.view_meeting", meeting_id=meeting.id))
@@ -56,9 +61,15 @@ def package_zip(meeting_id: int):
             db.session, meeting, package, Path(current_app.instance_path), current_app.config
         )
     except RenderError as error:
-        flash(f"Arkivpakken kunne ikke lages: {error}", "error")
+        flash(_("Arkivpakken kunne ikke lages: %(error)s", error=error), "error")
         return redirect(url_for("meetings.view_meeting", meeting_id=meeting.id))
-    name = f"Arkivpakke {package.number} – {meeting.body.short_name} {meeting.number}"
+    with use_language(meeting.body.document_language):
+        name = _(
+            "Arkivpakke %(number)s – %(body)s %(meeting)s",
+            number=package.number,
+            body=meeting.body.short_name,
+            meeting=meeting.number,
+        )
     content = archive.package_zip(files, package)
     return send_document(content, safe_filename(name) + ".zip", "application/zip")
 

@@ -32,6 +32,8 @@ from govern.exports.versions import (
     version_for_treatment,
 )
 from govern.extensions import db
+from govern.i18n import gettext as _
+from govern.i18n import use_language
 from govern.models.cases import Treatment
 from govern.policy import can, visible_treatments
 from govern.presentation import earlier_treatments, history_rows
@@ -84,7 +86,7 @@ def chosen_version(allowed: Version) -> Version:
 
 def _suffix(version: Version) -> str:
     """' (offentlig versjon)' in the public version's file name."""
-    return " (offentlig versjon)" if version.public else ""
+    return " (" + _("offentlig versjon") + ")" if version.public else ""
 
 
 def _sources(meeting=None, version: Version = PUBLIC) -> PackSources:
@@ -123,8 +125,13 @@ def innkalling(meeting_id: int):
     meeting = _meeting(meeting_id, queries.meeting_full)
     version = chosen_version(version_for_meeting(current_user, meeting))
     content = build_innkalling(meeting, current_app.config.get("DOCX_TEMPLATE"), version)
-    name = f"Innkalling og dagsorden – {meeting.body.short_name} {meeting.number}"
-    name += _suffix(version)
+    with use_language(meeting.body.document_language):
+        name = _(
+            "Innkalling og dagsorden – %(body)s %(number)s",
+            body=meeting.body.short_name,
+            number=meeting.number,
+        )
+        name += _suffix(version)
     return send_document(content, safe_filename(name) + ".docx")
 
 
@@ -134,8 +141,13 @@ def referat(meeting_id: int):
     require("read_minutes", meeting)
     version = chosen_version(version_for_meeting(current_user, meeting))
     content = build_referat(meeting, current_app.config.get("DOCX_TEMPLATE"), version)
-    draft = " (utkast)" if meeting.minutes_status == "utkast" else ""
-    name = f"Referat – {meeting.body.short_name} {meeting.number}{draft}{_suffix(version)}"
+    with use_language(meeting.body.document_language):
+        name = _(
+            "Referat – %(body)s %(number)s", body=meeting.body.short_name, number=meeting.number
+        )
+        if meeting.minutes_status == "utkast":
+            name += " (" + _("utkast") + ")"
+        name += _suffix(version)
     return send_document(content, safe_filename(name) + ".docx")
 
 
@@ -144,7 +156,11 @@ def meeting_pack(meeting_id: int):
     meeting = _meeting(meeting_id)
     version = chosen_version(version_for_meeting(current_user, meeting))
     path, etag = meeting_pack_file(meeting, _sources(meeting, version))
-    name = f"Sakspapirer – {meeting.body.short_name} {meeting.number}{_suffix(version)}"
+    with use_language(meeting.body.document_language):
+        name = _(
+            "Sakspapirer – %(body)s %(number)s", body=meeting.body.short_name, number=meeting.number
+        )
+        name += _suffix(version)
     return send_document(path, safe_filename(name) + ".zip", "application/zip", etag)
 
 
@@ -156,5 +172,7 @@ def toppnotat(treatment_id: int):
         require("read", treatment.meeting or treatment)
     version = chosen_version(version_for_treatment(current_user, treatment))
     content = toppnotat_bytes(treatment, _sources(version=version))
-    name = toppnotat_name(treatment, version) + _suffix(version)
+    body = treatment.body
+    with use_language(body.document_language if body is not None else None):
+        name = toppnotat_name(treatment, version) + _suffix(version)
     return send_document(content, safe_filename(name) + ".docx")

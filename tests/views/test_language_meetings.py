@@ -1,11 +1,17 @@
 """The meeting pages (the meeting, its agenda, its attachments, the body's page) in the reader's
-language: bokmål by default, nynorsk and English from the browser's Accept-Language."""
+language: bokmål by default, nynorsk and English from the browser's Accept-Language; the
+e-mails and the texts written into the documents in the body's document language."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import pytest
 
 from govern.services.accounts import DEMO_PASSWORD
+from tests.conftest import make_body, make_meeting
+from tests.mail_messages import arrived
+from tests.views.test_body_admin import login, make_user
 from tests.views.test_pages import meeting_id, text_of
 
 NN = {"Accept-Language": "nn-NO,nn;q=0.9"}
@@ -69,3 +75,76 @@ def test_the_body_page_in_nynorsk_and_english(client, secretariat):
     page = text_of(client.get("/bodies/fagradet", headers=EN))
     assert "Members" in page and "Plan meeting" in page and "Meeting 1/26" in page
     assert "Annual cycle" in page
+
+
+# -- messages, refusals and e-mails -------------------------------------------------------
+
+
+def _nynorsk_body_with_member(session):
+    body = make_body(document_language="nn")
+    make_user(session, "Siri Sekretær", "siri@example.no", body=body, role="sekretariat")
+    make_user(session, "Kari Medlem", "kari@example.no", body=body, role="medlem")
+    return body
+
+
+def test_the_innkalling_e_mail_is_in_the_bodys_document_language(app, client, session, smtp_server):
+    body = _nynorsk_body_with_member(session)
+    meeting = make_meeting(body, date.today() + timedelta(days=30), status="planlagt")
+    session.commit()
+    login(client, "siri@example.no")
+    # The secretariat reads govern in English; the e-mail follows the body (nynorsk).
+    response = client.post(
+        f"/meetings/{meeting.id}/status",
+        data={"status": "innkalt", "version": meeting.version},
+        headers=EN,
+    )
+    page = text_of(client.get(response.location, headers=EN))
+    assert "now has the status “notice sent”" in page
+    assert "An e-mail with a calendar invitation goes to 1 person." in page
+    [(to, subject, text, method, calendar)] = arrived(app, session, smtp_server)
+    assert to == "kari@example.no" and method == "REQUEST"
+    assert subject.startswith("Innkalling: Møte i Fagrådet")
+    assert "Du er kalla inn til Møte i Fagrådet" in text
+    assert "Dagsorden og sakspapir:" in text and "Helsing" in text
+    assert "Du er innkalt" not in text and "Hilsen" not in text
+
+
+def test_the_godkjenning_item_is_written_in_the_bodys_document_language(client, session):
+    body = _nynorsk_body_with_member(session)
+    session.commit()
+    login(client, "siri@example.no")
+    response = client.post(
+        "/bodies/fagradet/meetings/new",
+        data={
+            "location": "Oslo",
+            "status": "planlagt",
+            "days-0-date": "2026-10-14",
+            "days-0-start": "10:00",
+            "days-0-end": "16:00",
+        },
+        headers=EN,
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(response.location, headers=EN))
+    assert "has been planned. Build the agenda below." in page
+    assert "Godkjenning av innkalling og dagsorden, samt godkjenning av referatet frå" in page
+    assert body.document_language == "nn"
+
+
+def test_refusals_on_the_agenda_and_attachments_pages_in_english(client, secretariat):
+    meeting = secretariat
+    response = client.post(
+        f"/meetings/{meeting}/agenda/break",
+        data={"break-title": "", "break-day": "1"},
+        headers=EN,
+    )
+    page = text_of(response)
+    assert response.status_code == 400 and "Write the text" in page
+    response = client.post(
+        f"/meetings/{meeting}/attachments",
+        data={"source": "toppnotat", "title": "", "number": "x!", "treatment_id": "0"},
+        headers=EN,
+    )
+    page = text_of(response)
+    assert response.status_code in (400, 409)
+    assert "“X!” is not a valid attachment number (write e.g. 6 or 6A)" in page, page
