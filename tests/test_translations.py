@@ -39,7 +39,7 @@ def test_the_choice_at_the_foot_of_the_page_is_kept_in_a_cookie(app, client):
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/vedtak")
     page = client.get("/vedtak", headers={"Accept-Language": "nn"}).text
     assert '<html lang="en">' in page
-    assert '<span lang="en" aria-current="true">English</span>' in page
+    assert '<strong lang="en">English</strong>' in page
     # Somewhere else than this site is never where the switch goes back to.
     for target in ("https://example.com/", "//example.com/", "javascript:alert(1)"):
         answer = client.get("/sprak/nb", query_string={"neste": target})

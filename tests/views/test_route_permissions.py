@@ -205,6 +205,9 @@ EXPECTED = {
     # The token is the key: whoever holds it gets the feed, logged in or not.
     "calendar.person_feed": (PUBLIC, None),
     "calendar.profile": (LOGGED_IN, None),
+    "calendar.choose_language": (None, LOGGED_IN),
+    # The language switch at the foot of every page: back to the page, for everyone.
+    "language.choose": (REDIRECT, None),
     "calendar.new_feed_token": (None, LOGGED_IN),
     "calendar.new_api_token": (None, LOGGED_IN),
     "calendar.revoke_api_token": (None, LOGGED_IN),
@@ -308,6 +311,7 @@ def world(app, session, tmp_path, demo_with_accounts):
         "user_id": session.scalar(select(User.id).where(User.email == EMAILS["medlem"])),
         "token": accounts.issue_password_link(session, session.get(User, 1)),
         "feed_token": _give_feed_token(session),
+        "language": "nb",
         "cycle_slug": cycle_entry.cycle.slug,
         "entry_id": cycle_entry.id,
         "follow_up_id": _a_follow_up(session, ehds).id,

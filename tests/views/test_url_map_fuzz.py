@@ -52,9 +52,9 @@ REAL = {
     "absence_id": ("Absence", "id"),
     "comment_id": ("MinutesComment", "id"),
 }
-FIXED = {"what": "case", "token": "ukjent", "filename": "style.css"}
-#: Routes that would end the session the rest of the walk needs.
-LEAVE_OUT = {"/logout"}
+FIXED = {"what": "case", "token": "ukjent", "filename": "style.css", "language": "nb"}
+#: Routes that would end the session the rest of the walk needs, or change its language.
+LEAVE_OUT = {"/logout", "/sprak/<language>"}
 #: Hostile values as they appear in a URL (already percent-encoded).
 REFUSED = ["x%00y", "%0B", "%1F%7F"]
 ALLOWED = "%0D%0Ax%09y%FF%ED%A0%80"  # line breaks, tab and bad UTF-8 reach the views
