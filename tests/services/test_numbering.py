@@ -6,7 +6,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from govern import create_app
 from govern.extensions import db
@@ -99,8 +99,15 @@ def _concurrent_app(tmp_path):
     url = f"sqlite:///{tmp_path / 'race.sqlite'}"
     app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}))
     with app.app_context():
+        # The writers queue on SQLite's one write lock; on a loaded 2-core machine the last of
+        # twenty may wait longer than the app's 10 s. The race is about numbers, not speed.
+        event.listen(db.engine, "connect", _patient_sqlite)
         db.create_all()
     return app
+
+
+def _patient_sqlite(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA busy_timeout=120000")
 
 
 def test_parallel_secretaries_never_get_the_same_case_number(app, tmp_path):
