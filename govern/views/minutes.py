@@ -35,6 +35,7 @@ from govern.forms.minutes import (
 )
 from govern.i18n import gettext as _
 from govern.models.accounts import User
+from govern.models.bodies import ROLE_NAMES
 from govern.models.cases import Treatment
 from govern.models.meetings import Meeting
 from govern.models.memos import Memo
@@ -223,6 +224,7 @@ def _attendance_page(meeting: Meeting, form: AttendanceForm, status: int, correc
         meeting=meeting,
         form=form,
         people={r.person.id: r for r in attendance.attendees(meeting)},
+        role_names=ROLE_NAMES,
         # Refused because someone else saved in between: show what is saved now.
         saved=presentation.attendance_lists(meeting) if status == 409 and not locked else None,
         failed=status != 200 and not locked,
