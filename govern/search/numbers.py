@@ -1,7 +1,8 @@
 """Numbers users quote, found first: "12/26", "sak 12/26", "Fagrådet 12/26", "møte 2/26",
-"NUIT møte 2/26". A query that is a number (with a body's name and "sak"/"møte" if wanted)
-finds the cases with that case number and the meetings with that meeting number, among
-what the reader may see; the full-text search runs after it as before."""
+"NUIT møte 2/26" (or in English "case 12/26", "meeting 2/26"). A query that is a number
+(with a body's name and "sak"/"møte" if wanted) finds the cases with that case number and
+the meetings with that meeting number, among what the reader may see; the full-text search
+runs after it as before."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from govern.openness import shown_title
 from govern.policy import can, visible_treatments
 
 NUMBER_QUERY = re.compile(
-    r"^\s*(?P<body>.*?)\s*(?P<kind>saksnummer|saksnr\.?|sak|møtenummer|møte)?\s*"
+    r"^\s*(?P<body>.*?)\s*(?P<kind>saksnummer|saksnr\.?|sak|case|møtenummer|møte|meeting)?\s*"
     r"(?P<seq>\d{1,5})\s*/\s*(?P<yy>\d{2})\s*$",
     re.IGNORECASE,
 )
@@ -41,7 +42,8 @@ def parse_number_query(text: str) -> tuple[str, str | None, int, int] | None:
     if match is None or int(match["seq"]) < 1:
         return None
     kind = (match["kind"] or "").casefold()
-    kind = None if not kind else ("møte" if kind.startswith("møte") else "sak")
+    # The words of every interface language: "sak 12/26", "case 12/26", "meeting 2/26".
+    kind = None if not kind else ("møte" if kind.startswith(("møte", "meeting")) else "sak")
     return match["body"].strip(), kind, int(match["seq"]), 2000 + int(match["yy"])
 
 

@@ -192,3 +192,11 @@ def test_the_change_logs_words_follow_the_language(app):
         assert field_label("location") == "Stad"
         assert shown_value(False) == "nei" and shown_value("present") == "til stades"
     assert field_label("case.title") == "Sakens tittel" and shown_value("present") == "til stede"
+
+
+def test_numbers_are_found_with_english_words_too(app):
+    from govern.search.numbers import parse_number_query
+
+    assert parse_number_query("case 12/26") == ("", "sak", 12, 2026)
+    assert parse_number_query("Fagrådet meeting 2/26") == ("Fagrådet", "møte", 2, 2026)
+    assert parse_number_query("møte 2/26") == ("", "møte", 2, 2026)
