@@ -33,8 +33,9 @@ def _login(client, email: str, headers: dict, password: str = DEMO_PASSWORD):
 
 def test_the_login_page_and_its_messages_in_nynorsk(app, client, demo_with_accounts):
     page = _text(client.get("/login", headers=NN))
-    assert "Logg inn" in page
+    assert "Logg inn" in page and "Hopp til innhaldet" in page
     assert "Har du gløymt passordet? Be administratoren om ei lenkje for å lage nytt." in page
+    assert "Råd og utval" in page  # the menu
     refused = _text(client.post("/login", data={"email": "", "password": ""}, headers=NN))
     assert "Skriv e-postadressa di" in refused and "Skriv passordet ditt" in refused
     # WTForms' own messages: WTForms has no nynorsk, govern's catalogs give it.
@@ -55,9 +56,9 @@ def test_the_login_page_and_its_messages_in_nynorsk(app, client, demo_with_accou
 def test_the_login_page_and_its_messages_in_english(app, client, demo_with_accounts, monkeypatch):
     monkeypatch.setattr(submission_views, "today", lambda: date(2026, 4, 20))
     page = _text(client.get("/login", headers=EN))
-    assert "Log in" in page and "Email address" in page
+    assert "Log in" in page and "Skip to content" in page and "Email address" in page
     assert "Forgotten your password? Ask the administrator for a link" in page
-    assert "Passord" not in page
+    assert "Logg inn" not in page and "Passord" not in page
     refused = _text(client.post("/login", data={"email": "", "password": ""}, headers=EN))
     assert "Enter your email address" in refused and "Enter your password" in refused
     too_long = _text(_login(client, "a" * 250 + "@example.no", EN, "x"))
@@ -70,7 +71,7 @@ def test_the_login_page_and_its_messages_in_english(app, client, demo_with_accou
     assert "My meetings" in page and "Next meetings" in page and "New since last time" in page
     assert "Submit a case to Fagrådet" in page
     assert "Fagrådet – meeting 2/26" in page
-    assert "Neste møter" not in page
+    assert "Mine møter" not in page and "Neste møter" not in page
 
 
 def test_bokmal_stays_the_default(app, client, demo_with_accounts):
