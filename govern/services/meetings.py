@@ -11,6 +11,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govern.i18n import gettext as _
 from govern.models.bodies import Body
 from govern.models.meetings import (
     ATTENDANCE_STATUSES,
@@ -44,17 +45,22 @@ class MeetingInput:
 
 def _check_days(days: tuple[DayInput, ...]) -> list[DayInput]:
     if not days:
-        raise InvalidInput("Et møte må ha minst én dag", field="days")
+        raise InvalidInput(_("Et møte må ha minst én dag"), field="days")
     seen: set[date] = set()
     for i, day in enumerate(days):
         if day.end <= day.start:
             raise InvalidInput(
-                f"Slutt ({day.end:%H:%M}) må være etter start ({day.start:%H:%M})",
+                _(
+                    "Slutt (%(end)s) må være etter start (%(start)s)",
+                    end=f"{day.end:%H:%M}",
+                    start=f"{day.start:%H:%M}",
+                ),
                 field=f"days[{i}].end",
             )
         if day.date in seen:
             raise InvalidInput(
-                f"{long_date(day.date)} er oppgitt to ganger", field=f"days[{i}].date"
+                _("%(date)s er oppgitt to ganger", date=long_date(day.date)),
+                field=f"days[{i}].date",
             )
         seen.add(day.date)
     return sorted(days, key=lambda d: d.date)
@@ -64,13 +70,17 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
     """Plan a meeting of a body; its number is allocated unless given."""
     if body.external:
         raise InvalidInput(
-            f"{body.short_name} er et eksternt organ; møtene føres ikke i govern", field="body"
+            _(
+                "%(body)s er et eksternt organ; møtene føres ikke i govern",
+                body=body.short_name,
+            ),
+            field="body",
         )
     if data.status not in MEETING_STATUSES:
-        raise InvalidInput(f"Ukjent møtestatus «{data.status}»", field="status")
+        raise InvalidInput(_("Ukjent møtestatus «%(status)s»", status=data.status), field="status")
     days = _check_days(data.days)
     if len(data.location or "") > 300:
-        raise InvalidInput("Stedet kan ha høyst 300 tegn", field="location")
+        raise InvalidInput(_("Stedet kan ha høyst 300 tegn"), field="location")
     year = days[0].date.year
     clash = session.scalar(
         select(MeetingDay.date)
@@ -78,12 +88,23 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
         .where(Meeting.body_id == body.id, MeetingDay.date.in_([d.date for d in days]))
     )
     if clash is not None:
-        raise Conflict(f"{body.short_name} har allerede et møte {long_date(clash)}", field="days")
+        raise Conflict(
+            _(
+                "%(body)s har allerede et møte %(date)s",
+                body=body.short_name,
+                date=long_date(clash),
+            ),
+            field="days",
+        )
     if data.number:
         seq, yy = parse_number(data.number, field="number")
         if yy != year % 100:
             raise InvalidInput(
-                f"Møtenummer {data.number} passer ikke med året {year} (første møtedag)",
+                _(
+                    "Møtenummer %(number)s passer ikke med året %(year)s (første møtedag)",
+                    number=data.number,
+                    year=year,
+                ),
                 field="number",
             )
         taken = session.scalar(
@@ -92,7 +113,14 @@ def schedule_meeting(session: Session, body: Body, data: MeetingInput) -> Meetin
             )
         )
         if taken:
-            raise Conflict(f"{body.short_name} har allerede møte {data.number}", field="number")
+            raise Conflict(
+                _(
+                    "%(body)s har allerede møte %(number)s",
+                    body=body.short_name,
+                    number=data.number,
+                ),
+                field="number",
+            )
         claim_number(session, body.id, year, "meeting", seq)
     else:
         seq = next_number(session, body.id, year, "meeting")
@@ -122,12 +150,15 @@ def close_imported_minutes(
     "referat godkjent" approves (and locks) them, `minutes_status` "sendt" has them sent."""
     if minutes_status not in ("", "utkast", "sendt"):
         raise InvalidInput(
-            f"Ukjent referatstatus «{minutes_status}»; skriv «utkast» eller «sendt»",
+            _(
+                "Ukjent referatstatus «%(status)s»; skriv «utkast» eller «sendt»",
+                status=minutes_status,
+            ),
             field="minutes",
         )
     if minutes_status == "sendt" and status != "gjennomført":
         raise InvalidInput(
-            "Bare referatet fra et gjennomført møte kan være sendt til medlemmene",
+            _("Bare referatet fra et gjennomført møte kan være sendt til medlemmene"),
             field="minutes",
         )
     if status == "referat godkjent":
@@ -151,17 +182,17 @@ def record_attendance(
     """Record whether a person attended, stood in for a member, and on which days."""
     minutes.ensure_minutes_open(meeting, field="person")
     if status not in ATTENDANCE_STATUSES:
-        raise InvalidInput(f"Ukjent oppmøtestatus «{status}»", field="status")
+        raise InvalidInput(_("Ukjent oppmøtestatus «%(status)s»", status=status), field="status")
     if status == "deputy" and deputy_for is None:
-        raise InvalidInput("Oppgi hvem stedfortrederen stiller for", field="for")
+        raise InvalidInput(_("Oppgi hvem stedfortrederen stiller for"), field="for")
     if status != "deputy" and deputy_for is not None:
-        raise InvalidInput("Bare en stedfortreder stiller for noen", field="for")
+        raise InvalidInput(_("Bare en stedfortreder stiller for noen"), field="for")
     if deputy_for is not None and deputy_for.id == person.id:
-        raise InvalidInput("En person kan ikke stille for seg selv", field="for")
+        raise InvalidInput(_("En person kan ikke stille for seg selv"), field="for")
     day_numbers = sorted(set(days or []))
     for number in day_numbers:
         if not 1 <= number <= len(meeting.days):
-            raise InvalidInput(f"Møtet har ingen dag {number}", field="days")
+            raise InvalidInput(_("Møtet har ingen dag %(number)s", number=number), field="days")
     if len(day_numbers) == len(meeting.days):
         day_numbers = []
     existing = session.scalar(
@@ -170,7 +201,9 @@ def record_attendance(
         )
     )
     if existing is not None:
-        raise Conflict(f"Oppmøte for {person.name} er allerede registrert", field="person")
+        raise Conflict(
+            _("Oppmøte for %(name)s er allerede registrert", name=person.name), field="person"
+        )
     row = Attendance(
         meeting=meeting,
         person=person,
