@@ -10,7 +10,13 @@ from flask_login import current_user
 from govern import queries
 from govern.cache.pages import body_page_revision, cached_page
 from govern.extensions import db
-from govern.models.bodies import ROLE_LABELS, ROLE_ORDER, Body
+from govern.models.bodies import (
+    BODY_KIND_NAMES,
+    BODY_STATUS_NAMES,
+    ROLE_LABELS,
+    ROLE_ORDER,
+    Body,
+)
 from govern.policy import can, may_read_body, visible_meeting_filter
 from govern.services import followups, meeting_tasks, reminders, submissions
 from govern.views.cycles import wheel_url
@@ -85,6 +91,8 @@ def view_body(slug: str):
         body=body,
         by_role={r: rows for r, rows in by_role.items() if rows},
         role_labels=ROLE_LABELS,
+        kind_name=BODY_KIND_NAMES.get(body.kind, body.kind),
+        status_name=BODY_STATUS_NAMES.get(body.status, body.status),
         meetings_by_year={y: [m for m in meetings if m.year == y] for y in years},
         other_years=other_years,
         year=year,
