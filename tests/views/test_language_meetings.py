@@ -148,3 +148,17 @@ def test_refusals_on_the_agenda_and_attachments_pages_in_english(client, secreta
     page = text_of(response)
     assert response.status_code in (400, 409)
     assert "“X!” is not a valid attachment number (write e.g. 6 or 6A)" in page, page
+
+
+def test_the_preview_before_sending_speaks_english_and_shows_the_nynorsk_e_mail(client, session):
+    body = _nynorsk_body_with_member(session)
+    meeting = make_meeting(body, date.today() + timedelta(days=30), status="planlagt")
+    session.commit()
+    login(client, "siri@example.no")
+    page = text_of(client.get(f"/meetings/{meeting.id}/send-innkalling", headers=EN))
+    assert "Recipients (1)" in page and "Kari Medlem" in page and "(medlem)" not in page
+    assert "The meeting has no venue." in page
+    assert "Send anyway to 1 person" in page and "(member)" in page
+    # The e-mail and the documents' names are in the body's language (nynorsk).
+    assert "Innkalling: Møte i Fagrådet" in page and "Du er kalla inn til" in page
+    assert "Innkalling og dagsorden – Fagrådet" in page
