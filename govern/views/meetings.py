@@ -85,7 +85,13 @@ def _my_answer(meeting_id: int) -> dict | None:
         return None
     given = answers.my_answers(db.session, current_user.person_id, [meeting_id])
     member = bool(roles & set(MEMBER_ROLES))
-    return {"meeting_id": meeting_id, "answer": given.get(meeting_id), "member": member}
+    answer = given.get(meeting_id)
+    return {
+        "meeting_id": meeting_id,
+        "answer": answer,
+        "answer_text": answers.answer_label(answer),
+        "member": member,
+    }
 
 
 def _page(meeting_id: int) -> SharedPart:
