@@ -441,4 +441,6 @@ def download_name(attachment: Attachment) -> str:
     ext = PurePosixPath(attachment.stored_name or attachment.filename or "").suffix.lower()
     title = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", attachment.title)
     title = re.sub(r"\s+", " ", title).strip()[:150]
-    return _("Vedlegg %(number)s – %(title)s", number=attachment.number, title=title) + ext
+    meeting = attachment.meeting
+    with use_language(meeting.body.document_language if meeting is not None else None):
+        return _("Vedlegg %(number)s – %(title)s", number=attachment.number, title=title) + ext
