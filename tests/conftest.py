@@ -425,6 +425,7 @@ LONG_FIRST = (
     "tests/views/test_url_map_fuzz.py",
     "tests/views/test_form_fuzz.py",
     "tests/views/test_crawl.py",
+    "tests/views/test_language_crawl.py",
     "tests/test_openness_crawl.py",
     "tests/operations/test_health_and_metrics.py",
     "tests/api/test_fuzz.py",

@@ -52,8 +52,8 @@ def _check_days(days: tuple[DayInput, ...]) -> list[DayInput]:
             raise InvalidInput(
                 _(
                     "Slutt (%(end)s) må være etter start (%(start)s)",
-                    end=f"{day.end:%H:%M}",
-                    start=f"{day.start:%H:%M}",
+                    end=day.end.strftime("%H:%M"),
+                    start=day.start.strftime("%H:%M"),
                 ),
                 field=f"days[{i}].end",
             )
