@@ -92,7 +92,9 @@ def updated_catalog(language: str, found: dict) -> Catalog:
     old = read_catalog(language)
     catalog = _new_catalog(language)
     for (context, message), _sources in found.items():
-        kept = old.get(message[0] if isinstance(message, tuple) else message, context) if old else None
+        kept = (
+            old.get(message[0] if isinstance(message, tuple) else message, context) if old else None
+        )
         if kept is not None and kept.fuzzy:
             kept = None
         if language == DEFAULT_LANGUAGE:

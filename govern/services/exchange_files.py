@@ -46,8 +46,9 @@ class ImportFiles:
 
 
 def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
-    """(name beside the JSON, owner) of every uploaded file, each checksum once."""
-    seen: set[str] = set()
+    """(name beside the JSON, owner) of every uploaded file, each checksum once, in the order
+    of their names (the same on every database, whatever order it keeps the rows in)."""
+    seen: dict[str, tuple[str, Attachment | Memo]] = {}
     owners = [
         # The format holds the Vedlegg of cases on an agenda (not those of no case).
         *session.scalars(
@@ -57,10 +58,13 @@ def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
         ),
         *session.scalars(select(Memo).where(Memo.stored_name.is_not(None))),
     ]
-    for owner in owners:
+    for owner in sorted(owners, key=lambda o: (type(o).__name__, o.id)):
         if owner.sha256 and owner.sha256 not in seen:
-            seen.add(owner.sha256)
-            yield file_name(owner.sha256, owner.filename or owner.stored_name), owner
+            seen[owner.sha256] = (
+                file_name(owner.sha256, owner.filename or owner.stored_name),
+                owner,
+            )
+    yield from sorted(seen.values(), key=lambda named: named[0])
 
 
 def import_file(

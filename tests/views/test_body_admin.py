@@ -16,7 +16,6 @@ from tests.views.test_pages import count_queries, text_of
 
 PASSWORD = "riktig-passord-123"
 LONG_AGO = date(2020, 1, 1)
-TODAY = date.today()
 
 
 def make_user(session, name, email, *, body=None, role=None, is_admin=False) -> Person:
@@ -323,7 +322,7 @@ def test_secretariat_edits_and_ends_a_membership(client, session, secretary, mem
     assert too_early.status_code == 400
     assert "Medlemskapet begynte 01.02.2021 og kan ikke slutte før det" in text_of(too_early)
     assert 'value="2021-01-01"' in too_early.get_data(as_text=True)
-    yesterday = TODAY - timedelta(days=1)
+    yesterday = date.today() - timedelta(days=1)
     ended = client.post(
         f"/bodies/fagradet/members/{jons.id}/end",
         data={f"end{jons.id}-ends_on": yesterday.isoformat()},
@@ -337,7 +336,8 @@ def test_secretariat_edits_and_ends_a_membership(client, session, secretary, mem
     )
     # Ending it again (say, from a page opened earlier) is refused at the row, now under Tidligere.
     again = client.post(
-        f"/bodies/fagradet/members/{jons.id}/end", data={f"end{jons.id}-ends_on": TODAY.isoformat()}
+        f"/bodies/fagradet/members/{jons.id}/end",
+        data={f"end{jons.id}-ends_on": date.today().isoformat()},
     )
     assert again.status_code == 400
     assert f"Medlemskapet slutter allerede {yesterday:%d.%m.%Y}." in between(

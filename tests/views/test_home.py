@@ -13,8 +13,6 @@ from tests.conftest import make_body, make_meeting
 from tests.views.test_body_admin import login, make_user
 from tests.views.test_pages import count_queries, text_of
 
-TODAY = date.today()
-
 
 def _entry(session, cycle, title, kind, **kw):
     return cycles.add_entry(session, cycle, cycles.EntryInput(title=title, when_kind=kind, **kw))
@@ -26,26 +24,29 @@ def _yearly(day: date) -> dict:
 
 @pytest.fixture
 def world(session):
+    # Today as the test runs, not as the module was imported: a run may pass midnight.
+    today = date.today()
     body = make_body()
     other = make_body("produktrad", "Produktrådet")
     make_user(session, "Siv Ingebrigtsen", "siv@example.no", body=body, role="sekretariat")
     make_user(session, "Jon Gupta", "jon@example.no", body=body, role="medlem")
-    meeting = make_meeting(body, TODAY + timedelta(days=33))
+    meeting = make_meeting(body, today + timedelta(days=33))
     own = cycles.create_cycle(session, cycles.CycleInput("Fagrådets årshjul"), body=body)
     _entry(session, own, "Innmelding av saker", "meeting", offset_days=-28, meeting_anchor="each")
-    _entry(session, own, "Budsjettinnspill", "date", **_yearly(TODAY - timedelta(days=3)))
-    done = _entry(session, own, "Allerede levert", "date", **_yearly(TODAY + timedelta(days=2)))
-    cycles.mark_done(session, done, f"y{(TODAY + timedelta(days=2)).year}", None)
-    _entry(session, own, "Langt fram", "date", **_yearly(TODAY + timedelta(days=90)))
+    _entry(session, own, "Budsjettinnspill", "date", **_yearly(today - timedelta(days=3)))
+    done = _entry(session, own, "Allerede levert", "date", **_yearly(today + timedelta(days=2)))
+    cycles.mark_done(session, done, f"y{(today + timedelta(days=2)).year}", None)
+    _entry(session, own, "Langt fram", "date", **_yearly(today + timedelta(days=90)))
     shared = cycles.create_cycle(session, cycles.CycleInput("Nasjonal planlegging", "nasjonal"))
-    _entry(session, shared, "Leveranseplan", "date", **_yearly(TODAY + timedelta(days=1)))
+    _entry(session, shared, "Leveranseplan", "date", **_yearly(today + timedelta(days=1)))
     theirs = cycles.create_cycle(session, cycles.CycleInput("Produktrådets årshjul"), body=other)
-    _entry(session, theirs, "Ikke vårt organ", "date", **_yearly(TODAY + timedelta(days=4)))
+    _entry(session, theirs, "Ikke vårt organ", "date", **_yearly(today + timedelta(days=4)))
     session.commit()
-    return {"body": body, "meeting": meeting}
+    return {"body": body, "meeting": meeting, "today": today}
 
 
 def test_secretariat_sees_its_deadlines_overdue_first_in_red(client, world):
+    today = world["today"]
     login(client, "siv@example.no")
     response = client.get("/")
     assert response.status_code == 200
@@ -67,8 +68,8 @@ def test_secretariat_sees_its_deadlines_overdue_first_in_red(client, world):
     red = re.findall(r'<li class="error">(.*?)</li>', html, flags=re.S)
     assert len(red) == 1 and "Budsjettinnspill" in red[0]
     assert 'href="/bodies/fagradet"' in html
-    assert f'href="/bodies/fagradet/arshjul?year={(TODAY - timedelta(days=3)).year}"' in html
-    assert f'href="/arshjul/nasjonal?year={(TODAY + timedelta(days=1)).year}"' in html
+    assert f'href="/bodies/fagradet/arshjul?year={(today - timedelta(days=3)).year}"' in html
+    assert f'href="/arshjul/nasjonal?year={(today + timedelta(days=1)).year}"' in html
     assert "produktrad" not in html
 
 
@@ -85,7 +86,7 @@ def test_page_queries_do_not_grow_with_meetings(client, world, session):
     with count_queries() as few:
         client.get("/")
     for days in (40, 47, 54):
-        make_meeting(world["body"], TODAY + timedelta(days=days))
+        make_meeting(world["body"], world["today"] + timedelta(days=days))
     session.commit()
     session.expire_all()
     with count_queries() as more:

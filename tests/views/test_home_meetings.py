@@ -10,17 +10,17 @@ from tests.conftest import add_case, make_body, make_meeting
 from tests.views.test_body_admin import between, login, make_user
 from tests.views.test_pages import count_queries, text_of
 
-TODAY = date.today()
-
 
 def _world(session):
     body = make_body()
     other = make_body("produktrad", "Produktrådet")
     make_user(session, "Siv Ingebrigtsen", "siv@example.no", body=body, role="sekretariat")
-    past = make_meeting(body, TODAY - timedelta(days=20), status="innkalt", location="Oslo")
-    coming = make_meeting(body, TODAY + timedelta(days=30), status="planlagt", location="Bodø")
-    later = make_meeting(body, TODAY + timedelta(days=90), status="planlagt")
-    make_meeting(other, TODAY + timedelta(days=10), status="planlagt")
+    past = make_meeting(body, date.today() - timedelta(days=20), status="innkalt", location="Oslo")
+    coming = make_meeting(
+        body, date.today() + timedelta(days=30), status="planlagt", location="Bodø"
+    )
+    later = make_meeting(body, date.today() + timedelta(days=90), status="planlagt")
+    make_meeting(other, date.today() + timedelta(days=10), status="planlagt")
     written = add_case(coming, "Skrevet")
     add_case(coming, "Uten toppnotat")
     add_case(coming, "Eventuelt", sakstype="Eventuelt")
@@ -63,7 +63,7 @@ def test_the_meeting_list_costs_the_same_queries_however_many_meetings(client, s
         client.get("/")
     body = session.merge(past).body
     for days in (35, 42, 49):
-        add_case(make_meeting(body, TODAY - timedelta(days=days), status="innkalt"), "Sak")
+        add_case(make_meeting(body, date.today() - timedelta(days=days), status="innkalt"), "Sak")
     session.commit()
     session.expire_all()
     with count_queries() as more:
