@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from govern.i18n import current_language
 from govern.i18n import gettext as _
 from govern.markup import to_html
 from govern.models.bodies import ROLES, Body, Membership
@@ -355,9 +356,11 @@ def history_rows(treatments: list[Treatment], decision_visible=lambda t: True) -
 
 def kroner(amount: int | None) -> str:
     """An amount in Norwegian kroner for a page: '1 400 000 kr' with non-breaking spaces, so
-    the amount never wraps inside a table cell."""
+    the amount never wraps inside a table cell; in English 'NOK 1,400,000'."""
     if amount is None:
         return ""
+    if current_language() == "en":
+        return f"NOK\u00a0{amount:,}"
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 

@@ -111,3 +111,13 @@ def test_texts_in_python_follow_the_current_language():
     assert i18n.gettext("Språket er lagret.") == "Språket er lagret."
     assert i18n.normalise("nn-NO") == "nn" and i18n.normalise("no") == "nb"
     assert i18n.normalise("sv") is None
+
+
+def test_amounts_in_each_language():
+    from govern.presentation import kroner
+
+    assert kroner(1_400_000) == "1\u00a0400\u00a0000\u00a0kr"
+    with i18n.use_language("nn"):
+        assert kroner(1_400_000) == "1\u00a0400\u00a0000\u00a0kr"
+    with i18n.use_language("en"):
+        assert kroner(1_400_000) == "NOK\u00a01,400,000"

@@ -161,11 +161,16 @@ def _result_docx(round_: PrioritisationRound) -> bytes:
     )
 
 
+def _result_filename(round_: PrioritisationRound) -> str:
+    """The Word file's name, in the body's document language as the file itself."""
+    with use_language(round_.body.document_language):
+        return safe_filename(_("Prioritering %(round)s", round=round_.title)) + ".docx"
+
+
 @bp.get("/prioriteringer/<int:round_id>/resultat.docx")
 def round_docx(round_id: int):
     round_ = round_or_404(round_id)
-    name = safe_filename(f"Prioritering {round_.title}") + ".docx"
-    return send_document(_result_docx(round_), name)
+    return send_document(_result_docx(round_), _result_filename(round_))
 
 
 @bp.get("/prioriteringer/<int:round_id>/poengmal.xlsx")
@@ -199,7 +204,7 @@ def attach_result(round_id: int):
             form.add_errors({"treatment_id": PICK_CASE})
         return _round_page(round_, 400, attach_form=form)
     data = UploadInput(
-        filename=safe_filename(f"Prioritering {round_.title}") + ".docx",
+        filename=_result_filename(round_),
         content=_result_docx(round_),
         title=_document_title(round_),
         treatment_id=treatment.id,
