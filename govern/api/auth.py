@@ -14,8 +14,8 @@ from flask import g, request
 from govern.api.errors import need_token
 from govern.extensions import db
 from govern.i18n import gettext as _
-from govern.i18n import reset_language
 from govern.services.api_tokens import authenticate_token
+from govern.views.language import choose_again
 from govern.views.unit_of_work import checkpoint
 
 
@@ -37,9 +37,6 @@ def load_token_user() -> None:
         raise need_token(_("API-nøkkelen er ukjent eller trukket tilbake."))
     g._login_user = user
     g.api_token_user = True
-    if user.language and "language_token" in g:
+    if user.language:
         # The language was chosen before the token's owner was known: their profile's wins.
-        from govern.views.language import _begin
-
-        reset_language(g.pop("language_token"))
-        _begin()
+        choose_again()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -167,7 +167,6 @@ def governerror_problem(error: GovernError) -> ApiProblem:
 def http_problem(error: HTTPException):
     """The problem document for an HTTP error raised anywhere under /api/."""
     code = error.code or 500
-    _in_language()
     detail = DETAILS.get(code)
     description = str(error.description or "")
     if code == 400 and description and not description.startswith("The browser"):
@@ -194,20 +193,7 @@ def _catalog_texts() -> frozenset[str]:
     )
 
 
-def _in_language() -> None:
-    """An error raised before the request chose its language (the input guard runs first)
-    is answered in the request's language all the same."""
-    if "language_token" not in g:
-        from govern.views.language import _begin
-
-        try:
-            _begin()
-        except Exception:  # the reader's profile cannot be read (database down): bokmål
-            g.pop("language_token", None)
-
-
 def server_problem():
-    _in_language()
     return problem_response(ApiProblem(500))
 
 

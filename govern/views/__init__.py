@@ -13,12 +13,11 @@ from govern.presentation import kroner, meeting_dates, paragraphs, revision_note
 
 def register_views(app: Flask) -> None:
     """Register every blueprint and the shared template helpers."""
+    from govern.views.input_guard import init_input_guard
     from govern.views.language import init_language
 
-    init_language(app)  # first: everything after it speaks the reader's language
-    from govern.views.input_guard import init_input_guard
-
     init_input_guard(app)
+    init_language(app)  # after the guard: the language is chosen before it refuses anything
     from govern.api import bp as api_bp
     from govern.views import (
         admin,

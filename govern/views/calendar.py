@@ -180,7 +180,7 @@ def choose_language():
     chosen = request.form.get("language") or None
     done = attempt(lambda: accounts.choose_language(current_user, chosen))
     if done.ok:
-        with use_language(current_user.language or select_language()):
+        with use_language(select_language()):
             flash(gettext("Språket er lagret."))
     return redirect(url_for("calendar.profile"))
 

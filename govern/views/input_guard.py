@@ -17,11 +17,11 @@ break with a message at the field (see govern.forms.base). JSON bodies go throug
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
-from govern.i18n import lazy_gettext, set_language
+from govern.i18n import lazy_gettext
 from govern.text_rules import FORBIDDEN_IN_TEXT, ControlCharacter, clean_name, clean_text
 
 MESSAGE = lazy_gettext(
@@ -43,11 +43,6 @@ def refuse_control_characters() -> None:
         if request.mimetype in FORM_TYPES and not request.path.startswith("/api/"):
             _clean_form()
     except ControlCharacter:
-        # Refused before the reader's language was chosen (govern.views.language): choose it
-        # now, so the error page speaks it (the language's teardown resets it as usual).
-        from govern.views.language import select_language
-
-        g.language_token = set_language(select_language())
         raise ControlCharacterRequest() from None
 
 

@@ -33,6 +33,11 @@ babel = Babel()
 def select_language() -> str:
     if current_user and current_user.is_authenticated and current_user.language:
         return current_user.language
+    return _browser_language()
+
+
+def _browser_language() -> str:
+    """The visitor's choice (the cookie), else the browser's, else bokmål."""
     chosen = i18n.normalise(request.cookies.get(COOKIE))
     if chosen:
         return chosen
@@ -40,8 +45,23 @@ def select_language() -> str:
 
 
 def _begin() -> None:
+    """before_request, first of all: every answer, a refusal of the input guard, CSRF or
+    the API's token included, speaks the reader's language."""
     refresh()  # a request's own choice, never one kept from an earlier request in this context
-    g.language_token = i18n.set_language(str(get_locale()))
+    try:
+        language = str(get_locale())
+    except Exception:  # the reader's profile cannot be read (database down): the browser's
+        language = _browser_language()
+    g.language_token = i18n.set_language(language)
+
+
+def choose_again() -> None:
+    """Choose the request's language anew, once it knows its reader (an API token's owner,
+    known only after the language was chosen)."""
+    token = g.pop("language_token", None)
+    if token is not None:
+        i18n.reset_language(token)
+    _begin()
 
 
 def _mark(response: Response) -> Response:
@@ -91,7 +111,9 @@ def init_language(app: Flask) -> None:
     )
     app.add_template_global(i18n.current_language, "current_language")
     app.add_template_global(i18n.LANGUAGE_NAMES, "language_names")
-    app.before_request(_begin)
+    # Before every other before_request function (the input guard, CSRF, login): even a
+    # request they refuse is answered in the reader's language.
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin)
     app.after_request(_mark)
     app.teardown_request(_end)
     app.register_blueprint(bp)
