@@ -11,20 +11,7 @@ from govern.services.invitations import sync_invitations
 from govern.services.minutes_comments import send_for_comments
 from tests.conftest import add_case, make_body, make_meeting, make_person
 from tests.mail_messages import arrived
-
-BASE = "https://govern.test"
-KEY = "test-secret"
-SETTINGS = forfall.MailSettings(BASE, "sekretariat@govern.test", KEY)
-
-
-def _member(session, body, name, email, role="medlem", deputy_for=None):
-    person = make_person(name, email=email)
-    membership = memberships.add_membership(
-        session, body, person, memberships.MembershipInput(role)
-    )
-    membership.deputy_for = deputy_for
-    session.flush()
-    return person
+from tests.services.test_forfall import BASE, KEY, SETTINGS, _member
 
 
 def test_the_varas_invitation_is_in_nynorsk_for_a_nynorsk_body(app, session, smtp_server):
