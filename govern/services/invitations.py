@@ -336,11 +336,12 @@ def resend_invitation(
     mail_from: str | None = None,
     answer_key: str | None = None,
 ) -> OutgoingMail | None:
-    """The invitation once more to one invited person (a forfall withdrawn), same UIDs."""
+    """The invitation once more to one invited person (a forfall withdrawn), same UIDs; an
+    «Innkalling», since the meeting itself has not changed."""
     role = _invited_roles(meeting).get(person)
     if role is None or meeting.status != "innkalt":
         return None
-    return _request(session, meeting, person, role, base_url, True, mail_from, answer_key, opening)
+    return _request(session, meeting, person, role, base_url, False, mail_from, answer_key, opening)
 
 
 #: Mail still in the queue after this long is worth a word to the secretariat.

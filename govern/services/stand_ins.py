@@ -15,11 +15,11 @@ from govern.models.answers import Absence
 from govern.models.mail import OutgoingMail
 from govern.models.meetings import Meeting
 from govern.models.people import Person
-from govern.presentation import meeting_times
 from govern.services import audit
 from govern.services.answers import answer_links, forget_answers
 from govern.services.attendance import days_text
 from govern.services.mail import queue_mail
+from govern.timeutil import day_month, time_span
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _request(
             )
         )
         lines = [_("Hei %(name)s,", name=vara.name), "", opening, ""]
-        lines.append(_("Tid: %(times)s", times=meeting_times(meeting)))
+        lines.append(_("Tid: %(times)s", times=_times(meeting, absence.days)))
         if meeting.location:
             lines.append(_("Sted: %(place)s", place=meeting.location))
         url = settings.base_url.rstrip("/") + f"/meetings/{meeting.id}"
@@ -88,6 +88,16 @@ def _request(
         session, vara.email, vara.name, subject, "\n".join(lines), itip, "REQUEST",
         meeting_id=meeting.id,
     )  # fmt: skip
+
+
+def _times(meeting: Meeting, days: list[int] | None) -> str:
+    """The times of the days the vara stands in (all days when the forfall is for all),
+    with the date when it is one day of several."""
+    chosen = [(d.date, d.start_time, d.end_time)
+              for n, d in enumerate(meeting.days, 1) if not days or n in days]  # fmt: skip
+    if len(chosen) == 1 and len(meeting.days) > 1:
+        return f"{day_month(chosen[0][0])} {time_span(chosen)}"
+    return time_span(chosen)
 
 
 def _cancelled(meeting: Meeting) -> str:

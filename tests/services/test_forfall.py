@@ -97,9 +97,11 @@ def test_withdraw_cancels_the_vara_and_invites_the_member_again(app, session, sm
     _arrived(app, session, smtp_server)
     forfall.report_absence(session, None, meeting, stine, [1], "", SETTINGS, TODAY)
     session.commit()
-    request = _arrived(app, session, smtp_server)[0][4]
+    [(_to, _subject, text, _method, request)] = _arrived(app, session, smtp_server)
     uids = {str(e["UID"]) for e in request.walk("VEVENT")}
     assert len(uids) == 1
+    # The vara reads the time of the day stood in, not of the whole meeting.
+    assert "Tid: 29. april kl. " in text and "30. april" not in text
     forfall.withdraw_absence(session, None, meeting, stine, SETTINGS, TODAY)
     session.commit()
     assert session.scalars(select(Absence)).all() == []
@@ -111,8 +113,10 @@ def test_withdraw_cancels_the_vara_and_invites_the_member_again(app, session, sm
     [event] = calendar.walk("VEVENT")
     assert str(event["UID"]) in uids and int(event["SEQUENCE"]) == 2
     assert str(event["STATUS"]) == "CANCELLED"
-    _to, _subject, text, method, calendar = arrived["stine@example.no"]
+    _to, subject, text, method, calendar = arrived["stine@example.no"]
     assert method == "REQUEST" and "Forfallet ditt" in text
+    # The meeting has not changed: the invitation comes back as an invitation.
+    assert subject.startswith("Innkalling: Møte i Fagrådet 1/27")
     assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == {d.uid for d in meeting.days}
 
 

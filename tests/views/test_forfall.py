@@ -166,3 +166,28 @@ def test_all_present_for_the_unregistered(client, session, world):
     recorded = {a.person_id: a.status for a in session.get(type(meeting), meeting.id).attendance}
     # Everyone not registered is present, but the vara who was not called in.
     assert recorded[stine.id] == "present" and marthe.id not in recorded
+
+
+def test_the_secretariat_sees_who_answered_per_day(app, client, session, world, tmp_path):
+    """A calendar reply (svar-inn) and a link answer, shown per person and day."""
+    import mailbox
+
+    from tests.services.test_replies import _reply
+
+    meeting, gro = world["meeting"], world["gro"]
+    day1, day2 = meeting.days
+    box = mailbox.mbox(tmp_path / "svar.mbox")
+    box.add(_reply([(day1.uid, "ACCEPTED"), (day2.uid, "DECLINED")], "stine@example.no"))
+    box.close()
+    result = app.test_cli_runner().invoke(args=["svar-inn", "--fil", str(tmp_path / "svar.mbox")])
+    assert "Svar registrert: 2, ukjente: 0" in result.output, result.output
+    token = answers.answer_token(app.config["SECRET_KEY"], meeting.id, gro.id, "kommer")
+    client.post(f"/svar/{token}")
+    login(client, "siri@example.no")
+    page = text_of(client.get(f"/meetings/{meeting.id}/attendance"))
+    row = re.search(r"Stine Slørdal, [^|]*?medlem (.*?) – velg –", page).group(1)
+    assert row.endswith("dag 1: kommer, dag 2: kommer ikke")
+    row = re.search(r"Gro Generell[^|]*?vara (.*?) – velg –", page).group(1)
+    assert row.endswith("ikke registrert kommer")
+    row = re.search(r"Marthe Dingen[^|]*?vara (.*?) – velg –", page).group(1)
+    assert row.endswith("ikke registrert –")
