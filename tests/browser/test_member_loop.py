@@ -1,7 +1,8 @@
 """In a real browser: a member declares himself inhabil in a case, the secretariat records
 it and the referat (python-docx) says so; the secretariat sends the draft minutes with a
-deadline for comments, the e-mails are queued (and sent through the SMTP test server), a
-member comments on a case, and the secretariat sees the comment beside the case."""
+deadline for comments, the e-mails are queued and arrive at the SMTP test server with the
+link and the deadline, the member sees the deadline on Mine møter, follows the e-mail's link,
+comments on a case, and the secretariat sees the comment beside the case."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from sqlalchemy import select
 
 from govern.extensions import db
 from govern.models import Body, Meeting, OutgoingMail
-from govern.services.mail import send_queued
+from govern.timeutil import long_date
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import MailServer
+from tests.mail_messages import arrived
 
 SENTENCE = (
     "Jon Gupta fratrådte under behandlingen av saken (inhabil, fvl. § 6 første ledd bokstav e)."
@@ -99,16 +101,28 @@ def test_inhabil_then_draft_minutes_for_comments(page, browser, live_server):
         server.start()
         try:
             app.config.update(server.config())
-            send_queued(db.session, app.config, commit=db.session.commit)
-            to = {m["To"].addresses[0].addr_spec for m in server.messages()}
+            delivered = {m[0]: m for m in arrived(app, db.session, server)}
         finally:
             server.stop()
         db.session.remove()
-    assert "jon.gupta@example.no" in to
+    # Every message queued arrived: members and varas, each with the link and the deadline.
+    assert len(delivered) == len(queued)
+    assert {"jon.gupta@example.no", "stine.slordal@example.no", "marthe.dingen@example.no"} <= set(
+        delivered
+    )
+    for _to, subject, text, method, calendar in delivered.values():
+        assert subject == "Referat til merknader: Møte i Fagrådet 2/26"
+        assert f"innen {long_date(deadline)}" in text
+        assert f"/meetings/{april}/referat/merknader" in text
+        assert (method, calendar) == (None, None)
+    link = re.search(r"\S+(/meetings/\d+/referat/merknader)", delivered["jon.gupta@example.no"][2])
 
-    # A member comments on case 10/26; the secretariat sees it beside the case.
-    page.goto(f"/meetings/{april}")
-    page.get_by_role("link", name=re.compile("Merknader til referatet")).click()
+    # The member finds the open deadline on Mine møter.
+    page.goto("/mine-moter")
+    expect(page.get_by_role("main")).to_contain_text(f"merknader innen {long_date(deadline)}")
+
+    # He follows the e-mail's link and comments on case 10/26; the secretariat sees it.
+    page.goto(link.group(1))
     page.get_by_label("Merknad til sak 10/26").fill("Referatet bør si at EHDS-fristen er 2029.")
     page.get_by_label("Merknad til sak 10/26").locator("xpath=..").get_by_role(
         "button", name="Send merknaden"
