@@ -4,8 +4,8 @@ Vedlegg and a toppnotat, sends the innkalling, registers attendance with a vara 
 absence, records innspill and vedtak, sends the minutes and has them approved at the next
 meeting, and prints how many interactions (clicks, field entries, choices) and page loads it
 took. The README states the figures. The interactions are kept under issue 20's target of
-100; the page loads (51 when this was written) are not yet under its 30, so the test only
-keeps them from growing."""
+100; the page loads (51 when this was written, 40 once the agenda editor's forms were sent
+in place) are not yet under its 30, so the test only keeps them from growing."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in
 
 #: Issue 20: "under 100 interactions and 30 page loads" for the whole meeting. The page
-#: loads are not there yet (each save is a page, as is each case's «Før referat»): this is
-#: today's figure, a ceiling until they are.
-MAX_INTERACTIONS, MAX_PAGE_LOADS = 100, 52
+#: loads are not there yet (each save outside the agenda editor is a page, as is each case's
+#: «Før referat»): this is today's figure, a ceiling until they are.
+MAX_INTERACTIONS, MAX_PAGE_LOADS = 100, 41
 
 NEW_CASES = [
     ("Nasjonal samhandlingsarkitektur", "Fagrådet støtter retningen.", 1),
@@ -59,6 +59,7 @@ class Counted:
 
 
 def _flash(page, text: str) -> None:
+    expect(page.locator("main[aria-busy]")).to_have_count(0)  # a form sent in place answered
     expect(page.get_by_role("status").filter(has_text=text).first).to_be_visible()
 
 
@@ -90,10 +91,12 @@ def test_a_whole_two_day_meeting_is_counted(page, tmp_path):
     page.wait_for_url(re.compile(r"/meetings/\d+/agenda$"))
     meeting_id = int(re.search(r"/meetings/(\d+)/", page.url)[1])
 
-    # Five new cases, each with its forslag til vedtak, three on day 1 and two on day 2.
+    # Five new cases, each with its forslag til vedtak, three on day 1 and two on day 2. The
+    # agenda's forms are sent in place (no page load), and «Ny sak» stays open for the next.
     for title, proposal, day in NEW_CASES:
         form = _details(page, "Ny sak")
-        u.click(form.get_by_text("Ny sak", exact=True))
+        if form.get_attribute("open") is None:
+            u.click(form.get_by_text("Ny sak", exact=True))
         u.fill(form.get_by_label("Tittel"), title)
         u.fill(form.get_by_label("Forslag til vedtak"), proposal)
         if day == 2:
@@ -106,6 +109,7 @@ def test_a_whole_two_day_meeting_is_counted(page, tmp_path):
     u.click(form.get_by_text("Sak som er registrert fra før", exact=True))
     u.fill(page.get_by_label("Finn saken: saksnummer, ord i tittelen eller organ"), "10/26")
     u.click(page.get_by_role("button", name="Finn sak"))
+    expect(page.locator("main[aria-busy]")).to_have_count(0)
     u.click(page.locator("ul.found-cases a").first)
     expect(page.get_by_text("Valgt sak:")).to_be_visible()
     u.click(page.locator("#legg-til-existing").get_by_role("button", name="Legg til sak"))
