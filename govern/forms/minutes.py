@@ -24,6 +24,7 @@ from govern.models.cases import Treatment
 from govern.services.attendance import AttendanceRow
 from govern.services.minutes import MinutesInput, split_inputs
 from govern.services.minutes_corrections import CorrectionInput
+from govern.services.minutes_meeting import CaseMinutes
 
 #: "Not recorded" is an empty status: the person gets no attendance row.
 STATUS_CHOICES = [
@@ -159,6 +160,37 @@ class MinutesForm(GovernForm):
             decision=self.decision.data or "",
             postponed=bool(self.postponed.data) if self.approval_item else None,
         )
+
+
+class CaseMinutesForm(MinutesForm):
+    """One case's referat on the whole meeting's page; part of MeetingMinutesForm, which
+    carries the CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    treatment_id = IntegerField(widget=HiddenInput())
+
+    @staticmethod
+    def values_of(t: Treatment) -> dict:
+        return {**MinutesForm.values_of(t), "treatment_id": t.id}
+
+
+class MeetingMinutesForm(GovernForm):
+    """The referat of every case of a meeting, saved with one «Lagre»."""
+
+    cases = FieldList(FormField(CaseMinutesForm))
+
+    def mark_approval_item(self, approval_ids: set[int]) -> None:
+        """Offer (and read) the postponement only on the Godkjenning item."""
+        for entry in self.cases:
+            entry.form.approval_item = entry.form.treatment_id.data in approval_ids
+
+    def to_input(self) -> list[CaseMinutes]:
+        return [
+            CaseMinutes(entry.form.treatment_id.data or 0, entry.form.to_input())
+            for entry in self.cases
+        ]
 
 
 class CorrectionForm(MinutesForm):

@@ -166,14 +166,7 @@ def record_minutes(
     minutes it may now approve, for the secretariat to confirm.
     """
     meeting = meeting_of(treatment)
-    audit.check_version(treatment, data.version, _("Saken"))
-    ensure_minutes_open(meeting, field="decision")
-    if meeting.status == "avlyst":
-        raise InvalidInput(_("Møtet er avlyst; det føres ikke referat"), field="decision")
-    decision = (data.decision or "").strip()
-    if not decision and meeting.status in HELD_STATUSES and treatment.sakstype != "Eventuelt":
-        raise InvalidInput(_("Vedtak må fylles ut når møtet er gjennomført"), field="decision")
-    postponed = _postponed(session, treatment, data.postponed, decision)
+    decision, postponed = check_minutes(session, treatment, data)
     with session.no_autoflush:
         changes = audit.diff(treatment, {"minutes_postponed": postponed})
     changes |= apply_texts(
@@ -201,6 +194,21 @@ def record_minutes(
         plan = plan_approval(session, meeting)
         due = plan if plan is not None and plan.ready else None
     return MinutesResult(treatment, changes, due)
+
+
+def check_minutes(session: Session, treatment: Treatment, data: MinutesInput) -> tuple[str, bool]:
+    """The rules a case's minutes are saved by, checked without changing anything: the form's
+    version, open minutes, a meeting not cancelled, a vedtak once the meeting is held (but in
+    Eventuelt), the Godkjenning item's postponement. Returns the vedtak and the postponement."""
+    meeting = meeting_of(treatment)
+    audit.check_version(treatment, data.version, _("Saken"))
+    ensure_minutes_open(meeting, field="decision")
+    if meeting.status == "avlyst":
+        raise InvalidInput(_("Møtet er avlyst; det føres ikke referat"), field="decision")
+    decision = (data.decision or "").strip()
+    if not decision and meeting.status in HELD_STATUSES and treatment.sakstype != "Eventuelt":
+        raise InvalidInput(_("Vedtak må fylles ut når møtet er gjennomført"), field="decision")
+    return decision, _postponed(session, treatment, data.postponed, decision)
 
 
 def _postponed(session: Session, treatment: Treatment, wanted: bool | None, decision: str) -> bool:

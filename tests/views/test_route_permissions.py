@@ -193,6 +193,7 @@ EXPECTED = {
     "forfall.choose_vara": (None, SECRETARIAT),
     "forfall.answer": (BAD_LINK, None),
     "minutes.treatment_minutes": (SECRETARIAT, SECRETARIAT),
+    "minutes_meeting.meeting_minutes": (SECRETARIAT, SECRETARIAT),
     "minutes.send_minutes": (None, SECRETARIAT),
     "minutes.approve_minutes": (None, SECRETARIAT),
     "minutes.corrections": (SECRETARIAT, SECRETARIAT),
