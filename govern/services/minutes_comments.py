@@ -249,11 +249,13 @@ def send_final(session: Session, user: User | None, meeting: Meeting, base_url: 
     with use_language(meeting.body.document_language):
         subject = _("Endelig referat: %(meeting)s", meeting=meeting.title)
         ready = (
-            _(
+            ngettext(
                 "Den endelige versjonen av referatet fra %(meeting)s er klar; "
-                "%(taken)s merknader er tatt inn.",
+                "%(num)s merknad er tatt inn.",
+                "Den endelige versjonen av referatet fra %(meeting)s er klar; "
+                "%(num)s merknader er tatt inn.",
+                taken,
                 meeting=meeting.title,
-                taken=taken,
             )
             if taken
             else _(

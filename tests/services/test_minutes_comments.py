@@ -164,7 +164,7 @@ def test_members_comment_the_secretariat_answers_then_sends_the_final_version(
     assert (final.sending.number, final.sending.kind) == (2, "endelig")
     mails = arrived(app, session, smtp_server)
     assert [m[1] for m in mails] == [f"Endelig referat: {meeting.title}"] * 3
-    assert "1 merknader er tatt inn" in mails[0][2]
+    assert "er klar; 1 merknad er tatt inn." in mails[0][2]
     assert f"{BASE}/meetings/{meeting.id}/referat.docx" in mails[0][2]
     # The comments stay with the draft they were made on; none can be added now.
     first = session.scalar(select(MinutesSending).where(MinutesSending.number == 1))
