@@ -21,6 +21,7 @@ from govern.services import audit
 from govern.services.answers import (
     ANSWER_LABELS,
     LinkAnswer,
+    answers_by_day,
     forget_answers,
     record_answer,
 )
@@ -301,14 +302,31 @@ class Prefill:
     text: str
 
 
+def standing_in(session: Session, meeting: Meeting) -> set[int]:
+    """The varas called in who have not said no: a vara who answered «kommer ikke» for
+    every day of the forfall is not proposed as stedfortreder, nor counted present."""
+    by_day = answers_by_day(session, meeting)
+    found = set()
+    for absence in absences_of(session, meeting):
+        if absence.substitute_id is None:
+            continue
+        days = absence.days or range(1, len(meeting.days) + 1)
+        given = by_day.get(absence.substitute_id, {})
+        if not all(n in given and given[n].answer == "DECLINED" for n in days):
+            found.add(absence.substitute_id)
+    return found
+
+
 def attendance_prefill(session: Session, meeting: Meeting) -> dict[int, Prefill]:
-    """{person id: proposal}: a forfall as "ikke til stede", its vara as "stedfortreder"."""
+    """{person id: proposal}: a forfall as "ikke til stede", its vara as "stedfortreder"
+    (unless the vara said no)."""
     proposals: dict[int, Prefill] = {}
+    willing = standing_in(session, meeting)
     for absence in absences_of(session, meeting):
         days = tuple(absence.days or ())
         member, vara = absence.person, absence.substitute
         text = _("%(name)s har meldt forfall", name=member.name) + days_text(days)
-        if vara is not None:
+        if vara is not None and vara.id in willing:
             text += ", " + _("%(deputy)s stiller for %(name)s", deputy=vara.name, name=member.name)
             proposals[vara.id] = Prefill("deputy", member.id, days, text)
         proposals[member.id] = Prefill("absent", None, days, text)

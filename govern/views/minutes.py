@@ -168,8 +168,8 @@ def _row_data(r: attendance.Attendee, proposal: forfall.Prefill | None) -> dict:
 
 
 def _not_called(meeting: Meeting, rows: list[attendance.Attendee]) -> frozenset[int]:
-    """Varas who are not standing in for anyone: "Alle til stede" leaves them out."""
-    called = {a.substitute_id for a in forfall.absences_of(db.session, meeting)}
+    """Varas not standing in (not called in, or said no): "Alle til stede" leaves them out."""
+    called = forfall.standing_in(db.session, meeting)
     return frozenset(r.person.id for r in rows if r.role == "vara" and r.person.id not in called)
 
 

@@ -191,3 +191,33 @@ def test_the_secretariat_sees_who_answered_per_day(app, client, session, world, 
     assert row.endswith("ikke registrert kommer")
     row = re.search(r"Marthe Dingen[^|]*?vara (.*?) – velg –", page).group(1)
     assert row.endswith("ikke registrert –")
+
+
+def test_a_vara_who_says_no_is_not_proposed_as_stand_in(app, client, session, world):
+    meeting, stine, marthe = world["meeting"], world["stine"], world["marthe"]
+    login(client, "stine@example.no")
+    client.post(f"/meetings/{meeting.id}/forfall", data={"note": ""})
+    client.post("/logout")
+    token = answers.answer_token(app.config["SECRET_KEY"], meeting.id, marthe.id, "kommer-ikke")
+    assert "ikke kan stille for Stine Slørdal" in text_of(client.post(f"/svar/{token}"))
+    login(client, "siri@example.no")
+    page = client.get(f"/meetings/{meeting.id}/attendance")
+    assert "Marthe Dingen stiller for Stine Slørdal (svar: kommer ikke)" in text_of(page)
+    html = page.get_data(as_text=True)
+    data = {"fingerprint": re.search(r'name="fingerprint"[^>]*value="(\w*)"', html).group(1)}
+    for i in range(4):
+        person = int(re.search(rf'name="rows-{i}-person_id"[^>]*value="(\d+)"', html).group(1))
+        checked = re.search(rf'<input checked[^>]*name="rows-{i}-status"[^>]*value="(\w*)"', html)
+        # The member is still proposed absent; the vara who said no is left unregistered.
+        expected = {stine.id: "absent", marthe.id: None}.get(person)
+        assert (checked.group(1) if checked else "") == (expected or "")
+        data[f"rows-{i}-person_id"] = str(person)
+        data[f"rows-{i}-status"] = expected or ""
+        data[f"rows-{i}-deputy_for"] = "0"
+    data["new_person"], data["new_for"], data["all_present"] = "0", "0", "Alle til stede"
+    response = client.post(f"/meetings/{meeting.id}/attendance", data=data)
+    assert response.status_code == 302, text_of(response)
+    session.expire_all()
+    recorded = {a.person_id: a.status for a in session.get(type(meeting), meeting.id).attendance}
+    # «Alle til stede» leaves out the vara who said no.
+    assert recorded[stine.id] == "absent" and marthe.id not in recorded
