@@ -188,29 +188,43 @@ def looks_norwegian(text: str, allowed: frozenset[str], stored: str, within: str
     return not any(value in within for value in short_values(stored))
 
 
-def untranslated(page: str, language: str, data: tuple[str, frozenset[str]]) -> list[str]:
+def untranslated(
+    page: str, language: str, data: tuple[str, frozenset[str]], memo: dict | None = None
+) -> list[str]:
+    """The texts of a page left in bokmål (or, in English, looking Norwegian). `memo` keeps
+    each text's answer for the other pages of a crawl (the header, the menu and the foot of
+    the page come back on every page); the answer depends on the text alone."""
+    memo = {} if memo is None else memo
+    found = []
+    for text in page_texts(page, language):
+        if text not in memo:
+            memo[text] = untranslated_parts(text, language, data)
+        found += memo[text]
+    return found
+
+
+def untranslated_parts(text: str, language: str, data: tuple[str, frozenset[str]]) -> list[str]:
+    """The parts of one text of a page left in bokmål (or, in English, looking Norwegian)."""
     whole, patterns, long = bokmal_texts(language)
     stored, names = data
     allowed = names | own_words(language)
     found = []
-    for text in page_texts(page, language):
-        parts = SEPARATOR.split(text)
-        if len(parts) > 1 and text not in stored and bokmal_whole(text, whole, patterns):
-            found.append(text)
+    parts = SEPARATOR.split(text)
+    if len(parts) > 1 and text not in stored and bokmal_whole(text, whole, patterns):
+        return [text]
+    if text in stored:
+        return []
+    for part in parts:
+        # «<label>: <stored text>» shows data behind a label of the page's own.
+        label_and_data = part.partition(": ")[2]
+        if part in stored or (label_and_data and label_and_data in stored):
             continue
-        if text in stored:
-            continue
-        for part in parts:
-            # «<label>: <stored text>» shows data behind a label of the page's own.
-            label_and_data = part.partition(": ")[2]
-            if part in stored or (label_and_data and label_and_data in stored):
-                continue
-            if (
-                bokmal_whole(part, whole, patterns)
-                or any(msgid in part and f"\n{msgid}\n" not in stored for msgid in long)
-                or (language == "en" and looks_norwegian(part, allowed, stored, text))
-            ):
-                found.append(part)
+        if (
+            bokmal_whole(part, whole, patterns)
+            or any(msgid in part and f"\n{msgid}\n" not in stored for msgid in long)
+            or (language == "en" and looks_norwegian(part, allowed, stored, text))
+        ):
+            found.append(part)
     return found
 
 
@@ -225,9 +239,9 @@ def test_every_page_is_in_the_readers_language(client, demo, language, email):
     seen = crawl(client, pages, language=language)
     assert len(pages) > 20
     data = demo_data()
-    left = {}
+    left, memo = {}, {}
     for url, page in pages.items():
-        found = untranslated(page, language, data)
+        found = untranslated(page, language, data, memo)
         if found:
             left[url] = sorted(set(found))
     texts = sorted({t for found in left.values() for t in found})
