@@ -12,12 +12,14 @@ from govern.domain.exchange_format import FORMAT, SINGLE_LINE, file_entry
 from govern.exports.exchange_changes import build_product_areas
 from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
+from govern.exports.exchange_minutes import build_minutes_sendings
 from govern.exports.exchange_priorities import build_rounds
 from govern.models.answers import Absence, MeetingAnswer
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
 from govern.models.meetings import AgendaItem, Meeting
 from govern.models.memos import Memo
+from govern.models.minutes import MinutesComment, MinutesSending
 from govern.models.openness import DEFAULT_BASES, ExemptionBasis
 from govern.models.people import Organisation, Person
 from govern.presentation import attachment_refs, treatment_texts
@@ -233,6 +235,7 @@ def _meeting(meeting: Meeting, keys: dict[int, str], files: bool = False) -> dic
                 }
                 for r in meeting.answers
             ],
+            "minutes_sendings": build_minutes_sendings(meeting),
         }
     )
 
@@ -270,6 +273,9 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
             selectinload(Meeting.absences).selectinload(Absence.person),
             selectinload(Meeting.absences).selectinload(Absence.substitute),
             selectinload(Meeting.answers).selectinload(MeetingAnswer.person),
+            selectinload(Meeting.minutes_sendings)
+            .selectinload(MinutesSending.comments)
+            .selectinload(MinutesComment.person),
             selectinload(Meeting.items)
             .selectinload(AgendaItem.treatment)
             .options(

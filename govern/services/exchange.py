@@ -34,6 +34,7 @@ from govern.services.exchange_changes import import_product_areas
 from govern.services.exchange_cycles import import_cycles
 from govern.services.exchange_files import ImportFiles, import_file
 from govern.services.exchange_followups import import_follow_ups
+from govern.services.exchange_minutes import import_minutes_sendings
 from govern.services.exchange_priorities import import_rounds
 from govern.services.exchange_reader import (
     ExchangeError,
@@ -109,6 +110,7 @@ class Importer(ImportContext):
                 "attendance",
                 "forfall",
                 "answers",
+                "minutes_sendings",
             },  # fmt: skip
         ):
             self._meeting(node)
@@ -264,6 +266,7 @@ class Importer(ImportContext):
                 self.person_ref(row, "person"), row.integer("day", 1), row.text("answer"),
                 row.text("source", required=False, default="lenke"),
             )  # fmt: skip
+        import_minutes_sendings(self, meeting, node, status)
         minutes_status = node.text("minutes", required=False, default="")
         self.call(
             node, meetings.close_imported_minutes, self.session, meeting, status, minutes_status
