@@ -99,23 +99,42 @@ def _new_sending(session: Session, meeting: Meeting, user, kind: str, deadline, 
     return sending
 
 
+def mail_text(meeting: Meeting, name: str, lines: list[str]) -> str:
+    """The e-mail to one member: greeting, `lines`, the secretariat's signature (call it in
+    the body's document language)."""
+    return "\n".join(
+        [
+            _("Hei %(name)s,", name=name),
+            "",
+            *lines,
+            "",
+            _("Hilsen"),
+            _("sekretariatet for %(body)s", body=meeting.body.short_name),
+            "",
+        ]
+    )
+
+
 def _mail_members(session: Session, meeting: Meeting, subject: str, lines: list[str]) -> int:
     """Queue the e-mail to every member and vara (made in the body's document language)."""
     people = invitees(meeting)
     for person in people:
-        text = "\n".join(
-            [
-                _("Hei %(name)s,", name=person.name),
-                "",
-                *lines,
-                "",
-                _("Hilsen"),
-                _("sekretariatet for %(body)s", body=meeting.body.short_name),
-                "",
-            ]
-        )
+        text = mail_text(meeting, person.name, lines)
         queue_mail(session, person.email, person.name, subject, text, meeting_id=meeting.id)
     return len(people)
+
+
+def comments_message(meeting: Meeting, deadline: date, base_url: str) -> tuple[str, list[str]]:
+    """The subject and lines of the draft's e-mail (call it in the document language)."""
+    subject = _("Referat til merknader: %(meeting)s", meeting=meeting.title)
+    lines = [
+        _("Utkastet til referat fra %(meeting)s er klart.", meeting=meeting.title),
+        _("Gi eventuelle merknader per sak innen %(date)s:", date=long_date(deadline)),
+        comment_url(meeting, base_url),
+        "",
+        _("Referatet godkjennes i neste møte."),
+    ]
+    return subject, lines
 
 
 def send_for_comments(
@@ -133,14 +152,7 @@ def send_for_comments(
     deadline = check_deadline(deadline, today)
     approved = send_minutes(session, user, meeting, confirmed=confirmed)
     with use_language(meeting.body.document_language):
-        subject = _("Referat til merknader: %(meeting)s", meeting=meeting.title)
-        lines = [
-            _("Utkastet til referat fra %(meeting)s er klart.", meeting=meeting.title),
-            _("Gi eventuelle merknader per sak innen %(date)s:", date=long_date(deadline)),
-            comment_url(meeting, base_url),
-            "",
-            _("Referatet godkjennes i neste møte."),
-        ]
+        subject, lines = comments_message(meeting, deadline, base_url)
         mails = _mail_members(session, meeting, subject, lines)
     sending = _new_sending(session, meeting, user, "merknader", deadline, mails)
     audit.record(
@@ -234,7 +246,7 @@ def send_final(session: Session, user: User | None, meeting: Meeting, base_url: 
         raise Conflict(_("Referatet er ikke sendt til merknader"), field="minutes_status")
     if sending.kind == "endelig":
         raise Conflict(_("Den endelige versjonen er allerede sendt"), field="minutes_status")
-    waiting = [c for c in sending.comments if c.status == "ny"]
+    waiting = waiting_comments(meeting)
     if waiting:
         raise Conflict(
             ngettext(
@@ -244,32 +256,8 @@ def send_final(session: Session, user: User | None, meeting: Meeting, base_url: 
             ),
             field="minutes_status",
         )
-    url = base_url.rstrip("/") + f"/meetings/{meeting.id}"
-    taken = sum(c.status == "tatt inn" for c in sending.comments)
     with use_language(meeting.body.document_language):
-        subject = _("Endelig referat: %(meeting)s", meeting=meeting.title)
-        ready = (
-            ngettext(
-                "Den endelige versjonen av referatet fra %(meeting)s er klar; "
-                "%(num)s merknad er tatt inn.",
-                "Den endelige versjonen av referatet fra %(meeting)s er klar; "
-                "%(num)s merknader er tatt inn.",
-                taken,
-                meeting=meeting.title,
-            )
-            if taken
-            else _(
-                "Den endelige versjonen av referatet fra %(meeting)s er klar.",
-                meeting=meeting.title,
-            )
-        )
-        lines = [
-            ready,
-            _("Referatet: %(link)s", link=url + "/referat.docx"),
-            _("Møtesiden: %(link)s", link=url),
-            "",
-            _("Referatet godkjennes i neste møte."),
-        ]
+        subject, lines = final_message(meeting, base_url)
         mails = _mail_members(session, meeting, subject, lines)
     final = _new_sending(session, meeting, user, "endelig", None, mails)
     audit.record(
@@ -282,6 +270,44 @@ def send_final(session: Session, user: User | None, meeting: Meeting, base_url: 
         body=meeting.body,
     )
     return Sent(final, [], mails)
+
+
+def waiting_comments(meeting: Meeting) -> list[MinutesComment]:
+    """The comments on the latest sending not yet taken in or answered."""
+    sending = latest_sending(meeting)
+    return [c for c in sending.comments if c.status == "ny"] if sending else []
+
+
+def final_message(meeting: Meeting, base_url: str) -> tuple[str, list[str]]:
+    """The subject and lines of the final version's e-mail (call it in the document
+    language)."""
+    sending = latest_sending(meeting)
+    url = base_url.rstrip("/") + f"/meetings/{meeting.id}"
+    taken = sum(c.status == "tatt inn" for c in sending.comments) if sending else 0
+    subject = _("Endelig referat: %(meeting)s", meeting=meeting.title)
+    ready = (
+        ngettext(
+            "Den endelige versjonen av referatet fra %(meeting)s er klar; "
+            "%(num)s merknad er tatt inn.",
+            "Den endelige versjonen av referatet fra %(meeting)s er klar; "
+            "%(num)s merknader er tatt inn.",
+            taken,
+            meeting=meeting.title,
+        )
+        if taken
+        else _(
+            "Den endelige versjonen av referatet fra %(meeting)s er klar.",
+            meeting=meeting.title,
+        )
+    )
+    lines = [
+        ready,
+        _("Referatet: %(link)s", link=url + "/referat.docx"),
+        _("Møtesiden: %(link)s", link=url),
+        "",
+        _("Referatet godkjennes i neste møte."),
+    ]
+    return subject, lines
 
 
 def comments_of(session: Session, meeting: Meeting) -> list[MinutesComment]:

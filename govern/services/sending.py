@@ -1,18 +1,33 @@
-"""What sending the innkalling would do, shown before it is done: who gets it, the message,
-the documents, and what looks wrong (past dates, no place, cases without forslag til vedtak,
-exempt cases without a public title, Vedlegg without a file)."""
+"""What sending would do, shown before it is done: who gets it, the message, the documents,
+and what looks wrong. For the innkalling: past dates, no place, cases without forslag til
+vedtak, exempt cases without a public title, Vedlegg without a file. For the minutes (the
+draft for comments, and the final version): no attendance, cases without vedtak, a deadline
+that is not a date, comments not dealt with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from govern.i18n import gettext as _
-from govern.i18n import use_language
+from govern.i18n import ngettext, use_language
 from govern.models.bodies import ROLE_NAMES
 from govern.models.meetings import Meeting
 from govern.presentation import active_members, meeting_dates
+from govern.services.errors import InvalidInput
 from govern.services.invitations import INVITED_ROLES, innkalling_message
+from govern.services.minutes_comments import (
+    check_deadline,
+    comments_message,
+    final_message,
+    latest_sending,
+    mail_text,
+    waiting_comments,
+)
+from govern.services.minutes_locking import SendCheck, check_send
+from govern.timeutil import long_date
 
 #: Sakstyper that carry no forslag til vedtak of their own.
 _NO_PROPOSAL = ("Eventuelt",)
@@ -129,4 +144,108 @@ def innkalling_preview(meeting: Meeting, base_url: str, today: date) -> Innkalli
     subject, text = innkalling_message(meeting, "<" + _("navn") + ">", base_url)
     return InnkallingPreview(
         recipients(meeting), subject, text, documents(meeting), warnings(meeting, today)
+    )
+
+
+@dataclass(frozen=True)
+class MinutesPreview:
+    """What «Referat: send til medlemmene» (kind "merknader") or «Send endelig referat»
+    (kind "endelig") will send, shown before it is sent."""
+
+    kind: str
+    recipients: list[Recipient]
+    subject: str
+    text: str
+    documents: list[Document]
+    warnings: list[str]
+    #: Why it cannot be sent now (a deadline not a date, comments not dealt with), or "".
+    problem: str = ""
+    #: The draft's deadline for comments.
+    deadline: date | None = None
+    #: What sending the draft leaves out and approves (minutes_locking.check_send).
+    check: SendCheck | None = None
+
+    @property
+    def reached(self) -> list[Recipient]:
+        return [r for r in self.recipients if r.email]
+
+    @property
+    def unreachable(self) -> list[Recipient]:
+        return [r for r in self.recipients if not r.email]
+
+
+def _referat(meeting: Meeting, final: bool) -> Document:
+    with use_language(meeting.body.document_language):
+        if final:
+            return Document(_("Referat – %(meeting)s", meeting=meeting.title))
+        return Document(_("Referat – utkast – %(meeting)s", meeting=meeting.title))
+
+
+def minutes_preview(
+    session: Session, meeting: Meeting, deadline: date | None, base_url: str, today: date
+) -> MinutesPreview:
+    """Everything the confirmation page shows before the draft minutes go to the members
+    for comments: to whom, the e-mail with its deadline, the referat, what is missing."""
+    check = check_send(session, meeting)
+    found = []
+    if check.no_attendance:
+        found.append(_("Oppmøtet er ikke registrert."))
+    if check.missing_decisions:
+        found.append(
+            _("Vedtak mangler i sak %(numbers)s.", numbers=", ".join(check.missing_decisions))
+        )
+    problem = ""
+    try:
+        deadline = check_deadline(deadline, today)
+    except InvalidInput as error:
+        problem, deadline = error.message, None
+    subject = text = ""
+    with use_language(meeting.body.document_language):
+        if deadline is not None:
+            subject, lines = comments_message(meeting, deadline, base_url)
+            text = mail_text(meeting, "<" + _("navn") + ">", lines)
+    return MinutesPreview(
+        "merknader",
+        recipients(meeting),
+        subject,
+        text,
+        [_referat(meeting, final=False)],
+        found,
+        problem,
+        deadline,
+        check,
+    )
+
+
+def final_preview(meeting: Meeting, base_url: str, today: date) -> MinutesPreview:
+    """What «Send endelig referat» will send; it cannot while a comment is not dealt with."""
+    waiting = waiting_comments(meeting)
+    problem = ""
+    if waiting:
+        problem = ngettext(
+            "%(num)s merknad er ikke behandlet ennå; ta dem inn eller svar på dem først",
+            "%(num)s merknader er ikke behandlet ennå; ta dem inn eller svar på dem først",
+            len(waiting),
+        )
+    found = []
+    sending = latest_sending(meeting)
+    if sending is not None and sending.deadline is not None and today <= sending.deadline:
+        found.append(
+            _(
+                "Fristen for merknader (%(date)s) er ikke ute; medlemmene kan fortsatt gi "
+                "merknader til utkastet.",
+                date=long_date(sending.deadline),
+            )
+        )
+    with use_language(meeting.body.document_language):
+        subject, lines = final_message(meeting, base_url)
+        text = mail_text(meeting, "<" + _("navn") + ">", lines)
+    return MinutesPreview(
+        "endelig",
+        recipients(meeting),
+        subject,
+        text,
+        [_referat(meeting, final=True)],
+        found,
+        problem,
     )

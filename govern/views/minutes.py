@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -54,7 +53,6 @@ from govern.services import (
     minutes_locking,
 )
 from govern.timeutil import clock, local, short_date
-from govern.views import minutes_comments as comments_views
 from govern.views.guard import require
 from govern.views.unit_of_work import attempt
 
@@ -330,41 +328,12 @@ def treatment_minutes(treatment_id: int):
     ), status
 
 
-def _approved_message(approved: list[Meeting]) -> str:
+def approved_message(approved: list[Meeting]) -> str:
     numbers = _(" og ").join(_("møte %(number)s", number=m.number) for m in approved)
     body = approved[-1].body.short_name
     return _(
         "Referatet fra %(meetings)s i %(body)s er godkjent og låst.", meetings=numbers, body=body
     )
-
-
-@bp.post("/meetings/<int:meeting_id>/minutes/send")
-def send_minutes(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    require("prepare", meeting)
-    confirmed = request.form.get("confirm") == "1"
-    if not confirmed and meeting.minutes_status == "utkast" and meeting.status == "gjennomført":
-        check = minutes_locking.check_send(db.session, meeting)
-        if check.needs_confirmation:
-            return render_template(
-                "minutes/confirm_send.html",
-                meeting=meeting,
-                check=check,
-                summary=minutes_locking.approval_summary,
-                frist=request.form.get("frist", ""),
-            )
-
-    def work() -> str:
-        deadline = comments_views.posted_deadline()
-        done = minutes_comments.send_for_comments(
-            db.session, current_user, meeting, deadline, current_app.config["BASE_URL"],
-            confirmed=confirmed,
-        )  # fmt: skip
-        sent = _("Referatet er sendt til medlemmene.") + " " + comments_views.sent_note(done)
-        return f"{sent} {_approved_message(done.approved)}" if done.approved else sent
-
-    _button(work)
-    return redirect(_meeting_url(meeting))
 
 
 @bp.route("/treatments/<int:treatment_id>/approve-minutes", methods=["GET", "POST"])
@@ -385,7 +354,7 @@ def approve_minutes(treatment_id: int):
 
     def work() -> str:
         approved = minutes_locking.approve_previous_minutes(db.session, current_user, treatment)
-        return _approved_message(approved)
+        return approved_message(approved)
 
     _button(work)
     return redirect(_meeting_url(treatment.meeting, treatment))

@@ -122,6 +122,8 @@ def answer(comment_id: int):
 def send_final(meeting_id: int):
     meeting = _meeting(meeting_id)
     require("prepare", meeting)
+    if request.form.get("confirm") != "1":  # only the confirmation page's button sends
+        return redirect(url_for("minutes_sending.confirm_final", meeting_id=meeting_id))
     base_url = current_app.config["BASE_URL"]
     done = attempt(lambda: minutes_comments.send_final(db.session, current_user, meeting, base_url))
     if done.ok:

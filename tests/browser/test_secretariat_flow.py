@@ -244,6 +244,10 @@ def test_secretariat_plans_runs_and_closes_a_meeting(page):
     # saved, and 3/26's own minutes can be sent.
     _record_proposed_decisions(page, ["19/26"])
     page.get_by_role("button", name="Referat: send til medlemmene").click()
+    # Nothing is missing, and still a confirmation page: the recipients, the e-mail, the referat.
+    expect(page.get_by_role("heading", name=re.compile("^Send referatet fra"))).to_be_visible()
+    expect(page.locator("p").filter(has_text="Emne:")).to_contain_text("Referat til merknader:")
+    page.get_by_role("button", name=re.compile(r"^Send referatet til \d+ person")).click()
     _flash(page, "Referatet er sendt til medlemmene.")
     expect(
         page.get_by_text("Referatet er sendt til medlemmene, ikke godkjent ennå.")

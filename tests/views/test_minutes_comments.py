@@ -88,7 +88,7 @@ def test_send_comment_and_see_it_beside_the_case(
         f"/minutes-comments/{comment.id}/svar",
         data={"status": "tatt inn", "svar": "", "tilbake": "referat"},
     )
-    final = client.post(f"/meetings/{meeting.id}/referat/endelig")
+    final = client.post(f"/meetings/{meeting.id}/referat/endelig", data={"confirm": "1"})
     assert final.status_code == 302
     assert "Den endelige versjonen av referatet er sendt" in text_of(client.get(final.location))
     start = len(smtp_server.envelopes)
