@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -244,6 +244,9 @@ class AgendaItem(Base):
     #: Wall-clock start time in Europe/Oslo on the item's day.
     start_time: Mapped[time | None] = mapped_column(Time)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    #: Not stored: the other meetings whose case numbers adding this case gave out again
+    #: (agenda_numbers.close_gaps), for the message after adding it.
+    renumbered_elsewhere: ClassVar[tuple[str, ...]] = ()
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     treatment_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatments.id", ondelete="CASCADE"), unique=True

@@ -37,7 +37,7 @@ from govern.services.agenda_items import (
     meeting_day,
     next_position,
 )
-from govern.services.agenda_numbers import renumber_agenda
+from govern.services.agenda_numbers import close_gaps, renumber_agenda
 from govern.services.agenda_order import (
     apply_order,
     by_day,
@@ -253,6 +253,8 @@ def add_case_item(
     session.flush()
     if not data.number:
         renumber_agenda(session, meeting)
+        others = close_gaps(session, meeting, actor)
+        item.renumbered_elsewhere = tuple(m.number for m in others)
     t = item.treatment
     audit.record(
         session,

@@ -190,7 +190,14 @@ def move_item(item_id: int):
 
 def _added_message(item: AgendaItem) -> str:
     if item.treatment is not None:
-        return _("%(item)s er lagt til på dagsordenen.", item=agenda.item_label(item))
+        message = _("%(item)s er lagt til på dagsordenen.", item=agenda.item_label(item))
+        if item.renumbered_elsewhere:
+            message += " " + _(
+                "Sakene i møte %(meetings)s har fått nye saksnumre, slik at numrene følger "
+                "møtenes datoer uten hull.",
+                meetings=", ".join(item.renumbered_elsewhere),
+            )
+        return message
     return {
         "break": _("Pausen er lagt til på dagsordenen."),
         "heading": _("Overskriften er lagt til på dagsordenen."),

@@ -445,6 +445,24 @@ def test_removing_a_case_before_the_innkalling_closes_up_the_numbers(client, ses
     assert "5/26 Ny" in page and "6/26 Eventuelt" in page and "7/26" not in page
 
 
+def test_adding_to_an_earlier_planned_meeting_says_the_later_ones_numbers_moved_on(
+    client, session, meeting
+):
+    # 3/26 in May already holds 6/26 and 7/26 when 2/26 (4/26, 5/26) gets a case.
+    data = {"location": "Teams", **day_fields(("2026-05-20", "10:00", "15:00"))}
+    assert client.post("/bodies/fagradet/meetings/new", data=data).status_code == 302
+    may = planned(session)
+    response = add(client, meeting, "case", title="Sent innmeldt", sakstype="Drøfting", day="1")
+    page = text_of(client.get(response.location))
+    assert (
+        "Sak 5/26 er lagt til på dagsordenen. Sakene i møte 3/26 har fått nye saksnumre, "
+        "slik at numrene følger møtenes datoer uten hull." in page
+    )
+    assert "6/26 Eventuelt" in page
+    assert "7/26 Godkjenning" in agenda_text(client, may)
+    assert "8/26 Eventuelt" in agenda_text(client, may)
+
+
 def test_removing_a_case_once_called_keeps_its_number_used(client, session, meeting):
     add(client, meeting, "case", title="Trekkes", sakstype="Drøfting", day="1")
     session.expire_all()
