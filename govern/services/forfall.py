@@ -64,6 +64,21 @@ def vara_chain(session: Session, meeting: Meeting, member: Person) -> list[Perso
     return chain
 
 
+def called_in_for(session: Session, person_id: int, meeting_ids: Sequence[int]) -> dict[int, str]:
+    """{meeting id: "Stine Slørdal"}: whom a vara is called in to stand in for, per meeting
+    (names joined when several), for pages like Mine møter."""
+    found: dict[int, list[str]] = {}
+    if meeting_ids:
+        rows = session.scalars(
+            select(Absence)
+            .where(Absence.substitute_id == person_id, Absence.meeting_id.in_(meeting_ids))
+            .order_by(Absence.id)
+        )
+        for absence in rows:
+            found.setdefault(absence.meeting_id, []).append(absence.person.name)
+    return {meeting_id: _(" og ").join(names) for meeting_id, names in found.items()}
+
+
 def _busy(session: Session, meeting: Meeting, but: Absence | None = None) -> set[int]:
     """People already called in for someone, or with a forfall of their own."""
     busy = set()

@@ -16,7 +16,7 @@ from govern.models.cases import Case, Treatment
 from govern.models.meetings import MEETING_STATUS_LABELS
 from govern.openness import may_see_attachment
 from govern.services import answers, my_meetings, submissions
-from govern.services.forfall import is_member
+from govern.services.forfall import called_in_for, is_member
 from govern.views import submissions as submission_views
 from govern.views.guard import require_login
 from govern.views.unit_of_work import attempt
@@ -60,6 +60,7 @@ def my_meetings_page():
         meetings=coming,
         answers=answers.my_answers(db.session, person.id, [m.id for m in coming]),
         may_report={m.id for m in coming if m.status == "innkalt" and is_member(m, person)},
+        standing_in=called_in_for(db.session, person.id, [m.id for m in coming]),
         news=my_meetings.news_since(db.session, bodies, since, read, see, minutes),
         since=since,
         comments=my_meetings.comment_deadlines(

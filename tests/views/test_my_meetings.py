@@ -194,3 +194,19 @@ def test_the_answer_given_to_each_meeting(client, session, demo):
     page = _text(client.get("/mine-moter"))
     assert "Du har meldt forfall · Se eller trekk forfallet" in page
     assert client.get(f"/meetings/{april.id}/forfall").status_code == 200
+
+
+def test_a_vara_called_in_reads_whom_he_or_she_stands_in_for(client, session, demo):
+    from govern.models import Absence
+
+    april = _meeting(session, 2)
+    stine = _user(session, "medlem2@example.no").person
+    marthe = _user(session, "vara@example.no").person
+    login(client, "vara@example.no")
+    page = _text(client.get("/mine-moter"))
+    assert "Fagrådet – møte 2/26" in page and "Du er kalt inn som vara" not in page
+    session.add(Absence(meeting_id=april.id, person_id=stine.id, substitute_id=marthe.id))
+    session.commit()
+    page = _text(client.get("/mine-moter"))
+    assert "Du har ikke svart · Du er kalt inn som vara for Stine Slørdal · Svar som vara" in page
+    assert f'href="/meetings/{april.id}/forfall"' in client.get("/mine-moter").get_data(True)
