@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
-#: Issue 20: "under 100 interactions and 30 page loads" for the whole meeting. The page
-#: loads are today's figure (28) + 1: a ceiling, so that they do not grow again.
-MAX_INTERACTIONS, MAX_PAGE_LOADS = 100, 29
+#: Issue 20: "under 100 interactions and 30 page loads" for the whole meeting (today 74
+#: and 28); the assertions below are the issue's targets themselves.
+MAX_INTERACTIONS, MAX_PAGE_LOADS = 100, 30
 
 NEW_CASES = [
     ("Nasjonal samhandlingsarkitektur", "Fagrådet støtter retningen.", 1),
