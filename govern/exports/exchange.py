@@ -14,6 +14,7 @@ from govern.exports.exchange_cycles import build_cycles
 from govern.exports.exchange_followups import build_follow_ups
 from govern.exports.exchange_minutes import build_minutes_sendings
 from govern.exports.exchange_priorities import build_rounds
+from govern.exports.exchange_submissions import build_submissions
 from govern.models.answers import Absence, MeetingAnswer
 from govern.models.bodies import Body, Membership
 from govern.models.cases import Case, Treatment
@@ -358,6 +359,7 @@ def build_exchange(session: Session, files: bool = False) -> dict[str, Any]:
         "product_areas": build_product_areas(session, keys),
         "cycles": build_cycles(session),
         "prioritisation_rounds": build_rounds(session),
+        "submissions": build_submissions(session, files),
     }
 
 

@@ -42,12 +42,13 @@ from govern.services.exchange_reader import (
     ImportResult,
     Node,
 )
+from govern.services.exchange_submissions import import_submissions
 
 TOP_KEYS = {
     "follow_ups",
     "format", "organisations", "people", "bodies", "cases", "external_treatments", "meetings",
     "cycles", "prioritisation_rounds",
-    "product_areas", "exemption_bases",
+    "product_areas", "exemption_bases", "submissions",
 }  # fmt: skip
 
 
@@ -118,6 +119,7 @@ class Importer(ImportContext):
         self.result.cycles = import_cycles(self, root)
         import_rounds(self, root)
         import_product_areas(self, root)
+        import_submissions(self, root, self.files)
         return self.result
 
     # -- helpers ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Uploaded files in the exchange format: a Vedlegg's file and an uploaded toppnotat travel
-beside the JSON, named by their SHA-256, and the JSON names each by
+"""Uploaded files in the exchange format: a Vedlegg's file, an uploaded toppnotat and the
+files of a submitted case travel beside the JSON, named by their SHA-256, and the JSON names each by
 `"file": {"name": …, "sha256": …, "size": …}`.
 
 Export: `exchange_files` lists the files to write (the CLI writes them into a folder with a
@@ -23,6 +23,7 @@ from govern.i18n import gettext as _
 from govern.models.base import utcnow
 from govern.models.meetings import Attachment
 from govern.models.memos import Memo
+from govern.models.submissions import SubmissionFile
 from govern.services.attachments import check_file, remove_file, store_file
 from govern.services.errors import GovernError
 from govern.services.exchange_reader import ExchangeError, Node
@@ -45,10 +46,12 @@ class ImportFiles:
         self.written.clear()
 
 
-def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
+def exchange_files(
+    session: Session,
+) -> Iterator[tuple[str, Attachment | Memo | SubmissionFile]]:
     """(name beside the JSON, owner) of every uploaded file, each checksum once, in the order
     of their names (the same on every database, whatever order it keeps the rows in)."""
-    seen: dict[str, tuple[str, Attachment | Memo]] = {}
+    seen: dict[str, tuple[str, Attachment | Memo | SubmissionFile]] = {}
     owners = [
         # The format holds the Vedlegg of cases on an agenda (not those of no case).
         *session.scalars(
@@ -57,6 +60,7 @@ def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
             )
         ),
         *session.scalars(select(Memo).where(Memo.stored_name.is_not(None))),
+        *session.scalars(select(SubmissionFile)),
     ]
     for owner in sorted(owners, key=lambda o: (type(o).__name__, o.id)):
         if owner.sha256 and owner.sha256 not in seen:
@@ -68,7 +72,10 @@ def exchange_files(session: Session) -> Iterator[tuple[str, Attachment | Memo]]:
 
 
 def import_file(
-    files: ImportFiles | None, node: Node, owner: Attachment | Memo, allowed: tuple[str, ...]
+    files: ImportFiles | None,
+    node: Node,
+    owner: Attachment | Memo | SubmissionFile,
+    allowed: tuple[str, ...],
 ) -> None:
     """Store the file the node's "file" names and record it on the owner."""
     entry = Node(node.value["file"], node.where("file"), FILE_KEYS)
@@ -108,6 +115,8 @@ def import_file(
     stored = store_file(name, content, ext, files.upload_dir)
     files.written.append(stored.stored_name)
     owner.stored_name, owner.filename = stored.stored_name, stored.filename
-    owner.size, owner.sha256, owner.uploaded_at = stored.size, stored.sha256, utcnow()
-    if isinstance(owner, Attachment):
+    owner.size, owner.sha256 = stored.size, stored.sha256
+    if not isinstance(owner, SubmissionFile):
+        owner.uploaded_at = utcnow()
+    if isinstance(owner, Attachment | SubmissionFile):
         owner.content_type = stored.content_type
