@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from govern.cache.pages import PageCache
@@ -133,12 +133,13 @@ def owned_held_cases(session: Session, user) -> tuple[int, ...]:
     person_id = getattr(user, "person_id", None) if is_logged_in(user) else None
     if person_id is None:
         return ()
-    closed = select(Treatment.case_id).where(Treatment.closed_basis.is_not(None))
+    # Looked up per owned case (by the treatments' case key), not over all treatments.
+    closed = exists().where(Treatment.case_id == Case.id, Treatment.closed_basis.is_not(None))
     return tuple(
         session.scalars(
             select(Case.id)
             .where(or_(Case.sakseier_id == person_id, Case.saksbehandler_id == person_id))
-            .where(or_(Case.exempt_basis.is_not(None), Case.id.in_(closed)))
+            .where(or_(Case.exempt_basis.is_not(None), closed))
             .order_by(Case.id)
         )
     )

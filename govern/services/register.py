@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, not_, or_, select, union
+from sqlalchemy import Select, and_, case, exists, func, not_, select, union
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, load_only
 
 from govern.domain.register import (
@@ -22,7 +22,7 @@ from govern.models.followups import CLOSED_STATUSES, FOLLOW_UP_STATUSES, FollowU
 from govern.models.meetings import AgendaItem, Meeting, MeetingDay, format_number
 from govern.models.people import Person
 from govern.openness import (
-    case_content_filter,
+    case_seen_filter,
     closed_text,
     exemption_text,
     treatment_content_filter,
@@ -34,8 +34,6 @@ OVERDUE = "forfalt"
 NONE = "ingen"
 FOLLOW_UP_FILTERS = (*FOLLOW_UP_STATUSES, OVERDUE, NONE)
 PER_PAGE = 25
-#: How far back a page of the register is looked for first (see register_page).
-WINDOWS = tuple(timedelta(days=days) for days in (183, 366, 2 * 366, 5 * 366))
 #: How the follow-up filter's values read in the select.
 FILTER_LABELS = {
     **FOLLOW_UP_STATUS_NAMES,
@@ -161,32 +159,37 @@ def _follow_up_clause(value: str, today: date):
     return exists().where(and_(of_this, FollowUp.status == value))
 
 
-def _counts(session: Session, conditions: list, today: date) -> list[int]:
+def _counts(
+    session: Session, wanted: RegisterFilter, conditions: list, reach: int
+) -> tuple[int, date | None]:
     """How many decisions the register holds under `conditions` (_conditions: the user's and
-    the filter's), and how many of them are dated within each of WINDOWS back from `today`
-    for certain (_surely_from). One query, with only the joins the conditions need."""
-    stmt = (
-        select(func.count(Treatment.id), *_WITHIN)
-        .join(Treatment.body)
-        .outerjoin(Treatment.meeting)
-        .where(*conditions)
-    )
-    since = {f"since_{i}": today - back for i, back in enumerate(WINDOWS)}
-    return list(session.execute(stmt, since).one())
+    the filter's), and the latest day on or after which at least `reach` of them are dated
+    for certain (None when fewer are): their meeting's first day is, or, outside a
+    meeting, the day they were decided, so their decision_date() is too.
 
-
-def _surely_from(since: date):
-    """A WHERE clause over Treatment that holds only for treatments whose decision_date()
-    is on or after `since`: the first day of its meeting is, or, outside a meeting, the day
-    it was decided. (The meetings are found once, not per treatment.)"""
-    day = aliased(MeetingDay)
-    begun_since = (
-        select(day.meeting_id).group_by(day.meeting_id).having(func.min(day.date) >= since)
-    )
-    return or_(
-        Treatment.meeting_id.in_(begun_since),
-        and_(Treatment.meeting_id.is_(None), Treatment.decided_on >= since),
-    )
+    The decisions are counted per meeting (and per day outside meetings) in one query with
+    only the joins the conditions need; the day is worked out here from the meetings' first
+    days (one more, small query): the history is read once, not once per window of days."""
+    undated = case((Treatment.meeting_id.is_(None), Treatment.decided_on))
+    stmt = select(Treatment.meeting_id, undated, func.count()).outerjoin(Treatment.meeting)
+    if wanted.body:
+        stmt = stmt.join(Treatment.body)
+    stmt = stmt.where(*conditions).group_by(Treatment.meeting_id, undated)
+    groups = session.execute(stmt).all()
+    firsts = select(MeetingDay.meeting_id, func.min(MeetingDay.date))
+    first_days = dict(session.execute(firsts.group_by(MeetingDay.meeting_id)).all())
+    total, dated = 0, []
+    for meeting_id, day, count in groups:
+        total += count
+        first = first_days.get(meeting_id) if meeting_id is not None else day
+        if first is not None:
+            dated.append((first, count))
+    surely = 0
+    for first, count in sorted(dated, reverse=True):
+        surely += count
+        if surely >= reach:
+            return total, first
+    return total, None
 
 
 #: The aliases of _maybe_from, made once (making an alias of a mapped class is costly).
@@ -206,13 +209,6 @@ def _maybe_from(since: date):
     return Treatment.id.in_(recent)
 
 
-#: The count of each window of _counts, its first day a bound parameter: built once.
-_WITHIN = [
-    func.count(case((_surely_from(bindparam(f"since_{i}", type_=Date)), Treatment.id)))
-    for i in range(len(WINDOWS))
-]
-
-
 def _page_ids(
     session: Session, user, wanted: RegisterFilter, page: int, today: date, per_page: int
 ) -> tuple[list[int], int]:
@@ -220,18 +216,16 @@ def _page_ids(
 
     Sorting by date touches every decision, so the page's rows are found by their ids alone
     first (narrow rows sort fast), then loaded. And with years of history, they are looked
-    for among the decisions of recent years only, when that is sure to find them: when at
-    least as many decisions as the page reaches down to are dated within a window for
-    certain, every row of the page is dated within it, and every decision dated within it
-    passes _maybe_from. Otherwise the whole register is sorted.
+    for among the recent decisions only: when at least as many decisions as the page reaches
+    down to are dated on or after a day for certain (_counts), every row of the page is
+    dated on or after it, and every decision dated so passes _maybe_from. Otherwise (the
+    page reaches the oldest decisions) the whole register is sorted.
     """
     offset = (page - 1) * per_page
     conditions = _conditions(user, wanted, today)
-    total, *within = _counts(session, conditions, today)
-    for back, count in zip(WINDOWS, within, strict=True):
-        if count >= offset + per_page:
-            conditions.append(_maybe_from(today - back))
-            break
+    total, since = _counts(session, wanted, conditions, offset + per_page)
+    if since is not None:
+        conditions.append(_maybe_from(since))
     ids = session.scalars(
         _joined(select(Treatment.id))
         .where(*conditions)
@@ -267,14 +261,14 @@ def register_page(
 
 def _held_back(session: Session, user, ids: list[int]) -> tuple[set[int], set[int]]:
     """Of the treatments `ids`: those whose case the user may see (govern.openness,
-    case_content_filter) and those whose content they may see (treatment_content_filter).
+    case_seen_filter) and those whose content they may see (treatment_content_filter).
     One query."""
     if not ids:
         return set(), set()
     found = session.execute(
         select(
             Treatment.id,
-            Treatment.case_id.in_(select(Case.id).where(case_content_filter(user))),
+            case_seen_filter(user),
             treatment_content_filter(user),
         ).where(Treatment.id.in_(ids))
     )
@@ -416,13 +410,37 @@ def register_all(session: Session, user, wanted: RegisterFilter, today: date) ->
     return _with_follow_ups(session, user, treatments)
 
 
+#: The treatments of register_years, an alias made once.
+_YEAR_TREATMENT = aliased(Treatment)
+
+
+def _newest_year(body_id, below=None):
+    """The latest year before `below` (any, if None) with a decision of the body `body_id`:
+    found through the key (body, year, seq), so it reads a few entries, not the years."""
+    t = _YEAR_TREATMENT
+    stmt = select(func.max(t.year)).where(t.body_id == body_id, func.trim(t.decision) != "")
+    if below is not None:
+        stmt = stmt.where(t.year < below)
+    return stmt.scalar_subquery()
+
+
 def register_years(session: Session) -> list[int]:
-    """The years that have decisions, newest first (for the filter's choices)."""
+    """The years that have decisions, newest first (for the filter's choices). Each body's
+    years are walked from the newest down, one look-up in the key per year, so the cost
+    is the bodies and years there are, not the decisions."""
+    years = select(Body.id.label("body_id"), _newest_year(Body.id).label("year")).cte(
+        "register_years", recursive=True
+    )
+    years = years.union_all(
+        select(years.c.body_id, _newest_year(years.c.body_id, years.c.year)).where(
+            years.c.year.is_not(None)
+        )
+    )
     return list(
         session.scalars(
-            select(Treatment.year)
-            .where(func.trim(Treatment.decision) != "")
+            select(years.c.year)
+            .where(years.c.year.is_not(None))
             .distinct()
-            .order_by(Treatment.year.desc())
+            .order_by(years.c.year.desc())
         )
     )
