@@ -170,18 +170,21 @@ def _counts(
     The decisions are counted per meeting (and per day outside meetings) in one query with
     only the joins the conditions need; the day is worked out here from the meetings' first
     days (one more, small query): the history is read once, not once per window of days."""
+    first_day = (
+        select(func.min(MeetingDay.date))
+        .where(MeetingDay.meeting_id == Treatment.meeting_id)
+        .correlate(Treatment)
+        .scalar_subquery()
+    )
     undated = case((Treatment.meeting_id.is_(None), Treatment.decided_on))
-    stmt = select(Treatment.meeting_id, undated, func.count()).outerjoin(Treatment.meeting)
+    day = case((Treatment.meeting_id.is_(None), Treatment.decided_on), else_=first_day)
+    stmt = select(day, func.count()).outerjoin(Treatment.meeting)
     if wanted.body:
         stmt = stmt.join(Treatment.body)
     stmt = stmt.where(*conditions).group_by(Treatment.meeting_id, undated)
-    groups = session.execute(stmt).all()
-    firsts = select(MeetingDay.meeting_id, func.min(MeetingDay.date))
-    first_days = dict(session.execute(firsts.group_by(MeetingDay.meeting_id)).all())
     total, dated = 0, []
-    for meeting_id, day, count in groups:
+    for first, count in session.execute(stmt):
         total += count
-        first = first_days.get(meeting_id) if meeting_id is not None else day
         if first is not None:
             dated.append((first, count))
     surely = 0
@@ -410,37 +413,35 @@ def register_all(session: Session, user, wanted: RegisterFilter, today: date) ->
     return _with_follow_ups(session, user, treatments)
 
 
-#: The treatments of register_years, an alias made once.
-_YEAR_TREATMENT = aliased(Treatment)
-
-
-def _newest_year(body_id, below=None):
+def _newest_year(treatment, body_id, below=None):
     """The latest year before `below` (any, if None) with a decision of the body `body_id`:
     found through the key (body, year, seq), so it reads a few entries, not the years."""
-    t = _YEAR_TREATMENT
-    stmt = select(func.max(t.year)).where(t.body_id == body_id, func.trim(t.decision) != "")
-    if below is not None:
-        stmt = stmt.where(t.year < below)
-    return stmt.scalar_subquery()
-
-
-def register_years(session: Session) -> list[int]:
-    """The years that have decisions, newest first (for the filter's choices). Each body's
-    years are walked from the newest down, one look-up in the key per year, so the cost
-    is the bodies and years there are, not the decisions."""
-    years = select(Body.id.label("body_id"), _newest_year(Body.id).label("year")).cte(
-        "register_years", recursive=True
+    stmt = select(func.max(treatment.year)).where(
+        treatment.body_id == body_id, func.trim(treatment.decision) != ""
     )
+    return (stmt if below is None else stmt.where(treatment.year < below)).scalar_subquery()
+
+
+def _years_stmt() -> Select:
+    """The statement of register_years: each body's years walked from the newest down, one
+    look-up in the key per year, so it costs the bodies and years there are, not the
+    decisions."""
+    t = aliased(Treatment)
+    years = select(Body.id.label("body_id"), _newest_year(t, Body.id).label("year"))
+    years = years.cte("register_years", recursive=True)
     years = years.union_all(
-        select(years.c.body_id, _newest_year(years.c.body_id, years.c.year)).where(
+        select(years.c.body_id, _newest_year(t, years.c.body_id, years.c.year)).where(
             years.c.year.is_not(None)
         )
     )
-    return list(
-        session.scalars(
-            select(years.c.year)
-            .where(years.c.year.is_not(None))
-            .distinct()
-            .order_by(years.c.year.desc())
-        )
-    )
+    found = select(years.c.year).where(years.c.year.is_not(None))
+    return found.distinct().order_by(years.c.year.desc())
+
+
+#: Built once: making it costs more than running it.
+_YEARS = _years_stmt()
+
+
+def register_years(session: Session) -> list[int]:
+    """The years that have decisions, newest first (for the filter's choices)."""
+    return list(session.scalars(_YEARS))
