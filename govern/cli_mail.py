@@ -87,12 +87,17 @@ def remind_command(today_text: str | None) -> None:
 @click.option("--bruker", "user", help="Brukernavn på IMAP-tjeneren.")
 @click.option("--mappe", "folder", default="INBOX", show_default=True, help="IMAP-mappen.")
 def answers_in_command(path: Path | None, host: str | None, user: str | None, folder: str):
-    """Record the calendar replies (iTIP REPLY) in a mailbox as answers to the invitations.
+    """Act on the calendar replies (iTIP REPLY) in a mailbox as on the answer links: a
+    member's DECLINED reports forfall and calls in the vara, ACCEPTED withdraws it.
 
     The IMAP password is read from GOVERN_IMAP_PASSWORD."""
     import os
+    from datetime import date
+
+    from flask import current_app
 
     from govern.services.replies import imap_messages, mbox_messages, record_replies
+    from govern.services.stand_ins import MailSettings
 
     if bool(path) == bool(host):
         raise CommandError(_("Oppgi enten --fil (mbox eller Maildir) eller --imap."))
@@ -103,7 +108,9 @@ def answers_in_command(path: Path | None, host: str | None, user: str | None, fo
             messages = imap_messages(
                 host, user or "", os.environ.get("GOVERN_IMAP_PASSWORD", ""), folder
             )
-        count = record_replies(db.session, messages)
+        config = current_app.config
+        settings = MailSettings(config["BASE_URL"], config.get("MAIL_FROM"), config["SECRET_KEY"])
+        count = record_replies(db.session, messages, settings, date.today())
     except (OSError, mailbox_errors()) as error:
         db.session.rollback()
         raise CommandError(_("Kunne ikke lese postkassen: %(error)s", error=error)) from None

@@ -185,13 +185,14 @@ def _answers_of(session: Session, meeting: Meeting, person: Person) -> list[Meet
     )
 
 
-def forget_answers(session: Session, meeting: Meeting, person: Person, source: str) -> None:
-    """Remove a person's answers of one source (a forfall withdrawn takes its answers along)."""
+def forget_answers(session: Session, meeting: Meeting, person: Person, *sources: str) -> None:
+    """Remove a person's answers of the given sources (a forfall withdrawn takes its answers
+    along)."""
     for row in session.scalars(
         select(MeetingAnswer).where(
             MeetingAnswer.meeting_id == meeting.id,
             MeetingAnswer.person_id == person.id,
-            MeetingAnswer.source == source,
+            MeetingAnswer.source.in_(sources),
         )
     ):
         session.delete(row)

@@ -19,16 +19,14 @@ from govern.models.people import Person
 from govern.presentation import active_members
 from govern.services import audit
 from govern.services.answers import (
-    ANSWER_LABELS,
-    LinkAnswer,
     answers_by_day,
     forget_answers,
     record_answer,
 )
 from govern.services.attendance import days_text
 from govern.services.errors import Conflict, InvalidInput, NotFound
-from govern.services.invitations import invitees, resend_invitation
-from govern.services.stand_ins import MailSettings, call_in, release
+from govern.services.invitations import resend_invitation
+from govern.services.stand_ins import MailSettings, call_in, change_days, release
 
 
 def is_member(meeting: Meeting, person: Person) -> bool:
@@ -209,6 +207,45 @@ def withdraw_absence(
                  changes={"forfall": [person.name, None], "vara": [vara, None]})  # fmt: skip
 
 
+def change_absence_days(
+    session: Session,
+    user: User | None,
+    meeting: Meeting,
+    person: Person,
+    days: Sequence[int],
+    settings: MailSettings,
+    today: date,
+) -> Absence:
+    """Change the days a forfall covers (a calendar reply for one day): the vara gets a
+    CANCEL of the days taken out and the invitation to the days added; a member who comes
+    on a day after all gets the invitation again."""
+    _check_open(meeting, today)
+    absence = absence_of(session, meeting, person)
+    if absence is None:
+        raise NotFound(_("%(name)s har ikke meldt forfall til %(meeting)s.",
+                         name=person.name, meeting=meeting.title))  # fmt: skip
+    chosen = _check_days(meeting, days, today)
+    every = range(1, len(meeting.days) + 1)
+    old, new = set(absence.days or every), set(chosen or every)
+    if old == new:
+        return absence
+    before = [d.uid for d in _days(meeting, absence.days)]
+    absence.days = chosen
+    forget_answers(session, meeting, person, "forfall")
+    record_answer(session, meeting, person, "DECLINED", "forfall", _days(meeting, chosen))
+    change_days(session, absence, before, settings)
+    if old - new:
+        with use_language(meeting.body.document_language):
+            note = _("Du er innkalt igjen til %(meeting)s; forfallet gjelder nå%(days)s.",
+                     meeting=meeting.title, days=days_text(chosen))  # fmt: skip
+        resend_invitation(session, meeting, person, settings.base_url, note,
+                          mail_from=settings.mail_from, answer_key=settings.answer_key)  # fmt: skip
+    audit.record(session, user, "meeting.forfall", meeting,
+                 f"{person.name} endret forfallet til {meeting.title}{days_text(chosen)}",
+                 body=meeting.body, changes={"dager": [sorted(old), sorted(new)]})  # fmt: skip
+    return absence
+
+
 def choose_substitute(
     session: Session,
     user: User | None,
@@ -251,60 +288,6 @@ def _name(absence: Absence) -> str | None:
 
 def _days(meeting: Meeting, numbers: Sequence[int] | None):
     return [d for n, d in enumerate(meeting.days, 1) if not numbers or n in numbers]
-
-
-def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, today: date) -> str:
-    """Keep what an answer link says; returns the message the person is shown.
-
-    A vara called in confirms (or declines) standing in; a member who cannot come has
-    reported forfall, so the vara is called in; "Jeg kommer" after a forfall withdraws it.
-    """
-    meeting, person, coming = link.meeting, link.person, link.answer == "kommer"
-    standing_in = [a for a in absences_of(session, meeting) if a.substitute_id == person.id]
-    if standing_in:
-        days = sorted({n for a in standing_in for n in (a.days or range(1, len(meeting.days) + 1))})
-        record_answer(session, meeting, person, link.partstat, "lenke", _days(meeting, days))
-        names = " og ".join(a.person.name for a in standing_in)
-        audit.record(session, None, "meeting.answer", meeting,
-                     f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» som vara for "
-                     f"{names} på {meeting.title}", body=meeting.body)  # fmt: skip
-        shown = _(" og ").join(a.person.name for a in standing_in)
-        if coming:
-            return _("Takk! Du har bekreftet at du stiller for %(names)s på %(meeting)s.",
-                     names=shown, meeting=meeting.title)  # fmt: skip
-        return _("Takk for beskjed. Sekretariatet får vite at du ikke kan stille for "
-                 "%(names)s, og finner en annen vara.", names=shown)  # fmt: skip
-    if person not in invitees(meeting):
-        raise Conflict(
-            _("Du er ikke innkalt til %(meeting)s; kontakt sekretariatet.", meeting=meeting.title)
-        )
-    absence = absence_of(session, meeting, person)
-    if is_member(meeting, person):
-        if not coming and absence is None:
-            absence = report_absence(session, None, meeting, person, [], "Meldt med lenken i "
-                                     "e-posten", settings, today)  # fmt: skip
-            vara = absence.substitute
-            if vara is not None:
-                return _(
-                    "Forfallet er registrert, og %(name)s er kalt inn som vara.", name=vara.name
-                )
-            return _("Forfallet er registrert.")
-        if not coming:
-            return _("Du har allerede meldt forfall til dette møtet.")
-        if absence is not None:
-            withdraw_absence(session, None, meeting, person, settings, today)
-            return _("Forfallet er trukket. Velkommen til %(meeting)s!", meeting=meeting.title)
-    record_answer(session, meeting, person, link.partstat, "lenke")
-    audit.record(session, None, "meeting.answer", meeting,
-                 f"{person.name} svarte «{ANSWER_LABELS[link.partstat]}» på innkallingen til "
-                 f"{meeting.title}", body=meeting.body)  # fmt: skip
-    if coming:
-        return _(
-            "Takk! Svaret ditt er registrert: du kommer til %(meeting)s.", meeting=meeting.title
-        )
-    return _(
-        "Takk! Svaret ditt er registrert: du kommer ikke til %(meeting)s.", meeting=meeting.title
-    )
 
 
 @dataclass(frozen=True)

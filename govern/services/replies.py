@@ -1,5 +1,6 @@
 """Calendar replies (iTIP METHOD:REPLY, RFC 5546) sent to the organiser's address, read from
-an mbox, a Maildir or an IMAP mailbox, and kept as answers per day (`flask svar-inn`)."""
+an mbox, a Maildir or an IMAP mailbox, and acted on per day as the answer links are
+(`flask svar-inn`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import mailbox
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import Message
 from pathlib import Path
 
@@ -21,10 +23,12 @@ from govern.i18n import gettext as _
 from govern.models.answers import ANSWERS
 from govern.models.meetings import MeetingDay
 from govern.models.people import Person
-from govern.services.answers import record_answer
+from govern.services.errors import GovernError
+from govern.services.forfall_answers import answer_by_calendar
+from govern.services.stand_ins import MailSettings
 
 #: A vara's stand-in event: the day's UID with "-for-<member id>" (exports.calendar).
-_STAND_IN = re.compile(r"^(?P<local>.*)-for-\d+(?P<domain>@[^@]*)?$")
+_STAND_IN = re.compile(r"^(?P<local>.*)-for-(?P<member>\d+)(?P<domain>@[^@]*)?$")
 
 
 @dataclass
@@ -77,12 +81,14 @@ def calendar_parts(message: Message) -> list[bytes]:
     return parts
 
 
-def _day_for(session: Session, uid: str) -> MeetingDay | None:
+def _day_for(session: Session, uid: str) -> tuple[MeetingDay | None, int | None]:
+    """The meeting day a UID names, and for a vara's stand-in event the member's id."""
     day = session.scalar(select(MeetingDay).where(MeetingDay.uid == uid))
     if day is None and (match := _STAND_IN.match(uid)):
         base = match["local"] + (match["domain"] or "")
         day = session.scalar(select(MeetingDay).where(MeetingDay.uid == base))
-    return day
+        return day, int(match["member"])
+    return day, None
 
 
 def _person_for(session: Session, address: str) -> Person | None:
@@ -90,9 +96,14 @@ def _person_for(session: Session, address: str) -> Person | None:
     return session.scalar(select(Person).where(func.lower(Person.email) == address).limit(1))
 
 
-def record_replies(session: Session, messages: Iterable[Message]) -> ReplyCount:
-    """Keep the PARTSTAT of every iTIP REPLY among the messages; flushes, the caller commits."""
+def record_replies(
+    session: Session, messages: Iterable[Message], settings: MailSettings, today: date
+) -> ReplyCount:
+    """Act on the PARTSTAT of every iTIP REPLY among the messages as the answer links do,
+    per day (forfall_answers.answer_by_calendar), the latest reply of each person for each
+    day counting (by DTSTAMP, then by order). Flushes, the caller commits."""
     count = ReplyCount()
+    latest: dict[tuple, dict[int, tuple]] = {}
     for message in messages:
         for data in calendar_parts(message):
             try:
@@ -104,19 +115,28 @@ def record_replies(session: Session, messages: Iterable[Message]) -> ReplyCount:
             if str(calendar.get("method", "")).upper() != "REPLY":
                 continue
             for event in calendar.walk("VEVENT"):
-                _one(session, event, count)
+                _one(session, event, count, latest)
+    for (meeting, person, member_id), days in latest.items():
+        by_day = {number: partstat for number, (_stamp, partstat) in days.items()}
+        try:
+            answer_by_calendar(session, meeting, person, by_day, settings, today, member_id)
+        except GovernError as error:
+            count.problems.append(f"{person.name}, {meeting.title}: {error.message}")
     return count
 
 
-def _one(session: Session, event, count: ReplyCount) -> None:
+def _one(session: Session, event, count: ReplyCount, latest: dict) -> None:
     uid = str(event.get("uid", ""))
-    day = _day_for(session, uid) if uid else None
+    day, member_id = _day_for(session, uid) if uid else (None, None)
     attendees = event.get("attendee")
     attendees = attendees if isinstance(attendees, list) else [attendees] if attendees else []
     if day is None or not attendees:
         count.unknown += 1
         count.problems.append(_("Ukjent møtedag: %(uid)s", uid=uid or _("(uten UID)")))
         return
+    stamp = event.get("dtstamp")
+    stamp = stamp.dt.isoformat() if stamp is not None else ""
+    number = day.meeting.days.index(day) + 1
     for attendee in attendees:
         partstat = str(attendee.params.get("PARTSTAT", "")).upper()
         person = _person_for(session, str(attendee))
@@ -126,5 +146,7 @@ def _one(session: Session, event, count: ReplyCount) -> None:
                 _("Ukjent deltaker eller svar: %(who)s %(answer)s", who=attendee, answer=partstat)
             )
             continue
-        record_answer(session, day.meeting, person, partstat, "kalender", [day])
+        days = latest.setdefault((day.meeting, person, member_id), {})
+        if number not in days or days[number][0] <= stamp:
+            days[number] = (stamp, partstat)
         count.recorded += 1

@@ -137,7 +137,7 @@ def release(
             session, vara.email, vara.name, subject, body, itip, "CANCEL", meeting_id=meeting.id
         )
     if vara is not None:
-        forget_answers(session, meeting, vara, "lenke")
+        forget_answers(session, meeting, vara, "lenke", "kalender")
     absence.substitute = None
     session.flush()
     return mail
@@ -205,7 +205,7 @@ def follow_days(
                 queued.append(_cancel_days(session, absence, vara, gone, settings))
         if absence.days == []:
             if vara is not None:
-                forget_answers(session, meeting, vara, "lenke")
+                forget_answers(session, meeting, vara, "lenke", "kalender")
             name = absence.person.name
             audit.record(session, None, "meeting.forfall", meeting,
                          f"Forfallet til {name} gjaldt bare dager som er tatt ut av "
@@ -217,8 +217,42 @@ def follow_days(
     return queued
 
 
+def change_days(
+    session: Session, absence: Absence, before: list[str], settings: MailSettings
+) -> list[OutgoingMail]:
+    """After the member changed the days of the forfall (`before`: the UIDs of the days it
+    covered): the vara gets a CANCEL of the days taken out and the invitation again when
+    days were added (a REQUEST of all the days, a higher SEQUENCE)."""
+    meeting, vara = absence.meeting, absence.substitute
+    if vara is None:
+        return []
+    absence.sequence = (absence.sequence or 0) + 1
+    now = [d.uid for n, d in enumerate(meeting.days, 1) if not absence.days or n in absence.days]
+    session.flush()
+    if not vara.email:
+        return []
+    queued = []
+    if gone := [uid for uid in before if uid not in now]:
+        with use_language(meeting.body.document_language):
+            text = _(
+                "Du trenger likevel ikke å stille for %(member)s på %(meeting)s%(days)s.",
+                member=absence.person.name,
+                meeting=meeting.title,
+                days=days_text([n for n, d in enumerate(meeting.days, 1) if d.uid in gone]),
+            )
+        queued.append(_cancel_days(session, absence, vara, gone, settings, text))
+    if any(uid not in before for uid in now):
+        queued.append(_request(session, absence, vara, settings, changed=True))
+    return queued
+
+
 def _cancel_days(
-    session: Session, absence: Absence, vara: Person, day_uids: list[str], settings: MailSettings
+    session: Session,
+    absence: Absence,
+    vara: Person,
+    day_uids: list[str],
+    settings: MailSettings,
+    text: str | None = None,
 ) -> OutgoingMail:
     from govern.exports.calendar import build_stand_in_cancel
 
@@ -227,7 +261,7 @@ def _cancel_days(
         names = {"meeting": meeting.title, "member": member.name}
         body = "\n".join([
             _("Hei %(name)s,", name=vara.name), "",
-            ngettext(
+            text or ngettext(
                 "Dagen du skulle stille for %(member)s på %(meeting)s, er tatt ut av møtet. "
                 "Invitasjonen som vara gjelder ikke lenger for den.",
                 "Dagene du skulle stille for %(member)s på %(meeting)s, er tatt ut av møtet. "
@@ -240,7 +274,11 @@ def _cancel_days(
             member_id=member.id, member_name=member.name, sequence=absence.sequence,
             mail_from=settings.mail_from,
         )  # fmt: skip
-        subject = _("Dag tatt ut: %(meeting)s – du stiller for %(member)s", **names)
+        subject = (
+            _("Trukket tilbake: %(meeting)s – du stiller ikke for %(member)s", **names)
+            if text
+            else _("Dag tatt ut: %(meeting)s – du stiller for %(member)s", **names)
+        )
     return queue_mail(
         session, vara.email, vara.name, subject, body, itip, "CANCEL", meeting_id=meeting.id
     )

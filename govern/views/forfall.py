@@ -24,7 +24,7 @@ from govern.i18n import gettext as _
 from govern.models.answers import Absence
 from govern.models.meetings import Meeting
 from govern.models.people import Person
-from govern.services import answers, forfall
+from govern.services import answers, forfall, forfall_answers
 from govern.services.errors import GovernError
 from govern.views.guard import require, require_body_reader, require_login
 from govern.views.settings import invitation_settings
@@ -109,7 +109,7 @@ def answer_in_person(meeting_id: int):
     if form.validate_on_submit():
         given = request.form.get("answer", "")
         done = attempt(
-            lambda: forfall.answer_by_link(
+            lambda: forfall_answers.answer_by_link(
                 db.session,
                 answers.answer_in_person(meeting, current_user.person, given, date.today()),
                 _settings(),
@@ -179,7 +179,7 @@ def answer(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         done = attempt(
-            lambda: forfall.answer_by_link(db.session, link, _settings(), date.today()),
+            lambda: forfall_answers.answer_by_link(db.session, link, _settings(), date.today()),
             what=_("Svaret"),
         )
         if done.ok:

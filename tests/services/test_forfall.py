@@ -9,7 +9,7 @@ from govern.exports.calendar import stand_in_uid
 from govern.models.answers import Absence, MeetingAnswer
 from govern.models.audit import AuditEntry
 from govern.models.mail import OutgoingMail
-from govern.services import answers, forfall, meeting_plans, memberships
+from govern.services import answers, forfall, forfall_answers, meeting_plans, memberships
 from govern.services.errors import Conflict, InvalidInput
 from govern.services.invitations import sync_invitations
 from tests.conftest import make_body, make_meeting, make_person
@@ -164,11 +164,11 @@ def test_link_answers_kept_per_day_and_a_members_no_is_a_forfall(session, counci
     meeting, jon, marthe = council["meeting"], council["jon"], council["marthe"]
     link = answers.read_token(session, KEY, answers.answer_token(KEY, meeting.id, marthe.id,
                                                                   "kommer"), TODAY)  # fmt: skip
-    assert "registrert" in forfall.answer_by_link(session, link, SETTINGS, TODAY)
+    assert "registrert" in forfall_answers.answer_by_link(session, link, SETTINGS, TODAY)
     assert answers.my_answers(session, marthe.id, [meeting.id]) == {meeting.id: "kommer"}
     no = answers.read_token(session, KEY, answers.answer_token(KEY, meeting.id, jon.id,
                                                                 "kommer-ikke"), TODAY)  # fmt: skip
-    message = forfall.answer_by_link(session, no, SETTINGS, TODAY)
+    message = forfall_answers.answer_by_link(session, no, SETTINGS, TODAY)
     assert message == "Forfallet er registrert, og Gro Generell er kalt inn som vara."
     assert answers.my_answers(session, jon.id, [meeting.id]) == {meeting.id: "forfall"}
     by_day = answers.answers_by_day(session, meeting)

@@ -11,7 +11,11 @@ from govern.exports.calendar import stand_in_uid
 from govern.models.answers import MeetingAnswer
 from govern.services import memberships, replies
 from govern.services.replies import mbox_messages, record_replies
+from govern.services.stand_ins import MailSettings
 from tests.conftest import make_body, make_meeting, make_person
+
+SETTINGS = MailSettings("https://govern.test", "sekretariat@govern.test", "test-secret")
+TODAY = date(2027, 4, 1)
 
 
 def _reply(uids_partstats, address) -> EmailMessage:
@@ -60,17 +64,18 @@ def test_replies_from_an_mbox_and_a_maildir(app, session, tmp_path):
     box.add(_reply([("ukjent@elsewhere", "ACCEPTED")], "kari@example.no"))
     box.flush()
     box.close()
-    count = record_replies(session, mbox_messages(tmp_path / "svar.mbox"))
+    count = record_replies(session, mbox_messages(tmp_path / "svar.mbox"), SETTINGS, TODAY)
     assert (count.recorded, count.unknown) == (2, 1)
     folder = mailbox.Maildir(tmp_path / "Maildir")
     # A vara's stand-in event maps to its day; the address is matched without case.
     folder.add(_reply([(stand_in_uid(day2.uid, kari.id), "TENTATIVE")], "ola@example.no"))
     folder.close()
-    count = record_replies(session, mbox_messages(tmp_path / "Maildir"))
+    count = record_replies(session, mbox_messages(tmp_path / "Maildir"), SETTINGS, TODAY)
     assert (count.recorded, count.unknown) == (1, 0)
     assert _answers(session) == [
         ("Kari", 29, "ACCEPTED", "kalender"),
-        ("Kari", 30, "DECLINED", "kalender"),
+        # A member's DECLINED is a forfall for that day, as «Jeg kommer ikke» is.
+        ("Kari", 30, "DECLINED", "forfall"),
         ("Ola", 30, "TENTATIVE", "kalender"),
     ]
 
@@ -116,8 +121,10 @@ def test_replies_from_an_imap_folder_read_without_marking_them_seen(app, session
             calls.append(("logout",))
 
     monkeypatch.setattr(replies.imaplib, "IMAP4_SSL", FakeImap)
-    count = record_replies(session, replies.imap_messages("imap.test", "sek", "hemmelig"))
+    count = record_replies(
+        session, replies.imap_messages("imap.test", "sek", "hemmelig"), SETTINGS, TODAY
+    )
     assert (count.recorded, count.unknown) == (1, 0)
     assert ("select", "INBOX", True) in calls and ("fetch", "(BODY.PEEK[])") in calls
     assert calls[-1] == ("logout",)
-    assert _answers(session) == [("Kari", 30, "DECLINED", "kalender")]
+    assert _answers(session) == [("Kari", 30, "DECLINED", "forfall")]
