@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, case, exists, func, not_, select, union
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, not_, select, union
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, load_only
 
 from govern.domain.register import (
@@ -195,21 +195,26 @@ def _counts(
     return total, None
 
 
-#: The aliases of _maybe_from, made once (making an alias of a mapped class is costly).
-_RECENT_TREATMENT, _RECENT_DAY = aliased(Treatment), aliased(MeetingDay)
-
-
-def _maybe_from(since: date):
-    """A WHERE clause over Treatment that holds for every treatment whose decision_date() is
-    on or after `since` (and for a few more): its meeting has a day from then on, or it was
-    decided then. Both sides use an index, so the clause costs what recent years hold, not
-    what all the years hold."""
-    t, day = _RECENT_TREATMENT, _RECENT_DAY
+def _recent_clause():
+    """_maybe_from's clause, its day the bound parameter "since"."""
+    t, day, since = aliased(Treatment), aliased(MeetingDay), bindparam("since", type_=Date)
     recent = union(
         select(t.id).where(t.meeting_id.in_(select(day.meeting_id).where(day.date >= since))),
         select(t.id).where(t.decided_on >= since),
     )
     return Treatment.id.in_(recent)
+
+
+#: Built once: making it costs more than running it.
+_RECENT = _recent_clause()
+
+
+def _maybe_from(since: date) -> tuple:
+    """A WHERE clause over Treatment that holds for every treatment whose decision_date() is
+    on or after `since` (and for a few more): its meeting has a day from then on, or it was
+    decided then; and the parameters to run it with. Both sides use an index, so the clause
+    costs what recent years hold, not what all the years hold."""
+    return _RECENT, {"since": since}
 
 
 def _page_ids(
@@ -227,15 +232,12 @@ def _page_ids(
     offset = (page - 1) * per_page
     conditions = _conditions(user, wanted, today)
     total, since = _counts(session, wanted, conditions, offset + per_page)
+    params = {}
     if since is not None:
-        conditions.append(_maybe_from(since))
-    ids = session.scalars(
-        _joined(select(Treatment.id))
-        .where(*conditions)
-        .order_by(*_newest_first())
-        .offset(offset)
-        .limit(per_page)
-    ).all()
+        recent, params = _maybe_from(since)
+        conditions.append(recent)
+    stmt = _joined(select(Treatment.id)).where(*conditions).order_by(*_newest_first())
+    ids = session.scalars(stmt.offset(offset).limit(per_page), params).all()
     return list(ids), total
 
 
