@@ -2,7 +2,9 @@
 
 The server runs in a thread with CSRF on, on its own SQLite file: a copy, for each test module,
 of one file built once per run by the migrations and loaded with the demo and its accounts.
-Under pytest-xdist each module's tests stay on one worker (one server, one browser). Chromium is the system one (`/usr/bin/chromium`, or
+Under pytest-xdist each module's tests stay on one worker (one server); a worker starts
+Chromium once for all the modules it runs, and each test has a browser context of its own.
+Chromium is the system one (`/usr/bin/chromium`, or
 GOVERN_CHROMIUM); Playwright never downloads a browser. In CI (CI=true) a missing Chromium
 fails the run instead of skipping.
 """
@@ -107,8 +109,10 @@ def live_server(tmp_path_factory, browser_demo_file):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """Chromium, started once per process (about a second of CPU each time) for every browser
+    test module the process runs; each test has a context of its own."""
     executable = _chromium()
     if executable is None:
         if os.environ.get("CI"):
