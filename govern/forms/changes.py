@@ -120,7 +120,10 @@ class StatusForm(ChangeForm):
 class EscalateForm(ChangeForm):
     first = "reason"
     meeting_id = SelectField(_l("Møte i produktrådet"), coerce=int, default=NONE)
-    reason = TextAreaField(_l("Hvorfor eskaleres saken?"), validators=[Optional()])
+    # The request's page has three forms with a reason: ids of their own (names unchanged).
+    reason = TextAreaField(
+        _l("Hvorfor eskaleres saken?"), id="escalate-reason", validators=[Optional()]
+    )
 
 
 class OutcomeForm(ChangeForm):
@@ -129,7 +132,9 @@ class OutcomeForm(ChangeForm):
         _l("Produktrådet vedtok"),
         choices=choices([("prioritert", _l("Prioritert")), ("avvist", _l("Avvist"))]),
     )
-    reason = TextAreaField(_l("Begrunnelse (ved avvisning)"), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Begrunnelse (ved avvisning)"), id="outcome-reason", validators=[Optional()]
+    )
 
 
 class PrioritiseForm(ChangeForm):

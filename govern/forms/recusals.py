@@ -15,9 +15,10 @@ from govern.services.recusals import MAX_TEXT, RecusalInput
 NONE = 0
 
 
-def _basis_field() -> SelectField:
+def _basis_field(id: str | None = None) -> SelectField:
     return SelectField(
         _l("Grunnlag"),
+        id=id,
         choices=choices([("", _l("Velg grunnlag")), *RECUSAL_BASES.items()]),
         default="",
         validators=[DataRequired(_l("Velg grunnlaget for inhabiliteten (fvl. § 6)"))],
@@ -38,6 +39,11 @@ class RecordRecusalForm(DeclareRecusalForm):
     """The secretariat records directly that a member is inhabil."""
 
     person_id = SelectField(_l("Medlem"), coerce=int, default=NONE)
+    # Both forms can be on the page at once: ids of their own (names unchanged).
+    basis = _basis_field(id="record-basis")
+    reason = TextAreaField(
+        _l("Begrunnelse"), id="record-reason", validators=[Optional(), Length(max=MAX_TEXT)]
+    )
 
 
 class DecideRecusalForm(GovernForm):

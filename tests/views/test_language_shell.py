@@ -38,6 +38,7 @@ def test_the_login_page_and_its_messages_in_nynorsk(app, client, demo_with_accou
     assert "Råd og utval" in page  # the menu
     refused = _text(client.post("/login", data={"email": "", "password": ""}, headers=NN))
     assert "Skriv e-postadressa di" in refused and "Skriv passordet ditt" in refused
+    assert "Skjemaet har feil. Sjå meldingane ved felta under." in refused  # forms.html
     # WTForms' own messages: WTForms has no nynorsk, govern's catalogs give it.
     too_long = _text(_login(client, "a" * 250 + "@example.no", NN, "x"))
     assert "Feltet kan ikkje vere lenger enn 254 teikn." in too_long
@@ -61,6 +62,8 @@ def test_the_login_page_and_its_messages_in_english(app, client, demo_with_accou
     assert "Logg inn" not in page and "Passord" not in page
     refused = _text(client.post("/login", data={"email": "", "password": ""}, headers=EN))
     assert "Enter your email address" in refused and "Enter your password" in refused
+    assert "The form has errors. See the messages by the fields below." in refused
+    assert "Skjemaet har feil" not in refused
     too_long = _text(_login(client, "a" * 250 + "@example.no", EN, "x"))
     assert "Field cannot be longer than 254 characters." in too_long
     wrong = _text(_login(client, "medlem@example.no", EN, "wrong password"))
