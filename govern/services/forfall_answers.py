@@ -5,7 +5,7 @@ in the vara, «kommer» withdraws it, a vara called in confirms or declines stan
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -110,6 +110,8 @@ def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, t
             return _("Du har allerede meldt forfall til dette møtet.")
         if absence is not None:
             withdraw_absence(session, None, meeting, person, settings, today)
+            # Kept, so a calendar reply older than this one is known as such (svar-inn).
+            record_answer(session, meeting, person, "ACCEPTED", "lenke")
             return _("Forfallet er trukket. Velkommen til %(meeting)s!", meeting=meeting.title)
     plain_answer(session, meeting, person, link.partstat, "lenke")
     if coming:
@@ -129,13 +131,17 @@ def answer_by_calendar(
     settings: MailSettings,
     today: date,
     member_id: int | None = None,
+    stamps: Mapping[int, datetime] | None = None,
 ) -> None:
     """A calendar reply's PARTSTAT per day number (the person's latest for each day) has the
     effect of the links, day by day: a member's DECLINED is a forfall for those days (the
     vara called in), ACCEPTED takes those days out of the forfall (withdrawn when none is
     left); a reply to a vara's stand-in event (`member_id`: the member stood in for) is the
-    vara's answer. TENTATIVE is only kept. An answer already kept changes nothing."""
+    vara's answer. TENTATIVE is only kept. An answer already kept changes nothing, nor does
+    a reply made (`stamps`: its DTSTAMP per day) before the answer kept for the day."""
     given = answers_by_day(session, meeting).get(person.id, {})
+    by_day = {n: p for n, p in by_day.items()
+              if n not in given or not _older((stamps or {}).get(n), given[n].answered_at)}  # fmt: skip
     new = {n: p for n, p in by_day.items() if n not in given or given[n].answer != p}
     standing_in = [a for a in absences_of(session, meeting)
                    if a.person_id == member_id and a.substitute_id == person.id]  # fmt: skip
@@ -166,6 +172,14 @@ def answer_by_calendar(
         new = {n: p for n, p in new.items() if n not in before | after}
     _keep(session, meeting, person, new, lambda partstat, days: plain_answer(
         session, meeting, person, partstat, "kalender", days))  # fmt: skip
+
+
+def _older(stamp: datetime | None, kept: datetime | None) -> bool:
+    """Whether a reply's DTSTAMP is before the time an answer was kept (UTC when naive)."""
+    if stamp is None or kept is None:
+        return False
+    as_utc = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (stamp, kept)]
+    return as_utc[0] < as_utc[1]
 
 
 def _keep(

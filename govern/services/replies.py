@@ -11,7 +11,7 @@ import mailbox
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from email.message import Message
 from pathlib import Path
 
@@ -118,8 +118,9 @@ def record_replies(
                 _one(session, event, count, latest)
     for (meeting, person, member_id), days in latest.items():
         by_day = {number: partstat for number, (_stamp, partstat) in days.items()}
+        stamps = {number: stamp for number, (stamp, _partstat) in days.items() if stamp}
         try:
-            answer_by_calendar(session, meeting, person, by_day, settings, today, member_id)
+            answer_by_calendar(session, meeting, person, by_day, settings, today, member_id, stamps)
         except GovernError as error:
             count.problems.append(f"{person.name}, {meeting.title}: {error.message}")
     return count
@@ -135,7 +136,7 @@ def _one(session: Session, event, count: ReplyCount, latest: dict) -> None:
         count.problems.append(_("Ukjent møtedag: %(uid)s", uid=uid or _("(uten UID)")))
         return
     stamp = event.get("dtstamp")
-    stamp = stamp.dt.isoformat() if stamp is not None else ""
+    stamp = stamp.dt if stamp is not None and isinstance(stamp.dt, datetime) else None
     number = day.meeting.days.index(day) + 1
     for attendee in attendees:
         partstat = str(attendee.params.get("PARTSTAT", "")).upper()
@@ -147,6 +148,15 @@ def _one(session: Session, event, count: ReplyCount, latest: dict) -> None:
             )
             continue
         days = latest.setdefault((day.meeting, person, member_id), {})
-        if number not in days or days[number][0] <= stamp:
+        if number not in days or _not_before(stamp, days[number][0]):
             days[number] = (stamp, partstat)
         count.recorded += 1
+
+
+def _not_before(stamp: datetime | None, other: datetime | None) -> bool:
+    """Whether a reply stamped `stamp` comes after (or with) one stamped `other`, the later
+    in the mailbox counting when either has no DTSTAMP."""
+    if stamp is None or other is None:
+        return True
+    stamp, other = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (stamp, other))
+    return stamp >= other

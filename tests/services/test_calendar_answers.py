@@ -10,7 +10,7 @@ from sqlalchemy import select
 from govern.exports.calendar import stand_in_uid
 from govern.models.answers import Absence, MeetingAnswer
 from govern.models.audit import AuditEntry
-from govern.services import forfall
+from govern.services import answers, forfall, forfall_answers
 from govern.services.replies import mbox_messages, record_replies
 from tests.mail_messages import arrived as _arrived
 from tests.services.test_forfall import SETTINGS, TODAY, council  # noqa: F401 (fixture)
@@ -22,8 +22,8 @@ def _read(session, tmp_path, *replies):
     path = tmp_path / "svar.mbox"
     path.unlink(missing_ok=True)
     box = mailbox.mbox(path)
-    for uids_partstats, address in replies:
-        box.add(_reply(uids_partstats, address))
+    for reply in replies:
+        box.add(_reply(*reply))
     box.close()
     count = record_replies(session, mbox_messages(path), SETTINGS, TODAY)
     session.commit()
@@ -171,3 +171,25 @@ def test_tentative_is_only_an_answer(app, session, smtp_server, council, tmp_pat
     assert _log(session, "meeting.answer") == [
         "Jon Gupta svarte «kommer» på innkallingen til Møte i Fagrådet 1/27 – dag 1"
     ]
+
+
+def test_a_reply_older_than_the_answer_kept_changes_nothing(
+    app, session, smtp_server, council, tmp_path
+):
+    """The IMAP folder is read whole every run: a DECLINED made before the member's later
+    «Jeg kommer» on the link does not report the forfall again."""
+    meeting, stine = council["meeting"], council["stine"]
+    old_no = ([(d.uid, "DECLINED") for d in meeting.days], "stine@example.no", "20260101T100000Z")
+    _read(session, tmp_path, old_no)
+    assert len(session.scalars(select(Absence)).all()) == 1
+    token = answers.answer_token("test-secret", meeting.id, stine.id, "kommer")
+    link = answers.read_token(session, "test-secret", token, TODAY)
+    assert forfall_answers.answer_by_link(session, link, SETTINGS, TODAY).startswith(
+        "Forfallet er trukket"
+    )
+    session.commit()
+    _arrived(app, session, smtp_server)
+    _read(session, tmp_path, old_no)
+    assert session.scalars(select(Absence)).all() == []
+    assert _answers(session, stine) == [(29, "ACCEPTED", "lenke"), (30, "ACCEPTED", "lenke")]
+    assert _arrived(app, session, smtp_server) == []

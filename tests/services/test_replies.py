@@ -18,7 +18,7 @@ SETTINGS = MailSettings("https://govern.test", "sekretariat@govern.test", "test-
 TODAY = date(2027, 4, 1)
 
 
-def _reply(uids_partstats, address) -> EmailMessage:
+def _reply(uids_partstats, address, stamp="20270401T100000Z") -> EmailMessage:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Test//Kalender//NO")
     cal.add("version", "2.0")
@@ -26,7 +26,7 @@ def _reply(uids_partstats, address) -> EmailMessage:
     for uid, partstat in uids_partstats:
         event = icalendar.Event()
         event.add("uid", uid)
-        event.add("dtstamp", icalendar.vDatetime.from_ical("20270401T100000Z"))
+        event.add("dtstamp", icalendar.vDatetime.from_ical(stamp))
         attendee = icalendar.vCalAddress(f"mailto:{address}")
         attendee.params["PARTSTAT"] = partstat
         event.add("attendee", attendee)
