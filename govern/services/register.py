@@ -167,9 +167,9 @@ def _counts(
     for certain (None when fewer are): their meeting's first day is, or, outside a
     meeting, the day they were decided, so their decision_date() is too.
 
-    The decisions are counted per meeting (and per day outside meetings) in one query with
-    only the joins the conditions need; the day is worked out here from the meetings' first
-    days (one more, small query): the history is read once, not once per window of days."""
+    The decisions are counted per meeting (with its first day) and per day outside meetings,
+    in one query with only the joins the conditions need, and the day is worked out here:
+    the history is read once, not once per window of days."""
     first_day = (
         select(func.min(MeetingDay.date))
         .where(MeetingDay.meeting_id == Treatment.meeting_id)
@@ -177,7 +177,8 @@ def _counts(
         .scalar_subquery()
     )
     undated = case((Treatment.meeting_id.is_(None), Treatment.decided_on))
-    day = case((Treatment.meeting_id.is_(None), Treatment.decided_on), else_=first_day)
+    # Of the grouped columns only, as PostgreSQL requires.
+    day = case((Treatment.meeting_id.is_(None), undated), else_=first_day)
     stmt = select(day, func.count()).outerjoin(Treatment.meeting)
     if wanted.body:
         stmt = stmt.join(Treatment.body)
