@@ -29,7 +29,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -154,14 +154,14 @@ def new_entry() -> dict:
     return {"impact": "", "help": "", "elements": 0, "pages": []}
 
 
-def crawl(page, checker: Checker, who: str, origin: str, urls, limit: int) -> int:
-    """Follow the site's links from SEEDS, checking one page of each kind (the view that
-    answers it, from the app's URL map `urls`); the number of pages checked."""
+def crawl(page, checker: Checker, who: str, origin: str, urls, limit: int, per_kind: int) -> int:
+    """Follow the site's links from SEEDS, checking `per_kind` pages of each kind (the view
+    that answers it, from the app's URL map `urls`); the number of pages checked."""
     from playwright.sync_api import Error as PlaywrightError
     from werkzeug.exceptions import HTTPException
 
     todo, seen, done = list(SEEDS), set(SEEDS), 0
-    kinds = {urls.match(urlsplit(path).path)[0] for path in SEEDS}
+    kinds = Counter(urls.match(urlsplit(path).path)[0] for path in SEEDS)
     while todo and done < limit:
         path = todo.pop(0)
         try:
@@ -187,9 +187,9 @@ def crawl(page, checker: Checker, who: str, origin: str, urls, limit: int) -> in
                 kind = urls.match(parts.path)[0]
             except HTTPException:  # a redirect or not found: left to the crawl test
                 continue
-            if kind in kinds:
+            if kinds[kind] >= per_kind:
                 continue
-            kinds.add(kind)
+            kinds[kind] += 1
             todo.append(link)
     return done
 
@@ -197,6 +197,7 @@ def crawl(page, checker: Checker, who: str, origin: str, urls, limit: int) -> in
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=80, help="pages checked per reader")
+    parser.add_argument("--per-kind", type=int, default=1, help="pages checked per view")
     args = parser.parse_args()
     if not AXE.exists():
         raise SystemExit("axe-core not found; run `make check-accessibility` (npm, into .ci/node/)")
@@ -224,7 +225,7 @@ def main() -> int:
                     if who:
                         log_in(page, who)
                     name = who.split("@")[0] if who else "besøkende"
-                    checked = crawl(page, checker, name, base, urls, args.limit)
+                    checked = crawl(page, checker, name, base, urls, args.limit, args.per_kind)
                     print(f"{name}: {checked} pages", flush=True)
                     for reader, path in FORMS:
                         if reader != who:
