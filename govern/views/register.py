@@ -67,7 +67,8 @@ def _register_part(wanted: register.RegisterFilter, page_no: int, today: date) -
         follow_up_label=follow_up_label,
         sakstyper=SAKSTYPER,
         sakstype_labels=SAKSTYPE_LABELS,
-        sakstype_label=sakstype_label,
+        # Each sakstype's label once per page, not once per row ('' for none).
+        sakstype_names={"": "", **{s: sakstype_label(s) for s in SAKSTYPER}},
         today=today,
     )
 
