@@ -100,12 +100,12 @@ def test_a_case_owner_sees_the_memo_link_and_other_members_do_not(app, session, 
 
 
 def test_the_kept_part_gets_each_readers_own_csrf_token(app, session, meeting):
-    meeting.status = "gjennomført"
+    meeting.status = "innkalt"
     session.commit()
     secretary, _ = reader(app, session, "Siv Ingebrigtsen", meeting.body, "sekretariat")
     page = secretary.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     (part,) = app.extensions["govern_part_cache"]._items.values()
-    assert CSRF_MARK in part.html  # the send-minutes form, kept without anyone's token
+    assert CSRF_MARK in part.html  # «Merk som gjennomført», kept without anyone's token
     assert CSRF_MARK not in page
     header, main = page.split("<main", 1)
     token = re.findall(r'name="csrf_token" value="([^"]+)"', header)
