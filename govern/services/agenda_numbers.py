@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from govern.models.cases import Treatment
-from govern.models.meetings import AgendaItem, Meeting
+from govern.models.meetings import Meeting
 from govern.presentation import items_by_day
 from govern.services import audit
+from govern.services.meeting_lock import reread_agenda
 from govern.services.numbering import give_back_number
 
 #: Added to a number while the meeting's numbers change places, so the unique constraint
@@ -109,13 +110,7 @@ def _took_lock(session: Session, meeting: Meeting) -> bool:
             return False
     # SQLite: the transaction holds the database's write lock since its first write.
     session.refresh(meeting)
-    session.scalars(
-        select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(AgendaItem.treatment))
-        .execution_options(populate_existing=True)
-    ).all()
-    session.expire(meeting, ["items"])
+    reread_agenda(session, meeting)
     return numbers_follow_agenda(meeting)
 
 

@@ -11,8 +11,6 @@ docs/exchange-format.md.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
 from govern.i18n import gettext as _
@@ -85,15 +83,6 @@ def _area(importer: ImportContext, node: Node) -> None:
     session.flush()
 
 
-def _choice(node: Node, key: str, values, default: str) -> str:
-    value = node.text(key, required=False, default=default)
-    if value not in values:
-        raise ExchangeError(
-            _("skal være en av %(values)s", values=", ".join(values)), field=node.where(key)
-        )
-    return value
-
-
 def _optional_int(node: Node, key: str) -> int | None:
     return node.integer(key, 0) if node.has(key) else None
 
@@ -110,7 +99,7 @@ def _request(importer: ImportContext, area, releases: dict, node: Node, seen: se
             )
     data = changes.RequestInput(
         title=node.text("title"),
-        classification=_choice(node, "classification", CLASSIFICATIONS, "utviklet"),
+        classification=node.choice("classification", CLASSIFICATIONS, "utviklet"),
         year=node.integer("year", 0),
         description=node.text("description", required=False),
         need=node.text("need", required=False),
@@ -131,7 +120,7 @@ def _request(importer: ImportContext, area, releases: dict, node: Node, seen: se
     seen.add(request.seq)
     if node.has("submitted_by"):
         request.submitted_by = importer.people.get(node.text("submitted_by"))
-    request.status = _choice(node, "status", CHANGE_STATUSES, "registrert")
+    request.status = node.choice("status", CHANGE_STATUSES, "registrert")
     request.rank = _optional_int(node, "rank")
     request.rejection_reason = node.text("rejection_reason", required=False)
     if node.has("release"):
@@ -176,21 +165,13 @@ def _escalation(importer: ImportContext, node: Node) -> Treatment:
 
 
 def _event(importer: ImportContext, node: Node) -> ChangeRequestEvent:
-    raw = node.text("at")
-    try:
-        at = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ExchangeError(
-            _("«%(value)s» er ikke et gyldig tidspunkt", value=raw), field=node.where("at")
-        ) from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
+    at = node.moment("at")
     statuses = (*CHANGE_STATUSES, "")
     return ChangeRequestEvent(
         at=at,
         actor=node.text("actor", required=False),
-        from_status=_choice(node, "from", statuses, "") or None,
-        to_status=_choice(node, "to", statuses, "") or None,
+        from_status=node.choice("from", statuses, "") or None,
+        to_status=node.choice("to", statuses, "") or None,
         note=node.text("note", required=False),
         # The meeting decision it came from: the case number in a body, as in follow_ups.
         treatment=importer.treatment_ref(node) if node.has("case_number") else None,

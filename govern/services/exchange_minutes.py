@@ -5,8 +5,6 @@ exports.exchange_minutes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
 from govern.i18n import gettext as _
@@ -35,7 +33,7 @@ def import_minutes_sendings(
     found = importer.session.scalars(select(Treatment).where(Treatment.meeting_id == meeting.id))
     cases = {t.number: t for t in found}
     for number, row in enumerate(rows, 1):
-        kind = _choice(row, "kind", SENDING_KINDS)
+        kind = row.choice("kind", SENDING_KINDS)
         deadline = row.day("deadline", required=False)
         if deadline is not None and kind != "merknader":
             raise ExchangeError(
@@ -45,7 +43,7 @@ def import_minutes_sendings(
             meeting=meeting,
             number=number,
             kind=kind,
-            sent_at=_moment(row, "sent_at"),
+            sent_at=row.moment("sent_at"),
             deadline=deadline,
             recipients=row.integer("recipients", 0),
         )
@@ -75,7 +73,7 @@ def _comment(importer: ImportContext, node: Node, cases: dict) -> MinutesComment
         raise ExchangeError(
             _("Merknaden kan ha høyst %(max)s tegn", max=MAX_TEXT), field=node.where("text")
         )
-    status = _choice(node, "status", COMMENT_STATUSES, default="ny")
+    status = node.choice("status", COMMENT_STATUSES, "ny")
     answer = node.text("answer", required=False)
     if status == "besvart" and not answer:
         raise ExchangeError(_("en besvart merknad trenger et svar"), field=node.where("answer"))
@@ -89,28 +87,8 @@ def _comment(importer: ImportContext, node: Node, cases: dict) -> MinutesComment
         person=importer.person_ref(node, "person"),
         treatment=treatment,
         text=text,
-        created_at=_moment(node, "at"),
+        created_at=node.moment("at"),
         status=status,
         answer=answer,
-        answered_at=_moment(node, "answered_at") if answered else None,
+        answered_at=node.moment("answered_at") if answered else None,
     )
-
-
-def _choice(node: Node, key: str, values, default: str = "") -> str:
-    value = node.text(key, required=not default, default=default)
-    if value not in values:
-        raise ExchangeError(
-            _("skal være en av %(values)s", values=", ".join(values)), field=node.where(key)
-        )
-    return value
-
-
-def _moment(node: Node, key: str) -> datetime:
-    raw = node.text(key)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ExchangeError(
-            _("«%(value)s» er ikke et gyldig tidspunkt", value=raw), field=node.where(key)
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -7,7 +7,7 @@ exchange_priorities, exchange_changes) build on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -104,6 +104,27 @@ class Node:
                 field=self.where(key),
             )
         return parsed
+
+    def choice(self, key: str, values, default: str | None = None) -> str:
+        """One of `values`; required unless a default is given (an empty default is allowed
+        only when `values` holds "")."""
+        value = self.text(key, required=default is None, default=default or "")
+        if value not in values:
+            raise ExchangeError(
+                _("skal være en av %(values)s", values=", ".join(values)), field=self.where(key)
+            )
+        return value
+
+    def moment(self, key: str) -> datetime:
+        """An ISO 8601 moment; one without a zone is read as UTC."""
+        raw = self.text(key)
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ExchangeError(
+                _("«%(value)s» er ikke et gyldig tidspunkt", value=raw), field=self.where(key)
+            ) from None
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
     def items(self, key: str, allowed: set[str]) -> list[Node]:
         return [Node(v, f"{self.where(key)}[{i}]", allowed) for i, v in enumerate(self.array(key))]

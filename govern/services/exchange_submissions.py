@@ -4,8 +4,6 @@ number, or declined with the reason); the inverse of exports.exchange_submission
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
 from govern.i18n import gettext as _
@@ -32,7 +30,7 @@ def import_submissions(importer: ImportContext, root: Node, files) -> None:
 
 def _submission(importer: ImportContext, node: Node, files) -> None:
     body = importer.body_ref(node, "body")
-    status = _choice(node, "status", SUBMISSION_STATUSES, "innmeldt")
+    status = node.choice("status", SUBMISSION_STATUSES, "innmeldt")
     reason = node.text("decline_reason", required=False)
     if (status == "avvist") != bool(reason):
         raise ExchangeError(
@@ -48,14 +46,14 @@ def _submission(importer: ImportContext, node: Node, files) -> None:
         body=body,
         submitter=importer.person_ref(node, "submitter"),
         title=node.text("title"),
-        sakstype=_choice(node, "sakstype", SUBMITTED_SAKSTYPER, ""),
+        sakstype=node.choice("sakstype", SUBMITTED_SAKSTYPER),
         summary=node.text("summary", required=False),
         proposed_decision=node.text("proposed_decision", required=False),
         wanted_meeting=_meeting(importer, node, body) if node.has("wanted_meeting") else None,
-        created_at=_moment(node, "submitted_at"),
+        created_at=node.moment("submitted_at"),
         status=status,
         decline_reason=reason,
-        decided_at=_moment(node, "decided_at") if node.has("decided_at") else None,
+        decided_at=node.moment("decided_at") if node.has("decided_at") else None,
         decided_by=importer.person_ref(node, "decided_by", required=False),
         treatment=importer.treatment_ref(node) if status == "akseptert" else None,
     )
@@ -81,23 +79,3 @@ def _meeting(importer: ImportContext, node: Node, body) -> Meeting:
             field=node.where("wanted_meeting"),
         )
     return meeting
-
-
-def _choice(node: Node, key: str, values, default: str) -> str:
-    value = node.text(key, required=not default, default=default)
-    if value not in values:
-        raise ExchangeError(
-            _("skal være en av %(values)s", values=", ".join(values)), field=node.where(key)
-        )
-    return value
-
-
-def _moment(node: Node, key: str) -> datetime:
-    raw = node.text(key)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ExchangeError(
-            _("«%(value)s» er ikke et gyldig tidspunkt", value=raw), field=node.where(key)
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -36,6 +36,11 @@ def lock_agenda(session: Session, meeting: Meeting) -> None:
     other's versions. Edits of one item keep their version check.
     """
     lock_meeting(session, meeting)
+    reread_agenda(session, meeting)
+
+
+def reread_agenda(session: Session, meeting: Meeting) -> None:
+    """Read the meeting's agenda items (and their treatments) afresh from the database."""
     session.scalars(
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id)

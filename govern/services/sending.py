@@ -47,13 +47,10 @@ class Document:
     problem: str = ""
 
 
-@dataclass(frozen=True)
-class InnkallingPreview:
+class _Addressed:
+    """A preview's recipients, split by whether the e-mail reaches them."""
+
     recipients: list[Recipient]
-    subject: str
-    text: str
-    documents: list[Document]
-    warnings: list[str]
 
     @property
     def reached(self) -> list[Recipient]:
@@ -62,6 +59,15 @@ class InnkallingPreview:
     @property
     def unreachable(self) -> list[Recipient]:
         return [r for r in self.recipients if not r.email]
+
+
+@dataclass(frozen=True)
+class InnkallingPreview(_Addressed):
+    recipients: list[Recipient]
+    subject: str
+    text: str
+    documents: list[Document]
+    warnings: list[str]
 
 
 def recipients(meeting: Meeting) -> list[Recipient]:
@@ -148,7 +154,7 @@ def innkalling_preview(meeting: Meeting, base_url: str, today: date) -> Innkalli
 
 
 @dataclass(frozen=True)
-class MinutesPreview:
+class MinutesPreview(_Addressed):
     """What «Referat: send til medlemmene» (kind "merknader") or «Send endelig referat»
     (kind "endelig") will send, shown before it is sent."""
 
@@ -164,14 +170,6 @@ class MinutesPreview:
     deadline: date | None = None
     #: What sending the draft leaves out and approves (minutes_locking.check_send).
     check: SendCheck | None = None
-
-    @property
-    def reached(self) -> list[Recipient]:
-        return [r for r in self.recipients if r.email]
-
-    @property
-    def unreachable(self) -> list[Recipient]:
-        return [r for r in self.recipients if not r.email]
 
 
 def _referat(meeting: Meeting, final: bool) -> Document:

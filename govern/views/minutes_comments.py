@@ -20,18 +20,6 @@ from govern.views.unit_of_work import attempt
 bp = Blueprint("minutes_comments", __name__, template_folder="../../templates")
 
 
-def posted_deadline() -> date | None:
-    """The deadline posted with "Send referatet til medlemmene" (frist, YYYY-MM-DD): a week
-    from today when none was given, None when what was posted is not a date."""
-    raw = (request.form.get("frist") or "").strip()
-    if not raw:
-        return minutes_comments.default_deadline(date.today())
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def sent_note(done: minutes_comments.Sent) -> str:
     """What the flash says about the e-mails queued."""
     deadline = done.sending.deadline

@@ -80,7 +80,7 @@ def send_minutes(meeting_id: int):
         return _confirm_page(meeting, request.form.get("frist", ""))
 
     def work() -> str:
-        deadline = comments_views.posted_deadline()
+        deadline = _deadline(request.form.get("frist", ""))
         done = minutes_comments.send_for_comments(
             db.session, current_user, meeting, deadline, current_app.config["BASE_URL"],
             confirmed=True,
