@@ -123,6 +123,21 @@ def answer_by_link(session: Session, link: LinkAnswer, settings: MailSettings, t
     )
 
 
+def withdraw_on_page(
+    session: Session,
+    user,
+    meeting: Meeting,
+    person: Person,
+    settings: MailSettings,
+    today: date,
+) -> None:
+    """«Trekk forfallet» on the page: as «Jeg kommer» on the link, the forfall is withdrawn
+    and the answer kept, so that the calendar reply that reported it, read again by
+    svar-inn, is known as older and does not report it anew."""
+    withdraw_absence(session, user, meeting, person, settings, today)
+    record_answer(session, meeting, person, "ACCEPTED", "forfall")
+
+
 def answer_by_calendar(
     session: Session,
     meeting: Meeting,

@@ -128,7 +128,7 @@ def withdraw(meeting_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         done = attempt(
-            lambda: forfall.withdraw_absence(
+            lambda: forfall_answers.withdraw_on_page(
                 db.session, current_user, meeting, current_user.person, _settings(), date.today()
             ),
             what=_("Forfallet"),

@@ -193,3 +193,30 @@ def test_a_reply_older_than_the_answer_kept_changes_nothing(
     assert session.scalars(select(Absence)).all() == []
     assert _answers(session, stine) == [(29, "ACCEPTED", "lenke"), (30, "ACCEPTED", "lenke")]
     assert _arrived(app, session, smtp_server) == []
+
+
+def test_a_forfall_withdrawn_on_the_page_is_not_reported_again_by_the_old_reply(
+    app, session, smtp_server, council, tmp_path
+):
+    meeting, stine = council["meeting"], council["stine"]
+    _arrived(app, session, smtp_server)
+    # Made before the member withdrew (any moment before this run).
+    declined = (
+        [(d.uid, "DECLINED") for d in meeting.days],
+        "stine@example.no",
+        "20260101T100000Z",
+    )
+    _read(session, tmp_path, declined)
+    assert len(session.scalars(select(Absence)).all()) == 1
+    forfall_answers.withdraw_on_page(session, None, meeting, stine, SETTINGS, TODAY)
+    session.commit()
+    assert session.scalars(select(Absence)).all() == []
+    assert _answers(session, stine) == [(29, "ACCEPTED", "forfall"), (30, "ACCEPTED", "forfall")]
+    _arrived(app, session, smtp_server)
+    # The mailbox still holds the DECLINED: read again, it is older than the withdrawal.
+    _read(session, tmp_path, declined)
+    assert session.scalars(select(Absence)).all() == []
+    assert _arrived(app, session, smtp_server) == []
+    assert _log(session, "meeting.forfall")[-1] == (
+        "Stine Slørdal trakk forfallet til Møte i Fagrådet 1/27"
+    )
