@@ -29,9 +29,8 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,14 +38,9 @@ sys.path.insert(0, str(ROOT / ".ci"))
 
 from check_documents import prepare_demo  # noqa: E402
 
+from tests.browser import site_crawl  # noqa: E402
+
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = {"serious", "critical"}
 READERS = [None, "medlem@example.no", "sekretariat@example.no", "admin@example.no"]
@@ -157,41 +151,18 @@ def new_entry() -> dict:
 def crawl(page, checker: Checker, who: str, origin: str, urls, limit: int, per_kind: int) -> int:
     """Follow the site's links from SEEDS, checking `per_kind` pages of each kind (the view
     that answers it, from the app's URL map `urls`); the number of pages checked."""
-    from playwright.sync_api import Error as PlaywrightError
     from werkzeug.exceptions import HTTPException
 
-    todo, seen, done = list(SEEDS), set(SEEDS), 0
-    kinds = Counter(urls.match(urlsplit(path).path)[0] for path in SEEDS)
-    while todo and done < limit:
-        path = todo.pop(0)
+    def view(path: str) -> str | None:
         try:
-            response = page.goto(path)
-        except PlaywrightError:  # a download the pattern did not know
-            continue
-        if response is None or response.status != 200:
-            continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        checker.check(page, f"{who} {path}")
-        done += 1
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-            url = urljoin(origin + path, href)
-            if not url.startswith(origin):
-                continue
-            parts = urlsplit(url)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if link in seen or SKIP.search(link):
-                continue
-            seen.add(link)
-            try:
-                kind = urls.match(parts.path)[0]
-            except HTTPException:  # a redirect or not found: left to the crawl test
-                continue
-            if kinds[kind] >= per_kind:
-                continue
-            kinds[kind] += 1
-            todo.append(link)
-    return done
+            return urls.match(path)[0]
+        except HTTPException:  # a redirect or not found: left to the crawl test
+            return None
+
+    return site_crawl.crawl(
+        page, origin, SEEDS, kind_of=view, per_kind=per_kind, limit=limit,
+        visit=lambda path: checker.check(page, f"{who} {path}"), skip=SKIP,
+    )  # fmt: skip
 
 
 def main() -> int:
@@ -215,7 +186,9 @@ def main() -> int:
         base, urls, stop = serve(Path(tmp) / "check.sqlite")
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=executable, args=site_crawl.CHROMIUM_ARGS
+                )
                 for who in READERS:
                     context = browser.new_context(
                         base_url=base, locale="nb-NO", viewport={"width": 1280, "height": 900}

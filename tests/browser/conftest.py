@@ -25,16 +25,9 @@ from govern.extensions import db
 from govern.services.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from govern.services.exchange import import_exchange
 from tests import snapshots
+from tests.browser.site_crawl import CHROMIUM_ARGS
 from tests.snapshots import demo_document
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCREENSHOTS = Path(tempfile.gettempdir()) / "govern-screenshots"
 

@@ -5,12 +5,10 @@ width (tables become stacked rows, long words wrap, the header folds)."""
 from __future__ import annotations
 
 import re
-from collections import Counter
-from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser import site_crawl
 from tests.browser.conftest import log_in
 
 WIDTH = 360
@@ -36,34 +34,16 @@ MEASURE = """() => {
 
 def _crawl(page, limit: int = 160) -> dict[str, tuple[int, list[str]]]:
     """Follow the site's links from the front page; the width of each page reached."""
-    base = page.url.split("/", 3)[:3]
-    origin = "/".join(base)
-    todo, seen, kinds, found = ["/"], {"/"}, Counter(), {}
-    while todo and len(found) < limit:
-        path = todo.pop(0)
-        try:
-            response = page.goto(path)
-        except PlaywrightError:  # a download the pattern did not know
-            continue
-        if response is None or response.status != 200:
-            continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
+    origin = "/".join(page.url.split("/", 3)[:3])
+    found = {}
+
+    def measure(path: str) -> None:
         found[path] = page.evaluate(MEASURE)
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-            url = urljoin(origin + path, href)
-            if not url.startswith(origin):
-                continue
-            parts = urlsplit(url)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if link in seen or SKIP.search(link):
-                continue
-            seen.add(link)
-            kind = re.sub(r"\d+", "N", parts.path)
-            if kinds[kind] >= PER_KIND:
-                continue
-            kinds[kind] += 1
-            todo.append(link)
+
+    site_crawl.crawl(
+        page, origin, ["/"], kind_of=lambda path: re.sub(r"\d+", "N", path),
+        per_kind=PER_KIND, limit=limit, visit=measure, skip=SKIP,
+    )  # fmt: skip
     return found
 
 
